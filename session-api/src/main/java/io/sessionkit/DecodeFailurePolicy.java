@@ -1,0 +1,17 @@
+package io.sessionkit;
+
+/**
+ * What to do with a stored session that cannot be decoded (config key {@code sessionkit.on-decode-failure}).
+ * Every policy logs the failure once per occurrence, with the hashed key's short form only.
+ */
+public enum DecodeFailurePolicy {
+    /** Default. Treat the session as absent and delete the record, so the next request starts clean. */
+    DROP_SESSION,
+    /**
+     * Keep the session; an attribute that cannot be decoded reads as absent and is removed at the next save. If the
+     * attributes as a whole are unreadable, the session keeps its metadata and loses its attributes.
+     */
+    DROP_ATTRIBUTE,
+    /** Throw {@link SessionCodecException} to the caller. */
+    FAIL
+}

@@ -1,0 +1,107 @@
+package io.sessionkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The one Jackson mapper SessionKit uses: no default typing, exact decimals. */
+final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .findAndAddModules()
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(200)
+                .maxNumberLength(1000)
+                .build());
+    }
+
+    private Json() {
+    }
+
+    static ObjectNode parseObject(String text) throws JsonProcessingException {
+        JsonNode node = MAPPER.readTree(text);
+        if (node == null || !node.isObject()) {
+            throw new JsonProcessingException("expected a JSON object") {
+                private static final long serialVersionUID = 1L;
+            };
+        }
+        return (ObjectNode) node;
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new SessionCodecException("cannot write JSON", e);
+        }
+    }
+
+    /**
+     * The plain Java form of a JSON value: Map, List, String, Boolean, null, Integer/Long/BigInteger for integers,
+     * Double for decimals a double holds exactly, BigDecimal for the others.
+     */
+    static Object toPlain(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                map.put(e.getKey(), toPlain(e.getValue()));
+            }
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            for (JsonNode child : node) {
+                list.add(toPlain(child));
+            }
+            return list;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isInt()) {
+            return node.intValue();
+        }
+        if (node.isLong()) {
+            return node.longValue();
+        }
+        if (node.isBigInteger()) {
+            return node.bigIntegerValue();
+        }
+        if (node.isNumber()) {
+            BigDecimal exact = node.decimalValue();
+            double d = exact.doubleValue();
+            if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0) {
+                return d;
+            }
+            return exact;
+        }
+        if (node.isBinary()) {
+            return node.toString();
+        }
+        return node.toString();
+    }
+}

@@ -1,0 +1,92 @@
+package io.sessionkit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The versioned JSON envelope that key-value backends (Redis, memcached) store as the value of a session key, and
+ * that {@code docs/FORMAT.md} documents for readers in other languages:
+ *
+ * <pre>{"fmt":1,"v":3,"c":1732800000000,"a":1732800060000,"e":1732801860000,"mi":1800,"p":"alice","attrs":{"cart":[1,2]}}</pre>
+ *
+ * {@code c}, {@code a}, {@code e} are epoch milliseconds (created, last access, expires), {@code mi} the idle timeout
+ * in seconds, {@code p} the principal or null, {@code attrs} the attribute object. Readers must ignore unknown fields
+ * and refuse an {@code fmt} they do not know.
+ */
+public final class RecordEnvelope {
+    /** The format version this code writes and reads. */
+    public static final int FORMAT = 1;
+
+    private RecordEnvelope() {
+    }
+
+    /** The envelope text of a record (its key is not part of it). */
+    public static String encode(SessionRecord r) {
+        StringWriter w = new StringWriter(r.attributes().length() + 128);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeNumberField("fmt", FORMAT);
+            g.writeNumberField("v", r.version());
+            g.writeNumberField("c", r.createdAt().toEpochMilli());
+            g.writeNumberField("a", r.lastAccessedAt().toEpochMilli());
+            g.writeNumberField("e", r.expiresAt().toEpochMilli());
+            g.writeNumberField("mi", r.maxIdle().getSeconds());
+            g.writeStringField("p", r.principal());
+            g.writeFieldName("attrs");
+            g.writeRawValue(r.attributes());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new SessionCodecException("cannot encode record " + r.key().shortForm(), e);
+        }
+        return w.toString();
+    }
+
+    /**
+     * Reads an envelope stored under {@code key}.
+     *
+     * @throws SessionCodecException if the text is not an envelope this version can read
+     */
+    public static SessionRecord decode(SessionKey key, String text) {
+        ObjectNode n;
+        try {
+            n = Json.parseObject(text);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new SessionCodecException("record " + key.shortForm() + " is not a JSON envelope", e);
+        }
+        int fmt = n.path("fmt").asInt(-1);
+        if (fmt != FORMAT) {
+            throw new SessionCodecException("record " + key.shortForm() + " has unknown format " + n.path("fmt"));
+        }
+        try {
+            JsonNode attrs = n.get("attrs");
+            if (attrs == null || !attrs.isObject()) {
+                throw new SessionCodecException("record " + key.shortForm() + " has no attrs object");
+            }
+            JsonNode p = n.get("p");
+            return new SessionRecord(key,
+                    requireLong(n, "v", key),
+                    Instant.ofEpochMilli(requireLong(n, "c", key)),
+                    Instant.ofEpochMilli(requireLong(n, "a", key)),
+                    Duration.ofSeconds(requireLong(n, "mi", key)),
+                    Instant.ofEpochMilli(requireLong(n, "e", key)),
+                    p == null || p.isNull() ? null : p.asText(),
+                    Json.write(attrs));
+        } catch (IllegalArgumentException e) {
+            throw new SessionCodecException("record " + key.shortForm() + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static long requireLong(ObjectNode n, String field, SessionKey key) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw new SessionCodecException("record " + key.shortForm() + " has no integer field '" + field + "'");
+        }
+        return v.longValue();
+    }
+}

@@ -1,0 +1,300 @@
+package io.sessionkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One session as a request sees it, obtained from {@link SessionManager#create()} or
+ * {@link SessionManager#find(String)} and written back with {@link SessionManager#save(Session)}.
+ *
+ * <p>A {@code Session} is a working copy for one request and is not thread-safe. It records each change as a delta
+ * (attribute set or removed, principal, idle timeout), so that {@code save} can re-apply just those changes onto a
+ * newer stored version when another request wrote in between: concurrent requests that change different attributes
+ * both survive.
+ *
+ * <p>Values are stored as JSON when set, so a value that cannot be stored fails at {@link #setAttribute}, and
+ * {@link #getAttribute(String)} returns a fresh copy: to change a stored list or map, set it again.
+ */
+public final class Session {
+    private static final JsonNode REMOVED = MissingNode.getInstance();
+    private static final int MAX_NAME_LENGTH = 256;
+
+    private final AttributeCodec codec;
+    private final DecodeFailurePolicy decodeFailurePolicy;
+    private SessionId id;
+    private SessionRecord stored;
+    private final Instant createdAt;
+    private final Instant accessedAt;
+    private Duration maxIdle;
+    private String principal;
+    private ObjectNode attributes;
+    private final Map<String, JsonNode> changes = new LinkedHashMap<>();
+    private boolean principalChanged;
+    private boolean maxIdleChanged;
+    private Instant expiresAt;
+    private boolean invalidated;
+
+    /** A new, unsaved session. */
+    Session(SessionId id, AttributeCodec codec, DecodeFailurePolicy policy, Instant now, Duration maxIdle, Instant expiresAt) {
+        this.id = id;
+        this.codec = codec;
+        this.decodeFailurePolicy = policy;
+        this.createdAt = now;
+        this.accessedAt = now;
+        this.maxIdle = maxIdle;
+        this.attributes = JsonNodeFactory.instance.objectNode();
+        this.expiresAt = expiresAt;
+    }
+
+    /** A session loaded from a record whose attributes are already parsed. */
+    Session(SessionId id, SessionRecord stored, ObjectNode attributes, AttributeCodec codec, DecodeFailurePolicy policy, Instant now) {
+        this.id = id;
+        this.codec = codec;
+        this.decodeFailurePolicy = policy;
+        this.stored = stored;
+        this.createdAt = stored.createdAt();
+        this.accessedAt = now;
+        this.maxIdle = stored.maxIdle();
+        this.principal = stored.principal();
+        this.attributes = attributes;
+        this.expiresAt = stored.expiresAt();
+    }
+
+    /** The id for the cookie or header. Its {@code toString()} is redacted. */
+    public SessionId id() {
+        return id;
+    }
+
+    /** True until the first successful save. */
+    public boolean isNew() {
+        return stored == null;
+    }
+
+    /** True once invalidated or found gone at save; such a session can no longer be saved. */
+    public boolean isInvalidated() {
+        return invalidated;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** The time of this access (when the session was created or found). */
+    public Instant lastAccessedAt() {
+        return accessedAt;
+    }
+
+    /** The stored absolute expiry (for a new session, what it will be once saved). */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** The stored version: 0 while new, then 1, 2, … */
+    public long version() {
+        return stored == null ? 0 : stored.version();
+    }
+
+    public Duration maxIdle() {
+        return maxIdle;
+    }
+
+    /** Changes this session's idle timeout (whole seconds, at least 1 s), written at the next save. */
+    public void setMaxIdle(Duration maxIdle) {
+        checkValid();
+        ExpiryPolicy.requireWholeSeconds(Objects.requireNonNull(maxIdle, "maxIdle"), "maxIdle");
+        this.maxIdle = maxIdle;
+        this.maxIdleChanged = true;
+    }
+
+    public Optional<String> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    /** Sets the authenticated user (null to clear). Call {@link SessionManager#rotateId} too on login. */
+    public void setPrincipal(String principal) {
+        checkValid();
+        if (principal != null && (principal.isEmpty() || principal.length() > MAX_NAME_LENGTH)) {
+            throw new IllegalArgumentException("principal must be 1.." + MAX_NAME_LENGTH + " characters");
+        }
+        this.principal = principal;
+        this.principalChanged = true;
+    }
+
+    /** The names of the attributes, in insertion order. */
+    public Set<String> attributeNames() {
+        Set<String> names = new LinkedHashSet<>();
+        attributes.fieldNames().forEachRemaining(names::add);
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The plain Java form of an attribute (Map, List, String, Boolean, Integer/Long/BigInteger, Double or BigDecimal;
+     * with the Java serialization codec, the deserialized object), or null when absent. A fresh copy on every call.
+     *
+     * @throws SessionCodecException if the stored value cannot be decoded (unless the decode-failure policy is
+     *                               {@code DROP_ATTRIBUTE}, which drops it and returns null)
+     */
+    public Object getAttribute(String name) {
+        checkValid();
+        JsonNode node = attributes.get(name);
+        if (node == null) {
+            return null;
+        }
+        try {
+            return codec.decode(name, node);
+        } catch (SessionCodecException e) {
+            return dropOrThrow(name, e);
+        }
+    }
+
+    /**
+     * An attribute read as {@code type}, e.g. {@code getAttribute("cart", Cart.class)}; null when absent.
+     *
+     * @throws SessionCodecException if the stored value cannot be read as {@code type}
+     */
+    public <T> T getAttribute(String name, Class<T> type) {
+        checkValid();
+        Objects.requireNonNull(type, "type");
+        JsonNode node = attributes.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return codec.decode(name, node, type);
+    }
+
+    /**
+     * Sets an attribute; null removes it. The value is encoded now, so a value the codec cannot store fails here.
+     *
+     * @throws IllegalArgumentException if the name is empty, longer than 256 characters or holds control characters
+     * @throws SessionCodecException    if the value cannot be encoded
+     */
+    public void setAttribute(String name, Object value) {
+        checkValid();
+        checkName(name);
+        if (value == null) {
+            removeAttribute(name);
+            return;
+        }
+        JsonNode node = codec.encode(name, value);
+        attributes.set(name, node);
+        changes.put(name, node);
+    }
+
+    /** Removes an attribute, if present. The removal is re-applied if another request wrote meanwhile. */
+    public void removeAttribute(String name) {
+        checkValid();
+        Objects.requireNonNull(name, "name");
+        attributes.remove(name);
+        changes.put(name, REMOVED);
+    }
+
+    /** Whether this request changed anything that must be written. */
+    public boolean hasChanges() {
+        return !changes.isEmpty() || principalChanged || maxIdleChanged;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + ", version=" + version() + (invalidated ? ", invalidated" : "") + "]";
+    }
+
+    // ---- package-private: used by SessionManager ----
+
+    SessionRecord stored() {
+        return stored;
+    }
+
+    ObjectNode attributesNode() {
+        return attributes;
+    }
+
+    /**
+     * The attributes to write on top of {@code base}: base's attributes with this request's deltas re-applied. When
+     * {@code base} is what this session was loaded from (or null, for a new session), the working attributes already
+     * hold the deltas.
+     */
+    ObjectNode mergedAttributes(SessionRecord base, ObjectNode baseAttributes) {
+        if (base == stored) {
+            return attributes;
+        }
+        ObjectNode merged = baseAttributes;
+        for (Map.Entry<String, JsonNode> change : changes.entrySet()) {
+            if (change.getValue() == REMOVED) {
+                merged.remove(change.getKey());
+            } else {
+                merged.set(change.getKey(), change.getValue());
+            }
+        }
+        return merged;
+    }
+
+    /** The record to write on top of {@code base} (null for a new session), accessed at {@code now}. */
+    SessionRecord toRecord(SessionRecord base, String mergedAttributes, SessionKey key, long version, Instant now, ExpiryPolicy policy) {
+        Instant created = base == null ? createdAt : base.createdAt();
+        String p = principalChanged || base == null ? principal : base.principal();
+        Duration idle = maxIdleChanged || base == null ? maxIdle : base.maxIdle();
+        return new SessionRecord(key, version, created, now, idle, policy.expiresAt(created, now, idle), p, mergedAttributes);
+    }
+
+    /** After a successful write: the record is now the stored state and there are no pending changes. */
+    void markSaved(SessionRecord record, ObjectNode savedAttributes) {
+        this.stored = record;
+        this.attributes = savedAttributes;
+        this.principal = record.principal();
+        this.maxIdle = record.maxIdle();
+        this.expiresAt = record.expiresAt();
+        changes.clear();
+        principalChanged = false;
+        maxIdleChanged = false;
+    }
+
+    void changeId(SessionId newId) {
+        this.id = newId;
+    }
+
+    void markInvalidated() {
+        this.invalidated = true;
+    }
+
+    private Object dropOrThrow(String name, SessionCodecException e) {
+        if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
+            throw e;
+        }
+        SessionManager.LOG.log(System.Logger.Level.WARNING, "session {0}: dropping undecodable attribute ''{1}'': {2}",
+                id.key().shortForm(), name, e.getMessage());
+        attributes.remove(name);
+        changes.put(name, REMOVED);
+        return null;
+    }
+
+    private void checkValid() {
+        if (invalidated) {
+            throw new IllegalStateException("session " + id.key().shortForm() + " was invalidated");
+        }
+    }
+
+    static void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("attribute name must be 1.." + MAX_NAME_LENGTH + " characters, was " + name.length());
+        }
+        for (Iterator<Integer> it = name.codePoints().iterator(); it.hasNext(); ) {
+            int c = it.next();
+            if (Character.isISOControl(c)) {
+                throw new IllegalArgumentException("attribute name must not contain control characters");
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.sessionkit;
+
+import java.time.Instant;
+
+/**
+ * What can be said about a session without its raw id, e.g. for a "your devices" page or an admin view. Returned by
+ * {@link SessionManager#findByPrincipal(String)}; pass {@link #key()} to {@link SessionManager#invalidate(SessionKey)}.
+ *
+ * @param key            the hashed key
+ * @param principal      the user
+ * @param createdAt      creation time
+ * @param lastAccessedAt last written access
+ * @param expiresAt      absolute expiry
+ */
+public record SessionInfo(SessionKey key, String principal, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
+    static SessionInfo of(SessionRecord r) {
+        return new SessionInfo(r.key(), r.principal(), r.createdAt(), r.lastAccessedAt(), r.expiresAt());
+    }
+}

@@ -1,0 +1,505 @@
+package io.sessionkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The façade applications use: create, find, save, update, rotate and invalidate sessions on one
+ * {@link SessionStore}. All policy lives here, once, for every backend: expiry, lazy touch, deltas and
+ * compare-and-set retries, rotation, size limits, the attribute codec and what to do with undecodable records.
+ *
+ * <p>Round trips to the store per request: a read-only request inside the touch interval costs 1 ({@link #find});
+ * a request that changes the session costs 2 ({@link #find} + one compare-and-set in {@link #save}); a new session
+ * costs 1 (the insert in {@link #save}). Conflicts add a reload and a retry each.
+ *
+ * <p>Thread-safe. {@link Session} objects are not: each belongs to one request.
+ *
+ * <pre>{@code
+ * SessionManager sessions = SessionManager.open(SessionKitConfig.fromEnvironment()); // sessionkit.store=redis …
+ * Session s = sessions.find(cookieValue).orElseGet(sessions::create);
+ * s.setAttribute("cart", List.of("apple", "pear"));
+ * sessions.save(s);                                   // then send s.id().value() back in the cookie
+ * }</pre>
+ */
+public final class SessionManager implements AutoCloseable {
+    static final System.Logger LOG = System.getLogger("io.sessionkit");
+
+    /** Default {@code sessionkit.max-session-size}: 256 KiB of encoded attributes. */
+    public static final long DEFAULT_MAX_SESSION_SIZE = 256 * 1024;
+    /** Default {@code sessionkit.max-retries}: compare-and-set attempts after the first, before giving up. */
+    public static final int DEFAULT_MAX_RETRIES = 20;
+
+    private final SessionStore store;
+    private final Clock clock;
+    private final ExpiryPolicy policy;
+    private final AttributeCodec codec;
+    private final DecodeFailurePolicy decodeFailurePolicy;
+    private final long maxSessionSize;
+    private final int maxRetries;
+    private final boolean ownsStore;
+
+    private SessionManager(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.clock = b.clock;
+        this.policy = b.policy;
+        this.codec = b.codec;
+        this.decodeFailurePolicy = b.decodeFailurePolicy;
+        this.maxSessionSize = b.maxSessionSize;
+        this.maxRetries = b.maxRetries;
+        this.ownsStore = b.ownsStore;
+    }
+
+    /** A builder over a store the caller owns (closing the manager does not close it, unless told to). */
+    public static Builder builder(SessionStore store) {
+        return new Builder().store(store);
+    }
+
+    /**
+     * Opens the store named by {@code sessionkit.store} (see {@link SessionStores}) and applies the policy keys
+     * listed in {@link SessionKitConfig}. The manager owns the store and closes it.
+     *
+     * @throws IllegalArgumentException naming the key, if a value is invalid
+     */
+    public static SessionManager open(SessionKitConfig config) {
+        Builder b = policyFrom(config);
+        return b.store(SessionStores.open(config)).closeStoreOnClose(true).build();
+    }
+
+    /** A builder holding the policy keys of {@code config} (no store yet). */
+    static Builder policyFrom(SessionKitConfig c) {
+        Builder b = new Builder().clock(c.clock());
+        Duration maxIdle = c.duration("sessionkit.max-idle", ExpiryPolicy.DEFAULT_MAX_IDLE);
+        Duration absolute = c.duration("sessionkit.absolute-timeout", ExpiryPolicy.DEFAULT_ABSOLUTE_TIMEOUT);
+        Duration touch = c.duration("sessionkit.touch-interval", maxIdle.dividedBy(10));
+        try {
+            b.expiryPolicy(new ExpiryPolicy(maxIdle, absolute, touch));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sessionkit.max-idle / sessionkit.absolute-timeout / sessionkit.touch-interval: "
+                    + e.getMessage(), e);
+        }
+        long size = c.bytes("sessionkit.max-session-size", DEFAULT_MAX_SESSION_SIZE);
+        if (size < 1024) {
+            throw SessionKitConfig.invalid("sessionkit.max-session-size", String.valueOf(size), "at least 1KiB");
+        }
+        b.maxSessionSize(size);
+        int retries = c.integer("sessionkit.max-retries", DEFAULT_MAX_RETRIES);
+        if (retries < 0) {
+            throw SessionKitConfig.invalid("sessionkit.max-retries", String.valueOf(retries), "a number >= 0");
+        }
+        b.maxRetries(retries);
+        b.decodeFailurePolicy(c.enumValue("sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
+        String codec = c.string("sessionkit.codec", "json").toLowerCase(Locale.ROOT);
+        switch (codec) {
+            case "json" -> b.jsonCodec();
+            case "java" -> b.javaSerialization(c.string("sessionkit.codec.java.filter", ""));
+            default -> throw SessionKitConfig.invalid("sessionkit.codec", codec, "json or java");
+        }
+        return b;
+    }
+
+    /** A new session, in memory only until {@link #save}. */
+    public Session create() {
+        Instant now = clock.instant();
+        return new Session(SessionId.generate(), codec, decodeFailurePolicy, now, policy.maxIdle(),
+                policy.expiresAt(now, now, policy.maxIdle()));
+    }
+
+    /**
+     * The live session for an id presented by a client. A value that is not a well-formed id is absent without any
+     * store call; an unknown or expired id is absent and is never adopted.
+     */
+    public Optional<Session> find(String rawId) {
+        return SessionId.parse(rawId).flatMap(this::find);
+    }
+
+    /** The live session for an id, or empty. One round trip. */
+    public Optional<Session> find(SessionId id) {
+        Objects.requireNonNull(id, "id");
+        Instant now = clock.instant();
+        return load(id.key(), now).map(l -> new Session(id, l.record, l.attributes, codec, decodeFailurePolicy, now));
+    }
+
+    /**
+     * Writes what this request did: inserts a new session; writes changes with compare-and-set, re-applying this
+     * request's deltas onto a newer version after a conflict; writes an access-only touch only when the touch
+     * interval has passed; otherwise writes nothing.
+     *
+     * @throws SessionTooLargeException  before any write, if the encoded attributes exceed the size limit
+     * @throws SessionConflictException  after {@code maxRetries} lost races
+     * @throws IllegalStateException     if the session was invalidated
+     */
+    public SaveResult save(Session session) {
+        requireUsable(session);
+        Instant now = clock.instant();
+        if (session.isNew()) {
+            ObjectNode attributes = session.attributesNode();
+            String text = encode(session, attributes);
+            SessionRecord record = session.toRecord(null, text, session.id().key(), 1, now, policy);
+            if (!store.create(record)) {
+                throw new SessionException("session " + session.id().key().shortForm() + " already exists; refusing to overwrite it");
+            }
+            session.markSaved(record, attributes);
+            return SaveResult.CREATED;
+        }
+        boolean changed = session.hasChanges();
+        if (!changed && Duration.between(session.stored().lastAccessedAt(), now).compareTo(policy.touchInterval()) < 0) {
+            return SaveResult.UNCHANGED;
+        }
+        SessionRecord base = session.stored();
+        ObjectNode baseAttributes = null;
+        for (int attempt = 0; ; attempt++) {
+            ObjectNode merged = session.mergedAttributes(base, baseAttributes);
+            String text = encode(session, merged);
+            SessionRecord next = session.toRecord(base, text, base.key(), base.version() + 1, now, policy);
+            switch (store.replace(next, base.version())) {
+                case OK -> {
+                    session.markSaved(next, merged);
+                    return changed ? SaveResult.UPDATED : SaveResult.TOUCHED;
+                }
+                case GONE -> {
+                    session.markInvalidated();
+                    return SaveResult.GONE;
+                }
+                case CONFLICT -> {
+                    checkRetries(attempt, base.key());
+                    Optional<Loaded> fresh = load(base.key(), clock.instant());
+                    if (fresh.isEmpty()) {
+                        session.markInvalidated();
+                        return SaveResult.GONE;
+                    }
+                    if (!changed) {
+                        // Another request wrote, and so touched, the session: nothing of ours is left to write.
+                        session.markSaved(fresh.get().record, fresh.get().attributes);
+                        return SaveResult.UNCHANGED;
+                    }
+                    base = fresh.get().record;
+                    baseAttributes = fresh.get().attributes;
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    /**
+     * Atomic read-modify-write: loads the session, applies {@code mutation} and writes with compare-and-set; on a
+     * conflict it reloads and runs {@code mutation} again on the fresh state. So {@code mutation} may run more than
+     * once and must not have other side effects. N threads × M increments give exactly N×M.
+     *
+     * @return the saved session, or empty if the id is malformed, unknown, expired or was invalidated meanwhile
+     * @throws SessionConflictException after {@code maxRetries} lost races
+     */
+    public Optional<Session> update(String rawId, Consumer<Session> mutation) {
+        Objects.requireNonNull(mutation, "mutation");
+        Optional<SessionId> parsed = SessionId.parse(rawId);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionId id = parsed.get();
+        for (int attempt = 0; ; attempt++) {
+            Instant now = clock.instant();
+            Optional<Loaded> loaded = load(id.key(), now);
+            if (loaded.isEmpty()) {
+                return Optional.empty();
+            }
+            SessionRecord base = loaded.get().record;
+            Session session = new Session(id, base, loaded.get().attributes, codec, decodeFailurePolicy, now);
+            mutation.accept(session);
+            if (!session.hasChanges()) {
+                return Optional.of(session);
+            }
+            String text = encode(session, session.attributesNode());
+            SessionRecord next = session.toRecord(base, text, id.key(), base.version() + 1, now, policy);
+            switch (store.replace(next, base.version())) {
+                case OK -> {
+                    session.markSaved(next, session.attributesNode());
+                    return Optional.of(session);
+                }
+                case GONE -> {
+                    return Optional.empty();
+                }
+                case CONFLICT -> checkRetries(attempt, id.key());
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    /**
+     * Moves the session to a fresh id (call it on login and on any privilege change, against session fixation). The
+     * data, including unsaved changes, is written under the new id and the old id is deleted: two round trips, no
+     * cross-key command, so it works on Redis Cluster. A new, unsaved session just takes a new id.
+     *
+     * <p>Not atomic across the two keys: a request that writes the old id between the two steps loses its write.
+     */
+    public void rotateId(Session session) {
+        requireUsable(session);
+        SessionId newId = SessionId.generate();
+        if (session.isNew()) {
+            session.changeId(newId);
+            return;
+        }
+        Instant now = clock.instant();
+        ObjectNode attributes = session.attributesNode();
+        String text = encode(session, attributes);
+        SessionKey oldKey = session.id().key();
+        SessionRecord next = session.toRecord(session.stored(), text, newId.key(), 1, now, policy);
+        if (!store.create(next)) {
+            throw new SessionException("session " + newId.key().shortForm() + " already exists; refusing to overwrite it");
+        }
+        store.delete(oldKey);
+        session.changeId(newId);
+        session.markSaved(next, attributes);
+    }
+
+    /** Deletes the session from the store; the object can no longer be used. */
+    public void invalidate(Session session) {
+        Objects.requireNonNull(session, "session");
+        if (!session.isNew() && !session.isInvalidated()) {
+            store.delete(session.id().key());
+        }
+        session.markInvalidated();
+    }
+
+    /** Deletes the session with this id, if the value is a well-formed id. */
+    public void invalidate(String rawId) {
+        SessionId.parse(rawId).ifPresent(id -> store.delete(id.key()));
+    }
+
+    /** Deletes the session with this hashed key (e.g. from {@link #findByPrincipal}). */
+    public void invalidate(SessionKey key) {
+        store.delete(Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * The live sessions of a user, without their raw ids.
+     *
+     * @throws UnsupportedOperationException if the store does not declare {@link StoreFeature#PRINCIPAL_INDEX}
+     */
+    public List<SessionInfo> findByPrincipal(String principal) {
+        Objects.requireNonNull(principal, "principal");
+        Instant now = clock.instant();
+        return store.findByPrincipal(principal).stream()
+                .filter(r -> !r.isExpiredAt(now) && principal.equals(r.principal()))
+                .map(SessionInfo::of)
+                .toList();
+    }
+
+    /**
+     * "Log out everywhere": deletes every live session of a user.
+     *
+     * @return how many sessions were deleted
+     * @throws UnsupportedOperationException if the store does not declare {@link StoreFeature#PRINCIPAL_INDEX}
+     */
+    public int invalidateAll(String principal) {
+        List<SessionInfo> sessions = findByPrincipal(principal);
+        for (SessionInfo info : sessions) {
+            store.delete(info.key());
+        }
+        return sessions.size();
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    public ExpiryPolicy expiryPolicy() {
+        return policy;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The size limit in bytes of a session's encoded attributes. */
+    public long maxSessionSize() {
+        return maxSessionSize;
+    }
+
+    /** Closes the store if this manager owns it (it does when made by {@link #open}). */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    // ---- internals ----
+
+    private record Loaded(SessionRecord record, ObjectNode attributes) {
+    }
+
+    private Optional<Loaded> load(SessionKey key, Instant now) {
+        SessionRecord record;
+        try {
+            record = store.load(key).orElse(null);
+        } catch (SessionCodecException e) {
+            return undecodable(key, e);
+        }
+        if (record == null || record.isExpiredAt(now)) {
+            return Optional.empty();
+        }
+        ObjectNode attributes;
+        try {
+            attributes = Json.parseObject(record.attributes());
+        } catch (JsonProcessingException | RuntimeException e) {
+            SessionCodecException failure = new SessionCodecException("record " + key.shortForm() + " has unreadable attributes", e);
+            if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
+                return undecodable(key, failure);
+            }
+            LOG.log(System.Logger.Level.WARNING, "session {0}: attributes unreadable, keeping the session without them: {1}",
+                    key.shortForm(), e.getMessage());
+            attributes = JsonNodeFactory.instance.objectNode();
+        }
+        return Optional.of(new Loaded(record, attributes));
+    }
+
+    /**
+     * An undecodable record is absent (the client gets a fresh session, so the old id is not presented again and
+     * this is logged once) or, under {@code FAIL}, an exception. It is not deleted: a newer node in a rolling upgrade
+     * may be able to read it, and native expiry or the sweeper collects it.
+     */
+    private Optional<Loaded> undecodable(SessionKey key, SessionCodecException e) {
+        if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
+            throw e;
+        }
+        LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable record treated as absent: {1}", key.shortForm(), e.getMessage());
+        return Optional.empty();
+    }
+
+    private String encode(Session session, ObjectNode attributes) {
+        String text = Json.write(attributes);
+        long size = utf8Length(text);
+        if (size > maxSessionSize) {
+            throw new SessionTooLargeException("session " + session.id().key().shortForm()
+                    + " is too large to store (sessionkit.max-session-size); nothing was written", size, maxSessionSize);
+        }
+        return text;
+    }
+
+    private void checkRetries(int attempt, SessionKey key) {
+        if (attempt >= maxRetries) {
+            throw new SessionConflictException("session " + key.shortForm() + ": still conflicting after " + (attempt + 1)
+                    + " attempts (sessionkit.max-retries=" + maxRetries + "); nothing was written");
+        }
+        // Exponential backoff with full jitter: concurrent writers of one session spread out instead of colliding again.
+        long capNanos = Math.min(20_000_000L, 50_000L << Math.min(attempt, 12));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capNanos));
+    }
+
+    private static void requireUsable(Session session) {
+        Objects.requireNonNull(session, "session");
+        if (session.isInvalidated()) {
+            throw new IllegalStateException("session " + session.id().key().shortForm() + " was invalidated or is gone");
+        }
+    }
+
+    static long utf8Length(CharSequence s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** Builds a {@link SessionManager}; every setting has a documented default. */
+    public static final class Builder {
+        private SessionStore store;
+        private Clock clock = Clock.systemUTC();
+        private ExpiryPolicy policy = ExpiryPolicy.defaults();
+        private AttributeCodec codec = JsonAttributeCodec.INSTANCE;
+        private DecodeFailurePolicy decodeFailurePolicy = DecodeFailurePolicy.DROP_SESSION;
+        private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private boolean ownsStore;
+
+        private Builder() {
+        }
+
+        public Builder store(SessionStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The clock for access and expiry times; default {@link Clock#systemUTC()}. Use the store's clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Default {@link ExpiryPolicy#defaults()}. */
+        public Builder expiryPolicy(ExpiryPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Maximum encoded attributes in bytes; default {@link #DEFAULT_MAX_SESSION_SIZE}. */
+        public Builder maxSessionSize(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxSessionSize must be >= 1, was " + bytes);
+            }
+            this.maxSessionSize = bytes;
+            return this;
+        }
+
+        /** Compare-and-set retries after the first attempt; default {@link #DEFAULT_MAX_RETRIES}. */
+        public Builder maxRetries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        /** Default {@link DecodeFailurePolicy#DROP_SESSION}. */
+        public Builder decodeFailurePolicy(DecodeFailurePolicy policy) {
+            this.decodeFailurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The default codec: JSON values and objects mapped by their properties, no polymorphic typing. */
+        public Builder jsonCodec() {
+            this.codec = JsonAttributeCodec.INSTANCE;
+            return this;
+        }
+
+        /**
+         * Opt-in Java serialization for {@link java.io.Serializable} values, read back only through an
+         * {@link java.io.ObjectInputFilter} allowing the JDK value types plus {@code allowList}, a JEP 290 pattern such
+         * as {@code com.example.cart.*;com.example.User}. Everything else is refused before it is instantiated.
+         */
+        public Builder javaSerialization(String allowList) {
+            this.codec = new JavaSerializationCodec(allowList);
+            return this;
+        }
+
+        /** Whether {@link SessionManager#close()} closes the store; default false for a store passed in. */
+        public Builder closeStoreOnClose(boolean owns) {
+            this.ownsStore = owns;
+            return this;
+        }
+
+        public SessionManager build() {
+            return new SessionManager(this);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.sessionkit;
+
+/**
+ * Optional capabilities of a {@link SessionStore}. A store declares what it supports in
+ * {@link SessionStore#features()}; calling the method of an undeclared feature throws
+ * {@link UnsupportedOperationException}. The conformance kit runs a feature's rules only when it is declared.
+ */
+public enum StoreFeature {
+    /** {@link SessionStore#findByPrincipal(String)}: sessions by user, for "log out everywhere". */
+    PRINCIPAL_INDEX,
+    /** {@link SessionStore#purgeExpired()}: the store removes expired records on request (e.g. JDBC sweeps). */
+    PURGE_EXPIRED
+}
