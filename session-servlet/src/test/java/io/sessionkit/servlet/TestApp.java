@@ -124,7 +124,7 @@ final class TestApp extends HttpServlet {
             case "/set-cart-object" -> {
                 HttpSession s = req.getSession();
                 try {
-                    s.setAttribute(name, new Cart(new ArrayList<>(List.of(value))));
+                    s.setAttribute(name, new Cart(List.of(value)));
                     resp.getWriter().print("stored");
                 } catch (RuntimeException e) {
                     resp.getWriter().print("refused " + e.getClass().getSimpleName());
