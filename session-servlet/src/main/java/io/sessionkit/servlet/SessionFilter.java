@@ -16,9 +16,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A Servlet filter that makes {@code request.getSession()} a session kept in a {@link SessionManager}'s store instead
@@ -190,7 +192,7 @@ public class SessionFilter implements Filter {
         return config;
     }
 
-    private static Map<String, String> parameters(java.util.Enumeration<String> names, java.util.function.Function<String, String> get) {
+    private static Map<String, String> parameters(Enumeration<String> names, Function<String, String> get) {
         Map<String, String> out = new HashMap<>();
         for (String name : Collections.list(names)) {
             String v = get.apply(name);

@@ -10,6 +10,8 @@ import java.io.Writer;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Saves the session before the response can commit: before {@code sendRedirect}, {@code sendError},
@@ -52,7 +54,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
         }
         if (cookieHeader != null) {
             // Drop our earlier Set-Cookie but keep any the application added.
-            var others = new java.util.ArrayList<>(getHeaders("Set-Cookie"));
+            List<String> others = new ArrayList<>(getHeaders("Set-Cookie"));
             others.remove(cookieHeader);
             boolean first = true;
             for (String h : others) {

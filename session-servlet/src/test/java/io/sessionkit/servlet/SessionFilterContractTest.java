@@ -91,6 +91,14 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
+    @DisplayName("auto Secure: the cookie is Secure when the request is (here: HTTPS at a proxy, X-Forwarded-Proto)")
+    void secureWhenRequestIsSecure() {
+        HttpResponse<String> r = browser.get(server.uri("/set?name=a&value=1"), "X-Forwarded-Proto", "https");
+        assertThat(setCookies(r, COOKIE)).singleElement().asString()
+                .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; Secure; HttpOnly; SameSite=Lax");
+    }
+
+    @Test
     @DisplayName("configured cookie: name, Secure, SameSite, Domain, Path and a persistent Max-Age")
     void configuredCookieAttributes() {
         SessionFilterConfig config = SessionFilterConfig.builder().cookieName("SID").cookieSecure(true)
@@ -260,6 +268,19 @@ abstract class SessionFilterContractTest {
         assertThat(store.delegate().load(key)).isEmpty();
         assertThat(setCookies(r, COOKIE)).singleElement().asString().contains("Max-Age=0").startsWith(COOKIE + "=;");
         assertThat(get("/get?name=a").body()).isEqualTo("no-session");
+    }
+
+    @Test
+    @DisplayName("invalidate then a new session in one request (logout): one cookie with the new id; the old id is dead")
+    void invalidateThenNewSession() {
+        get("/set?name=user&value=alice");
+        String old = sessionCookie();
+        HttpResponse<String> r = get("/logout-and-restart");
+        assertThat(setCookies(r, COOKIE)).singleElement().asString().startsWith(COOKIE + "=" + r.body() + ";");
+        assertThat(sessionCookie()).isEqualTo(r.body()).isNotEqualTo(old);
+        assertThat(get("/get?name=user").body()).isEqualTo("null");
+        assertThat(get("/get?name=fresh").body()).isEqualTo("yes");
+        assertThat(store.delegate().load(SessionId.parse(old).orElseThrow().key())).isEmpty();
     }
 
     @Test

@@ -71,6 +71,11 @@ final class TestApp extends HttpServlet {
                 }
                 resp.getWriter().print(req.getSession(false) == null ? "invalidated" : "still-there");
             }
+            case "/logout-and-restart" -> {
+                req.getSession().invalidate();
+                req.getSession().setAttribute("fresh", "yes");
+                resp.getWriter().print(req.getSession().getId());
+            }
             case "/stream" -> {
                 req.getSession().setAttribute(name, value);
                 resp.getWriter().print("committed");

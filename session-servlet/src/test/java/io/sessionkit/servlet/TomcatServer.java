@@ -13,6 +13,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
@@ -44,6 +45,11 @@ final class TomcatServer implements WebServer {
         connector.setProperty("maxThreads", "64");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext(CONTEXT, baseDir.resolve("webapp").toString());
+        // Honour X-Forwarded-Proto from the loopback client, as behind a TLS-terminating proxy: request.isSecure().
+        RemoteIpValve forwarded = new RemoteIpValve();
+        forwarded.setProtocolHeader("X-Forwarded-Proto");
+        forwarded.setInternalProxies("127\\.0\\.0\\.1");
+        context.getPipeline().addValve(forwarded);
         FilterDef def = new FilterDef();
         def.setFilterName("sessionkit");
         if (filter != null) {
