@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class TestApp extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What {@code /post-redirect*} and {@code /error-after-set} saw right after their commit call, before returning:
+     * whether the session cookie was already on the response (so it was saved then, not at the end of the request).
+     */
+    static volatile String lastProbe = "";
+
     /** Held open by {@code /stream} after it committed its response, until the test has checked the store. */
     static volatile CountDownLatch streamGate = new CountDownLatch(0);
 
@@ -59,10 +65,18 @@ final class TestApp extends HttpServlet {
             case "/post-redirect" -> {
                 req.getSession().setAttribute(name, value);
                 resp.sendRedirect(req.getContextPath() + "/get?name=" + name);
+                lastProbe = probe(resp);
+            }
+            case "/post-redirect-303" -> {
+                // Servlet 6.1 only (Tomcat 11): reaches the filter's response wrapper through the 6.1 interface.
+                req.getSession().setAttribute(name, value);
+                resp.sendRedirect(req.getContextPath() + "/get?name=" + name, 303, true);
+                lastProbe = probe(resp);
             }
             case "/error-after-set" -> {
                 req.getSession().setAttribute(name, value);
                 resp.sendError(409, "conflict for the test");
+                lastProbe = probe(resp);
             }
             case "/invalidate" -> {
                 HttpSession s = req.getSession(false);
@@ -158,6 +172,10 @@ final class TestApp extends HttpServlet {
             }
             default -> resp.sendError(404);
         }
+    }
+
+    private static String probe(HttpServletResponse resp) {
+        return "cookie-before-return=" + resp.getHeaders("Set-Cookie").stream().anyMatch(h -> h.startsWith("SESSION="));
     }
 
     /** A legacy-style session value: Serializable, not a JSON value. */
