@@ -37,6 +37,12 @@ import org.bson.types.Decimal128;
  * is stored as it is.
  */
 final class BsonAttributes {
+    /**
+     * How deep the attributes sub-document may nest, {@code attrs} itself counting as one level. MongoDB refuses
+     * documents nested more than 100 levels; the session document takes one and one is kept in reserve.
+     */
+    static final int MAX_DEPTH = 98;
+
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(1000).build())
             .build();
@@ -50,7 +56,7 @@ final class BsonAttributes {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new SessionCodecException("attributes are not a JSON object");
             }
-            BsonDocument doc = readObject(p);
+            BsonDocument doc = readObject(p, 1);
             if (p.nextToken() != null) {
                 throw new SessionCodecException("attributes have trailing content after the JSON object");
             }
@@ -72,25 +78,27 @@ final class BsonAttributes {
         return w.toString();
     }
 
-    private static BsonDocument readObject(JsonParser p) throws IOException {
+    private static BsonDocument readObject(JsonParser p, int depth) throws IOException {
+        checkDepth(depth);
         BsonDocument doc = new BsonDocument();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
-            doc.put(escape(name), readValue(p));
+            doc.put(escape(name), readValue(p, depth));
         }
         return doc;
     }
 
-    private static BsonValue readValue(JsonParser p) throws IOException {
+    private static BsonValue readValue(JsonParser p, int depth) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT:
-                return readObject(p);
+                return readObject(p, depth + 1);
             case START_ARRAY: {
+                checkDepth(depth + 1);
                 BsonArray array = new BsonArray();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(readValue(p));
+                    array.add(readValue(p, depth + 1));
                 }
                 return array;
             }
@@ -121,6 +129,13 @@ final class BsonAttributes {
             }
             default:
                 throw new SessionCodecException("unexpected JSON token " + t + " in attributes");
+        }
+    }
+
+    private static void checkDepth(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new SessionCodecException("attributes nest deeper than MongoDB stores (at most " + MAX_DEPTH
+                    + " levels of objects and lists under attrs)");
         }
     }
 

@@ -7,6 +7,7 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoNamespace;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
 import com.mongodb.ServerAddress;
@@ -26,6 +27,7 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +48,10 @@ import org.bson.BsonInt64;
 import org.bson.BsonInvalidOperationException;
 import org.bson.BsonNull;
 import org.bson.BsonString;
+import org.bson.BsonMaximumSizeExceededException;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.bson.conversions.Bson;
 
 /**
@@ -100,6 +105,9 @@ public final class MongoSessionStore implements SessionStore {
 
     /** The format version written in {@code fmt}; documents with another value are refused. */
     static final int FORMAT = 1;
+
+    /** MongoDB's maximum document size, 16 MiB. */
+    static final long MAX_DOCUMENT_SIZE = 16L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.mongo");
     private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
@@ -155,7 +163,7 @@ public final class MongoSessionStore implements SessionStore {
         requireNonNull(record, "record");
         BsonDocument doc = toDocument(record);
         Bson expiredOrAbsent = Filters.and(Filters.eq("_id", record.key().value()), Filters.lte("e", now()));
-        return call("create", record.key(), () -> {
+        return write("create", record.key(), doc, () -> {
             try {
                 // One command for all three cases: no document (upsert inserts), an expired one the TTL monitor has not
                 // removed yet (it matches and is overwritten), a live one (no match, so the upsert collides on _id).
@@ -186,7 +194,7 @@ public final class MongoSessionStore implements SessionStore {
         BsonDocument doc = toDocument(record);
         BsonDateTime now = now();
         String id = record.key().value();
-        return call("replace", record.key(), () -> {
+        return write("replace", record.key(), doc, () -> {
             UpdateResult r = sessions.replaceOne(
                     Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), Filters.gt("e", now)), doc);
             if (r.getMatchedCount() == 1) {
@@ -286,6 +294,17 @@ public final class MongoSessionStore implements SessionStore {
                 throw new IllegalStateException(server + ": " + operation + " on a closed store", e);
             }
             throw e;
+        }
+    }
+
+    /** {@link #call} for a write of {@code doc}, which the driver refuses to send when it is over the server's limit. */
+    private <T> T write(String operation, SessionKey key, BsonDocument doc, Supplier<T> action) {
+        try {
+            return call(operation, key, action);
+        } catch (BsonMaximumSizeExceededException e) {
+            long size = new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
+            throw new SessionTooLargeException(server + ": session " + key.shortForm() + " is " + size
+                    + " bytes as a BSON document, over MongoDB's limit of " + MAX_DOCUMENT_SIZE + " bytes", size, MAX_DOCUMENT_SIZE);
         }
     }
 
@@ -394,13 +413,21 @@ public final class MongoSessionStore implements SessionStore {
             return this;
         }
 
+        /** The database of the sessions collection; MongoDB's naming rules apply. */
         public Builder database(String database) {
-            this.database = requireNonBlank(database, "database");
+            MongoNamespace.checkDatabaseNameValidity(requireNonBlank(database, "database"));
+            this.database = database;
             return this;
         }
 
+        /** The sessions collection: no {@code $}, no NUL, not {@code system.*}. */
         public Builder collection(String collection) {
-            this.collection = requireNonBlank(collection, "collection");
+            requireNonBlank(collection, "collection");
+            if (collection.contains("$") || collection.indexOf('\0') >= 0 || collection.startsWith("system.")) {
+                throw new IllegalArgumentException("collection name must not contain '$' or NUL nor start with 'system.'");
+            }
+            MongoNamespace.checkCollectionNameValidity(collection);
+            this.collection = collection;
             return this;
         }
 

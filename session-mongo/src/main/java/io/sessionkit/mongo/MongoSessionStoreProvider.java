@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The {@code mongo} provider: {@code sessionkit.store=mongo}. Reads these keys (defaults in {@link MongoSessionStore}):
@@ -69,17 +70,26 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
                 .timeout(duration(config, TIMEOUT, MongoSessionStore.DEFAULT_TIMEOUT))
                 .writeConcern(writeConcern(config))
                 .readPreference(readPreference(config))
-                .createIndexes(config.bool(CREATE_INDEXES, true))
-                .database(config.string(DATABASE, MongoSessionStore.DEFAULT_DATABASE))
-                .collection(config.string(COLLECTION, MongoSessionStore.DEFAULT_COLLECTION));
-        String uri = config.string(URI, MongoSessionStore.DEFAULT_URI);
-        b.uri(uri);
+                .createIndexes(config.bool(CREATE_INDEXES, true));
+        name(config, DATABASE, MongoSessionStore.DEFAULT_DATABASE, b::database);
+        name(config, COLLECTION, MongoSessionStore.DEFAULT_COLLECTION, b::collection);
+        b.uri(config.string(URI, MongoSessionStore.DEFAULT_URI));
         try {
             b.connectionString();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(URI + ": not a valid mongodb:// or mongodb+srv:// connection string", e);
         }
         return b;
+    }
+
+    private static void name(SessionKitConfig config, String key, String defaultValue, Consumer<String> setter) {
+        String name = config.string(key, defaultValue);
+        try {
+            setter.accept(name);
+        } catch (IllegalArgumentException e) {
+            throw SessionKitConfig.invalid(key, name, "a MongoDB " + (key.equals(DATABASE) ? "database" : "collection")
+                    + " name (" + e.getMessage() + ")");
+        }
     }
 
     private static Duration duration(SessionKitConfig config, String key, Duration defaultValue) {

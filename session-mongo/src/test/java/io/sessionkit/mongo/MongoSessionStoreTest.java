@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
@@ -21,6 +20,7 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
@@ -53,7 +53,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MongoSessionStoreTest {
     private static final ObjectMapper EXACT = JsonMapper.builder()
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
@@ -155,6 +154,25 @@ class MongoSessionStoreTest {
     void aNumberDecimal128CannotHoldIsRefusedNotRounded() {
         SessionRecord r = record(null, "{\"d\":1.234567890123456789012345678901234567890}");
         assertThatThrownBy(() -> store.create(r)).isInstanceOf(SessionCodecException.class).hasMessageContaining("34");
+        assertThat(raw.countDocuments()).isZero();
+    }
+
+    @Test
+    void nestingIsBoundedByWhatMongoDbStores() {
+        int max = BsonAttributes.MAX_DEPTH;
+        SessionRecord deepest = record(null, "{\"v\":" + "[".repeat(max - 1) + "]".repeat(max - 1) + "}");
+        assertThat(store.create(deepest)).isTrue();
+        assertThat(store.load(deepest.key()).orElseThrow().attributes()).isEqualTo(deepest.attributes());
+        SessionRecord tooDeep = record(null, "{\"v\":" + "{\"x\":".repeat(max) + "1" + "}".repeat(max) + "}");
+        assertThatThrownBy(() -> store.create(tooDeep)).isInstanceOf(SessionCodecException.class).hasMessageContaining("nest");
+        assertThat(raw.countDocuments()).isEqualTo(1);
+    }
+
+    @Test
+    void aDocumentOverMongosSizeLimitIsTooLargeAndNothingIsWritten() {
+        SessionRecord huge = record(null, "{\"big\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}");
+        assertThatThrownBy(() -> store.create(huge)).isInstanceOf(SessionTooLargeException.class)
+                .hasMessageContaining("16777216").hasMessageNotContaining(huge.key().value());
         assertThat(raw.countDocuments()).isZero();
     }
 
@@ -301,7 +319,9 @@ class MongoSessionStoreTest {
                 "sessionkit.mongo.write-concern", "0",
                 "sessionkit.mongo.read-preference", "sideways",
                 "sessionkit.mongo.uri", "http://example.com",
-                "sessionkit.mongo.create-indexes", "maybe");
+                "sessionkit.mongo.create-indexes", "maybe",
+                "sessionkit.mongo.database", "no/slash",
+                "sessionkit.mongo.collection", "$cmd");
         MongoSessionStoreProvider provider = new MongoSessionStoreProvider();
         bad.forEach((key, value) -> assertThatThrownBy(() -> provider.create(SessionKitConfig.of(Map.of(key, value))))
                 .as(key).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key));
