@@ -236,9 +236,15 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
     @Override
     public PrintWriter getWriter() throws IOException {
-        PrintWriter out = super.getWriter();
+        PrintWriter container = super.getWriter();
         if (writer == null) {
-            writer = new PrintWriter(new CommitAwareWriter(out), false);
+            writer = new PrintWriter(new CommitAwareWriter(container), false) {
+                @Override
+                public boolean checkError() {
+                    // The container's writer swallows I/O errors (client gone); report them as it would.
+                    return super.checkError() || container.checkError();
+                }
+            };
         }
         return writer;
     }

@@ -129,13 +129,16 @@ final class StoreHttpSession implements HttpSession {
             return;
         }
         Object old = currentValueForUnbind(name);
+        session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
+        cache.put(name, value);
+        rememberPristine(name, value);
+        if (old == value) {
+            return; // the same object again: stored anew, but it was neither unbound nor newly bound
+        }
         if (value instanceof HttpSessionBindingListener listener) {
             listener.valueBound(new HttpSessionBindingEvent(this, name, value));
         }
-        session.setAttribute(name, value);
-        cache.put(name, value);
-        rememberPristine(name, value);
-        if (old != null && old != value && old instanceof HttpSessionBindingListener listener) {
+        if (old instanceof HttpSessionBindingListener listener) {
             listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
         }
     }
