@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +73,8 @@ public final class MemcachedSessionStore implements SessionStore {
     public static final String DEFAULT_KEY_PREFIX = "sk:";
     /** Largest encoded record, in bytes: memcached's default item size limit ({@code -I 1m}). */
     public static final long DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
+    /** How long {@link Builder#build()} waits for the first connection to every server. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** How long past {@code expiresAt} memcached keeps an item before collecting it. */
     public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofMinutes(1);
     /** The longest wait between attempts to reconnect to a server that went away. */
@@ -107,13 +111,18 @@ public final class MemcachedSessionStore implements SessionStore {
         this.expiryGrace = b.expiryGrace;
         this.clock = b.clock;
         this.casTokens = new CasTokens(b.casCacheSize);
+        Set<SocketAddress> everConnected = ConcurrentHashMap.newKeySet();
+        CountDownLatch firstConnections = new CountDownLatch(servers.size());
         ConnectionObserver observer = new ConnectionObserver() {
             // CAS ids restart from 1 when a memcached server restarts, so an id remembered from before could match
             // an unrelated item afterwards. Forget them all whenever any connection drops or comes back.
             @Override
             public void connectionEstablished(SocketAddress sa, int reconnectCount) {
-                if (reconnectCount > 0) {
-                    casTokens.clear();
+                casTokens.clear();
+                if (everConnected.add(sa)) {
+                    firstConnections.countDown();
+                    LOG.log(System.Logger.Level.DEBUG, "memcached {0} connected", describe(sa));
+                } else {
                     LOG.log(System.Logger.Level.INFO, "memcached {0} reconnected", describe(sa));
                 }
             }
@@ -142,6 +151,25 @@ public final class MemcachedSessionStore implements SessionStore {
             this.client = new MemcachedClient(cf.build(), new ArrayList<>(servers));
         } catch (IOException e) {
             throw new SessionStoreUnavailableException("cannot start the memcached client for " + serverList(), e);
+        }
+        // spymemcached connects in the background, and FailureMode.Cancel fails every call for a server not yet
+        // connected; so wait, briefly and boundedly, for the first connections. A server still down after that is
+        // not an error here: its keys fail fast until it comes up.
+        try {
+            if (!firstConnections.await(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                List<String> missing = new ArrayList<>();
+                for (InetSocketAddress a : servers) {
+                    if (!everConnected.contains(a)) {
+                        missing.add(describe(a));
+                    }
+                }
+                LOG.log(System.Logger.Level.WARNING, "memcached {0} not connected within {1} ms; calls for its keys fail until it is",
+                        String.join(",", missing), b.connectTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.shutdown(0, TimeUnit.MILLISECONDS);
+            throw new SessionStoreUnavailableException("interrupted while connecting to memcached " + serverList(), e);
         }
     }
 
@@ -561,6 +589,7 @@ public final class MemcachedSessionStore implements SessionStore {
     public static final class Builder {
         private List<InetSocketAddress> servers;
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private long maxItemSize = DEFAULT_MAX_ITEM_SIZE;
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
@@ -599,6 +628,19 @@ public final class MemcachedSessionStore implements SessionStore {
         }
 
         /**
+         * How long {@link #build()} waits for the first connection to every server; positive and finite; default 1 s.
+         * A server not connected by then does not fail the build: calls for its keys fail until it connects.
+         */
+        public Builder connectTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, was " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
          * The item key prefix; printable ASCII without spaces, at most 200 characters, so that prefix plus the
          * 43-character hashed key stays under memcached's 250-byte limit; default {@value #DEFAULT_KEY_PREFIX}.
          */
@@ -621,7 +663,9 @@ public final class MemcachedSessionStore implements SessionStore {
             return this;
         }
 
-        /** How long past {@code expiresAt} memcached keeps an item; zero or more; default 1 minute. */
+        /** How long {@link Builder#build()} waits for the first connection to every server. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long past {@code expiresAt} memcached keeps an item; zero or more; default 1 minute. */
         public Builder expiryGrace(Duration grace) {
             requireNonNull(grace, "grace");
             if (grace.isNegative()) {

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@code sessionkit.memcached.servers}: {@code host:port,host:port}; default {@code 127.0.0.1:11211}</li>
  *   <li>{@code sessionkit.memcached.operation-timeout}: duration of one command; default {@code 500ms}</li>
+ *   <li>{@code sessionkit.memcached.connect-timeout}: how long creating the store waits for first connections; default
+ *       {@code 1s}</li>
  *   <li>{@code sessionkit.memcached.key-prefix}: item key prefix; default {@code sk:}</li>
  *   <li>{@code sessionkit.memcached.max-item-size}: largest encoded record, bytes; default {@code 1MiB}</li>
  *   <li>{@code sessionkit.memcached.expiry-grace}: how long memcached keeps an item past its expiry; default {@code 1m}</li>
@@ -42,6 +44,8 @@ public final class MemcachedSessionStoreProvider implements SessionStoreProvider
         apply(P + "servers", servers, b::servers);
         apply(P + "operation-timeout", config.duration(P + "operation-timeout", MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT),
                 b::operationTimeout);
+        apply(P + "connect-timeout", config.duration(P + "connect-timeout", MemcachedSessionStore.DEFAULT_CONNECT_TIMEOUT),
+                b::connectTimeout);
         apply(P + "key-prefix", config.string(P + "key-prefix", MemcachedSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
         apply(P + "max-item-size", config.bytes(P + "max-item-size", MemcachedSessionStore.DEFAULT_MAX_ITEM_SIZE), b::maxItemSize);
         apply(P + "expiry-grace", config.duration(P + "expiry-grace", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
