@@ -180,13 +180,16 @@ class MemcachedMultiNodeTest {
         SessionRecord elsewhere = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() != victim.port()).findFirst().orElseThrow();
         signal("STOP", victim.pid());
         try {
-            long t0 = System.nanoTime();
-            assertThatThrownBy(() -> store.load(onVictim.key())).isInstanceOf(SessionStoreUnavailableException.class)
-                    .hasMessageContaining("no answer within");
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> store.load(onVictim.key())).isInstanceOf(SessionStoreUnavailableException.class)
+                        .hasMessageContaining("no answer within");
+                millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
             assertThat(store.load(elsewhere.key())).isPresent();
-            System.out.printf("[memcached multi-node] node %d hung (SIGSTOP): load failed after %d ms (operation timeout %d ms)%n",
-                    victim.port(), ms, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis());
+            System.out.printf("[memcached multi-node] node %d hung (SIGSTOP): 5 loads failed after %s ms (operation timeout %d ms); "
+                    + "other nodes unaffected%n", victim.port(), millis, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis());
         } finally {
             signal("CONT", victim.pid());
         }

@@ -144,20 +144,20 @@ final class MemcachedText {
         return s;
     }
 
+    /** One line; memcached ends most with CRLF, but metadump's item lines with a bare LF. */
     private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int prev = -1;
         while (true) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("connection closed mid-line");
             }
-            if (prev == '\r' && b == '\n') {
+            if (b == '\n') {
                 byte[] bytes = buf.toByteArray();
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+                int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, end, StandardCharsets.UTF_8);
             }
             buf.write(b);
-            prev = b;
         }
     }
 
