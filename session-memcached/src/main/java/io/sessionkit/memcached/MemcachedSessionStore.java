@@ -71,7 +71,7 @@ public final class MemcachedSessionStore implements SessionStore {
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMillis(500);
     /** Prefix of every item key. */
     public static final String DEFAULT_KEY_PREFIX = "sk:";
-    /** Largest encoded record, in bytes: memcached's default item size limit ({@code -I 1m}). */
+    /** The servers' item size limit in bytes (key + value + header): memcached's default {@code -I 1m}. */
     public static final long DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
     /** How long {@link Builder#build()} waits for the first connection to every server. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -88,6 +88,10 @@ public final class MemcachedSessionStore implements SessionStore {
     static final int MAX_KEY_LENGTH = 250;
     /** Longest prefix we accept: a hashed key is 43 characters. */
     static final int MAX_PREFIX_LENGTH = 200;
+    /** Bytes memcached adds to key and value when it checks an item against {@code -I}; measured 59, rounded up. */
+    static final int ITEM_OVERHEAD = 64;
+    /** memcached's smallest allowed {@code -I}. */
+    static final long MIN_ITEM_SIZE = 1024;
     /** Bound on retries when the item changes between two of our own commands (races with other writers). */
     private static final int MAX_ATTEMPTS = 8;
 
@@ -410,11 +414,17 @@ public final class MemcachedSessionStore implements SessionStore {
         return value;
     }
 
+    /**
+     * The envelope bytes, refused before any write if the item would exceed {@code maxItemSize}: memcached counts the
+     * key and {@value #ITEM_OVERHEAD} bytes of header (measured: 59 on 1.6) against its {@code -I} limit, so a
+     * max-item-size equal to the server's {@code -I} means every value this store sends is one the server takes.
+     */
     private byte[] encode(SessionRecord record) {
         byte[] value = RecordEnvelope.encode(record).getBytes(StandardCharsets.UTF_8);
-        if (value.length > maxItemSize) {
-            throw new SessionTooLargeException("session " + record.key().shortForm() + " does not fit in a memcached item",
-                    value.length, maxItemSize);
+        long limit = maxItemSize - itemKey(record.key()).length() - ITEM_OVERHEAD;
+        if (value.length > limit) {
+            throw new SessionTooLargeException("session " + record.key().shortForm() + " does not fit in a memcached item of "
+                    + maxItemSize + " bytes", value.length, limit);
         }
         return value;
     }
@@ -494,7 +504,7 @@ public final class MemcachedSessionStore implements SessionStore {
         if (code == StatusCode.ERR_2BIG) {
             // The server's item limit (-I) is below the configured max-item-size, or the item overhead tipped it over.
             return new SessionTooLargeException("session " + key.shortForm() + " refused by memcached " + server(itemKey)
-                    + " as too large; set sessionkit.memcached.max-item-size below the server's -I", size, maxItemSize);
+                    + " as too large; set sessionkit.memcached.max-item-size to the server's -I", size, maxItemSize);
         }
         String message = status == null ? "no status" : code + " " + status.getMessage();
         return unavailable(command, itemKey, key, message, null);
@@ -654,10 +664,14 @@ public final class MemcachedSessionStore implements SessionStore {
             return this;
         }
 
-        /** The largest encoded record in bytes; larger ones fail with SessionTooLargeException; default 1 MiB. */
+        /**
+         * The servers' item size limit ({@code memcached -I}) in bytes, at least 1024; a record whose item (key, value
+         * and memcached's header) would exceed it fails with SessionTooLargeException before anything is sent;
+         * default 1 MiB, memcached's default.
+         */
         public Builder maxItemSize(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxItemSize must be >= 1 byte, was " + bytes);
+            if (bytes < MIN_ITEM_SIZE) {
+                throw new IllegalArgumentException("maxItemSize must be >= " + MIN_ITEM_SIZE + " bytes (memcached's smallest -I), was " + bytes);
             }
             this.maxItemSize = bytes;
             return this;

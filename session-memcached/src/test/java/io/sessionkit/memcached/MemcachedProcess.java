@@ -23,8 +23,11 @@ final class MemcachedProcess implements AutoCloseable {
     private Process process;
     private final Thread hook;
 
-    private MemcachedProcess(int port) throws IOException {
+    private final List<String> extraArgs;
+
+    private MemcachedProcess(int port, List<String> extraArgs) throws IOException {
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
         this.log = Files.createTempFile("memcached-" + port + "-", ".log");
         this.hook = new Thread(this::kill, "kill-memcached-" + port);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -45,12 +48,12 @@ final class MemcachedProcess implements AutoCloseable {
                 + "or set MEMCACHED_BIN");
     }
 
-    /** Starts a memcached on a free port. */
-    static MemcachedProcess startOnFreePort() {
+    /** Starts a memcached on a free port, with {@code extraArgs} added to its command line. */
+    static MemcachedProcess startOnFreePort(String... extraArgs) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return start(freePort());
+                return start(freePort(), extraArgs);
             } catch (IllegalStateException e) {
                 last = e; // another process may have taken the port between probe and bind
             }
@@ -59,9 +62,9 @@ final class MemcachedProcess implements AutoCloseable {
     }
 
     /** Starts a memcached on {@code port}, waiting until it accepts connections. */
-    static MemcachedProcess start(int port) {
+    static MemcachedProcess start(int port, String... extraArgs) {
         try {
-            MemcachedProcess p = new MemcachedProcess(port);
+            MemcachedProcess p = new MemcachedProcess(port, List.of(extraArgs));
             p.launch();
             return p;
         } catch (IOException e) {
@@ -75,6 +78,7 @@ final class MemcachedProcess implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.addAll(List.of("-u", "root"));
         }
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (System.nanoTime() < deadline) {

@@ -74,6 +74,7 @@ class MemcachedSessionStoreProviderTest {
             "key-prefix|a b",
             "key-prefix|caf\u00e9",
             "max-item-size|0",
+            "max-item-size|1000",
             "max-item-size|lots",
             "expiry-grace|-1s",
             "max-reconnect-delay|10ms",

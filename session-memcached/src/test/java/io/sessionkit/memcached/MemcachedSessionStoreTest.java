@@ -3,6 +3,7 @@ package io.sessionkit.memcached;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionKey;
@@ -12,6 +13,7 @@ import io.sessionkit.tck.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,8 +109,8 @@ class MemcachedSessionStoreTest {
     @DisplayName("a record over max-item-size is refused before any write, on create and on replace")
     void maxItemSize() {
         try (MemcachedSessionStore small = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
-                .clock(clock).maxItemSize(512).build()) {
-            SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(600) + "\"}");
+                .clock(clock).maxItemSize(1024).build()) {
+            SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(1024) + "\"}");
             assertThatThrownBy(() -> small.create(big)).isInstanceOf(SessionTooLargeException.class)
                     .hasMessageContaining(big.key().shortForm()).hasMessageNotContaining(big.key().value());
             assertThat(MemcachedText.get(small.serverFor(big.key()), small.itemKey(big.key()))).isEmpty();
@@ -184,5 +186,34 @@ class MemcachedSessionStoreTest {
         assertThat(store.rememberedCasIds()).isEqualTo(1);
         store.delete(r.key());
         assertThat(store.rememberedCasIds()).isZero();
+    }
+
+    @Test
+    @DisplayName("with max-item-size = the server's -I, the largest value the store accepts is one the server stores")
+    void maxItemSizeMatchesServerLimit() {
+        try (MemcachedProcess tiny = MemcachedProcess.startOnFreePort("-I", "2048", "-o", "slab_chunk_max=1024");
+             MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock)
+                     .maxItemSize(2048).build()) {
+            SessionRecord probe = record(Duration.ofMinutes(30), "{\"x\":\"\"}");
+            int envelope = RecordEnvelope.encode(probe).length();
+            int room = 2048 - s.itemKey(probe.key()).length() - MemcachedSessionStore.ITEM_OVERHEAD - envelope;
+            SessionRecord largest = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(room) + "\"}");
+            assertThat(s.create(largest)).isTrue();
+            assertThat(s.load(largest.key()).orElseThrow().attributes()).isEqualTo(largest.attributes());
+            SessionRecord over = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(room + 1) + "\"}");
+            assertThatThrownBy(() -> s.create(over)).isInstanceOf(SessionTooLargeException.class);
+            assertThat(s.load(over.key())).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("an add the server refuses as too large (-I below max-item-size) is SessionTooLargeException, not 'exists'")
+    void serverRefusesAdd() {
+        try (MemcachedProcess tiny = MemcachedProcess.startOnFreePort("-I", "2048", "-o", "slab_chunk_max=1024");
+             MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock).build()) {
+            SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(3000) + "\"}");
+            assertThatThrownBy(() -> s.create(big)).isInstanceOf(SessionTooLargeException.class).hasMessageContaining("-I");
+            assertThat(s.load(big.key())).isEmpty();
+        }
     }
 }
