@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.Session;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionKey;
+import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.tck.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -214,6 +221,38 @@ class MemcachedSessionStoreTest {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(3000) + "\"}");
             assertThatThrownBy(() -> s.create(big)).isInstanceOf(SessionTooLargeException.class).hasMessageContaining("-I");
             assertThat(s.load(big.key())).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("two app instances (two stores, two CAS-id caches) x 4 threads x 100 increments = exactly 800")
+    void noLostUpdatesAcrossInstances() throws Exception {
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+                .clock(clock).build()) {
+            SessionManager a = SessionManager.builder(store).clock(clock).build();
+            SessionManager b = SessionManager.builder(other).clock(clock).build();
+            Session s = a.create();
+            s.setAttribute("n", 0);
+            a.save(s);
+            String id = s.id().value();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    SessionManager m = t % 2 == 0 ? a : b;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 100; i++) {
+                            m.update(id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).intValue() + 1)).orElseThrow();
+                        }
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(90, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(b.find(id).orElseThrow().getAttribute("n")).isEqualTo(800);
         }
     }
 }
