@@ -169,11 +169,11 @@ abstract class SessionFilterContractTest {
 
     @Test
     @DisplayName("redirect-after-POST: the redirect target sees the POST's data, for a new and for an existing session")
-    void redirectAfterPost() {
-        TestApp.lastProbe = "";
+    void redirectAfterPost() throws InterruptedException {
+        TestApp.Probe probe = TestApp.newProbe();
         HttpResponse<String> post = browser.post(server.uri("/post-redirect?name=flash&value=saved"));
         assertThat(post.statusCode()).isEqualTo(302);
-        assertThat(TestApp.lastProbe).isEqualTo("cookie-before-return=true");
+        assertThat(probe.await()).isEqualTo("cookie-before-return=true");
         assertThat(setCookies(post, COOKIE)).hasSize(1);
         String location = post.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> target = browser.get(server.base().resolve(location));
@@ -187,11 +187,11 @@ abstract class SessionFilterContractTest {
 
     @Test
     @DisplayName("sendError commits the response: the session is saved first")
-    void sendErrorSavesFirst() {
-        TestApp.lastProbe = "";
+    void sendErrorSavesFirst() throws InterruptedException {
+        TestApp.Probe probe = TestApp.newProbe();
         HttpResponse<String> r = get("/error-after-set?name=a&value=kept");
         assertThat(r.statusCode()).isEqualTo(409);
-        assertThat(TestApp.lastProbe).isEqualTo("cookie-before-return=true");
+        assertThat(probe.await()).isEqualTo("cookie-before-return=true");
         assertThat(setCookies(r, COOKIE)).hasSize(1);
         assertThat(get("/get?name=a").body()).isEqualTo("kept");
     }

@@ -26,8 +26,28 @@ final class TestApp extends HttpServlet {
     /**
      * What {@code /post-redirect*} and {@code /error-after-set} saw right after their commit call, before returning:
      * whether the session cookie was already on the response (so it was saved then, not at the end of the request).
+     * A latch, because a container may send the response before the servlet returns (Jetty does on a redirect).
      */
-    static volatile String lastProbe = "";
+    static final class Probe {
+        private final CountDownLatch set = new CountDownLatch(1);
+        private volatile String value;
+
+        void record(String v) {
+            value = v;
+            set.countDown();
+        }
+
+        String await() throws InterruptedException {
+            return set.await(10, TimeUnit.SECONDS) ? value : "probe not recorded within 10 s";
+        }
+    }
+
+    static volatile Probe probe = new Probe();
+
+    static Probe newProbe() {
+        probe = new Probe();
+        return probe;
+    }
 
     /** Held open by {@code /stream} after it committed its response, until the test has checked the store. */
     static volatile CountDownLatch streamGate = new CountDownLatch(0);
@@ -65,18 +85,18 @@ final class TestApp extends HttpServlet {
             case "/post-redirect" -> {
                 req.getSession().setAttribute(name, value);
                 resp.sendRedirect(req.getContextPath() + "/get?name=" + name);
-                lastProbe = probe(resp);
+                probe.record(probe(resp));
             }
             case "/post-redirect-303" -> {
                 // Servlet 6.1 only (Tomcat 11): reaches the filter's response wrapper through the 6.1 interface.
                 req.getSession().setAttribute(name, value);
                 resp.sendRedirect(req.getContextPath() + "/get?name=" + name, 303, true);
-                lastProbe = probe(resp);
+                probe.record(probe(resp));
             }
             case "/error-after-set" -> {
                 req.getSession().setAttribute(name, value);
                 resp.sendError(409, "conflict for the test");
-                lastProbe = probe(resp);
+                probe.record(probe(resp));
             }
             case "/invalidate" -> {
                 HttpSession s = req.getSession(false);

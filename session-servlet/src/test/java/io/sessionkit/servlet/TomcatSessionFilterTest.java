@@ -15,11 +15,11 @@ class TomcatSessionFilterTest extends SessionFilterContractTest {
 
     @Test
     @DisplayName("Servlet 6.1 sendRedirect(location, 303, clearBuffer) also saves first (the filter is compiled against 6.0)")
-    void servlet61RedirectOverload() {
-        TestApp.lastProbe = "";
+    void servlet61RedirectOverload() throws InterruptedException {
+        TestApp.Probe probe = TestApp.newProbe();
         HttpResponse<String> post = browser.post(server.uri("/post-redirect-303?name=flash&value=see-other"));
         assertThat(post.statusCode()).isEqualTo(303);
-        assertThat(TestApp.lastProbe).isEqualTo("cookie-before-return=true");
+        assertThat(probe.await()).isEqualTo("cookie-before-return=true");
         assertThat(Browser.setCookies(post, COOKIE)).hasSize(1);
         assertThat(browser.get(server.base().resolve(post.headers().firstValue("Location").orElseThrow())).body())
                 .isEqualTo("see-other");
