@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A pass-through store over a real one that counts calls and records every key it is handed, so tests can prove
  * what reached the store (no raw id, no call for a malformed id, nothing written on a read). {@link #down(boolean)}
- * makes every call fail as an unreachable backend would, to test the filter's answer to an outage; it never
+ * makes every call fail as an unreachable backend would ({@link #writesDown(boolean)} only the writes), to test the
+ * filter's answer to an outage; it never
  * answers in the real store's place.
  */
 final class RecordingSessionStore implements SessionStore {
@@ -26,6 +27,7 @@ final class RecordingSessionStore implements SessionStore {
     private final AtomicInteger deletes = new AtomicInteger();
     private final List<SessionKey> keysSeen = new CopyOnWriteArrayList<>();
     private volatile boolean down;
+    private volatile boolean writesDown;
 
     RecordingSessionStore(SessionStore delegate) {
         this.delegate = delegate;
@@ -37,6 +39,11 @@ final class RecordingSessionStore implements SessionStore {
 
     void down(boolean down) {
         this.down = down;
+    }
+
+    /** Loads still answer, writes fail: the outage starts between a request's load and its save. */
+    void writesDown(boolean writesDown) {
+        this.writesDown = writesDown;
     }
 
     int creates() {
@@ -70,10 +77,11 @@ final class RecordingSessionStore implements SessionStore {
         deletes.set(0);
         keysSeen.clear();
         down = false;
+        writesDown = false;
     }
 
     private void check(String operation) {
-        if (down) {
+        if (down || (writesDown && !operation.equals("load"))) {
             throw new SessionStoreUnavailableException("test store is down (" + operation + ")");
         }
     }

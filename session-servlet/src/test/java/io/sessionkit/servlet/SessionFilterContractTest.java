@@ -370,7 +370,7 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("store unavailable before the response commits: 503 with Retry-After")
+    @DisplayName("store unavailable when the session is loaded: 503 with Retry-After")
     void storeUnavailableGives503() {
         get("/set?name=a&value=1");
         store.down(true);
@@ -378,6 +378,18 @@ abstract class SessionFilterContractTest {
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("5");
         store.down(false);
+        assertThat(get("/get?name=a").body()).isEqualTo("1");
+    }
+
+    @Test
+    @DisplayName("store unavailable at save, before the response commits: 503, and the stored session is unchanged")
+    void storeUnavailableAtSaveGives503() {
+        get("/set?name=a&value=1");
+        store.writesDown(true);
+        HttpResponse<String> r = get("/set?name=a&value=2");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        store.writesDown(false);
         assertThat(get("/get?name=a").body()).isEqualTo("1");
     }
 
