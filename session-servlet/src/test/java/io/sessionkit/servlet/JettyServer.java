@@ -27,6 +27,11 @@ final class JettyServer implements WebServer {
     }
 
     static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+        return start(filter, filterClass, initParams, Map.of(), servlet);
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
+            Map<String, Object> contextAttributes, HttpServlet servlet) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("jetty-test");
         Server server = new Server(threads);
@@ -39,6 +44,7 @@ final class JettyServer implements WebServer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(CONTEXT);
+        contextAttributes.forEach(context::setAttribute);
         FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(filterClass);
         holder.setName("sessionkit");
         initParams.forEach(holder::setInitParameter);

@@ -411,6 +411,21 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
+    @DisplayName("web.xml style: a SessionManager in the servlet context attribute is used, and not closed by the filter")
+    void managerFromContextAttribute() {
+        store.reset();
+        Map<String, Object> attributes = Map.of(SessionFilter.MANAGER_ATTRIBUTE, manager);
+        try (WebServer webXml = container().start(null, SessionFilter.class, Map.of("sessionkit.servlet.cookie-name", "CTX"), attributes, new TestApp())) {
+            HttpResponse<String> r = browser.get(webXml.uri("/set?name=a&value=shared"));
+            assertThat(setCookies(r, "CTX")).hasSize(1);
+            assertThat(store.creates()).isEqualTo(1);
+        }
+        // The shared manager (and its store) still serve after that container's filter was destroyed.
+        assertThat(get("/set?name=b&value=still-open").statusCode()).isEqualTo(200);
+        assertThat(get("/get?name=b").body()).isEqualTo("still-open");
+    }
+
+    @Test
     @DisplayName("web.xml style: no-argument filter configured by init-params opens its own manager")
     void configuredByInitParams() {
         Map<String, String> params = Map.of("sessionkit.store", "local", "sessionkit.servlet.cookie-name", "WEBXML",

@@ -30,6 +30,11 @@ final class TomcatServer implements WebServer {
     }
 
     static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+        return start(filter, filterClass, initParams, Map.of(), servlet);
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
+            Map<String, Object> contextAttributes, HttpServlet servlet) {
         Path baseDir;
         try {
             baseDir = Files.createTempDirectory("sessionkit-tomcat");
@@ -64,6 +69,7 @@ final class TomcatServer implements WebServer {
         map.setFilterName("sessionkit");
         map.addURLPattern("/*");
         context.addFilterMap(map);
+        contextAttributes.forEach(context.getServletContext()::setAttribute);
         Tomcat.addServlet(context, "app", servlet);
         context.addServletMappingDecoded("/*", "app");
         try {

@@ -19,13 +19,21 @@ interface WebServer extends AutoCloseable {
     @Override
     void close();
 
-    /** Starts a container; {@code filterClass} with init-params is used when {@code filter} is null (web.xml style). */
+    /**
+     * Starts a container; {@code filterClass} with init-params is used when {@code filter} is null (web.xml style),
+     * and {@code contextAttributes} are put into the servlet context before the filter starts.
+     */
     @FunctionalInterface
     interface Factory {
-        WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet);
+        WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
+                Map<String, Object> contextAttributes, HttpServlet servlet);
+
+        default WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+            return start(filter, filterClass, initParams, Map.of(), servlet);
+        }
 
         default WebServer start(Filter filter, HttpServlet servlet) {
-            return start(filter, null, Map.of(), servlet);
+            return start(filter, null, Map.of(), Map.of(), servlet);
         }
     }
 }
