@@ -17,12 +17,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * back to a full {@code GET} and {@code cjson.decode}. Time ("now") is an argument, taken from the store's clock, so
  * the scripts agree with {@code load} and tests can move time.
  *
- * <p>Create and replace are idempotent under a retry after a lost reply: a stored envelope byte-for-byte equal to the
- * one being written means the first attempt succeeded, and the script reports success again. That is what allows the
- * store to retry once on a broken connection.
+ * <p>Create and replace are not idempotent (two writers of the same version may produce byte-identical envelopes, so
+ * "already written" cannot be told from "written by someone else"); the store therefore never retries them.
  */
 final class RedisScripts {
-    /** Reply of create/replace: written (or already written by the identical first attempt). */
+    /** Reply of create/replace: written. */
     static final long WRITTEN = 1;
     /** Reply of create: a live record holds the key. Reply of replace: no live record (absent, unreadable or expired). */
     static final long REFUSED = 0;
@@ -61,10 +60,7 @@ final class RedisScripts {
     static final Script CREATE = new Script(HEADER + INDEX_FUNCTION + """
             local now = tonumber(ARGV[2])
             local v, e = header(KEYS[1])
-            if v and e > now then
-              if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
-              return 0
-            end
+            if v and e > now then return 0 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3])
             if KEYS[2] then index(KEYS[2], ARGV[4], tonumber(ARGV[5]), now, tonumber(ARGV[6])) end
             return 1
@@ -79,10 +75,7 @@ final class RedisScripts {
             local expected = tonumber(ARGV[7])
             local v, e = header(KEYS[1])
             if not v or e <= now then return 0 end
-            if v ~= expected then
-              if v == expected + 1 and redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
-              return -1
-            end
+            if v ~= expected then return -1 end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3])
             if KEYS[2] then index(KEYS[2], ARGV[4], tonumber(ARGV[5]), now, tonumber(ARGV[6])) end
             return 1

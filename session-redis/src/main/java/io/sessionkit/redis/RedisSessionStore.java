@@ -61,9 +61,11 @@ import redis.clients.jedis.providers.SentineledConnectionProvider;
  * one more round trip there (the index is written first, so a session is never missing from its index).
  *
  * <p>Failures: a connection or timeout failure surfaces as {@link SessionStoreUnavailableException} within the
- * configured timeouts. A connection found broken (for instance by a Redis restart) is retried once on a fresh
- * connection; the scripts are written so that a retry after a lost reply cannot apply a write twice. Timeouts are
- * not retried.
+ * configured timeouts. When a connection is found broken (for instance by a Redis restart) the pool's other idle
+ * connections, broken by the same cause, are dropped, and reads, deletes and index reads are retried once on a fresh
+ * connection. Create and replace are not retried: after a lost reply the store cannot know whether the write was
+ * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most the writes in flight
+ * plus one; timeouts are never retried.
  *
  * <p>Requires Redis 7.0 or later ({@code SET … PXAT}, {@code ZADD GT}). Thread-safe.
  */
@@ -181,7 +183,7 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> load(SessionKey key) {
         requireNonNull(key, "key");
-        String text = call("load", key, () -> jedis.get(sessionKey(key)));
+        String text = call("load", key, true, () -> jedis.get(sessionKey(key)));
         if (text == null) {
             return Optional.empty();
         }
@@ -203,7 +205,7 @@ public final class RedisSessionStore implements SessionStore {
     public void delete(SessionKey key) {
         requireNonNull(key, "key");
         // The principal index is not touched: its entry for this key is dropped when the index is next read.
-        call("delete", key, () -> jedis.unlink(sessionKey(key)));
+        call("delete", key, true, () -> jedis.unlink(sessionKey(key)));
     }
 
     @Override
@@ -211,12 +213,12 @@ public final class RedisSessionStore implements SessionStore {
         requireNonNull(principal, "principal");
         String index = indexKey(principal);
         long now = clock.millis();
-        List<String> members = call("findByPrincipal", null,
+        List<String> members = call("findByPrincipal", null, true,
                 () -> jedis.zrangeByScore(index, "(" + now, "+inf"));
         if (members.isEmpty()) {
             return List.of();
         }
-        List<String> texts = call("findByPrincipal", null, () -> getAll(members));
+        List<String> texts = call("findByPrincipal", null, true, () -> getAll(members));
         List<SessionRecord> live = new ArrayList<>();
         List<String> stale = new ArrayList<>();
         Instant instant = Instant.ofEpochMilli(now);
@@ -240,7 +242,7 @@ public final class RedisSessionStore implements SessionStore {
             }
         }
         if (!stale.isEmpty()) {
-            call("findByPrincipal", null, () -> jedis.zrem(index, stale.toArray(String[]::new)));
+            call("findByPrincipal", null, true, () -> jedis.zrem(index, stale.toArray(String[]::new)));
         }
         return List.copyOf(live);
     }
@@ -298,7 +300,7 @@ public final class RedisSessionStore implements SessionStore {
             if (cluster) {
                 // Index first: a stale index entry is harmless (readers verify it), a missing one would hide a session
                 // from "log out everywhere".
-                call(operation, record.key(), () -> RedisScripts.INDEX.run(jedis, List.of(index),
+                call(operation, record.key(), true, () -> RedisScripts.INDEX.run(jedis, List.of(index),
                         List.of(member, Long.toString(expiresAt), Long.toString(now), Long.toString(graceMillis))));
             } else {
                 keys.add(index);
@@ -312,7 +314,7 @@ public final class RedisSessionStore implements SessionStore {
         args.add(Long.toString(expiresAt));
         args.add(Long.toString(graceMillis));
         args.addAll(extraArgs);
-        Object reply = call(operation, record.key(), () -> script.run(jedis, keys, args));
+        Object reply = call(operation, record.key(), false, () -> script.run(jedis, keys, args));
         if (!(reply instanceof Long result)) {
             throw new SessionException("Unexpected reply from " + server + " to " + operation + " of session "
                     + record.key().shortForm() + ": " + reply);
@@ -340,20 +342,23 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Runs one command, translating driver failures. A connection found broken before any reply is retried once on
-     * a fresh connection (after dropping the other idle ones, which a restarted server broke too); this is safe
-     * because every command the store sends is idempotent. Timeouts are not retried, so a call never takes longer
-     * than about one timeout. On Cluster, Jedis itself retries within its attempt budget.
+     * Runs one command, translating driver failures. When a connection turns out broken, the other idle connections
+     * (which a restarted server broke too) are dropped, and an idempotent command is retried once on a fresh
+     * connection. Timeouts are not retried, so a call takes at most about one timeout plus one connect. On Cluster,
+     * Jedis itself retries within its attempt budget.
      */
-    private <T> T call(String operation, SessionKey key, Supplier<T> action) {
+    private <T> T call(String operation, SessionKey key, boolean idempotent, Supplier<T> action) {
         try {
             return action.get();
         } catch (JedisConnectionException e) {
             if (cluster || isTimeout(e)) {
                 throw translate(operation, key, e);
             }
-            LOG.log(System.Logger.Level.DEBUG, "{0}: connection broken during {1}, retrying once: {2}", server, operation, e.getMessage());
             clearIdle();
+            if (!idempotent) {
+                throw translate(operation, key, e);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "{0}: connection broken during {1}, retrying once: {2}", server, operation, e.getMessage());
             try {
                 return action.get();
             } catch (JedisException retryFailure) {

@@ -41,7 +41,7 @@ final class RedisClusterProcess implements AutoCloseable {
     /** The {@code host:port} of the masters, as the cluster reports them now. */
     List<String> masters() {
         try (RedisClient c = RedisClient.create("127.0.0.1", nodes.get(0).port())) {
-            String info = (String) c.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "NODES");
+            String info = redis.clients.jedis.util.SafeEncoder.encode((byte[]) c.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "NODES"));
             List<String> out = new ArrayList<>();
             for (String line : info.split("\n")) {
                 String[] f = line.split(" ");
@@ -81,7 +81,7 @@ final class RedisClusterProcess implements AutoCloseable {
         for (RedisProcess node : nodes) {
             try (RedisClient c = RedisClient.create("127.0.0.1", node.port())) {
                 while (true) {
-                    String info = (String) c.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "INFO");
+                    String info = redis.clients.jedis.util.SafeEncoder.encode((byte[]) c.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "INFO"));
                     if (info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")) {
                         break;
                     }
