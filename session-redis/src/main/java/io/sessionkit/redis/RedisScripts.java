@@ -87,6 +87,16 @@ final class RedisScripts {
             return 1
             """);
 
+    /** KEYS[1] session key; ARGV: now. Unlinks the record if it is expired; unreadable records are left alone. */
+    static final Script PURGE = new Script(HEADER + """
+            local v, e = header(KEYS[1])
+            if v and e <= tonumber(ARGV[1]) then
+              redis.call('UNLINK', KEYS[1])
+              return 1
+            end
+            return 0
+            """);
+
     private RedisScripts() {
     }
 

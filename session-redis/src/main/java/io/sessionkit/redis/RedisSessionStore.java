@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
@@ -43,7 +46,9 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through Jedis.
@@ -91,7 +96,8 @@ public final class RedisSessionStore implements SessionStore {
     /** Default attempts of one command on Redis Cluster (redirections and connection failures). */
     public static final int DEFAULT_CLUSTER_MAX_ATTEMPTS = 3;
 
-    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX);
+    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    private static final int SCAN_BATCH = 500;
 
     private final UnifiedJedis jedis;
     private final boolean ownsClient;
@@ -245,6 +251,68 @@ public final class RedisSessionStore implements SessionStore {
             call("findByPrincipal", null, true, () -> jedis.zrem(index, stale.toArray(String[]::new)));
         }
         return List.copyOf(live);
+    }
+
+    /**
+     * Unlinks the records that are expired by this store's clock but still held by Redis (their native expiry comes
+     * {@code expiryGrace} later). Redis removes them by itself anyway; this is for tests and administration. It SCANs
+     * every master for this store's prefix and runs one small script per key found: not for request paths.
+     */
+    @Override
+    public int purgeExpired() {
+        String now = Long.toString(clock.millis());
+        ScanParams params = new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
+        int removed = 0;
+        if (!cluster) {
+            return purge(jedis::scan, params, now);
+        }
+        java.util.Map<String, ConnectionPool> nodes = jedis instanceof RedisClusterClient c ? c.getClusterNodes()
+                : legacyClusterNodes(jedis);
+        for (ConnectionPool pool : nodes.values()) {
+            try (Connection connection = pool.getResource()) {
+                Jedis node = new Jedis(connection);
+                // Replicas hold copies of their masters' keys: scanning masters is enough.
+                if ("master".equals(String.valueOf(node.role().get(0)))) {
+                    removed += purge(node::scan, params, now);
+                }
+            } catch (JedisException e) {
+                throw translate("purgeExpired", null, e);
+            }
+        }
+        return removed;
+    }
+
+    private int purge(java.util.function.BiFunction<String, ScanParams, ScanResult<String>> scan, ScanParams params, String now) {
+        int removed = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            String from = cursor;
+            ScanResult<String> page = call("purgeExpired", null, true, () -> scan.apply(from, params));
+            for (String key : page.getResult()) {
+                Object r = call("purgeExpired", null, true, () -> RedisScripts.PURGE.run(jedis, List.of(key), List.of(now)));
+                if (Long.valueOf(1).equals(r)) {
+                    removed++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return removed;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static java.util.Map<String, ConnectionPool> legacyClusterNodes(UnifiedJedis client) {
+        return ((JedisCluster) client).getClusterNodes();
+    }
+
+    private static String globEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** Closes the connections the store opened; a client passed to {@link Builder#client} is left open. */

@@ -42,7 +42,7 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
 
     @Override
     public Set<StoreFeature> features() {
-        return Set.of(StoreFeature.PRINCIPAL_INDEX);
+        return Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @Override

@@ -1,0 +1,154 @@
+package io.sessionkit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.Session;
+import io.sessionkit.SessionManager;
+import io.sessionkit.SessionStoreUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A private Redis (AOF, fsync always, so a crash loses nothing) is killed with SIGKILL and started again on the same
+ * port while four threads keep making requests through one store. Counts the failed calls while it is down and after
+ * it is back, and the time until every thread is served again.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RedisRestartTest {
+    private static final int THREADS = 4;
+    private static final int POOL = 8;
+
+    @Test
+    @DisplayName("a restarted Redis costs at most one failed call per pooled connection, then service resumes")
+    void restart() throws Exception {
+        try (RedisProcess server = RedisProcess.start("restart", "--appendonly", "yes", "--appendfsync", "always");
+             RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
+                     .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500))
+                     .poolMaxTotal(POOL).poolMaxWait(Duration.ofMillis(500)).build()) {
+            SessionManager manager = SessionManager.builder(store).build();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong requests = new AtomicLong();
+            AtomicLong serverUpAt = new AtomicLong(Long.MAX_VALUE);
+            AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+            List<Stats> stats = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                Stats st = new Stats();
+                stats.add(st);
+                Session s = manager.create();
+                s.setAttribute("n", 0);
+                manager.save(s);
+                String id = s.id().value();
+                ids.add(id);
+                futures.add(pool.submit(() -> {
+                    // Bounded: at most 200 000 requests, and the main thread stops the loop.
+                    for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                        long start = System.nanoTime();
+                        try {
+                            if (i % 2 == 0) {
+                                manager.find(id).orElseThrow();
+                            } else {
+                                manager.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1)).orElseThrow();
+                                st.increments++;
+                            }
+                            st.recordSuccess(start, serverUpAt.get());
+                        } catch (SessionStoreUnavailableException e) {
+                            st.recordFailure(start, killedAt.get(), serverUpAt.get(), i % 2 == 1);
+                        }
+                        requests.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            awaitCount(requests, 2_000);
+            killedAt.set(System.nanoTime());
+            server.kill();
+            server.launch();
+            serverUpAt.set(System.nanoTime());
+            long after = requests.get();
+            awaitCount(requests, after + 2_000);
+            stop.set(true);
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+
+            long failedWhileDown = stats.stream().mapToLong(x -> x.failedWhileDown).sum();
+            long failedAfterUp = stats.stream().mapToLong(x -> x.failedAfterUp).sum();
+            long failedBeforeKill = stats.stream().mapToLong(x -> x.failedBeforeKill).sum();
+            long recoverMillis = stats.stream().mapToLong(x -> x.firstSuccessAfterUp).max().orElseThrow() - serverUpAt.get();
+            long maxFailedMillis = stats.stream().mapToLong(x -> x.slowestFailureNanos).max().orElseThrow() / 1_000_000;
+            System.out.printf("restart: %d requests, %d threads, pool %d; down for %d ms; failed calls: %d while down, %d after the"
+                            + " server was back (limit %d = pooled connections); every thread served again %d ms after restart;"
+                            + " slowest failed call %d ms (timeouts 500 ms)%n",
+                    requests.get(), THREADS, POOL, (serverUpAt.get() - killedAt.get()) / 1_000_000, failedWhileDown, failedAfterUp,
+                    POOL, recoverMillis / 1_000_000, maxFailedMillis);
+            assertThat(failedBeforeKill).isZero();
+            assertThat(failedAfterUp).isLessThanOrEqualTo(POOL);
+            assertThat(stats).allSatisfy(st -> assertThat(st.successesAfterUp).isPositive());
+            // Nothing acknowledged was lost (AOF, fsync always) and nothing was applied twice: a failed write may or
+            // may not have reached the server before it died.
+            for (int t = 0; t < THREADS; t++) {
+                Stats st = stats.get(t);
+                long n = manager.find(ids.get(t)).orElseThrow().getAttribute("n", Integer.class);
+                assertThat(n).isBetween(st.increments, st.increments + st.failedWrites);
+            }
+        }
+    }
+
+    private static void awaitCount(AtomicLong counter, long target) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (counter.get() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("requests stalled at " + counter.get() + " (wanted " + target + ")");
+            }
+            Thread.onSpinWait();
+            RedisProcess.pause(5);
+        }
+    }
+
+    private static final class Stats {
+        long increments;
+        long failedWrites;
+        long failedBeforeKill;
+        long failedWhileDown;
+        long failedAfterUp;
+        long successesAfterUp;
+        long firstSuccessAfterUp = Long.MIN_VALUE;
+        long slowestFailureNanos;
+
+        void recordSuccess(long start, long upAt) {
+            if (start >= upAt) {
+                if (successesAfterUp++ == 0) {
+                    firstSuccessAfterUp = System.nanoTime();
+                }
+            }
+        }
+
+        void recordFailure(long start, long killedAt, long upAt, boolean write) {
+            slowestFailureNanos = Math.max(slowestFailureNanos, System.nanoTime() - start);
+            if (write) {
+                failedWrites++;
+            }
+            if (start >= upAt) {
+                failedAfterUp++;
+            } else if (System.nanoTime() >= killedAt) {
+                failedWhileDown++;
+            } else {
+                failedBeforeKill++;
+            }
+        }
+    }
+}
