@@ -80,7 +80,7 @@ final class RedisProcess implements AutoCloseable {
 
     private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port)) {
-            return true;
+            return s.isBound();
         } catch (IOException e) {
             return false;
         }
