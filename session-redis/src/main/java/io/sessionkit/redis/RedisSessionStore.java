@@ -125,13 +125,13 @@ public final class RedisSessionStore implements SessionStore {
         JedisClientConfig clientConfig = clientConfig(b);
         ConnectionPoolConfig pool = poolConfig(b);
         if (!b.clusterNodes.isEmpty()) {
-            RedisClusterClient c = RedisClusterClient.builder()
+            RedisClusterClient c = connect("Redis Cluster " + b.clusterNodes, () -> RedisClusterClient.builder()
                     .nodes(new LinkedHashSet<>(b.clusterNodes))
                     .clientConfig(clientConfig)
                     .poolConfig(pool)
                     .maxAttempts(b.clusterMaxAttempts)
                     .maxTotalRetriesDuration(b.readTimeout.plus(b.connectTimeout).multipliedBy(b.clusterMaxAttempts))
-                    .build();
+                    .build());
             this.jedis = c;
             this.cluster = true;
             this.clearIdleConnections = () -> { };
@@ -147,8 +147,9 @@ public final class RedisSessionStore implements SessionStore {
             }
             JedisClientConfig sentinelConfig = sc.build();
             // Built here rather than by the client builder so that the store can reach the master's pool.
-            SentineledConnectionProvider provider = new SentineledConnectionProvider(b.sentinelMaster, clientConfig, pool,
-                    sentinels, sentinelConfig, Math.max(500, b.connectTimeout.toMillis()));
+            String where = "Redis master '" + b.sentinelMaster + "' via Sentinel " + b.sentinelNodes;
+            SentineledConnectionProvider provider = connect(where, () -> new SentineledConnectionProvider(b.sentinelMaster,
+                    clientConfig, pool, sentinels, sentinelConfig, Math.max(500, b.connectTimeout.toMillis())));
             this.jedis = RedisSentinelClient.builder()
                     .masterName(b.sentinelMaster)
                     .sentinels(sentinels)
@@ -158,7 +159,7 @@ public final class RedisSessionStore implements SessionStore {
                     .build();
             this.cluster = false;
             this.clearIdleConnections = () -> clearPools(provider.getConnectionMap().values());
-            this.server = "Redis master '" + b.sentinelMaster + "' via Sentinel " + b.sentinelNodes;
+            this.server = where;
         } else {
             HostAndPort hp = new HostAndPort(b.uri.getHost(), b.uri.getPort() < 0 ? 6379 : b.uri.getPort());
             RedisClient c = RedisClient.builder().hostAndPort(hp).clientConfig(clientConfig).poolConfig(pool).build();
@@ -166,6 +167,15 @@ public final class RedisSessionStore implements SessionStore {
             this.cluster = false;
             this.clearIdleConnections = () -> c.getPool().clear();
             this.server = "Redis at " + hp;
+        }
+    }
+
+    /** Sentinel and Cluster clients ask their seed nodes for the topology while being built. */
+    private static <T> T connect(String where, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (JedisException e) {
+            throw new SessionStoreUnavailableException(where + " unavailable while connecting: " + e.getMessage(), e);
         }
     }
 
@@ -686,7 +696,12 @@ public final class RedisSessionStore implements SessionStore {
             return this;
         }
 
-        /** Connects (lazily: the first command opens the first connection) and returns the store. */
+        /**
+         * Returns the store. A standalone server is connected lazily, by the first command; Sentinel and Cluster seed
+         * nodes are asked for the topology now.
+         *
+         * @throws SessionStoreUnavailableException if no Sentinel or cluster seed node answers
+         */
         public RedisSessionStore build() {
             int selected = (sentinelMaster != null ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1) + (client != null ? 1 : 0);
             if (selected > 1) {

@@ -163,6 +163,17 @@ class RedisSessionStoreTest {
     }
 
     @Test
+    @DisplayName("unreachable Sentinel or cluster seed nodes fail the build with SessionStoreUnavailableException")
+    void unreachableTopology() {
+        String nowhere = "127.0.0.1:" + RedisProcess.freePort();
+        assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of(nowhere)).connectTimeout(Duration.ofMillis(300)).build())
+                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(nowhere);
+        assertThatThrownBy(() -> RedisSessionStore.builder().sentinel("mymaster", List.of(nowhere))
+                .connectTimeout(Duration.ofMillis(300)).build())
+                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining("mymaster");
+    }
+
+    @Test
     @DisplayName("the builder refuses infinite timeouts and unsafe prefixes")
     void builderChecks() {
         assertThatThrownBy(() -> RedisSessionStore.builder().keyPrefix("a b")).isInstanceOf(IllegalArgumentException.class);
