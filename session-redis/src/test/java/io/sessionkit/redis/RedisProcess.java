@@ -165,6 +165,21 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes ({@code SIGSTOP}) or thaws ({@code SIGCONT}) the process: it keeps its sockets but stops answering. */
+    synchronized void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " failed for " + name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     synchronized void kill() {
         if (process != null && process.isAlive()) {

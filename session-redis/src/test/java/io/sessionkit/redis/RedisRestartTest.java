@@ -1,6 +1,7 @@
 package io.sessionkit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
@@ -57,6 +58,39 @@ class RedisRestartTest {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    @DisplayName("a Redis that stops answering (SIGSTOP) fails each call with SessionStoreUnavailableException, none hangs")
+    void frozenServer() {
+        try (RedisProcess server = RedisProcess.start("frozen");
+             RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
+                     .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(300)).build()) {
+            SessionManager manager = SessionManager.builder(store).build();
+            Session s = manager.create();
+            s.setAttribute("n", 0);
+            manager.save(s);
+            String id = s.id().value();
+            server.signal("STOP");
+            try {
+                long slowest = 0;
+                for (int i = 0; i < 3; i++) {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> manager.find(id))
+                            .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(server.hostAndPort());
+                    slowest = Math.max(slowest, System.nanoTime() - start);
+                    start = System.nanoTime();
+                    assertThatThrownBy(() -> manager.update(id, x -> x.setAttribute("n", 1)))
+                            .isInstanceOf(SessionStoreUnavailableException.class);
+                    slowest = Math.max(slowest, System.nanoTime() - start);
+                }
+                System.out.printf("frozen server: each call failed with SessionStoreUnavailableException; slowest %d ms"
+                        + " (read timeout 300 ms, connect timeout 300 ms)%n", slowest / 1_000_000);
+            } finally {
+                server.signal("CONT");
+            }
+            assertThat(manager.find(id)).as("served again once it answers").isPresent();
         }
     }
 
