@@ -1,15 +1,24 @@
 package io.sessionkit.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.Session;
 import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -43,6 +52,65 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    @Test
+    @DisplayName("[7, Redis Cluster] commands per request from INFO commandstats summed over the masters")
+    void commandsPerRequestOnCluster() {
+        int n = 20;
+        Session anonymous = saved(Map.of("cart", List.of("apple")));
+        Session loggedIn = saved(Map.of("cart", List.of("pear")));
+        Session login = reload(loggedIn);
+        login.setPrincipal("alice");
+        manager.save(login);
+        // Warm up the scripts on every master (NOSCRIPT + EVAL once per server).
+        for (int i = 0; i < 30; i++) {
+            Session s = saved(Map.of("i", i));
+            s.setPrincipal("warm");
+            manager.save(s);
+        }
+        Map<String, Long> readOnly = measure(n, () -> manager.save(reload(anonymous)));
+        Map<String, Long> modifying = measure(n, () -> {
+            Session s = reload(anonymous);
+            s.setAttribute("n", clock.millis() + s.version());
+            manager.save(s);
+        });
+        Map<String, Long> created = measure(n, () -> saved(Map.of("a", 1)));
+        Map<String, Long> modifyingWithPrincipal = measure(n, () -> {
+            Session s = reload(loggedIn);
+            s.setAttribute("n", s.version());
+            manager.save(s);
+        });
+        System.out.printf("cluster commandstats per request (client-sent, %d requests each): read-only %s, modifying %s, new %s,"
+                + " modifying with principal %s%n", n, readOnly, modifying, created, modifyingWithPrincipal);
+        assertThat(readOnly).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n));
+        assertThat(modifying).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n, "evalsha", (long) n));
+        assertThat(created).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) n));
+        assertThat(modifyingWithPrincipal).as("index in another slot: one more EVALSHA")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n, "evalsha", 2L * n));
+    }
+
+    /** Client-sent commands on all masters during {@code n} runs of {@code request}. */
+    private static Map<String, Long> measure(int n, Runnable request) {
+        for (UnifiedJedis m : MASTERS) {
+            m.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+        }
+        for (int i = 0; i < n; i++) {
+            request.run();
+        }
+        Map<String, Long> calls = new TreeMap<>();
+        for (UnifiedJedis m : MASTERS) {
+            for (String line : m.info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_")) {
+                    String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                    long c = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                    if (Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem").contains(name)) {
+                        calls.merge(name, c, Long::sum);
+                    }
+                }
+            }
+        }
+        return calls;
     }
 
     @Override
