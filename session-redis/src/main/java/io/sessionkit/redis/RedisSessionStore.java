@@ -72,7 +72,7 @@ import redis.clients.jedis.resps.ScanResult;
  * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most the writes in flight
  * plus one; timeouts are never retried.
  *
- * <p>Requires Redis 7.0 or later ({@code SET … PXAT}, {@code ZADD GT}). Thread-safe.
+ * <p>Requires Redis 6.2 or later ({@code SET … PXAT}, {@code ZADD GT}); tested on 7.0. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
     static final System.Logger LOG = System.getLogger("io.sessionkit.redis");

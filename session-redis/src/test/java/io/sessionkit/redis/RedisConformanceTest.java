@@ -6,6 +6,7 @@ import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import redis.clients.jedis.RedisClient;
 
@@ -20,19 +21,29 @@ class RedisConformanceTest extends SessionStoreConformanceKit {
         return raw;
     }
 
+    /** Prefixes this class wrote under: removed after the class, as the kit moves clocks hours ahead of native TTLs. */
+    private static final List<String> PREFIXES = new CopyOnWriteArrayList<>();
+
     @AfterAll
-    static void closeRaw() {
+    static void removeKeysAndClose() {
         if (raw != null) {
+            for (String prefix : PREFIXES) {
+                RedisKeys.deleteAll(raw, prefix);
+            }
             raw.close();
             raw = null;
         }
+        PREFIXES.clear();
     }
 
     @Override
     protected SessionStore createStore(TckContext ctx) {
+        String prefix = "sk:tck:" + ctx.namespace() + ":";
+        PREFIXES.add(prefix);
+        raw();
         return RedisSessionStore.builder()
                 .uri(RedisTestServer.uri())
-                .keyPrefix("sk:tck:" + ctx.namespace() + ":")
+                .keyPrefix(prefix)
                 .clock(ctx.clock())
                 .build();
     }

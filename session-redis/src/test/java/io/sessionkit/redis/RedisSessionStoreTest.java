@@ -35,9 +35,7 @@ class RedisSessionStoreTest {
 
     @AfterEach
     void close() {
-        for (String k : raw.keys(prefix + "*")) {
-            raw.del(k);
-        }
+        RedisKeys.deleteAll(raw, prefix);
         store.close();
         raw.close();
     }
