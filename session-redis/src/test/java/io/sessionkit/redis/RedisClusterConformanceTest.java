@@ -33,7 +33,10 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
     private static final List<UnifiedJedis> MASTERS = new ArrayList<>();
 
     @BeforeAll
-    static void startCluster() {
+    static synchronized void startCluster() {
+        if (cluster != null) {
+            return;
+        }
         cluster = RedisClusterProcess.start();
         keyClient = RedisClusterClient.create(HostAndPort.from(cluster.nodes().get(0)));
         for (String m : cluster.masters()) {
@@ -43,14 +46,16 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
     }
 
     @AfterAll
-    static void stopCluster() {
+    static synchronized void stopCluster() {
         MASTERS.forEach(UnifiedJedis::close);
         MASTERS.clear();
         if (keyClient != null) {
             keyClient.close();
+            keyClient = null;
         }
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 
@@ -115,10 +120,8 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
 
     @Override
     protected SessionStore createStore(TckContext ctx) {
-        if (cluster == null) {
-            // The kit probes capabilities before @BeforeAll can run for a nested class's first test.
-            startCluster();
-        }
+        // The kit may probe capabilities (an execution condition) before @BeforeAll has run.
+        startCluster();
         return RedisSessionStore.builder()
                 .cluster(cluster.nodes())
                 .keyPrefix("sk:tck:" + ctx.namespace() + ":")
