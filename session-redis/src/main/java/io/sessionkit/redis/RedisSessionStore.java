@@ -57,8 +57,8 @@ import redis.clients.jedis.resps.ScanResult;
  * with a native expiry ({@code PXAT}) of {@code expiresAt + expiryGrace}; the native expiry only collects garbage,
  * {@link #load} filters on {@code expiresAt} by this store's clock. One sorted set per principal,
  * {@code <prefix>p:<base64url(SHA-256(principal))>}, holds the hashed keys of that principal's sessions scored by
- * their {@code expiresAt}; expired members are removed whenever the set is written or read, stale ones (deleted
- * session, other principal) when read, and the set itself expires {@code expiryGrace} after its latest member.
+ * their {@code expiresAt}; expired members are removed whenever the set is written, stale ones (deleted session,
+ * other principal) when it is read, and the set itself expires {@code expiryGrace} after its latest member.
  *
  * <p>Round trips: {@link #load} one {@code GET}; {@link #create} and {@link #replace} one {@code EVALSHA} each (a
  * NOSCRIPT answer costs one extra {@code EVAL}, once per server); {@link #delete} one {@code UNLINK}. On Redis Cluster
@@ -69,8 +69,8 @@ import redis.clients.jedis.resps.ScanResult;
  * configured timeouts. When a connection is found broken (for instance by a Redis restart) the pool's other idle
  * connections, broken by the same cause, are dropped, and reads, deletes and index reads are retried once on a fresh
  * connection. Create and replace are not retried: after a lost reply the store cannot know whether the write was
- * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most the writes in flight
- * plus one; timeouts are never retried.
+ * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most one failed call per
+ * pooled connection; timeouts are never retried.
  *
  * <p>Requires Redis 6.2 or later ({@code SET … PXAT}, {@code ZADD GT}); tested on 7.0. Thread-safe.
  */
@@ -358,11 +358,6 @@ public final class RedisSessionStore implements SessionStore {
     /** The prefix of every key this store writes. */
     String keyPrefix() {
         return keyPrefix;
-    }
-
-    /** Whether principal index writes go out as separate commands (Cluster) instead of inside the session script. */
-    boolean indexInSeparateSlot() {
-        return cluster;
     }
 
     private long write(RedisScripts.Script script, SessionRecord record, List<String> extraArgs, String operation) {

@@ -13,7 +13,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Looks at what a {@link RedisSessionStore} really wrote, with separate connections: {@code keyClient} for per-key
- * commands (a cluster client routes them) and {@code scanNodes} (every master) for listing keys.
+ * commands (a cluster client routes them) and {@code scanNodes} (every node; replicas list their masters' keys too)
+ * for listing keys.
  */
 final class RedisBackdoor implements StoreBackdoor {
     private final RedisSessionStore store;
@@ -35,7 +36,8 @@ final class RedisBackdoor implements StoreBackdoor {
             do {
                 ScanResult<String> page = node.scan(cursor, match);
                 for (String key : page.getResult()) {
-                    all.put(key, valueOf(node, key));
+                    // Read through keyClient: a node listed may have become a replica (failover) and redirect.
+                    all.put(key, valueOf(keyClient, key));
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));

@@ -9,7 +9,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * A real Redis Cluster of six local {@code redis-server} processes, three masters and three replicas, on free ports,
- * joined with {@code redis-cli --cluster create}. {@link #close()} kills every node.
+ * joined with {@code redis-cli --cluster create}. {@link #close()} kills every node. The node timeout is Redis's
+ * default (15 s): a shorter one let a busy CI machine trigger failovers in the middle of the kit.
  */
 final class RedisClusterProcess implements AutoCloseable {
     private final List<RedisProcess> nodes = new ArrayList<>();
@@ -22,7 +23,7 @@ final class RedisClusterProcess implements AutoCloseable {
         try {
             for (int i = 0; i < 6; i++) {
                 cluster.nodes.add(RedisProcess.start("cluster-node" + i, "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "15000"));
             }
             cluster.create();
             cluster.awaitOk();
