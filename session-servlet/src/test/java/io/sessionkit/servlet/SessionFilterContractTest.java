@@ -147,6 +147,25 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
+    @DisplayName("store round trips per request through the filter: no session 0, new 1, read-only 1, changing 2")
+    void roundTripsPerRequest() {
+        get("/none");
+        assertThat(store.loads() + store.writes()).isZero();
+        get("/set?name=a&value=1");
+        assertThat(store.creates()).isEqualTo(1);
+        assertThat(store.loads() + store.writes()).isEqualTo(1);
+        store.reset();
+        get("/get?name=a");
+        assertThat(store.loads()).isEqualTo(1);
+        assertThat(store.writes()).isZero();
+        store.reset();
+        get("/set?name=a&value=2");
+        assertThat(store.loads()).isEqualTo(1);
+        assertThat(store.replaces()).isEqualTo(1);
+        assertThat(store.loads() + store.writes()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("rotation on login: a new id, the same data, and the old id is dead at once")
     void rotationOnLogin() {
         get("/set?name=cart&value=apple");
