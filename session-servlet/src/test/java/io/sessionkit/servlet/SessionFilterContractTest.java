@@ -184,6 +184,8 @@ abstract class SessionFilterContractTest {
         Browser attacker = new Browser();
         HttpResponse<String> replay = attacker.get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + before);
         assertThat(replay.body()).isEqualTo("no-session");
+        assertThat(setCookies(replay, COOKIE)).as("the dead id is cleared").singleElement().asString()
+                .startsWith(COOKIE + "=;").contains("Max-Age=0");
     }
 
     @Test
