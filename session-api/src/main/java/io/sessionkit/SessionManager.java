@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * a request that changes the session costs 2 ({@link #find} + one compare-and-set in {@link #save}); a new session
  * costs 1 (the insert in {@link #save}). Conflicts add a reload and a retry each.
  *
- * <p>Thread-safe. {@link Session} objects are not: each belongs to one request.
+ * <p>Thread-safe. {@link Session} objects are not: each belongs to one request. Writers of one session within this
+ * manager take turns (a fair per-session lock), so compare-and-set retries are spent only on writers elsewhere.
  *
  * <pre>{@code
  * SessionManager sessions = SessionManager.open(SessionKitConfig.fromEnvironment()); // sessionkit.store=redis …
@@ -48,6 +49,7 @@ public final class SessionManager implements AutoCloseable {
     private final long maxSessionSize;
     private final int maxRetries;
     private final boolean ownsStore;
+    private final KeyLocks locks = new KeyLocks();
 
     private SessionManager(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
@@ -156,6 +158,10 @@ public final class SessionManager implements AutoCloseable {
         if (!changed && Duration.between(session.stored().lastAccessedAt(), now).compareTo(policy.touchInterval()) < 0) {
             return SaveResult.UNCHANGED;
         }
+        return locks.withLock(session.id().key(), () -> write(session, changed, now));
+    }
+
+    private SaveResult write(Session session, boolean changed, Instant now) {
         SessionRecord base = session.stored();
         ObjectNode baseAttributes = null;
         for (int attempt = 0; ; attempt++) {
@@ -206,6 +212,10 @@ public final class SessionManager implements AutoCloseable {
             return Optional.empty();
         }
         SessionId id = parsed.get();
+        return locks.withLock(id.key(), () -> updateLocked(id, mutation));
+    }
+
+    private Optional<Session> updateLocked(SessionId id, Consumer<Session> mutation) {
         for (int attempt = 0; ; attempt++) {
             Instant now = clock.instant();
             Optional<Loaded> loaded = load(id.key(), now);

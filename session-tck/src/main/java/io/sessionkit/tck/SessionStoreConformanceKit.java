@@ -1,0 +1,1215 @@
+package io.sessionkit.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionkit.DecodeFailurePolicy;
+import io.sessionkit.ExpiryPolicy;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SaveResult;
+import io.sessionkit.Session;
+import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionId;
+import io.sessionkit.SessionInfo;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionManager;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionTooLargeException;
+import io.sessionkit.StoreFeature;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The SessionKit conformance kit: every rule of {@code session-tck/SPEC.md}, run against one {@link SessionStore}.
+ *
+ * <p>To certify a backend, extend this class in your test sources and implement {@link #createStore(TckContext)}
+ * (and, to run the rules that inspect what was really stored, {@link #backdoor(SessionStore)}):
+ *
+ * <pre>{@code
+ * class RedisConformanceTest extends SessionStoreConformanceKit {
+ *     protected SessionStore createStore(TckContext ctx) {
+ *         return RedisSessionStore.builder().clock(ctx.clock()).keyPrefix("tck:" + ctx.namespace() + ":").build();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A fresh store is created for every test, with the test's {@link MutableClock}, and closed after it. Rules that
+ * need an optional {@link StoreFeature} run only when the store declares it; each test's display name starts with
+ * its rule number in SPEC.md.
+ */
+@ExtendWith(FeatureCondition.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class SessionStoreConformanceKit {
+
+    /** The expiry policy the kit's manager uses: 30 min idle, 12 h absolute, touch every 3 min. */
+    protected static final ExpiryPolicy POLICY = new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
+    /** The kit's session size limit (the default, 256 KiB). */
+    protected static final long MAX_SIZE = SessionManager.DEFAULT_MAX_SESSION_SIZE;
+
+    private static final Map<Class<?>, Capabilities> CAPABILITIES = new ConcurrentHashMap<>();
+
+    /** The clock of the current test. */
+    protected MutableClock clock;
+    /** The store under test, behind a counting pass-through. */
+    protected CountingSessionStore store;
+    /** A manager over {@link #store} with {@link #POLICY}. */
+    protected SessionManager manager;
+    private SessionStore rawStore;
+
+    /** Creates the store under test for one test. It must use {@code context.clock()} for "now". */
+    protected abstract SessionStore createStore(TckContext context);
+
+    /**
+     * A view behind the store, for the rules that check what was really stored (hashed keys, native expiry, corrupted
+     * records). Default: none, and those rules are reported as skipped.
+     */
+    protected Optional<StoreBackdoor> backdoor(SessionStore store) {
+        return Optional.empty();
+    }
+
+    record Capabilities(Set<StoreFeature> features, boolean backdoor) {
+    }
+
+    /** What the store under test declares, probed once per conformance class. */
+    Capabilities capabilities() {
+        return CAPABILITIES.computeIfAbsent(getClass(), c -> {
+            SessionStore probe = createStore(new TckContext(MutableClock.startingNow(), newNamespace()));
+            try {
+                return new Capabilities(Set.copyOf(probe.features()), backdoor(probe).isPresent());
+            } finally {
+                probe.close();
+            }
+        });
+    }
+
+    @BeforeEach
+    void openStore() {
+        clock = MutableClock.startingNow();
+        rawStore = createStore(new TckContext(clock, newNamespace()));
+        store = new CountingSessionStore(rawStore);
+        manager = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (rawStore != null) {
+            rawStore.close();
+        }
+    }
+
+    /** A manager over the store under test with another decode-failure policy or size limit. */
+    protected SessionManager managerWith(DecodeFailurePolicy policy, long maxSize) {
+        return SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).decodeFailurePolicy(policy).maxSessionSize(maxSize).build();
+    }
+
+    /** The backdoor; only called from rules gated by {@link RequiresBackdoor}. */
+    protected StoreBackdoor requireBackdoor() {
+        return backdoor(rawStore).orElseThrow(() -> new AssertionError("override backdoor(SessionStore) to run this rule"));
+    }
+
+    private static String newNamespace() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A new session with {@code attributes}, saved. */
+    protected Session saved(Map<String, ?> attributes) {
+        Session s = manager.create();
+        attributes.forEach(s::setAttribute);
+        assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
+        return s;
+    }
+
+    protected Session reload(Session s) {
+        return manager.find(s.id().value()).orElseThrow(() -> new AssertionError("session " + s.id() + " should be live"));
+    }
+
+    protected boolean isLive(Session s) {
+        return manager.find(s.id().value()).isPresent();
+    }
+
+    protected SessionRecord record(String attributes) {
+        Instant now = clock.instant();
+        return new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)),
+                null, attributes);
+    }
+
+    protected SessionRecord next(SessionRecord r, String attributes) {
+        Instant now = clock.instant();
+        return new SessionRecord(r.key(), r.version() + 1, r.createdAt(), now, r.maxIdle(), now.plus(r.maxIdle()), r.principal(), attributes);
+    }
+
+    /** Runs tasks on real threads, all released at once, and waits a bounded time. */
+    protected static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(90, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String sha256Base64Url(String s) throws Exception {
+        byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    @Nested
+    @DisplayName("1 Ids")
+    class Ids {
+        @Test
+        @DisplayName("1.1 ids are 32 characters of URL-safe base64")
+        void shape() {
+            for (int i = 0; i < 1000; i++) {
+                String id = manager.create().id().value();
+                assertThat(id).hasSize(32).matches("[A-Za-z0-9_-]{32}");
+            }
+        }
+
+        @Test
+        @DisplayName("1.2 ids are unique (100 000 drawn)")
+        void unique() {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 100_000; i++) {
+                assertThat(seen.add(SessionId.generate().value())).isTrue();
+            }
+        }
+
+        static Stream<Arguments> malformed() {
+            String valid = SessionId.generate().value();
+            return Stream.of(
+                    Arguments.of("null", null),
+                    Arguments.of("empty", ""),
+                    Arguments.of("blank", "                                "),
+                    Arguments.of("31 characters", valid.substring(1)),
+                    Arguments.of("33 characters", valid + "A"),
+                    Arguments.of("standard base64 '+' and '/'", valid.substring(2) + "+/"),
+                    Arguments.of("padding", valid.substring(1) + "="),
+                    Arguments.of("CR LF injection", valid.substring(2) + "\r\n"),
+                    Arguments.of("memcached command injection", valid.substring(0, 20) + " delete x\r\n"),
+                    Arguments.of("NUL", valid.substring(1) + "\0"),
+                    Arguments.of("glob", valid.substring(1) + "*"),
+                    Arguments.of("quote", valid.substring(1) + "'"),
+                    Arguments.of("SQL", "' OR '1'='1' --                 "),
+                    Arguments.of("non-ASCII letters", "é".repeat(32)),
+                    Arguments.of("10 000 characters", "A".repeat(10_000)));
+        }
+
+        @ParameterizedTest(name = "1.3 malformed id never reaches the store: {0}")
+        @MethodSource("malformed")
+        void malformedIdsAreAbsentWithoutStoreCall(String label, String raw) {
+            store.reset();
+            assertThat(manager.find(raw)).isEmpty();
+            assertThat(manager.update(raw, s -> s.setAttribute("x", 1))).isEmpty();
+            manager.invalidate(raw);
+            assertThat(store.calls()).as("store calls for %s", label).isZero();
+        }
+
+        @Test
+        @DisplayName("1.4 an unknown well-formed id is absent and never adopted")
+        void unknownIdNotAdopted() {
+            String forged = SessionId.generate().value();
+            store.reset();
+            assertThat(manager.find(forged)).isEmpty();
+            assertThat(store.calls()).isEqualTo(1);
+            assertThat(store.creates()).isZero();
+            assertThat(manager.find(forged)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("1.5 a new session always gets a fresh id, never one the client chose")
+        void newSessionHasFreshId() {
+            Session a = manager.create();
+            Session b = manager.create();
+            assertThat(a.id()).isNotEqualTo(b.id());
+        }
+
+        @Test
+        @DisplayName("1.6 an id's toString never shows the raw id")
+        void toStringRedacted() {
+            Session s = saved(Map.of("a", 1));
+            assertThat(s.id().toString()).doesNotContain(s.id().value());
+            assertThat(s.toString()).doesNotContain(s.id().value());
+        }
+    }
+
+    @Nested
+    @DisplayName("2 Hashed at rest")
+    class HashedAtRest {
+        @Test
+        @DisplayName("2.1 the store key is base64url(SHA-256(id))")
+        void keyIsSha256() throws Exception {
+            Session s = saved(Map.of("a", 1));
+            assertThat(s.id().key().value()).isEqualTo(sha256Base64Url(s.id().value()));
+            assertThat(store.keysSeen()).containsOnly(s.id().key().value());
+        }
+
+        @Test
+        @DisplayName("2.2 the store is only ever handed hashed keys")
+        void storeSeesOnlyHashedKeys() {
+            Session s = saved(Map.of("a", 1));
+            String raw = s.id().value();
+            manager.find(raw).ifPresent(found -> {
+                found.setAttribute("b", 2);
+                manager.save(found);
+                manager.rotateId(found);
+            });
+            assertThat(store.keysSeen()).isNotEmpty().allSatisfy(k -> assertThat(k).hasSize(SessionKey.LENGTH).isNotEqualTo(raw));
+        }
+
+        @Test
+        @RequiresBackdoor
+        @DisplayName("2.3 what the backend holds contains the hashed key and never the raw id")
+        void dumpHasNoRawId() {
+            Session s = saved(Map.of("cart", List.of("apple")));
+            s.setPrincipal("alice");
+            manager.save(s);
+            manager.rotateId(s);
+            Session other = saved(Map.of("n", 1));
+            String dump = requireBackdoor().dump();
+            assertThat(dump).contains(s.id().key().value()).contains(other.id().key().value());
+            assertThat(dump).doesNotContain(s.id().value()).doesNotContain(other.id().value());
+        }
+    }
+
+    @Nested
+    @DisplayName("3 Versioned records and compare-and-set")
+    class CompareAndSet {
+        @Test
+        @DisplayName("3.1 create then load returns the same record")
+        void createLoad() {
+            SessionRecord r = record("{\"a\":1}");
+            assertThat(store.create(r)).isTrue();
+            SessionRecord loaded = store.load(r.key()).orElseThrow();
+            assertThat(loaded.key()).isEqualTo(r.key());
+            assertThat(loaded.version()).isEqualTo(1);
+            assertThat(loaded.createdAt()).isEqualTo(r.createdAt());
+            assertThat(loaded.lastAccessedAt()).isEqualTo(r.lastAccessedAt());
+            assertThat(loaded.expiresAt()).isEqualTo(r.expiresAt());
+            assertThat(loaded.maxIdle()).isEqualTo(r.maxIdle());
+            assertThat(loaded.principal()).isNull();
+        }
+
+        @Test
+        @DisplayName("3.2 create on a live key returns false and keeps the first record")
+        void createIsInsertIfAbsent() {
+            SessionRecord first = record("{\"who\":\"first\"}");
+            assertThat(store.create(first)).isTrue();
+            SessionRecord second = new SessionRecord(first.key(), 1, first.createdAt(), first.lastAccessedAt(), first.maxIdle(),
+                    first.expiresAt(), "mallory", "{\"who\":\"second\"}");
+            assertThat(store.create(second)).isFalse();
+            SessionRecord loaded = store.load(first.key()).orElseThrow();
+            assertThat(loaded.principal()).isNull();
+            assertThat(loaded.attributes()).contains("first");
+        }
+
+        @Test
+        @DisplayName("3.3 load of an absent key is empty")
+        void loadAbsent() {
+            assertThat(store.load(SessionId.generate().key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.4 replace with the expected version succeeds and bumps the version")
+        void replaceOk() {
+            SessionRecord r = record("{\"n\":1}");
+            store.create(r);
+            assertThat(store.replace(next(r, "{\"n\":2}"), 1)).isEqualTo(ReplaceResult.OK);
+            SessionRecord loaded = store.load(r.key()).orElseThrow();
+            assertThat(loaded.version()).isEqualTo(2);
+            assertThat(loaded.attributes()).contains("2");
+        }
+
+        @Test
+        @DisplayName("3.5 replace with a stale version is a CONFLICT and writes nothing")
+        void replaceStale() {
+            SessionRecord r = record("{\"n\":1}");
+            store.create(r);
+            SessionRecord v2 = next(r, "{\"n\":2}");
+            assertThat(store.replace(v2, 1)).isEqualTo(ReplaceResult.OK);
+            assertThat(store.replace(next(r, "{\"n\":99}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+            SessionRecord loaded = store.load(r.key()).orElseThrow();
+            assertThat(loaded.version()).isEqualTo(2);
+            assertThat(loaded.attributes()).doesNotContain("99");
+        }
+
+        @Test
+        @DisplayName("3.6 replace never overwrites a newer version")
+        void replaceNeverOverwritesNewer() {
+            SessionRecord r = record("{\"n\":1}");
+            store.create(r);
+            SessionRecord v2 = next(r, "{\"n\":2}");
+            store.replace(v2, 1);
+            SessionRecord v3 = next(v2, "{\"n\":3}");
+            store.replace(v3, 2);
+            assertThat(store.replace(next(v2, "{\"n\":-1}"), 2)).isEqualTo(ReplaceResult.CONFLICT);
+            assertThat(store.load(r.key()).orElseThrow().version()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("3.7 replace of a key never created is GONE and creates nothing")
+        void replaceNeverCreated() {
+            SessionRecord r = record("{}");
+            assertThat(store.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.8 replace after delete is GONE and never resurrects")
+        void replaceAfterDelete() {
+            SessionRecord r = record("{}");
+            store.create(r);
+            store.delete(r.key());
+            assertThat(store.replace(next(r, "{\"back\":true}"), 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.9 replace after expiry is GONE and never resurrects")
+        void replaceAfterExpiry() {
+            SessionRecord r = record("{}");
+            store.create(r);
+            clock.advance(Duration.ofMinutes(31));
+            assertThat(store.replace(next(r, "{\"back\":true}"), 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.10 delete is idempotent")
+        void deleteIdempotent() {
+            SessionRecord r = record("{}");
+            store.create(r);
+            store.delete(r.key());
+            store.delete(r.key());
+            store.delete(SessionId.generate().key());
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.11 an expired record that is still physically present does not block create")
+        void expiredDoesNotBlockCreate() {
+            SessionRecord r = record("{\"old\":true}");
+            store.create(r);
+            clock.advance(Duration.ofMinutes(31));
+            Instant now = clock.instant();
+            SessionRecord fresh = new SessionRecord(r.key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), null,
+                    "{\"new\":true}");
+            assertThat(store.create(fresh)).isTrue();
+            assertThat(store.load(r.key()).orElseThrow().attributes()).contains("new");
+        }
+
+        @Test
+        @DisplayName("3.12 of 8 concurrent replaces of one version exactly one wins")
+        void oneWinner() throws Exception {
+            SessionRecord r = record("{\"n\":0}");
+            store.create(r);
+            List<Callable<ReplaceResult>> tasks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                tasks.add(() -> store.replace(next(r, "{\"n\":" + (n + 1) + "}"), 1));
+            }
+            List<ReplaceResult> results = concurrently(tasks);
+            assertThat(results).filteredOn(x -> x == ReplaceResult.OK).hasSize(1);
+            assertThat(results).filteredOn(x -> x == ReplaceResult.CONFLICT).hasSize(7);
+            assertThat(store.load(r.key()).orElseThrow().version()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("3.13 principal and idle timeout are stored with the record")
+        void metadataRoundTrip() {
+            Instant now = clock.instant();
+            SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, now.minusSeconds(60), now, Duration.ofSeconds(90),
+                    now.plusSeconds(90), "alice@example.com", "{}");
+            store.create(r);
+            SessionRecord loaded = store.load(r.key()).orElseThrow();
+            assertThat(loaded.principal()).isEqualTo("alice@example.com");
+            assertThat(loaded.maxIdle()).isEqualTo(Duration.ofSeconds(90));
+            assertThat(loaded.createdAt()).isEqualTo(now.minusSeconds(60));
+        }
+    }
+
+    @Nested
+    @DisplayName("4 No lost updates")
+    class NoLostUpdates {
+        @Test
+        @DisplayName("4.1 update(): 8 threads on two nodes x 200 increments = exactly 1600")
+        void atomicIncrements() throws Exception {
+            Session s = saved(Map.of("n", 0));
+            String id = s.id().value();
+            SessionManager otherNode = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
+            List<Callable<Integer>> tasks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                SessionManager node = t % 2 == 0 ? manager : otherNode;
+                tasks.add(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        assertThat(node.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1))).isPresent();
+                    }
+                    return 200;
+                });
+            }
+            concurrently(tasks);
+            assertThat(reload(s).getAttribute("n", Integer.class)).isEqualTo(1600);
+        }
+
+        @Test
+        @DisplayName("4.2 two requests that change different attributes both survive")
+        void differentAttributesBothSurvive() {
+            Session s = saved(Map.of("base", true));
+            Session a = reload(s);
+            Session b = reload(s);
+            a.setAttribute("a", "from a");
+            b.setAttribute("b", "from b");
+            assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
+            assertThat(manager.save(b)).isEqualTo(SaveResult.UPDATED);
+            Session after = reload(s);
+            assertThat(after.getAttribute("a")).isEqualTo("from a");
+            assertThat(after.getAttribute("b")).isEqualTo("from b");
+            assertThat(after.getAttribute("base")).isEqualTo(true);
+        }
+
+        @Test
+        @DisplayName("4.3 16 concurrent saves of different attributes on two nodes all survive")
+        void concurrentSaves() throws Exception {
+            Session s = saved(Map.of());
+            SessionManager otherNode = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
+            List<Callable<SaveResult>> tasks = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                String name = "attr" + t;
+                SessionManager node = t % 2 == 0 ? manager : otherNode;
+                tasks.add(() -> {
+                    Session mine = node.find(s.id()).orElseThrow();
+                    mine.setAttribute(name, name);
+                    return node.save(mine);
+                });
+            }
+            assertThat(concurrently(tasks)).containsOnly(SaveResult.UPDATED);
+            Session after = reload(s);
+            for (int t = 0; t < 16; t++) {
+                assertThat(after.getAttribute("attr" + t)).isEqualTo("attr" + t);
+            }
+        }
+
+        @Test
+        @DisplayName("4.4 a removal and a concurrent set of another attribute both apply")
+        void removeAndSet() {
+            Session s = saved(Map.of("gone", 1, "kept", 2));
+            Session a = reload(s);
+            Session b = reload(s);
+            a.removeAttribute("gone");
+            b.setAttribute("added", 3);
+            manager.save(b);
+            manager.save(a);
+            Session after = reload(s);
+            assertThat(after.attributeNames()).containsExactlyInAnyOrder("kept", "added");
+        }
+
+        @Test
+        @DisplayName("4.5 a save after another request invalidated the session is GONE and resurrects nothing")
+        void saveAfterInvalidate() {
+            Session s = saved(Map.of("a", 1));
+            Session a = reload(s);
+            manager.invalidate(reload(s));
+            a.setAttribute("b", 2);
+            assertThat(manager.save(a)).isEqualTo(SaveResult.GONE);
+            assertThat(isLive(s)).isFalse();
+        }
+
+        @Test
+        @DisplayName("4.6 save racing invalidate never leaves the session alive (20 rounds)")
+        void saveRacingInvalidate() throws Exception {
+            for (int round = 0; round < 20; round++) {
+                Session s = saved(Map.of("n", 0));
+                String id = s.id().value();
+                concurrently(List.<Callable<Object>>of(
+                        () -> {
+                            manager.find(id).ifPresent(x -> {
+                                x.setAttribute("n", 1);
+                                manager.save(x);
+                            });
+                            return null;
+                        },
+                        () -> {
+                            manager.invalidate(id);
+                            return null;
+                        }));
+                assertThat(manager.find(id)).as("round %d", round).isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("4.7 update() of an absent session is empty and writes nothing")
+        void updateAbsent() {
+            store.reset();
+            assertThat(manager.update(SessionId.generate().value(), x -> x.setAttribute("a", 1))).isEmpty();
+            assertThat(store.creates() + store.replaces()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("5 Expiry")
+    class Expiry {
+        @Test
+        @DisplayName("5.1 a session idle longer than max-idle is absent")
+        void idleExpiry() {
+            Session s = saved(Map.of("a", 1));
+            clock.advance(Duration.ofMinutes(30));
+            assertThat(isLive(s)).isFalse();
+        }
+
+        @Test
+        @DisplayName("5.2 a session idle just under max-idle is live")
+        void idleNotYet() {
+            Session s = saved(Map.of("a", 1));
+            clock.advance(Duration.ofMinutes(30).minusMillis(1));
+            assertThat(isLive(s)).isTrue();
+        }
+
+        @Test
+        @DisplayName("5.3 activity extends the session")
+        void activityExtends() {
+            Session s = saved(Map.of("a", 1));
+            for (int i = 0; i < 5; i++) {
+                clock.advance(Duration.ofMinutes(20));
+                Session found = reload(s);
+                assertThat(manager.save(found)).isEqualTo(SaveResult.TOUCHED);
+            }
+            assertThat(isLive(s)).isTrue();
+        }
+
+        @Test
+        @DisplayName("5.4 the absolute timeout ends even an active session")
+        void absoluteTimeout() {
+            Session s = saved(Map.of("a", 1));
+            for (int i = 0; i < 36; i++) {
+                clock.advance(Duration.ofMinutes(20));
+                Optional<Session> found = manager.find(s.id());
+                if (found.isEmpty()) {
+                    assertThat(Duration.between(s.createdAt(), clock.instant())).isGreaterThanOrEqualTo(Duration.ofHours(12));
+                    return;
+                }
+                found.get().setAttribute("i", i);
+                manager.save(found.get());
+            }
+            assertThat(isLive(s)).as("absent after the 12 h absolute timeout").isFalse();
+        }
+
+        @Test
+        @DisplayName("5.5 expiresAt = min(lastAccess + maxIdle, createdAt + absoluteTimeout)")
+        void expiresAtFormula() {
+            Session s = saved(Map.of("a", 1));
+            SessionRecord r = store.load(s.id().key()).orElseThrow();
+            assertThat(r.expiresAt()).isEqualTo(r.lastAccessedAt().plus(Duration.ofMinutes(30)));
+            SessionManager shortLived = SessionManager.builder(store).clock(clock)
+                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(30), Duration.ofMinutes(40))).build();
+            Session s2 = shortLived.create();
+            shortLived.save(s2);
+            clock.advance(Duration.ofMinutes(20));
+            Session late = shortLived.find(s2.id()).orElseThrow();
+            late.setAttribute("b", 2);
+            shortLived.save(late);
+            SessionRecord r2 = store.load(s2.id().key()).orElseThrow();
+            assertThat(r2.expiresAt()).isEqualTo(r2.createdAt().plus(Duration.ofMinutes(40)));
+            clock.advance(Duration.ofMinutes(20));
+            assertThat(shortLived.find(s2.id())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("5.6 load never returns a record with expiresAt <= now")
+        void loadFiltersExpired() {
+            SessionRecord r = record("{}");
+            store.create(r);
+            clock.set(r.expiresAt().minusMillis(1));
+            assertThat(store.load(r.key())).isPresent();
+            clock.set(r.expiresAt());
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("5.7 a per-session idle timeout is honoured")
+        void perSessionMaxIdle() {
+            Session s = manager.create();
+            s.setMaxIdle(Duration.ofMinutes(5));
+            manager.save(s);
+            assertThat(reload(s).maxIdle()).isEqualTo(Duration.ofMinutes(5));
+            clock.advance(Duration.ofMinutes(5));
+            assertThat(isLive(s)).isFalse();
+        }
+
+        @Test
+        @RequiresBackdoor
+        @DisplayName("5.8 a native expiry, where the backend sets one, is not before expiresAt")
+        void nativeExpiryNotEarly() {
+            Session s = saved(Map.of("a", 1));
+            Optional<Instant> nativeExpiry = requireBackdoor().nativeExpiry(s.id().key());
+            nativeExpiry.ifPresent(t -> assertThat(t).isAfterOrEqualTo(s.expiresAt()));
+        }
+    }
+
+    @Nested
+    @DisplayName("6 Lazy touch")
+    class LazyTouch {
+        @Test
+        @DisplayName("6.1 a read-only request inside the touch interval writes nothing")
+        void noWriteInsideInterval() {
+            Session s = saved(Map.of("a", 1));
+            clock.advance(Duration.ofMinutes(3).minusMillis(1));
+            store.reset();
+            assertThat(manager.save(reload(s))).isEqualTo(SaveResult.UNCHANGED);
+            assertThat(store.replaces()).isZero();
+        }
+
+        @Test
+        @DisplayName("6.2 a read-only request after the touch interval writes once and extends expiry")
+        void touchAfterInterval() {
+            Session s = saved(Map.of("a", 1));
+            Instant before = store.load(s.id().key()).orElseThrow().expiresAt();
+            clock.advance(Duration.ofMinutes(3));
+            store.reset();
+            assertThat(manager.save(reload(s))).isEqualTo(SaveResult.TOUCHED);
+            assertThat(store.replaces()).isEqualTo(1);
+            assertThat(store.load(s.id().key()).orElseThrow().expiresAt()).isAfter(before);
+        }
+
+        @Test
+        @DisplayName("6.3 idle expiry is exact to within the touch interval, erring early")
+        void errsEarly() {
+            Session s = saved(Map.of("a", 1));
+            clock.advance(Duration.ofMinutes(2));
+            manager.save(reload(s));
+            clock.advance(Duration.ofMinutes(28));
+            assertThat(isLive(s)).isFalse();
+        }
+    }
+
+    @Nested
+    @DisplayName("7 Round-trip budget")
+    class RoundTrips {
+        @Test
+        @DisplayName("7.1 read-only request inside the touch interval: 1 store call")
+        void readOnly() {
+            Session s = saved(Map.of("a", 1));
+            store.reset();
+            Session found = reload(s);
+            found.getAttribute("a");
+            manager.save(found);
+            assertThat(store.calls()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("7.2 request that changes the session: 2 store calls")
+        void modifying() {
+            Session s = saved(Map.of("a", 1));
+            store.reset();
+            Session found = reload(s);
+            found.setAttribute("a", 2);
+            manager.save(found);
+            assertThat(store.calls()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("7.3 new session: 1 store call")
+        void newSession() {
+            store.reset();
+            Session s = manager.create();
+            s.setAttribute("a", 1);
+            manager.save(s);
+            assertThat(store.calls()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("7.4 rotation of a loaded session: 2 store calls, none cross-key")
+        void rotation() {
+            Session s = saved(Map.of("a", 1));
+            Session found = reload(s);
+            store.reset();
+            manager.rotateId(found);
+            assertThat(store.calls()).isEqualTo(2);
+            assertThat(store.creates()).isEqualTo(1);
+            assertThat(store.deletes()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("8 Rotation")
+    class Rotation {
+        @Test
+        @DisplayName("8.1 rotation keeps the data under a new id and the old id is absent at once")
+        void rotate() {
+            Session s = saved(Map.of("cart", List.of("apple", "pear")));
+            String oldId = s.id().value();
+            Session found = reload(s);
+            manager.rotateId(found);
+            assertThat(found.id().value()).isNotEqualTo(oldId);
+            assertThat(manager.find(oldId)).isEmpty();
+            assertThat(manager.find(found.id().value()).orElseThrow().getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
+        }
+
+        @Test
+        @DisplayName("8.2 rotating a new, unsaved session makes no store call")
+        void rotateNew() {
+            Session s = manager.create();
+            String before = s.id().value();
+            store.reset();
+            manager.rotateId(s);
+            assertThat(store.calls()).isZero();
+            assertThat(s.id().value()).isNotEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("8.3 rotation carries unsaved changes and keeps createdAt")
+        void rotateCarriesChanges() {
+            Session s = saved(Map.of("a", 1));
+            Session found = reload(s);
+            found.setAttribute("b", 2);
+            found.setPrincipal("alice");
+            manager.rotateId(found);
+            Session after = reload(found);
+            assertThat(after.getAttribute("b")).isEqualTo(2);
+            assertThat(after.principal()).contains("alice");
+            assertThat(after.createdAt()).isEqualTo(s.createdAt());
+        }
+
+        @Test
+        @DisplayName("8.4 the rotated session can be changed and saved under its new id")
+        void saveAfterRotate() {
+            Session s = saved(Map.of("a", 1));
+            Session found = reload(s);
+            manager.rotateId(found);
+            found.setAttribute("a", 5);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
+            assertThat(reload(found).getAttribute("a")).isEqualTo(5);
+        }
+
+        @Test
+        @RequiresFeature(StoreFeature.PRINCIPAL_INDEX)
+        @DisplayName("8.5 after rotation the principal index lists the new key, not the old one")
+        void rotateUpdatesIndex() {
+            Session s = manager.create();
+            s.setPrincipal("rot-user");
+            manager.save(s);
+            SessionKey old = s.id().key();
+            manager.rotateId(s);
+            assertThat(manager.findByPrincipal("rot-user")).extracting(SessionInfo::key).containsExactly(s.id().key()).doesNotContain(old);
+        }
+    }
+
+    @Nested
+    @RequiresFeature(StoreFeature.PRINCIPAL_INDEX)
+    @DisplayName("9 Principal index")
+    class PrincipalIndex {
+        private Session login(String user) {
+            Session s = manager.create();
+            s.setPrincipal(user);
+            manager.save(s);
+            return s;
+        }
+
+        @Test
+        @DisplayName("9.1 findByPrincipal lists a user's live sessions")
+        void find() {
+            Session a = login("alice");
+            Session b = login("alice");
+            login("bob");
+            assertThat(manager.findByPrincipal("alice")).extracting(SessionInfo::key)
+                    .containsExactlyInAnyOrder(a.id().key(), b.id().key());
+        }
+
+        @Test
+        @DisplayName("9.2 invalidateAll logs a user out everywhere and nobody else")
+        void invalidateAll() {
+            Session a = login("carol");
+            Session b = login("carol");
+            Session other = login("dave");
+            assertThat(manager.invalidateAll("carol")).isEqualTo(2);
+            assertThat(isLive(a)).isFalse();
+            assertThat(isLive(b)).isFalse();
+            assertThat(isLive(other)).isTrue();
+            assertThat(manager.findByPrincipal("carol")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("9.3 expired sessions are not listed")
+        void expiredNotListed() {
+            login("erin");
+            clock.advance(Duration.ofMinutes(31));
+            Session fresh = login("erin");
+            assertThat(manager.findByPrincipal("erin")).extracting(SessionInfo::key).containsExactly(fresh.id().key());
+        }
+
+        @Test
+        @DisplayName("9.4 a principal change moves the session to the new user")
+        void principalChange() {
+            Session s = login("frank");
+            Session found = reload(s);
+            found.setPrincipal("grace");
+            manager.save(found);
+            assertThat(manager.findByPrincipal("frank")).isEmpty();
+            assertThat(manager.findByPrincipal("grace")).extracting(SessionInfo::key).containsExactly(s.id().key());
+        }
+
+        @Test
+        @DisplayName("9.5 an invalidated session is not listed")
+        void deletedNotListed() {
+            Session s = login("heidi");
+            manager.invalidate(reload(s));
+            assertThat(manager.findByPrincipal("heidi")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("9.6 an unknown principal has no sessions")
+        void unknown() {
+            assertThat(manager.findByPrincipal("nobody-" + SessionId.generate().value())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("9.7 principals with unicode, quotes and separators work")
+        void oddPrincipals() {
+            for (String user : List.of("o'brien@example.com", "用户", "a:b{c}*d", "line\nbreak", "x".repeat(200))) {
+                Session s = login(user);
+                assertThat(manager.findByPrincipal(user)).as(user).extracting(SessionInfo::key).containsExactly(s.id().key());
+            }
+        }
+
+        @Test
+        @DisplayName("9.8 listing returns metadata only, never attributes or raw ids")
+        void metadataOnly() {
+            Session s = login("ivan");
+            SessionInfo info = manager.findByPrincipal("ivan").get(0);
+            assertThat(info.principal()).isEqualTo("ivan");
+            assertThat(info.createdAt()).isEqualTo(s.createdAt());
+            assertThat(info.toString()).doesNotContain(s.id().value());
+        }
+    }
+
+    @Nested
+    @DisplayName("10 Values and format")
+    class Values {
+        private Object roundTrip(Object value) {
+            Session s = saved(Map.of("v", value));
+            return reload(s).getAttribute("v");
+        }
+
+        @Test
+        @DisplayName("10.1 strings round-trip: unicode, emoji, control characters, quotes")
+        void strings() {
+            for (String v : List.of("plain", "Grüße, 世界, مرحبا", "emoji 🎉👩‍👩‍👧", "tab\tnewline\ncr\r", "nul\u0000byte",
+                    "quotes \" ' and \\ backslash", "<script>alert(1)</script>", "\u2028\u2029", "")) {
+                assertThat(roundTrip(v)).as("value %s", v).isEqualTo(v);
+            }
+        }
+
+        @Test
+        @DisplayName("10.2 nested lists and maps round-trip in order")
+        void nested() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("z", List.of(1, "two", List.of(true, false), Map.of("deep", List.of())));
+            map.put("a", Map.of("b", Map.of("c", Map.of("d", "e"))));
+            map.put("empty", Map.of());
+            assertThat(roundTrip(map)).isEqualTo(map);
+            List<Object> withNull = new ArrayList<>();
+            withNull.add(null);
+            withNull.add(1);
+            assertThat(roundTrip(withNull)).isEqualTo(withNull);
+        }
+
+        @Test
+        @DisplayName("10.3 numbers keep their precision")
+        void numbers() {
+            assertThat(roundTrip(42)).isEqualTo(42);
+            assertThat(roundTrip(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+            assertThat(roundTrip(Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+            assertThat(roundTrip(0.1)).isEqualTo(0.1);
+            assertThat(roundTrip(1e308)).isEqualTo(1e308);
+            assertThat(roundTrip(-2.5e-300)).isEqualTo(-2.5e-300);
+            BigDecimal precise = new BigDecimal("12345678901234567890.1234567891");
+            Session s = saved(Map.of("d", precise, "i", BigInteger.TWO.pow(70)));
+            Session found = reload(s);
+            assertThat(found.getAttribute("d", BigDecimal.class)).isEqualByComparingTo(precise);
+            assertThat(found.getAttribute("i", BigInteger.class)).isEqualTo(BigInteger.TWO.pow(70));
+        }
+
+        @Test
+        @DisplayName("10.4 booleans round-trip and setting null removes the attribute")
+        void booleansAndNull() {
+            Session s = saved(Map.of("t", true, "f", false, "gone", 1));
+            Session found = reload(s);
+            assertThat(found.getAttribute("t")).isEqualTo(true);
+            assertThat(found.getAttribute("f")).isEqualTo(false);
+            found.setAttribute("gone", null);
+            manager.save(found);
+            assertThat(reload(s).attributeNames()).containsExactlyInAnyOrder("t", "f");
+        }
+
+        /** A typed value, stored by its properties. */
+        public record Cart(String owner, List<Line> lines) {
+        }
+
+        /** A cart line. */
+        public record Line(String sku, int quantity, BigDecimal price) {
+        }
+
+        @Test
+        @DisplayName("10.5 objects are stored by their properties and read back by type")
+        void typed() {
+            Cart cart = new Cart("alice", List.of(new Line("apple", 3, new BigDecimal("0.40")), new Line("pear", 1, new BigDecimal("1.25"))));
+            Session s = saved(Map.of("cart", cart));
+            Cart back = reload(s).getAttribute("cart", Cart.class);
+            assertThat(back.owner()).isEqualTo("alice");
+            assertThat(back.lines()).hasSize(2);
+            assertThat(back.lines().get(0).price()).isEqualByComparingTo("0.40");
+            assertThat(reload(s).getAttribute("cart")).isInstanceOf(Map.class);
+        }
+
+        @Test
+        @DisplayName("10.6 a session just under the size limit round-trips intact")
+        void nearLimit() {
+            String big = "x".repeat((int) MAX_SIZE - 64);
+            Session s = saved(Map.of("big", big));
+            assertThat(reload(s).getAttribute("big")).isEqualTo(big);
+        }
+
+        @Test
+        @DisplayName("10.7 500 attributes round-trip")
+        void manyAttributes() {
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            for (int i = 0; i < 500; i++) {
+                attrs.put("attr." + i, i);
+            }
+            Session found = reload(saved(attrs));
+            assertThat(found.attributeNames()).hasSize(500);
+            assertThat(found.getAttribute("attr.499")).isEqualTo(499);
+        }
+
+        @Test
+        @DisplayName("10.8 attribute names with dots, spaces, unicode and quotes round-trip")
+        void oddNames() {
+            List<String> names = List.of("a.b.c", "with space", "ключ", "quote\"d", "$dollar", "x".repeat(256));
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            names.forEach(n -> attrs.put(n, n.length()));
+            Session found = reload(saved(attrs));
+            assertThat(found.attributeNames()).containsExactlyInAnyOrderElementsOf(names);
+            names.forEach(n -> assertThat(found.getAttribute(n)).isEqualTo(n.length()));
+        }
+
+        @Test
+        @DisplayName("10.9 a value the codec cannot store fails at setAttribute")
+        void unencodable() {
+            Session s = manager.create();
+            assertThatThrownBy(() -> s.setAttribute("bad", new Object())).isInstanceOf(SessionCodecException.class).hasMessageContaining("bad");
+        }
+
+        @Test
+        @DisplayName("10.10 a type name in the data is never instantiated")
+        void noPolymorphicTyping() {
+            Map<String, Object> hostile = Map.of("@class", "java.io.File", "path", "/etc/passwd");
+            Object back = roundTrip(List.of("java.util.ArrayList", hostile));
+            assertThat(back).isEqualTo(List.of("java.util.ArrayList", hostile));
+        }
+
+        @Test
+        @DisplayName("10.11 returned values are copies: mutating one changes nothing stored")
+        void copies() {
+            Session s = saved(Map.of("list", List.of(1, 2)));
+            Session found = reload(s);
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) found.getAttribute("list");
+            list.add(3);
+            assertThat(found.getAttribute("list")).isEqualTo(List.of(1, 2));
+        }
+    }
+
+    @Nested
+    @DisplayName("11 Bad data")
+    @RequiresBackdoor
+    class BadData {
+        @Test
+        @DisplayName("11.1 an undecodable record is treated as absent")
+        void corruptIsAbsent() {
+            Session s = saved(Map.of("a", 1));
+            requireBackdoor().corrupt(s.id().key());
+            assertThat(manager.find(s.id().value())).isEmpty();
+            assertThat(manager.find(s.id().value())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("11.2 with the FAIL policy an undecodable record raises SessionCodecException")
+        void corruptFails() {
+            Session s = saved(Map.of("a", 1));
+            requireBackdoor().corrupt(s.id().key());
+            SessionManager strict = managerWith(DecodeFailurePolicy.FAIL, MAX_SIZE);
+            assertThatThrownBy(() -> strict.find(s.id().value())).isInstanceOf(SessionCodecException.class)
+                    .hasMessageNotContaining(s.id().value());
+        }
+
+        @Test
+        @DisplayName("11.3 an undecodable record does not block new sessions or other sessions")
+        void corruptIsolated() {
+            Session bad = saved(Map.of("a", 1));
+            Session good = saved(Map.of("b", 2));
+            requireBackdoor().corrupt(bad.id().key());
+            assertThat(reload(good).getAttribute("b")).isEqualTo(2);
+            Session fresh = saved(Map.of("c", 3));
+            assertThat(reload(fresh).getAttribute("c")).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("11.4 update() of an undecodable record is empty, not an exception loop")
+        void corruptUpdate() {
+            Session s = saved(Map.of("a", 1));
+            requireBackdoor().corrupt(s.id().key());
+            assertThat(manager.update(s.id().value(), x -> x.setAttribute("a", 2))).isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("12 Limits")
+    class Limits {
+        @Test
+        @DisplayName("12.1 an oversize new session is refused and nothing is written")
+        void oversizeNew() {
+            Session s = manager.create();
+            s.setAttribute("big", "x".repeat((int) MAX_SIZE));
+            store.reset();
+            assertThatThrownBy(() -> manager.save(s)).isInstanceOf(SessionTooLargeException.class);
+            assertThat(store.calls()).isZero();
+            assertThat(manager.find(s.id().value())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("12.2 an oversize change is refused and the stored session is intact")
+        void oversizeChange() {
+            Session s = saved(Map.of("small", "ok"));
+            Session found = reload(s);
+            found.setAttribute("big", "é".repeat((int) MAX_SIZE / 2));
+            store.reset();
+            assertThatThrownBy(() -> manager.save(found)).isInstanceOf(SessionTooLargeException.class);
+            assertThat(store.replaces()).isZero();
+            Session after = reload(s);
+            assertThat(after.attributeNames()).containsExactly("small");
+            assertThat(after.version()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("12.3 bad attribute names are refused")
+        void badNames() {
+            Session s = manager.create();
+            assertThatThrownBy(() -> s.setAttribute("", 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> s.setAttribute("ctl\u0001", 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> s.setAttribute("x".repeat(257), 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> s.setAttribute(null, 1)).isInstanceOf(NullPointerException.class);
+        }
+
+        @Test
+        @DisplayName("12.4 a session exactly at the limit is accepted, one byte over is not")
+        void exactLimit() {
+            SessionManager small = managerWith(DecodeFailurePolicy.DROP_SESSION, 1024);
+            String prefix = "{\"v\":\"";
+            String suffix = "\"}";
+            String exact = "y".repeat(1024 - prefix.length() - suffix.length());
+            Session ok = small.create();
+            ok.setAttribute("v", exact);
+            assertThat(small.save(ok)).isEqualTo(SaveResult.CREATED);
+            Session over = small.create();
+            over.setAttribute("v", exact + "y");
+            assertThatThrownBy(() -> small.save(over)).isInstanceOf(SessionTooLargeException.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("13 Features and errors")
+    class Features {
+        @Test
+        @DisplayName("13.1 every undeclared feature throws UnsupportedOperationException")
+        void undeclaredThrows() {
+            Set<StoreFeature> declared = store.features();
+            if (!declared.contains(StoreFeature.PRINCIPAL_INDEX)) {
+                assertThatThrownBy(() -> store.findByPrincipal("x")).isInstanceOf(UnsupportedOperationException.class);
+            } else {
+                assertThat(store.findByPrincipal("nobody")).isEmpty();
+            }
+            if (!declared.contains(StoreFeature.PURGE_EXPIRED)) {
+                assertThatThrownBy(() -> store.purgeExpired()).isInstanceOf(UnsupportedOperationException.class);
+            } else {
+                assertThat(store.purgeExpired()).isGreaterThanOrEqualTo(0);
+            }
+        }
+
+        @Test
+        @RequiresFeature(StoreFeature.PURGE_EXPIRED)
+        @RequiresBackdoor
+        @DisplayName("13.2 purgeExpired physically removes expired records and keeps live ones")
+        void purge() {
+            SessionRecord old = record("{}");
+            store.create(old);
+            clock.advance(Duration.ofMinutes(31));
+            Session live = saved(Map.of("a", 1));
+            assertThat(store.purgeExpired()).isGreaterThanOrEqualTo(0);
+            assertThat(isLive(live)).isTrue();
+            String dump = requireBackdoor().dump();
+            assertThat(dump).contains(live.id().key().value()).doesNotContain(old.key().value());
+        }
+
+        @Test
+        @DisplayName("13.3 the store declares its features consistently")
+        void featuresStable() {
+            assertThat(store.features()).isNotNull().isEqualTo(store.features());
+        }
+
+        @Test
+        @DisplayName("13.4 closing a store twice is harmless")
+        void closeTwice() {
+            SessionStore extra = createStore(new TckContext(clock, newNamespace()));
+            extra.close();
+            extra.close();
+        }
+    }
+}
