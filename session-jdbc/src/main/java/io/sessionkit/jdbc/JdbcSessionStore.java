@@ -52,7 +52,8 @@ import javax.sql.DataSource;
  *
  * <p>Every operation is one autocommit statement on a pooled connection: {@code load} a {@code SELECT} filtered by
  * {@code expires_at > now}, {@code replace} an {@code UPDATE ... WHERE session_id=? AND version=? AND expires_at>now}
- * (only when it changes no row, one more {@code SELECT} tells {@link ReplaceResult#CONFLICT} from
+ * (on PostgreSQL inside a {@code WITH} that also reports whether a live row existed; on H2 and MySQL/MariaDB, only
+ * when it changes no row, one more {@code SELECT} tells {@link ReplaceResult#CONFLICT} from
  * {@link ReplaceResult#GONE}), {@code create} an insert that also takes over an expired row the sweeper has not yet
  * removed (PostgreSQL {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}, H2 {@code MERGE}; on
  * MySQL/MariaDB a plain {@code INSERT}, followed only after a duplicate key by a {@code DELETE} of the expired row and
@@ -239,7 +240,7 @@ public final class JdbcSessionStore implements SessionStore {
         return run("create", record.key(), c -> switch (sql.dialect) {
             case POSTGRESQL -> {
                 try (PreparedStatement ps = prepare(c, sql.create)) {
-                    int i = bindInsert(ps, 1, record);
+                    int i = bindInsert(ps, 1, record, Dialect.POSTGRESQL);
                     ps.setLong(i, now);
                     yield ps.executeUpdate() == 1;
                 }
@@ -255,7 +256,7 @@ public final class JdbcSessionStore implements SessionStore {
                     ps.setLong(7, record.maxIdle().getSeconds());
                     ps.setLong(8, record.version());
                     ps.setString(9, record.attributes());
-                    bindInsert(ps, 10, record);
+                    bindInsert(ps, 10, record, Dialect.H2);
                     yield ps.executeUpdate() == 1;
                 } catch (SQLException e) {
                     // Two MERGEs of one new key race to the insert; the loser sees the winner's live row.
@@ -302,17 +303,29 @@ public final class JdbcSessionStore implements SessionStore {
         checkPrincipal(record.principal());
         long now = clock.millis();
         return run("replace", record.key(), c -> {
-            try (PreparedStatement ps = prepare(c, sql.replace)) {
+            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            try (PreparedStatement ps = prepare(c, classified ? sql.replaceClassified : sql.replace)) {
                 ps.setLong(1, record.version());
                 ps.setLong(2, record.createdAt().toEpochMilli());
                 ps.setLong(3, record.lastAccessedAt().toEpochMilli());
                 ps.setLong(4, record.maxIdle().getSeconds());
                 ps.setLong(5, record.expiresAt().toEpochMilli());
                 ps.setString(6, record.principal());
-                ps.setString(7, record.attributes());
+                ps.setString(7, StoredData.encode(sql.dialect, record.attributes()));
                 ps.setString(8, record.key().value());
                 ps.setLong(9, expectedVersion);
                 ps.setLong(10, now);
+                if (classified) {
+                    ps.setString(11, record.key().value());
+                    ps.setLong(12, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 1) {
+                            return ReplaceResult.OK;
+                        }
+                        return rs.getLong(2) == 1 ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+                    }
+                }
                 if (ps.executeUpdate() == 1) {
                     return ReplaceResult.OK;
                 }
@@ -529,7 +542,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     private boolean insert(Connection c, SessionRecord record) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.insert)) {
-            bindInsert(ps, 1, record);
+            bindInsert(ps, 1, record, sql.dialect);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             if (isDuplicateKey(e)) {
@@ -539,7 +552,7 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private static int bindInsert(PreparedStatement ps, int first, SessionRecord r) throws SQLException {
+    private static int bindInsert(PreparedStatement ps, int first, SessionRecord r, Dialect dialect) throws SQLException {
         int i = first;
         ps.setString(i++, r.key().value());
         ps.setString(i++, r.principal());
@@ -548,7 +561,7 @@ public final class JdbcSessionStore implements SessionStore {
         ps.setLong(i++, r.expiresAt().toEpochMilli());
         ps.setLong(i++, r.maxIdle().getSeconds());
         ps.setLong(i++, r.version());
-        ps.setString(i++, r.attributes());
+        ps.setString(i++, StoredData.encode(dialect, r.attributes()));
         return i;
     }
 
@@ -566,8 +579,8 @@ public final class JdbcSessionStore implements SessionStore {
         long maxIdleSeconds = rs.getLong(first + 3);
         long expiresAt = rs.getLong(first + 4);
         String principal = rs.getString(first + 5);
-        String data = rs.getString(first + 6);
-        if (data == null || !isJsonObjectText(data)) {
+        String data = StoredData.decode(rs.getString(first + 6));
+        if (data == null) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
         }
         try {
@@ -576,15 +589,6 @@ public final class JdbcSessionStore implements SessionStore {
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
         }
-    }
-
-    /*
-     * A cheap shape check only: the JSON column types already refuse malformed JSON, so what can slip through is a
-     * JSON value that is not an object. Parsing the attributes is the SessionManager's job.
-     */
-    private static boolean isJsonObjectText(String data) {
-        String s = data.strip();
-        return s.length() >= 2 && s.charAt(0) == '{' && s.charAt(s.length() - 1) == '}';
     }
 
     private static void checkPrincipal(String principal) {

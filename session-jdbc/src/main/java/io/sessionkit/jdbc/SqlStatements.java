@@ -37,6 +37,11 @@ final class SqlStatements {
     /** MariaDB only: removes an expired row that blocks {@link #insert}. */
     final String deleteExpiredKey;
     final String replace;
+    /**
+     * PostgreSQL only: the replace UPDATE and, in the same statement and snapshot, whether a live row existed, so a
+     * failed compare-and-set is classified without a second round trip.
+     */
+    final String replaceClassified;
     final String liveVersion;
     final String delete;
     final String purgeBatch;
@@ -56,6 +61,9 @@ final class SqlStatements {
                 + " expires_at = ?, principal = ?, data = " + data
                 + " WHERE session_id = ? AND version = ? AND expires_at > ?";
         liveVersion = "SELECT version FROM " + table + " WHERE session_id = ? AND expires_at > ?";
+        // The outer SELECT reads the statement's snapshot, taken before the UPDATE: it says whether a live row existed.
+        replaceClassified = "WITH changed AS (" + replace + " RETURNING 1) SELECT (SELECT COUNT(*) FROM changed),"
+                + " (SELECT COUNT(*) FROM " + table + " WHERE session_id = ? AND expires_at > ?)";
         delete = "DELETE FROM " + table + " WHERE session_id = ?";
         dump = "SELECT session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data FROM "
                 + table + " ORDER BY session_id";
