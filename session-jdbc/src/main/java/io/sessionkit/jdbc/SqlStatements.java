@@ -55,12 +55,20 @@ final class SqlStatements {
             case H2 -> "? FORMAT JSON";
             case MARIADB -> "?";
         };
-        load = "SELECT " + COLUMNS + " FROM " + table + " WHERE session_id = ? AND expires_at > ?";
+        /*
+         * On a small table MariaDB may pick the expires_at index for "session_id = ? AND expires_at > ?", lock that
+         * index before the primary key, and so deadlock against a DELETE by key, which locks in the other order. Key
+         * lookups therefore pin the primary key (FORCE INDEX, or "+ 0", which no index serves, in single-table DELETE,
+         * where MariaDB takes no index hints).
+         */
+        String byKey = dialect == Dialect.MARIADB ? " FORCE INDEX (PRIMARY)" : "";
+        String expiresColumn = dialect == Dialect.MARIADB ? "expires_at + 0" : "expires_at";
+        load = "SELECT " + COLUMNS + " FROM " + table + byKey + " WHERE session_id = ? AND expires_at > ?";
         findByPrincipal = "SELECT session_id, " + COLUMNS + " FROM " + table + " WHERE principal = ? AND expires_at > ?";
-        replace = "UPDATE " + table + " SET version = ?, created_at = ?, last_accessed_at = ?, max_idle_seconds = ?,"
+        replace = "UPDATE " + table + byKey + " SET version = ?, created_at = ?, last_accessed_at = ?, max_idle_seconds = ?,"
                 + " expires_at = ?, principal = ?, data = " + data
                 + " WHERE session_id = ? AND version = ? AND expires_at > ?";
-        liveVersion = "SELECT version FROM " + table + " WHERE session_id = ? AND expires_at > ?";
+        liveVersion = "SELECT version FROM " + table + byKey + " WHERE session_id = ? AND expires_at > ?";
         // The outer SELECT reads the statement's snapshot, taken before the UPDATE: it says whether a live row existed.
         replaceClassified = "WITH changed AS (" + replace + " RETURNING 1) SELECT (SELECT COUNT(*) FROM changed),"
                 + " (SELECT COUNT(*) FROM " + table + " WHERE session_id = ? AND expires_at > ?)";
@@ -70,7 +78,7 @@ final class SqlStatements {
         String insertColumns = "(session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data)";
         String insertValues = "VALUES (?, ?, ?, ?, ?, ?, ?, " + data + ")";
         insert = "INSERT INTO " + table + " " + insertColumns + " " + insertValues;
-        deleteExpiredKey = "DELETE FROM " + table + " WHERE session_id = ? AND expires_at <= ?";
+        deleteExpiredKey = "DELETE FROM " + table + " WHERE session_id = ? AND " + expiresColumn + " <= ?";
         switch (dialect) {
             case POSTGRESQL -> {
                 // The WHERE on DO UPDATE makes an expired row replaceable and a live one untouched (0 rows).
