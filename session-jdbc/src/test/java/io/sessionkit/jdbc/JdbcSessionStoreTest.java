@@ -114,6 +114,40 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void concurrentCreatesOfOneKeyHaveExactlyOneWinnerAndNoException(Dialect dialect) throws Exception {
+        open(dialect);
+        for (boolean overExpiredRow : new boolean[] {false, true}) {
+            SessionKey key = randomKey();
+            if (overExpiredRow) {
+                store.create(record(key, 1, Duration.ofSeconds(1), null, "{\"old\":true}"));
+                clock.advance(Duration.ofSeconds(1));
+            }
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    results.add(threads.submit(() -> {
+                        go.await();
+                        return store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":" + n + "}"));
+                    }));
+                }
+                go.countDown();
+                int winners = 0;
+                for (java.util.concurrent.Future<Boolean> f : results) {
+                    winners += f.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(winners).as("winners (over an expired row: %s)", overExpiredRow).isEqualTo(1);
+                assertThat(store.load(key).orElseThrow().attributes()).doesNotContain("old");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void replaceIsCompareAndSetAndNeverResurrects(Dialect dialect) {
         open(dialect);
         SessionKey key = randomKey();
