@@ -39,7 +39,9 @@ final class Backends {
 
     /** The backends of this build, in the order the suites run them. */
     static final List<Backend> ALL = List.of(
-            new Local());
+            new Local(),
+            new Memcached(),
+            new Mongo());
 
     private Backends() {
     }

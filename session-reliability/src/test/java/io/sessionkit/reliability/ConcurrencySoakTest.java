@@ -137,6 +137,41 @@ class ConcurrencySoakTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.sessionkit.reliability.Backends#all")
+    @DisplayName("a session stays in its principal's index through updates and rotation (deterministic companion to the soak)")
+    void principalIndexSurvivesUpdatesAndRotation(Backend backend) {
+        try (Fixture f = new Fixture(backend)) {
+            SessionStore store = f.open();
+            if (!store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
+                assertThatIndexIsUndeclared(store);
+                return;
+            }
+            SessionManager manager = SessionManager.builder(store).build();
+            Session s = manager.create();
+            s.setPrincipal("carol");
+            s.setAttribute("n", 0);
+            manager.save(s);
+            assertThat(keysOf(manager.findByPrincipal("carol"))).containsExactly(s.id().key());
+            manager.update(s.id().value(), x -> x.setAttribute("n", 1)).orElseThrow();
+            assertThat(keysOf(manager.findByPrincipal("carol"))).as("after an update").containsExactly(s.id().key());
+            Session again = manager.find(s.id().value()).orElseThrow();
+            manager.rotateId(again);
+            assertThat(keysOf(manager.findByPrincipal("carol"))).as("after a rotation").containsExactly(again.id().key());
+            assertThat(manager.invalidateAll("carol")).isEqualTo(1);
+            assertThat(manager.find(again.id().value())).isEmpty();
+        }
+    }
+
+    private static void assertThatIndexIsUndeclared(SessionStore store) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.findByPrincipal("carol"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private static List<SessionKey> keysOf(List<SessionInfo> infos) {
+        return infos.stream().map(SessionInfo::key).toList();
+    }
+
     static String principal(int p) {
         return "user-" + p;
     }
