@@ -35,18 +35,30 @@ public final class IdLookupTiming {
             String id = live.id().value();
             List<String[]> probes = new ArrayList<>();
             for (int shared : SHARED) {
+                // 63 distinct probes per class, cycled: an id sharing 31 characters can only differ in its last one, so
+                // every class gets the same number of distinct keys (and the same cache behaviour).
+                String[] distinct = new String[63];
+                java.util.Random random = new java.util.Random(shared);
+                int n = 0;
+                for (char c : MalformedIds.ID_ALPHABET.toCharArray()) {
+                    if (c != id.charAt(shared)) {
+                        distinct[n++] = id.substring(0, shared) + c + MalformedIds.validShape(random).substring(shared + 1);
+                    }
+                }
                 String[] p = new String[PER_ROUND];
                 for (int i = 0; i < PER_ROUND; i++) {
-                    String tail = MalformedIds.validShape(new java.util.Random(shared * 1_000_003L + i));
-                    char differing = id.charAt(shared) == tail.charAt(shared) ? (tail.charAt(shared) == 'A' ? 'B' : 'A') : tail.charAt(shared);
-                    p[i] = id.substring(0, shared) + differing + tail.substring(shared + 1);
+                    p[i] = new String(distinct[i % distinct.length].toCharArray());
                 }
                 probes.add(p);
             }
             long[][] nanosPerLookup = new long[SHARED.length][ROUNDS];
             long sink = 0;
+            java.util.Random shuffle = new java.util.Random(1);
+            List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4));
             for (int round = -5; round < ROUNDS; round++) { // 5 warm-up rounds
-                for (int k = 0; k < SHARED.length; k++) {
+                // A fresh order every round, so that warm-up and drift do not favour one class.
+                java.util.Collections.shuffle(order, shuffle);
+                for (int k : order) {
                     long start = System.nanoTime();
                     for (String probe : probes.get(k)) {
                         sink += manager.find(probe).isPresent() ? 1 : 0;
