@@ -40,6 +40,7 @@ final class Backends {
     /** The backends of this build, in the order the suites run them. */
     static final List<Backend> ALL = List.of(
             new Local(),
+            new Redis(),
             new Memcached(),
             new Mongo());
 
