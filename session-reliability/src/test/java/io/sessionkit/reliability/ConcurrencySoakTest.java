@@ -59,9 +59,7 @@ class ConcurrencySoakTest {
             Model m = new Model(new SessionManager[] {
                 SessionManager.builder(first).build(), SessionManager.builder(second).build()},
                     first.features().contains(StoreFeature.PRINCIPAL_INDEX));
-            for (Slot slot : m.slots) {
-                slot.lineage = m.newSession(m.nodes[0], slot);
-            }
+            inParallel(m.slots.length, i -> m.slots[i].lineage = m.newSession(m.nodes[i % 2], m.slots[i]));
 
             long deadline = System.nanoTime() + duration.toNanos();
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -83,13 +81,14 @@ class ConcurrencySoakTest {
 
             // 1. No resurrection: every id invalidated, logged out or rotated away is absent, on both nodes.
             Map<String, String> dead = new HashMap<>(m.deadIds);
-            List<String> resurrected = new ArrayList<>();
-            for (Map.Entry<String, String> e : dead.entrySet()) {
-                String id = e.getKey();
+            List<Map.Entry<String, String>> deadList = new ArrayList<>(dead.entrySet());
+            ConcurrentLinkedQueue<String> resurrected = new ConcurrentLinkedQueue<>();
+            inParallel(deadList.size(), i -> {
+                String id = deadList.get(i).getKey();
                 if (m.nodes[0].find(id).isPresent() || m.nodes[1].find(id).isPresent()) {
-                    resurrected.add(id.substring(0, 6) + "... (" + e.getValue() + ")");
+                    resurrected.add(id.substring(0, 6) + "... (" + deadList.get(i).getValue() + ")");
                 }
-            }
+            });
             assertThat(resurrected).as("dead ids that load again").isEmpty();
 
             // 2. Exact counters on every live session.
@@ -170,6 +169,27 @@ class ConcurrencySoakTest {
 
     private static List<SessionKey> keysOf(List<SessionInfo> infos) {
         return infos.stream().map(SessionInfo::key).toList();
+    }
+
+    /** Runs {@code task(0..n-1)} on 16 threads and waits (bounded) for all of them; rethrows the first failure. */
+    static void inParallel(int n, java.util.function.IntConsumer task) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            pool.execute(() -> {
+                try {
+                    task.accept(index);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).as("parallel setup or check finished").isTrue();
+        if (!failures.isEmpty()) {
+            throw failures.peek();
+        }
     }
 
     static String principal(int p) {
