@@ -71,7 +71,7 @@ final class StoreHttpSession implements HttpSession {
     @Override
     public long getLastAccessedTime() {
         checkValid();
-        return session.lastAccessedAt().toEpochMilli();
+        return session.previousAccessAt().toEpochMilli();
     }
 
     @Override
