@@ -42,6 +42,9 @@ final class Backends {
             new Local(),
             new Redis(),
             new Memcached(),
+            new Jdbc("h2"),
+            new Jdbc("postgres"),
+            new Jdbc("mariadb"),
             new Mongo());
 
     private Backends() {
