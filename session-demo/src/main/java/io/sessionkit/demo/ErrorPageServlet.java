@@ -35,7 +35,7 @@ final class ErrorPageServlet extends HttpServlet {
             resp.setHeader("Retry-After", "5");
             ShopServlet.send(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.problem(chrome, "Session store unavailable",
                     "The session store (" + instance.store().name() + ") is not answering, so this request could not read or "
-                            + "keep your session. Your cart is kept in the store, not in this server: try again in a few seconds.",
+                            + "keep your session. Nothing of your session lives in this server: try again in a few seconds.",
                     "Instance " + instance.name() + " is still running and serves you again as soon as the store is back."));
             return;
         }
