@@ -20,11 +20,14 @@ import java.util.Base64;
  */
 final class JavaSerializationCodec implements AttributeCodec {
     static final String FIELD = "@java";
-    /** Always allowed: the plain JDK value types. Applications add their own packages. */
-    static final String BASE_ALLOW = "java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;"
+    /**
+     * Always allowed: the plain JDK value types ({@code java.lang.Object} itself only so that the {@code Object[]}
+     * inside collections passes; it is not Serializable). Applications add their own classes and packages.
+     */
+    static final String BASE_ALLOW = "java.lang.Object;java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;"
             + "java.lang.Byte;java.lang.Double;java.lang.Float;java.lang.Boolean;java.lang.Character;java.lang.Enum;"
             + "java.math.BigDecimal;java.math.BigInteger;java.util.ArrayList;java.util.LinkedList;java.util.HashMap;"
-            + "java.util.LinkedHashMap;java.util.TreeMap;java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
+            + "java.util.LinkedHashMap;java.util.TreeMap;java.util.Map$Entry;java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
             + "java.util.Collections$*;java.util.ImmutableCollections$*;java.util.CollSer;java.time.Ser;java.util.UUID;"
             + "java.time.*";
     static final String LIMITS = "maxdepth=32;maxrefs=100000;maxarray=1000000;maxbytes=16777216";

@@ -75,10 +75,18 @@ public final class SessionStores {
             try {
                 d.providers.add(handle.get());
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                d.failures.add(handle.type().getName() + ": " + e);
+                d.failures.add(handle.type().getName() + ": " + rootCause(e));
             }
         }
         return d;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private static final class Discovery {

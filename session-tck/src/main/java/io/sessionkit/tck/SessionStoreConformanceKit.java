@@ -948,7 +948,7 @@ public abstract class SessionStoreConformanceKit {
         }
 
         @Test
-        @DisplayName("10.2 nested lists and maps round-trip in order")
+        @DisplayName("10.2 nested lists and maps round-trip (list order kept)")
         void nested() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("z", List.of(1, "two", List.of(true, false), Map.of("deep", List.of())));

@@ -1,0 +1,96 @@
+package io.sessionkit;
+
+import java.util.Optional;
+import java.util.Set;
+
+/** Providers for the discovery tests; listed in per-test service files, never on the default class path. */
+final class TestProviders {
+    private TestProviders() {
+    }
+
+    /** A store that only remembers which provider made it. */
+    record NamedStore(String madeBy, SessionKitConfig config) implements SessionStore {
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public boolean create(SessionRecord record) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<SessionRecord> load(SessionKey key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public ReplaceResult replace(SessionRecord record, long expectedVersion) {
+            return ReplaceResult.GONE;
+        }
+
+        @Override
+        public void delete(SessionKey key) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    public static final class Alpha implements SessionStoreProvider {
+        @Override
+        public String name() {
+            return "alpha";
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public SessionStore create(SessionKitConfig config) {
+            return new NamedStore("alpha", config);
+        }
+    }
+
+    public static final class Beta implements SessionStoreProvider {
+        @Override
+        public String name() {
+            return "beta";
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public SessionStore create(SessionKitConfig config) {
+            return new NamedStore("beta", config);
+        }
+    }
+
+    public static final class Failing implements SessionStoreProvider {
+        public Failing() {
+            throw new IllegalStateException("driver missing: com.example.Driver");
+        }
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public SessionStore create(SessionKitConfig config) {
+            throw new AssertionError("unreachable");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.sessionkit.tck;
+
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Conformance classes over the reference and the broken stores. Their names do not match the surefire patterns, so
+ * they only run when the self-test launches them through the JUnit Platform test kit.
+ */
+final class Kits {
+    private Kits() {
+    }
+
+    abstract static class MapKit extends SessionStoreConformanceKit {
+        abstract Function<java.time.Clock, MapStore> factory();
+
+        @Override
+        protected SessionStore createStore(TckContext context) {
+            return factory().apply(context.clock());
+        }
+
+        @Override
+        protected Optional<StoreBackdoor> backdoor(SessionStore store) {
+            MapStore m = (MapStore) store;
+            return Optional.of(new StoreBackdoor() {
+                @Override
+                public String dump() {
+                    return m.map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().attributes()).collect(Collectors.joining("\n"));
+                }
+
+                @Override
+                public void corrupt(SessionKey key) {
+                    m.map.computeIfPresent(key, (k, r) -> new SessionRecord(k, r.version(), r.createdAt(), r.lastAccessedAt(),
+                            r.maxIdle(), r.expiresAt(), r.principal(), "[not an object"));
+                }
+
+                @Override
+                public Optional<Instant> nativeExpiry(SessionKey key) {
+                    return Optional.empty();
+                }
+            });
+        }
+    }
+
+    static class ReferenceKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return MapStore::new;
+        }
+    }
+
+    static class NoCompareAndSetKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.NoCompareAndSet::new;
+        }
+    }
+
+    static class ReturnsExpiredKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.ReturnsExpired::new;
+        }
+    }
+
+    static class ResurrectsKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.Resurrects::new;
+        }
+    }
+
+    static class CreateOverwritesKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.CreateOverwrites::new;
+        }
+    }
+
+    static class ForgetsPrincipalKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.ForgetsPrincipal::new;
+        }
+    }
+
+    /** A kit with no backdoor: its backdoor rules must be reported as skipped, not failed. */
+    static class NoBackdoorKit extends SessionStoreConformanceKit {
+        @Override
+        protected SessionStore createStore(TckContext context) {
+            return new MapStore(context.clock());
+        }
+    }
+}
