@@ -55,7 +55,9 @@ final class ShopServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         req.setCharacterEncoding("UTF-8");
         String path = req.getRequestURI().substring(req.getContextPath().length());
-        String route = req.getMethod() + " " + path;
+        // HEAD is GET without a body (Jetty drops the body), as HttpServlet would do it.
+        String method = req.getMethod().equals("HEAD") ? "GET" : req.getMethod();
+        String route = method + " " + path;
         switch (route) {
             case "GET /" -> products(req, resp);
             case "GET /cart" -> cart(req, resp);

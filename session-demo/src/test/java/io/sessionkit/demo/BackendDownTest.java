@@ -31,10 +31,13 @@ class BackendDownTest {
             Browser browser = new Browser();
             assertUnavailable(browser.get(demo.uri("/")));
 
-            try (TestRedis.Server redis = TestRedis.start(redisPort)) {
+            TestRedis.Server redis = TestRedis.start(redisPort);
+            try {
                 Page first = awaitServed(browser, demo);
                 assertThat(first.instance()).isEqualTo("resilient");
                 assertThat(browser.addToCart(demo, "mug", 1, "").cart()).containsExactly(entry("mug", 1));
+            } finally {
+                redis.close();
             }
 
             // Killed as a crash would: reads and writes answer 503, pages that need no session still work.
@@ -43,10 +46,13 @@ class BackendDownTest {
             assertThat(browser.get(demo.uri("/health")).status()).isEqualTo(200);
             assertThat(demo.isAlive()).isTrue();
 
-            try (TestRedis.Server redis = TestRedis.start(redisPort)) {
+            TestRedis.Server restarted = TestRedis.start(redisPort);
+            try {
                 awaitServed(browser, demo);
                 // The restarted Redis kept nothing (no persistence), so this is a fresh session that works normally.
                 assertThat(browser.addToCart(demo, "kettle", 1, "").cart()).containsExactly(entry("kettle", 1));
+            } finally {
+                restarted.close();
             }
             assertThat(demo.output()).contains("session store unavailable, answering 503");
         }

@@ -100,7 +100,8 @@ final class Browser {
         form.put("csrf", formPage.csrf());
         Page answer = post(demo.uri(action), form);
         assertThat(answer.status()).as("POST %s answers a redirect: %s", action, answer.body()).isEqualTo(302);
-        return get(demo.uri(answer.header("Location").orElseThrow()));
+        String location = answer.header("Location").orElseThrow();
+        return get(location.startsWith("/") ? demo.uri(location) : URI.create(location));
     }
 
     /** Opens the product list and adds a product, as a person would; returns the cart page it lands on. */

@@ -123,20 +123,25 @@ final class DemoProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, as Ctrl-C or a service manager would stop it; forcibly after {@link #STOP_TIMEOUT}. */
-    void stop() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-        RUNNING.remove(process);
-    }
-
+    /**
+     * SIGTERM, as Ctrl-C or a service manager would stop it; forcibly after {@link #STOP_TIMEOUT}, or at once if this
+     * thread is interrupted.
+     */
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            RUNNING.remove(process);
+        }
     }
 }
