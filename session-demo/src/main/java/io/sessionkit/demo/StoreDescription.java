@@ -42,12 +42,13 @@ record StoreDescription(String name, String className, String target) {
         };
     }
 
+    /** Drops the query (options may hold a password) and then the user info. */
     static String redactUri(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        String out = scheme >= 0 && at > scheme ? uri.substring(0, scheme + 3) + uri.substring(at + 1) : uri;
-        int query = out.indexOf('?');
-        return query >= 0 ? out.substring(0, query) : out;
+        int query = uri.indexOf('?');
+        String out = query >= 0 ? uri.substring(0, query) : uri;
+        int scheme = out.indexOf("://");
+        int at = out.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? out.substring(0, scheme + 3) + out.substring(at + 1) : out;
     }
 
     static String redactJdbc(String url) {
