@@ -24,11 +24,12 @@ final class Pages {
      * @param version    the stored version (0 while unsaved)
      * @param principal  the principal in the store's index, or null
      * @param createdAt  creation time
+     * @param lastAccess the access time the store holds (written lazily, so it may lag by up to the touch interval)
      * @param expiresAt  absolute expiry as stored (null while unsaved)
      * @param maxIdle    idle timeout
      */
     record SessionFacts(String keyShort, boolean stored, long version, String principal, Instant createdAt,
-                        Instant expiresAt, Duration maxIdle) {
+                        Instant lastAccess, Instant expiresAt, Duration maxIdle) {
     }
 
     private Pages() {
@@ -150,6 +151,7 @@ final class Pages {
                 b.append("<dt>Version</dt><dd id=\"session-version\">").append(s.version()).append("</dd>")
                         .append("<dt>Principal</dt><dd id=\"session-principal\">").append(s.principal() == null ? "—" : esc(s.principal())).append("</dd>")
                         .append("<dt>Created</dt><dd>").append(TIME.format(s.createdAt())).append("</dd>")
+                        .append("<dt>Last access stored</dt><dd>").append(TIME.format(s.lastAccess())).append("</dd>")
                         .append("<dt>Expires</dt><dd id=\"session-expires\">").append(TIME.format(s.expiresAt())).append("</dd>")
                         .append("<dt>Idle timeout</dt><dd>").append(s.maxIdle().toMinutes()).append(" min</dd>");
             } else {

@@ -282,12 +282,12 @@ final class ShopServlet extends HttpServlet {
         String keyShort = SessionId.parse(raw).map(id -> id.key().shortForm()).orElse("?");
         Optional<Session> stored = s.isNew() ? Optional.empty() : manager.find(raw);
         if (stored.isEmpty()) {
-            return new Pages.SessionFacts(keyShort, false, 0, null, Instant.ofEpochMilli(s.getCreationTime()), null,
+            return new Pages.SessionFacts(keyShort, false, 0, null, Instant.ofEpochMilli(s.getCreationTime()), null, null,
                     Duration.ofSeconds(s.getMaxInactiveInterval()));
         }
         Session st = stored.get();
         return new Pages.SessionFacts(keyShort, true, st.version(), st.principal().orElse(null), st.createdAt(),
-                st.expiresAt(), st.maxIdle());
+                st.previousAccessAt(), st.expiresAt(), st.maxIdle());
     }
 
     private static String flash(HttpServletRequest req, HttpSession s) {
