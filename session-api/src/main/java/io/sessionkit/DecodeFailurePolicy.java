@@ -5,7 +5,10 @@ package io.sessionkit;
  * Every policy logs the failure once per occurrence, with the hashed key's short form only.
  */
 public enum DecodeFailurePolicy {
-    /** Default. Treat the session as absent and delete the record, so the next request starts clean. */
+    /**
+     * Default. Treat the session as absent: the client gets a fresh session and the old id is not presented again.
+     * The record is left for native expiry or the sweeper (a newer node in a rolling upgrade may still read it).
+     */
     DROP_SESSION,
     /**
      * Keep the session; an attribute that cannot be decoded reads as absent and is removed at the next save. If the

@@ -47,7 +47,12 @@ public final class CaffeineSessionStore implements SessionStore {
                 .ticker(() -> nanos(clock.instant()))
                 .expireAfter(new ExpiresAt())
                 .executor(Runnable::run)
-                .removalListener((SessionKey key, SessionRecord record, RemovalCause cause) -> unindex(key, record))
+                // A replace is indexed inside compute(), where both records are at hand; the listener only sees the old one.
+                .removalListener((SessionKey key, SessionRecord record, RemovalCause cause) -> {
+                    if (cause != RemovalCause.REPLACED) {
+                        unindex(key, record);
+                    }
+                })
                 .build();
     }
 
@@ -70,7 +75,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 return old;
             }
             inserted[0] = true;
-            index(record);
+            reindex(old, record);
             return record;
         });
         return inserted[0];
@@ -96,7 +101,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 return old;
             }
             result[0] = ReplaceResult.OK;
-            index(record);
+            reindex(old, record);
             return record;
         });
         return result[0];
@@ -161,9 +166,17 @@ public final class CaffeineSessionStore implements SessionStore {
         byPrincipal.clear();
     }
 
-    private void index(SessionRecord record) {
+    /** Moves the key from the old record's principal to the new one's; called inside the key's compute. */
+    private void reindex(SessionRecord old, SessionRecord record) {
+        if (old != null && old.principal() != null && !old.principal().equals(record.principal())) {
+            unindex(old.key(), old);
+        }
         if (record.principal() != null) {
-            byPrincipal.computeIfAbsent(record.principal(), p -> ConcurrentHashMap.newKeySet()).add(record.key());
+            byPrincipal.compute(record.principal(), (p, keys) -> {
+                Set<SessionKey> held = keys == null ? ConcurrentHashMap.newKeySet() : keys;
+                held.add(record.key());
+                return held;
+            });
         }
     }
 

@@ -377,7 +377,12 @@ public final class JdbcSessionStore implements SessionStore {
                         } catch (IllegalArgumentException e) {
                             throw new SessionCodecException("a row of " + sql.table + " has a malformed session_id", e);
                         }
-                        out.add(toRecord(key, rs, 2));
+                        try {
+                            out.add(toRecord(key, rs, 2));
+                        } catch (SessionCodecException e) {
+                            LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable row skipped by findByPrincipal: {1}",
+                                    key.shortForm(), e.getMessage());
+                        }
                     }
                 }
                 return List.copyOf(out);

@@ -920,6 +920,26 @@ public abstract class SessionStoreConformanceKit {
         }
 
         @Test
+        @DisplayName("9.9 a session stays listed after it is changed, touched and rotated")
+        void listedAfterWrites() {
+            Session s = login("judy");
+            Session found = reload(s);
+            found.setAttribute("cart", List.of("apple"));
+            manager.save(found);
+            clock.advance(Duration.ofMinutes(4));
+            manager.save(reload(s));
+            manager.update(s.id().value(), x -> x.setAttribute("n", 1));
+            assertThat(manager.findByPrincipal("judy")).extracting(SessionInfo::key).containsExactly(s.id().key());
+            Session again = reload(s);
+            manager.rotateId(again);
+            again.setAttribute("after", true);
+            manager.save(again);
+            assertThat(manager.findByPrincipal("judy")).extracting(SessionInfo::key).containsExactly(again.id().key());
+            assertThat(manager.invalidateAll("judy")).isEqualTo(1);
+            assertThat(isLive(again)).isFalse();
+        }
+
+        @Test
         @DisplayName("9.8 listing returns metadata only, never attributes or raw ids")
         void metadataOnly() {
             Session s = login("ivan");
