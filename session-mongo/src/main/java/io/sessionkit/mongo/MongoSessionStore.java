@@ -1,0 +1,540 @@
+package io.sessionkit.mongo;
+
+import static java.util.Objects.requireNonNull;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoNamespace;
+import com.mongodb.MongoWriteException;
+import com.mongodb.ReadPreference;
+import com.mongodb.ServerAddress;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.result.UpdateResult;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.SessionTooLargeException;
+import io.sessionkit.StoreFeature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonInvalidOperationException;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonMaximumSizeExceededException;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.conversions.Bson;
+
+/**
+ * A {@link SessionStore} on MongoDB: one document per session in one collection,
+ *
+ * <pre>{_id: "&lt;hashed key&gt;", fmt: 1, v: NumberLong(3), p: "alice", c: ISODate(..), a: ISODate(..),
+ *  e: ISODate(..), mi: 1800, attrs: {cart: [1, 2]}}</pre>
+ *
+ * where {@code c}, {@code a} and {@code e} are the created, last-access and expiry instants (millisecond BSON dates),
+ * {@code mi} the idle timeout in seconds, {@code p} the principal or null, and {@code attrs} the attributes as a native
+ * sub-document (see the module README for the exact mapping of JSON numbers to BSON types).
+ *
+ * <p>Every operation is one command: load is {@code find({_id, e: {$gt: now}})}, create is
+ * {@code replaceOne({_id, e: {$lte: now}}, doc, upsert)} (a live record makes the upsert collide on {@code _id},
+ * which is reported as "exists"; an expired record not yet removed by the TTL monitor is overwritten), replace is
+ * {@code replaceOne({_id, v: expected, e: {$gt: now}}, doc)} (when it matches nothing, one more {@code find} tells
+ * CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the store's {@link Clock}.
+ *
+ * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds: 0}) and an index on
+ * {@code p}. The TTL monitor only collects garbage (it runs about once a minute, on the server's clock); expiry as
+ * callers see it is decided by the {@code e > now} filters. Declares {@link StoreFeature#PRINCIPAL_INDEX} and
+ * {@link StoreFeature#PURGE_EXPIRED}.
+ *
+ * <p>Timeouts are always finite: connect, socket read, server selection and connection-pool wait are bounded by
+ * {@link Builder#connectTimeout} and {@link Builder#timeout}, and the write concern carries {@code wtimeout}. With a
+ * {@linkplain Builder#client(MongoClient) client passed in}, its own socket and selection timeouts apply; the store
+ * still applies its write concern and read preference to its collection. Driver failures surface as
+ * {@link SessionStoreUnavailableException}, documents it cannot read as {@link SessionCodecException}.
+ *
+ * <p>It does not encrypt documents, manage the MongoDB user's privileges, or run transactions: each operation is a
+ * single-document atomic command.
+ */
+public final class MongoSessionStore implements SessionStore {
+    /** Where to connect when neither a URI nor a client is given. */
+    public static final String DEFAULT_URI = "mongodb://127.0.0.1:27017";
+    /** The database of the sessions collection. */
+    public static final String DEFAULT_DATABASE = "sessionkit";
+    /** The sessions collection. */
+    public static final String DEFAULT_COLLECTION = "sessions";
+    /** How long opening a TCP connection (and the TLS handshake) may take. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long one operation may wait: for a server to be selected, for a pooled connection, for the server's reply
+     * on the socket, and for the write concern ({@code wtimeout}).
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** Writes are acknowledged by a majority of the replica set, so a failover cannot roll a session back. */
+    public static final WriteConcern DEFAULT_WRITE_CONCERN = WriteConcern.MAJORITY;
+    /** Reads go to the primary, so a request sees the write the previous request made. */
+    public static final ReadPreference DEFAULT_READ_PREFERENCE = ReadPreference.primary();
+
+    /** The format version written in {@code fmt}; documents with another value are refused. */
+    static final int FORMAT = 1;
+
+    /** MongoDB's maximum document size, 16 MiB. */
+    static final long MAX_DOCUMENT_SIZE = 16L * 1024 * 1024;
+
+    private static final System.Logger LOG = System.getLogger("io.sessionkit.mongo");
+    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+
+    private final MongoClient client;
+    private final boolean ownsClient;
+    private final MongoCollection<BsonDocument> sessions;
+    private final Clock clock;
+    private final String server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MongoSessionStore(Builder b) {
+        this.clock = b.clock;
+        ConnectionString uri = null;
+        if (b.client != null) {
+            this.client = b.client;
+            this.ownsClient = false;
+        } else {
+            uri = b.connectionString();
+            this.client = MongoClients.create(b.settings(uri));
+            this.ownsClient = true;
+        }
+        this.server = "MongoDB " + hosts(uri) + "/" + b.database + "." + b.collection;
+        try {
+            this.sessions = client.getDatabase(b.database)
+                    .getCollection(b.collection, BsonDocument.class)
+                    .withWriteConcern(b.effectiveWriteConcern())
+                    .withReadPreference(b.readPreference);
+            if (b.createIndexes) {
+                createIndexes();
+            }
+        } catch (RuntimeException e) {
+            if (ownsClient) {
+                client.close();
+            }
+            throw e;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "session store ready on {0}", server);
+    }
+
+    /** A builder with every option at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Set<StoreFeature> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public boolean create(SessionRecord record) {
+        requireNonNull(record, "record");
+        BsonDocument doc = toDocument(record);
+        Bson expiredOrAbsent = Filters.and(Filters.eq("_id", record.key().value()), Filters.lte("e", now()));
+        return write("create", record.key(), doc, () -> {
+            try {
+                // One command for all three cases: no document (upsert inserts), an expired one the TTL monitor has not
+                // removed yet (it matches and is overwritten), a live one (no match, so the upsert collides on _id).
+                sessions.replaceOne(expiredOrAbsent, doc, new ReplaceOptions().upsert(true));
+                return true;
+            } catch (MongoWriteException e) {
+                if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> load(SessionKey key) {
+        requireNonNull(key, "key");
+        BsonDocument doc = call("load", key, () -> sessions
+                .find(Filters.and(Filters.eq("_id", key.value()), Filters.gt("e", now())))
+                .limit(1)
+                .first());
+        return doc == null ? Optional.empty() : Optional.of(fromDocument(key, doc));
+    }
+
+    @Override
+    public ReplaceResult replace(SessionRecord record, long expectedVersion) {
+        requireNonNull(record, "record");
+        BsonDocument doc = toDocument(record);
+        BsonDateTime now = now();
+        String id = record.key().value();
+        return write("replace", record.key(), doc, () -> {
+            UpdateResult r = sessions.replaceOne(
+                    Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), Filters.gt("e", now)), doc);
+            if (r.getMatchedCount() == 1) {
+                return ReplaceResult.OK;
+            }
+            // Only on the losing path: a second read tells "someone else wrote" from "it is gone".
+            BsonDocument current = sessions.find(Filters.eq("_id", id)).projection(Projections.include("e")).first();
+            boolean live = current != null && current.isDateTime("e") && current.getDateTime("e").getValue() > now.getValue();
+            return live ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+        });
+    }
+
+    @Override
+    public void delete(SessionKey key) {
+        requireNonNull(key, "key");
+        call("delete", key, () -> sessions.deleteOne(Filters.eq("_id", key.value())));
+    }
+
+    /** Live sessions of {@code principal}, served by the index on {@code p}. Undecodable documents are skipped. */
+    @Override
+    public List<SessionRecord> findByPrincipal(String principal) {
+        requireNonNull(principal, "principal");
+        List<BsonDocument> docs = call("findByPrincipal", null, () -> sessions
+                .find(Filters.and(Filters.eq("p", principal), Filters.gt("e", now())))
+                .into(new ArrayList<>()));
+        List<SessionRecord> records = new ArrayList<>(docs.size());
+        for (BsonDocument doc : docs) {
+            BsonValue id = doc.get("_id");
+            try {
+                records.add(fromDocument(new SessionKey(id.asString().getValue()), doc));
+            } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping an undecodable session document of a principal: {0}",
+                        e.getMessage());
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Deletes every document whose {@code e} is not after now, as the TTL monitor would (which runs on the server's
+     * clock, about once a minute).
+     */
+    @Override
+    public int purgeExpired() {
+        long n = call("purgeExpired", null, () -> sessions.deleteMany(Filters.lte("e", now())).getDeletedCount());
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** Closes the client if the store created it; a client passed to the builder is left open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsClient) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MongoSessionStore[" + server + "]";
+    }
+
+    /** The collection with the write concern and read preference the store uses; for tests. */
+    MongoCollection<BsonDocument> collection() {
+        return sessions;
+    }
+
+    private void createIndexes() {
+        call("createIndexes", null, () -> {
+            try {
+                sessions.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+                sessions.createIndex(Indexes.ascending("p"));
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() == 85 || e.getErrorCode() == 86) {
+                    // IndexOptionsConflict / IndexKeySpecsConflict: someone created e_1 or p_1 differently.
+                    throw new IllegalStateException(server + ": an index named e_1 or p_1 exists with other options; the"
+                            + " store needs {e: 1} with expireAfterSeconds 0 and {p: 1}: " + e.getErrorMessage(), e);
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    private BsonDateTime now() {
+        return new BsonDateTime(clock.instant().toEpochMilli());
+    }
+
+    private <T> T call(String operation, SessionKey key, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (MongoException e) {
+            String what = key == null ? operation : operation + " of session " + key.shortForm();
+            throw new SessionStoreUnavailableException(server + ": " + what + " failed: "
+                    + e.getClass().getSimpleName() + " (code " + e.getCode() + ")", e);
+        } catch (IllegalStateException e) {
+            if (closed.get()) {
+                throw new IllegalStateException(server + ": " + operation + " on a closed store", e);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #call} for a write of {@code doc}, which the driver refuses to send when it is over the server's limit. */
+    private <T> T write(String operation, SessionKey key, BsonDocument doc, Supplier<T> action) {
+        try {
+            return call(operation, key, action);
+        } catch (BsonMaximumSizeExceededException e) {
+            long size = new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
+            throw new SessionTooLargeException(server + ": session " + key.shortForm() + " is " + size
+                    + " bytes as a BSON document, over MongoDB's limit of " + MAX_DOCUMENT_SIZE + " bytes", size, MAX_DOCUMENT_SIZE);
+        }
+    }
+
+    static BsonDocument toDocument(SessionRecord r) {
+        long mi = r.maxIdle().getSeconds();
+        return new BsonDocument()
+                .append("_id", new BsonString(r.key().value()))
+                .append("fmt", new BsonInt32(FORMAT))
+                .append("v", new BsonInt64(r.version()))
+                .append("p", r.principal() == null ? BsonNull.VALUE : new BsonString(r.principal()))
+                .append("c", new BsonDateTime(r.createdAt().toEpochMilli()))
+                .append("a", new BsonDateTime(r.lastAccessedAt().toEpochMilli()))
+                .append("e", new BsonDateTime(r.expiresAt().toEpochMilli()))
+                .append("mi", mi <= Integer.MAX_VALUE ? new BsonInt32((int) mi) : new BsonInt64(mi))
+                .append("attrs", BsonAttributes.toBson(r.attributes()));
+    }
+
+    static SessionRecord fromDocument(SessionKey key, BsonDocument d) {
+        try {
+            BsonValue fmt = d.get("fmt");
+            if (fmt == null || !fmt.isInt32() || fmt.asInt32().getValue() != FORMAT) {
+                throw new SessionCodecException("session " + key.shortForm() + " has unknown format " + fmt);
+            }
+            BsonValue attrs = d.get("attrs");
+            if (attrs == null || !attrs.isDocument()) {
+                throw new SessionCodecException("session " + key.shortForm() + " has no attrs sub-document");
+            }
+            BsonValue p = d.get("p");
+            return new SessionRecord(key,
+                    integer(d, "v", key),
+                    date(d, "c", key),
+                    date(d, "a", key),
+                    Duration.ofSeconds(integer(d, "mi", key)),
+                    date(d, "e", key),
+                    p == null || p.isNull() ? null : p.asString().getValue(),
+                    BsonAttributes.toJson(attrs.asDocument()));
+        } catch (BsonInvalidOperationException | IllegalArgumentException e) {
+            throw new SessionCodecException("session " + key.shortForm() + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static long integer(BsonDocument d, String field, SessionKey key) {
+        BsonValue v = d.get(field);
+        if (v != null && v.isInt64()) {
+            return v.asInt64().getValue();
+        }
+        if (v != null && v.isInt32()) {
+            return v.asInt32().getValue();
+        }
+        throw new SessionCodecException("session " + key.shortForm() + " has no integer field '" + field + "'");
+    }
+
+    private static Instant date(BsonDocument d, String field, SessionKey key) {
+        BsonValue v = d.get(field);
+        if (v == null || !v.isDateTime()) {
+            throw new SessionCodecException("session " + key.shortForm() + " has no date field '" + field + "'");
+        }
+        return Instant.ofEpochMilli(v.asDateTime().getValue());
+    }
+
+    private String hosts(ConnectionString uri) {
+        List<String> hosts;
+        if (uri != null) {
+            hosts = uri.getHosts();
+        } else {
+            hosts = client.getClusterDescription().getClusterSettings().getHosts().stream()
+                    .map(ServerAddress::toString).collect(Collectors.toList());
+        }
+        return String.join(",", hosts);
+    }
+
+    /**
+     * Options of a {@link MongoSessionStore}. Either {@link #client(MongoClient)} or {@link #uri(String)} (the
+     * default URI when neither is set); the timeouts apply only to a client the store creates itself.
+     */
+    public static final class Builder {
+        private MongoClient client;
+        private String uri = DEFAULT_URI;
+        private String database = DEFAULT_DATABASE;
+        private String collection = DEFAULT_COLLECTION;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private WriteConcern writeConcern = DEFAULT_WRITE_CONCERN;
+        private ReadPreference readPreference = DEFAULT_READ_PREFERENCE;
+        private boolean createIndexes = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * A client the application owns and configures (timeouts, TLS, credentials); the store uses it and does not
+         * close it. Overrides {@link #uri(String)}.
+         */
+        public Builder client(MongoClient client) {
+            this.client = requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * A {@code mongodb://} or {@code mongodb+srv://} connection string. Its options apply, except the timeouts,
+         * write concern and read preference, which this builder sets.
+         */
+        public Builder uri(String uri) {
+            this.uri = requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** The database of the sessions collection; MongoDB's naming rules apply. */
+        public Builder database(String database) {
+            MongoNamespace.checkDatabaseNameValidity(requireNonBlank(database, "database"));
+            this.database = database;
+            return this;
+        }
+
+        /** The sessions collection: no {@code $}, no NUL, not {@code system.*}. */
+        public Builder collection(String collection) {
+            requireNonBlank(collection, "collection");
+            if (collection.contains("$") || collection.indexOf('\0') >= 0 || collection.startsWith("system.")) {
+                throw new IllegalArgumentException("collection name must not contain '$' or NUL nor start with 'system.'");
+            }
+            MongoNamespace.checkCollectionNameValidity(collection);
+            this.collection = collection;
+            return this;
+        }
+
+        /** Bound on opening one connection (TCP and TLS); positive, whole milliseconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Bound on each wait within an operation: server selection, pool checkout, the socket read of the reply, and
+         * the write concern's {@code wtimeout}; positive, whole milliseconds.
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The write concern of every write; must be acknowledged, since compare-and-set needs the match count. When it
+         * has no {@code wtimeout}, {@link #timeout(Duration)} is used.
+         */
+        public Builder writeConcern(WriteConcern writeConcern) {
+            requireNonNull(writeConcern, "writeConcern");
+            if (!writeConcern.isAcknowledged()) {
+                throw new IllegalArgumentException("writeConcern must be acknowledged (w >= 1 or majority): "
+                        + "compare-and-set needs the server's match count");
+            }
+            this.writeConcern = writeConcern;
+            return this;
+        }
+
+        /** Where loads and principal lookups read. Writes always go to the primary. */
+        public Builder readPreference(ReadPreference readPreference) {
+            this.readPreference = requireNonNull(readPreference, "readPreference");
+            return this;
+        }
+
+        /** Whether to create the TTL index on {@code e} and the index on {@code p} at start (default true). */
+        public Builder createIndexes(boolean createIndexes) {
+            this.createIndexes = createIndexes;
+            return this;
+        }
+
+        /** The clock that decides "now" for expiry; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Creates the store, connecting if needed and creating the indexes.
+         *
+         * @throws IllegalArgumentException if the URI is not a MongoDB connection string
+         * @throws SessionStoreUnavailableException if the indexes cannot be created (server unreachable, no rights)
+         */
+        public MongoSessionStore build() {
+            return new MongoSessionStore(this);
+        }
+
+        ConnectionString connectionString() {
+            try {
+                return new ConnectionString(uri);
+            } catch (IllegalArgumentException e) {
+                // The driver's message may echo the URI, credentials included: do not pass it on.
+                throw new IllegalArgumentException("uri is not a valid mongodb:// or mongodb+srv:// connection string");
+            }
+        }
+
+        MongoClientSettings settings(ConnectionString cs) {
+            long connectMs = connectTimeout.toMillis();
+            long timeoutMs = timeout.toMillis();
+            MongoClientSettings.Builder s = MongoClientSettings.builder()
+                    .applyConnectionString(cs)
+                    .applyToSocketSettings(b -> b.connectTimeout(connectMs, TimeUnit.MILLISECONDS)
+                            .readTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+                    .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+                    .applyToConnectionPoolSettings(b -> b.maxWaitTime(timeoutMs, TimeUnit.MILLISECONDS))
+                    .writeConcern(effectiveWriteConcern())
+                    .readPreference(readPreference);
+            if (cs.getApplicationName() == null) {
+                s.applicationName("sessionkit");
+            }
+            return s.build();
+        }
+
+        WriteConcern effectiveWriteConcern() {
+            return writeConcern.getWTimeout(TimeUnit.MILLISECONDS) == null
+                    ? writeConcern.withWTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    : writeConcern;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms and at most "
+                        + Integer.MAX_VALUE + " ms, was " + d);
+            }
+            return d;
+        }
+
+        private static String requireNonBlank(String s, String name) {
+            requireNonNull(s, name);
+            if (s.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return s;
+        }
+    }
+}
