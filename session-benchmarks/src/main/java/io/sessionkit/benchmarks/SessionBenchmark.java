@@ -7,6 +7,8 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -71,6 +73,7 @@ public class SessionBenchmark {
         boolean rawSide;
         boolean newSessions;
         String namespace;
+        final Queue<Client> clients = new ConcurrentLinkedQueue<>();
 
         @Setup(Level.Trial)
         public void open(BenchmarkParams params) {
@@ -101,6 +104,10 @@ public class SessionBenchmark {
 
         @TearDown(Level.Trial)
         public void close() {
+            // Here rather than in each Client: JMH may tear this state down before the threads' states.
+            for (Client c : clients) {
+                c.clean(this);
+            }
             if (manager != null) {
                 manager.close();
             }
@@ -133,6 +140,7 @@ public class SessionBenchmark {
             if (t.newSessions) {
                 return;
             }
+            t.clients.add(this);
             ids = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
                 if (t.rawSide) {
@@ -147,8 +155,7 @@ public class SessionBenchmark {
             }
         }
 
-        @TearDown(Level.Trial)
-        public void clean(Target t) {
+        void clean(Target t) {
             if (ids == null) {
                 return;
             }
