@@ -21,12 +21,14 @@ final class LocalServer implements AutoCloseable {
     private final String name;
     private final int port;
     private final Process process;
+    private final Path dir;
     private final Thread hook;
 
-    private LocalServer(String name, int port, Process process) {
+    private LocalServer(String name, int port, Process process, Path dir) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.dir = dir;
         this.hook = new Thread(this::kill, "kill-" + name);
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -118,7 +120,7 @@ final class LocalServer implements AutoCloseable {
         try {
             Process process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.log").toFile()).start();
-            LocalServer server = new LocalServer(name, port, process);
+            LocalServer server = new LocalServer(name, port, process, dir);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (!answers(port)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -169,9 +171,7 @@ final class LocalServer implements AutoCloseable {
 
     private static Path workDir(String name) {
         try {
-            Path dir = Files.createTempDirectory("sessionkit-bench-" + name);
-            dir.toFile().deleteOnExit();
-            return dir;
+            return Files.createTempDirectory("sessionkit-bench-" + name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -199,6 +199,11 @@ final class LocalServer implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 

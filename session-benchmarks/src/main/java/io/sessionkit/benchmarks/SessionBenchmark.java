@@ -5,6 +5,11 @@ import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Queue;
@@ -82,6 +87,7 @@ public class SessionBenchmark {
             newSessions = method.startsWith("newSession");
             payload = Payload.ofSize(sessionBytes);
             servers = Backend.of(backend).servers();
+            recordServer(backend, servers.description);
             ExpiryPolicy policy = newSessions ? SHORT : LONG;
             namespace = (rawSide ? "skr" : "skb") + (newSessions ? "n" : "");
             if (rawSide) {
@@ -92,6 +98,19 @@ public class SessionBenchmark {
             }
             if (newSessions) {
                 servers.wipe(namespace);
+            }
+        }
+
+        /** Tells run.sh's report what served each backend (e.g. the embedded Mongo), via a file named in the environment. */
+        private static void recordServer(String backend, String description) {
+            String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
+            if (file != null && !file.isBlank()) {
+                try {
+                    Files.writeString(Path.of(file), backend + "\t" + description + "\n", StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    System.err.println("cannot record the server of " + backend + ": " + e);
+                }
             }
         }
 
