@@ -1,0 +1,173 @@
+package io.sessionkit.memcached;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.ExpiryPolicy;
+import io.sessionkit.SaveResult;
+import io.sessionkit.Session;
+import io.sessionkit.SessionManager;
+import io.sessionkit.tck.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts the commands memcached itself executed per request ({@code stats}: cmd_get, cmd_set, cmd_touch, delete_*)
+ * on a memcached of its own, so nothing else moves the counters. Each kind of request runs {@value #REQUESTS} times.
+ */
+class MemcachedCommandCountTest {
+    private static final int REQUESTS = 50;
+    private static final List<String> COUNTERS = List.of("cmd_get", "get_hits", "get_misses", "cmd_set", "cas_hits", "cas_misses",
+            "cas_badval", "cmd_touch", "delete_hits", "delete_misses");
+
+    private static MemcachedProcess server;
+    private static MemcachedSessionStore store;
+    private static SessionManager manager;
+    private static final MutableClock clock = MutableClock.startingNow();
+    private static final ExpiryPolicy POLICY = new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
+
+    @BeforeAll
+    static void start() {
+        server = MemcachedProcess.startOnFreePort();
+        store = MemcachedSessionStore.builder().servers(List.of(server.address())).clock(clock).build();
+        manager = SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** Counter deltas per request while {@code request} runs {@link #REQUESTS} times over fresh sessions. */
+    private static Map<String, Double> perRequest(String name, List<Session> sessions, Consumer<Session> request) {
+        Map<String, String> before = MemcachedText.stats(server.address());
+        for (Session s : sessions) {
+            request.accept(s);
+        }
+        Map<String, String> after = MemcachedText.stats(server.address());
+        Map<String, Double> out = new LinkedHashMap<>();
+        double commands = 0;
+        for (String c : COUNTERS) {
+            double d = (Long.parseLong(after.get(c)) - Long.parseLong(before.get(c))) / (double) sessions.size();
+            out.put(c, d);
+        }
+        commands = out.get("cmd_get") + out.get("cmd_set") + out.get("cmd_touch") + out.get("delete_hits") + out.get("delete_misses");
+        out.put("commands", commands);
+        StringBuilder line = new StringBuilder("[memcached stats per request] ").append(String.format("%-34s", name));
+        out.forEach((k, v) -> {
+            if (v != 0 || k.equals("commands")) {
+                line.append(' ').append(k).append('=').append(v % 1 == 0 ? Long.toString(v.longValue()) : v.toString());
+            }
+        });
+        System.out.println(line);
+        return out;
+    }
+
+    private static List<Session> savedSessions() {
+        List<Session> out = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Session s = manager.create();
+            s.setAttribute("n", 0);
+            manager.save(s);
+            out.add(s);
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("new session: 1 command (add)")
+    void newSession() {
+        List<Session> fresh = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            fresh.add(manager.create());
+        }
+        Map<String, Double> c = perRequest("new session", fresh, s -> {
+            s.setAttribute("cart", List.of(1, 2, 3));
+            assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
+        });
+        assertThat(c.get("commands")).isEqualTo(1.0);
+        assertThat(c.get("cmd_set")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("read-only request inside the touch interval: 1 command (gets)")
+    void readOnly() {
+        Map<String, Double> c = perRequest("read-only request", savedSessions(), s -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            assertThat(found.getAttribute("n")).isEqualTo(0);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UNCHANGED);
+        });
+        assertThat(c.get("commands")).isEqualTo(1.0);
+        assertThat(c.get("cmd_get")).isEqualTo(1.0);
+        assertThat(c.get("get_hits")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("request that changes the session: 2 commands (gets + cas)")
+    void modifying() {
+        Map<String, Double> c = perRequest("modifying request", savedSessions(), s -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            found.setAttribute("n", 1);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
+        });
+        assertThat(c.get("commands")).isEqualTo(2.0);
+        assertThat(c.get("cmd_get")).isEqualTo(1.0);
+        assertThat(c.get("cmd_set")).isEqualTo(1.0);
+        assertThat(c.get("cas_hits")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("read-only request after the touch interval: 2 commands (gets + cas)")
+    void touch() {
+        List<Session> sessions = savedSessions();
+        clock.advance(POLICY.touchInterval());
+        Map<String, Double> c = perRequest("read-only, touch interval passed", sessions, s -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            assertThat(manager.save(found)).isEqualTo(SaveResult.TOUCHED);
+        });
+        assertThat(c.get("commands")).isEqualTo(2.0);
+        assertThat(c.get("cas_hits")).isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("the CAS id cache off: a modifying request costs 3 commands (gets + gets + cas)")
+    void modifyingWithoutCasCache() {
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(List.of(server.address())).clock(clock)
+                .casCacheSize(0).build()) {
+            SessionManager m = SessionManager.builder(plain).clock(clock).expiryPolicy(POLICY).build();
+            Map<String, Double> c = perRequest("modifying request, no CAS-id cache", savedSessions(), s -> {
+                Session found = m.find(s.id()).orElseThrow();
+                found.setAttribute("n", 1);
+                assertThat(m.save(found)).isEqualTo(SaveResult.UPDATED);
+            });
+            assertThat(c.get("commands")).isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    @DisplayName("invalidate: 1 command (delete); rotation: 2 (add + delete)")
+    void invalidateAndRotate() {
+        Map<String, Double> del = perRequest("invalidate (loaded session)", savedSessions(), s -> manager.invalidate(s.id().key()));
+        assertThat(del.get("commands")).isEqualTo(1.0);
+        assertThat(del.get("delete_hits")).isEqualTo(1.0);
+        Map<String, Double> rot = perRequest("rotate id (loaded session)", savedSessions(), manager::rotateId);
+        assertThat(rot.get("commands")).isEqualTo(2.0);
+        assertThat(rot.get("cmd_set")).isEqualTo(1.0);
+        assertThat(rot.get("delete_hits")).isEqualTo(1.0);
+    }
+}
