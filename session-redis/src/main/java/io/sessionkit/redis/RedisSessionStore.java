@@ -1,0 +1,725 @@
+package io.sessionkit.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sessionkit.RecordEnvelope;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionException;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.StoreFeature;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through Jedis.
+ *
+ * <p>Layout: one string key per session, {@code <prefix>s:<hashed key>}, holding the {@link RecordEnvelope} JSON text
+ * with a native expiry ({@code PXAT}) of {@code expiresAt + expiryGrace}; the native expiry only collects garbage,
+ * {@link #load} filters on {@code expiresAt} by this store's clock. One sorted set per principal,
+ * {@code <prefix>p:<base64url(SHA-256(principal))>}, holds the hashed keys of that principal's sessions scored by
+ * their {@code expiresAt}; expired members are removed whenever the set is written, stale ones (deleted session,
+ * other principal) when it is read, and the set itself expires {@code expiryGrace} after its latest member.
+ *
+ * <p>Round trips: {@link #load} one {@code GET}; {@link #create} and {@link #replace} one {@code EVALSHA} each (a
+ * NOSCRIPT answer costs one extra {@code EVAL}, once per server); {@link #delete} one {@code UNLINK}. On Redis Cluster
+ * the session key and the principal index live in different slots, so writing a record that has a principal costs
+ * one more round trip there (the index is written first, so a session is never missing from its index).
+ *
+ * <p>Failures: a connection or timeout failure surfaces as {@link SessionStoreUnavailableException} within the
+ * configured timeouts. When a connection is found broken (for instance by a Redis restart) the pool's other idle
+ * connections, broken by the same cause, are dropped, and reads, deletes and index reads are retried once on a fresh
+ * connection. Create and replace are not retried: after a lost reply the store cannot know whether the write was
+ * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most one failed call per
+ * pooled connection; timeouts are never retried.
+ *
+ * <p>Requires Redis 6.2 or later ({@code SET … PXAT}, {@code ZADD GT}); tested on 7.0. Thread-safe.
+ */
+public final class RedisSessionStore implements SessionStore {
+    static final System.Logger LOG = System.getLogger("io.sessionkit.redis");
+
+    /** Default server: {@code redis://127.0.0.1:6379}. */
+    public static final URI DEFAULT_URI = URI.create("redis://127.0.0.1:6379");
+    /** Default prefix of every key the store writes. */
+    public static final String DEFAULT_KEY_PREFIX = "sk:";
+    /** Default TCP connect timeout. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Default time to wait for a reply. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(2);
+    /** Default maximum connections per server. */
+    public static final int DEFAULT_POOL_MAX_TOTAL = 16;
+    /** Default minimum idle connections kept per server. */
+    public static final int DEFAULT_POOL_MIN_IDLE = 0;
+    /** Default time to wait for a free pooled connection. */
+    public static final Duration DEFAULT_POOL_MAX_WAIT = Duration.ofSeconds(2);
+    /** Default time the native expiry is set past {@code expiresAt}. */
+    public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
+    /** Default attempts of one command on Redis Cluster (redirections and connection failures). */
+    public static final int DEFAULT_CLUSTER_MAX_ATTEMPTS = 3;
+
+    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    private static final int SCAN_BATCH = 500;
+
+    private final UnifiedJedis jedis;
+    private final boolean ownsClient;
+    private final boolean cluster;
+    private final Runnable clearIdleConnections;
+    private final String server;
+    private final String keyPrefix;
+    private final long graceMillis;
+    private final Clock clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisSessionStore(Builder b) {
+        this.keyPrefix = b.keyPrefix;
+        this.graceMillis = b.expiryGrace.toMillis();
+        this.clock = b.clock;
+        if (b.client != null) {
+            this.jedis = b.client;
+            this.ownsClient = false;
+            this.cluster = b.client instanceof RedisClusterClient || isLegacyCluster(b.client);
+            this.clearIdleConnections = () -> { };
+            this.server = "Redis (" + b.client.getClass().getSimpleName() + ")";
+            return;
+        }
+        this.ownsClient = true;
+        JedisClientConfig clientConfig = clientConfig(b);
+        ConnectionPoolConfig pool = poolConfig(b);
+        if (!b.clusterNodes.isEmpty()) {
+            RedisClusterClient c = connect("Redis Cluster " + b.clusterNodes, () -> RedisClusterClient.builder()
+                    .nodes(new LinkedHashSet<>(b.clusterNodes))
+                    .clientConfig(clientConfig)
+                    .poolConfig(pool)
+                    .maxAttempts(b.clusterMaxAttempts)
+                    .maxTotalRetriesDuration(b.readTimeout.plus(b.connectTimeout).multipliedBy(b.clusterMaxAttempts))
+                    .build());
+            this.jedis = c;
+            this.cluster = true;
+            this.clearIdleConnections = () -> { };
+            this.server = "Redis Cluster " + b.clusterNodes;
+        } else if (b.sentinelMaster != null) {
+            Set<HostAndPort> sentinels = new LinkedHashSet<>(b.sentinelNodes);
+            DefaultJedisClientConfig.Builder sc = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(millis(b.connectTimeout))
+                    .socketTimeoutMillis(millis(b.readTimeout))
+                    .clientName("sessionkit-sentinel");
+            if (b.sentinelPassword != null) {
+                sc.password(b.sentinelPassword);
+            }
+            JedisClientConfig sentinelConfig = sc.build();
+            // Built here rather than by the client builder so that the store can reach the master's pool.
+            String where = "Redis master '" + b.sentinelMaster + "' via Sentinel " + b.sentinelNodes;
+            SentineledConnectionProvider provider = connect(where, () -> new SentineledConnectionProvider(b.sentinelMaster,
+                    clientConfig, pool, sentinels, sentinelConfig, Math.max(500, b.connectTimeout.toMillis())));
+            this.jedis = RedisSentinelClient.builder()
+                    .masterName(b.sentinelMaster)
+                    .sentinels(sentinels)
+                    .clientConfig(clientConfig)
+                    .sentinelClientConfig(sentinelConfig)
+                    .connectionProvider(provider)
+                    .build();
+            this.cluster = false;
+            this.clearIdleConnections = () -> clearPools(provider.getConnectionMap().values());
+            this.server = where;
+        } else {
+            HostAndPort hp = new HostAndPort(b.uri.getHost(), b.uri.getPort() < 0 ? 6379 : b.uri.getPort());
+            RedisClient c = RedisClient.builder().hostAndPort(hp).clientConfig(clientConfig).poolConfig(pool).build();
+            this.jedis = c;
+            this.cluster = false;
+            this.clearIdleConnections = () -> c.getPool().clear();
+            this.server = "Redis at " + hp;
+        }
+    }
+
+    /** Sentinel and Cluster clients ask their seed nodes for the topology while being built. */
+    private static <T> T connect(String where, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (JedisException e) {
+            throw new SessionStoreUnavailableException(where + " unavailable while connecting: " + e.getMessage(), e);
+        }
+    }
+
+    /** A builder with every option at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Set<StoreFeature> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public boolean create(SessionRecord record) {
+        requireNonNull(record, "record");
+        long result = write(RedisScripts.CREATE, record, List.of(), "create");
+        return result == RedisScripts.WRITTEN;
+    }
+
+    @Override
+    public Optional<SessionRecord> load(SessionKey key) {
+        requireNonNull(key, "key");
+        String text = call("load", key, true, () -> jedis.get(sessionKey(key)));
+        if (text == null) {
+            return Optional.empty();
+        }
+        SessionRecord record = RecordEnvelope.decode(key, text);
+        return record.isExpiredAt(clock.instant()) ? Optional.empty() : Optional.of(record);
+    }
+
+    @Override
+    public ReplaceResult replace(SessionRecord record, long expectedVersion) {
+        requireNonNull(record, "record");
+        long result = write(RedisScripts.REPLACE, record, List.of(Long.toString(expectedVersion)), "replace");
+        if (result == RedisScripts.WRITTEN) {
+            return ReplaceResult.OK;
+        }
+        return result == RedisScripts.CONFLICT ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+    }
+
+    @Override
+    public void delete(SessionKey key) {
+        requireNonNull(key, "key");
+        // The principal index is not touched: its entry for this key is dropped when the index is next read.
+        call("delete", key, true, () -> jedis.unlink(sessionKey(key)));
+    }
+
+    @Override
+    public List<SessionRecord> findByPrincipal(String principal) {
+        requireNonNull(principal, "principal");
+        String index = indexKey(principal);
+        long now = clock.millis();
+        List<String> members = call("findByPrincipal", null, true,
+                () -> jedis.zrangeByScore(index, "(" + now, "+inf"));
+        if (members.isEmpty()) {
+            return List.of();
+        }
+        List<String> texts = call("findByPrincipal", null, true, () -> getAll(members));
+        List<SessionRecord> live = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        Instant instant = Instant.ofEpochMilli(now);
+        for (int i = 0; i < members.size(); i++) {
+            String member = members.get(i);
+            String text = texts.get(i);
+            SessionRecord record = null;
+            if (text != null && isKey(member)) {
+                SessionKey key = new SessionKey(member);
+                try {
+                    record = RecordEnvelope.decode(key, text);
+                } catch (SessionCodecException e) {
+                    LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable, left out of the principal index: {1}",
+                            key.shortForm(), e.getMessage());
+                }
+            }
+            if (record != null && !record.isExpiredAt(instant) && principal.equals(record.principal())) {
+                live.add(record);
+            } else {
+                stale.add(member);
+            }
+        }
+        if (!stale.isEmpty()) {
+            call("findByPrincipal", null, true, () -> jedis.zrem(index, stale.toArray(String[]::new)));
+        }
+        return List.copyOf(live);
+    }
+
+    /**
+     * Unlinks the records that are expired by this store's clock but still held by Redis (their native expiry comes
+     * {@code expiryGrace} later). Redis removes them by itself anyway; this is for tests and administration. It SCANs
+     * every master for this store's prefix and runs one small script per key found: not for request paths.
+     */
+    @Override
+    public int purgeExpired() {
+        String now = Long.toString(clock.millis());
+        ScanParams params = new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
+        int removed = 0;
+        if (!cluster) {
+            return purge(jedis::scan, params, now);
+        }
+        java.util.Map<String, ConnectionPool> nodes = jedis instanceof RedisClusterClient c ? c.getClusterNodes()
+                : legacyClusterNodes(jedis);
+        for (ConnectionPool pool : nodes.values()) {
+            try (Connection connection = pool.getResource()) {
+                Jedis node = new Jedis(connection);
+                // Replicas hold copies of their masters' keys: scanning masters is enough.
+                if ("master".equals(String.valueOf(node.role().get(0)))) {
+                    removed += purge(node::scan, params, now);
+                }
+            } catch (JedisException e) {
+                throw translate("purgeExpired", null, e);
+            }
+        }
+        return removed;
+    }
+
+    private int purge(java.util.function.BiFunction<String, ScanParams, ScanResult<String>> scan, ScanParams params, String now) {
+        int removed = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            String from = cursor;
+            ScanResult<String> page = call("purgeExpired", null, true, () -> scan.apply(from, params));
+            for (String key : page.getResult()) {
+                Object r = call("purgeExpired", null, true, () -> RedisScripts.PURGE.run(jedis, List.of(key), List.of(now)));
+                if (Long.valueOf(1).equals(r)) {
+                    removed++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return removed;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static java.util.Map<String, ConnectionPool> legacyClusterNodes(UnifiedJedis client) {
+        return ((JedisCluster) client).getClusterNodes();
+    }
+
+    private static String globEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** Closes the connections the store opened; a client passed to {@link Builder#client} is left open. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsClient) {
+            jedis.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSessionStore[" + server + ", prefix=" + keyPrefix + "]";
+    }
+
+    // ---- internals ----
+
+    /** The Redis key of a session. */
+    String sessionKey(SessionKey key) {
+        return keyPrefix + "s:" + key.value();
+    }
+
+    /** The Redis key of a principal's index: the principal is hashed so that a key listing does not reveal users. */
+    String indexKey(String principal) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
+            return keyPrefix + "p:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /** The prefix of every key this store writes. */
+    String keyPrefix() {
+        return keyPrefix;
+    }
+
+    private long write(RedisScripts.Script script, SessionRecord record, List<String> extraArgs, String operation) {
+        String envelope = RecordEnvelope.encode(record);
+        long now = clock.millis();
+        long expiresAt = record.expiresAt().toEpochMilli();
+        String nativeExpiry = Long.toString(expiresAt + graceMillis);
+        String member = record.key().value();
+        List<String> keys = new ArrayList<>(2);
+        keys.add(sessionKey(record.key()));
+        if (record.principal() != null) {
+            String index = indexKey(record.principal());
+            if (cluster) {
+                // Index first: a stale index entry is harmless (readers verify it), a missing one would hide a session
+                // from "log out everywhere".
+                call(operation, record.key(), true, () -> RedisScripts.INDEX.run(jedis, List.of(index),
+                        List.of(member, Long.toString(expiresAt), Long.toString(now), Long.toString(graceMillis))));
+            } else {
+                keys.add(index);
+            }
+        }
+        List<String> args = new ArrayList<>(7);
+        args.add(envelope);
+        args.add(Long.toString(now));
+        args.add(nativeExpiry);
+        args.add(member);
+        args.add(Long.toString(expiresAt));
+        args.add(Long.toString(graceMillis));
+        args.addAll(extraArgs);
+        Object reply = call(operation, record.key(), false, () -> script.run(jedis, keys, args));
+        if (!(reply instanceof Long result)) {
+            throw new SessionException("Unexpected reply from " + server + " to " + operation + " of session "
+                    + record.key().shortForm() + ": " + reply);
+        }
+        return result;
+    }
+
+    private List<String> getAll(List<String> members) {
+        if (!cluster) {
+            return jedis.mget(members.stream().map(m -> keyPrefix + "s:" + m).toArray(String[]::new));
+        }
+        // Keys of one principal are spread over slots: a pipeline sends them grouped by node.
+        List<Response<String>> responses = new ArrayList<>(members.size());
+        try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (String m : members) {
+                responses.add(pipeline.get(keyPrefix + "s:" + m));
+            }
+            pipeline.sync();
+        }
+        List<String> out = new ArrayList<>(responses.size());
+        for (Response<String> r : responses) {
+            out.add(r.get());
+        }
+        return out;
+    }
+
+    /**
+     * Runs one command, translating driver failures. When a connection turns out broken, the other idle connections
+     * (which a restarted server broke too) are dropped, and an idempotent command is retried once on a fresh
+     * connection. Timeouts are not retried, so a call takes at most about one timeout plus one connect. On Cluster,
+     * Jedis itself retries within its attempt budget.
+     */
+    private <T> T call(String operation, SessionKey key, boolean idempotent, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (JedisConnectionException e) {
+            if (cluster || isTimeout(e)) {
+                throw translate(operation, key, e);
+            }
+            clearIdle();
+            if (!idempotent) {
+                throw translate(operation, key, e);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "{0}: connection broken during {1}, retrying once: {2}", server, operation, e.getMessage());
+            try {
+                return action.get();
+            } catch (JedisException retryFailure) {
+                retryFailure.addSuppressed(e);
+                throw translate(operation, key, retryFailure);
+            }
+        } catch (JedisException e) {
+            throw translate(operation, key, e);
+        }
+    }
+
+    private void clearIdle() {
+        try {
+            clearIdleConnections.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: could not drop idle connections: {1}", server, e.toString());
+        }
+    }
+
+    private SessionException translate(String operation, SessionKey key, JedisException e) {
+        String what = operation + (key == null ? "" : " of session " + key.shortForm());
+        if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
+            return new SessionStoreUnavailableException(server + " unavailable during " + what + ": " + e.getMessage(), e);
+        }
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof JedisDataException && isTransientServerState(message)) {
+            return new SessionStoreUnavailableException(server + " cannot serve " + what + " now: " + message, e);
+        }
+        if (message.startsWith("WRONGTYPE")) {
+            return new SessionCodecException("session " + (key == null ? "index" : key.shortForm())
+                    + " is stored as another Redis type: " + message, e);
+        }
+        return new SessionException(server + " failed " + what + ": " + message, e);
+    }
+
+    private static boolean isTransientServerState(String message) {
+        for (String prefix : List.of("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "NOREPLICAS")) {
+            if (message.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isKey(String member) {
+        try {
+            new SessionKey(member);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private static boolean isLegacyCluster(UnifiedJedis client) {
+        return client instanceof JedisCluster;
+    }
+
+    private static void clearPools(java.util.Collection<?> pools) {
+        for (Object p : pools) {
+            if (p instanceof GenericObjectPool<?> pool) {
+                pool.clear();
+            }
+        }
+    }
+
+    private static JedisClientConfig clientConfig(Builder b) {
+        DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis(b.connectTimeout))
+                .socketTimeoutMillis(millis(b.readTimeout))
+                .clientName("sessionkit")
+                .ssl("rediss".equalsIgnoreCase(b.uri.getScheme()));
+        RedisUri.user(b.uri).ifPresent(c::user);
+        RedisUri.password(b.uri).ifPresent(c::password);
+        int database = RedisUri.database(b.uri);
+        if (database != 0) {
+            c.database(database);
+        }
+        return c.build();
+    }
+
+    private static ConnectionPoolConfig poolConfig(Builder b) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(b.poolMaxTotal);
+        pool.setMaxIdle(b.poolMaxTotal);
+        pool.setMinIdle(b.poolMinIdle);
+        pool.setMaxWait(b.poolMaxWait);
+        pool.setBlockWhenExhausted(true);
+        // A PING per borrow would double the round trips of every request; broken connections are retried instead.
+        pool.setTestOnBorrow(false);
+        pool.setTestWhileIdle(true);
+        return pool;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    /**
+     * Builds a {@link RedisSessionStore}. Exactly one of {@link #uri}, {@link #sentinel}, {@link #cluster} or
+     * {@link #client} selects the server (the URI defaults to {@link #DEFAULT_URI}); with Sentinel and Cluster the
+     * URI still supplies user, password, TLS ({@code rediss://}) and database.
+     */
+    public static final class Builder {
+        private URI uri = DEFAULT_URI;
+        private String sentinelMaster;
+        private List<HostAndPort> sentinelNodes = List.of();
+        private String sentinelPassword;
+        private List<HostAndPort> clusterNodes = List.of();
+        private UnifiedJedis client;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+        private int poolMaxTotal = DEFAULT_POOL_MAX_TOTAL;
+        private int poolMinIdle = DEFAULT_POOL_MIN_IDLE;
+        private Duration poolMaxWait = DEFAULT_POOL_MAX_WAIT;
+        private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
+        private int clusterMaxAttempts = DEFAULT_CLUSTER_MAX_ATTEMPTS;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * The server, as {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS.
+         *
+         * @throws IllegalArgumentException if it is not such a URI
+         */
+        public Builder uri(URI uri) {
+            this.uri = RedisUri.validate(requireNonNull(uri, "uri"));
+            return this;
+        }
+
+        /** Same as {@link #uri(URI)}. */
+        public Builder uri(String uri) {
+            return uri(RedisUri.parse(requireNonNull(uri, "uri")));
+        }
+
+        /** Connects to the master named {@code masterName} as reported by these Sentinels ({@code host:port}). */
+        public Builder sentinel(String masterName, List<String> sentinels) {
+            requireNonNull(masterName, "masterName");
+            requireNonNull(sentinels, "sentinels");
+            if (masterName.isBlank() || sentinels.isEmpty()) {
+                throw new IllegalArgumentException("a Sentinel master name and at least one Sentinel are required");
+            }
+            this.sentinelMaster = masterName;
+            this.sentinelNodes = RedisUri.hostsAndPorts(sentinels, 26379);
+            return this;
+        }
+
+        /** The password of the Sentinels themselves, if they require one (the master's comes from the URI). */
+        public Builder sentinelPassword(String password) {
+            this.sentinelPassword = requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Connects to a Redis Cluster through these seed nodes ({@code host:port}). */
+        public Builder cluster(List<String> seedNodes) {
+            requireNonNull(seedNodes, "seedNodes");
+            if (seedNodes.isEmpty()) {
+                throw new IllegalArgumentException("at least one cluster seed node is required");
+            }
+            this.clusterNodes = RedisUri.hostsAndPorts(seedNodes, 6379);
+            return this;
+        }
+
+        /**
+         * Attempts per command on Redis Cluster (redirections, connection failures); default
+         * {@value #DEFAULT_CLUSTER_MAX_ATTEMPTS}. A cluster call gives up after about
+         * {@code (connectTimeout + readTimeout) * maxAttempts}.
+         */
+        public Builder clusterMaxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("clusterMaxAttempts must be >= 1, was " + attempts);
+            }
+            this.clusterMaxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * A ready client the caller owns and configures (timeouts, pool, TLS): the store uses it and never closes it.
+         * A {@link RedisClusterClient} is recognised as a cluster; any other client must reach one Redis master.
+         */
+        public Builder client(UnifiedJedis client) {
+            this.client = requireNonNull(client, "client");
+            return this;
+        }
+
+        /** The prefix of every key the store writes; default {@value #DEFAULT_KEY_PREFIX}. No spaces or control characters. */
+        public Builder keyPrefix(String prefix) {
+            requireNonNull(prefix, "prefix");
+            if (!prefix.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+                throw new IllegalArgumentException("key prefix must be printable ASCII without spaces: '" + prefix + "'");
+            }
+            this.keyPrefix = prefix;
+            return this;
+        }
+
+        /** TCP connect timeout, finite and positive; default 2 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** Time to wait for a reply, finite and positive; default 2 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** Maximum pooled connections per server; default {@value #DEFAULT_POOL_MAX_TOTAL}. */
+        public Builder poolMaxTotal(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("poolMaxTotal must be >= 1, was " + max);
+            }
+            this.poolMaxTotal = max;
+            return this;
+        }
+
+        /** Idle connections kept open per server; default {@value #DEFAULT_POOL_MIN_IDLE}. */
+        public Builder poolMinIdle(int min) {
+            if (min < 0) {
+                throw new IllegalArgumentException("poolMinIdle must be >= 0, was " + min);
+            }
+            this.poolMinIdle = min;
+            return this;
+        }
+
+        /** How long a call waits for a free pooled connection before failing; default 2 s. */
+        public Builder poolMaxWait(Duration wait) {
+            this.poolMaxWait = positive(wait, "poolMaxWait");
+            return this;
+        }
+
+        /** How far past {@code expiresAt} the native Redis expiry is set; default 60 s, may be zero. */
+        public Builder expiryGrace(Duration grace) {
+            requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("expiryGrace must be >= 0, was " + grace);
+            }
+            this.expiryGrace = grace;
+            return this;
+        }
+
+        /** The clock for "now" (expiry checks); default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Returns the store. A standalone server is connected lazily, by the first command; Sentinel and Cluster seed
+         * nodes are asked for the topology now.
+         *
+         * @throws SessionStoreUnavailableException if no Sentinel or cluster seed node answers
+         */
+        public RedisSessionStore build() {
+            int selected = (sentinelMaster != null ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1) + (client != null ? 1 : 0);
+            if (selected > 1) {
+                throw new IllegalArgumentException("choose one of sentinel, cluster or client, not several");
+            }
+            if (poolMinIdle > poolMaxTotal) {
+                throw new IllegalArgumentException("poolMinIdle (" + poolMinIdle + ") must be <= poolMaxTotal (" + poolMaxTotal + ")");
+            }
+            if (!clusterNodes.isEmpty() && RedisUri.database(uri) != 0) {
+                throw new IllegalArgumentException("Redis Cluster has only database 0, the URI names " + RedisUri.database(uri));
+            }
+            return new RedisSessionStore(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive (timeouts are never infinite), was " + d);
+            }
+            if (d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " is too long: " + d);
+            }
+            return d;
+        }
+    }
+}

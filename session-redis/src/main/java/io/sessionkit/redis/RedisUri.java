@@ -1,0 +1,107 @@
+package io.sessionkit.redis;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import redis.clients.jedis.HostAndPort;
+
+/** Parsing of {@code redis://} URIs and {@code host:port} lists, with messages that never echo a password. */
+final class RedisUri {
+    private RedisUri() {
+    }
+
+    static URI parse(String text) {
+        try {
+            return validate(new URI(text.trim()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI (expected redis://[[user]:password@]host[:port][/database])", e);
+        }
+    }
+
+    static URI validate(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw new IllegalArgumentException("scheme must be redis:// or rediss://, was '" + scheme + "'");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new IllegalArgumentException("no host (expected redis://[[user]:password@]host[:port][/database])");
+        }
+        if (uri.getPort() > 65535) {
+            throw new IllegalArgumentException("port out of range: " + uri.getPort());
+        }
+        database(uri);
+        return uri;
+    }
+
+    /** The database number from the path ({@code /2}); 0 when absent. */
+    static int database(URI uri) {
+        String path = uri.getPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        try {
+            int db = Integer.parseInt(path.substring(1));
+            if (db < 0) {
+                throw new NumberFormatException();
+            }
+            return db;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("database must be a number >= 0, was '" + path.substring(1) + "'");
+        }
+    }
+
+    /** The user of {@code user:password@}, if any. */
+    static Optional<String> user(URI uri) {
+        String info = uri.getRawUserInfo();
+        if (info == null) {
+            return Optional.empty();
+        }
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? "" : decode(info.substring(0, colon));
+        return user.isEmpty() ? Optional.empty() : Optional.of(user);
+    }
+
+    /** The password of {@code user:password@} or {@code :password@}; a lone {@code secret@} is a password too. */
+    static Optional<String> password(URI uri) {
+        String info = uri.getRawUserInfo();
+        if (info == null) {
+            return Optional.empty();
+        }
+        int colon = info.indexOf(':');
+        String password = decode(colon < 0 ? info : info.substring(colon + 1));
+        return password.isEmpty() ? Optional.empty() : Optional.of(password);
+    }
+
+    /** {@code host:port} entries; the port defaults to {@code defaultPort}. */
+    static List<HostAndPort> hostsAndPorts(List<String> entries, int defaultPort) {
+        List<HostAndPort> out = new ArrayList<>();
+        for (String raw : entries) {
+            String s = raw.trim();
+            int colon = s.lastIndexOf(':');
+            String host = colon < 0 ? s : s.substring(0, colon);
+            int port = defaultPort;
+            if (colon >= 0) {
+                try {
+                    port = Integer.parseInt(s.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (host.isBlank() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("not a host:port: '" + s + "'");
+            }
+            out.add(new HostAndPort(host, port));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String decode(String s) {
+        // Percent-decoding only: in a URI's user info '+' is a plus, not a space.
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,149 @@
+package io.sessionkit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.SaveResult;
+import io.sessionkit.Session;
+import io.sessionkit.SessionManager;
+import io.sessionkit.tck.MutableClock;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Rule 7 measured on the server: {@code INFO commandstats} of a private Redis (so nothing else is counted) around N
+ * requests made through {@link SessionManager}. Commands a Lua script runs internally ({@code GETRANGE}, {@code SET},
+ * {@code ZADD}…) show up in commandstats too; the store never sends those itself, so the round trips are the
+ * client-sent commands ({@code GET}, {@code EVALSHA}).
+ */
+class RedisCommandBudgetTest {
+    private static final int N = 50;
+    private static RedisProcess server;
+    private static RedisClient admin;
+    private static RedisSessionStore store;
+    private static SessionManager manager;
+    private static final MutableClock CLOCK = MutableClock.startingNow();
+
+    @BeforeAll
+    static void start() {
+        server = RedisProcess.start("budget");
+        admin = RedisClient.create("127.0.0.1", server.port());
+        store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort()).clock(CLOCK).build();
+        manager = SessionManager.builder(store).clock(CLOCK).build();
+        // Warm up: the pooled connection is opened (CLIENT SETINFO/SETNAME) and the scripts are cached (NOSCRIPT + EVAL).
+        Session s = manager.create();
+        s.setAttribute("warm", 1);
+        manager.save(s);
+        Session again = manager.find(s.id()).orElseThrow();
+        again.setAttribute("warm", 2);
+        manager.save(again);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (store != null) {
+            store.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @DisplayName("[7] read-only request inside the touch interval: 1 command (GET)")
+    void readOnly() {
+        Session s = storedSession();
+        Map<String, Long> stats = measure("read-only", () -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            assertThat(found.getAttribute("cart")).isNotNull();
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UNCHANGED);
+        });
+        assertThat(stats).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N));
+    }
+
+    @Test
+    @DisplayName("[7] modifying request: 2 commands (GET + EVALSHA of the replace script)")
+    void modifying() {
+        Session s = storedSession();
+        int[] n = {0};
+        Map<String, Long> stats = measure("modifying", () -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            found.setAttribute("n", ++n[0]);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
+        });
+        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
+        assertThat(stats).containsEntry("getrange", (long) N).containsEntry("set", (long) N);
+    }
+
+    @Test
+    @DisplayName("[7] new session: 1 command (EVALSHA of the create script)")
+    void newSession() {
+        Map<String, Long> stats = measure("new", () -> {
+            Session s = manager.create();
+            s.setAttribute("cart", java.util.List.of("apple"));
+            assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
+        });
+        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
+    }
+
+    @Test
+    @DisplayName("[7] modifying request of a logged-in session: still 2 commands on standalone (index kept inside the script)")
+    void modifyingWithPrincipal() {
+        Session s = storedSession();
+        Session login = manager.find(s.id()).orElseThrow();
+        login.setPrincipal("alice");
+        manager.save(login);
+        int[] n = {0};
+        Map<String, Long> stats = measure("modifying, with principal", () -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            found.setAttribute("n", ++n[0]);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
+        });
+        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
+    }
+
+    private static Session storedSession() {
+        Session s = manager.create();
+        s.setAttribute("cart", java.util.List.of("apple", "pear"));
+        manager.save(s);
+        return s;
+    }
+
+    /** Runs {@code request} N times between CONFIG RESETSTAT and INFO commandstats; returns calls per command. */
+    private static Map<String, Long> measure(String label, Runnable request) {
+        admin.sendCommand(redis.clients.jedis.Protocol.Command.CONFIG, "RESETSTAT");
+        for (int i = 0; i < N; i++) {
+            request.run();
+        }
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : admin.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                long c = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                if (!name.equals("config|resetstat") && !name.equals("info")) {
+                    calls.put(name, c);
+                }
+            }
+        }
+        Map<String, Long> client = clientCommands(calls);
+        long perRequest = client.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("commandstats %-26s %d requests: client-sent %s = %.2f per request; all incl. script-internal %s%n",
+                label, N, client, perRequest / (double) N, calls);
+        return calls;
+    }
+
+    /** The commands the store sends itself (everything else in commandstats ran inside a script). */
+    private static Map<String, Long> clientCommands(Map<String, Long> calls) {
+        Map<String, Long> out = new TreeMap<>(calls);
+        out.keySet().removeIf(k -> !(k.equals("get") || k.equals("evalsha") || k.equals("eval") || k.equals("unlink")
+                || k.equals("mget") || k.equals("zrangebyscore") || k.equals("zrem")));
+        return out;
+    }
+}

@@ -1,0 +1,55 @@
+package io.sessionkit.redis;
+
+import io.sessionkit.SessionStore;
+import io.sessionkit.tck.SessionStoreConformanceKit;
+import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.tck.TckContext;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import redis.clients.jedis.RedisClient;
+
+/** The whole conformance kit on standalone Redis (127.0.0.1:6379 or {@code SESSIONKIT_TEST_REDIS}). */
+class RedisConformanceTest extends SessionStoreConformanceKit {
+    private static RedisClient raw;
+
+    private static synchronized RedisClient raw() {
+        if (raw == null) {
+            raw = RedisClient.builder().fromURI(RedisTestServer.uri()).build();
+        }
+        return raw;
+    }
+
+    /** Prefixes this class wrote under: removed after the class, as the kit moves clocks hours ahead of native TTLs. */
+    private static final List<String> PREFIXES = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void removeKeysAndClose() {
+        if (raw != null) {
+            for (String prefix : PREFIXES) {
+                RedisKeys.deleteAll(raw, prefix);
+            }
+            raw.close();
+            raw = null;
+        }
+        PREFIXES.clear();
+    }
+
+    @Override
+    protected SessionStore createStore(TckContext ctx) {
+        String prefix = "sk:tck:" + ctx.namespace() + ":";
+        PREFIXES.add(prefix);
+        raw();
+        return RedisSessionStore.builder()
+                .uri(RedisTestServer.uri())
+                .keyPrefix(prefix)
+                .clock(ctx.clock())
+                .build();
+    }
+
+    @Override
+    protected Optional<StoreBackdoor> backdoor(SessionStore store) {
+        return Optional.of(new RedisBackdoor((RedisSessionStore) store, raw(), List.of(raw())));
+    }
+}

@@ -1,0 +1,68 @@
+package io.sessionkit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStores;
+import io.sessionkit.StoreFeature;
+import io.sessionkit.tck.MutableClock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RedisSessionStoreProviderTest {
+
+    private static SessionStore open(Map<String, String> keys) {
+        Map<String, String> all = new HashMap<>(keys);
+        all.put("sessionkit.store", "redis");
+        return SessionStores.open(SessionKitConfig.of(all));
+    }
+
+    @Test
+    @DisplayName("sessionkit.store=redis finds the provider through ServiceLoader; it declares its features")
+    void discovered() {
+        var provider = SessionStores.select(SessionKitConfig.of(Map.of("sessionkit.store", "redis")), getClass().getClassLoader());
+        assertThat(provider).isInstanceOf(RedisSessionStoreProvider.class);
+        assertThat(provider.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    }
+
+    @Test
+    @DisplayName("the provider builds a working store from sessionkit.redis.* keys and uses config.clock()")
+    void buildsFromKeys() {
+        MutableClock clock = MutableClock.startingNow();
+        Map<String, String> keys = Map.of("sessionkit.store", "redis",
+                "sessionkit.redis.uri", RedisTestServer.uri().toString(),
+                "sessionkit.redis.key-prefix", "sk:prov:",
+                "sessionkit.redis.connect-timeout", "1s",
+                "sessionkit.redis.read-timeout", "750ms",
+                "sessionkit.redis.pool.max-total", "4",
+                "sessionkit.redis.expiry-grace", "30s");
+        try (SessionStore store = SessionStores.open(SessionKitConfig.of(keys).withClock(clock))) {
+            assertThat(store).isInstanceOf(RedisSessionStore.class);
+            assertThat(store.toString()).contains("sk:prov:");
+            assertThat(store.findByPrincipal("nobody")).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("bad values are refused with the full key name and never echo a password")
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "http://h:1"))).hasMessageStartingWith("sessionkit.redis.uri");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "redis://u:s3cret@h:1/x")))
+                .hasMessageStartingWith("sessionkit.redis.uri").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.read-timeout", "0s"))).hasMessageStartingWith("sessionkit.redis.read-timeout");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.connect-timeout", "soon"))).hasMessageStartingWith("sessionkit.redis.connect-timeout");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-total", "0"))).hasMessageStartingWith("sessionkit.redis.pool.max-total");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-wait", "-1s"))).hasMessageStartingWith("sessionkit.redis.pool.max-wait");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.key-prefix", "a b"))).hasMessageStartingWith("sessionkit.redis.key-prefix");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.cluster.nodes", "h:notaport"))).hasMessageStartingWith("sessionkit.redis.cluster.nodes");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.sentinel.master", "m")))
+                .hasMessageContaining("sessionkit.redis.sentinel.nodes");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.sentinel.master", "m", "sessionkit.redis.sentinel.nodes", "h:26379",
+                "sessionkit.redis.cluster.nodes", "h:7000"))).hasMessageContaining("choose one mode");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.expiry-grace", "-5s"))).hasMessageStartingWith("sessionkit.redis.expiry-grace");
+    }
+}

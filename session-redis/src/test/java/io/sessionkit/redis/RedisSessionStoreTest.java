@@ -1,0 +1,182 @@
+package io.sessionkit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.tck.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Redis-specific behaviour beyond the conformance kit, on the shared standalone Redis. */
+class RedisSessionStoreTest {
+    private final MutableClock clock = MutableClock.startingNow();
+    private final String prefix = "sk:t" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+    private RedisClient raw;
+    private RedisSessionStore store;
+
+    @BeforeEach
+    void open() {
+        raw = RedisClient.builder().fromURI(RedisTestServer.uri()).build();
+        store = RedisSessionStore.builder().uri(RedisTestServer.uri()).keyPrefix(prefix).clock(clock).build();
+    }
+
+    @AfterEach
+    void close() {
+        RedisKeys.deleteAll(raw, prefix);
+        store.close();
+        raw.close();
+    }
+
+    static SessionKey randomKey() {
+        byte[] b = new byte[32];
+        ThreadLocalRandom.current().nextBytes(b);
+        return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+    }
+
+    SessionRecord record(SessionKey key, long version, String principal, String attrs) {
+        Instant now = clock.instant();
+        return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), principal, attrs);
+    }
+
+    @Test
+    @DisplayName("the stored value is the JSON envelope with a native expiry expiresAt + 60 s")
+    void layout() {
+        SessionKey key = randomKey();
+        SessionRecord r = record(key, 1, null, "{\"cart\":[1,2]}");
+        assertThat(store.create(r)).isTrue();
+        String value = raw.get(prefix + "s:" + key.value());
+        assertThat(value).startsWith("{\"fmt\":1,\"v\":1,").contains("\"attrs\":{\"cart\":[1,2]}");
+        assertThat(raw.pexpireTime(prefix + "s:" + key.value())).isEqualTo(r.expiresAt().toEpochMilli() + 60_000);
+    }
+
+    @Test
+    @DisplayName("a byte-identical write of the same version by a second writer is a conflict, never a silent success")
+    void identicalWritesConflict() {
+        SessionKey key = randomKey();
+        SessionRecord r1 = record(key, 1, null, "{}");
+        assertThat(store.create(r1)).isTrue();
+        assertThat(store.create(r1)).isFalse();
+        SessionRecord r2 = record(key, 2, null, "{\"n\":1}");
+        assertThat(store.replace(r2, 1)).isEqualTo(ReplaceResult.OK);
+        assertThat(store.replace(r2, 1)).as("two increments from the same base must not both succeed").isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.load(key)).contains(r2);
+    }
+
+    @Test
+    @DisplayName("EVALSHA falls back to EVAL after SCRIPT FLUSH (NOSCRIPT)")
+    void noScriptFallback() {
+        SessionKey key = randomKey();
+        assertThat(store.create(record(key, 1, null, "{}"))).isTrue();
+        raw.scriptFlush();
+        assertThat(store.replace(record(key, 2, null, "{\"n\":2}"), 1)).isEqualTo(ReplaceResult.OK);
+        raw.scriptFlush();
+        assertThat(store.create(record(randomKey(), 1, null, "{}"))).isTrue();
+    }
+
+    @Test
+    @DisplayName("an envelope in another field order (another writer) is still version-checked by the scripts")
+    void foreignFieldOrder() {
+        SessionKey key = randomKey();
+        long e = clock.instant().plus(Duration.ofMinutes(30)).toEpochMilli();
+        long now = clock.millis();
+        raw.set(prefix + "s:" + key.value(), "{\"attrs\":{},\"p\":null,\"mi\":1800,\"e\":" + e + ",\"a\":" + now + ",\"c\":" + now
+                + ",\"v\":4,\"fmt\":1}");
+        assertThat(store.replace(record(key, 2, null, "{}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.replace(record(key, 5, null, "{}"), 4)).isEqualTo(ReplaceResult.OK);
+        assertThat(store.create(record(key, 1, null, "{}"))).isFalse();
+    }
+
+    @Test
+    @DisplayName("the principal index is a sorted set under a hashed name; stale members are dropped on read")
+    void principalIndex() {
+        SessionKey a = randomKey();
+        SessionKey b = randomKey();
+        assertThat(store.create(record(a, 1, "alice@example.com", "{}"))).isTrue();
+        assertThat(store.create(record(b, 1, "alice@example.com", "{}"))).isTrue();
+        String index = store.indexKey("alice@example.com");
+        assertThat(index).doesNotContain("alice").startsWith(prefix + "p:");
+        assertThat(raw.zcard(index)).isEqualTo(2);
+        assertThat(raw.pexpireTime(index)).isEqualTo(clock.instant().plus(Duration.ofMinutes(31)).toEpochMilli());
+
+        store.replace(record(b, 2, "bob", "{}"), 1);
+        assertThat(store.findByPrincipal("alice@example.com")).extracting(SessionRecord::key).containsExactly(a);
+        assertThat(raw.zcard(index)).as("b moved to bob and was dropped from alice's index").isEqualTo(1);
+
+        store.delete(a);
+        assertThat(store.findByPrincipal("alice@example.com")).isEmpty();
+        assertThat(raw.exists(index)).isFalse();
+    }
+
+    @Test
+    @DisplayName("index entries of expired sessions are removed when the index is next written")
+    void indexStaysBounded() {
+        String p = "carol";
+        for (int i = 0; i < 20; i++) {
+            assertThat(store.create(record(randomKey(), 1, p, "{}"))).isTrue();
+        }
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(store.create(record(randomKey(), 1, p, "{}"))).isTrue();
+        assertThat(raw.zcard(store.indexKey(p))).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a client passed in is used and left open")
+    void suppliedClient() {
+        try (UnifiedJedis client = RedisClient.builder().fromURI(RedisTestServer.uri()).build()) {
+            RedisSessionStore s = RedisSessionStore.builder().client(client).keyPrefix(prefix).clock(clock).build();
+            SessionKey key = randomKey();
+            assertThat(s.create(record(key, 1, null, "{}"))).isTrue();
+            s.close();
+            assertThat(client.exists(prefix + "s:" + key.value())).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("a Redis that is not there fails fast with SessionStoreUnavailableException naming server and operation")
+    void downServer() {
+        int port = RedisProcess.freePort();
+        try (RedisSessionStore s = RedisSessionStore.builder().uri("redis://127.0.0.1:" + port)
+                .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).build()) {
+            SessionKey key = randomKey();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> s.load(key))
+                    .isInstanceOf(SessionStoreUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("load of session " + key.shortForm())
+                    .hasMessageNotContaining(key.value());
+            System.out.printf("down server: load failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    @Test
+    @DisplayName("unreachable Sentinel or cluster seed nodes fail the build with SessionStoreUnavailableException")
+    void unreachableTopology() {
+        String nowhere = "127.0.0.1:" + RedisProcess.freePort();
+        assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of(nowhere)).connectTimeout(Duration.ofMillis(300)).build())
+                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(nowhere);
+        assertThatThrownBy(() -> RedisSessionStore.builder().sentinel("mymaster", List.of(nowhere))
+                .connectTimeout(Duration.ofMillis(300)).build())
+                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining("mymaster");
+    }
+
+    @Test
+    @DisplayName("the builder refuses infinite timeouts and unsafe prefixes")
+    void builderChecks() {
+        assertThatThrownBy(() -> RedisSessionStore.builder().keyPrefix("a b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSessionStore.builder().readTimeout(Duration.ZERO)).hasMessageContaining("never infinite");
+        assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of("127.0.0.1:7000")).uri("redis://h/3").build())
+                .hasMessageContaining("database 0");
+    }
+}
