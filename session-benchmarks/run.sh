@@ -43,7 +43,7 @@ export SESSIONKIT_BENCH_SERVERS_FILE="$out/servers.tsv"
 
 results=()
 if [ "$mode" = quick ]; then
-  jmh=(SessionBenchmark -p sessionBytes=1024 -t 16 -bm sample -wi 1 -w 2s -i 1 -r 3s -f 1 -prof gc)
+  jmh=(SessionBenchmark -p sessionBytes=1024 -t 16 -bm sample -wi 1 -w 2s -i 1 -r 2s -f 1 -prof gc)
   java -jar "$jar" "${jmh[@]}" -rf json -rff "$out/jmh-t16.json" | tee "$out/jmh-t16.txt"
   results+=(--results "$out/jmh-t16.json")
   command="session-benchmarks/run.sh quick = java -jar $jar ${jmh[*]} -rf json"

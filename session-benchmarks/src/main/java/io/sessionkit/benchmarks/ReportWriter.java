@@ -170,7 +170,12 @@ public final class ReportWriter {
                 List<String> detail = new ArrayList<>();
                 for (String kind : CommandCounter.KINDS) {
                     List<String> c = new ArrayList<>();
-                    kinds.path(kind).path("counters").fields().forEachRemaining(f -> c.add(f.getKey() + " " + fmt(f.getValue().asDouble())));
+                    kinds.path(kind).path("counters").fields().forEachRemaining(f -> {
+                        // stat.* (INFO commandstats) is client.* + in-lua.* again: leave it to the JSON.
+                        if (!f.getKey().startsWith("stat.")) {
+                            c.add(f.getKey() + " " + fmt(f.getValue().asDouble()));
+                        }
+                    });
                     detail.add(KIND_NAMES.get(kind) + ": " + String.join(", ", c));
                 }
                 md.append(String.join("; ", detail)).append(" |\n");
