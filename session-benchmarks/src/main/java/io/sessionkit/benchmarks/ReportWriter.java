@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,13 @@ public final class ReportWriter {
             "newSession", "new session", "rotation", "rotation");
     static final Map<String, Double> RATIO_TARGETS = Map.of("redis", 0.85, "redis-cluster", 0.85, "memcached", 0.85,
             "jdbc-postgres", 0.8, "local", 0.3);
-    static final Map<String, Double> COMMAND_TARGETS = Map.of("readOnly", 1.0, "modifying", 2.0, "newSession", 1.0);
+    static final Map<String, Double> COMMAND_TARGETS = new LinkedHashMap<>();
+
+    static {
+        COMMAND_TARGETS.put("readOnly", 1.0);
+        COMMAND_TARGETS.put("modifying", 2.0);
+        COMMAND_TARGETS.put("newSession", 1.0);
+    }
 
     private ReportWriter() {
     }
@@ -214,7 +221,7 @@ public final class ReportWriter {
                 double r = s[0].opsPerSecond / s[1].opsPerSecond;
                 any = true;
                 all &= r >= target;
-                measured.add(KIND_NAMES.get(kind) + " " + String.format(Locale.ROOT, "%.2f", r));
+                measured.add(KIND_NAMES.get(kind) + " " + ratio(r));
             }
             md.append("| ").append(backend).append(": store/raw ≥ ").append(target).append(" at 16 threads, 1 KiB | ")
                     .append(any ? String.join(", ", measured) : "not measured").append(" | ")
@@ -222,7 +229,7 @@ public final class ReportWriter {
         }
         if (countTree != null) {
             countTree.path("backends").fields().forEachRemaining(b -> {
-                for (Map.Entry<String, Double> t : COMMAND_TARGETS.entrySet().stream().sorted(Map.Entry.comparingByValue()).toList()) {
+                for (Map.Entry<String, Double> t : COMMAND_TARGETS.entrySet()) {
                     double v = b.getValue().path("kinds").path(t.getKey()).path("commandsPerRequest").asDouble(Double.NaN);
                     md.append("| ").append(b.getKey()).append(": ").append(KIND_NAMES.get(t.getKey())).append(" = ")
                             .append(fmt(t.getValue())).append(" command(s) | ").append(fmt(v)).append(" | ")
@@ -300,7 +307,15 @@ public final class ReportWriter {
         if (store == null || raw == null) {
             return "–";
         }
-        return String.format(Locale.ROOT, "%.2f", store.opsPerSecond / raw.opsPerSecond);
+        return ratio(store.opsPerSecond / raw.opsPerSecond);
+    }
+
+    /** Two decimals, or three significant digits below 0.1, so that a small ratio does not read as zero. */
+    static String ratio(double r) {
+        if (Double.isNaN(r)) {
+            return "–";
+        }
+        return r >= 0.1 ? String.format(Locale.ROOT, "%.2f", r) : String.format(Locale.ROOT, "%.3g", r);
     }
 
     private static String us(double v) {
@@ -322,7 +337,7 @@ public final class ReportWriter {
         if (Double.isNaN(v)) {
             return "–";
         }
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String machine() {
