@@ -96,6 +96,15 @@ public final class Session {
         return accessedAt;
     }
 
+    /**
+     * The access time stored before this request, i.e. the previous request's (writes of access time are lazy, so it
+     * may lag by up to the touch interval); for a new session, its creation time. This is what
+     * {@code HttpSession.getLastAccessedTime()} reports.
+     */
+    public Instant previousAccessAt() {
+        return stored == null ? createdAt : stored.lastAccessedAt();
+    }
+
     /** The stored absolute expiry (for a new session, what it will be once saved). */
     public Instant expiresAt() {
         return expiresAt;

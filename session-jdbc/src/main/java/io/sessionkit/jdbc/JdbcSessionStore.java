@@ -1,0 +1,867 @@
+package io.sessionkit.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionException;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.StoreFeature;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * A {@link SessionStore} on one SQL table, for H2, PostgreSQL and MySQL/MariaDB.
+ *
+ * <p>One row per session: {@code session_id} (the hashed key), {@code principal}, {@code created_at},
+ * {@code last_accessed_at}, {@code expires_at} (all three epoch milliseconds, UTC, so no time zone of the server or
+ * the JVM can shift them), {@code max_idle_seconds}, {@code version}, and {@code data}, the attributes as a JSON object
+ * (PostgreSQL {@code JSONB}, MySQL/MariaDB {@code JSON}, H2 {@code JSON}), so that plain SQL can read sessions. The
+ * schema of each dialect ships in this jar as {@code io/sessionkit/jdbc/schema-<dialect>.sql} and is returned by
+ * {@link #schema(Dialect, String)}; {@link Builder#createSchema(boolean)} runs it at start-up.
+ *
+ * <p>Every operation is one autocommit statement on a pooled connection: {@code load} a {@code SELECT} filtered by
+ * {@code expires_at > now}, {@code replace} an {@code UPDATE ... WHERE session_id=? AND version=? AND expires_at>now}
+ * (on PostgreSQL inside a {@code WITH} that also reports whether a live row existed; on H2 and MySQL/MariaDB, only
+ * when it changes no row, one more {@code SELECT} tells {@link ReplaceResult#CONFLICT} from
+ * {@link ReplaceResult#GONE}), {@code create} an insert that also takes over an expired row the sweeper has not yet
+ * removed (PostgreSQL {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}, H2 {@code MERGE}; on
+ * MySQL/MariaDB a plain {@code INSERT}, followed only after a duplicate key by a {@code DELETE} of the expired row and
+ * a second {@code INSERT}). "Now" is always the store's {@link Clock}, never the database's.
+ *
+ * <p>Expired rows are removed by {@link #purgeExpired()} in batches of {@link Builder#sweepBatchSize(int)} rows, one
+ * statement per batch, and by an optional background sweeper (a daemon thread, every
+ * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). Many nodes may sweep at once:
+ * PostgreSQL batches use {@code FOR UPDATE SKIP LOCKED}, MySQL/MariaDB batches delete in {@code expires_at} index order
+ * under {@code READ COMMITTED}, so sweepers never deadlock each other and never delete a live row.
+ *
+ * <p>Not provided: schema migration, multi-statement transactions across sessions, and a bound on how stale a row may
+ * become before it is swept (loads never return it once expired, whether swept or not). Principals longer than
+ * {@value #MAX_PRINCIPAL_LENGTH} characters are refused with {@link IllegalArgumentException}.
+ */
+public final class JdbcSessionStore implements SessionStore {
+    /** Default table name. */
+    public static final String DEFAULT_TABLE = SqlStatements.DEFAULT_TABLE;
+    /** Default maximum number of pooled connections, when the store builds its own pool. */
+    public static final int DEFAULT_POOL_MAX_SIZE = 10;
+    /** Default time to wait for a pooled connection, including opening one. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default per-statement timeout ({@link Statement#setQueryTimeout(int)}, whole seconds, rounded up). */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+    /** Default pause between two background sweeps; {@link Duration#ZERO} turns the sweeper off. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** Default number of rows one sweep statement deletes at most. */
+    public static final int DEFAULT_SWEEP_BATCH_SIZE = 1000;
+    /** Longest principal the {@code principal VARCHAR(256)} column holds. */
+    public static final int MAX_PRINCIPAL_LENGTH = 256;
+
+    /** What the store's own PostgreSQL pool runs on each new connection unless synchronous commit is asked for. */
+    static final String ASYNC_COMMIT_SQL = "SET synchronous_commit TO off";
+
+    private static final System.Logger LOG = System.getLogger("io.sessionkit.jdbc");
+    private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
+    private static final int MAX_SWEEP_RETRIES = 3;
+    private static final int MAX_DEADLOCK_RETRIES = 2;
+
+    /** The SQL dialects this store speaks. */
+    public enum Dialect {
+        /** H2 2.x, in memory or in a file. */
+        H2("h2", "H2"),
+        /** PostgreSQL 9.5 or later ({@code ON CONFLICT}, {@code SKIP LOCKED}). */
+        POSTGRESQL("postgresql", "PostgreSQL"),
+        /** MariaDB 10.4+ and MySQL 8.0+ (one schema and one set of statements serve both). */
+        MARIADB("mariadb", "MariaDB/MySQL");
+
+        private final String fileName;
+        private final String displayName;
+
+        Dialect(String fileName, String displayName) {
+            this.fileName = fileName;
+            this.displayName = displayName;
+        }
+
+        /** The name used in {@code sessionkit.jdbc.dialect} and in the schema file name. */
+        public String fileName() {
+            return fileName;
+        }
+
+        /**
+         * The dialect named {@code name}: {@code h2}, {@code postgresql} (or {@code postgres}), {@code mariadb} (or
+         * {@code mysql}), case-insensitive.
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        public static Dialect of(String name) {
+            requireNonNull(name, "name");
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "h2" -> H2;
+                case "postgresql", "postgres" -> POSTGRESQL;
+                case "mariadb", "mysql" -> MARIADB;
+                default -> throw new IllegalArgumentException("unknown dialect '" + name + "'; expected h2, postgresql or mariadb");
+            };
+        }
+
+        static Optional<Dialect> fromProductName(String product) {
+            String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+            if (p.contains("postgres")) {
+                return Optional.of(POSTGRESQL);
+            }
+            if (p.contains("mariadb") || p.contains("mysql")) {
+                return Optional.of(MARIADB);
+            }
+            if (p.equals("h2")) {
+                return Optional.of(H2);
+            }
+            return Optional.empty();
+        }
+    }
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final SqlStatements sql;
+    private final String server;
+    private final Clock clock;
+    private final int queryTimeoutSeconds;
+    private final int sweepBatchSize;
+    private final Duration sweepInterval;
+    private final ScheduledExecutorService sweeper;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong sweepRetries = new AtomicLong();
+
+    private JdbcSessionStore(Builder b, DataSource dataSource, HikariDataSource ownedPool) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.clock = b.clock;
+        this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
+        this.sweepBatchSize = b.sweepBatchSize;
+        this.sweepInterval = b.sweepInterval;
+        String described = b.url != null ? sanitize(b.url) : "a DataSource (" + dataSource.getClass().getName() + ")";
+        Dialect dialect = b.dialect;
+        if (dialect == null) {
+            try (Connection c = dataSource.getConnection()) {
+                DatabaseMetaData md = c.getMetaData();
+                String product = md.getDatabaseProductName();
+                dialect = Dialect.fromProductName(product).orElse(null);
+                if (dialect == null) {
+                    throw new SessionException("Unsupported database '" + product + "' at " + described
+                            + "; SessionKit JDBC speaks H2, PostgreSQL and MySQL/MariaDB (sessionkit.jdbc.dialect)");
+                }
+                if (b.url == null && md.getURL() != null) {
+                    described = sanitize(md.getURL());
+                }
+            } catch (SQLException e) {
+                throw new SessionStoreUnavailableException("JDBC store at " + described
+                        + ": cannot connect to detect the dialect (set sessionkit.jdbc.dialect to skip detection): "
+                        + e.getMessage(), e);
+            }
+        }
+        this.server = dialect.displayName + " at " + described;
+        this.sql = new SqlStatements(dialect, b.table, b.sweepBatchSize);
+        if (b.createSchema) {
+            createSchema();
+        }
+        if (sweepInterval.isZero()) {
+            this.sweeper = null;
+        } else {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "sessionkit-jdbc-sweeper-" + sql.table);
+                t.setDaemon(true);
+                return t;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            this.sweeper = executor;
+            // A random first delay spreads nodes that start together across the whole interval.
+            scheduleSweep(ThreadLocalRandom.current().nextLong(Math.max(1, sweepInterval.toMillis())));
+        }
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The DDL of the shipped schema file for {@code dialect}, with {@code table} as the table name (and as the prefix
+     * of the index names).
+     *
+     * @throws IllegalArgumentException if {@code table} is not a plain SQL identifier of at most 48 characters
+     */
+    public static String schema(Dialect dialect, String table) {
+        requireNonNull(dialect, "dialect");
+        return SqlStatements.schemaText(dialect, table);
+    }
+
+    /** The dialect in use, detected or configured. */
+    public Dialect dialect() {
+        return sql.dialect;
+    }
+
+    /** The table this store uses. */
+    public String table() {
+        return sql.table;
+    }
+
+    @Override
+    public Set<StoreFeature> features() {
+        return EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    }
+
+    @Override
+    public boolean create(SessionRecord record) {
+        requireNonNull(record, "record");
+        checkPrincipal(record.principal());
+        long now = clock.millis();
+        return run("create", record.key(), c -> switch (sql.dialect) {
+            case POSTGRESQL -> {
+                try (PreparedStatement ps = prepare(c, sql.create)) {
+                    int i = bindInsert(ps, 1, record, Dialect.POSTGRESQL);
+                    ps.setLong(i, now);
+                    yield ps.executeUpdate() == 1;
+                }
+            }
+            case H2 -> {
+                try (PreparedStatement ps = prepare(c, sql.create)) {
+                    ps.setString(1, record.key().value());
+                    ps.setLong(2, now);
+                    ps.setString(3, record.principal());
+                    ps.setLong(4, record.createdAt().toEpochMilli());
+                    ps.setLong(5, record.lastAccessedAt().toEpochMilli());
+                    ps.setLong(6, record.expiresAt().toEpochMilli());
+                    ps.setLong(7, record.maxIdle().getSeconds());
+                    ps.setLong(8, record.version());
+                    ps.setString(9, record.attributes());
+                    bindInsert(ps, 10, record, Dialect.H2);
+                    yield ps.executeUpdate() == 1;
+                } catch (SQLException e) {
+                    // Two MERGEs of one new key race to the insert; the loser sees the winner's live row.
+                    if (isDuplicateKey(e)) {
+                        yield false;
+                    }
+                    throw e;
+                }
+            }
+            case MARIADB -> {
+                if (insert(c, record)) {
+                    yield true;
+                }
+                try (PreparedStatement ps = prepare(c, sql.deleteExpiredKey)) {
+                    ps.setString(1, record.key().value());
+                    ps.setLong(2, now);
+                    if (ps.executeUpdate() == 0) {
+                        yield false;
+                    }
+                }
+                yield insert(c, record);
+            }
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> load(SessionKey key) {
+        requireNonNull(key, "key");
+        long now = clock.millis();
+        return run("load", key, c -> {
+            try (PreparedStatement ps = prepare(c, sql.load)) {
+                ps.setString(1, key.value());
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(toRecord(key, rs, 1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public ReplaceResult replace(SessionRecord record, long expectedVersion) {
+        requireNonNull(record, "record");
+        checkPrincipal(record.principal());
+        long now = clock.millis();
+        return run("replace", record.key(), c -> {
+            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            try (PreparedStatement ps = prepare(c, classified ? sql.replaceClassified : sql.replace)) {
+                ps.setLong(1, record.version());
+                ps.setLong(2, record.createdAt().toEpochMilli());
+                ps.setLong(3, record.lastAccessedAt().toEpochMilli());
+                ps.setLong(4, record.maxIdle().getSeconds());
+                ps.setLong(5, record.expiresAt().toEpochMilli());
+                ps.setString(6, record.principal());
+                ps.setString(7, StoredData.encode(sql.dialect, record.attributes()));
+                ps.setString(8, record.key().value());
+                ps.setLong(9, expectedVersion);
+                ps.setLong(10, now);
+                if (classified) {
+                    ps.setString(11, record.key().value());
+                    ps.setLong(12, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 1) {
+                            return ReplaceResult.OK;
+                        }
+                        return rs.getLong(2) == 1 ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+                    }
+                }
+                if (ps.executeUpdate() == 1) {
+                    return ReplaceResult.OK;
+                }
+            }
+            // Only a failed compare-and-set pays for this second statement.
+            try (PreparedStatement ps = prepare(c, sql.liveVersion)) {
+                ps.setString(1, record.key().value());
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void delete(SessionKey key) {
+        requireNonNull(key, "key");
+        run("delete", key, c -> {
+            try (PreparedStatement ps = prepare(c, sql.delete)) {
+                ps.setString(1, key.value());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** {@inheritDoc} One {@code SELECT} on the principal index. */
+    @Override
+    public List<SessionRecord> findByPrincipal(String principal) {
+        requireNonNull(principal, "principal");
+        long now = clock.millis();
+        if (principal.length() > MAX_PRINCIPAL_LENGTH) {
+            return List.of();
+        }
+        return run("findByPrincipal", null, c -> {
+            try (PreparedStatement ps = prepare(c, sql.findByPrincipal)) {
+                ps.setString(1, principal);
+                ps.setLong(2, now);
+                List<SessionRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        SessionKey key;
+                        try {
+                            key = new SessionKey(rs.getString(1));
+                        } catch (IllegalArgumentException e) {
+                            throw new SessionCodecException("a row of " + sql.table + " has a malformed session_id", e);
+                        }
+                        out.add(toRecord(key, rs, 2));
+                    }
+                }
+                return List.copyOf(out);
+            }
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deletes rows with {@code expires_at <= now} in batches of at most the sweep batch size, one autocommit
+     * statement each, until a batch comes back short. Safe to call from many nodes at once. A batch that loses a
+     * deadlock or lock-wait race is retried up to three times.
+     */
+    @Override
+    public int purgeExpired() {
+        ensureOpen();
+        long now = clock.millis();
+        int total = 0;
+        while (true) {
+            int deleted = purgeBatch(now);
+            total += deleted;
+            if (deleted < sweepBatchSize) {
+                return total;
+            }
+        }
+    }
+
+    /** Stops the sweeper and, if the store built it, closes the pool. A DataSource passed in stays open. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            try {
+                if (!sweeper.awaitTermination(queryTimeoutSeconds + 1L, TimeUnit.SECONDS)) {
+                    LOG.log(Level.WARNING, "{0}: sweeper did not stop within {1}s", server, queryTimeoutSeconds + 1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSessionStore[" + server + ", table=" + sql.table + "]";
+    }
+
+    /** The DataSource in use (for tests). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** How many sweep batches were retried after a deadlock or lock timeout (for tests and diagnostics). */
+    long sweepRetries() {
+        return sweepRetries.get();
+    }
+
+    // ---- internals ----
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    private <T> T run(String operation, SessionKey key, SqlWork<T> work) {
+        ensureOpen();
+        for (int attempt = 0; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                return work.apply(c);
+            } catch (SQLException e) {
+                // A deadlock victim's autocommit statement was rolled back whole, so running it again is safe.
+                if (attempt < MAX_DEADLOCK_RETRIES && isDeadlock(e)) {
+                    LOG.log(Level.DEBUG, "{0}: {1} of {2} lost a deadlock, retrying", server, operation,
+                            key == null ? "-" : key.shortForm());
+                    continue;
+                }
+                throw failure(operation, key, e);
+            }
+        }
+    }
+
+    private int purgeBatch(long now) {
+        for (int attempt = 0; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                if (sql.dialect != Dialect.MARIADB) {
+                    return executePurge(c, now);
+                }
+                int isolation = c.getTransactionIsolation();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try {
+                    return executePurge(c, now);
+                } finally {
+                    c.setTransactionIsolation(isolation);
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_SWEEP_RETRIES && isLockContention(e)) {
+                    sweepRetries.incrementAndGet();
+                    LOG.log(Level.DEBUG, "{0}: sweep batch lost a lock race ({1}), retrying", server, e.getSQLState());
+                    continue;
+                }
+                throw failure("purgeExpired", null, e);
+            }
+        }
+    }
+
+    private int executePurge(Connection c, long now) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
+            ps.setLong(1, now);
+            if (sql.dialect == Dialect.POSTGRESQL) {
+                ps.setLong(2, now);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private void scheduleSweep(long delayMillis) {
+        try {
+            sweeper.schedule(this::sweepOnce, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void sweepOnce() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            int n = purgeExpired();
+            LOG.log(Level.DEBUG, "{0}: swept {1} expired sessions from {2}", server, n, sql.table);
+        } catch (RuntimeException e) {
+            if (!closed.get()) {
+                LOG.log(Level.WARNING, "{0}: sweeping {1} failed, will retry: {2}", server, sql.table, e.getMessage());
+            }
+        } finally {
+            if (!closed.get()) {
+                long base = sweepInterval.toMillis();
+                long jitter = (long) (base * (ThreadLocalRandom.current().nextDouble(0.4) - 0.2));
+                scheduleSweep(Math.max(1, base + jitter));
+            }
+        }
+    }
+
+    private void createSchema() {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
+            for (String ddl : SqlStatements.schemaStatements(sql.dialect, sql.table)) {
+                try {
+                    st.execute(ddl);
+                } catch (SQLException e) {
+                    // Another node may create the same table at the same moment; what counts is that it exists.
+                    if (!tableExists(c)) {
+                        throw e;
+                    }
+                    LOG.log(Level.DEBUG, "{0}: schema statement failed but {1} exists: {2}", server, sql.table, e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("create-schema", null, e);
+        }
+    }
+
+    private boolean tableExists(Connection c) {
+        try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(queryTimeoutSeconds);
+            st.executeQuery("SELECT session_id FROM " + sql.table + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private boolean insert(Connection c, SessionRecord record) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.insert)) {
+            bindInsert(ps, 1, record, sql.dialect);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static int bindInsert(PreparedStatement ps, int first, SessionRecord r, Dialect dialect) throws SQLException {
+        int i = first;
+        ps.setString(i++, r.key().value());
+        ps.setString(i++, r.principal());
+        ps.setLong(i++, r.createdAt().toEpochMilli());
+        ps.setLong(i++, r.lastAccessedAt().toEpochMilli());
+        ps.setLong(i++, r.expiresAt().toEpochMilli());
+        ps.setLong(i++, r.maxIdle().getSeconds());
+        ps.setLong(i++, r.version());
+        ps.setString(i++, StoredData.encode(dialect, r.attributes()));
+        return i;
+    }
+
+    private PreparedStatement prepare(Connection c, String statement) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(statement);
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        return ps;
+    }
+
+    /** Reads version, created_at, last_accessed_at, max_idle_seconds, expires_at, principal, data from {@code first}. */
+    private SessionRecord toRecord(SessionKey key, ResultSet rs, int first) throws SQLException {
+        long version = rs.getLong(first);
+        long createdAt = rs.getLong(first + 1);
+        long lastAccessedAt = rs.getLong(first + 2);
+        long maxIdleSeconds = rs.getLong(first + 3);
+        long expiresAt = rs.getLong(first + 4);
+        String principal = rs.getString(first + 5);
+        String data = StoredData.decode(rs.getString(first + 6));
+        if (data == null) {
+            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
+        }
+        try {
+            return new SessionRecord(key, version, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
+                    Duration.ofSeconds(maxIdleSeconds), Instant.ofEpochMilli(expiresAt), principal, data);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkPrincipal(String principal) {
+        if (principal != null && principal.length() > MAX_PRINCIPAL_LENGTH) {
+            throw new IllegalArgumentException("principal longer than " + MAX_PRINCIPAL_LENGTH + " characters cannot be stored");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    private RuntimeException failure(String operation, SessionKey key, SQLException e) {
+        String what = operation + (key == null ? "" : " of session " + key.shortForm());
+        String message = server + ": " + what + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage();
+        if (isUnavailable(e)) {
+            return new SessionStoreUnavailableException(message, e);
+        }
+        return new SessionException(message, e);
+    }
+
+    /** Connection loss, timeouts, server shutdown, lack of resources, lock contention: worth a retry later. */
+    static boolean isUnavailable(SQLException e) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException || e instanceof SQLTimeoutException
+                || e instanceof java.sql.SQLNonTransientConnectionException) {
+            return true;
+        }
+        String state = e.getSQLState();
+        if (state != null && state.length() == 5) {
+            String stateClass = state.substring(0, 2);
+            if (Set.of("08", "40", "53", "57").contains(stateClass) || Set.of("HYT00", "HYT01", "70100").contains(state)) {
+                return true;
+            }
+        }
+        return isLockContention(e);
+    }
+
+    private static boolean isDeadlock(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()) || e.getErrorCode() == 1213;
+    }
+
+    private static boolean isLockContention(SQLException e) {
+        String state = e.getSQLState();
+        // 40001/40P01: serialization failure / deadlock; MySQL 1205 lock wait timeout, 1213 deadlock.
+        return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
+    }
+
+    private boolean isDuplicateKey(SQLException e) {
+        return switch (sql.dialect) {
+            case MARIADB -> e.getErrorCode() == 1062;
+            case POSTGRESQL, H2 -> "23505".equals(e.getSQLState());
+        };
+    }
+
+    /** The URL without parameters or user info, which may carry credentials. */
+    static String sanitize(String url) {
+        String s = url;
+        int cut = s.length();
+        for (char ch : new char[] {'?', ';'}) {
+            int i = s.indexOf(ch);
+            if (i >= 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        s = s.substring(0, cut);
+        int scheme = s.indexOf("//");
+        int at = s.indexOf('@');
+        if (scheme >= 0 && at > scheme) {
+            s = s.substring(0, scheme + 2) + s.substring(at + 1);
+        }
+        return s;
+    }
+
+    /**
+     * Builds a {@link JdbcSessionStore}. Give either {@link #dataSource(DataSource)} (the store borrows it and never
+     * closes it) or {@link #url(String)} (the store builds and owns a HikariCP pool).
+     */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String url;
+        private String user;
+        private String password;
+        private int poolMaxSize = DEFAULT_POOL_MAX_SIZE;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private Dialect dialect;
+        private String table = DEFAULT_TABLE;
+        private boolean createSchema;
+        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+        private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
+        private Clock clock = Clock.systemUTC();
+        private boolean synchronousCommit;
+
+        private Builder() {
+        }
+
+        /** Use this DataSource (a pool, ideally); the store does not close it. Excludes {@link #url(String)}. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** The JDBC URL of the pool the store builds, e.g. {@code jdbc:postgresql://db:5432/app}. */
+        public Builder url(String url) {
+            this.url = requireNonNull(url, "url");
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Maximum connections of the pool the store builds; default {@value #DEFAULT_POOL_MAX_SIZE}. */
+        public Builder poolMaxSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("poolMaxSize must be >= 1, was " + size);
+            }
+            this.poolMaxSize = size;
+            return this;
+        }
+
+        /** How long to wait for a connection, including opening one (at least 250 ms); default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connectTimeout must be >= 250ms, was " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Timeout of every statement, rounded up to whole seconds (JDBC's unit), never infinite; default 5 s. */
+        public Builder queryTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("queryTimeout must be > 0, was " + timeout);
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** The SQL dialect; detected from {@link DatabaseMetaData} when not set. */
+        public Builder dialect(Dialect dialect) {
+            this.dialect = requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /** The table name, a plain SQL identifier of at most 48 characters; default {@value #DEFAULT_TABLE}. */
+        public Builder table(String table) {
+            this.table = SqlStatements.requireIdentifier(requireNonNull(table, "table"));
+            return this;
+        }
+
+        /** Whether to run the shipped schema ({@code CREATE ... IF NOT EXISTS}) when the store starts; default false. */
+        public Builder createSchema(boolean createSchema) {
+            this.createSchema = createSchema;
+            return this;
+        }
+
+        /** Pause between background sweeps (±20% jitter); {@link Duration#ZERO} turns the sweeper off. Default 1 min. */
+        public Builder sweepInterval(Duration interval) {
+            requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("sweepInterval must be >= 0, was " + interval);
+            }
+            this.sweepInterval = interval;
+            return this;
+        }
+
+        /** Rows one sweep statement deletes at most; default {@value #DEFAULT_SWEEP_BATCH_SIZE}. */
+        public Builder sweepBatchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("sweepBatchSize must be >= 1, was " + size);
+            }
+            this.sweepBatchSize = size;
+            return this;
+        }
+
+        /**
+         * PostgreSQL only, and only for the pool the store builds: whether each write waits for its WAL record to reach
+         * disk. Default {@code false}: the pool runs {@code SET synchronous_commit TO off}, so a write returns (and
+         * releases its row lock) without waiting for the disk; a crash of the PostgreSQL server (not a clean restart)
+         * may lose the writes of its last ~0.6 s (three {@code wal_writer_delay}s), never corrupting anything. This
+         * makes writes several times faster and keeps writers of one hot session on different nodes from starving
+         * each other while a commit waits for the disk. {@code true} keeps full durability. A DataSource passed in is
+         * left as it is.
+         */
+        public Builder synchronousCommit(boolean synchronousCommit) {
+            this.synchronousCommit = synchronousCommit;
+            return this;
+        }
+
+        /** The clock that decides what is expired; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the store. Unless a dialect is set, it connects once to detect the dialect.
+         *
+         * @throws IllegalStateException             if neither or both of a DataSource and a URL are given
+         * @throws SessionStoreUnavailableException if the database cannot be reached to detect the dialect
+         */
+        public JdbcSessionStore build() {
+            if ((dataSource == null) == (url == null)) {
+                throw new IllegalStateException("give exactly one of dataSource(...) or url(...)");
+            }
+            if (dataSource != null) {
+                return new JdbcSessionStore(this, dataSource, null);
+            }
+            HikariDataSource pool = new HikariDataSource(poolConfig());
+            try {
+                return new JdbcSessionStore(this, pool, pool);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        }
+
+        private HikariConfig poolConfig() {
+            HikariConfig hc = new HikariConfig();
+            hc.setPoolName("sessionkit-jdbc-" + POOL_SEQUENCE.incrementAndGet());
+            hc.setJdbcUrl(url);
+            hc.setUsername(user);
+            hc.setPassword(password);
+            hc.setMaximumPoolSize(poolMaxSize);
+            hc.setAutoCommit(true);
+            hc.setConnectionTimeout(connectTimeout.toMillis());
+            hc.setValidationTimeout(Math.max(250, connectTimeout.toMillis() / 2));
+            // Start even while the database is down; detection or the first call reports it with a clear message.
+            hc.setInitializationFailTimeout(-1);
+            long connectSeconds = Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
+            long querySeconds = Math.max(1, (queryTimeout.toMillis() + 999) / 1000);
+            // The socket timeout backs up setQueryTimeout when the network, not the server, is what hangs.
+            long socketSeconds = querySeconds + connectSeconds + 5;
+            String lower = url.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("jdbc:postgresql:")) {
+                if (!synchronousCommit) {
+                    hc.setConnectionInitSql(ASYNC_COMMIT_SQL);
+                }
+                hc.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
+                hc.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
+            } else if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
+                hc.addDataSourceProperty("connectTimeout", String.valueOf(connectTimeout.toMillis()));
+                hc.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds * 1000));
+            }
+            return hc;
+        }
+    }
+}

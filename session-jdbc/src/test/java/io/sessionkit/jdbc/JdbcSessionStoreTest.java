@@ -1,0 +1,261 @@
+package io.sessionkit.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
+import io.sessionkit.tck.MutableClock;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Dialect-specific behaviour that the TCK cannot see, on all three databases. */
+class JdbcSessionStoreTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static final Map<Dialect, HikariDataSource> POOLS = new EnumMap<>(Dialect.class);
+
+    private final MutableClock clock = MutableClock.startingNow();
+    private JdbcSessionStore store;
+    private String table;
+    private HikariDataSource pool;
+
+    @AfterEach
+    void dropTable() throws Exception {
+        if (store != null) {
+            store.close();
+        }
+        if (pool != null) {
+            try (Connection c = pool.getConnection()) {
+                TestDatabases.dropTable(c, table);
+            }
+        }
+    }
+
+    @AfterAll
+    static void closePools() {
+        POOLS.values().forEach(HikariDataSource::close);
+        POOLS.clear();
+    }
+
+    private JdbcSessionStore open(Dialect dialect) {
+        return open(dialect, 1000);
+    }
+
+    private JdbcSessionStore open(Dialect dialect, int batchSize) {
+        pool = POOLS.computeIfAbsent(dialect, d -> TestDatabases.pool(TestDatabases.url(d), 4));
+        table = "sk_basic_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
+        store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
+                .sweepInterval(Duration.ZERO).sweepBatchSize(batchSize).clock(clock).build();
+        assertThat(store.dialect()).isEqualTo(dialect);
+        return store;
+    }
+
+    static SessionKey randomKey() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+    }
+
+    private SessionRecord record(SessionKey key, long version, Duration ttl, String principal, String attributes) {
+        Instant now = clock.instant();
+        return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(ttl), principal, attributes);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void attributesRoundTripAsJsonValues(Dialect dialect) {
+        open(dialect);
+        SessionKey key = randomKey();
+        String attrs = "{\"big\":123456789012345678901234567890,\"dec\":0.1000000000000000055511151231257827,"
+                + "\"s\":\"é€😀 \\\"q\\\" \\\\ \\n\",\"list\":[1,true,null,{\"x\":\"y\"}],\"empty\":{}}";
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(5), "alice", attrs))).isTrue();
+        SessionRecord loaded = store.load(key).orElseThrow();
+        // JSONB reorders keys; the values are what must survive, exactly.
+        assertThat(loaded.attributes()).contains("123456789012345678901234567890", "0.1000000000000000055511151231257827",
+                "é€😀 \\\"q\\\" \\\\ \\n");
+        assertThat(loaded.principal()).isEqualTo("alice");
+        assertThat(loaded.version()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void createReportsLiveDuplicateAsFalseButTakesOverAnExpiredRow(Dialect dialect) {
+        open(dialect);
+        SessionKey key = randomKey();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":1}"))).isTrue();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":2}"))).isFalse();
+        assertThat(store.load(key).orElseThrow().attributes()).contains("1");
+
+        clock.advance(Duration.ofMinutes(1)); // expiresAt == now: expired, still in the table
+        assertThat(new JdbcBackdoor(pool, dialect, table).count()).isEqualTo(1);
+        assertThat(store.load(key)).isEmpty();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), "bob", "{\"n\":3}"))).isTrue();
+        SessionRecord fresh = store.load(key).orElseThrow();
+        assertThat(fresh.attributes()).contains("3");
+        assertThat(fresh.principal()).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void concurrentCreatesOfOneKeyHaveExactlyOneWinnerAndNoException(Dialect dialect) throws Exception {
+        open(dialect);
+        for (boolean overExpiredRow : new boolean[] {false, true}) {
+            SessionKey key = randomKey();
+            if (overExpiredRow) {
+                store.create(record(key, 1, Duration.ofSeconds(1), null, "{\"old\":true}"));
+                clock.advance(Duration.ofSeconds(1));
+            }
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    results.add(threads.submit(() -> {
+                        go.await();
+                        return store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":" + n + "}"));
+                    }));
+                }
+                go.countDown();
+                int winners = 0;
+                for (java.util.concurrent.Future<Boolean> f : results) {
+                    winners += f.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertThat(winners).as("winners (over an expired row: %s)", overExpiredRow).isEqualTo(1);
+                assertThat(store.load(key).orElseThrow().attributes()).doesNotContain("old");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void replaceIsCompareAndSetAndNeverResurrects(Dialect dialect) {
+        open(dialect);
+        SessionKey key = randomKey();
+        store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":1}"), 1)).isEqualTo(ReplaceResult.OK);
+        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), null, "{\"a\":2}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.load(key).orElseThrow().version()).isEqualTo(2);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.replace(record(key, 3, Duration.ofMinutes(1), null, "{}"), 2)).isEqualTo(ReplaceResult.GONE);
+        assertThat(store.load(key)).isEmpty();
+
+        SessionKey other = randomKey();
+        store.create(record(other, 1, Duration.ofMinutes(1), null, "{}"));
+        store.delete(other);
+        store.delete(other);
+        assertThat(store.replace(record(other, 2, Duration.ofMinutes(1), null, "{}"), 1)).isEqualTo(ReplaceResult.GONE);
+        assertThat(store.load(other)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void keysThatDifferOnlyInCaseAreDifferentSessions(Dialect dialect) {
+        open(dialect);
+        String base = randomKey().value();
+        SessionKey lower = new SessionKey("a" + base.substring(1));
+        SessionKey upper = new SessionKey("A" + base.substring(1));
+        assertThat(store.create(record(lower, 1, Duration.ofMinutes(1), "Alice", "{\"who\":\"lower\"}"))).isTrue();
+        assertThat(store.create(record(upper, 1, Duration.ofMinutes(1), "alice", "{\"who\":\"upper\"}"))).isTrue();
+        assertThat(store.load(lower).orElseThrow().attributes()).contains("lower");
+        assertThat(store.load(upper).orElseThrow().attributes()).contains("upper");
+        assertThat(store.findByPrincipal("Alice")).extracting(SessionRecord::key).containsExactly(lower);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void findByPrincipalReturnsLiveSessionsOnly(Dialect dialect) {
+        open(dialect);
+        SessionKey shortLived = randomKey();
+        SessionKey longLived = randomKey();
+        store.create(record(shortLived, 1, Duration.ofMinutes(1), "carol", "{}"));
+        store.create(record(longLived, 1, Duration.ofMinutes(10), "carol", "{}"));
+        store.create(record(randomKey(), 1, Duration.ofMinutes(10), "dave", "{}"));
+        assertThat(store.findByPrincipal("carol")).hasSize(2);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(store.findByPrincipal("carol")).extracting(SessionRecord::key).containsExactly(longLived);
+        assertThat(store.findByPrincipal("nobody")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void purgeDeletesExpiredRowsInBatchesAndKeepsLiveOnes(Dialect dialect) {
+        open(dialect, 3);
+        for (int i = 0; i < 10; i++) {
+            store.create(record(randomKey(), 1, Duration.ofMinutes(1), null, "{}"));
+        }
+        SessionKey live = randomKey();
+        store.create(record(live, 1, Duration.ofMinutes(10), null, "{}"));
+        assertThat(store.purgeExpired()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(store.purgeExpired()).isEqualTo(10);
+        assertThat(new JdbcBackdoor(pool, dialect, table).count()).isEqualTo(1);
+        assertThat(store.load(live)).isPresent();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void undecodableRowIsACodecError(Dialect dialect) throws Exception {
+        open(dialect);
+        SessionKey key = randomKey();
+        store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+        new JdbcBackdoor(pool, dialect, table).corrupt(key);
+        assertThatThrownBy(() -> store.load(key)).isInstanceOf(SessionCodecException.class).hasMessageContaining(key.shortForm())
+                .hasMessageNotContaining(key.value());
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE " + table + " SET version = 0");
+        }
+        assertThatThrownBy(() -> store.load(key)).isInstanceOf(SessionCodecException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void schemaCreationIsIdempotentAndPlainSqlReadsSessions(Dialect dialect) throws Exception {
+        open(dialect);
+        store.create(record(randomKey(), 1, Duration.ofMinutes(1), "erin", "{\"cart\":[1,2]}"));
+        try (JdbcSessionStore again = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
+                .sweepInterval(Duration.ZERO).clock(clock).build()) {
+            assertThat(again.findByPrincipal("erin")).hasSize(1);
+        }
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT principal, expires_at, data FROM " + table)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("erin");
+            assertThat(rs.getLong(2)).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)).toEpochMilli());
+            assertThat(rs.getString(3).replace(" ", "")).isEqualTo("{\"cart\":[1,2]}");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void tooLongPrincipalIsRefusedBeforeAnyWrite(Dialect dialect) {
+        open(dialect);
+        String longName = "x".repeat(JdbcSessionStore.MAX_PRINCIPAL_LENGTH + 1);
+        assertThatThrownBy(() -> store.create(record(randomKey(), 1, Duration.ofMinutes(1), longName, "{}")))
+                .isInstanceOf(IllegalArgumentException.class);
+        String longest = "é".repeat(JdbcSessionStore.MAX_PRINCIPAL_LENGTH);
+        SessionKey key = randomKey();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), longest, "{}"))).isTrue();
+        assertThat(store.findByPrincipal(longest)).hasSize(1);
+    }
+}

@@ -1,0 +1,16 @@
+package io.sessionkit.jdbc;
+
+import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
+
+/** The whole kit on PostgreSQL ({@code SESSIONKIT_TEST_POSTGRES}, else 127.0.0.1:5432 db {@code test}). */
+class PostgresConformanceTest extends JdbcConformanceBase {
+    @Override
+    String url() {
+        return TestDatabases.postgresUrl();
+    }
+
+    @Override
+    Dialect dialect() {
+        return Dialect.POSTGRESQL;
+    }
+}

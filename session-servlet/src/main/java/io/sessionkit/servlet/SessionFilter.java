@@ -1,0 +1,244 @@
+package io.sessionkit.servlet;
+
+import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionManager;
+import io.sessionkit.SessionStoreUnavailableException;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A Servlet filter that makes {@code request.getSession()} a session kept in a {@link SessionManager}'s store instead
+ * of the container's memory, so that every node behind a load balancer serves the same sessions.
+ *
+ * <p><b>Id transport.</b> A cookie ({@code SESSION}; {@code HttpOnly}; {@code Secure} when the request is secure;
+ * {@code SameSite=Lax}; {@code Path} = context path; no {@code Domain}; a session cookie) and, for API clients, a
+ * header ({@code X-Session-Token}). The response answers the way the id came: header in, header out. An id that is
+ * malformed never reaches the store; one that is unknown or expired is never adopted: the application gets a fresh
+ * session with a fresh id. Ids are never accepted from or written into URLs. See {@link SessionFilterConfig}.
+ *
+ * <p><b>Saving.</b> Lazy: the store is read only when the application asks for the session, and a session is
+ * created only when it asks with {@code create=true}. Changes are saved before the response commits (see
+ * {@link SessionResponse}), so a redirect-after-POST sees its own data; a read-only request inside the touch
+ * interval writes nothing. Values are encoded at {@code setAttribute}, so a value the codec cannot store fails there.
+ *
+ * <p><b>Store failures.</b> If the store is unavailable ({@link SessionStoreUnavailableException}) while the response
+ * is not committed yet, the response is replaced by {@code 503 Service Unavailable} with {@code Retry-After: 5}: the
+ * client learns the request's session effects are not kept (the application's other side effects may have happened).
+ * After the response has committed, the exception is logged and rethrown, so the container aborts the response
+ * instead of completing it as a success. Other save failures ({@code SessionTooLargeException},
+ * {@code SessionConflictException}) propagate to the container like any application exception.
+ *
+ * <p><b>Setup.</b> Programmatic: {@code new SessionFilter(manager, SessionFilterConfig.defaults())}; the caller owns
+ * and closes the manager. Declarative ({@code web.xml}, no-argument constructor): a {@link SessionManager} stored in
+ * the servlet context attribute {@link #MANAGER_ATTRIBUTE} is used if present; otherwise the filter opens its own
+ * with {@link SessionManager#open(SessionKitConfig)} from system properties and environment variables, then the
+ * filter's init-params, then the context's init-params (keys such as {@code sessionkit.store}, in that order of
+ * precedence, so deployment settings override what the war ships), and closes it in {@link #destroy()}.
+ *
+ * <p><b>Not supported.</b> Container listeners ({@code HttpSessionListener}, {@code HttpSessionAttributeListener},
+ * {@code HttpSessionIdListener}) are not called; {@code HttpSessionBindingListener} values are. Expiry in the store
+ * is silent. Container-managed login (FORM auth) keeps its state in the container's own session.
+ */
+public class SessionFilter implements Filter {
+    /** Servlet context attribute under which a web app may put the {@link SessionManager} to use. */
+    public static final String MANAGER_ATTRIBUTE = SessionManager.class.getName();
+    static final System.Logger LOG = System.getLogger("io.sessionkit.servlet");
+    private static final String ACTIVE_ATTRIBUTE = SessionFilter.class.getName() + ".active";
+
+    private SessionManager manager;
+    private SessionFilterConfig config;
+    private boolean ownsManager;
+
+    /** For {@code web.xml}: the manager and configuration come from {@link #init(FilterConfig)}. */
+    public SessionFilter() {
+    }
+
+    /** A filter over a manager the caller owns (this filter never closes it). */
+    public SessionFilter(SessionManager manager, SessionFilterConfig config) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * @throws ServletException wrapping an {@link IllegalArgumentException} that names a bad key, or a failure to
+     *                          open the store
+     */
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (manager != null) {
+            return;
+        }
+        ServletContext context = filterConfig.getServletContext();
+        SessionKitConfig settings = SessionKitConfig.fromEnvironment()
+                .orElse(SessionKitConfig.of(parameters(filterConfig.getInitParameterNames(), filterConfig::getInitParameter)))
+                .orElse(SessionKitConfig.of(parameters(context.getInitParameterNames(), context::getInitParameter)));
+        try {
+            config = SessionFilterConfig.from(settings);
+            Object shared = context.getAttribute(MANAGER_ATTRIBUTE);
+            if (shared instanceof SessionManager m) {
+                manager = m;
+            } else {
+                manager = SessionManager.open(settings);
+                ownsManager = true;
+            }
+        } catch (RuntimeException e) {
+            throw new ServletException("SessionKit filter '" + filterConfig.getFilterName() + "' could not start: " + e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "SessionKit filter ''{0}'' started: {1}", filterConfig.getFilterName(), config);
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (manager == null) {
+            throw new ServletException("SessionFilter was not initialised: no SessionManager");
+        }
+        if (!(req instanceof HttpServletRequest httpRequest) || !(res instanceof HttpServletResponse httpResponse)
+                || req.getAttribute(ACTIVE_ATTRIBUTE) != null) {
+            // Not HTTP, or a forward/include/error dispatch inside a request we already wrap.
+            chain.doFilter(req, res);
+            return;
+        }
+        SessionRequest request = new SessionRequest(httpRequest, manager, config);
+        SessionResponse response = new SessionResponse(httpResponse, request);
+        request.attach(response);
+        req.setAttribute(ACTIVE_ATTRIBUTE, Boolean.TRUE);
+        try {
+            try {
+                chain.doFilter(request, response);
+            } catch (IOException | ServletException | RuntimeException | Error e) {
+                SessionStoreUnavailableException cause = unavailableCause(e);
+                if (cause != null && answeredUnavailable(httpResponse, cause)) {
+                    return;
+                }
+                try {
+                    // The application failed, but what it put in the session so far is kept, as containers do.
+                    request.commitSession();
+                } catch (RuntimeException saveFailure) {
+                    e.addSuppressed(saveFailure);
+                }
+                throw e;
+            }
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new SaveOnCompletion(request));
+            }
+            try {
+                request.commitSession();
+            } catch (SessionStoreUnavailableException e) {
+                if (!answeredUnavailable(httpResponse, e)) {
+                    throw e;
+                }
+            }
+        } finally {
+            if (!request.isAsyncStarted()) {
+                req.removeAttribute(ACTIVE_ATTRIBUTE);
+            }
+        }
+    }
+
+    /** See the class doc: 503 while nothing was sent (true); else false, and the caller rethrows. */
+    private static boolean answeredUnavailable(HttpServletResponse response, SessionStoreUnavailableException e) throws IOException {
+        if (response.isCommitted()) {
+            LOG.log(System.Logger.Level.ERROR, "session store unavailable after the response was committed; "
+                    + "this request''s session changes are lost: {0}", e.getMessage());
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "session store unavailable, answering 503: {0}", e.getMessage());
+        response.reset();
+        response.setHeader("Retry-After", "5");
+        response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Session store unavailable");
+        return true;
+    }
+
+    private static SessionStoreUnavailableException unavailableCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SessionStoreUnavailableException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** Closes the manager if this filter opened it. */
+    @Override
+    public void destroy() {
+        if (ownsManager && manager != null) {
+            manager.close();
+        }
+    }
+
+    /** The manager in use (after {@link #init} for a {@code web.xml} filter). */
+    public SessionManager manager() {
+        return manager;
+    }
+
+    /** The id transport configuration in use (after {@link #init} for a {@code web.xml} filter). */
+    public SessionFilterConfig config() {
+        return config;
+    }
+
+    private static Map<String, String> parameters(Enumeration<String> names, Function<String, String> get) {
+        Map<String, String> out = new HashMap<>();
+        for (String name : Collections.list(names)) {
+            String v = get.apply(name);
+            if (v != null) {
+                out.put(name, v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An async request finishes after the filter returned: save what it changed since. The response is usually
+     * committed by then, so a new session or a new id created asynchronously cannot reach the client; create and
+     * rotate sessions before starting async processing.
+     */
+    private static final class SaveOnCompletion implements AsyncListener {
+        private final SessionRequest request;
+
+        SaveOnCompletion(SessionRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            save();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            save();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        private void save() {
+            try {
+                request.commitSession();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "saving the session of an async request failed: {0}", e.toString());
+            }
+        }
+    }
+}

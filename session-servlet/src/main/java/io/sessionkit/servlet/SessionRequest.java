@@ -1,0 +1,263 @@
+package io.sessionkit.servlet;
+
+import io.sessionkit.SaveResult;
+import io.sessionkit.Session;
+import io.sessionkit.SessionId;
+import io.sessionkit.SessionManager;
+import io.sessionkit.servlet.SessionFilterConfig.Transport;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpSession;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The request an application sees behind {@link SessionFilter}: its session methods work on {@link SessionManager},
+ * and it owns the per-request state (which id the client presented and how, the session once looked up, what has
+ * been sent back). The store is asked only when the application asks for the session.
+ */
+final class SessionRequest extends HttpServletRequestWrapper {
+    /** How many well-formed ids from one request are looked up at most (duplicate cookies on several paths). */
+    private static final int MAX_CANDIDATES = 3;
+    private static final DateTimeFormatter COOKIE_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+
+    private final SessionManager manager;
+    private final SessionFilterConfig config;
+    private SessionResponse response;
+
+    /** How the client sent an id, or null if it sent none; the response answers the same way. */
+    private final Transport presentedBy;
+    private final List<SessionId> candidates;
+    private boolean lookedUp;
+    /** The id the client holds and that was found live, or null. */
+    private SessionId clientId;
+    private StoreHttpSession current;
+    /** The id most recently sent in this response (cookie or header), or null. */
+    private SessionId sentId;
+    private boolean clearSent;
+
+    SessionRequest(HttpServletRequest request, SessionManager manager, SessionFilterConfig config) {
+        super(request);
+        this.manager = manager;
+        this.config = config;
+        List<SessionId> found = new ArrayList<>();
+        Transport by = null;
+        if (config.accepts(Transport.HEADER)) {
+            String header = request.getHeader(config.headerName());
+            if (header != null) {
+                by = Transport.HEADER;
+                // SessionId.parse refuses anything not shaped like an id: malformed values never reach the store.
+                SessionId.parse(header.trim()).ifPresent(found::add);
+            }
+        }
+        if (by == null && config.accepts(Transport.COOKIE)) {
+            Cookie[] cookies = request.getCookies();
+            if (cookies != null) {
+                for (Cookie c : cookies) {
+                    if (config.cookieName().equals(c.getName())) {
+                        by = Transport.COOKIE;
+                        Optional<SessionId> id = SessionId.parse(c.getValue());
+                        if (id.isPresent() && !found.contains(id.get()) && found.size() < MAX_CANDIDATES) {
+                            found.add(id.get());
+                        }
+                    }
+                }
+            }
+        }
+        this.presentedBy = by;
+        this.candidates = List.copyOf(found);
+    }
+
+    void attach(SessionResponse response) {
+        this.response = response;
+    }
+
+    SessionManager manager() {
+        return manager;
+    }
+
+    @Override
+    public HttpSession getSession() {
+        return getSession(true);
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+        if (current != null && !current.isInvalidated()) {
+            return current;
+        }
+        if (!lookedUp) {
+            lookedUp = true;
+            for (SessionId id : candidates) {
+                Optional<Session> s = manager.find(id);
+                if (s.isPresent()) {
+                    clientId = id;
+                    current = new StoreHttpSession(this, s.get(), false);
+                    return current;
+                }
+            }
+        }
+        if (!create) {
+            return null;
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("cannot create a session after the response has been committed");
+        }
+        current = new StoreHttpSession(this, manager.create(), true);
+        return current;
+    }
+
+    /**
+     * Moves the session to a new id at once ({@link SessionManager#rotateId}): the old id is dead when this returns.
+     *
+     * @throws IllegalStateException if there is no session, or the response is committed (the client could not
+     *                               learn the new id)
+     */
+    @Override
+    public String changeSessionId() {
+        HttpSession s = getSession(false);
+        if (s == null) {
+            throw new IllegalStateException("changeSessionId: the request has no session");
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("changeSessionId: the response is committed, the client could not learn the new id");
+        }
+        manager.rotateId(current.session());
+        return current.getId();
+    }
+
+    /** The well-formed id the client presented, or null (malformed values are not repeated to the application). */
+    @Override
+    public String getRequestedSessionId() {
+        if (clientId != null) {
+            return clientId.value();
+        }
+        return candidates.isEmpty() ? null : candidates.get(0).value();
+    }
+
+    @Override
+    public boolean isRequestedSessionIdValid() {
+        getSession(false);
+        return clientId != null && current != null && !current.isInvalidated() && current.session().id().equals(clientId);
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromCookie() {
+        return presentedBy == Transport.COOKIE && !candidates.isEmpty();
+    }
+
+    /** Always false: ids in URLs leak through logs and Referer headers, so they are never accepted. */
+    @Override
+    public boolean isRequestedSessionIdFromURL() {
+        return false;
+    }
+
+    /**
+     * Saves the session and tells the client its id, before the response commits. Safe to call more than once: a
+     * second call writes only what changed since the first (usually nothing, and then no store call).
+     *
+     * @throws io.sessionkit.SessionException from the store (unavailable, conflict, too large)
+     */
+    void commitSession() {
+        StoreHttpSession s = current;
+        if (s == null) {
+            // The client's id was looked up and is dead (expired, invalidated, forged): tell it to drop the id.
+            if (lookedUp && presentedBy != null) {
+                clearId();
+            }
+            return;
+        }
+        if (s.isInvalidated()) {
+            if (presentedBy != null || sentId != null) {
+                clearId();
+            }
+            return;
+        }
+        s.writeBackChangedContainers();
+        Session session = s.session();
+        SaveResult result = manager.save(session);
+        if (result == SaveResult.GONE) {
+            // Invalidated by another request meanwhile: this request's changes were dropped, never resurrected.
+            SessionFilter.LOG.log(System.Logger.Level.DEBUG, "session {0} was gone at save; changes dropped", session.id().key().shortForm());
+            clearId();
+            return;
+        }
+        sendId(session.id(), result);
+    }
+
+    private Transport answerBy() {
+        if (presentedBy != null) {
+            return presentedBy;
+        }
+        return config.accepts(Transport.COOKIE) ? Transport.COOKIE : Transport.HEADER;
+    }
+
+    private void sendId(SessionId id, SaveResult result) {
+        if (answerBy() == Transport.HEADER) {
+            // API clients get the id on every response that has a session; setHeader is idempotent.
+            if (!id.equals(sentId)) {
+                response.setSessionHeader(config.headerName(), id.value());
+                sentId = id;
+            }
+            return;
+        }
+        SessionId clientHas = sentId != null ? sentId : clientId;
+        boolean refreshPersistent = config.cookieMaxAge().isPresent()
+                && (result == SaveResult.CREATED || result == SaveResult.UPDATED || result == SaveResult.TOUCHED);
+        if (!id.equals(clientHas) || (refreshPersistent && !id.equals(sentId))) {
+            response.setSessionCookie(cookieHeader(id.value(), false));
+            sentId = id;
+            clearSent = false;
+        }
+    }
+
+    private void clearId() {
+        if (clearSent) {
+            return;
+        }
+        if (answerBy() == Transport.HEADER) {
+            response.setSessionHeader(config.headerName(), "");
+        } else {
+            response.setSessionCookie(cookieHeader("", true));
+        }
+        sentId = null;
+        clearSent = true;
+    }
+
+    /**
+     * The Set-Cookie value, written by hand so that every container sends the same attributes (SameSite included),
+     * whatever its cookie processor supports.
+     */
+    String cookieHeader(String value, boolean expire) {
+        StringBuilder b = new StringBuilder(160).append(config.cookieName()).append('=').append(value);
+        b.append("; Path=").append(config.cookiePath().orElseGet(this::contextCookiePath));
+        config.cookieDomain().ifPresent(d -> b.append("; Domain=").append(d));
+        if (expire) {
+            b.append("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+        } else {
+            config.cookieMaxAge().ifPresent(age -> b.append("; Max-Age=").append(age.toSeconds()).append("; Expires=")
+                    .append(COOKIE_DATE.format(ZonedDateTime.now(manager.clock().withZone(ZoneOffset.UTC)).plus(age))));
+        }
+        String sameSite = config.cookieSameSite().orElse(null);
+        boolean secure = config.cookieSecure().orElseGet(this::isSecure) || "None".equals(sameSite);
+        if (secure) {
+            b.append("; Secure");
+        }
+        b.append("; HttpOnly");
+        if (sameSite != null) {
+            b.append("; SameSite=").append(sameSite);
+        }
+        return b.toString();
+    }
+
+    private String contextCookiePath() {
+        String path = getContextPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+}

@@ -1,0 +1,250 @@
+package io.sessionkit.servlet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessionkit.Session;
+import io.sessionkit.SessionCodecException;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@link HttpSession} an application sees for one request, backed by a {@link Session} working copy.
+ *
+ * <p>{@link Session#getAttribute(String)} decodes a fresh copy on every call, so this class caches each value it
+ * hands out or is given: within a request, {@code getAttribute} twice returns the same object, as in any container.
+ * For cached lists, sets and maps it also remembers their JSON form when first read or set; at save, a container
+ * whose JSON form changed was modified in place and is written with {@link Session#setAttribute} (the classic
+ * "add to the cart list in place" keeps working). Other objects changed in place without a new
+ * {@code setAttribute} are not written. Nothing is written for values that were only read.
+ *
+ * <p>Not thread-safe, like the request it belongs to.
+ */
+final class StoreHttpSession implements HttpSession {
+    private static final ObjectMapper FINGERPRINT = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final SessionRequest request;
+    private final Session session;
+    private final boolean createdByThisRequest;
+    private final Map<String, Object> cache = new HashMap<>();
+    /** The JSON form of cached containers when they were read or set, to spot changes made in place. */
+    private final Map<String, String> pristine = new HashMap<>();
+    private boolean invalidated;
+
+    StoreHttpSession(SessionRequest request, Session session, boolean createdByThisRequest) {
+        this.request = request;
+        this.session = session;
+        this.createdByThisRequest = createdByThisRequest;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    boolean isInvalidated() {
+        return invalidated || session.isInvalidated();
+    }
+
+    @Override
+    public long getCreationTime() {
+        checkValid();
+        return session.createdAt().toEpochMilli();
+    }
+
+    @Override
+    public String getId() {
+        // The raw id: it is the application's own token (it already holds it in the cookie). Never logged here.
+        return session.id().value();
+    }
+
+    /** The time this request accessed the session, in epoch milliseconds. */
+    @Override
+    public long getLastAccessedTime() {
+        checkValid();
+        return session.previousAccessAt().toEpochMilli();
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return request.getServletContext();
+    }
+
+    /**
+     * Sets this session's idle timeout. Zero or a negative value ("never time out" in the Servlet spec) means as long
+     * as the absolute timeout ({@code sessionkit.absolute-timeout}) allows: a stored session always has an end.
+     */
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        checkValid();
+        Duration idle = interval > 0 ? Duration.ofSeconds(interval)
+                : Duration.ofSeconds(Math.max(1, request.manager().expiryPolicy().absoluteTimeout().toSeconds()));
+        session.setMaxIdle(idle);
+    }
+
+    @Override
+    public int getMaxInactiveInterval() {
+        return (int) Math.min(Integer.MAX_VALUE, session.maxIdle().toSeconds());
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        checkValid();
+        Objects.requireNonNull(name, "name");
+        if (cache.containsKey(name)) {
+            return cache.get(name);
+        }
+        Object value = session.getAttribute(name);
+        if (value != null) {
+            cache.put(name, value);
+            rememberPristine(name, value);
+        }
+        return value;
+    }
+
+    @Override
+    public java.util.Enumeration<String> getAttributeNames() {
+        checkValid();
+        return Collections.enumeration(new ArrayList<>(session.attributeNames()));
+    }
+
+    /**
+     * Stores the value now: a value the codec cannot store fails here with
+     * {@link io.sessionkit.SessionCodecException}, not later at save.
+     */
+    @Override
+    public void setAttribute(String name, Object value) {
+        checkValid();
+        if (value == null) {
+            removeAttribute(name);
+            return;
+        }
+        Object old = currentValueForUnbind(name);
+        session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
+        cache.put(name, value);
+        rememberPristine(name, value);
+        if (old == value) {
+            return; // the same object again: stored anew, but it was neither unbound nor newly bound
+        }
+        if (value instanceof HttpSessionBindingListener listener) {
+            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
+        }
+        if (old instanceof HttpSessionBindingListener listener) {
+            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        checkValid();
+        Objects.requireNonNull(name, "name");
+        if (!cache.containsKey(name) && !session.attributeNames().contains(name)) {
+            return; // nothing to remove: do not turn a read-only request into a write
+        }
+        Object old = currentValueForUnbind(name);
+        session.removeAttribute(name);
+        cache.remove(name);
+        pristine.remove(name);
+        if (old instanceof HttpSessionBindingListener listener) {
+            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        }
+    }
+
+    /**
+     * Deletes the session from the store at once. Values that are {@link HttpSessionBindingListener}s (those read in
+     * this request, and stored ones that decode to listeners, e.g. with the Java serialization codec) are told after
+     * the removal. Sessions that expire in the store are never announced: nothing runs when a record times out.
+     */
+    @Override
+    public void invalidate() {
+        checkValid();
+        List<Map.Entry<String, Object>> listeners = new ArrayList<>();
+        for (String name : session.attributeNames()) {
+            Object v = currentValueForUnbind(name);
+            if (v instanceof HttpSessionBindingListener) {
+                listeners.add(Map.entry(name, v));
+            }
+        }
+        invalidated = true;
+        cache.clear();
+        pristine.clear();
+        request.manager().invalidate(session);
+        for (Map.Entry<String, Object> e : listeners) {
+            ((HttpSessionBindingListener) e.getValue()).valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
+        }
+    }
+
+    /** True until the client has sent this session's id back: created by this request, or not yet saved. */
+    @Override
+    public boolean isNew() {
+        checkValid();
+        return createdByThisRequest || session.isNew();
+    }
+
+    /** Writes lists, sets and maps that were changed in place since they were read or set (see class doc). */
+    void writeBackChangedContainers() {
+        if (isInvalidated()) {
+            return;
+        }
+        for (Map.Entry<String, String> e : pristine.entrySet()) {
+            Object current = cache.get(e.getKey());
+            String now = current == null ? null : fingerprint(current);
+            if (now != null && !now.equals(e.getValue())) {
+                session.setAttribute(e.getKey(), current);
+                e.setValue(now);
+            }
+        }
+    }
+
+    private void rememberPristine(String name, Object value) {
+        String f = isContainer(value) ? fingerprint(value) : null;
+        if (f != null) {
+            pristine.put(name, f);
+        } else {
+            pristine.remove(name);
+        }
+    }
+
+    /** The value's JSON text, used only to compare; null when it has no JSON form (then changes are not detected). */
+    private static String fingerprint(Object value) {
+        try {
+            return FINGERPRINT.writeValueAsString(value);
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    private static boolean isContainer(Object value) {
+        return value instanceof Collection<?> || value instanceof Map<?, ?>;
+    }
+
+    /** The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable). */
+    private Object currentValueForUnbind(String name) {
+        if (cache.containsKey(name)) {
+            return cache.get(name);
+        }
+        if (!session.attributeNames().contains(name)) {
+            return null;
+        }
+        try {
+            return session.getAttribute(name);
+        } catch (SessionCodecException e) {
+            return null;
+        }
+    }
+
+    private void checkValid() {
+        if (isInvalidated()) {
+            throw new IllegalStateException("the session was invalidated");
+        }
+    }
+}

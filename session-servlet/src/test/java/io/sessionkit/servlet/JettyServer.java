@@ -1,0 +1,85 @@
+package io.sessionkit.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Embedded Jetty 12 (ee10) without a container session handler: only the filter can provide sessions. */
+final class JettyServer implements WebServer {
+    private final Server server;
+    private final URI base;
+
+    private JettyServer(Server server, URI base) {
+        this.server = server;
+        this.base = base;
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+        return start(filter, filterClass, initParams, Map.of(), servlet);
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
+            Map<String, Object> contextAttributes, HttpServlet servlet) {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("jetty-test");
+        Server server = new Server(threads);
+        // Honour X-Forwarded-Proto from the loopback client, as behind a TLS-terminating proxy: request.isSecure().
+        HttpConfiguration http = new HttpConfiguration();
+        http.addCustomizer(new ForwardedRequestCustomizer());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath(CONTEXT);
+        contextAttributes.forEach(context::setAttribute);
+        FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(filterClass);
+        holder.setName("sessionkit");
+        initParams.forEach(holder::setInitParameter);
+        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder("app", servlet), "/*");
+        server.setHandler(context);
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
+            throw new IllegalStateException("Jetty did not start", e);
+        }
+        return new JettyServer(server, URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT));
+    }
+
+    @Override
+    public URI base() {
+        return base;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty did not stop", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Jetty " + Server.getVersion();
+    }
+}

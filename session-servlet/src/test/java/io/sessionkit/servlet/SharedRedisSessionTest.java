@@ -1,0 +1,70 @@
+package io.sessionkit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.SessionId;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Two nodes as in production: Jetty and Tomcat, each configured the {@code web.xml} way (no-argument filter and
+ * init-params only), so each opens its own SessionManager and connection pool to one real Redis.
+ *
+ * <p>Server: {@code SESSIONKIT_TEST_REDIS} (a {@code redis://} URI), else {@code redis://127.0.0.1:6379}, else a failure
+ * that says how to start one. Keys get a prefix unique to this run, so nothing else on the server is touched.
+ */
+class SharedRedisSessionTest {
+    private static final int TIMEOUT_MILLIS = 5_000;
+
+    @Test
+    @DisplayName("Jetty and Tomcat configured by init-params share sessions through a real Redis; logout leaves no key")
+    void twoNodesOverRedis() {
+        String uri = redis();
+        String prefix = "sk-servlet-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        Map<String, String> params = Map.of(
+                "sessionkit.store", "redis",
+                "sessionkit.redis.uri", uri,
+                "sessionkit.redis.key-prefix", prefix);
+        try (Jedis raw = new Jedis(URI.create(uri), TIMEOUT_MILLIS)) {
+            try (WebServer jetty = JettyServer.start(null, SessionFilter.class, params, new TestApp());
+                 WebServer tomcat = TomcatServer.start(null, SessionFilter.class, params, new TestApp())) {
+                Browser browser = new Browser();
+                assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode()).isEqualTo(200);
+                String id = browser.cookie(SessionFilterConfig.DEFAULT_COOKIE_NAME).orElseThrow();
+
+                // What the server holds: the record under the hashed key, and no key or value with the raw id.
+                String key = prefix + "s:" + SessionId.parse(id).orElseThrow().key().value();
+                assertThat(raw.keys(prefix + "*")).containsExactly(key);
+                assertThat(raw.get(key)).contains("apple").doesNotContain(id);
+                browser.get(jetty.uri("/invalidate"));
+                assertThat(raw.keys(prefix + "*")).isEmpty();
+
+                CrossContainerSessionTest.shareOneSession(jetty, tomcat);
+                assertThat(raw.keys(prefix + "*")).isEmpty();
+            } finally {
+                Set<String> left = raw.keys(prefix + "*");
+                if (!left.isEmpty()) {
+                    raw.unlink(left.toArray(String[]::new));
+                }
+            }
+        }
+    }
+
+    private static String redis() {
+        String env = System.getenv("SESSIONKIT_TEST_REDIS");
+        String uri = env != null && !env.isBlank() ? env.trim() : "redis://127.0.0.1:6379";
+        try (Jedis probe = new Jedis(URI.create(uri), TIMEOUT_MILLIS)) {
+            probe.ping();
+            return uri;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("No Redis for the tests at " + URI.create(uri).getHost() + ":" + URI.create(uri).getPort()
+                    + " (" + e.getMessage() + "). Start one (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) "
+                    + "or set SESSIONKIT_TEST_REDIS=redis://host:port.", e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.sessionkit.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionBindingListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application under test: one servlet whose path selects what it does with the session. Answers are plain text
+ * so tests can compare them exactly.
+ */
+final class TestApp extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * What {@code /post-redirect*} and {@code /error-after-set} saw right after their commit call, before returning:
+     * whether the session cookie was already on the response (so it was saved then, not at the end of the request).
+     * A latch, because a container may send the response before the servlet returns (Jetty does on a redirect).
+     */
+    static final class Probe {
+        private final CountDownLatch set = new CountDownLatch(1);
+        private volatile String value;
+
+        void record(String v) {
+            value = v;
+            set.countDown();
+        }
+
+        String await() throws InterruptedException {
+            return set.await(10, TimeUnit.SECONDS) ? value : "probe not recorded within 10 s";
+        }
+    }
+
+    static volatile Probe probe = new Probe();
+
+    static Probe newProbe() {
+        probe = new Probe();
+        return probe;
+    }
+
+    /** Held open by {@code /stream} after it committed its response, until the test has checked the store. */
+    static volatile CountDownLatch streamGate = new CountDownLatch(0);
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("text/plain;charset=UTF-8");
+        String name = req.getParameter("name");
+        String value = req.getParameter("value");
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        switch (path) {
+            case "/none" -> resp.getWriter().print("none");
+            case "/get" -> {
+                HttpSession s = req.getSession(false);
+                resp.getWriter().print(s == null ? "no-session" : String.valueOf(s.getAttribute(name)));
+            }
+            case "/set" -> {
+                req.getSession().setAttribute(name, value);
+                resp.getWriter().print("ok");
+            }
+            case "/names" -> {
+                HttpSession s = req.getSession(false);
+                resp.getWriter().print(s == null ? "no-session" : String.join(",", new TreeSet<>(Collections.list(s.getAttributeNames()))));
+            }
+            case "/id" -> {
+                HttpSession s = req.getSession(false);
+                resp.getWriter().print(s == null ? "no-session" : s.getId());
+            }
+            case "/login" -> {
+                req.getSession();
+                String newId = req.changeSessionId();
+                req.getSession().setAttribute("user", req.getParameter("user"));
+                resp.getWriter().print(newId);
+            }
+            case "/post-redirect" -> {
+                req.getSession().setAttribute(name, value);
+                resp.sendRedirect(req.getContextPath() + "/get?name=" + name);
+                probe.record(probe(resp));
+            }
+            case "/post-redirect-303" -> {
+                // Servlet 6.1 only (Tomcat 11): reaches the filter's response wrapper through the 6.1 interface.
+                req.getSession().setAttribute(name, value);
+                resp.sendRedirect(req.getContextPath() + "/get?name=" + name, 303, true);
+                probe.record(probe(resp));
+            }
+            case "/error-after-set" -> {
+                req.getSession().setAttribute(name, value);
+                resp.sendError(409, "conflict for the test");
+                probe.record(probe(resp));
+            }
+            case "/invalidate" -> {
+                HttpSession s = req.getSession(false);
+                if (s != null) {
+                    s.invalidate();
+                }
+                resp.getWriter().print(req.getSession(false) == null ? "invalidated" : "still-there");
+            }
+            case "/logout-and-restart" -> {
+                req.getSession().invalidate();
+                req.getSession().setAttribute("fresh", "yes");
+                resp.getWriter().print(req.getSession().getId());
+            }
+            case "/stream" -> {
+                req.getSession().setAttribute(name, value);
+                resp.getWriter().print("committed");
+                resp.flushBuffer();
+                try {
+                    // Bounded: the test releases the gate after it has checked what the store holds.
+                    if (!streamGate.await(10, TimeUnit.SECONDS)) {
+                        resp.getWriter().print(" gate-timeout");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                resp.getWriter().print(" done");
+            }
+            case "/big" -> {
+                req.getSession().setAttribute(name, value);
+                PrintWriter w = resp.getWriter();
+                String line = "x".repeat(1023) + "\n";
+                for (int i = 0; i < 256; i++) {
+                    w.print(line);
+                }
+            }
+            case "/big-stream" -> {
+                req.getSession().setAttribute(name, value);
+                byte[] chunk = new byte[1000];
+                for (int i = 0; i < 300; i++) {
+                    resp.getOutputStream().write(chunk);
+                }
+            }
+            case "/cart-add" -> {
+                HttpSession s = req.getSession();
+                @SuppressWarnings("unchecked")
+                List<Object> cart = (List<Object>) s.getAttribute("cart");
+                if (cart == null) {
+                    cart = new ArrayList<>();
+                    s.setAttribute("cart", cart);
+                }
+                // Changed in place after setAttribute or after reading: written back at save.
+                cart.add(req.getParameter("item"));
+                resp.getWriter().print(s.getAttribute("cart") == cart ? "same" : "different");
+            }
+            case "/set-unstorable" -> {
+                HttpSession s = req.getSession();
+                try {
+                    s.setAttribute(name, new Object());
+                    resp.getWriter().print("stored");
+                } catch (RuntimeException e) {
+                    resp.getWriter().print("refused " + e.getClass().getSimpleName());
+                }
+            }
+            case "/set-cart-object" -> {
+                HttpSession s = req.getSession();
+                try {
+                    s.setAttribute(name, new Cart(List.of(value)));
+                    resp.getWriter().print("stored");
+                } catch (RuntimeException e) {
+                    resp.getWriter().print("refused " + e.getClass().getSimpleName());
+                }
+            }
+            case "/get-cart-object" -> {
+                HttpSession s = req.getSession(false);
+                Object v = s == null ? null : s.getAttribute(name);
+                resp.getWriter().print(v instanceof Cart c ? "Cart" + c.items() : String.valueOf(v));
+            }
+            case "/listener" -> {
+                HttpSession s = req.getSession();
+                List<String> events = new ArrayList<>();
+                s.setAttribute("watched", new Listener(events));
+                s.removeAttribute("watched");
+                resp.getWriter().print(String.join(",", events));
+            }
+            case "/info" -> {
+                HttpSession s = req.getSession();
+                if (req.getParameter("maxInactive") != null) {
+                    s.setMaxInactiveInterval(Integer.parseInt(req.getParameter("maxInactive")));
+                }
+                resp.getWriter().print("new=" + s.isNew() + ";maxInactive=" + s.getMaxInactiveInterval()
+                        + ";created=" + s.getCreationTime() + ";requestedValid=" + req.isRequestedSessionIdValid()
+                        + ";fromCookie=" + req.isRequestedSessionIdFromCookie());
+            }
+            default -> resp.sendError(404);
+        }
+    }
+
+    private static String probe(HttpServletResponse resp) {
+        return "cookie-before-return=" + resp.getHeaders("Set-Cookie").stream().anyMatch(h -> h.startsWith("SESSION="));
+    }
+
+    /** A legacy-style session value: Serializable, not a JSON value. */
+    record Cart(List<String> items) implements Serializable {
+    }
+
+    /** Records what the session tells it. */
+    static final class Listener implements HttpSessionBindingListener {
+        private final transient List<String> events;
+
+        Listener(List<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void valueBound(HttpSessionBindingEvent event) {
+            events.add("bound:" + event.getName());
+        }
+
+        @Override
+        public void valueUnbound(HttpSessionBindingEvent event) {
+            events.add("unbound:" + event.getName());
+        }
+
+        /** So that the JSON codec can store it: a listener with no properties would be refused. */
+        public String getKind() {
+            return "listener";
+        }
+    }
+}

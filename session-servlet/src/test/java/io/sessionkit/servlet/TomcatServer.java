@@ -1,0 +1,113 @@
+package io.sessionkit.servlet;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/** Embedded Tomcat 11 with its own base directory in a temporary folder, removed on close. */
+final class TomcatServer implements WebServer {
+    private final Tomcat tomcat;
+    private final Path baseDir;
+    private final URI base;
+
+    private TomcatServer(Tomcat tomcat, Path baseDir, URI base) {
+        this.tomcat = tomcat;
+        this.baseDir = baseDir;
+        this.base = base;
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+        return start(filter, filterClass, initParams, Map.of(), servlet);
+    }
+
+    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
+            Map<String, Object> contextAttributes, HttpServlet servlet) {
+        Path baseDir;
+        try {
+            baseDir = Files.createTempDirectory("sessionkit-tomcat");
+            Files.createDirectories(baseDir.resolve("webapp"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxThreads", "64");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext(CONTEXT, baseDir.resolve("webapp").toString());
+        // Honour X-Forwarded-Proto from the loopback client, as behind a TLS-terminating proxy: request.isSecure().
+        RemoteIpValve forwarded = new RemoteIpValve();
+        forwarded.setProtocolHeader("X-Forwarded-Proto");
+        forwarded.setInternalProxies("127\\.0\\.0\\.1");
+        context.getPipeline().addValve(forwarded);
+        FilterDef def = new FilterDef();
+        def.setFilterName("sessionkit");
+        if (filter != null) {
+            def.setFilter(filter);
+            def.setFilterClass(filter.getClass().getName());
+        } else {
+            def.setFilterClass(filterClass.getName());
+        }
+        initParams.forEach(def::addInitParameter);
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("sessionkit");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
+        contextAttributes.forEach(context.getServletContext()::setAttribute);
+        Tomcat.addServlet(context, "app", servlet);
+        context.addServletMappingDecoded("/*", "app");
+        try {
+            tomcat.start();
+        } catch (LifecycleException e) {
+            stop(tomcat, baseDir);
+            throw new IllegalStateException("Tomcat did not start", e);
+        }
+        return new TomcatServer(tomcat, baseDir, URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT));
+    }
+
+    @Override
+    public URI base() {
+        return base;
+    }
+
+    @Override
+    public void close() {
+        stop(tomcat, baseDir);
+    }
+
+    private static void stop(Tomcat tomcat, Path baseDir) {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("Tomcat did not stop", e);
+        } finally {
+            try (Stream<Path> files = Files.walk(baseDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a leftover temporary folder is harmless
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber();
+    }
+}
