@@ -5,7 +5,7 @@
 #   session-benchmarks/run.sh quick   every backend x 4 request kinds x {store, raw}; 1 KiB sessions, 16 threads,
 #                                     sample mode with -prof gc; about 9 minutes on 2 cores
 #   session-benchmarks/run.sh full    the same at 1 and 16 threads and 1 KiB and 32 KiB, longer iterations;
-#                                     about 4 hours on 2 cores
+#                                     about 2.5 hours on 2 cores
 #
 # Needs the local servers of the tests (PostgreSQL, MariaDB, Redis, memcached at their standard ports or
 # SESSIONKIT_TEST_*; `.ci/run` starts them) and the redis-server, redis-cli and memcached binaries for the
