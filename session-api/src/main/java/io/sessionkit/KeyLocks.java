@@ -1,6 +1,8 @@
 package io.sessionkit;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -15,8 +17,16 @@ final class KeyLocks {
         int users;
     }
 
+    static final long HOT_KEY_PAUSE_NANOS = 2_000_000L;
+
     private final ConcurrentHashMap<SessionKey, Entry> entries = new ConcurrentHashMap<>();
 
+    /**
+     * Runs {@code action} holding the key's lock. When others on this node are queued for the same key, the key is hot,
+     * and a writer on another node may be retrying against us: the new holder first pauses a random moment (at most
+     * {@link #HOT_KEY_PAUSE_NANOS}) so that a retrying writer elsewhere gets its turn instead of losing every race to
+     * this node's queue.
+     */
     <T> T withLock(SessionKey key, Supplier<T> action) {
         Entry entry = entries.compute(key, (k, e) -> {
             Entry held = e == null ? new Entry() : e;
@@ -25,6 +35,9 @@ final class KeyLocks {
         });
         entry.lock.lock();
         try {
+            if (entry.users > 1) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(HOT_KEY_PAUSE_NANOS));
+            }
             return action.get();
         } finally {
             entry.lock.unlock();

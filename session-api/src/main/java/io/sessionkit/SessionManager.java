@@ -40,6 +40,7 @@ public final class SessionManager implements AutoCloseable {
     public static final long DEFAULT_MAX_SESSION_SIZE = 256 * 1024;
     /** Default {@code sessionkit.max-retries}: compare-and-set attempts after the first, before giving up. */
     public static final int DEFAULT_MAX_RETRIES = 20;
+    private static final int IMMEDIATE_RETRIES = 3;
 
     private final SessionStore store;
     private final Clock clock;
@@ -401,9 +402,13 @@ public final class SessionManager implements AutoCloseable {
             throw new SessionConflictException("session " + key.shortForm() + ": still conflicting after " + (attempt + 1)
                     + " attempts (sessionkit.max-retries=" + maxRetries + "); nothing was written");
         }
-        // Exponential backoff with full jitter: concurrent writers of one session spread out instead of colliding again.
-        long capNanos = Math.min(20_000_000L, 50_000L << Math.min(attempt, 12));
-        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capNanos));
+        // The first retries go at once: the reload already costs a round trip, and a loser that sleeps while the
+        // winner's node writes again straight away loses every race (seen on PostgreSQL, where a commit holds the row
+        // until the log is flushed). Only persistent contention backs off, exponentially with full jitter.
+        if (attempt >= IMMEDIATE_RETRIES) {
+            long capNanos = Math.min(10_000_000L, 100_000L << Math.min(attempt - IMMEDIATE_RETRIES, 10));
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capNanos));
+        }
     }
 
     private static void requireUsable(Session session) {

@@ -1,0 +1,16 @@
+package io.sessionkit.demo;
+
+/**
+ * Who is serving: the instance name from {@code --instance}, its port and process id, and the store in use.
+ *
+ * @param name  the instance name shown on every page
+ * @param port  the port it listens on
+ * @param pid   the operating-system process id
+ * @param store the store in use
+ */
+record Instance(String name, int port, long pid, StoreDescription store) {
+    /** A stable hue per instance name, so that switching instances is visible at a glance. */
+    int hue() {
+        return Math.floorMod(name.hashCode() * 47, 360);
+    }
+}

@@ -1,0 +1,132 @@
+package io.sessionkit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A real HTTP client with a cookie jar, standing in for one browser. Like a browser on {@code localhost}, the jar
+ * ignores ports: one browser talking to two instances on two ports sends them the same session cookie. Redirects are
+ * followed by hand so that tests see each status.
+ */
+final class Browser {
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern LINE = Pattern.compile("<tr class=\"line\" data-sku=\"([a-z]+)\" data-qty=\"(\\d+)\">");
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** One response, body as text. */
+    record Page(int status, String body, HttpResponse<String> response) {
+        String csrf() {
+            Matcher m = CSRF.matcher(body);
+            assertThat(m.find()).as("the page has a form with a CSRF token:\n%s", body).isTrue();
+            return m.group(1);
+        }
+
+        /** The cart lines on a cart page: sku to quantity, in page order. */
+        Map<String, Integer> cart() {
+            Map<String, Integer> lines = new LinkedHashMap<>();
+            Matcher m = LINE.matcher(body);
+            while (m.find()) {
+                lines.put(m.group(1), Integer.parseInt(m.group(2)));
+            }
+            return lines;
+        }
+
+        Optional<String> byId(String id) {
+            Matcher m = Pattern.compile("id=\"" + Pattern.quote(id) + "\">([^<]*)<").matcher(body);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        }
+
+        String instance() {
+            return byId("instance").orElseThrow();
+        }
+
+        Optional<String> user() {
+            return byId("user");
+        }
+
+        Optional<String> header(String name) {
+            return response.headers().firstValue(name);
+        }
+    }
+
+    Page get(URI uri) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
+    }
+
+    /** A GET with exactly this Cookie header and no jar: for forged cookies. */
+    static Page getWithCookie(URI uri, String cookieHeader) throws IOException, InterruptedException {
+        HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = bare.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Cookie", cookieHeader).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Page(r.statusCode(), r.body(), r);
+    }
+
+    Page post(URI uri, Map<String, String> form) throws IOException, InterruptedException {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Posts a form taken from {@code formPage} (its CSRF token) and follows the redirect; asserts the 302. */
+    Page submit(DemoProcess demo, Page formPage, String action, Map<String, String> fields) throws IOException, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>(fields);
+        form.put("csrf", formPage.csrf());
+        Page answer = post(demo.uri(action), form);
+        assertThat(answer.status()).as("POST %s answers a redirect: %s", action, answer.body()).isEqualTo(302);
+        String location = answer.header("Location").orElseThrow();
+        return get(location.startsWith("/") ? demo.uri(location) : URI.create(location));
+    }
+
+    /** Opens the product list and adds a product, as a person would; returns the cart page it lands on. */
+    Page addToCart(DemoProcess demo, String sku, int qty, String note) throws IOException, InterruptedException {
+        Page products = get(demo.uri("/"));
+        assertThat(products.status()).as("GET / on %s:\n%s", demo.port(), products.body()).isEqualTo(200);
+        return submit(demo, products, "/cart/add", Map.of("sku", sku, "qty", String.valueOf(qty), "note", note));
+    }
+
+    Page logIn(DemoProcess demo, String user) throws IOException, InterruptedException {
+        Page form = get(demo.uri("/login"));
+        assertThat(form.status()).isEqualTo(200);
+        return submit(demo, form, "/login", Map.of("user", user));
+    }
+
+    /** The session cookie's value this browser holds, if any. */
+    Optional<String> sessionCookie() {
+        return cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals("SESSION") && !c.hasExpired() && !c.getValue().isEmpty())
+                .map(HttpCookie::getValue)
+                .findFirst();
+    }
+
+    private Page send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Page(r.statusCode(), r.body(), r);
+    }
+}

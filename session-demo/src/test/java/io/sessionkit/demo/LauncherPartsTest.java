@@ -1,0 +1,77 @@
+package io.sessionkit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionkit.SessionKitConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The launcher's pure parts, in process: flags, the store description's redaction, the cart's stored form. */
+class LauncherPartsTest {
+
+    @Test
+    @DisplayName("flags win over PORT/INSTANCE/HOST, which win over the defaults")
+    void flagsOverEnvironment() {
+        assertThat(Options.parse(new String[0], Map.of())).isEqualTo(new Options("127.0.0.1", 8080, null, false));
+        Map<String, String> env = Map.of("PORT", "9000", "INSTANCE", "from-env", "HOST", "0.0.0.0");
+        assertThat(Options.parse(new String[0], env)).isEqualTo(new Options("0.0.0.0", 9000, "from-env", false));
+        assertThat(Options.parse(new String[] {"--port", "8081", "--instance=B"}, env))
+                .isEqualTo(new Options("0.0.0.0", 8081, "B", false));
+        assertThat(Options.parse(new String[] {"--help"}, Map.of()).help()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a bad flag or variable is refused naming it")
+    void badValuesNameTheirSource() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"--port", "http"}, Map.of())).hasMessageStartingWith("--port:");
+        assertThatThrownBy(() -> Options.parse(new String[0], Map.of("PORT", "70000"))).hasMessageStartingWith("PORT:");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--instance", "<script>"}, Map.of())).hasMessageStartingWith("--instance:");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--port"}, Map.of())).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of())).hasMessageContaining("unknown argument");
+    }
+
+    @Test
+    @DisplayName("the store description shown on every page never carries credentials")
+    void storeDescriptionIsRedacted() {
+        SessionKitConfig redis = SessionKitConfig.of(Map.of("sessionkit.store", "redis",
+                "sessionkit.redis.uri", "redis://app:s3cret@cache.internal:6380/2?timeout=5"));
+        assertThat(StoreDescription.of(redis, new Object()).target()).isEqualTo("redis://cache.internal:6380/2");
+        SessionKitConfig pg = SessionKitConfig.of(Map.of("sessionkit.store", "jdbc",
+                "sessionkit.jdbc.url", "jdbc:postgresql://db:5432/app?user=app&password=s3cret"));
+        assertThat(StoreDescription.of(pg, new Object()).target()).isEqualTo("jdbc:postgresql://db:5432/app");
+        SessionKitConfig h2 = SessionKitConfig.of(DemoApp.DEFAULTS);
+        assertThat(StoreDescription.of(h2, new Object()).target()).isEqualTo("jdbc:h2:file:./data/sessions");
+        SessionKitConfig mongo = SessionKitConfig.of(Map.of("sessionkit.store", "mongo",
+                "sessionkit.mongo.uri", "mongodb://u:s3cret@m1:27017,m2:27017/?replicaSet=rs0"));
+        assertThat(StoreDescription.of(mongo, new Object()).target()).isEqualTo("mongodb://m1:27017,m2:27017/").doesNotContain("s3cret");
+    }
+
+    @Test
+    @DisplayName("the cart round-trips through its JSON form and skips lines it cannot read")
+    void cartStoredForm() {
+        Catalog.Product mug = Catalog.find("mug").orElseThrow();
+        Catalog.Product kettle = Catalog.find("kettle").orElseThrow();
+        Cart cart = Cart.empty().plus(mug, 2, "").plus(kettle, 1, "gift").plus(mug, 1, "for mum");
+        assertThat(cart.toAttribute()).containsExactly(
+                Map.of("sku", "mug", "qty", 3, "note", "for mum"),
+                Map.of("sku", "kettle", "qty", 1, "note", "gift"));
+        assertThat(Cart.from(cart.toAttribute()).toAttribute()).isEqualTo(cart.toAttribute());
+        assertThat(cart.itemCount()).isEqualTo(4);
+        assertThat(cart.totalCents()).isEqualTo(3 * 1400 + 4900);
+        assertThat(cart.without("mug").itemCount()).isEqualTo(1);
+
+        List<Object> stored = List.of(Map.of("sku", "gone-from-catalog", "qty", 1), Map.of("sku", "mug", "qty", -4), "junk",
+                Map.of("sku", "papers", "qty", 2L));
+        assertThat(Cart.from(stored).toAttribute()).containsExactly(Map.of("sku", "papers", "qty", 2));
+        assertThat(Cart.from("not a list").isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("pages escape what users and stores provide")
+    void pagesEscape() {
+        assertThat(Pages.esc("<b onclick='x'>\"&")).isEqualTo("&lt;b onclick=&#39;x&#39;&gt;&quot;&amp;");
+    }
+}
