@@ -3,7 +3,8 @@
 # generated results in BENCHMARKS.md.
 #
 #   session-benchmarks/run.sh quick   every backend x 4 request kinds x {store, raw}; 1 KiB sessions, 16 threads,
-#                                     sample mode with -prof gc; about 9 minutes on 2 cores
+#                                     sample mode with -prof gc; 64 JMH forks: 13 min including the
+#                                     build on 2 cores under load average 9-16 (not yet timed on an idle machine)
 #   session-benchmarks/run.sh full    the same at 1 and 16 threads and 1 KiB and 32 KiB, longer iterations;
 #                                     about 2.5 hours on 2 cores
 #
