@@ -704,7 +704,7 @@ public final class JdbcSessionStore implements SessionStore {
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
         private Clock clock = Clock.systemUTC();
-        private boolean synchronousCommit;
+        private boolean synchronousCommit = true;
 
         private Builder() {
         }
@@ -799,12 +799,11 @@ public final class JdbcSessionStore implements SessionStore {
 
         /**
          * PostgreSQL only, and only for the pool the store builds: whether each write waits for its WAL record to reach
-         * disk. Default {@code false}: the pool runs {@code SET synchronous_commit TO off}, so a write returns (and
-         * releases its row lock) without waiting for the disk; a crash of the PostgreSQL server (not a clean restart)
-         * may lose the writes of its last ~0.6 s (three {@code wal_writer_delay}s), never corrupting anything. This
-         * makes writes several times faster and keeps writers of one hot session on different nodes from starving
-         * each other while a commit waits for the disk. {@code true} keeps full durability. A DataSource passed in is
-         * left as it is.
+         * disk. Default {@code true}: full durability. {@code false} makes the pool run
+         * {@code SET synchronous_commit TO off}, so a write returns (and releases its row lock) without waiting for the
+         * disk: writes get several times faster, and a crash of the PostgreSQL server (not a clean restart) may lose
+         * the writes of its last ~0.6 s (three {@code wal_writer_delay}s), never corrupting anything. A DataSource
+         * passed in is left as it is.
          */
         public Builder synchronousCommit(boolean synchronousCommit) {
             this.synchronousCommit = synchronousCommit;

@@ -24,7 +24,7 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.jdbc.query-timeout}</td><td>5s</td><td>per statement, whole seconds</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.sweep-interval}</td><td>1m</td><td>background sweep, {@code 0s} = off</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.sweep-batch-size}</td><td>1000</td><td>rows per sweep statement</td></tr>
- *   <tr><td>{@code sessionkit.jdbc.synchronous-commit}</td><td>{@code false}</td><td>PostgreSQL: wait for WAL flush on each write</td></tr>
+ *   <tr><td>{@code sessionkit.jdbc.synchronous-commit}</td><td>{@code true}</td><td>PostgreSQL: wait for WAL flush on each write</td></tr>
  * </table>
  *
  * The constructor does nothing; {@link #create} opens the pool.
@@ -86,7 +86,7 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
             throw SessionKitConfig.invalid(P + "table", table, "a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*, at most 48 characters)");
         }
         b.createSchema(config.bool(P + "create-schema", false));
-        b.synchronousCommit(config.bool(P + "synchronous-commit", false));
+        b.synchronousCommit(config.bool(P + "synchronous-commit", true));
         int poolSize = config.integer(P + "pool.max-size", JdbcSessionStore.DEFAULT_POOL_MAX_SIZE);
         if (poolSize < 1) {
             throw SessionKitConfig.invalid(P + "pool.max-size", String.valueOf(poolSize), "a number >= 1");

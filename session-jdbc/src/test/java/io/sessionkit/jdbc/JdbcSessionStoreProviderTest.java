@@ -86,8 +86,8 @@ class JdbcSessionStoreProviderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"false,off", "true,on"})
-    void ownPostgresPoolCommitsAsynchronouslyUnlessAskedNotTo(String synchronous, String expected) throws Exception {
+    @CsvSource({"false,off", "true,on", "'',on"})
+    void ownPostgresPoolCommitsAsynchronouslyOnlyWhenAsked(String synchronous, String expected) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put("sessionkit.jdbc.url", TestDatabases.postgresUrl());
         m.put("sessionkit.jdbc.sweep-interval", "0s");

@@ -63,10 +63,6 @@ final class TestDatabases {
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(5000);
         hc.setPoolName("test-pool-" + POOLS.incrementAndGet());
-        if (url.startsWith("jdbc:postgresql:")) {
-            // As the pool the store builds itself does by default (JdbcSessionStore.Builder#synchronousCommit).
-            hc.setConnectionInitSql(JdbcSessionStore.ASYNC_COMMIT_SQL);
-        }
         return new HikariDataSource(hc);
     }
 
