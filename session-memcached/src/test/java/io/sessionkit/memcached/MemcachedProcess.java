@@ -158,6 +158,8 @@ final class MemcachedProcess implements AutoCloseable {
         }
     }
 
+    // Only for bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock
+    // time; session expiry is never waited for, it is driven by the injected MutableClock.
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);

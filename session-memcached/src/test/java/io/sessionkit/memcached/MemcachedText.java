@@ -161,6 +161,8 @@ final class MemcachedText {
         }
     }
 
+    // Only for bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock
+    // time; session expiry is never waited for, it is driven by the injected MutableClock.
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

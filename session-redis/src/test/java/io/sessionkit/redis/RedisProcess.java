@@ -202,6 +202,8 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    // Only for bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock
+    // time; session expiry is never waited for, it is driven by the injected MutableClock.
     static void pause(long millis) {
         try {
             Thread.sleep(millis);
