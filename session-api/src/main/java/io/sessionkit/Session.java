@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -299,9 +298,9 @@ public final class Session {
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("attribute name must be 1.." + MAX_NAME_LENGTH + " characters, was " + name.length());
         }
-        for (Iterator<Integer> it = name.codePoints().iterator(); it.hasNext(); ) {
-            int c = it.next();
-            if (Character.isISOControl(c)) {
+        for (int i = 0; i < name.length(); i++) {
+            // Every ISO control character is a single UTF-16 unit, so checking units equals checking code points.
+            if (Character.isISOControl(name.charAt(i))) {
                 throw new IllegalArgumentException("attribute name must not contain control characters");
             }
         }

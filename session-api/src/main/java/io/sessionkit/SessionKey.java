@@ -16,22 +16,56 @@ import java.util.Objects;
 public record SessionKey(String value) {
     /** Length of every key in characters. */
     public static final int LENGTH = 43;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError(new IllegalStateException("SHA-256 is required of every Java platform", e));
+        }
+    }
 
     public SessionKey {
         Objects.requireNonNull(value, "value");
-        if (value.length() != LENGTH || !value.chars().allMatch(SessionKey::isKeyChar)) {
+        if (!isWellFormed(value)) {
             throw new IllegalArgumentException("not a hashed session key: must be 43 base64url characters");
         }
     }
 
     /** The key for a raw id. Callers normally use {@link SessionId#key()}. */
     static SessionKey of(String rawId) {
+        byte[] digest = sha256().digest(rawId.getBytes(StandardCharsets.US_ASCII));
+        return new SessionKey(ENCODER.encodeToString(digest));
+    }
+
+    /**
+     * A fresh SHA-256 digest, cloned from a prototype: {@code MessageDigest.getInstance} searches the security
+     * providers on every call, which cost more than hashing the 32-byte id itself (seen in the benchmarks' profiles).
+     */
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rawId.getBytes(StandardCharsets.US_ASCII));
-            return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException("SHA-256 is required of every Java platform", impossible);
+            }
         }
+    }
+
+    private static boolean isWellFormed(String value) {
+        if (value.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            if (!isKeyChar(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first 8 characters: enough to find a session in logs, useless as a token. */

@@ -85,6 +85,32 @@ class CodecTest {
     }
 
     @Test
+    void envelopeDecodeKeepsTheAttributeTextAsStoredInAnyFieldOrder() {
+        SessionKey key = SessionId.generate().key();
+        String attrs = "{ \"cart\" : [1, 2.50, {\"sku\":\"A\\u00e9\"}], \"n\": null }";
+        String text = "{\n  \"attrs\": " + attrs + ",\n  \"x-unknown\": {\"deep\": [1]},\n  \"p\": null, \"mi\": 60,"
+                + " \"e\": 3000, \"a\": 2000, \"c\": 1000, \"v\": 4, \"fmt\": 1\n}";
+        SessionRecord r = RecordEnvelope.decode(key, text);
+        assertThat(r.attributes()).isEqualTo(attrs);
+        assertThat(r.version()).isEqualTo(4);
+        assertThat(r.principal()).isNull();
+        assertThat(r.expiresAt()).isEqualTo(Instant.ofEpochMilli(3000));
+        // Duplicate fields: the last wins, as it did when the envelope was read as a tree.
+        String dup = "{\"fmt\":1,\"v\":1,\"c\":1,\"a\":1,\"e\":1,\"mi\":1,\"attrs\":{\"a\":1},\"attrs\":{\"b\":2}}";
+        assertThat(RecordEnvelope.decode(key, dup).attributes()).isEqualTo("{\"b\":2}");
+    }
+
+    @Test
+    void envelopeDecodeRefusesBrokenAttributes() {
+        SessionKey key = SessionId.generate().key();
+        String head = "{\"fmt\":1,\"v\":1,\"c\":1,\"a\":1,\"e\":1,\"mi\":1,\"attrs\":";
+        for (String attrs : List.of("{\"a\":}", "{\"a\":\"\u0001\"}", "{\"a\":\"\\q\"}", "{\"a\":[1,}", "\"text\"", "null", "{\"a\":1")) {
+            assertThatThrownBy(() -> RecordEnvelope.decode(key, head + attrs + "}")).as(attrs)
+                    .isInstanceOf(SessionCodecException.class).hasMessageContaining(key.shortForm());
+        }
+    }
+
+    @Test
     void idsParseStrictly() {
         SessionId id = SessionId.generate();
         assertThat(SessionId.parse(id.value())).contains(id);
