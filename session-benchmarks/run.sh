@@ -2,11 +2,11 @@
 # Runs the JMH benchmarks, the server-side command counts and the memory measurement, then rewrites the
 # generated results in BENCHMARKS.md.
 #
-#   session-benchmarks/run.sh quick   every backend x 4 request kinds x {store, raw}; 1 KiB sessions, 16 threads,
-#                                     sample mode with -prof gc; 64 JMH forks: 13 min including the
-#                                     build on 2 cores under load average 9-16 (not yet timed on an idle machine)
-#   session-benchmarks/run.sh full    the same at 1 and 16 threads and 1 KiB and 32 KiB, longer iterations;
-#                                     about 2.5 hours on 2 cores
+#   session-benchmarks/run.sh quick   every backend x {read-only, modifying} x {store, raw}: 1 KiB sessions,
+#                                     16 threads, sample mode with -prof gc; 32 JMH forks, each pre-warmed, then
+#                                     3 x 1 s warm-up and 3 x 1 s measurement; ~10 min with the build on 2 cores
+#   session-benchmarks/run.sh full    every request kind (new session and rotation too) at 1 and 16 threads and
+#                                     1 KiB and 32 KiB, 5 x 1 s measurement; 256 forks, about 80 min on 2 cores
 #
 # Needs the local servers of the tests (PostgreSQL, MariaDB, Redis, memcached at their standard ports or
 # SESSIONKIT_TEST_*; `.ci/run` starts them) and the redis-server, redis-cli and memcached binaries for the
@@ -29,10 +29,51 @@ rm -rf "$out"
 mkdir -p "$out"
 load_before=$(awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || echo n/a)
 
+# Placement. Unpinned, 16 benchmark threads and the servers fight over the same cores, and the figures swing by 2x
+# between runs and even within one (the raw Jedis GET alone went 18 000 -> 43 000/s after 12 s). So the benchmark
+# JVM runs on CPU 0 and the local servers (the processes listening on 6379, 11211, 5432, 3306, with their
+# children, and the Redis Cluster of the run) on the other CPUs, like an app server and its session store on
+# separate machines. In-process servers (H2, the embedded Mongo) share CPU 0 with the client. Affinities are
+# restored on exit. Without taskset, with one CPU or without permission, the run is unpinned and says so.
+client=()
+servers_cpus=""
+restore=()
+placement="unpinned: client and servers share all CPUs"
+cpus=$(nproc 2>/dev/null || echo 1)
+if [ "${SESSIONKIT_BENCH_PIN:-1}" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null && command -v ss >/dev/null; then
+  servers_cpus="1-$((cpus - 1))"
+  pinned_ports=()
+  for port in 6379 11211 5432 3306; do
+    pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+    [ -n "$pid" ] || continue
+    ok=0
+    for p in $pid $(pgrep -P "$pid" || true); do
+      old=$(taskset -p "$p" 2>/dev/null | awk '{print $NF}') || continue
+      if taskset -a -p -c "$servers_cpus" "$p" >/dev/null 2>&1; then
+        restore+=("$p:$old")
+        ok=1
+      fi
+    done
+    [ "$ok" = 1 ] && pinned_ports+=("$port")
+  done
+  client=(taskset -c 0)
+  placement="benchmark JVM pinned to CPU 0; servers on CPU(s) $servers_cpus (local ports ${pinned_ports[*]:-none}, and the run's Redis Cluster); H2 and the embedded Mongo run inside the benchmark JVM, on CPU 0"
+fi
+unpin() {
+  for entry in "${restore[@]}"; do
+    taskset -a -p "${entry#*:}" "${entry%%:*}" >/dev/null 2>&1 || true
+  done
+}
+trap unpin EXIT
+
 # One Redis Cluster (3 local masters, free ports) for the whole run, stopped on exit.
-java -cp "$jar" io.sessionkit.benchmarks.RedisClusterForRun > "$out/cluster.txt" 2>&1 &
+if [ -n "$servers_cpus" ]; then
+  taskset -c "$servers_cpus" java -cp "$jar" io.sessionkit.benchmarks.RedisClusterForRun > "$out/cluster.txt" 2>&1 &
+else
+  java -cp "$jar" io.sessionkit.benchmarks.RedisClusterForRun > "$out/cluster.txt" 2>&1 &
+fi
 cluster_pid=$!
-trap 'kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true' EXIT
+trap 'kill "$cluster_pid" 2>/dev/null || true; wait "$cluster_pid" 2>/dev/null || true; unpin' EXIT
 for _ in $(seq 1 120); do
   grep -q '^nodes=' "$out/cluster.txt" && break
   kill -0 "$cluster_pid" 2>/dev/null || { cat "$out/cluster.txt" >&2; exit 1; }
@@ -42,20 +83,26 @@ SESSIONKIT_BENCH_REDIS_CLUSTER=$(sed -n 's/^nodes=//p' "$out/cluster.txt")
 export SESSIONKIT_BENCH_REDIS_CLUSTER
 export SESSIONKIT_BENCH_SERVERS_FILE="$out/servers.tsv"
 
+# One JMH invocation per backend (and thread count), so that a backend's store and raw benchmarks run back to back:
+# run in one go, JMH orders by request kind first, and a server's background work left over from an earlier trial
+# (PostgreSQL's autovacuum and checkpoints after the write-heavy trials) fell on one side of a ratio only.
+backends=(${SESSIONKIT_BENCH_BACKENDS:-local redis redis-cluster memcached jdbc-h2 jdbc-postgres jdbc-mariadb mongo})
 results=()
 if [ "$mode" = quick ]; then
-  jmh=(SessionBenchmark -p sessionBytes=1024 -t 16 -bm sample -wi 1 -w 2s -i 1 -r 2s -f 1 -prof gc)
-  java -jar "$jar" "${jmh[@]}" -rf json -rff "$out/jmh-t16.json" | tee "$out/jmh-t16.txt"
-  results+=(--results "$out/jmh-t16.json")
-  command="session-benchmarks/run.sh quick = java -jar $jar ${jmh[*]} -rf json"
+  threads=(16)
+  jmh=('SessionBenchmark.(readOnly|modifying)(Raw)?$' -p sessionBytes=1024 -bm sample -wi 3 -w 1s -i 3 -r 1s -f 1 -prof gc)
 else
-  for t in 1 16; do
-    jmh=(SessionBenchmark -t "$t" -bm sample -wi 2 -w 5s -i 3 -r 5s -f 1 -prof gc)
-    java -jar "$jar" "${jmh[@]}" -rf json -rff "$out/jmh-t$t.json" | tee "$out/jmh-t$t.txt"
-    results+=(--results "$out/jmh-t$t.json")
-  done
-  command="session-benchmarks/run.sh full = java -jar $jar SessionBenchmark -t {1,16} -bm sample -wi 2 -w 5s -i 3 -r 5s -f 1 -prof gc -rf json"
+  threads=(1 16)
+  jmh=(SessionBenchmark -bm sample -wi 3 -w 1s -i 5 -r 1s -f 1 -prof gc)
 fi
+for t in "${threads[@]}"; do
+  for b in "${backends[@]}"; do
+    "${client[@]}" java -jar "$jar" "${jmh[@]}" -t "$t" -p backend="$b" -rf json -rff "$out/jmh-t$t-$b.json" \
+      | tee "$out/jmh-t$t-$b.txt"
+    results+=(--results "$out/jmh-t$t-$b.json")
+  done
+done
+command="session-benchmarks/run.sh $mode = for each of ${#threads[@]} thread count(s) and ${#backends[@]} backends: java -jar $jar ${jmh[*]} -t {$(IFS=,; echo "${threads[*]}")} -p backend={each} -rf json"
 
 java -cp "$jar" io.sessionkit.benchmarks.CommandCounter --out "$out/command-counts.json"
 java -XX:+UseSerialGC -Xmx1g -cp "$jar" io.sessionkit.benchmarks.MemoryFootprint --out "$out/memory.json"
@@ -64,4 +111,4 @@ minutes=$(( ($(date +%s) - started + 59) / 60 ))
 java -cp "$jar" io.sessionkit.benchmarks.ReportWriter "${results[@]}" \
   --counts "$out/command-counts.json" --memory "$out/memory.json" --servers "$out/servers.tsv" \
   --out BENCHMARKS.md --title "$mode run, $minutes min wall time including the build" \
-  --command "$command" --load-before "$load_before"
+  --command "$command" --load-before "$load_before" --placement "$placement"

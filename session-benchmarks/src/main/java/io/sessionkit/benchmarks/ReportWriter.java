@@ -54,6 +54,8 @@ public final class ReportWriter {
         double p50 = Double.NaN;
         double p99 = Double.NaN;
         double allocPerOp = Double.NaN;
+        /** JMH's 99.9 % confidence half-width relative to the score (NaN with a single iteration). */
+        double relativeError = Double.NaN;
     }
 
     record Key(String backend, String kind, int bytes, int threads) implements Comparable<Key> {
@@ -79,6 +81,7 @@ public final class ReportWriter {
         String command = "";
         String title = "quick run";
         String loadBefore = "";
+        String placement = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--results" -> results.add(Path.of(args[++i]));
@@ -89,6 +92,7 @@ public final class ReportWriter {
                 case "--command" -> command = args[++i];
                 case "--title" -> title = args[++i];
                 case "--load-before" -> loadBefore = args[++i];
+                case "--placement" -> placement = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -120,6 +124,9 @@ public final class ReportWriter {
         md.append("**Machine.** ").append(machine()).append(", ").append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
                 .append(". Load average (1/5/15 min) before the run: ").append(loadBefore.isBlank() ? "n/a" : loadBefore)
                 .append("; after: ").append(loadAverage()).append(".\n\n");
+        if (!placement.isBlank()) {
+            md.append("**Placement.** ").append(placement).append("\n\n");
+        }
         md.append("**Command.** `").append(command).append("`\n\n");
         if (!serverNames.isEmpty()) {
             md.append("**Servers.** ");
@@ -134,7 +141,7 @@ public final class ReportWriter {
 
         md.append("### Throughput, latency, ratio to the raw client\n\n");
         md.append("ops/s: ").append(anyMeasured(rows) ? "measured (throughput mode)" : "threads / mean sample time")
-                .append(". Latency in µs per request (sample mode). Alloc: bytes allocated per request, all threads of the"
+                .append(", ± JMH's 99.9 % confidence interval over the measurement iterations. Latency in µs per request (sample mode). Alloc: bytes allocated per request, all threads of the"
                         + " JVM (`-prof gc`, gc.alloc.rate.norm; for in-process servers, H2 and the embedded Mongo, the server's"
                         + " allocation is included).\n\n");
         md.append("| backend | request | session | threads | store ops/s | raw ops/s | **store/raw** | store p50 | store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |\n");
@@ -264,7 +271,11 @@ public final class ReportWriter {
         JsonNode primary = r.path("primaryMetric");
         String mode = r.path("mode").asText();
         double score = primary.path("score").asDouble();
+        double error = primary.path("scoreError").asDouble(Double.NaN);
         String unit = primary.path("scoreUnit").asText();
+        if (mode.equals("thrpt") || !side.opsMeasured) {
+            side.relativeError = score > 0 ? error / score : Double.NaN;
+        }
         if (mode.equals("thrpt")) {
             side.opsPerSecond = score * perSecond(unit.substring(unit.indexOf('/') + 1));
             side.opsMeasured = true;
@@ -300,7 +311,11 @@ public final class ReportWriter {
     }
 
     private static String ops(Side s) {
-        return s == null || Double.isNaN(s.opsPerSecond) ? "–" : String.format(Locale.ROOT, "%,.0f", s.opsPerSecond);
+        if (s == null || Double.isNaN(s.opsPerSecond)) {
+            return "–";
+        }
+        String ops = String.format(Locale.ROOT, "%,.0f", s.opsPerSecond);
+        return Double.isNaN(s.relativeError) ? ops : ops + String.format(Locale.ROOT, " ±%.0f%%", 100 * s.relativeError);
     }
 
     private static String ratio(Side store, Side raw) {

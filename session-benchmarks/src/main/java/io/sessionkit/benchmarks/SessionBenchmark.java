@@ -6,6 +6,8 @@ import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,6 +63,14 @@ public class SessionBenchmark {
     static final ExpiryPolicy LONG = new ExpiryPolicy(Duration.ofHours(2), Duration.ofHours(12), Duration.ofHours(1));
     /** New sessions expire within seconds so that stores with native expiry do not fill up during a run. */
     static final ExpiryPolicy SHORT = new ExpiryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO);
+    /** Upper bound of the pre-warm of each trial, in ms ({@code -Dsessionkit.bench.prewarm-ms=N}; 0 turns it off). */
+    static final long PREWARM_MAX_MILLIS = Long.getLong("sessionkit.bench.prewarm-ms", 6_000);
+    /** Requests the pre-warm makes at least: above HotSpot's C2 invocation threshold (15 000). */
+    static final long PREWARM_MIN_CALLS = 20_000;
+    /** The pre-warm ends at the first window of this length in which the JIT compiled almost nothing. */
+    static final long QUIET_MILLIS = 500;
+    /** Requests running at once during the pre-warm: one per core, leaving the compiler its share of the CPU. */
+    static final int PREWARM_CONCURRENCY = Runtime.getRuntime().availableProcessors();
 
     /** The backend, the session size and the side (store or raw) of this run. */
     @State(Scope.Benchmark)
@@ -79,6 +91,10 @@ public class SessionBenchmark {
         boolean newSessions;
         String namespace;
         final Queue<Client> clients = new ConcurrentLinkedQueue<>();
+        final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
+        final LongAdder prewarmCalls = new LongAdder();
+        volatile boolean warm;
+        String prewarmMethod;
 
         @Setup(Level.Trial)
         public void open(BenchmarkParams params) {
@@ -96,8 +112,66 @@ public class SessionBenchmark {
                 store = servers.openStore(namespace, policy.maxIdle());
                 manager = SessionManager.builder(store).expiryPolicy(policy).build();
             }
+            startPrewarm(method);
             if (newSessions) {
                 servers.wipe(namespace);
+            }
+        }
+
+        /**
+         * Starts the pre-warm's referee: JMH's own threads then run this trial's request, at most one per core at a
+         * time, until the JIT compiler has gone quiet (see {@link Client#prewarm}).
+         *
+         * <p>Why: warm-up iterations alone do not suffice here. With 16 benchmark threads on 2 cores the compiler
+         * threads get about a tenth of the CPU, and the store's deeper call chains (Jackson, the drivers) stayed in
+         * interpreted or C1 code for 8–10 s ({@code -XX:+PrintCompilation}: single C2 compiles took over 2 s), which
+         * made the store look up to 30 times slower than it is. A pre-warm on a separate thread did not help: its
+         * compiled code was thrown away ("made not entrant") as soon as the 16 JMH threads took over, so the warming
+         * is done by those threads, taking turns. Both sides get the same pre-warm.
+         */
+        private void startPrewarm(String method) {
+            prewarmMethod = method;
+            if (PREWARM_MAX_MILLIS <= 0) {
+                warm = true;
+                return;
+            }
+            Thread referee = new Thread(() -> {
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                long start = System.nanoTime();
+                long compiled = jit.getTotalCompilationTime();
+                try {
+                    while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(PREWARM_MAX_MILLIS)) {
+                        Thread.sleep(QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
+                        long now = jit.getTotalCompilationTime();
+                        // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's thresholds.
+                        if (prewarmCalls.sum() >= PREWARM_MIN_CALLS && now - compiled < QUIET_MILLIS / 50) {
+                            break;
+                        }
+                        compiled = now;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                warm = true;
+                System.out.printf("pre-warm: %d %s requests, at most %d at a time, in %d ms%n", prewarmCalls.sum(), method,
+                        PREWARM_CONCURRENCY, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            }, "prewarm-referee");
+            referee.setDaemon(true);
+            referee.start();
+        }
+
+        /** One request of this trial's kind (the benchmark method named {@code method}) on {@code client}'s sessions. */
+        void request(SessionBenchmark requests, String method, Client client) {
+            switch (method) {
+                case "readOnly" -> requests.readOnly(this, client);
+                case "readOnlyRaw" -> requests.readOnlyRaw(this, client);
+                case "modifying" -> requests.modifying(this, client);
+                case "modifyingRaw" -> requests.modifyingRaw(this, client);
+                case "newSession" -> requests.newSession(this);
+                case "newSessionRaw" -> requests.newSessionRaw(this, client);
+                case "rotation" -> requests.rotation(this, client);
+                case "rotationRaw" -> requests.rotationRaw(this, client);
+                default -> throw new IllegalStateException("no pre-warm for " + method);
             }
         }
 
@@ -156,9 +230,13 @@ public class SessionBenchmark {
             byte[] random = new byte[26];
             ThreadLocalRandom.current().nextBytes(random);
             rawKeyPrefix = t.namespace + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            if (t.newSessions) {
-                return;
+            if (!t.newSessions) {
+                seedSessions(t);
             }
+            prewarm(t);
+        }
+
+        private void seedSessions(Target t) {
             t.clients.add(this);
             ids = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
@@ -171,6 +249,35 @@ public class SessionBenchmark {
                     t.manager.save(s);
                     ids[i] = s.id().value();
                 }
+            }
+        }
+
+        /**
+         * This JMH thread's share of the pre-warm ({@link Target#startPrewarm}): requests in turns of 50 while holding
+         * one of the per-core permits, until the referee finds the compiler quiet.
+         */
+        private void prewarm(Target t) {
+            SessionBenchmark requests = new SessionBenchmark();
+            try {
+                // Every thread takes turns (a fair semaphore) and does at least one: a thread that never ran a
+                // request meets empty per-thread caches (ThreadLocal maps, NIO's buffer cache) and hits branches the
+                // compiled code never saw, and HotSpot then throws that code away ("unstable_if", seen with JFR).
+                boolean first = true;
+                while (first || !t.warm) {
+                    first = false;
+                    t.prewarmPermits.acquire();
+                    try {
+                        for (int i = 0; i < 50 && (i < 10 || !t.warm); i++) {
+                            t.request(requests, t.prewarmMethod, this);
+                            t.prewarmCalls.increment();
+                        }
+                    } finally {
+                        t.prewarmPermits.release();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("pre-warm interrupted", e);
             }
         }
 
