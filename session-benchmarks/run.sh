@@ -4,7 +4,7 @@
 #
 #   session-benchmarks/run.sh quick   every backend x {read-only, modifying} x {store, raw}: 1 KiB sessions,
 #                                     16 threads, sample mode with -prof gc; 32 JMH forks, each pre-warmed, then
-#                                     3 x 1 s warm-up and 3 x 1 s measurement; ~10 min with the build on 2 cores
+#                                     4 x 1 s warm-up and 3 x 1 s measurement; ~10 min with the build on 2 cores
 #   session-benchmarks/run.sh full    every request kind (new session and rotation too) at 1 and 16 threads and
 #                                     1 KiB and 32 KiB, 5 x 1 s measurement; 256 forks, about 80 min on 2 cores
 #
@@ -31,11 +31,12 @@ load_before=$(awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || ec
 
 # Placement. Unpinned, 16 benchmark threads and the servers fight over the same cores, and the figures swing by 2x
 # between runs and even within one (the raw Jedis GET alone went 18 000 -> 43 000/s after 12 s). So the benchmark
-# JVM runs on CPU 0 and the local servers (the processes listening on 6379, 11211, 5432, 3306, with their
+# JVM moves itself to CPU 0 once a trial's pre-warm is done (the JIT needs more than one core to finish in time),
+# and the local servers (the processes listening on 6379, 11211, 5432, 3306, with their
 # children, and the Redis Cluster of the run) on the other CPUs, like an app server and its session store on
 # separate machines. In-process servers (H2, the embedded Mongo) share CPU 0 with the client. Affinities are
 # restored on exit. Without taskset, with one CPU or without permission, the run is unpinned and says so.
-client=()
+client_jvm=()
 servers_cpus=""
 restore=()
 placement="unpinned: client and servers share all CPUs"
@@ -56,8 +57,8 @@ if [ "${SESSIONKIT_BENCH_PIN:-1}" = 1 ] && [ "$cpus" -ge 2 ] && command -v tasks
     done
     [ "$ok" = 1 ] && pinned_ports+=("$port")
   done
-  client=(taskset -c 0)
-  placement="benchmark JVM pinned to CPU 0; servers on CPU(s) $servers_cpus (local ports ${pinned_ports[*]:-none}, and the run's Redis Cluster); H2 and the embedded Mongo run inside the benchmark JVM, on CPU 0"
+  client_jvm=(-jvmArgsPrepend -Dsessionkit.bench.client-cpus=0)
+  placement="benchmark JVM on CPU 0 after each trial's pre-warm (which may use every CPU); servers on CPU(s) $servers_cpus (local ports ${pinned_ports[*]:-none}, and the run's Redis Cluster); H2 and the embedded Mongo run inside the benchmark JVM, on CPU 0"
 fi
 unpin() {
   for entry in "${restore[@]}"; do
@@ -90,14 +91,14 @@ backends=(${SESSIONKIT_BENCH_BACKENDS:-local redis redis-cluster memcached jdbc-
 results=()
 if [ "$mode" = quick ]; then
   threads=(16)
-  jmh=('SessionBenchmark.(readOnly|modifying)(Raw)?$' -p sessionBytes=1024 -bm sample -wi 3 -w 1s -i 3 -r 1s -f 1 -prof gc)
+  jmh=('SessionBenchmark.(readOnly|modifying)(Raw)?$' -p sessionBytes=1024 -bm sample -wi 4 -w 1s -i 3 -r 1s -f 1 -prof gc)
 else
   threads=(1 16)
-  jmh=(SessionBenchmark -bm sample -wi 3 -w 1s -i 5 -r 1s -f 1 -prof gc)
+  jmh=(SessionBenchmark -bm sample -wi 5 -w 1s -i 5 -r 1s -f 1 -prof gc)
 fi
 for t in "${threads[@]}"; do
   for b in "${backends[@]}"; do
-    "${client[@]}" java -jar "$jar" "${jmh[@]}" -t "$t" -p backend="$b" -rf json -rff "$out/jmh-t$t-$b.json" \
+    java -jar "$jar" "${jmh[@]}" "${client_jvm[@]}" -t "$t" -p backend="$b" -rf json -rff "$out/jmh-t$t-$b.json" \
       | tee "$out/jmh-t$t-$b.txt"
     results+=(--results "$out/jmh-t$t-$b.json")
   done
@@ -111,4 +112,4 @@ minutes=$(( ($(date +%s) - started + 59) / 60 ))
 java -cp "$jar" io.sessionkit.benchmarks.ReportWriter "${results[@]}" \
   --counts "$out/command-counts.json" --memory "$out/memory.json" --servers "$out/servers.tsv" \
   --out BENCHMARKS.md --title "$mode run, $minutes min wall time including the build" \
-  --command "$command" --load-before "$load_before" --placement "$placement"
+  --command "$command" --load-before "$load_before" --placement "$placement" --section "$mode"

@@ -64,11 +64,13 @@ public class SessionBenchmark {
     /** New sessions expire within seconds so that stores with native expiry do not fill up during a run. */
     static final ExpiryPolicy SHORT = new ExpiryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO);
     /** Upper bound of the pre-warm of each trial, in ms ({@code -Dsessionkit.bench.prewarm-ms=N}; 0 turns it off). */
-    static final long PREWARM_MAX_MILLIS = Long.getLong("sessionkit.bench.prewarm-ms", 6_000);
+    static final long PREWARM_MAX_MILLIS = Long.getLong("sessionkit.bench.prewarm-ms", 4_000);
     /** Requests the pre-warm makes at least: above HotSpot's C2 invocation threshold (15 000). */
     static final long PREWARM_MIN_CALLS = 20_000;
     /** The pre-warm ends at the first window of this length in which the JIT compiled almost nothing. */
     static final long QUIET_MILLIS = 500;
+    /** CPUs the benchmark JVM moves to after the pre-warm ({@code -Dsessionkit.bench.client-cpus=0}); empty: stays. */
+    static final String CLIENT_CPUS = System.getProperty("sessionkit.bench.client-cpus", "");
     /** Requests running at once during the pre-warm: one per core, leaving the compiler its share of the CPU. */
     static final int PREWARM_CONCURRENCY = Runtime.getRuntime().availableProcessors();
 
@@ -94,6 +96,7 @@ public class SessionBenchmark {
         final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
         final LongAdder prewarmCalls = new LongAdder();
         volatile boolean warm;
+        volatile RuntimeException prewarmFailure;
         String prewarmMethod;
 
         @Setup(Level.Trial)
@@ -132,6 +135,7 @@ public class SessionBenchmark {
         private void startPrewarm(String method) {
             prewarmMethod = method;
             if (PREWARM_MAX_MILLIS <= 0) {
+                pinToClientCpus();
                 warm = true;
                 return;
             }
@@ -152,12 +156,45 @@ public class SessionBenchmark {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                warm = true;
-                System.out.printf("pre-warm: %d %s requests, at most %d at a time, in %d ms%n", prewarmCalls.sum(), method,
-                        PREWARM_CONCURRENCY, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                String placement;
+                try {
+                    placement = pinToClientCpus();
+                } catch (RuntimeException e) {
+                    prewarmFailure = e;
+                    placement = ", pinning failed: " + e.getMessage();
+                } finally {
+                    warm = true;
+                }
+                System.out.printf("pre-warm: %d %s requests, at most %d at a time, in %d ms%s%n", prewarmCalls.sum(), method,
+                        PREWARM_CONCURRENCY, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), placement);
             }, "prewarm-referee");
             referee.setDaemon(true);
             referee.start();
+        }
+
+        /**
+         * Moves every thread of this JVM onto {@link #CLIENT_CPUS}, if set ({@code run.sh} sets it and pins the servers
+         * to the other CPUs). Done after the pre-warm, not before: on CPU 0 alone the compiler shared one core with the
+         * request threads and the store's code was still being compiled during the measurement.
+         */
+        private static String pinToClientCpus() {
+            if (CLIENT_CPUS.isBlank()) {
+                return "";
+            }
+            String pid = Long.toString(ProcessHandle.current().pid());
+            try {
+                Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid)
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
+                    throw new IllegalStateException("taskset -a -p -c " + CLIENT_CPUS + " " + pid + " failed");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run taskset to pin the benchmark JVM to CPUs " + CLIENT_CPUS, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pinning the benchmark JVM", e);
+            }
+            return ", then pinned to CPU(s) " + CLIENT_CPUS;
         }
 
         /** One request of this trial's kind (the benchmark method named {@code method}) on {@code client}'s sessions. */
@@ -278,6 +315,9 @@ public class SessionBenchmark {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("pre-warm interrupted", e);
+            }
+            if (t.prewarmFailure != null) {
+                throw t.prewarmFailure;
             }
         }
 
