@@ -30,19 +30,19 @@ mkdir -p "$out"
 load_before=$(awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || echo n/a)
 
 # Placement. Unpinned, 16 benchmark threads and the servers fight over the same cores, and the figures swing by 2x
-# between runs and even within one (the raw Jedis GET alone went 18 000 -> 43 000/s after 12 s). So the benchmark
-# JVM moves itself to CPU 0 once a trial's pre-warm is done (the JIT needs more than one core to finish in time),
-# and the local servers (the processes listening on 6379, 11211, 5432, 3306, with their
-# children, and the Redis Cluster of the run) on the other CPUs, like an app server and its session store on
-# separate machines. In-process servers (H2, the embedded Mongo) share CPU 0 with the client. Affinities are
-# restored on exit. Without taskset, with one CPU or without permission, the run is unpinned and says so.
+# between runs and even within one (the raw Jedis GET alone went 18 000 -> 43 000/s after 12 s). So the local
+# servers (the processes listening on 6379, 11211, 5432, 3306, with their children, and the run's Redis Cluster)
+# run on CPUs 1.., and the benchmark JVM moves itself to CPU 0 once a trial's pre-warm is done (the JIT needs more
+# than one core to finish in time): like an app server and its session store on separate machines. In-process
+# servers (H2, the embedded Mongo) share CPU 0 with the client. Affinities are restored on exit. Without taskset,
+# with one CPU or with SESSIONKIT_BENCH_PIN=0 the run is unpinned, and the report says which it was.
 client_jvm=()
 servers_cpus=""
 restore=()
 placement="unpinned: client and servers share all CPUs"
 cpus=$(nproc 2>/dev/null || echo 1)
 if [ "${SESSIONKIT_BENCH_PIN:-1}" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null && command -v ss >/dev/null; then
-  servers_cpus="1-$((cpus - 1))"
+  if [ "$cpus" -eq 2 ]; then servers_cpus=1; else servers_cpus="1-$((cpus - 1))"; fi
   pinned_ports=()
   for port in 6379 11211 5432 3306; do
     pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
