@@ -241,7 +241,7 @@ public final class CommandCounter {
     private static Map<String, Long> settled(Snapshot s) throws Exception {
         Map<String, Long> last = s.take();
         for (int i = 0; i < 50; i++) {
-            Thread.sleep(i == 0 ? 500 : 100);
+            Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of PostgreSQL's statistics until they settle
             Map<String, Long> now = s.take();
             if (now.equals(last)) {
                 return now;

@@ -111,7 +111,7 @@ final class LocalServer implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("cluster not ok after 30 s:\n" + out);
                 }
-                Thread.sleep(100);
+                Thread.sleep(100); // bounded poll (30 s) of the real cluster's state, not a wait for expiry
             }
         }
     }
@@ -127,7 +127,7 @@ final class LocalServer implements AutoCloseable {
                     server.close();
                     throw new IllegalStateException(name + " did not start on port " + port + "; see " + dir.resolve("server.log"));
                 }
-                Thread.sleep(20);
+                Thread.sleep(20); // bounded poll (15 s) of the started process's port
             }
             return server;
         } catch (IOException e) {

@@ -102,7 +102,7 @@ public final class MemoryFootprint {
         for (int i = 0; i < 10; i++) {
             System.gc();
             try {
-                Thread.sleep(50);
+                Thread.sleep(50); // lets the requested GC finish; measures heap, no timing depends on it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -18,7 +18,7 @@ public final class RedisClusterForRun {
         System.out.println("nodes=" + nodes.stream().map(LocalServer::hostAndPort).collect(Collectors.joining(",")));
         System.out.flush();
         try {
-            Thread.sleep(maxSeconds * 1000);
+            Thread.sleep(maxSeconds * 1000); // the cluster's lifetime: run.sh kills this process when the run ends
         } finally {
             nodes.forEach(LocalServer::close);
         }

@@ -73,7 +73,7 @@ class BackendDownTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         Page page = browser.get(demo.uri("/"));
         while (page.status() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            Thread.sleep(100); // bounded poll (15 s) of the demo process after the real Redis restarts
             page = browser.get(demo.uri("/"));
         }
         assertThat(page.status()).as("served again once the store is back: %s", page.body()).isEqualTo(200);

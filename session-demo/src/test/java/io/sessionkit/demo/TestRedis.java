@@ -77,7 +77,7 @@ final class TestRedis {
                 server.close();
                 throw new IllegalStateException("redis-server on port " + port + " did not start");
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // bounded poll (10 s) of the started redis-server's port
         }
         return server;
     }

@@ -81,8 +81,12 @@ abstract class PrivateServer implements AutoCloseable {
 
     final void awaitNotListening(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (TestServers.listening("127.0.0.1", port) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        while (TestServers.listening("127.0.0.1", port)) {
+            // A server that is still up would turn an outage test into a test of nothing: fail loudly instead.
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(describe() + " still listens on " + port + " " + timeoutMillis + " ms after stopping");
+            }
+            Thread.sleep(20); // polling a port, not waiting for expiry
         }
     }
 
