@@ -106,7 +106,7 @@ public final class RecordEnvelope {
                     Instant.ofEpochMilli(requireLong(fields, "e", key)),
                     p == null || p.isNull() ? null : p.asText(),
                     attributes);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw new SessionCodecException("record " + key.shortForm() + " is invalid: " + e.getMessage(), e);
         }
     }

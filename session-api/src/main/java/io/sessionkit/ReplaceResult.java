@@ -1,6 +1,6 @@
 package io.sessionkit;
 
-/** The outcome of {@link SessionStore#replace(SessionRecord, long)}. */
+/** The outcome of {@link SessionStore#replace(SessionRecord, long)} and {@link SessionStore#delete(SessionKey, long)}. */
 public enum ReplaceResult {
     /** The stored record had the expected version and was replaced. */
     OK,

@@ -8,7 +8,10 @@ import java.util.Objects;
  * One stored session as the SPI sees it: metadata plus the attributes as a JSON object text. Immutable; backends
  * store and return it without interpreting the attributes.
  *
- * <p>Times are kept to the millisecond (backends store epoch milliseconds); {@code maxIdle} to the second.
+ * <p>Times are kept to the millisecond (backends store epoch milliseconds); {@code maxIdle} to the second. Every time
+ * lies in {@link #MIN_TIME}..{@link #MAX_TIME} and {@code maxIdle} in 1 s..{@link #MAX_IDLE}: the constructor throws
+ * {@link IllegalArgumentException} otherwise, and decoders report such stored metadata as
+ * {@link SessionCodecException}, so hostile metadata is undecodable instead of failing a later save.
  *
  * @param key            the hashed key
  * @param version        1 on create, +1 on every successful replace
@@ -39,11 +42,30 @@ public record SessionRecord(
         if (version < 1) {
             throw new IllegalArgumentException("version must be >= 1, was " + version);
         }
+        requireInRange(createdAt, "createdAt");
+        requireInRange(lastAccessedAt, "lastAccessedAt");
+        requireInRange(expiresAt, "expiresAt");
         createdAt = truncate(createdAt);
         lastAccessedAt = truncate(lastAccessedAt);
         expiresAt = truncate(expiresAt);
-        if (maxIdle.getSeconds() < 1 || maxIdle.getNano() != 0) {
-            throw new IllegalArgumentException("maxIdle must be whole seconds >= 1s, was " + maxIdle);
+        if (maxIdle.getSeconds() < 1 || maxIdle.getNano() != 0 || maxIdle.compareTo(MAX_IDLE) > 0) {
+            throw new IllegalArgumentException("maxIdle must be whole seconds in 1s.." + MAX_IDLE + ", was " + maxIdle);
+        }
+    }
+
+    /**
+     * The longest idle timeout a record may carry: 100 years, more than {@code Integer.MAX_VALUE} seconds (what
+     * {@code HttpSession.setMaxInactiveInterval} can ask for), small enough that no time arithmetic overflows.
+     */
+    public static final Duration MAX_IDLE = Duration.ofDays(36_500);
+    /** The earliest time a record may carry: the Unix epoch. */
+    public static final Instant MIN_TIME = Instant.EPOCH;
+    /** The latest time a record may carry: the end of year 9999 UTC. */
+    public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    private static void requireInRange(Instant t, String name) {
+        if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
+            throw new IllegalArgumentException(name + " must be between " + MIN_TIME + " and " + MAX_TIME + ", was " + t);
         }
     }
 

@@ -44,6 +44,35 @@ public interface SessionStore extends AutoCloseable {
     void delete(SessionKey key);
 
     /**
+     * Removes the record under {@code key} only if it is live and its version is {@code expectedVersion}: the
+     * compare-and-set form of {@link #delete}. Rotation uses it, so that a write acknowledged to another request
+     * meanwhile is never discarded and a session invalidated meanwhile is never moved to a new id.
+     *
+     * <p>Backends override it with their native atomic primitive (one round trip). The default, for third-party
+     * stores, is correct but costs three: it loads the record, replaces it by an expired, empty tombstone with
+     * compare-and-set (so no writer can slip in), then deletes the tombstone.
+     *
+     * @return {@code OK} if removed; {@code CONFLICT} if a live record has another version (nothing removed);
+     *         {@code GONE} if there is no live record
+     */
+    default ReplaceResult delete(SessionKey key, long expectedVersion) {
+        SessionRecord current = load(key).orElse(null);
+        if (current == null) {
+            return ReplaceResult.GONE;
+        }
+        if (current.version() != expectedVersion) {
+            return ReplaceResult.CONFLICT;
+        }
+        SessionRecord tombstone = new SessionRecord(key, expectedVersion + 1, current.createdAt(), current.lastAccessedAt(),
+                current.maxIdle(), SessionRecord.MIN_TIME, null, "{}");
+        ReplaceResult result = replace(tombstone, expectedVersion);
+        if (result == ReplaceResult.OK) {
+            delete(key);
+        }
+        return result;
+    }
+
+    /**
      * The live records whose principal is {@code principal}. Stale index entries are not returned and are cleaned
      * up along the way.
      *

@@ -100,6 +100,14 @@ public final class CountingSessionStore implements SessionStore {
         delegate.delete(key);
     }
 
+    /** Counted as a delete: one store call. */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        deletes.incrementAndGet();
+        keysSeen.add(key.value());
+        return delegate.delete(key, expectedVersion);
+    }
+
     @Override
     public List<SessionRecord> findByPrincipal(String principal) {
         principalLookups.incrementAndGet();
