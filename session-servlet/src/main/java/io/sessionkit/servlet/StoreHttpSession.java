@@ -51,8 +51,18 @@ final class StoreHttpSession implements HttpSession {
         return session;
     }
 
+    /** Invalidated here, or found gone at save (another request invalidated or rotated it). */
     boolean isInvalidated() {
         return invalidated || session.isInvalidated();
+    }
+
+    /** Whether {@link #invalidate()} of this request deleted it: only then is the client told to drop the id. */
+    boolean invalidatedByThisRequest() {
+        return invalidated;
+    }
+
+    /** After every save of this request. */
+    void afterSave() {
     }
 
     @Override
@@ -89,6 +99,7 @@ final class StoreHttpSession implements HttpSession {
         Duration idle = interval > 0 ? Duration.ofSeconds(interval)
                 : Duration.ofSeconds(Math.max(1, request.manager().expiryPolicy().absoluteTimeout().toSeconds()));
         session.setMaxIdle(idle);
+        request.sessionChanged();
     }
 
     @Override
@@ -106,7 +117,9 @@ final class StoreHttpSession implements HttpSession {
         Object value = session.getAttribute(name);
         if (value != null) {
             cache.put(name, value);
-            rememberPristine(name, value);
+            if (rememberPristine(name, value)) {
+                request.sessionChanged(); // a list or map handed out may be changed in place before the next write
+            }
         }
         return value;
     }
@@ -130,6 +143,7 @@ final class StoreHttpSession implements HttpSession {
         }
         Object old = currentValueForUnbind(name);
         session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
+        request.sessionChanged();
         cache.put(name, value);
         rememberPristine(name, value);
         if (old == value) {
@@ -152,6 +166,7 @@ final class StoreHttpSession implements HttpSession {
         }
         Object old = currentValueForUnbind(name);
         session.removeAttribute(name);
+        request.sessionChanged();
         cache.remove(name);
         pristine.remove(name);
         if (old instanceof HttpSessionBindingListener listener) {
@@ -163,6 +178,10 @@ final class StoreHttpSession implements HttpSession {
      * Deletes the session from the store at once. Values that are {@link HttpSessionBindingListener}s (those read in
      * this request, and stored ones that decode to listeners, e.g. with the Java serialization codec) are told after
      * the removal. Sessions that expire in the store are never announced: nothing runs when a record times out.
+     *
+     * <p>The store delete comes first: if it fails ({@link io.sessionkit.SessionStoreUnavailableException}), the
+     * session stays valid and usable, the client keeps its cookie, and the exception propagates (the filter answers
+     * 503 unless the application handles it). Never a cleared cookie for a session that is still live.
      */
     @Override
     public void invalidate() {
@@ -174,10 +193,11 @@ final class StoreHttpSession implements HttpSession {
                 listeners.add(Map.entry(name, v));
             }
         }
+        request.manager().invalidate(session);
         invalidated = true;
+        request.sessionChanged();
         cache.clear();
         pristine.clear();
-        request.manager().invalidate(session);
         for (Map.Entry<String, Object> e : listeners) {
             ((HttpSessionBindingListener) e.getValue()).valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
         }
@@ -205,13 +225,15 @@ final class StoreHttpSession implements HttpSession {
         }
     }
 
-    private void rememberPristine(String name, Object value) {
+    /** Remembers the JSON form of a list, set or map; true if the value is one whose in-place changes are tracked. */
+    private boolean rememberPristine(String name, Object value) {
         String f = isContainer(value) ? fingerprint(value) : null;
         if (f != null) {
             pristine.put(name, f);
-        } else {
-            pristine.remove(name);
+            return true;
         }
+        pristine.remove(name);
+        return false;
     }
 
     /** The value's JSON text, used only to compare; null when it has no JSON form (then changes are not detected). */

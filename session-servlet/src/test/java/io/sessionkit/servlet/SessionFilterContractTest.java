@@ -20,12 +20,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter's behaviour over real HTTP in a real container. Subclasses name the container; every test runs the same
@@ -184,8 +189,8 @@ abstract class SessionFilterContractTest {
         Browser attacker = new Browser();
         HttpResponse<String> replay = attacker.get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + before);
         assertThat(replay.body()).isEqualTo("no-session");
-        assertThat(setCookies(replay, COOKIE)).as("the dead id is cleared").singleElement().asString()
-                .startsWith(COOKIE + "=;").contains("Max-Age=0");
+        // Item 14.2: a dead id is never answered with a clearing cookie (it could delete a newer cookie of the client).
+        assertThat(setCookies(replay, COOKIE)).as("no cookie is set or cleared for a dead id").isEmpty();
     }
 
     @Test
@@ -456,5 +461,217 @@ abstract class SessionFilterContractTest {
             assertThat(setCookies(r, "WEBXML")).singleElement().asString().endsWith("; HttpOnly; SameSite=Strict");
             assertThat(browser.get(webXml.uri("/get?name=a")).body()).isEqualTo("from-web-xml");
         }
+    }
+
+    // ---- 14.1: the session is saved before any write that can commit the response ----
+
+    static Stream<Arguments> oneShotWrites() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int kib : new int[] {7, 9, 17, 40}) {
+            for (String via : List.of("stream", "writer")) {
+                for (boolean rotate : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(kib, via, rotate));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "14.1 one write of {0} KiB via {1} (rotate first: {2}): Set-Cookie sent, session kept")
+    @MethodSource("oneShotWrites")
+    void item1_oneShotWriteAfterCreateOrRotateSendsTheCookie(int kib, String via, boolean rotate) {
+        assertOneShot(kib * 1024, via, rotate);
+    }
+
+    @ParameterizedTest(name = "14.1 every write path ({0}), 9 and 17 KiB in one call: Set-Cookie sent, session kept")
+    @ValueSource(strings = {"stream-offset", "stream-int", "stream-bytebuffer", "stream-print", "stream-println",
+            "stream-transfer", "stream-flush", "content-length", "writer-chars", "writer-print", "writer-println",
+            "writer-append", "writer-int"})
+    void item1_everyWritePathSavesBeforeTheFirstByte(String via) {
+        assertOneShot(9 * 1024, via, false);
+        assertOneShot(17 * 1024, via, true);
+    }
+
+    private void assertOneShot(int size, String via, boolean rotate) {
+        Browser client = new Browser();
+        String before = null;
+        if (rotate) {
+            assertThat(client.get(server.uri("/set?name=pre&value=kept")).statusCode()).isEqualTo(200);
+            before = client.cookie(COOKIE).orElseThrow();
+        }
+        HttpResponse<String> r = client.get(server.uri("/one-shot?size=" + size + "&via=" + via + "&rotate=" + rotate
+                + "&name=k&value=v" + size));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(size);
+        String id = r.headers().firstValue("X-Test-Session").orElseThrow();
+        assertThat(setCookies(r, COOKIE)).as("Set-Cookie of a %d-byte one-shot write via %s", size, via)
+                .singleElement().asString().startsWith(COOKIE + "=" + id + ";");
+        assertThat(client.cookie(COOKIE)).contains(id);
+        assertThat(client.get(server.uri("/get?name=k")).body()).isEqualTo("v" + size);
+        if (rotate) {
+            assertThat(id).isNotEqualTo(before);
+            assertThat(client.get(server.uri("/get?name=pre")).body()).isEqualTo("kept");
+            assertThat(new Browser().get(server.uri("/get?name=pre"), "Cookie", COOKIE + "=" + before).body()).isEqualTo("no-session");
+        }
+    }
+
+    // ---- 14.2: a dead id presented by a request in flight never clears the client's (newer) cookie ----
+
+    @Test
+    @DisplayName("14.2 a request in flight with the pre-login cookie (session not found) does not log the user out")
+    void item2_inFlightRequestWithOldCookieKeepsTheLogin() throws Exception {
+        interleaveWithLogin("/slow-get?name=user", "no-session");
+    }
+
+    @Test
+    @DisplayName("14.2 a request in flight that loaded the pre-login session and saves after the rotation (GONE) does not log the user out")
+    void item2_inFlightSaveOfTheOldSessionKeepsTheLogin() throws Exception {
+        interleaveWithLogin("/slow-set?name=late&value=1", "ok");
+    }
+
+    private void interleaveWithLogin(String slowPath, String slowBody) throws Exception {
+        get("/set?name=cart&value=apple");
+        String before = sessionCookie();
+        TestApp.slowGate = new CountDownLatch(1);
+        TestApp.slowArrived = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResponse<String>> slow = pool.submit(() -> get(slowPath));
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
+
+            HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
+            assertThat(login.statusCode()).isEqualTo(200);
+            String after = sessionCookie();
+            assertThat(after).isNotEqualTo(before);
+
+            TestApp.slowGate.countDown();
+            HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
+            assertThat(late.statusCode()).isEqualTo(200);
+            assertThat(late.body()).isEqualTo(slowBody);
+            assertThat(setCookies(late, COOKIE)).as("the late answer sets or clears no cookie").isEmpty();
+            assertThat(sessionCookie()).isEqualTo(after);
+            assertThat(get("/get?name=user").body()).isEqualTo("alice");
+            assertThat(get("/get?name=cart").body()).isEqualTo("apple");
+        } finally {
+            TestApp.slowGate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("14.2 header transport: a request in flight with the pre-login token gets no empty token back")
+    void item2_inFlightRequestWithOldTokenGetsNoEmptyHeader() throws Exception {
+        Browser api = new Browser();
+        String before = api.get(server.uri("/set?name=cart&value=apple"), HEADER, "new").headers().firstValue(HEADER).orElseThrow();
+        TestApp.slowGate = new CountDownLatch(1);
+        TestApp.slowArrived = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResponse<String>> slow = pool.submit(() -> api.get(server.uri("/slow-get?name=user"), HEADER, before));
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
+            String after = api.post(server.uri("/login?user=alice"), HEADER, before).headers().firstValue(HEADER).orElseThrow();
+            assertThat(after).isNotEqualTo(before);
+            TestApp.slowGate.countDown();
+            HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
+            assertThat(late.body()).isEqualTo("no-session");
+            assertThat(late.headers().allValues(HEADER)).isEmpty();
+            assertThat(api.get(server.uri("/get?name=user"), HEADER, after).body()).isEqualTo("alice");
+        } finally {
+            TestApp.slowGate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- 14.7: startAsync() ----
+
+    @Test
+    @DisplayName("14.7 startAsync() without arguments: async code reads and writes the SessionKit session, never the container's")
+    void item7_asyncCodeUsesTheSessionKitSession() {
+        HttpResponse<String> first = get("/async?name=a&value=async-1");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo("wrapped=true;before=null");
+        assertThat(first.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+        assertThat(setCookies(first, COOKIE)).hasSize(1);
+        assertThat(get("/get?name=a").body()).isEqualTo("async-1");
+
+        HttpResponse<String> second = get("/async?name=a&value=async-2");
+        assertThat(second.body()).isEqualTo("wrapped=true;before=async-1");
+        assertThat(second.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(get("/get?name=a").body()).isEqualTo("async-2");
+
+        // Nothing written: the session is saved and its cookie set when the async code completes the context.
+        Browser quiet = new Browser();
+        HttpResponse<String> q = quiet.get(server.uri("/async-quiet?name=b&value=quiet"));
+        assertThat(q.statusCode()).isEqualTo(200);
+        assertThat(q.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+        assertThat(setCookies(q, COOKIE)).hasSize(1);
+        assertThat(quiet.get(server.uri("/get?name=b")).body()).isEqualTo("quiet");
+        assertThat(browser.cookie("JSESSIONID")).isEmpty();
+        assertThat(quiet.cookie("JSESSIONID")).isEmpty();
+    }
+
+    // ---- 14.15: invalidate() deletes first; Cache-Control on responses that carry the id ----
+
+    @Test
+    @DisplayName("14.15 invalidate() whose store delete fails: 503 or the app's own answer, the cookie kept and the session live")
+    void item15_failedDeleteKeepsTheCookieAndTheSession() {
+        get("/set?name=a&value=1");
+        String id = sessionCookie();
+        store.deletesDown(true);
+
+        HttpResponse<String> r = get("/invalidate");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        assertThat(setCookies(r, COOKIE)).isEmpty();
+
+        // An application that catches the failure keeps a usable session, and the client keeps its cookie.
+        HttpResponse<String> tolerant = get("/invalidate-tolerant?name=a");
+        assertThat(tolerant.statusCode()).isEqualTo(200);
+        assertThat(tolerant.body()).isEqualTo("kept 1");
+        assertThat(setCookies(tolerant, COOKIE)).isEmpty();
+
+        store.deletesDown(false);
+        assertThat(sessionCookie()).isEqualTo(id);
+        assertThat(get("/get?name=a").body()).isEqualTo("1");
+        assertThat(get("/invalidate").body()).isEqualTo("invalidated");
+        assertThat(get("/get?name=a").body()).isEqualTo("no-session");
+    }
+
+    @Test
+    @DisplayName("14.15 a response that sets or clears the session cookie, or carries the token, is Cache-Control: no-store unless the app set Cache-Control")
+    void item15_responsesCarryingTheIdAreNotCacheable() throws InterruptedException {
+        HttpResponse<String> created = get("/set?name=a&value=1");
+        assertThat(setCookies(created, COOKIE)).hasSize(1);
+        assertThat(created.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        HttpResponse<String> readOnly = get("/get?name=a");
+        assertThat(readOnly.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(readOnly.headers().allValues("Cache-Control")).as("no id on the response: caching is the app's call").isEmpty();
+
+        HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
+        assertThat(login.headers().allValues("Cache-Control")).containsExactly("no-store");
+        TestApp.newProbe();
+        HttpResponse<String> redirect = browser.post(server.uri("/post-redirect?name=flash&value=x"));
+        assertThat(redirect.headers().allValues("Cache-Control")).isEmpty();
+        HttpResponse<String> logout = get("/invalidate");
+        assertThat(setCookies(logout, COOKIE)).singleElement().asString().contains("Max-Age=0");
+        assertThat(logout.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        Browser other = new Browser();
+        TestApp.newProbe();
+        HttpResponse<String> newByRedirect = other.post(server.uri("/post-redirect?name=flash&value=x"));
+        assertThat(newByRedirect.statusCode()).isEqualTo(302);
+        assertThat(newByRedirect.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        HttpResponse<String> own = new Browser().get(server.uri("/set-cached?name=a&value=1"));
+        assertThat(setCookies(own, COOKIE)).hasSize(1);
+        assertThat(own.headers().allValues("Cache-Control")).containsExactly("private, max-age=60");
+
+        Browser api = new Browser();
+        HttpResponse<String> token = api.get(server.uri("/set?name=a&value=1"), HEADER, "new");
+        assertThat(token.headers().allValues("Cache-Control")).containsExactly("no-store");
+        HttpResponse<String> echoed = api.get(server.uri("/get?name=a"), HEADER, token.headers().firstValue(HEADER).orElseThrow());
+        assertThat(echoed.headers().firstValue(HEADER)).isPresent();
+        assertThat(echoed.headers().allValues("Cache-Control")).containsExactly("no-store");
     }
 }
