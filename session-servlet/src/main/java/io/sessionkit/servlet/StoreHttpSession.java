@@ -14,9 +14,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@link HttpSession} an application sees for one request, backed by a {@link Session} working copy.
@@ -28,9 +31,14 @@ import java.util.Objects;
  * "add to the cart list in place" keeps working). Other objects changed in place without a new
  * {@code setAttribute} are not written. Nothing is written for values that were only read.
  *
+ * <p>Attributes changed with {@link #updateAttribute} are not cached until the next save: their value as saved may
+ * differ from what this request computed (the function is re-run on a fresher value after a conflict), so
+ * {@code getAttribute} decodes them from the session each time, and a copy changed in place is never written over
+ * another request's change.
+ *
  * <p>Not thread-safe, like the request it belongs to.
  */
-final class StoreHttpSession implements HttpSession {
+final class StoreHttpSession implements SessionKitHttpSession {
     private static final ObjectMapper FINGERPRINT = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final SessionRequest request;
@@ -39,6 +47,8 @@ final class StoreHttpSession implements HttpSession {
     private final Map<String, Object> cache = new HashMap<>();
     /** The JSON form of cached containers when they were read or set, to spot changes made in place. */
     private final Map<String, String> pristine = new HashMap<>();
+    /** Attributes changed with {@link #updateAttribute} since the last save: never cached, never tracked in place. */
+    private final Set<String> updated = new HashSet<>();
     private boolean invalidated;
 
     StoreHttpSession(SessionRequest request, Session session, boolean createdByThisRequest) {
@@ -61,8 +71,9 @@ final class StoreHttpSession implements HttpSession {
         return invalidated;
     }
 
-    /** After every save of this request. */
+    /** After every save of this request: what {@link #updateAttribute} changed is now stored, and cacheable again. */
     void afterSave() {
+        updated.clear();
     }
 
     @Override
@@ -114,6 +125,9 @@ final class StoreHttpSession implements HttpSession {
         if (cache.containsKey(name)) {
             return cache.get(name);
         }
+        if (updated.contains(name)) {
+            return session.getAttribute(name); // a fresh copy: see the class doc
+        }
         Object value = session.getAttribute(name);
         if (value != null) {
             cache.put(name, value);
@@ -144,6 +158,7 @@ final class StoreHttpSession implements HttpSession {
         Object old = currentValueForUnbind(name);
         session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
         request.sessionChanged();
+        updated.remove(name);
         cache.put(name, value);
         rememberPristine(name, value);
         if (old == value) {
@@ -167,11 +182,28 @@ final class StoreHttpSession implements HttpSession {
         Object old = currentValueForUnbind(name);
         session.removeAttribute(name);
         request.sessionChanged();
+        updated.remove(name);
         cache.remove(name);
         pristine.remove(name);
         if (old instanceof HttpSessionBindingListener listener) {
             listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@link HttpSessionBindingListener}s are not notified: the function may run again at save, on another value.
+     */
+    @Override
+    public <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn) {
+        checkValid();
+        T next = session.updateAttribute(name, type, fn);
+        request.sessionChanged();
+        updated.add(name);
+        cache.remove(name);
+        pristine.remove(name);
+        return next;
     }
 
     /**
@@ -198,6 +230,7 @@ final class StoreHttpSession implements HttpSession {
         request.sessionChanged();
         cache.clear();
         pristine.clear();
+        updated.clear();
         for (Map.Entry<String, Object> e : listeners) {
             ((HttpSessionBindingListener) e.getValue()).valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
         }
@@ -249,7 +282,10 @@ final class StoreHttpSession implements HttpSession {
         return value instanceof Collection<?> || value instanceof Map<?, ?>;
     }
 
-    /** The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable). */
+    /**
+     * The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable).
+     * Peeked, not read: a blind {@code setAttribute} must not count as a read-modify-write for conflict detection.
+     */
     private Object currentValueForUnbind(String name) {
         if (cache.containsKey(name)) {
             return cache.get(name);
@@ -258,7 +294,7 @@ final class StoreHttpSession implements HttpSession {
             return null;
         }
         try {
-            return session.getAttribute(name);
+            return session.peekAttribute(name);
         } catch (SessionCodecException e) {
             return null;
         }

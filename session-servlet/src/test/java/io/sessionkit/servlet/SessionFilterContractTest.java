@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import static io.sessionkit.servlet.Browser.setCookies;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
@@ -673,5 +674,136 @@ abstract class SessionFilterContractTest {
         HttpResponse<String> echoed = api.get(server.uri("/get?name=a"), HEADER, token.headers().firstValue(HEADER).orElseThrow());
         assertThat(echoed.headers().firstValue(HEADER)).isPresent();
         assertThat(echoed.headers().allValues("Cache-Control")).containsExactly("no-store");
+    }
+
+    // ---- 14.9: a write lost to a concurrent change is never answered 2xx ----
+
+    @Test
+    @DisplayName("14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
+    void item9_sameAttributeConflictIsAnswered409() {
+        assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+
+        HttpResponse<String> r = get("/cart-rmw?item=b");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.body()).doesNotContain("added");
+        assertThat(setCookies(r, COOKIE)).isEmpty();
+        assertThat(get("/get?name=cart").body()).isEqualTo("[a, c]");
+    }
+
+    @Test
+    @DisplayName("14.9 SessionConflictException at save before the response commits: 409 Conflict with a short body, never the app's 200")
+    void item9_conflictAtSaveAnswers409() {
+        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+            String id = sessionCookie();
+            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            HttpResponse<String> r = browser.get(node.uri("/set?name=a&value=2"));
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(r.body()).doesNotContain("ok");
+            assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
+            assertThat(browser.get(node.uri("/get?name=other")).body()).isEqualTo("x");
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 SessionConflictException at save after the response committed: the response is aborted, never completed as a success")
+    void item9_conflictAfterCommitAbortsTheResponse() {
+        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+            String id = sessionCookie();
+            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            assertThatThrownBy(() -> browser.get(node.uri("/flush-then-set?name=a&value=2")))
+                    .as("the client must not receive a complete response").isInstanceOf(java.io.UncheckedIOException.class);
+            assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 200 parallel plain read-modify-write adds to one cart over two nodes: each lands or is answered 409, none is lost with a 2xx")
+    void item9_parallelPlainAddsNeverAcknowledgeALostWrite() throws Exception {
+        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
+        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+            Map<String, Integer> statuses = parallelAdds("/cart-rmw", second, 200);
+            assertThat(statuses.values()).allMatch(code -> code == 200 || code == 409);
+            List<String> acknowledged = statuses.entrySet().stream().filter(e -> e.getValue() == 200).map(Map.Entry::getKey).sorted().toList();
+            assertThat(cartItems()).as("exactly the acknowledged adds, each once").isEqualTo(acknowledged);
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 200 parallel adds with SessionKitHttpSession.updateAttribute over two nodes: all answered 200, the cart keeps 200 of 200")
+    void item9_parallelUpdateAttributeAddsKeepEveryItem() throws Exception {
+        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
+        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+            Map<String, Integer> statuses = parallelAdds("/cart-update", second, 200);
+            assertThat(statuses.values()).as("every add lands").allMatch(code -> code == 200);
+            assertThat(cartItems()).hasSize(200).isEqualTo(List.copyOf(statuses.keySet()));
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
+    void item9_updateAttributeIsReRunAfterAConflict() {
+        assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        HttpResponse<String> r = get("/cart-update?item=b");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
+    }
+
+    @Test
+    @DisplayName("14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
+    void item9_blindSetIsNotCountedAsARead() {
+        assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
+        HttpResponse<String> r = get("/set?name=theme&value=dark");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(get("/get?name=theme").body()).isEqualTo("dark");
+    }
+
+    /**
+     * Sends {@code n} adds of distinct items to one session, alternating between this node and {@code second} (two
+     * nodes behind a round-robin balancer), 32 at a time; returns each item's status.
+     */
+    Map<String, Integer> parallelAdds(String path, WebServer second, int n) throws Exception {
+        assertThat(get("/set?name=start&value=0").statusCode()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            Map<String, Future<HttpResponse<String>>> sent = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String item = String.format("i%03d", i);
+                WebServer node = i % 2 == 0 ? server : second;
+                sent.put(item, pool.submit(() -> browser.get(node.uri(path + "?item=" + item))));
+            }
+            Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (Map.Entry<String, Future<HttpResponse<String>>> e : sent.entrySet()) {
+                statuses.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS).statusCode());
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The cart as stored, item by item, sorted. */
+    List<String> cartItems() {
+        String body = get("/get?name=cart").body();
+        if (body.equals("null")) {
+            return List.of();
+        }
+        assertThat(body).startsWith("[").endsWith("]");
+        String inner = body.substring(1, body.length() - 1);
+        return inner.isEmpty() ? List.of() : java.util.Arrays.stream(inner.split(", ")).sorted().toList();
     }
 }

@@ -255,6 +255,25 @@ final class TestApp extends HttpServlet {
                 s.setAttribute("cart", next);
                 resp.getWriter().print("added");
             }
+            case "/cart-update" -> {
+                // The safe form: re-run on the fresh cart if another request added meanwhile.
+                SessionKitHttpSession s = (SessionKitHttpSession) req.getSession();
+                String item = req.getParameter("item");
+                @SuppressWarnings("unchecked")
+                List<Object> next = s.updateAttribute("cart", List.class, cart -> {
+                    List<Object> copy = cart == null ? new ArrayList<>() : new ArrayList<>(cart);
+                    copy.add(item);
+                    return copy;
+                });
+                resp.getWriter().print("added " + next.size());
+            }
+            case "/flush-then-set" -> {
+                HttpSession s = req.getSession();
+                resp.getWriter().print("committed");
+                resp.flushBuffer();
+                s.setAttribute(name, value);
+                resp.getWriter().print(" then set");
+            }
             default -> resp.sendError(404);
         }
     }
