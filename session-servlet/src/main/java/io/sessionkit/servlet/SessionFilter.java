@@ -35,16 +35,26 @@ import java.util.function.Function;
  * session with a fresh id. Ids are never accepted from or written into URLs. See {@link SessionFilterConfig}.
  *
  * <p><b>Saving.</b> Lazy: the store is read only when the application asks for the session, and a session is
- * created only when it asks with {@code create=true}. Changes are saved before the response commits (see
- * {@link SessionResponse}), so a redirect-after-POST sees its own data; a read-only request inside the touch
- * interval writes nothing. Values are encoded at {@code setAttribute}, so a value the codec cannot store fails there.
+ * created only when it asks with {@code create=true}. Changes are saved before the first byte of the body and before
+ * anything else that can commit the response (see {@link SessionResponse}), so the cookie always reaches the client
+ * and a redirect-after-POST sees its own data; a read-only request inside the touch interval writes nothing. Values
+ * are encoded at {@code setAttribute}, so a value the codec cannot store fails there.
  *
- * <p><b>Store failures.</b> If the store is unavailable ({@link SessionStoreUnavailableException}) while the response
- * is not committed yet, the response is replaced by {@code 503 Service Unavailable} with {@code Retry-After: 5}: the
- * client learns the request's session effects are not kept (the application's other side effects may have happened).
- * After the response has committed, the exception is logged and rethrown, so the container aborts the response
- * instead of completing it as a success. Other save failures ({@code SessionTooLargeException},
- * {@code SessionConflictException}) propagate to the container like any application exception.
+ * <p><b>Clearing the id.</b> The client's cookie (or header) is cleared only when this request invalidated the
+ * session. A presented id that is unknown, expired or gone is left alone: the client may already hold a newer id
+ * (another request rotated it at login), and clearing it would log the user out.
+ *
+ * <p><b>Store failures and conflicts.</b> While the response is not committed yet: an unavailable store
+ * ({@link SessionStoreUnavailableException}) is answered {@code 503 Service Unavailable} with {@code Retry-After: 5};
+ * a {@link SessionConflictException} (another request changed an attribute this one read and then changed, or the
+ * retries ran out) is answered {@code 409 Conflict}. Either way the response is reset first, so the application's own
+ * answer, which would claim success, never reaches the client (its other side effects may have happened). After the
+ * response has committed, the exception is logged and rethrown, so the container aborts the response instead of
+ * completing it as a success. {@code SessionTooLargeException} propagates like any application exception.
+ * {@link SessionKitHttpSession#updateAttribute} gives a change that is re-run instead of failing.
+ *
+ * <p><b>Async.</b> {@code startAsync()} starts with the SessionKit request and response, so async code sees this
+ * session; it is saved before async body writes, in {@code AsyncContext.complete()}, and when the container completes.
  *
  * <p><b>Setup.</b> Programmatic: {@code new SessionFilter(manager, SessionFilterConfig.defaults())}; the caller owns
  * and closes the manager. Declarative ({@code web.xml}, no-argument constructor): a {@link SessionManager} stored in
