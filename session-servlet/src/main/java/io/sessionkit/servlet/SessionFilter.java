@@ -283,6 +283,9 @@ public class SessionFilter implements Filter {
         }
 
         private void save() {
+            if (request.hasConflicted()) {
+                return; // already reported where it happened (a write, or complete()); saving again cannot succeed
+            }
             try {
                 request.commitSession();
             } catch (RuntimeException e) {

@@ -260,6 +260,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
         return asyncContext != null && asyncContext.wraps(container) ? asyncContext : container;
     }
 
+    /** Whether a save of this request has already failed with a conflict (and reported it to its caller). */
+    boolean hasConflicted() {
+        return conflict != null;
+    }
+
     /** For the filter: async processing was started (by whichever means) without our listener. */
     boolean needsSaveOnCompletion() {
         return !saveOnCompletionAdded;

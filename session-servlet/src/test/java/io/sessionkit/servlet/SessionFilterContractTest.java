@@ -611,6 +611,22 @@ abstract class SessionFilterContractTest {
         assertThat(quiet.cookie("JSESSIONID")).isEmpty();
     }
 
+    @Test
+    @DisplayName("async completed through the container's own context: the completion listener still saves the session")
+    void asyncCompletionListenerSaves() throws InterruptedException {
+        assertThat(get("/set?name=a&value=before").statusCode()).isEqualTo(200);
+        assertThat(get("/async-container-complete?name=a&value=after").statusCode()).isEqualTo(200);
+        // The listener runs when the container completes, which may be just after the client got the response:
+        // poll the real session, bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen = get("/get?name=a").body();
+        while (!seen.equals("after") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // poll interval of a bounded wait for the listener's save, not an expiry wait
+            seen = get("/get?name=a").body();
+        }
+        assertThat(seen).isEqualTo("after");
+    }
+
     // ---- 14.15: invalidate() deletes first; Cache-Control on responses that carry the id ----
 
     @Test

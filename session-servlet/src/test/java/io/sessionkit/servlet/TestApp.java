@@ -232,6 +232,21 @@ final class TestApp extends HttpServlet {
                     }
                 });
             }
+            case "/async-container-complete" -> {
+                // Completes through the container's own context, bypassing SessionKit's complete(): only the
+                // completion listener can save what the async code changed.
+                HttpSession s = req.getSession();
+                AsyncContext ac = req.startAsync();
+                ac.setTimeout(10_000);
+                AsyncContext container = ((HttpServletRequest) ((jakarta.servlet.ServletRequestWrapper) req).getRequest()).getAsyncContext();
+                ac.start(() -> {
+                    try {
+                        s.setAttribute(name, value);
+                    } finally {
+                        container.complete();
+                    }
+                });
+            }
             case "/invalidate-tolerant" -> {
                 HttpSession s = req.getSession(false);
                 try {
