@@ -493,6 +493,16 @@ abstract class SessionFilterContractTest {
         assertOneShot(17 * 1024, via, true);
     }
 
+    @Test
+    @DisplayName("14.1 a session created after the body started, then one 17 KiB write: saved before that write, Set-Cookie sent")
+    void item1_sessionCreatedMidBodyIsSavedBeforeTheNextWrite() {
+        HttpResponse<String> r = get("/late-session?name=k&value=late&size=" + 17 * 1024);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(17 * 1024);
+        assertThat(setCookies(r, COOKIE)).hasSize(1);
+        assertThat(get("/get?name=k").body()).isEqualTo("late");
+    }
+
     private void assertOneShot(int size, String via, boolean rotate) {
         Browser client = new Browser();
         String before = null;

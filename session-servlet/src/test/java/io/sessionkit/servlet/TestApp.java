@@ -192,6 +192,16 @@ final class TestApp extends HttpServlet {
                         + ";fromCookie=" + req.isRequestedSessionIdFromCookie());
             }
             case "/one-shot" -> oneShot(req, resp);
+            case "/late-session" -> {
+                // A few bytes first (buffered, nothing committed), then the session, then one large write.
+                jakarta.servlet.ServletOutputStream out = resp.getOutputStream();
+                out.write('<');
+                HttpSession s = req.getSession();
+                s.setAttribute(name, value);
+                byte[] bytes = new byte[Integer.parseInt(req.getParameter("size")) - 1];
+                java.util.Arrays.fill(bytes, (byte) 'x');
+                out.write(bytes);
+            }
             case "/slow-get" -> {
                 awaitSlowGate();
                 HttpSession s = req.getSession(false);
