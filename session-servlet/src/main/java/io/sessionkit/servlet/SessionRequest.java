@@ -2,8 +2,8 @@ package io.sessionkit.servlet;
 
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
-import io.sessionkit.SessionId;
 import io.sessionkit.SessionConflictException;
+import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.servlet.SessionFilterConfig.Transport;
 import jakarta.servlet.AsyncContext;
