@@ -335,13 +335,7 @@ public final class JdbcSessionStore implements SessionStore {
                 }
             }
             // Only a failed compare-and-set pays for this second statement.
-            try (PreparedStatement ps = prepare(c, sql.liveVersion)) {
-                ps.setString(1, record.key().value());
-                ps.setLong(2, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
-                }
-            }
+            return liveRowExists(c, record.key(), now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
         });
     }
 
@@ -354,6 +348,58 @@ public final class JdbcSessionStore implements SessionStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement, {@code DELETE ... WHERE session_id = ? AND version = ? AND expires_at > now}. When it deletes
+     * nothing, one more {@code SELECT} tells {@link ReplaceResult#CONFLICT} from {@link ReplaceResult#GONE}. On
+     * PostgreSQL the {@code DELETE} runs inside a {@code WITH} that also reports whether a live row existed in its
+     * snapshot, so {@code GONE} costs no second statement either; only a row that was live in the snapshot but not
+     * deleted (another version, or a delete that committed while this one waited) is read again.
+     */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        requireNonNull(key, "key");
+        long now = clock.millis();
+        return run("delete", key, c -> {
+            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            try (PreparedStatement ps = prepare(c, classified ? sql.deleteClassified : sql.deleteVersion)) {
+                ps.setString(1, key.value());
+                ps.setLong(2, expectedVersion);
+                ps.setLong(3, now);
+                if (classified) {
+                    ps.setString(4, key.value());
+                    ps.setLong(5, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 1) {
+                            return ReplaceResult.OK;
+                        }
+                        if (rs.getLong(2) == 0) {
+                            return ReplaceResult.GONE;
+                        }
+                    }
+                    // Live in the statement's snapshot, yet not deleted: another version, or a delete that committed
+                    // while this one waited for the row. Only a fresh read tells CONFLICT from GONE.
+                } else if (ps.executeUpdate() == 1) {
+                    return ReplaceResult.OK;
+                }
+            }
+            // Only a failed compare-and-set pays for this second statement.
+            return liveRowExists(c, key, now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+        });
+    }
+
+    private boolean liveRowExists(Connection c, SessionKey key, long now) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.liveVersion)) {
+            ps.setString(1, key.value());
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** {@inheritDoc} One {@code SELECT} on the principal index. */

@@ -19,9 +19,17 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -166,6 +174,91 @@ class JdbcSessionStoreTest {
         store.delete(other);
         assertThat(store.replace(record(other, 2, Duration.ofMinutes(1), null, "{}"), 1)).isEqualTo(ReplaceResult.GONE);
         assertThat(store.load(other)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    @DisplayName("14.3 delete(key, expectedVersion) is one native statement: OK removes, CONFLICT and GONE remove nothing")
+    void item3_deleteWithExpectedVersionIsOneStatementAndTellsConflictFromGone(Dialect dialect) {
+        open(dialect);
+        CountingDataSource counting = new CountingDataSource(pool);
+        try (JdbcSessionStore counted = JdbcSessionStore.builder().dataSource(counting.dataSource()).dialect(dialect)
+                .table(table).sweepInterval(Duration.ZERO).clock(clock).build()) {
+            SessionKey key = randomKey();
+            store.create(record(key, 1, Duration.ofMinutes(1), "p", "{\"a\":1}"));
+            store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":2}"), 1);
+            counting.takeCount();
+
+            assertThat(counted.delete(key, 1)).isEqualTo(ReplaceResult.CONFLICT);
+            assertThat(counting.takeCount()).as("statements of a conflicting delete").isEqualTo(2);
+            assertThat(store.load(key).orElseThrow().attributes()).contains("2");
+
+            assertThat(counted.delete(key, 2)).isEqualTo(ReplaceResult.OK);
+            assertThat(counting.takeCount()).as("statements of a successful delete").isEqualTo(1);
+            assertThat(store.load(key)).isEmpty();
+            assertThat(new JdbcBackdoor(pool, dialect, table).count()).isZero();
+
+            assertThat(counted.delete(key, 2)).isEqualTo(ReplaceResult.GONE);
+            assertThat(counting.takeCount()).as("statements of a delete of nothing")
+                    .isEqualTo(dialect == Dialect.POSTGRESQL ? 1 : 2);
+
+            // Expired but not yet swept: GONE whatever the version, and the row is left to the sweeper.
+            SessionKey expired = randomKey();
+            store.create(record(expired, 1, Duration.ofSeconds(1), null, "{}"));
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(counted.delete(expired, 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(counted.delete(expired, 7)).isEqualTo(ReplaceResult.GONE);
+            assertThat(new JdbcBackdoor(pool, dialect, table).count()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    @DisplayName("14.4 delete(key, expectedVersion) racing replace and other deletes: exactly one compare-and-set wins")
+    void item4_deleteWithExpectedVersionRacingWritersHasExactlyOneWinner(Dialect dialect) throws Exception {
+        open(dialect);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 20; round++) {
+                SessionKey key = randomKey();
+                store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<ReplaceResult>> deletes = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    deletes.add(threads.submit(() -> {
+                        go.await();
+                        return store.delete(key, 1);
+                    }));
+                }
+                Future<ReplaceResult> replace = threads.submit(() -> {
+                    go.await();
+                    return store.replace(record(key, 2, Duration.ofMinutes(1), null, "{\"w\":1}"), 1);
+                });
+                go.countDown();
+                List<ReplaceResult> results = new ArrayList<>();
+                for (Future<ReplaceResult> f : deletes) {
+                    results.add(f.get(30, TimeUnit.SECONDS));
+                }
+                ReplaceResult replaced = replace.get(30, TimeUnit.SECONDS);
+                long deleted = results.stream().filter(r -> r == ReplaceResult.OK).count();
+                assertThat(deleted + (replaced == ReplaceResult.OK ? 1 : 0)).as("winners of round %d: deletes %s, replace %s",
+                        round, results, replaced).isEqualTo(1);
+                if (replaced == ReplaceResult.OK) {
+                    // The row stayed live with version 2: every delete of version 1 is a conflict.
+                    assertThat(store.load(key).orElseThrow().version()).isEqualTo(2);
+                    assertThat(results).containsOnly(ReplaceResult.CONFLICT);
+                    assertThat(store.delete(key, 2)).isEqualTo(ReplaceResult.OK);
+                } else {
+                    // One delete won: the other deletes found no live row. (The replace's answer is not checked: on
+                    // PostgreSQL a replace that waited for the deleting transaction reports CONFLICT from its
+                    // snapshot, which SessionManager turns into GONE on its reload.)
+                    assertThat(results).containsOnly(ReplaceResult.OK, ReplaceResult.GONE);
+                    assertThat(store.load(key)).isEmpty();
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @ParameterizedTest
