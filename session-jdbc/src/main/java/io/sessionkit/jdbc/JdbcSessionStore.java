@@ -157,6 +157,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sweepRetries = new AtomicLong();
+    private final AtomicBoolean manualCommitReported = new AtomicBoolean();
 
     private JdbcSessionStore(Builder b, DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -500,11 +501,60 @@ public final class JdbcSessionStore implements SessionStore {
         T apply(Connection c) throws SQLException;
     }
 
+    /**
+     * A connection of the DataSource in autocommit mode, for one operation. A pool that hands out connections with
+     * autocommit off (a common HikariCP/Spring tuning) would otherwise run every statement in a transaction that the
+     * pool rolls back when the connection returns: writes reported done, nothing kept. So the mode is switched on for
+     * the operation, every statement then commits by itself exactly as on an autocommit pool (same locks, same
+     * snapshots; nothing is ever left in an open transaction), and switched back before the connection returns.
+     */
+    private final class Lease implements AutoCloseable {
+        final Connection connection;
+        private final boolean restoreManualCommit;
+
+        Lease() throws SQLException {
+            Connection c = dataSource.getConnection();
+            try {
+                restoreManualCommit = !c.getAutoCommit();
+                if (restoreManualCommit) {
+                    if (manualCommitReported.compareAndSet(false, true)) {
+                        LOG.log(Level.INFO, "{0}: the DataSource hands out connections with autocommit off; the store"
+                                + " switches it on for each operation and back afterwards (on MySQL/MariaDB that costs two"
+                                + " more round trips per operation: give the store a pool with autocommit on)", server);
+                    }
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            this.connection = c;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (restoreManualCommit) {
+                    connection.setAutoCommit(false);
+                }
+            } catch (SQLException e) {
+                // The operation has committed; a connection that cannot switch back is the pool's to reset or evict.
+                LOG.log(Level.WARNING, "{0}: could not switch a connection back to autocommit off: {1}", server, e.getMessage());
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
     private <T> T run(String operation, SessionKey key, SqlWork<T> work) {
         ensureOpen();
         for (int attempt = 0; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                return work.apply(c);
+            try (Lease lease = new Lease()) {
+                return work.apply(lease.connection);
             } catch (SQLException e) {
                 // A deadlock victim's autocommit statement was rolled back whole, so running it again is safe.
                 if (attempt < MAX_DEADLOCK_RETRIES && isDeadlock(e)) {
@@ -519,7 +569,8 @@ public final class JdbcSessionStore implements SessionStore {
 
     private int purgeBatch(long now) {
         for (int attempt = 0; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Lease lease = new Lease()) {
+                Connection c = lease.connection;
                 if (sql.dialect != Dialect.MARIADB) {
                     return executePurge(c, now);
                 }
@@ -580,7 +631,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private void createSchema() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Lease lease = new Lease(); Statement st = lease.connection.createStatement()) {
+            Connection c = lease.connection;
             st.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
             for (String ddl : SqlStatements.schemaStatements(sql.dialect, sql.table)) {
                 try {
