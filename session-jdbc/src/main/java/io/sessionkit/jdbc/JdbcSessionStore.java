@@ -80,6 +80,12 @@ public final class JdbcSessionStore implements SessionStore {
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
     /** Default pause between two background sweeps; {@link Duration#ZERO} turns the sweeper off. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * Default expiry grace: the sweeper and {@link #purgeExpired()} delete only rows expired for longer than this, by
+     * the sweeping node's clock, so that nodes whose clocks differ by up to the grace never delete a session that is
+     * still live for the node that wrote it.
+     */
+    public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
     /** Default number of rows one sweep statement deletes at most. */
     public static final int DEFAULT_SWEEP_BATCH_SIZE = 1000;
     /** Longest principal the {@code principal VARCHAR(256)} column holds. */
@@ -154,6 +160,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
     private final Duration sweepInterval;
+    private final long graceMillis;
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sweepRetries = new AtomicLong();
@@ -166,6 +173,7 @@ public final class JdbcSessionStore implements SessionStore {
         this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
         this.sweepBatchSize = b.sweepBatchSize;
         this.sweepInterval = b.sweepInterval;
+        this.graceMillis = b.expiryGrace.toMillis();
         String described = b.url != null ? sanitize(b.url) : "a DataSource (" + dataSource.getClass().getName() + ")";
         Dialect dialect = b.dialect;
         if (dialect == null) {
@@ -440,17 +448,18 @@ public final class JdbcSessionStore implements SessionStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Deletes rows with {@code expires_at <= now} in batches of at most the sweep batch size, one autocommit
-     * statement each, until a batch comes back short. Safe to call from many nodes at once. A batch that loses a
-     * deadlock or lock-wait race is retried up to three times.
+     * <p>Deletes rows with {@code expires_at <= now - expiryGrace} (rows expired for longer than the
+     * {@linkplain Builder#expiryGrace(Duration) grace} by this node's clock) in batches of at most the sweep batch
+     * size, one autocommit statement each, until a batch comes back short. Safe to call from many nodes at once. A
+     * batch that loses a deadlock or lock-wait race is retried up to three times.
      */
     @Override
     public int purgeExpired() {
         ensureOpen();
-        long now = clock.millis();
+        long cutoff = clock.millis() - graceMillis;
         int total = 0;
         while (true) {
-            int deleted = purgeBatch(now);
+            int deleted = purgeBatch(cutoff);
             total += deleted;
             if (deleted < sweepBatchSize) {
                 return total;
@@ -487,6 +496,11 @@ public final class JdbcSessionStore implements SessionStore {
     /** The DataSource in use (for tests). */
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /** How long past expiry a row is kept before a sweep may delete it. */
+    Duration expiryGrace() {
+        return Duration.ofMillis(graceMillis);
     }
 
     /** How many sweep batches were retried after a deadlock or lock timeout (for tests and diagnostics). */
@@ -567,17 +581,18 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private int purgeBatch(long now) {
+    /** Deletes one batch of rows with {@code expires_at <= cutoff}. */
+    private int purgeBatch(long cutoff) {
         for (int attempt = 0; ; attempt++) {
             try (Lease lease = new Lease()) {
                 Connection c = lease.connection;
                 if (sql.dialect != Dialect.MARIADB) {
-                    return executePurge(c, now);
+                    return executePurge(c, cutoff);
                 }
                 int isolation = c.getTransactionIsolation();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 try {
-                    return executePurge(c, now);
+                    return executePurge(c, cutoff);
                 } finally {
                     c.setTransactionIsolation(isolation);
                 }
@@ -592,11 +607,11 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private int executePurge(Connection c, long now) throws SQLException {
+    private int executePurge(Connection c, long cutoff) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
-            ps.setLong(1, now);
+            ps.setLong(1, cutoff);
             if (sql.dialect == Dialect.POSTGRESQL) {
-                ps.setLong(2, now);
+                ps.setLong(2, cutoff);
             }
             return ps.executeUpdate();
         }
@@ -801,6 +816,7 @@ public final class JdbcSessionStore implements SessionStore {
         private boolean createSchema;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
+        private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Clock clock = Clock.systemUTC();
         private boolean synchronousCommit = true;
 
@@ -892,6 +908,25 @@ public final class JdbcSessionStore implements SessionStore {
                 throw new IllegalArgumentException("sweepBatchSize must be >= 1, was " + size);
             }
             this.sweepBatchSize = size;
+            return this;
+        }
+
+        /**
+         * How long past its expiry a row is kept before the sweeper and {@link JdbcSessionStore#purgeExpired()} may
+         * delete it; default 60 s. Every node decides expiry by its own clock, so a node whose clock runs ahead of
+         * the writer's would otherwise delete sessions in their last moments. With the grace, clocks that differ by
+         * up to the grace lose no session and end none early by more than the skew (a reader ahead sees a session
+         * expire up to the skew early, as {@code load} filters by its own clock); beyond the grace, a node ahead by
+         * {@code skew} may delete a session that is still live for its writer during the last {@code skew - grace}
+         * of its life, so keep clocks in sync (NTP). The grace only delays the physical delete: {@code load},
+         * {@code replace} and {@code findByPrincipal} still treat a row as absent from {@code expires_at} on.
+         */
+        public Builder expiryGrace(Duration grace) {
+            requireNonNull(grace, "grace");
+            if (grace.isNegative() || grace.compareTo(SessionRecord.MAX_IDLE) > 0) {
+                throw new IllegalArgumentException("expiryGrace must be in 0s.." + SessionRecord.MAX_IDLE + ", was " + grace);
+            }
+            this.expiryGrace = grace;
             return this;
         }
 
