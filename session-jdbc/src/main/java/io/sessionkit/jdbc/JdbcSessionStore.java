@@ -156,6 +156,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final HikariDataSource ownedPool;
     private final SqlStatements sql;
     private final String server;
+    private final String url;
     private final Clock clock;
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
@@ -174,7 +175,10 @@ public final class JdbcSessionStore implements SessionStore {
         this.sweepBatchSize = b.sweepBatchSize;
         this.sweepInterval = b.sweepInterval;
         this.graceMillis = b.expiryGrace.toMillis();
-        String described = b.url != null ? sanitize(b.url) : "a DataSource (" + dataSource.getClass().getName() + ")";
+        // An application's HikariCP pool knows its URL: name it, so a failure says where the store tried to go.
+        String knownUrl = b.url != null ? b.url
+                : dataSource instanceof HikariConfig hc && hc.getJdbcUrl() != null ? hc.getJdbcUrl() : null;
+        String described = knownUrl != null ? sanitize(knownUrl) : "a DataSource (" + dataSource.getClass().getName() + ")";
         Dialect dialect = b.dialect;
         if (dialect == null) {
             try (Connection c = dataSource.getConnection()) {
@@ -182,19 +186,22 @@ public final class JdbcSessionStore implements SessionStore {
                 String product = md.getDatabaseProductName();
                 dialect = Dialect.fromProductName(product).orElse(null);
                 if (dialect == null) {
+                    // The one case where the dialect setting is the answer: the database answered, with a name we
+                    // do not recognise.
                     throw new SessionException("Unsupported database '" + product + "' at " + described
-                            + "; SessionKit JDBC speaks H2, PostgreSQL and MySQL/MariaDB (sessionkit.jdbc.dialect)");
+                            + ": SessionKit JDBC speaks H2, PostgreSQL and MySQL/MariaDB; if this database speaks one of"
+                            + " them, set sessionkit.jdbc.dialect (builder: dialect(...))");
                 }
-                if (b.url == null && md.getURL() != null) {
+                if (knownUrl == null && md.getURL() != null) {
                     described = sanitize(md.getURL());
                 }
             } catch (SQLException e) {
-                throw new SessionStoreUnavailableException("JDBC store at " + described
-                        + ": cannot connect to detect the dialect (set sessionkit.jdbc.dialect to skip detection): "
-                        + e.getMessage(), e);
+                throw new SessionStoreUnavailableException("JDBC store at " + described + ": cannot start, "
+                        + explain(e, knownUrl), e);
             }
         }
         this.server = dialect.displayName + " at " + described;
+        this.url = knownUrl;
         this.sql = new SqlStatements(dialect, b.table, b.sweepBatchSize);
         if (b.createSchema) {
             createSchema();
@@ -740,11 +747,53 @@ public final class JdbcSessionStore implements SessionStore {
 
     private RuntimeException failure(String operation, SessionKey key, SQLException e) {
         String what = operation + (key == null ? "" : " of session " + key.shortForm());
-        String message = server + ": " + what + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage();
+        String message = server + ": " + what + " failed, " + explain(e, url);
         if (isUnavailable(e)) {
             return new SessionStoreUnavailableException(message, e);
         }
         return new SessionException(message, e);
+    }
+
+    /**
+     * What went wrong, root cause first when it is a network failure: a pool's "Connection is not available, request
+     * timed out" says nothing of the "Connection refused" underneath. Then the SQLState and every message of the
+     * cause chain that adds something, so nothing the driver said is lost.
+     */
+    static String explain(SQLException e, String url) {
+        Throwable root = e;
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        StringBuilder chain = new StringBuilder("SQLState ").append(e.getSQLState()).append(": ").append(e.getMessage());
+        for (Throwable t = e.getCause(); t != null && seen.add(t); t = t.getCause()) {
+            root = t;
+            String m = t.getMessage();
+            if (m != null && chain.indexOf(m) < 0) {
+                chain.append("; caused by ").append(t.getClass().getName()).append(": ").append(m);
+            }
+        }
+        if (root != e && root instanceof java.io.IOException) {
+            String where = url == null ? null : hostAndPort(url);
+            return "cannot reach the database" + (where == null ? "" : " at " + where) + ": " + root.getClass().getName()
+                    + ": " + root.getMessage() + " (" + chain + ")";
+        }
+        return chain.toString();
+    }
+
+    /** The {@code host:port} part of a JDBC URL such as {@code jdbc:postgresql://db:5432/app}, or null. */
+    static String hostAndPort(String url) {
+        String s = sanitize(url);
+        int scheme = s.indexOf("//");
+        if (scheme < 0) {
+            return null;
+        }
+        int end = s.length();
+        for (char ch : new char[] {'/', '?', ';'}) {
+            int i = s.indexOf(ch, scheme + 2);
+            if (i >= 0) {
+                end = Math.min(end, i);
+            }
+        }
+        String authority = s.substring(scheme + 2, end);
+        return authority.isEmpty() ? null : authority;
     }
 
     /** Connection loss, timeouts, server shutdown, lack of resources, lock contention: worth a retry later. */
