@@ -725,10 +725,14 @@ public final class JdbcSessionStore implements SessionStore {
         if (data == null) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
         }
+        if (version == Long.MAX_VALUE) {
+            // Valid, but the next write would overflow it: undecodable now rather than an exception at save.
+            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has a version that cannot grow");
+        }
         try {
             return new SessionRecord(key, version, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
                     Duration.ofSeconds(maxIdleSeconds), Instant.ofEpochMilli(expiresAt), principal, data);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
         }
     }

@@ -326,6 +326,44 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    @DisplayName("14.13 a row with absurd max_idle_seconds, times or version is undecodable, never a DateTimeException at save")
+    void item13_absurdStoredMetadataIsUndecodable(Dialect dialect) throws Exception {
+        open(dialect);
+        long year10000 = java.time.Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
+        long centuryPlusOne = io.sessionkit.SessionRecord.MAX_IDLE.getSeconds() + 1;
+        String[] damage = {
+                "max_idle_seconds = " + Long.MAX_VALUE, "max_idle_seconds = 0", "max_idle_seconds = -1",
+                "max_idle_seconds = " + centuryPlusOne, "created_at = " + Long.MAX_VALUE, "created_at = -1",
+                "created_at = " + Long.MIN_VALUE, "last_accessed_at = " + Long.MAX_VALUE, "last_accessed_at = -86400000",
+                "expires_at = " + Long.MAX_VALUE, "expires_at = " + year10000, "version = " + Long.MAX_VALUE};
+        for (String set : damage) {
+            for (io.sessionkit.DecodeFailurePolicy policy : io.sessionkit.DecodeFailurePolicy.values()) {
+                io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store).clock(clock)
+                        .decodeFailurePolicy(policy).build();
+                io.sessionkit.Session session = manager.create();
+                session.setPrincipal("mallory");
+                session.setAttribute("cart", java.util.List.of(1, 2));
+                manager.save(session);
+                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                    assertThat(st.executeUpdate("UPDATE " + table + " SET " + set + " WHERE session_id = '"
+                            + session.id().key().value() + "'")).isEqualTo(1);
+                }
+                assertThatThrownBy(() -> store.load(session.id().key())).as(set)
+                        .isInstanceOf(SessionCodecException.class).hasMessageContaining(session.id().key().shortForm());
+                assertThat(store.findByPrincipal("mallory")).as(set).isEmpty();
+                if (policy == io.sessionkit.DecodeFailurePolicy.FAIL) {
+                    assertThatThrownBy(() -> manager.find(session.id())).as(set).isInstanceOf(SessionCodecException.class);
+                } else {
+                    assertThat(manager.find(session.id())).as("%s under %s", set, policy).isEmpty();
+                }
+                assertThat(manager.findByPrincipal("mallory")).as(set).isEmpty();
+                store.delete(session.id().key());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void schemaCreationIsIdempotentAndPlainSqlReadsSessions(Dialect dialect) throws Exception {
         open(dialect);
         store.create(record(randomKey(), 1, Duration.ofMinutes(1), "erin", "{\"cart\":[1,2]}"));
