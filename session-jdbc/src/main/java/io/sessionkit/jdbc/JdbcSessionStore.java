@@ -57,11 +57,16 @@ import javax.sql.DataSource;
  * {@link ReplaceResult#GONE}), {@code create} an insert that also takes over an expired row the sweeper has not yet
  * removed (PostgreSQL {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}, H2 {@code MERGE}; on
  * MySQL/MariaDB a plain {@code INSERT}, followed only after a duplicate key by a {@code DELETE} of the expired row and
- * a second {@code INSERT}). "Now" is always the store's {@link Clock}, never the database's.
+ * a second {@code INSERT}), {@code delete(key, expectedVersion)} a {@code DELETE ... WHERE session_id=? AND version=?
+ * AND expires_at>now} classified the same way. "Now" is always the store's {@link Clock}, never the database's. A
+ * DataSource whose connections come with autocommit off is switched to autocommit for each operation and back, so
+ * its writes are kept (the pool would otherwise roll them back) and no transaction is left open.
  *
  * <p>Expired rows are removed by {@link #purgeExpired()} in batches of {@link Builder#sweepBatchSize(int)} rows, one
  * statement per batch, and by an optional background sweeper (a daemon thread, every
- * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). Many nodes may sweep at once:
+ * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). A sweep deletes only rows
+ * expired for longer than the {@linkplain Builder#expiryGrace(Duration) expiry grace} by the sweeping node's clock,
+ * so nodes whose clocks differ by up to the grace never delete each other's live sessions. Many nodes may sweep at once:
  * PostgreSQL batches use {@code FOR UPDATE SKIP LOCKED}, MySQL/MariaDB batches delete in {@code expires_at} index order
  * under {@code READ COMMITTED}, so sweepers never deadlock each other and never delete a live row.
  *
