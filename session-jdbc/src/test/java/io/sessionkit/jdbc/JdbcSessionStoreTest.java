@@ -373,7 +373,7 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    @DisplayName("14.10 values at the API limits (depth 20, 400 plain digits) save and read back equal through the manager")
+    @DisplayName("14.10 values at the API limits (depth 20; 400 plain digits, 34 significant) save and read back equal")
     void item10_valuesAtTheApiLimitsRoundTrip(Dialect dialect) {
         open(dialect);
         io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store).clock(clock)
@@ -383,8 +383,10 @@ class JdbcSessionStoreTest {
         decimals.put("negativeBig", new java.math.BigDecimal("-1E+399"));
         decimals.put("tiny", new java.math.BigDecimal("1E-399"));
         decimals.put("negativeTiny", new java.math.BigDecimal("-1E-399"));
-        decimals.put("long", new java.math.BigDecimal("9".repeat(200) + "." + "9".repeat(200)));
-        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(400));
+        decimals.put("wide", new java.math.BigDecimal("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS) + "E+366"));
+        decimals.put("narrow", new java.math.BigDecimal("0." + "0".repeat(365) + "9".repeat(34)));
+        decimals.put("long", new java.math.BigDecimal("9".repeat(17) + "." + "9".repeat(17)));
+        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS));
 
         io.sessionkit.Session session = manager.create();
         session.setAttribute("deep", nested(20));
