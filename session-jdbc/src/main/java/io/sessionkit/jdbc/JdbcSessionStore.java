@@ -161,6 +161,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final HikariDataSource ownedPool;
     private final SqlStatements sql;
     private final String server;
+    /** The JDBC URL, if known (given, or an application's HikariCP pool's); null otherwise. */
     private final String url;
     private final Clock clock;
     private final int queryTimeoutSeconds;
@@ -766,7 +767,7 @@ public final class JdbcSessionStore implements SessionStore {
     /**
      * What went wrong, root cause first when it is a network failure: a pool's "Connection is not available, request
      * timed out" says nothing of the "Connection refused" underneath. Then the SQLState and every message of the
-     * cause chain that adds something, so nothing the driver said is lost.
+     * cause chain that adds something, so nothing the driver said is lost. {@code url} may be null (unknown).
      */
     static String explain(SQLException e, String url) {
         Throwable root = e;
