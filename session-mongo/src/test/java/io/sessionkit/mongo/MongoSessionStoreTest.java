@@ -783,5 +783,13 @@ class MongoSessionStoreTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(took).as("fails as soon as the host refused, not after the %s selection timeout", MongoSessionStore.DEFAULT_TIMEOUT)
                 .isLessThan(MongoSessionStore.DEFAULT_CONNECT_TIMEOUT);
+
+        MongoSessionStore lazy = track(MongoSessionStore.builder().uri("mongodb://127.0.0.1:" + closedPort).createIndexes(false)
+                .timeout(Duration.ofMillis(500)).build());
+        SessionRecord r = record(null, "{}");
+        assertThatThrownBy(() -> lazy.load(r.key())).as("a later operation says the same after its timeout")
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("load of session " + r.key().shortForm())
+                .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort);
     }
 }
