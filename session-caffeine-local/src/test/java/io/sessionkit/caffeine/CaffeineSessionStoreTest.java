@@ -121,7 +121,10 @@ class CaffeineSessionStoreTest {
         SessionManager manager = SessionManager.builder(store).clock(clock).build();
         Session s = manager.create();
         Object deep = nested(20);
-        BigInteger nines = new BigInteger("9".repeat(400));
+        // The limits setAttribute enforces (ValueLimits): 34 significant digits, 400 digits in plain form.
+        BigInteger nines = new BigInteger("9".repeat(34));
+        BigDecimal widest = new BigDecimal("9".repeat(34) + "E+366");
+        BigDecimal finest = new BigDecimal("0." + "0".repeat(365) + "1".repeat(34));
         BigDecimal huge = new BigDecimal("1E+399");
         BigDecimal tiny = new BigDecimal("1E-399");
         Map<String, Object> oddKeys = new LinkedHashMap<>();
@@ -131,6 +134,8 @@ class CaffeineSessionStoreTest {
         oddKeys.put("%2E", 4);
         s.setAttribute("deep", deep);
         s.setAttribute("nines", nines);
+        s.setAttribute("widest", widest);
+        s.setAttribute("finest", finest);
         s.setAttribute("huge", huge);
         s.setAttribute("tiny", tiny);
         s.setAttribute("keys", oddKeys);
@@ -139,6 +144,8 @@ class CaffeineSessionStoreTest {
         Session back = manager.find(s.id()).orElseThrow();
         assertThat(back.getAttribute("deep")).isEqualTo(deep);
         assertThat(back.getAttribute("nines")).isEqualTo(nines);
+        assertThat((BigDecimal) back.getAttribute("widest")).isEqualByComparingTo(widest);
+        assertThat((BigDecimal) back.getAttribute("finest")).isEqualByComparingTo(finest);
         assertThat((BigDecimal) back.getAttribute("huge")).isEqualByComparingTo(huge);
         assertThat((BigDecimal) back.getAttribute("tiny")).isEqualByComparingTo(tiny);
         assertThat(back.getAttribute("keys")).isEqualTo(oddKeys);

@@ -459,7 +459,10 @@ class MemcachedSessionStoreTest {
         SessionManager manager = SessionManager.builder(store).clock(clock).build();
         Session s = manager.create();
         Object deep = nested(20);
-        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(400));
+        // The limits setAttribute enforces (ValueLimits): 34 significant digits, 400 digits in plain form.
+        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(34));
+        java.math.BigDecimal widest = new java.math.BigDecimal("9".repeat(34) + "E+366");
+        java.math.BigDecimal finest = new java.math.BigDecimal("0." + "0".repeat(365) + "1".repeat(34));
         java.math.BigDecimal huge = new java.math.BigDecimal("1E+399");
         java.math.BigDecimal tiny = new java.math.BigDecimal("1E-399");
         java.util.Map<String, Object> oddKeys = new java.util.LinkedHashMap<>();
@@ -469,6 +472,8 @@ class MemcachedSessionStoreTest {
         oddKeys.put("%2E", 4);
         s.setAttribute("deep", deep);
         s.setAttribute("nines", nines);
+        s.setAttribute("widest", widest);
+        s.setAttribute("finest", finest);
         s.setAttribute("huge", huge);
         s.setAttribute("tiny", tiny);
         s.setAttribute("keys", oddKeys);
@@ -477,6 +482,8 @@ class MemcachedSessionStoreTest {
         Session back = manager.find(s.id()).orElseThrow();
         assertThat(back.getAttribute("deep")).isEqualTo(deep);
         assertThat(back.getAttribute("nines")).isEqualTo(nines);
+        assertThat((java.math.BigDecimal) back.getAttribute("widest")).isEqualByComparingTo(widest);
+        assertThat((java.math.BigDecimal) back.getAttribute("finest")).isEqualByComparingTo(finest);
         assertThat((java.math.BigDecimal) back.getAttribute("huge")).isEqualByComparingTo(huge);
         assertThat((java.math.BigDecimal) back.getAttribute("tiny")).isEqualByComparingTo(tiny);
         assertThat(back.getAttribute("keys")).isEqualTo(oddKeys);
