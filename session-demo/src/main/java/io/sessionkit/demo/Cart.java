@@ -50,7 +50,16 @@ final class Cart {
         return new Cart(lines);
     }
 
-    /** The cart with {@code quantity} more of a product; a non-empty note replaces the line's note. */
+    /** How many more of a product its line can take before it reaches {@link #MAX_QUANTITY}. */
+    int roomFor(Catalog.Product product) {
+        return MAX_QUANTITY - lines.stream().filter(l -> l.product().sku().equals(product.sku()))
+                .mapToInt(Line::quantity).findFirst().orElse(0);
+    }
+
+    /**
+     * The cart with {@code quantity} more of a product, but never more than {@link #MAX_QUANTITY} on one line (check
+     * {@link #roomFor} to tell the user); a non-empty note replaces the line's note.
+     */
     Cart plus(Catalog.Product product, int quantity, String note) {
         List<Line> next = new ArrayList<>();
         boolean found = false;
