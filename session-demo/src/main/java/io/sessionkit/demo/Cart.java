@@ -77,6 +77,29 @@ final class Cart {
         return new Cart(next);
     }
 
+    /** The line of a product, or null if the cart has none. */
+    Line line(Catalog.Product product) {
+        return lines.stream().filter(l -> l.product().sku().equals(product.sku())).findFirst().orElse(null);
+    }
+
+    /** The cart with the product's line put back as {@code line} (in its place), or removed if {@code line} is null. */
+    Cart withLine(Catalog.Product product, Line line) {
+        List<Line> next = new ArrayList<>();
+        boolean found = false;
+        for (Line l : lines) {
+            if (!l.product().sku().equals(product.sku())) {
+                next.add(l);
+            } else if (line != null) {
+                next.add(line);
+                found = true;
+            }
+        }
+        if (!found && line != null) {
+            next.add(line);
+        }
+        return new Cart(next);
+    }
+
     Cart without(String sku) {
         return new Cart(lines.stream().filter(l -> !l.product().sku().equals(sku)).toList());
     }

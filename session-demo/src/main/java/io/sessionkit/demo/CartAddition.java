@@ -17,6 +17,8 @@ final class CartAddition implements UnaryOperator<Cart> {
     private final String note;
     /** How many this addition adds; -1 until its first run. */
     private int decided = -1;
+    /** The product's line as the latest run found it (null: none), for {@link #undo()}. */
+    private Cart.Line lineBefore;
 
     CartAddition(Catalog.Product product, int quantity, String note) {
         this.product = product;
@@ -26,6 +28,7 @@ final class CartAddition implements UnaryOperator<Cart> {
 
     @Override
     public Cart apply(Cart cart) {
+        lineBefore = cart.line(product);
         int fits = Math.min(quantity, cart.roomFor(product));
         if (decided < 0) {
             decided = fits;
@@ -34,6 +37,15 @@ final class CartAddition implements UnaryOperator<Cart> {
                     + "only " + fits + " fit under the line's maximum of " + Cart.MAX_QUANTITY + " now; nothing was added");
         }
         return decided == 0 ? cart : cart.plus(product, decided, note);
+    }
+
+    /**
+     * The change that takes this addition back: it puts the product's line back as this addition found it, and leaves
+     * everything else as it is. Applied right after this addition (a re-run applies both again, in order, to the fresh
+     * cart), it leaves any other request's change in place: restoring a copy of the whole cart would not.
+     */
+    UnaryOperator<Cart> undo() {
+        return cart -> cart.withLine(product, lineBefore);
     }
 
     /** Where the browser goes next: the cart page, with a message that says what this addition did. */

@@ -20,16 +20,13 @@ final class CartSession {
     /**
      * Changes the cart by {@code change}, which may run more than once and must have no other side effect. A change
      * that returns its argument writes nothing.
-     *
-     * @return what takes the change back before the session is saved (when the save refuses an oversize session)
      */
-    static Runnable update(HttpSession s, UnaryOperator<Cart> change) {
+    static void update(HttpSession s, UnaryOperator<Cart> change) {
         Cart before = of(s);
         Cart after = change.apply(before);
         if (after != before) {
             put(s, after);
         }
-        return () -> put(s, before);
     }
 
     /** Empties the cart, whatever it holds by now: a blind write, which no concurrent change can make stale. */

@@ -150,12 +150,12 @@ final class ShopServlet extends HttpServlet {
         }
         HttpSession s = checked.get();
         CartAddition addition = new CartAddition(product.get(), qty, note);
-        Runnable undo = CartSession.update(s, addition);
+        CartSession.update(s, addition);
         try {
             // The filter saves before the redirect commits: an oversize cart is refused here, before anything is written.
             resp.sendRedirect(addition.location());
         } catch (SessionTooLargeException e) {
-            undo.run();
+            CartSession.update(s, addition.undo());
             send(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Pages.problem(chrome(req, s), "Your cart is too large",
                     "That would make your session larger than this store allows, so it was not saved. "
                             + "Your cart is as it was before.",
