@@ -1,6 +1,8 @@
 package io.sessionkit.demo;
 
+import io.sessionkit.servlet.SessionKitHttpSession;
 import jakarta.servlet.http.HttpSession;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -18,27 +20,22 @@ final class CartSession {
     }
 
     /**
-     * Changes the cart by {@code change}, which may run more than once and must have no other side effect. A change
-     * that returns its argument writes nothing.
+     * Changes the cart by {@code change}, with the safe form of a read-modify-write
+     * ({@link SessionKitHttpSession#updateAttribute}): it runs now, and again on the freshly stored cart if another
+     * request changed the session before this one is saved, so concurrent changes of one cart all land (200 parallel
+     * additions leave 200 items). {@code change} may therefore run more than once and must have no other side effect.
+     * A plain {@code getAttribute}, change, {@code setAttribute} would instead fail such a request with
+     * {@link io.sessionkit.SessionConflictException} (409): never a lost item, but a user told to try again.
      */
     static void update(HttpSession s, UnaryOperator<Cart> change) {
-        Cart before = of(s);
-        Cart after = change.apply(before);
-        if (after != before) {
-            put(s, after);
-        }
+        ((SessionKitHttpSession) s).updateAttribute(Cart.ATTRIBUTE, List.class, stored -> {
+            Cart next = change.apply(Cart.from(stored));
+            return next.isEmpty() ? null : next.toAttribute();
+        });
     }
 
     /** Empties the cart, whatever it holds by now: a blind write, which no concurrent change can make stale. */
     static void clear(HttpSession s) {
         s.removeAttribute(Cart.ATTRIBUTE);
-    }
-
-    private static void put(HttpSession s, Cart cart) {
-        if (cart.isEmpty()) {
-            s.removeAttribute(Cart.ATTRIBUTE);
-        } else {
-            s.setAttribute(Cart.ATTRIBUTE, cart.toAttribute());
-        }
     }
 }

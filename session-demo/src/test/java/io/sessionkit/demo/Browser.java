@@ -105,6 +105,12 @@ final class Browser {
         return send(formPost(uri, form, origin).build());
     }
 
+    /** {@link #post(URI, Map)} without waiting: many posts of one browser in flight at once (several tabs, a script). */
+    java.util.concurrent.CompletableFuture<Page> postAsync(URI uri, Map<String, String> form) {
+        return http.sendAsync(formPost(uri, form, originOf(uri)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(r -> new Page(r.statusCode(), r.body(), r));
+    }
+
     /** A form post with exactly this Cookie header and no jar, from a page of the same server: for forged cookies. */
     static Page postWithCookie(URI uri, String cookieHeader, Map<String, String> form) throws IOException, InterruptedException {
         HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
