@@ -687,9 +687,10 @@ public final class RedisSessionStore implements SessionStore {
         }
 
         /**
-         * Attempts per command on Redis Cluster (redirections, connection failures); default
-         * {@value #DEFAULT_CLUSTER_MAX_ATTEMPTS}. A cluster call gives up after about
-         * {@code (connectTimeout + readTimeout) * maxAttempts}.
+         * Attempts per command on Redis Cluster; default {@value #DEFAULT_CLUSTER_MAX_ATTEMPTS}. Jedis's cluster
+         * executor re-sends a command after a redirection, a connection failure or a read timeout, writes included;
+         * each write carries a writer token, so a re-sent write is recognised and never applied twice. A cluster call
+         * gives up after about {@code (connectTimeout + readTimeout) * maxAttempts}.
          */
         public Builder clusterMaxAttempts(int attempts) {
             if (attempts < 1) {
