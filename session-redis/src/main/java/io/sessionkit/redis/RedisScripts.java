@@ -146,7 +146,7 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS[1] session key; ARGV: now. Unlinks the record if it is expired; unreadable records and tombstones
+     * KEYS[1] session key; ARGV: now minus the grace. Unlinks the record if it expired by then; unreadable records and tombstones
      * ({@code e == 0}, which keep writer tokens for a few seconds and expire by themselves) are left alone.
      */
     static final Script PURGE = new Script(HEADER + """

@@ -328,13 +328,15 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Unlinks the records that are expired by this store's clock but still held by Redis (their native expiry comes
-     * {@code expiryGrace} later). Redis removes them by itself anyway; this is for tests and administration. It SCANs
-     * every master for this store's prefix and runs one small script per key found: not for request paths.
+     * Unlinks the records that expired, by this store's clock, {@code expiryGrace} or more ago but are still held by
+     * Redis (a node whose clock runs ahead by less than the grace thus never removes a session its writer still
+     * considers live). Redis removes them by itself anyway, at about the same time; this is for tests and
+     * administration. It SCANs every master for this store's prefix and runs one small script per key found: not for
+     * request paths.
      */
     @Override
     public int purgeExpired() {
-        String now = Long.toString(clock.millis());
+        String now = Long.toString(clock.millis() - graceMillis);
         ScanParams params = new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
         int removed = 0;
         if (!cluster) {

@@ -192,6 +192,8 @@ class RedisCorrectnessTest {
         b.advance(Duration.ofMillis(1));
         assertThat(ahead.find(s.id())).as("expired by the faster clock").isEmpty();
         assertThat(behind.find(s.id())).as("still live by the slower clock, which is `skew` behind").isPresent();
+        (skewSeconds > 0 ? storeB : storeA).purgeExpired();
+        assertThat(behind.find(s.id())).as("the faster node's purge keeps what the slower node considers live").isPresent();
 
         // The faster node writes alice's index now: by its clock her first session has expired, by the slower node's
         // it has not, and trimming (by score, with the grace) must keep it.
