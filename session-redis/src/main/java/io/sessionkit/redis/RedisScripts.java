@@ -24,8 +24,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * and the script appends it to the envelope as a last field, {@code "w":"<newest> <older> …"}, keeping the tokens of
  * the newest {@value #KEPT_TOKENS} writes (readers ignore the field). A write whose version check fails but whose token
  * is among the stored ones was already applied by an earlier copy of itself: the script answers as if it had just
- * applied it, and writes nothing. The tokens are read from the last bytes of the value ({@code GETRANGE -256 -1}) and
- * only when the version check fails, so the common path still reads 128 bytes. The compare-and-set delete replaces
+ * applied it, and writes nothing. The tokens are read from the last 256 bytes of the value ({@code GETRANGE -256 -1}),
+ * so no write reads a whole session (a second small read, besides the header). The compare-and-set delete replaces
  * the record by a short-lived, expired tombstone that keeps the tokens (see {@link #DELETE_IF}), so that a re-sent
  * delete still answers OK instead of GONE.
  */
