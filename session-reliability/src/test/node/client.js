@@ -1,0 +1,256 @@
+'use strict';
+/*
+ * A SessionKit client in another language, written from docs/FORMAT.md alone: it finds a session by its id, reads the
+ * record, and changes it with the documented compare-and-set write protocol on Redis and PostgreSQL.
+ *
+ *   node client.js '<job as JSON>'
+ *
+ * job: {backend: "redis"|"postgres", id, action: "read"|"update", absoluteTimeoutMs,
+ *       redis: {host, port, prefix, graceMs, replaceScriptFile}, postgres: {host, port, database, user, table},
+ *       increment: [names], set: {name: value}, times, maxAttempts}
+ * Prints one JSON object on stdout: {key, read, writes: [{v, a, e}], conflicts, result}. Exits 1 with a message on
+ * stderr on any failure.
+ */
+const crypto = require('crypto');
+const fs = require('fs');
+
+// ---- Keys (FORMAT.md "Keys") ----
+
+/** The backend key of a session: base64url(SHA-256(the id's 32 ASCII characters)), no padding. */
+function sessionKey(id) {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{32}$/.test(id)) {
+    throw new Error('not a SessionKit session id (32 base64url characters)');
+  }
+  return crypto.createHash('sha256').update(Buffer.from(id, 'ascii')).digest('base64url');
+}
+
+/** The name part of a Redis principal index key: base64url(SHA-256(UTF-8 bytes of the principal)), no padding. */
+function principalHash(principal) {
+  return crypto.createHash('sha256').update(Buffer.from(principal, 'utf8')).digest('base64url');
+}
+
+// ---- The record (FORMAT.md "The JSON envelope" and "Write protocol") ----
+
+function checkRecord(r, where) {
+  for (const f of ['v', 'c', 'a', 'e', 'mi']) {
+    if (!Number.isSafeInteger(r[f])) {
+      throw new Error(`${where}: field ${f} is not an integer: ${r[f]}`);
+    }
+  }
+  if (r.v < 1 || r.mi < 1) {
+    throw new Error(`${where}: v and mi must be >= 1`);
+  }
+  if (r.p !== null && typeof r.p !== 'string') {
+    throw new Error(`${where}: p is neither a string nor null`);
+  }
+  if (r.attrs === null || typeof r.attrs !== 'object' || Array.isArray(r.attrs)) {
+    throw new Error(`${where}: attrs is not an object`);
+  }
+  return r;
+}
+
+/** Parses an envelope (Redis, memcached); null if it is not format 1. */
+function parseEnvelope(text) {
+  const doc = JSON.parse(text);
+  if (doc === null || typeof doc !== 'object' || doc.fmt !== 1) {
+    throw new Error('not a format-1 SessionKit envelope');
+  }
+  return checkRecord({v: doc.v, c: doc.c, a: doc.a, e: doc.e, mi: doc.mi, p: doc.p === undefined ? null : doc.p,
+    attrs: doc.attrs}, 'envelope');
+}
+
+/** The envelope text, fields in the documented order (the Redis scripts read v and e from its first 128 bytes). */
+function envelope(r) {
+  return JSON.stringify({fmt: 1, v: r.v, c: r.c, a: r.a, e: r.e, mi: r.mi, p: r.p, attrs: r.attrs});
+}
+
+/**
+ * The record this writer stores over `base` after `change` ran on a copy of its attributes: version + 1, last access
+ * now, expiry min(now + mi, c + absolute timeout). `c`, `mi` and `p` are kept.
+ */
+function nextRecord(base, change, now, absoluteTimeoutMs) {
+  const attrs = JSON.parse(JSON.stringify(base.attrs));
+  change(attrs);
+  const a = Math.max(now, base.a);
+  const e = Math.min(a + base.mi * 1000, base.c + absoluteTimeoutMs);
+  if (e <= now) {
+    throw new Error('the session would be expired by this write (absolute timeout reached)');
+  }
+  return {v: base.v + 1, c: base.c, a, e, mi: base.mi, p: base.p, attrs};
+}
+
+// ---- Redis ----
+
+class RedisSessions {
+  constructor(cfg) {
+    const Redis = require('ioredis');
+    this.prefix = cfg.prefix;
+    this.graceMs = cfg.graceMs;
+    this.redis = new Redis({host: cfg.host, port: cfg.port, connectTimeout: 5000, commandTimeout: 5000,
+      maxRetriesPerRequest: 0, enableOfflineQueue: true, lazyConnect: false});
+    // The store's own replace script, run by EVALSHA with a fall-back to EVAL (ioredis does that for defined commands).
+    this.redis.defineCommand('sessionkitReplace', {lua: fs.readFileSync(cfg.replaceScriptFile, 'utf8')});
+  }
+
+  async load(key, now) {
+    const text = await this.redis.get(this.prefix + 's:' + key);
+    if (text === null) {
+      return null;
+    }
+    const r = parseEnvelope(text);
+    return r.e > now ? r : null;
+  }
+
+  /** One compare-and-set: 'OK', 'CONFLICT' or 'GONE'. */
+  async replace(key, next, expectedVersion, now) {
+    const keys = [this.prefix + 's:' + key];
+    if (next.p !== null) {
+      keys.push(this.prefix + 'p:' + principalHash(next.p));
+    }
+    const args = [envelope(next), now, next.e + this.graceMs, key, next.e, this.graceMs, expectedVersion];
+    const reply = await this.redis.sessionkitReplace(keys.length, ...keys, ...args);
+    switch (Number(reply)) {
+      case 1: return 'OK';
+      case -1: return 'CONFLICT';
+      case 0: return 'GONE';
+      default: throw new Error('unexpected reply of the replace script: ' + reply);
+    }
+  }
+
+  async describe(key) {
+    return {ttlMs: await this.redis.pttl(this.prefix + 's:' + key)};
+  }
+
+  async close() {
+    await this.redis.quit();
+  }
+}
+
+// ---- PostgreSQL ----
+
+class PostgresSessions {
+  constructor(cfg) {
+    const {Pool} = require('pg');
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,47}$/.test(cfg.table)) {
+      throw new Error('table must be a plain SQL identifier');
+    }
+    this.table = cfg.table;
+    this.pool = new Pool({host: cfg.host, port: cfg.port, database: cfg.database, user: cfg.user, max: 1,
+      connectionTimeoutMillis: 5000, statement_timeout: 5000, query_timeout: 6000});
+  }
+
+  async load(key, now) {
+    // BIGINT columns arrive as strings; data as text so that no number is rounded on the way, with its JSON type.
+    const res = await this.pool.query(
+      `SELECT version, created_at, last_accessed_at, max_idle_seconds, expires_at, principal,
+              data::text AS data, jsonb_typeof(data) AS data_type
+         FROM ${this.table} WHERE session_id = $1 AND expires_at > $2`, [key, now]);
+    if (res.rowCount === 0) {
+      return null;
+    }
+    const row = res.rows[0];
+    let attrsText;
+    if (row.data_type === 'object') {
+      attrsText = row.data;
+    } else if (row.data_type === 'string') {
+      // Attributes holding U+0000, which JSONB cannot store: data is a JSON string whose content is the object text.
+      attrsText = JSON.parse(row.data);
+    } else {
+      throw new Error('data holds neither an object nor a string: ' + row.data_type);
+    }
+    const r = checkRecord({v: Number(row.version), c: Number(row.created_at), a: Number(row.last_accessed_at),
+      e: Number(row.expires_at), mi: Number(row.max_idle_seconds), p: row.principal, attrs: JSON.parse(attrsText)}, 'row');
+    r.dataType = row.data_type;
+    return r;
+  }
+
+  static data(attrs) {
+    const text = JSON.stringify(attrs);
+    // JSONB refuses \u0000: such attributes are stored as a JSON string holding the object text.
+    return text.includes('\\u0000') ? JSON.stringify(text) : text;
+  }
+
+  async replace(key, next, expectedVersion, now) {
+    const res = await this.pool.query(
+      `UPDATE ${this.table} SET version = $1, last_accessed_at = $2, expires_at = $3, data = CAST($4 AS jsonb)
+        WHERE session_id = $5 AND version = $6 AND expires_at > $7`,
+      [next.v, next.a, next.e, PostgresSessions.data(next.attrs), key, expectedVersion, now]);
+    if (res.rowCount === 1) {
+      return 'OK';
+    }
+    const live = await this.pool.query(`SELECT 1 FROM ${this.table} WHERE session_id = $1 AND expires_at > $2`, [key, now]);
+    return live.rowCount === 1 ? 'CONFLICT' : 'GONE';
+  }
+
+  async describe() {
+    return {};
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
+
+// ---- The read-modify-write loop (FORMAT.md "On CONFLICT and GONE") ----
+
+/** Loads, applies `change`, writes with compare-and-set; on CONFLICT reloads and applies again; on GONE stops. */
+async function update(store, key, change, absoluteTimeoutMs, maxAttempts, stats) {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const now = Date.now();
+    const base = await store.load(key, now);
+    if (base === null) {
+      return {result: 'GONE'};
+    }
+    const next = nextRecord(base, change, now, absoluteTimeoutMs);
+    const outcome = await store.replace(key, next, base.v, now);
+    if (outcome === 'OK') {
+      return {result: 'OK', written: {v: next.v, a: next.a, e: next.e}};
+    }
+    if (outcome === 'GONE') {
+      return {result: 'GONE'};
+    }
+    stats.conflicts++;
+  }
+  throw new Error(`gave up after ${maxAttempts} conflicting attempts`);
+}
+
+async function main() {
+  const job = JSON.parse(process.argv[2]);
+  const store = job.backend === 'redis' ? new RedisSessions(job.redis)
+    : job.backend === 'postgres' ? new PostgresSessions(job.postgres)
+      : null;
+  if (store === null) {
+    throw new Error('unknown backend ' + job.backend);
+  }
+  try {
+    const key = sessionKey(job.id);
+    const out = {key, conflicts: 0, writes: []};
+    out.read = await store.load(key, Date.now());
+    if (job.action === 'update') {
+      const change = (attrs) => {
+        for (const name of job.increment || []) {
+          attrs[name] = (attrs[name] === undefined ? 0 : attrs[name]) + 1;
+        }
+        Object.assign(attrs, job.set || {});
+      };
+      const times = job.times || 1;
+      for (let i = 0; i < times; i++) {
+        const r = await update(store, key, change, job.absoluteTimeoutMs, job.maxAttempts || 1000, out);
+        out.result = r.result;
+        if (r.result !== 'OK') {
+          break;
+        }
+        out.writes.push(r.written);
+      }
+      Object.assign(out, await store.describe(key));
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write('interop client failed: ' + (err && err.stack ? err.stack : err) + '\n');
+  process.exit(1);
+});
