@@ -10,6 +10,8 @@ import java.util.Objects;
  * <p>A session expires at {@code min(lastAccessedAt + maxIdle, createdAt + absoluteTimeout)}, stored as an absolute
  * instant. Accesses are written lazily: a request that changes nothing writes nothing unless {@code touchInterval}
  * has passed since the stored access time, so idle expiry is exact to within {@code touchInterval}, erring early.
+ * A session with its own, shorter idle timeout is touched at least every tenth of it
+ * ({@link #touchIntervalFor(Duration)}).
  *
  * @param maxIdle         idle timeout for new sessions, whole seconds, at least 1 s (default 30 minutes)
  * @param absoluteTimeout lifetime cap from creation, at least {@code maxIdle} (default 12 hours)
@@ -45,6 +47,17 @@ public record ExpiryPolicy(Duration maxIdle, Duration absoluteTimeout, Duration 
     /** This policy with another touch interval. */
     public ExpiryPolicy withTouchInterval(Duration interval) {
         return new ExpiryPolicy(maxIdle, absoluteTimeout, interval);
+    }
+
+    /**
+     * The touch interval for a session whose own idle timeout is {@code sessionMaxIdle}: {@link #touchInterval()}, but
+     * never more than a tenth of that timeout. A session given a shorter timeout than the policy's (e.g.
+     * {@code setMaxInactiveInterval(120)} under a 3-minute touch interval) would otherwise expire while in use,
+     * because its read-only requests would never write their access time.
+     */
+    public Duration touchIntervalFor(Duration sessionMaxIdle) {
+        Duration tenth = sessionMaxIdle.dividedBy(10);
+        return tenth.compareTo(touchInterval) < 0 ? tenth : touchInterval;
     }
 
     /** The absolute expiry of a session with these times. */

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One session as a request sees it, obtained from {@link SessionManager#create()} or
@@ -23,7 +25,15 @@ import java.util.Set;
  * newer stored version when another request wrote in between: concurrent requests that change different attributes
  * both survive.
  *
- * <p>Values are stored as JSON when set, so a value that cannot be stored fails at {@link #setAttribute}, and
+ * <p><b>Concurrent changes of the same attribute are never lost silently.</b> If this request read an attribute
+ * ({@link #getAttribute}) and then set or removed it, and another request changed that attribute before this one
+ * saved, the save fails with {@link SessionConflictException} and writes nothing: the new value was computed from a
+ * value that is no longer current. A change written with {@link #updateAttribute} is instead re-run on the fresh
+ * value, so it always lands. A set of an attribute this request did not read first is a blind write: the last writer
+ * wins, as in any map.
+ *
+ * <p>Values are stored as JSON when set, within the limits of {@link ValueLimits} (nesting depth, number length) that
+ * every backend can store and read back, so a value that cannot be stored fails at {@link #setAttribute}, and
  * {@link #getAttribute(String)} returns a fresh copy: to change a stored list or map, set it again.
  */
 public final class Session {
@@ -39,7 +49,14 @@ public final class Session {
     private Duration maxIdle;
     private String principal;
     private ObjectNode attributes;
-    private final Map<String, JsonNode> changes = new LinkedHashMap<>();
+    /** This request's changes, in order, as deltas that can be re-applied onto a newer stored version. */
+    private final Map<String, Delta> changes = new LinkedHashMap<>();
+    /**
+     * The stored value (or {@code REMOVED} when absent) of each attribute this request read before changing it: if
+     * another request changed it meanwhile, a plain set or remove of it would overwrite a change this request never
+     * saw, so the save fails instead (see {@link #setAttribute}).
+     */
+    private final Map<String, JsonNode> reads = new HashMap<>();
     private boolean principalChanged;
     private boolean maxIdleChanged;
     private Instant expiresAt;
@@ -156,6 +173,17 @@ public final class Session {
      */
     public Object getAttribute(String name) {
         checkValid();
+        recordRead(name);
+        return peekAttribute(name);
+    }
+
+    /**
+     * Like {@link #getAttribute(String)}, but not counted as a read for conflict detection: for frameworks that need
+     * the current value only to notify it (e.g. {@code HttpSessionBindingListener.valueUnbound}) before a blind set.
+     */
+    public Object peekAttribute(String name) {
+        checkValid();
+        Objects.requireNonNull(name, "name");
         JsonNode node = attributes.get(name);
         if (node == null) {
             return null;
@@ -175,6 +203,7 @@ public final class Session {
     public <T> T getAttribute(String name, Class<T> type) {
         checkValid();
         Objects.requireNonNull(type, "type");
+        recordRead(name);
         JsonNode node = attributes.get(name);
         if (node == null || node.isNull()) {
             return null;
@@ -185,8 +214,12 @@ public final class Session {
     /**
      * Sets an attribute; null removes it. The value is encoded now, so a value the codec cannot store fails here.
      *
+     * <p>If this request read the attribute before (so the value is likely computed from what it read) and another
+     * request changes it before this one is saved, the save fails with {@link SessionConflictException}; use
+     * {@link #updateAttribute} for a change that must be re-applied to the fresh value.
+     *
      * @throws IllegalArgumentException if the name is empty, longer than 256 characters or holds control characters
-     * @throws SessionCodecException    if the value cannot be encoded
+     * @throws SessionCodecException    if the value cannot be encoded, or exceeds {@link ValueLimits}
      */
     public void setAttribute(String name, Object value) {
         checkValid();
@@ -195,17 +228,47 @@ public final class Session {
             removeAttribute(name);
             return;
         }
-        JsonNode node = codec.encode(name, value);
+        JsonNode node = encode(name, value);
         attributes.set(name, node);
-        changes.put(name, node);
+        changes.put(name, new Assign(node));
     }
 
-    /** Removes an attribute, if present. The removal is re-applied if another request wrote meanwhile. */
+    /**
+     * Removes an attribute, if present. Re-applied if another request wrote meanwhile; like {@link #setAttribute},
+     * it fails the save if this request read the attribute and another request changed it meanwhile.
+     */
     public void removeAttribute(String name) {
         checkValid();
         Objects.requireNonNull(name, "name");
         attributes.remove(name);
-        changes.put(name, REMOVED);
+        changes.put(name, new Assign(REMOVED));
+    }
+
+    /**
+     * Changes an attribute as a function of its current value: {@code fn} gets the current value read as
+     * {@code type} (null when absent) and returns the new one (null removes it). It runs now, on the value this request
+     * sees, and again on the freshly loaded value if another request wrote the session before this one is saved, so
+     * the change is never lost and never overwrites another (N requests adding one item each to a cart leave N items).
+     * {@code fn} may therefore run more than once and must have no other side effects.
+     *
+     * @return the new value, as {@code fn} returned it
+     * @throws SessionCodecException if the current value cannot be read as {@code type} or the new one cannot be stored
+     */
+    public <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn) {
+        checkValid();
+        checkName(name);
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(fn, "fn");
+        Update<T> update = new Update<>(type, fn, changes.get(name));
+        T next = update.compute(this, name, attributes.get(name));
+        JsonNode node = next == null ? REMOVED : encode(name, next);
+        if (node == REMOVED) {
+            attributes.remove(name);
+        } else {
+            attributes.set(name, node);
+        }
+        changes.put(name, update);
+        return next;
     }
 
     /** Whether this request changed anything that must be written. */
@@ -238,11 +301,13 @@ public final class Session {
             return attributes;
         }
         ObjectNode merged = baseAttributes;
-        for (Map.Entry<String, JsonNode> change : changes.entrySet()) {
-            if (change.getValue() == REMOVED) {
-                merged.remove(change.getKey());
+        for (Map.Entry<String, Delta> change : changes.entrySet()) {
+            String name = change.getKey();
+            JsonNode value = change.getValue().applyTo(this, name, merged.get(name));
+            if (value == REMOVED) {
+                merged.remove(name);
             } else {
-                merged.set(change.getKey(), change.getValue());
+                merged.set(name, value);
             }
         }
         return merged;
@@ -264,6 +329,7 @@ public final class Session {
         this.maxIdle = record.maxIdle();
         this.expiresAt = record.expiresAt();
         changes.clear();
+        reads.clear();
         principalChanged = false;
         maxIdleChanged = false;
     }
@@ -283,8 +349,58 @@ public final class Session {
         SessionManager.LOG.log(System.Logger.Level.WARNING, "session {0}: dropping undecodable attribute ''{1}'': {2}",
                 id.key().shortForm(), name, e.getMessage());
         attributes.remove(name);
-        changes.put(name, REMOVED);
+        changes.put(name, new Assign(REMOVED));
         return null;
+    }
+
+    private JsonNode encode(String name, Object value) {
+        JsonNode node = codec.encode(name, value);
+        ValueLimits.check(name, node);
+        return node;
+    }
+
+    /** The first read of an attribute this request has not changed yet remembers the stored value. */
+    private void recordRead(String name) {
+        if (name != null && !changes.containsKey(name) && !reads.containsKey(name)) {
+            JsonNode node = attributes.get(name);
+            reads.put(name, node == null ? REMOVED : node);
+        }
+    }
+
+    /** One change of one attribute, re-applicable onto the attribute's value in a newer stored version. */
+    private sealed interface Delta permits Assign, Update {
+        /** The attribute's new value ({@code REMOVED} to remove it) given its value {@code fresh} (null if absent). */
+        JsonNode applyTo(Session session, String name, JsonNode fresh);
+    }
+
+    /** A set or a removal ({@code REMOVED}): the same value whatever is stored, unless it was computed from a read. */
+    private record Assign(JsonNode value) implements Delta {
+        @Override
+        public JsonNode applyTo(Session session, String name, JsonNode fresh) {
+            JsonNode read = session.reads.get(name);
+            JsonNode now = fresh == null ? REMOVED : fresh;
+            if (read != null && !read.equals(now)) {
+                throw new SessionConflictException("session " + session.id.key().shortForm() + ": attribute '" + name
+                        + "' was changed by another request after this request read it; nothing was written "
+                        + "(use Session.updateAttribute for a change that must apply to the current value)");
+            }
+            return value;
+        }
+    }
+
+    /** A function of the value, run again on the fresh value (after the earlier change of this request, if any). */
+    private record Update<T>(Class<T> type, UnaryOperator<T> fn, Delta before) implements Delta {
+        @Override
+        public JsonNode applyTo(Session session, String name, JsonNode fresh) {
+            JsonNode base = before == null ? fresh : before.applyTo(session, name, fresh);
+            T next = compute(session, name, base == REMOVED ? null : base);
+            return next == null ? REMOVED : session.encode(name, next);
+        }
+
+        T compute(Session session, String name, JsonNode current) {
+            T value = current == null || current.isNull() ? null : session.codec.decode(name, current, type);
+            return fn.apply(value);
+        }
     }
 
     private void checkValid() {

@@ -156,7 +156,8 @@ public final class SessionManager implements AutoCloseable {
             return SaveResult.CREATED;
         }
         boolean changed = session.hasChanges();
-        if (!changed && Duration.between(session.stored().lastAccessedAt(), now).compareTo(policy.touchInterval()) < 0) {
+        Duration touch = policy.touchIntervalFor(session.stored().maxIdle());
+        if (!changed && Duration.between(session.stored().lastAccessedAt(), now).compareTo(touch) < 0) {
             return SaveResult.UNCHANGED;
         }
         return locks.withLock(session.id().key(), () -> write(session, changed, now));
@@ -247,10 +248,21 @@ public final class SessionManager implements AutoCloseable {
 
     /**
      * Moves the session to a fresh id (call it on login and on any privilege change, against session fixation). The
-     * data, including unsaved changes, is written under the new id and the old id is deleted: two round trips, no
-     * cross-key command, so it works on Redis Cluster. A new, unsaved session just takes a new id.
+     * latest stored version plus this request's unsaved changes is written under the new id, and the old record is
+     * removed with compare-and-set on the version this is based on: two round trips, no cross-key command, so it works
+     * on Redis Cluster. A new, unsaved session just takes a new id.
      *
-     * <p>Not atomic across the two keys: a request that writes the old id between the two steps loses its write.
+     * <p>Races: a request that wrote the old id after this one loaded it makes the removal conflict; the new record is
+     * then deleted, the old one reloaded and this request's changes re-applied (as in {@link #save}), so no write that
+     * was acknowledged to anyone is lost. Once the old record is removed, writers of the old id get
+     * {@link SaveResult#GONE}: they learn the session moved and their changes are not written. If the session was
+     * invalidated meanwhile (log-out, "log out everywhere", an administrator), rotation fails and nothing lives under
+     * either id.
+     *
+     * @throws IllegalStateException     if the session was invalidated, here or by another request meanwhile
+     * @throws SessionConflictException  after {@code maxRetries} lost races, or if an attribute this request read and
+     *                                   changed was changed by another request (see {@link Session#setAttribute})
+     * @throws SessionTooLargeException  before any write, if the encoded attributes exceed the size limit
      */
     public void rotateId(Session session) {
         requireUsable(session);
@@ -259,20 +271,73 @@ public final class SessionManager implements AutoCloseable {
             session.changeId(newId);
             return;
         }
-        Instant now = clock.instant();
-        ObjectNode attributes = session.attributesNode();
-        String text = encode(session, attributes);
-        SessionKey oldKey = session.id().key();
-        SessionRecord next = session.toRecord(session.stored(), text, newId.key(), 1, now, policy);
-        if (!store.create(next)) {
-            throw new SessionException("session " + newId.key().shortForm() + " already exists; refusing to overwrite it");
-        }
-        store.delete(oldKey);
-        session.changeId(newId);
-        session.markSaved(next, attributes);
+        locks.withLock(session.id().key(), () -> {
+            rotate(session, newId);
+            return null;
+        });
     }
 
-    /** Deletes the session from the store; the object can no longer be used. */
+    private void rotate(Session session, SessionId newId) {
+        SessionKey oldKey = session.id().key();
+        SessionRecord base = session.stored();
+        ObjectNode baseAttributes = null;
+        for (int attempt = 0; ; attempt++) {
+            ObjectNode merged = session.mergedAttributes(base, baseAttributes);
+            String text = encode(session, merged);
+            SessionRecord next = session.toRecord(base, text, newId.key(), 1, clock.instant(), policy);
+            if (!store.create(next)) {
+                throw new SessionException("session " + newId.key().shortForm() + " already exists; refusing to overwrite it");
+            }
+            ReplaceResult removed;
+            try {
+                removed = store.delete(oldKey, base.version());
+            } catch (RuntimeException e) {
+                // Whether the old record went is unknown: never leave two live copies (the old id could be the
+                // attacker's fixated one), so the new one goes too.
+                deleteAfterFailure(newId.key(), e);
+                throw e;
+            }
+            switch (removed) {
+                case OK -> {
+                    session.changeId(newId);
+                    session.markSaved(next, merged);
+                    return;
+                }
+                case GONE -> {
+                    store.delete(newId.key());
+                    session.markInvalidated();
+                    throw new IllegalStateException("session " + oldKey.shortForm()
+                            + " was invalidated by another request; it was not moved to a new id");
+                }
+                case CONFLICT -> {
+                    store.delete(newId.key());
+                    checkRetries(attempt, oldKey);
+                    Optional<Loaded> fresh = load(oldKey, clock.instant());
+                    if (fresh.isEmpty()) {
+                        session.markInvalidated();
+                        throw new IllegalStateException("session " + oldKey.shortForm()
+                                + " was invalidated by another request; it was not moved to a new id");
+                    }
+                    base = fresh.get().record;
+                    baseAttributes = fresh.get().attributes;
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+
+    private void deleteAfterFailure(SessionKey key, RuntimeException cause) {
+        try {
+            store.delete(key);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Deletes the session from the store; the object can no longer be used. The session is marked invalid only once the
+     * delete succeeded: if the store fails, the exception propagates and the session (and the client's cookie) stay.
+     */
     public void invalidate(Session session) {
         Objects.requireNonNull(session, "session");
         if (!session.isNew() && !session.isInvalidated()) {

@@ -18,6 +18,12 @@ class CaffeineConformanceTest extends SessionStoreConformanceKit {
         return CaffeineSessionStore.builder().clock(context.clock()).maximumSize(10_000).build();
     }
 
+    /** One process, one clock: there is no second node to disagree with (rules 14.2-14.4). */
+    @Override
+    protected boolean sharedByNodes() {
+        return false;
+    }
+
     @Override
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
         CaffeineSessionStore caffeine = (CaffeineSessionStore) store;

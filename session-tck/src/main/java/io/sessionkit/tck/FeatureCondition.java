@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Gates {@link RequiresFeature} and {@link RequiresBackdoor} rules on what the store under test declares. The
+ * Gates {@link RequiresFeature}, {@link RequiresBackdoor} and {@link RequiresSharedNodes} rules on what the store under test declares. The
  * features are read once per conformance class from a probe store made by the kit's own factory.
  */
 final class FeatureCondition implements ExecutionCondition {
@@ -28,6 +28,9 @@ final class FeatureCondition implements ExecutionCondition {
             }
             if (AnnotationSupport.isAnnotated(element, RequiresBackdoor.class) && !caps.backdoor()) {
                 return ConditionEvaluationResult.disabled("no StoreBackdoor: override backdoor(SessionStore) to run this rule");
+            }
+            if (AnnotationSupport.isAnnotated(element, RequiresSharedNodes.class) && !caps.sharedByNodes()) {
+                return ConditionEvaluationResult.disabled("single-process store: no second node shares its records");
             }
         }
         return ConditionEvaluationResult.enabled("store declares what this rule needs");

@@ -15,9 +15,24 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
+    private final Duration offset;
 
     private MutableClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(new AtomicReference<>(start), Duration.ZERO);
+    }
+
+    private MutableClock(AtomicReference<Instant> now, Duration offset) {
+        this.now = now;
+        this.offset = offset;
+    }
+
+    /**
+     * A clock that moves with this one but reads {@code offset} later (earlier, if negative): another node's clock,
+     * skewed. Advancing either moves both.
+     */
+    public MutableClock offset(Duration offset) {
+        Objects.requireNonNull(offset, "offset");
+        return new MutableClock(now, this.offset.plus(offset));
     }
 
     /** A clock at the current real time, truncated to milliseconds. */
@@ -31,13 +46,14 @@ public final class MutableClock extends Clock {
         now.updateAndGet(t -> t.plus(d));
     }
 
+    /** Sets this clock to {@code instant} (a clock made by {@link #offset} keeps its offset). */
     public void set(Instant instant) {
-        now.set(Objects.requireNonNull(instant, "instant"));
+        now.set(Objects.requireNonNull(instant, "instant").minus(offset));
     }
 
     @Override
     public Instant instant() {
-        return now.get();
+        return now.get().plus(offset);
     }
 
     @Override

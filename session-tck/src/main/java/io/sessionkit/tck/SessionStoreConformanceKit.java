@@ -17,6 +17,8 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
+import io.sessionkit.ValueLimits;
+import io.sessionkit.SessionConflictException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +90,8 @@ public abstract class SessionStoreConformanceKit {
     /** A manager over {@link #store} with {@link #POLICY}. */
     protected SessionManager manager;
     private SessionStore rawStore;
+    private String namespace;
+    private final List<SessionStore> extraStores = new ArrayList<>();
 
     /** Creates the store under test for one test. It must use {@code context.clock()} for "now". */
     protected abstract SessionStore createStore(TckContext context);
@@ -100,7 +104,25 @@ public abstract class SessionStoreConformanceKit {
         return Optional.empty();
     }
 
-    record Capabilities(Set<StoreFeature> features, boolean backdoor) {
+    /**
+     * How long past {@code expiresAt} the backend keeps an expired record before its native expiry or sweeper removes
+     * it. Nodes whose clocks differ by less than this must lose nothing (rules 14.x). Default: 60 s, the default of
+     * every SessionKit backend; override it if the store under test is configured otherwise.
+     */
+    protected Duration expiryGrace() {
+        return Duration.ofSeconds(60);
+    }
+
+    /**
+     * Whether two store instances made by {@link #createStore} with the same namespace are two nodes over the same
+     * records (true for every networked store). An in-process store answers false, and the rules that need a second
+     * node ({@link RequiresSharedNodes}) are reported as skipped.
+     */
+    protected boolean sharedByNodes() {
+        return true;
+    }
+
+    record Capabilities(Set<StoreFeature> features, boolean backdoor, boolean sharedByNodes) {
     }
 
     /** What the store under test declares, probed once per conformance class. */
@@ -108,7 +130,7 @@ public abstract class SessionStoreConformanceKit {
         return CAPABILITIES.computeIfAbsent(getClass(), c -> {
             SessionStore probe = createStore(new TckContext(MutableClock.startingNow(), newNamespace()));
             try {
-                return new Capabilities(Set.copyOf(probe.features()), backdoor(probe).isPresent());
+                return new Capabilities(Set.copyOf(probe.features()), backdoor(probe).isPresent(), sharedByNodes());
             } finally {
                 probe.close();
             }
@@ -118,16 +140,36 @@ public abstract class SessionStoreConformanceKit {
     @BeforeEach
     void openStore() {
         clock = MutableClock.startingNow();
-        rawStore = createStore(new TckContext(clock, newNamespace()));
+        namespace = newNamespace();
+        rawStore = createStore(new TckContext(clock, namespace));
         store = new CountingSessionStore(rawStore);
         manager = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
     }
 
     @AfterEach
     void closeStore() {
+        for (SessionStore extra : extraStores) {
+            extra.close();
+        }
+        extraStores.clear();
         if (rawStore != null) {
             rawStore.close();
         }
+    }
+
+    /**
+     * Another node over the same records as {@link #store}, whose clock reads {@code skew} later than {@link #clock}
+     * (earlier if negative) and moves with it; closed after the test.
+     */
+    protected SessionStore otherNode(Duration skew) {
+        SessionStore other = createStore(new TckContext(clock.offset(skew), namespace));
+        extraStores.add(other);
+        return other;
+    }
+
+    /** A manager with the kit's policy over {@code node}, on {@code nodeClock}. */
+    protected static SessionManager managerOn(SessionStore node, java.time.Clock nodeClock) {
+        return SessionManager.builder(node).clock(nodeClock).expiryPolicy(POLICY).build();
     }
 
     /** A manager over the store under test with another decode-failure policy or size limit. */
@@ -475,6 +517,62 @@ public abstract class SessionStoreConformanceKit {
             assertThat(loaded.maxIdle()).isEqualTo(Duration.ofSeconds(90));
             assertThat(loaded.createdAt()).isEqualTo(now.minusSeconds(60));
         }
+
+        @Test
+        @DisplayName("3.14 delete(key, version) with the live version removes the record")
+        void conditionalDeleteRemoves() {
+            SessionRecord r = record("{\"a\":1}");
+            assertThat(store.create(r)).isTrue();
+            assertThat(store.delete(r.key(), 1)).isEqualTo(ReplaceResult.OK);
+            assertThat(store.load(r.key())).isEmpty();
+            assertThat(store.replace(next(r, "{}"), 1)).isEqualTo(ReplaceResult.GONE);
+        }
+
+        @Test
+        @DisplayName("3.15 delete(key, version) with a stale version is CONFLICT and removes nothing")
+        void conditionalDeleteConflicts() {
+            SessionRecord r = record("{\"a\":1}");
+            store.create(r);
+            SessionRecord v2 = next(r, "{\"a\":2}");
+            assertThat(store.replace(v2, 1)).isEqualTo(ReplaceResult.OK);
+            assertThat(store.delete(r.key(), 1)).isEqualTo(ReplaceResult.CONFLICT);
+            SessionRecord kept = store.load(r.key()).orElseThrow(() -> new AssertionError("a stale delete removed the record"));
+            assertThat(kept.version()).isEqualTo(2);
+            assertThat(kept.attributes()).isEqualTo("{\"a\":2}");
+        }
+
+        @Test
+        @DisplayName("3.16 delete(key, version) of an absent, deleted or expired record is GONE and creates nothing")
+        void conditionalDeleteGone() {
+            SessionRecord never = record("{}");
+            assertThat(store.delete(never.key(), 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(never.key())).isEmpty();
+            SessionRecord deleted = record("{}");
+            store.create(deleted);
+            store.delete(deleted.key());
+            assertThat(store.delete(deleted.key(), 1)).isEqualTo(ReplaceResult.GONE);
+            SessionRecord expired = record("{}");
+            store.create(expired);
+            clock.advance(Duration.ofMinutes(31));
+            assertThat(store.delete(expired.key(), 1)).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(expired.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("3.17 of 4 replaces and 4 conditional deletes of the same version at once, exactly one wins")
+        void conditionalDeleteRacesReplace() throws Exception {
+            SessionRecord r = record("{}");
+            store.create(r);
+            List<Callable<ReplaceResult>> tasks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                boolean delete = t % 2 == 0;
+                String attrs = "{\"t\":" + t + "}";
+                tasks.add(() -> delete ? store.delete(r.key(), 1) : store.replace(next(r, attrs), 1));
+            }
+            List<ReplaceResult> results = concurrently(tasks);
+            assertThat(results).filteredOn(x -> x == ReplaceResult.OK).hasSize(1);
+            assertThat(results).doesNotContainNull();
+        }
     }
 
     @Nested
@@ -591,6 +689,72 @@ public abstract class SessionStoreConformanceKit {
             store.reset();
             assertThat(manager.update(SessionId.generate().value(), x -> x.setAttribute("a", 1))).isEmpty();
             assertThat(store.creates() + store.replaces()).isZero();
+        }
+
+        @Test
+        @DisplayName("4.8 a request that read an attribute and changed it, racing a writer of it, fails and writes nothing")
+        void sameAttributeConflictFails() {
+            Session s = saved(Map.of("cart", List.of("apple")));
+            Session a = reload(s);
+            Session b = reload(s);
+            List<Object> cartA = new ArrayList<>((List<?>) a.getAttribute("cart"));
+            List<Object> cartB = new ArrayList<>((List<?>) b.getAttribute("cart"));
+            cartA.add("pear");
+            cartB.add("plum");
+            a.setAttribute("cart", cartA);
+            b.setAttribute("cart", cartB);
+            assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
+            assertThatThrownBy(() -> manager.save(b)).isInstanceOf(SessionConflictException.class)
+                    .hasMessageContaining("cart");
+            assertThat(reload(s).getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
+        }
+
+        @Test
+        @DisplayName("4.9 updateAttribute re-runs on the fresh value: 8 threads on two nodes x 50 adds = exactly 400")
+        void updateAttributeNeverLoses() throws Exception {
+            Session s = saved(Map.of("n", 0));
+            SessionManager otherNode = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
+            List<Callable<Integer>> tasks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                SessionManager node = t % 2 == 0 ? manager : otherNode;
+                tasks.add(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        Session mine = node.find(s.id()).orElseThrow();
+                        mine.updateAttribute("n", Integer.class, n -> n + 1);
+                        assertThat(node.save(mine)).isEqualTo(SaveResult.UPDATED);
+                    }
+                    return 50;
+                });
+            }
+            concurrently(tasks);
+            assertThat(reload(s).getAttribute("n", Integer.class)).isEqualTo(400);
+        }
+
+        @Test
+        @DisplayName("4.10 a foreign compare-and-set writer is never reverted by a request that read the attribute")
+        void foreignWriterNotReverted() {
+            Session s = saved(Map.of("n", 1));
+            Session mine = reload(s);
+            int n = mine.getAttribute("n", Integer.class);
+            SessionRecord stored = store.load(s.id().key()).orElseThrow();
+            // Another program (another language, following docs/FORMAT.md) writes n=10 with compare-and-set.
+            assertThat(store.replace(next(stored, "{\"n\":10}"), stored.version())).isEqualTo(ReplaceResult.OK);
+            mine.setAttribute("n", n + 1);
+            assertThatThrownBy(() -> manager.save(mine)).isInstanceOf(SessionConflictException.class);
+            assertThat(reload(s).getAttribute("n", Integer.class)).isEqualTo(10);
+        }
+
+        @Test
+        @DisplayName("4.11 a set of an attribute this request did not read is a blind write: the last writer wins")
+        void blindWriteLastWins() {
+            Session s = saved(Map.of("theme", "light"));
+            Session a = reload(s);
+            Session b = reload(s);
+            a.setAttribute("theme", "dark");
+            b.setAttribute("theme", "blue");
+            assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
+            assertThat(manager.save(b)).isEqualTo(SaveResult.UPDATED);
+            assertThat(reload(s).getAttribute("theme")).isEqualTo("blue");
         }
     }
 
@@ -728,6 +892,22 @@ public abstract class SessionStoreConformanceKit {
             clock.advance(Duration.ofMinutes(28));
             assertThat(isLive(s)).isFalse();
         }
+
+        @Test
+        @DisplayName("6.4 the touch interval is at most a tenth of the session's own idle timeout")
+        void touchBoundedByOwnIdle() {
+            Session s = manager.create();
+            s.setMaxIdle(Duration.ofSeconds(120));
+            manager.save(s);
+            for (int minute = 1; minute <= 10; minute++) {
+                clock.advance(Duration.ofSeconds(60));
+                Session found = manager.find(s.id()).orElseThrow(
+                        () -> new AssertionError("a session read every 60 s with a 120 s idle timeout expired while in use"));
+                manager.save(found);
+            }
+            clock.advance(Duration.ofSeconds(121));
+            assertThat(isLive(s)).isFalse();
+        }
     }
 
     @Nested
@@ -839,6 +1019,76 @@ public abstract class SessionStoreConformanceKit {
             SessionKey old = s.id().key();
             manager.rotateId(s);
             assertThat(manager.findByPrincipal("rot-user")).extracting(SessionInfo::key).containsExactly(s.id().key()).doesNotContain(old);
+        }
+
+        @Test
+        @DisplayName("8.6 rotating a session another request invalidated fails, and nothing lives under either id")
+        void rotateAfterInvalidateFails() {
+            Session s = manager.create();
+            s.setPrincipal("rot-gone");
+            s.setAttribute("a", 1);
+            manager.save(s);
+            Session found = reload(s);
+            manager.invalidate(s.id().value());
+            store.reset();
+            assertThatThrownBy(() -> manager.rotateId(found)).isInstanceOf(IllegalStateException.class);
+            assertThat(manager.find(found.id())).isEmpty();
+            assertThat(found.isInvalidated()).isTrue();
+            assertThat(store.keysSeen()).allSatisfy(k -> assertThat(store.delegate().load(new SessionKey(k))).isEmpty());
+            if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
+                assertThat(manager.findByPrincipal("rot-gone")).isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("8.7 rotation carries a change another request saved after this one loaded")
+        void rotateKeepsAcknowledgedWrite() {
+            Session s = saved(Map.of("a", 1));
+            Session login = reload(s);
+            Session other = reload(s);
+            other.setAttribute("cart", List.of("apple"));
+            assertThat(manager.save(other)).isEqualTo(SaveResult.UPDATED);
+            login.setPrincipal("alice");
+            manager.rotateId(login);
+            Session after = reload(login);
+            assertThat(after.getAttribute("cart")).isEqualTo(List.of("apple"));
+            assertThat(after.principal()).contains("alice");
+            assertThat(manager.find(s.id())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("8.8 writers racing a rotation land in the new session or get GONE: nothing acknowledged is lost (20 rounds)")
+        void writersRacingRotation() throws Exception {
+            SessionManager otherNode = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
+            for (int round = 0; round < 20; round++) {
+                Session s = saved(Map.of("n", 0));
+                SessionId oldId = s.id();
+                Session login = reload(s);
+                List<Callable<Object>> tasks = new ArrayList<>();
+                tasks.add(() -> {
+                    manager.rotateId(login);
+                    return login.id();
+                });
+                for (int w = 0; w < 3; w++) {
+                    SessionManager node = w % 2 == 0 ? manager : otherNode;
+                    tasks.add(() -> {
+                        Optional<Session> mine = node.find(oldId);
+                        if (mine.isEmpty()) {
+                            return SaveResult.GONE;
+                        }
+                        mine.get().updateAttribute("n", Integer.class, n -> n + 1);
+                        return node.save(mine.get());
+                    });
+                }
+                List<Object> results = concurrently(tasks);
+                long acknowledged = results.stream().filter(r -> r == SaveResult.UPDATED).count();
+                assertThat(results.subList(1, results.size())).as("round %d", round)
+                        .allSatisfy(r -> assertThat(r).isIn(SaveResult.UPDATED, SaveResult.GONE));
+                assertThat(manager.find(oldId)).as("round %d: old id", round).isEmpty();
+                Session rotated = manager.find((SessionId) results.get(0)).orElseThrow();
+                assertThat(rotated.getAttribute("n", Integer.class)).as("round %d: acknowledged writes", round)
+                        .isEqualTo((int) acknowledged);
+            }
         }
     }
 
@@ -1182,6 +1432,39 @@ public abstract class SessionStoreConformanceKit {
             over.setAttribute("v", exact + "y");
             assertThatThrownBy(() -> small.save(over)).isInstanceOf(SessionTooLargeException.class);
         }
+
+        @Test
+        @DisplayName("12.5 a value nested at the depth limit round-trips; one level deeper is refused at setAttribute")
+        void depthLimit() {
+            Object atLimit = "leaf";
+            for (int i = 0; i < ValueLimits.MAX_DEPTH; i++) {
+                atLimit = i % 2 == 0 ? List.of(atLimit) : Map.of("k", atLimit);
+            }
+            Session s = saved(Map.of("deep", atLimit));
+            assertThat(reload(s).getAttribute("deep")).isEqualTo(atLimit);
+            Session found = reload(s);
+            Object tooDeep = List.of(atLimit);
+            assertThatThrownBy(() -> found.setAttribute("deeper", tooDeep)).isInstanceOf(SessionCodecException.class)
+                    .hasMessageContaining(String.valueOf(ValueLimits.MAX_DEPTH));
+            assertThat(found.hasChanges()).isFalse();
+        }
+
+        @Test
+        @DisplayName("12.6 numbers of the digit limit round-trip; one digit more is refused at setAttribute")
+        void numberLimit() {
+            int max = ValueLimits.MAX_NUMBER_DIGITS;
+            BigInteger big = new BigInteger("9".repeat(max));
+            BigDecimal large = new BigDecimal("1E+" + (max - 1));
+            BigDecimal small = new BigDecimal("1E-" + (max - 1));
+            Session s = saved(Map.of("big", big, "large", large, "small", small));
+            Session after = reload(s);
+            assertThat(after.getAttribute("big", BigInteger.class)).isEqualTo(big);
+            assertThat(after.getAttribute("large", BigDecimal.class)).isEqualByComparingTo(large);
+            assertThat(after.getAttribute("small", BigDecimal.class)).isEqualByComparingTo(small);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigInteger("9".repeat(max + 1)))).isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E+" + max))).isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E-" + max))).isInstanceOf(SessionCodecException.class);
+        }
     }
 
     @Nested
@@ -1210,7 +1493,7 @@ public abstract class SessionStoreConformanceKit {
         void purge() {
             SessionRecord old = record("{}");
             store.create(old);
-            clock.advance(Duration.ofMinutes(31));
+            clock.advance(Duration.ofMinutes(31).plus(expiryGrace()));
             Session live = saved(Map.of("a", 1));
             assertThat(store.purgeExpired()).isGreaterThanOrEqualTo(0);
             assertThat(isLive(live)).isTrue();
@@ -1230,6 +1513,96 @@ public abstract class SessionStoreConformanceKit {
             SessionStore extra = createStore(new TckContext(clock, newNamespace()));
             extra.close();
             extra.close();
+        }
+    }
+
+    @Nested
+    @DisplayName("14 Clock skew")
+    class ClockSkew {
+        @Test
+        @DisplayName("14.1 a node whose clock is 5 min behind the server's, with a 2 min idle timeout, keeps its sessions")
+        void nodeBehindServer() {
+            // Beyond any grace: native TTLs must be relative to the writer's clock, never absolute times from it.
+            MutableClock behind = MutableClock.startingNow();
+            behind.advance(Duration.ofMinutes(-5));
+            SessionStore node = createStore(new TckContext(behind, namespace));
+            extraStores.add(node);
+            SessionManager m = SessionManager.builder(node).clock(behind)
+                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(2), Duration.ofHours(1))).build();
+            Session s = m.create();
+            s.setAttribute("user", "alice");
+            assertThat(m.save(s)).isEqualTo(SaveResult.CREATED);
+            Session found = m.find(s.id()).orElseThrow(() -> new AssertionError("a session saved by a node 5 min behind vanished at once"));
+            found.setAttribute("n", 1);
+            assertThat(m.save(found)).isEqualTo(SaveResult.UPDATED);
+            assertThat(m.find(s.id())).as("after an update from the node behind").isPresent();
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @DisplayName("14.2 nodes whose clocks differ by less than the expiry grace lose nothing, either way round")
+        void skewWithinGrace() {
+            Duration skew = expiryGrace().minusSeconds(1);
+            for (Duration offset : List.of(skew, skew.negated())) {
+                SessionStore otherStore = otherNode(offset);
+                SessionManager other = managerOn(otherStore, clock.offset(offset));
+                // Each node reads and changes the other's session.
+                Session mine = saved(Map.of("n", 1));
+                Session theirs = other.create();
+                theirs.setAttribute("n", 2);
+                other.save(theirs);
+                Session a = manager.find(theirs.id()).orElseThrow(() -> new AssertionError("skew " + offset + ": lost the other node's session"));
+                a.setAttribute("m", 1);
+                assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
+                Session b = other.find(mine.id()).orElseThrow(() -> new AssertionError("skew " + offset + ": the other node lost this node's session"));
+                b.setAttribute("m", 2);
+                assertThat(other.save(b)).isEqualTo(SaveResult.UPDATED);
+                // Two fresh sessions, one per writer, each with one second left by its writer's clock: the node ahead
+                // sees one of them expired already, but no node's upkeep (sweeps) removes it for its writer.
+                Session x = saved(Map.of("w", "this"));
+                Session y = other.create();
+                y.setAttribute("w", "other");
+                other.save(y);
+                clock.advance(POLICY.maxIdle().minusSeconds(1));
+                if (store.features().contains(StoreFeature.PURGE_EXPIRED)) {
+                    otherStore.purgeExpired();
+                    store.purgeExpired();
+                }
+                assertThat(manager.find(x.id())).as("skew %s: this node's session after both nodes swept", offset).isPresent();
+                assertThat(other.find(y.id())).as("skew %s: the other node's session after both nodes swept", offset).isPresent();
+                clock.advance(Duration.ofHours(1));
+            }
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @RequiresFeature(StoreFeature.PRINCIPAL_INDEX)
+        @DisplayName("14.3 a node ahead by less than the grace never drops another node's live session from the principal index")
+        void principalIndexWithinGrace() {
+            Duration skew = expiryGrace().minusSeconds(1);
+            SessionStore aheadStore = otherNode(skew);
+            SessionManager ahead = managerOn(aheadStore, clock.offset(skew));
+            Session s = manager.create();
+            s.setPrincipal("skewed-user");
+            manager.save(s);
+            clock.advance(POLICY.maxIdle().minus(skew).plusSeconds(1));
+            ahead.findByPrincipal("skewed-user");
+            assertThat(manager.findByPrincipal("skewed-user")).extracting(SessionInfo::key).containsExactly(s.id().key());
+            assertThat(manager.invalidateAll("skewed-user")).isEqualTo(1);
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @RequiresFeature(StoreFeature.PURGE_EXPIRED)
+        @DisplayName("14.4 beyond the grace, a node ahead by S removes no session with more than S - grace left")
+        void skewBeyondGrace() {
+            Duration skew = expiryGrace().plusMinutes(4);
+            SessionStore aheadStore = otherNode(skew);
+            Session s = saved(Map.of("n", 1));
+            // Left by its writer's clock: skew - grace + 30 s; expired by grace - 30 s for the node ahead.
+            clock.advance(POLICY.maxIdle().minus(skew).plus(expiryGrace()).minusSeconds(30));
+            aheadStore.purgeExpired();
+            assertThat(isLive(s)).as("a session the node ahead sees expired by less than the grace").isTrue();
         }
     }
 }

@@ -12,6 +12,20 @@ final class BrokenStores {
     }
 
     /** Last writer wins: replace ignores the expected version. */
+    /** Sweeps by its own clock alone: a node ahead deletes other nodes' sessions in their last seconds. */
+    static final class SweepsWithoutGrace extends MapStore {
+        SweepsWithoutGrace(Clock clock) {
+            super(clock);
+        }
+
+        @Override
+        public int purgeExpired() {
+            int before = map.size();
+            map.values().removeIf(r -> r.isExpiredAt(clock.instant()));
+            return before - map.size();
+        }
+    }
+
     static final class NoCompareAndSet extends MapStore {
         NoCompareAndSet(Clock clock) {
             super(clock);

@@ -64,6 +64,15 @@ class ConformanceKitSelfTest {
     }
 
     @Test
+    void rejectsAStoreThatSweepsByItsOwnClockAlone() {
+        Map<String, String> failed = failures(run(Kits.SweepsWithoutGraceKit.class));
+        assertThat(failed).containsKeys("14.2 nodes whose clocks differ by less than the expiry grace lose nothing, either way round",
+                "14.4 beyond the grace, a node ahead by S removes no session with more than S - grace left");
+        assertThat(failed.get("14.2 nodes whose clocks differ by less than the expiry grace lose nothing, either way round"))
+                .contains("after both nodes swept");
+    }
+
+    @Test
     void rejectsACreateThatOverwrites() {
         Map<String, String> failed = failures(run(Kits.CreateOverwritesKit.class));
         assertThat(failed).containsKey("3.2 create on a live key returns false and keeps the first record");

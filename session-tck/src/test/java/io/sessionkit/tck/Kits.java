@@ -16,12 +16,21 @@ final class Kits {
     private Kits() {
     }
 
+    /** The records of each namespace, so that two stores made for one test are two nodes over the same data. */
+    private static final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.ConcurrentMap<SessionKey, SessionRecord>> DATA =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static MapStore shared(MapStore store, TckContext context) {
+        store.map = DATA.computeIfAbsent(context.namespace(), n -> new java.util.concurrent.ConcurrentHashMap<>());
+        return store;
+    }
+
     abstract static class MapKit extends SessionStoreConformanceKit {
         abstract Function<java.time.Clock, MapStore> factory();
 
         @Override
         protected SessionStore createStore(TckContext context) {
-            return factory().apply(context.clock());
+            return shared(factory().apply(context.clock()), context);
         }
 
         @Override
@@ -51,6 +60,13 @@ final class Kits {
         @Override
         Function<java.time.Clock, MapStore> factory() {
             return MapStore::new;
+        }
+    }
+
+    static class SweepsWithoutGraceKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.SweepsWithoutGrace::new;
         }
     }
 
@@ -93,7 +109,7 @@ final class Kits {
     static class NoBackdoorKit extends SessionStoreConformanceKit {
         @Override
         protected SessionStore createStore(TckContext context) {
-            return new MapStore(context.clock());
+            return shared(new MapStore(context.clock()), context);
         }
     }
 }
