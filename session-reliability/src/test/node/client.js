@@ -140,26 +140,22 @@ class PostgresSessions {
   }
 
   async load(key, now) {
-    // BIGINT columns arrive as strings; data as text so that no number is rounded on the way, with its JSON type.
+    // BIGINT columns arrive as strings. data as text, so that no number is rounded on the way; a JSON string in data
+    // (attributes holding U+0000, which JSONB cannot store) holds the attributes' object text.
     const res = await this.pool.query(
       `SELECT version, created_at, last_accessed_at, max_idle_seconds, expires_at, principal,
-              data::text AS data, jsonb_typeof(data) AS data_type
+              CASE jsonb_typeof(data) WHEN 'string' THEN data #>> '{}' ELSE data::text END AS attrs,
+              jsonb_typeof(data) AS data_type
          FROM ${this.table} WHERE session_id = $1 AND expires_at > $2`, [key, now]);
     if (res.rowCount === 0) {
       return null;
     }
     const row = res.rows[0];
-    let attrsText;
-    if (row.data_type === 'object') {
-      attrsText = row.data;
-    } else if (row.data_type === 'string') {
-      // Attributes holding U+0000, which JSONB cannot store: data is a JSON string whose content is the object text.
-      attrsText = JSON.parse(row.data);
-    } else {
+    if (row.data_type !== 'object' && row.data_type !== 'string') {
       throw new Error('data holds neither an object nor a string: ' + row.data_type);
     }
     const r = checkRecord({v: Number(row.version), c: Number(row.created_at), a: Number(row.last_accessed_at),
-      e: Number(row.expires_at), mi: Number(row.max_idle_seconds), p: row.principal, attrs: JSON.parse(attrsText)}, 'row');
+      e: Number(row.expires_at), mi: Number(row.max_idle_seconds), p: row.principal, attrs: JSON.parse(row.attrs)}, 'row');
     r.dataType = row.data_type;
     return r;
   }
