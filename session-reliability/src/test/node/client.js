@@ -1,12 +1,13 @@
 'use strict';
 /*
  * A SessionKit client in another language, written from docs/FORMAT.md alone: it finds a session by its id, reads the
- * record, and changes it with the documented compare-and-set write protocol on Redis and PostgreSQL.
+ * record, and changes it with the documented compare-and-set write protocol on Redis, PostgreSQL and memcached.
  *
  *   node client.js '<job as JSON>'
  *
- * job: {backend: "redis"|"postgres", id, action: "read"|"update", absoluteTimeoutMs,
+ * job: {backend: "redis"|"postgres"|"memcached", id, action: "read"|"update", absoluteTimeoutMs,
  *       redis: {host, port, prefix, graceMs, replaceScriptFile}, postgres: {host, port, database, user, table},
+ *       memcached: {host, port, prefix, graceMs},
  *       increment: [names], set: {name: value}, times, maxAttempts}
  * Prints one JSON object on stdout: {key, read, writes: [{v, a, e}], conflicts, result}. Exits 1 with a message on
  * stderr on any failure.
@@ -126,6 +127,154 @@ class RedisSessions {
   }
 }
 
+// ---- memcached (text protocol; the Java store speaks binary, the items are the same) ----
+
+class MemcachedSessions {
+  constructor(cfg) {
+    const net = require('net');
+    this.prefix = cfg.prefix;
+    this.graceMs = cfg.graceMs;
+    this.casUnique = new Map();
+    this.buffer = Buffer.alloc(0);
+    this.pending = null;
+    this.socket = net.createConnection({host: cfg.host, port: cfg.port});
+    this.socket.setTimeout(5000, () => this.socket.destroy(new Error('memcached did not answer within 5 s')));
+    this.socket.on('data', (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.drain();
+    });
+    this.socket.on('error', (err) => {
+      if (this.pending) {
+        const p = this.pending;
+        this.pending = null;
+        p.reject(err);
+      }
+    });
+  }
+
+  drain() {
+    if (!this.pending) {
+      return;
+    }
+    let parsed;
+    try {
+      parsed = this.pending.parse(this.buffer);
+    } catch (err) {
+      const p = this.pending;
+      this.pending = null;
+      p.reject(err);
+      return;
+    }
+    if (parsed) {
+      this.buffer = this.buffer.subarray(parsed.used);
+      const p = this.pending;
+      this.pending = null;
+      p.resolve(parsed.value);
+    }
+  }
+
+  /** Sends one command and resolves with what `parse` makes of the reply. Commands are never pipelined. */
+  request(bytes, parse) {
+    return new Promise((resolve, reject) => {
+      this.pending = {parse, resolve, reject};
+      this.socket.write(bytes);
+      this.drain();
+    });
+  }
+
+  static line(buf, from) {
+    const end = buf.indexOf('\r\n', from);
+    return end < 0 ? null : {text: buf.toString('latin1', from, end), next: end + 2};
+  }
+
+  static simpleReply(buf) {
+    const l = MemcachedSessions.line(buf, 0);
+    return l && {value: l.text, used: l.next};
+  }
+
+  /** gets: null when absent, else {value: Buffer, cas: string}. */
+  gets(itemKey) {
+    return this.request(`gets ${itemKey}\r\n`, (buf) => {
+      const head = MemcachedSessions.line(buf, 0);
+      if (!head) {
+        return null;
+      }
+      if (head.text === 'END') {
+        return {value: null, used: head.next};
+      }
+      const m = /^VALUE (\S+) (\d+) (\d+) (\d+)$/.exec(head.text);
+      if (!m) {
+        throw new Error('unexpected reply to gets: ' + head.text);
+      }
+      const size = Number(m[3]);
+      const end = head.next + size + 2;
+      const tail = MemcachedSessions.line(buf, end);
+      if (!tail) {
+        return null;
+      }
+      if (tail.text !== 'END') {
+        throw new Error('unexpected end of gets reply: ' + tail.text);
+      }
+      return {value: {value: buf.subarray(head.next, head.next + size), cas: m[4]}, used: tail.next};
+    });
+  }
+
+  async load(key, now) {
+    const item = await this.gets(this.prefix + key);
+    if (item === null) {
+      return null;
+    }
+    const r = parseEnvelope(item.value.toString('utf8'));
+    if (r.e <= now) {
+      return null;
+    }
+    this.casUnique.set(key, {v: r.v, cas: item.cas});
+    return r;
+  }
+
+  /** exptime: seconds until e + grace, at least 1; beyond 30 days memcached wants the absolute Unix time instead. */
+  exptime(e, now) {
+    const until = e + this.graceMs;
+    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+    return seconds <= 2592000 ? seconds : Math.ceil(until / 1000);
+  }
+
+  async replace(key, next, expectedVersion, now) {
+    const token = this.casUnique.get(key);
+    if (!token || token.v !== expectedVersion) {
+      throw new Error('replace without a gets of the expected version');
+    }
+    const value = Buffer.from(envelope(next), 'utf8');
+    const itemKey = this.prefix + key;
+    const head = `cas ${itemKey} 0 ${this.exptime(next.e, now)} ${value.length} ${token.cas}\r\n`;
+    const reply = await this.request(Buffer.concat([Buffer.from(head, 'latin1'), value, Buffer.from('\r\n')]),
+      MemcachedSessions.simpleReply);
+    this.casUnique.delete(key);
+    if (reply === 'STORED') {
+      return 'OK';
+    }
+    if (reply === 'NOT_FOUND') {
+      return 'GONE';
+    }
+    if (reply !== 'EXISTS') {
+      throw new Error('unexpected reply to cas: ' + reply);
+    }
+    // Changed since our gets: a live record means another writer won (CONFLICT), none that it is gone.
+    return (await this.load(key, Date.now())) === null ? 'GONE' : 'CONFLICT';
+  }
+
+  async describe(key) {
+    // Meta get with the t flag: the item's remaining lifetime in seconds.
+    const reply = await this.request(`mg ${this.prefix + key} t\r\n`, MemcachedSessions.simpleReply);
+    const m = /^HD.* t(-?\d+)/.exec(reply);
+    return {ttlMs: m ? Number(m[1]) * 1000 : null};
+  }
+
+  async close() {
+    this.socket.end('quit\r\n');
+  }
+}
+
 // ---- PostgreSQL ----
 
 class PostgresSessions {
@@ -214,7 +363,8 @@ async function main() {
   const job = JSON.parse(process.argv[2]);
   const store = job.backend === 'redis' ? new RedisSessions(job.redis)
     : job.backend === 'postgres' ? new PostgresSessions(job.postgres)
-      : null;
+      : job.backend === 'memcached' ? new MemcachedSessions(job.memcached)
+        : null;
   if (store === null) {
     throw new Error('unknown backend ' + job.backend);
   }

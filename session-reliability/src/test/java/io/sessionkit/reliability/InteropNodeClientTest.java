@@ -13,6 +13,8 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.StoreFeature;
+import io.sessionkit.memcached.MemcachedSessionStore;
 import io.sessionkit.redis.RedisScriptSource;
 import io.sessionkit.redis.RedisSessionStore;
 import java.io.IOException;
@@ -48,13 +50,14 @@ import redis.clients.jedis.params.ScanParams;
 
 /**
  * Issue 14 item 17: a client in another language, written from {@code docs/FORMAT.md} alone, reads SessionKit sessions
- * and changes them with the documented compare-and-set write protocol, and the Java side sees exactly what it wrote —
- * also while Java requests write the same session at the same time.
+ * on Redis, PostgreSQL and memcached and changes them with the documented compare-and-set write protocol, and the Java
+ * side sees exactly what it wrote, also while Java requests write the same session at the same time.
  *
- * <p>The client is {@code src/test/node/client.js} (Node.js, {@code ioredis} and {@code pg} pinned by its
- * {@code package-lock.json}). It is copied to {@code target/node-interop} and installed there with {@code npm ci} when
- * its lock file changed; on Redis it is handed the text of the store's own replace script, taken from the store's code
- * at run time, as FORMAT.md tells foreign writers to use it. Every process runs under a bounded timeout.
+ * <p>The client is {@code src/test/node/client.js} (Node.js; {@code ioredis} and {@code pg} pinned by its
+ * {@code package-lock.json}; memcached over a plain socket). It is copied to {@code target/node-interop} and installed
+ * there with {@code npm ci} when its lock file changed; on Redis it is handed the text of the store's own replace
+ * script, taken from the store's code at run time, as FORMAT.md tells foreign writers to use it. Every process runs
+ * under a bounded timeout.
  */
 class InteropNodeClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,9 +73,9 @@ class InteropNodeClientTest {
     private static Path clientDir;
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    /** The two backends item 17 names, as an application configures them. */
+    /** The two backends item 17 names, and memcached, as an application configures them. */
     static Stream<Backend> backends() {
-        return Stream.of(new Backends.Redis(), new Backends.Jdbc("postgres"));
+        return Stream.of(new Backends.Redis(), new Backends.Jdbc("postgres"), new Backends.Memcached());
     }
 
     @BeforeAll
@@ -153,12 +156,21 @@ class InteropNodeClientTest {
             assertThat(seen.expiresAt().toEpochMilli()).as("e = min(a + mi, c + absolute timeout)")
                     .isEqualTo(Math.min(a + MAX_IDLE.toMillis(), stored.createdAt().toEpochMilli() + ABSOLUTE.toMillis()))
                     .isEqualTo(written.path("e").asLong());
-            assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(key);
+            if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
+                assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(key);
+            }
 
+            long e = seen.expiresAt().toEpochMilli();
             if (backend instanceof Backends.Redis) {
-                assertRedisUpkeep(fixture, store, key, seen.expiresAt().toEpochMilli(), out.path("ttlMs").asLong(), a);
+                assertRedisUpkeep(fixture, store, key, e, out.path("ttlMs").asLong(), a);
+            } else if (backend instanceof Backends.Jdbc) {
+                assertPostgresRow(fixture, key, e);
             } else {
-                assertPostgresRow(fixture, key, seen.expiresAt().toEpochMilli());
+                // memcached's remaining lifetime, whole seconds, as Node read it right after its write: e + grace.
+                long grace = MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis();
+                assertThat(out.path("ttlMs").asLong()).as("item exptime").isPositive()
+                        .isLessThanOrEqualTo(e + grace - a + 1000)
+                        .isGreaterThan(e + grace - a - NODE_TIMEOUT.toMillis());
             }
 
             // Java writes again on top of Node's version: the compare-and-set chain goes on.
@@ -261,7 +273,9 @@ class InteropNodeClientTest {
             assertThat(end.getAttribute("javaCount", Long.class)).isEqualTo((long) java);
             assertThat(end.version()).as("one version per write, from either side").isEqualTo(1L + java + NODE_INCREMENTS);
             assertThat(end.principal()).hasValue(PRINCIPAL);
-            assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(created.id().key());
+            if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
+                assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(created.id().key());
+            }
             Figures.record("interop", backend.name(), java + " Java and " + NODE_INCREMENTS + " Node increments, "
                     + out.path("conflicts").asInt() + " Node conflicts, counter " + end.getAttribute("counter"));
             manager.close();
@@ -323,6 +337,14 @@ class InteropNodeClientTest {
                     .put("prefix", Backends.Redis.prefix(fixture.namespace))
                     .put("graceMs", RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis())
                     .put("replaceScriptFile", clientDir.resolve("replace.lua").toString());
+        } else if (backend instanceof Backends.Memcached) {
+            String hostPort = TestServers.memcachedServers();
+            int colon = hostPort.lastIndexOf(':');
+            job.put("backend", "memcached").putObject("memcached")
+                    .put("host", hostPort.substring(0, colon))
+                    .put("port", Integer.parseInt(hostPort.substring(colon + 1)))
+                    .put("prefix", Backends.Memcached.prefix(fixture.namespace))
+                    .put("graceMs", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis());
         } else {
             // jdbc:postgresql://host:port/db?user=...&password=...
             URI u = URI.create(TestServers.postgresUrl().substring("jdbc:".length()));
