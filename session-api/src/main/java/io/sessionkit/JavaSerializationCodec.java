@@ -10,27 +10,105 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Base64;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Opt-in codec for legacy apps that keep {@link Serializable} objects in the session. Strings, numbers, booleans and
- * null stay plain JSON; anything else is Java-serialized and stored as {@code {"@java": "<base64>"}}. Reading is
- * guarded by a JEP 290 {@link ObjectInputFilter} built from an allow-list: a class outside it is refused before it
- * is instantiated.
+ * Opt-in codec for legacy apps that keep {@link Serializable} objects in the session and cast what they read back. Every
+ * value comes back as the class that was stored, in later requests too, in one of three stored forms:
+ *
+ * <ul>
+ *   <li>plain JSON for {@code null}, {@link String}, {@link Boolean} and {@link Integer}, the types a JSON reader gives
+ *       back exactly;</li>
+ *   <li>a tagged scalar for the other {@code java.lang} numbers and {@link Character}: a one-member object whose name
+ *       says the type and whose value is the Java {@code toString()} text, e.g. {@code {"@long":"5"}},
+ *       {@code {"@double":"NaN"}}, {@code {"@bigdecimal":"1.50"}} (see {@link Tag}). No class name is stored and none is
+ *       looked up when reading: the tags are a fixed list;</li>
+ *   <li>anything else as Java serialization, {@code {"@java":"<base64>"}}, read back only through a JEP 290
+ *       {@link ObjectInputFilter} built from an allow-list: a class outside it is refused before it is instantiated.
+ *       A {@code BigInteger} or {@code BigDecimal} whose text would exceed {@link #MAX_TAGGED_TEXT} characters, and a
+ *       {@code Character} that is a lone surrogate (which UTF-8 stores cannot hold as text), take this form too.</li>
+ * </ul>
+ *
+ * A tag is recognised only as an object with exactly that one member holding a string; any other object is a plain map.
  */
 final class JavaSerializationCodec implements AttributeCodec {
     static final String FIELD = "@java";
     /**
+     * The longest text a tagged scalar may hold, as long as the longest JSON number {@link Json} reads, so that a stored
+     * tag cannot make a read parse an unbounded number.
+     */
+    static final int MAX_TAGGED_TEXT = 1000;
+    /**
      * Always allowed: the plain JDK value types ({@code java.lang.Object} itself only so that the {@code Object[]}
-     * inside collections passes; it is not Serializable). Applications add their own classes and packages.
+     * inside collections passes; it is not Serializable), their usual collections, and a few JDK enums. None of them
+     * runs application code when read. Applications add their own classes and packages, their enums included.
      */
     static final String BASE_ALLOW = "java.lang.Object;java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;"
             + "java.lang.Byte;java.lang.Double;java.lang.Float;java.lang.Boolean;java.lang.Character;java.lang.Enum;"
-            + "java.math.BigDecimal;java.math.BigInteger;java.util.ArrayList;java.util.LinkedList;java.util.HashMap;"
-            + "java.util.LinkedHashMap;java.util.TreeMap;java.util.Map$Entry;java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
-            + "java.util.Collections$*;java.util.ImmutableCollections$*;java.util.CollSer;java.time.Ser;java.util.UUID;"
-            + "java.time.*";
+            + "java.math.BigDecimal;java.math.BigInteger;java.math.RoundingMode;"
+            + "java.util.ArrayList;java.util.LinkedList;java.util.ArrayDeque;java.util.Arrays$ArrayList;"
+            + "java.util.HashMap;java.util.LinkedHashMap;java.util.TreeMap;java.util.EnumMap;java.util.Map$Entry;"
+            + "java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
+            // An EnumSet travels as its proxy, whose readResolve builds one of these (which refuse to be read directly).
+            + "java.util.EnumSet$SerializationProxy;java.util.RegularEnumSet;java.util.JumboEnumSet;"
+            + "java.util.Collections$*;java.util.ImmutableCollections$*;java.util.CollSer;"
+            + "java.util.UUID;java.util.Locale;java.util.Date;java.net.URI;java.util.concurrent.TimeUnit;"
+            + "java.time.Ser;java.time.*;java.time.temporal.ChronoUnit";
     static final String LIMITS = "maxdepth=32;maxrefs=100000;maxarray=1000000;maxbytes=16777216";
+
+    /**
+     * The tagged scalars: the stored name and how the {@code toString()} text is read back. Each parse accepts exactly
+     * the text {@code toString()} writes (and somewhat more: it is Java's own parser for the type).
+     */
+    enum Tag {
+        LONG("@long", Long.class, Long::valueOf),
+        SHORT("@short", Short.class, Short::valueOf),
+        BYTE("@byte", Byte.class, Byte::valueOf),
+        FLOAT("@float", Float.class, Float::valueOf),
+        DOUBLE("@double", Double.class, Double::valueOf),
+        CHARACTER("@character", Character.class, Tag::character),
+        BIG_INTEGER("@biginteger", BigInteger.class, BigInteger::new),
+        BIG_DECIMAL("@bigdecimal", BigDecimal.class, BigDecimal::new);
+
+        final String field;
+        final Class<?> type;
+        private final Function<String, Object> parse;
+
+        Tag(String field, Class<?> type, Function<String, Object> parse) {
+            this.field = field;
+            this.type = type;
+            this.parse = parse;
+        }
+
+        static Tag of(Class<?> type) {
+            for (Tag t : values()) {
+                if (t.type == type) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        static Tag named(String field) {
+            for (Tag t : values()) {
+                if (t.field.equals(field)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        private static Object character(String text) {
+            if (text.length() != 1) {
+                throw new IllegalArgumentException("a character is one UTF-16 unit, not " + text.length());
+            }
+            return text.charAt(0);
+        }
+    }
 
     private final ObjectInputFilter filter;
     private final String pattern;
@@ -47,9 +125,17 @@ final class JavaSerializationCodec implements AttributeCodec {
 
     @Override
     public JsonNode encode(String name, Object value) {
-        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Double) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer) {
             return JsonAttributeCodec.INSTANCE.encode(name, value);
+        }
+        // The exact class: a subclass of BigInteger or BigDecimal is not the class the tag gives back.
+        Tag tag = Tag.of(value.getClass());
+        if (tag != null) {
+            String text = value.toString();
+            boolean loneSurrogate = value instanceof Character c && Character.isSurrogate(c);
+            if (text.length() <= MAX_TAGGED_TEXT && !loneSurrogate) {
+                return JsonNodeFactory.instance.objectNode().put(tag.field, text);
+            }
         }
         if (!(value instanceof Serializable)) {
             throw new SessionCodecException("attribute '" + name + "': " + value.getClass().getName()
@@ -70,7 +156,8 @@ final class JavaSerializationCodec implements AttributeCodec {
 
     @Override
     public Object decode(String name, JsonNode node) {
-        if (node != null && node.isObject() && node.size() == 1 && node.has(FIELD) && node.get(FIELD).isTextual()) {
+        String field = singleTextField(node);
+        if (FIELD.equals(field)) {
             byte[] bytes;
             try {
                 bytes = Base64.getDecoder().decode(node.get(FIELD).textValue());
@@ -78,6 +165,10 @@ final class JavaSerializationCodec implements AttributeCodec {
                 throw new SessionCodecException("attribute '" + name + "': stored Java object is not valid base64", e);
             }
             return decodeBytes(name, bytes);
+        }
+        Tag tag = field == null ? null : Tag.named(field);
+        if (tag != null) {
+            return decodeTagged(name, tag, node.get(field).textValue());
         }
         return Json.toPlain(node);
     }
@@ -91,7 +182,35 @@ final class JavaSerializationCodec implements AttributeCodec {
         if (type.isInstance(value)) {
             return type.cast(value);
         }
+        // A tagged scalar converts as its plain JSON form would (a Long read as long.class or Integer.class).
+        String field = singleTextField(node);
+        if (field != null && Tag.named(field) != null) {
+            return JsonAttributeCodec.INSTANCE.decode(name, Json.MAPPER.valueToTree(value), type);
+        }
         return JsonAttributeCodec.INSTANCE.decode(name, node, type);
+    }
+
+    /** The name of the only member of {@code node} when it is an object whose one member is a string, else null. */
+    private static String singleTextField(JsonNode node) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            return null;
+        }
+        Map.Entry<String, JsonNode> only = node.fields().next();
+        return only.getValue().isTextual() ? only.getKey() : null;
+    }
+
+    private static Object decodeTagged(String name, Tag tag, String text) {
+        if (text.length() > MAX_TAGGED_TEXT) {
+            throw new SessionCodecException("attribute '" + name + "': stored " + tag.field + " is longer than "
+                    + MAX_TAGGED_TEXT + " characters");
+        }
+        try {
+            return tag.parse.apply(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // NumberFormatException is an IllegalArgumentException. The text is data, not echoed: it could be anything.
+            throw new SessionCodecException("attribute '" + name + "': stored " + tag.field + " is not a valid "
+                    + tag.type.getSimpleName() + " (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     private Object decodeBytes(String name, byte[] bytes) {

@@ -166,7 +166,7 @@ public final class Session {
 
     /**
      * The plain Java form of an attribute (Map, List, String, Boolean, Integer/Long/BigInteger, Double or BigDecimal;
-     * with the Java serialization codec, the deserialized object), or null when absent. A fresh copy on every call.
+     * with the Java codec, an object of the class that was stored: a {@code Long} stays a {@code Long}), or null when absent. A fresh copy on every call.
      *
      * @throws SessionCodecException if the stored value cannot be decoded (unless the decode-failure policy is
      *                               {@code DROP_ATTRIBUTE}, which drops it and returns null)

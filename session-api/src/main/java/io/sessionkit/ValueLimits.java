@@ -8,15 +8,17 @@ import java.util.Iterator;
  * The limits every attribute value must keep so that every backend can store it and read it back unchanged; checked
  * when the value is set ({@link Session#setAttribute}, {@link Session#updateAttribute}), before anything is written.
  * The strictest backend decides: MariaDB's {@code JSON_VALID} refuses documents nested 32 levels deep, PostgreSQL's
- * {@code jsonb} writes numbers in plain decimal form ({@code 1E+1001} comes back with 1002 digits) and the JSON reader
- * refuses numbers longer than 1000 characters. See {@code docs/FORMAT.md}.
+ * {@code jsonb} writes numbers in plain decimal form ({@code 1E+1001} comes back with 1002 digits) while the JSON
+ * reader refuses numbers longer than 1000 characters, and MongoDB keeps exact numbers as {@code Decimal128}, 34
+ * significant digits. See {@code docs/FORMAT.md}.
  *
  * <ul>
  *   <li>Nesting: a value is at most {@link #MAX_DEPTH} lists/maps deep (a scalar is 0 deep, {@code [1]} is 1,
  *       {@code {"a":[1]}} is 2).</li>
- *   <li>Numbers: at most {@link #MAX_NUMBER_DIGITS} digits when written in plain decimal form
- *       ({@code 1E+399} has 400, {@code 1E-399} has 400: {@code 0.}, then 398 zeros and a 1). Every {@code double}
- *       fits (the longest, {@code 4.9E-324}, has 325).</li>
+ *   <li>Numbers: at most {@link #MAX_SIGNIFICANT_DIGITS} significant digits, and at most {@link #MAX_NUMBER_DIGITS}
+ *       digits when written in plain decimal form ({@code 1E+399} has 400, {@code 1E-399} has 400: {@code 0.}, then
+ *       398 zeros and a 1). Every {@code long} and every {@code double} fits (a double has at most 17 significant
+ *       digits; the longest plain form, {@code 4.9E-324}, has 325 digits).</li>
  * </ul>
  */
 public final class ValueLimits {
@@ -24,6 +26,8 @@ public final class ValueLimits {
     public static final int MAX_DEPTH = 20;
     /** The most digits of one number in plain decimal form. */
     public static final int MAX_NUMBER_DIGITS = 400;
+    /** The most significant digits of one number (MongoDB's {@code Decimal128}). */
+    public static final int MAX_SIGNIFICANT_DIGITS = 34;
 
     private ValueLimits() {
     }
@@ -44,8 +48,14 @@ public final class ValueLimits {
             for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
                 check(name, it.next(), depth + 1);
             }
-        } else if (node.isNumber()) {
-            int digits = plainDigits(node);
+        } else if (node.isNumber() && !(node.isIntegralNumber() && node.canConvertToLong()) && !node.isDouble() && !node.isFloat()) {
+            BigDecimal d = node.decimalValue();
+            if (d.precision() > MAX_SIGNIFICANT_DIGITS) {
+                throw new SessionCodecException("attribute '" + name + "' holds a number of " + d.precision()
+                        + " significant digits; every backend can store at most " + MAX_SIGNIFICANT_DIGITS
+                        + " exactly (docs/FORMAT.md)");
+            }
+            int digits = plainDigits(d);
             if (digits > MAX_NUMBER_DIGITS) {
                 throw new SessionCodecException("attribute '" + name + "' holds a number of " + digits
                         + " digits in plain decimal form; every backend can store at most " + MAX_NUMBER_DIGITS
@@ -54,17 +64,8 @@ public final class ValueLimits {
         }
     }
 
-    /** The number of digits of the number in plain decimal notation (sign and point not counted). */
-    static int plainDigits(JsonNode number) {
-        if (number.isIntegralNumber() && number.canConvertToLong()) {
-            return 19; // at most
-        }
-        if (number.isBigInteger()) {
-            return number.bigIntegerValue().abs().toString().length();
-        }
-        BigDecimal d = number.isDouble() || number.isFloat()
-                ? (Double.isFinite(number.doubleValue()) ? BigDecimal.valueOf(number.doubleValue()) : BigDecimal.ZERO)
-                : number.decimalValue();
+    /** The number of digits of {@code d} in plain decimal notation (sign and point not counted). */
+    static int plainDigits(BigDecimal d) {
         int precision = d.precision();
         int scale = d.scale();
         // 123.45 → precision 5, scale 2: 5 digits; 0.001 → precision 1, scale 3: 4 digits; 1E+3 → scale -3: 4 digits

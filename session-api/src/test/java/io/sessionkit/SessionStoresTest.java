@@ -2,6 +2,7 @@ package io.sessionkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.URL;
@@ -9,7 +10,10 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,5 +114,128 @@ class SessionStoresTest {
         assertThat(p.name()).isEqualTo("alpha");
         assertThat(SessionKitConfig.environmentName("sessionkit.redis.uri")).isEqualTo("SESSIONKIT_REDIS_URI");
         assertThat(SessionKitConfig.environmentName("sessionkit.max-idle")).isEqualTo("SESSIONKIT_MAX_IDLE");
+    }
+
+    // ---- issue 14 item 16: a newcomer's startup errors say what is wrong, and name real artifacts only
+
+    private static String failureOf(String store, ClassLoader loader) {
+        Map<String, String> config = store == null ? Map.of() : Map.of("sessionkit.store", store);
+        Throwable t = catchThrowable(() -> SessionStores.open(SessionKitConfig.of(config), loader));
+        assertThat(t).as("sessionkit.store=%s", store).isInstanceOf(SessionException.class);
+        String message = t.getMessage();
+        Matcher artifacts = Pattern.compile("session-[A-Za-z0-9.+-]*[A-Za-z0-9]").matcher(message);
+        while (artifacts.find()) {
+            assertThat(SessionStores.KNOWN_STORES.values()).as("artifact named in: %s", message).contains(artifacts.group());
+        }
+        return message;
+    }
+
+    @Test
+    void item16_rediss_suggestsRedisAndItsRealArtifact() throws IOException {
+        assertThat(failureOf("rediss", withProviders(TestProviders.Alpha.class)))
+                .contains("No SessionKit store named 'rediss'")
+                .contains("Did you mean 'redis' (add session-redis)?")
+                .doesNotContain("session-rediss");
+        // With session-redis present, the fix is the name alone.
+        assertThat(failureOf("rediss", withProviders(TestProviders.RedisNamed.class)))
+                .contains("Did you mean 'redis'?")
+                .doesNotContain("add session-redis");
+    }
+
+    @Test
+    void item16_storeNamesMatchIgnoringCase() throws IOException {
+        ClassLoader loader = withProviders(TestProviders.RedisNamed.class, TestProviders.Alpha.class);
+        for (String name : List.of("Redis", "REDIS", "redis")) {
+            SessionStore store = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", name)), loader);
+            assertThat(((TestProviders.NamedStore) store).madeBy()).as(name).isEqualTo("redis");
+        }
+        assertThat(failureOf("Redis", withProviders(TestProviders.Alpha.class)))
+                .contains("matched ignoring case")
+                .contains("Add session-redis to the class path")
+                .doesNotContain("session-Redis");
+    }
+
+    @Test
+    void item16_providersThatDifferOnlyByCaseNeedTheExactName() throws IOException {
+        ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.AlphaCapitalized.class);
+        assertThat(((TestProviders.NamedStore) SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "Alpha")), loader))
+                .madeBy()).isEqualTo("Alpha");
+        assertThat(((TestProviders.NamedStore) SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "alpha")), loader))
+                .madeBy()).isEqualTo("alpha");
+        assertThat(failureOf("ALPHA", loader)).contains("Several SessionKit stores are named 'ALPHA' ignoring case")
+                .contains("set the exact name");
+    }
+
+    @Test
+    void item16_postgresAndOtherDatabasesLeadToTheJdbcStore() throws IOException {
+        ClassLoader loader = withProviders(TestProviders.Alpha.class);
+        Map<String, String> databases = Map.of("postgres", "PostgreSQL", "PostgreSQL", "PostgreSQL", "mysql", "MySQL",
+                "mariadb", "MariaDB", "h2", "H2");
+        databases.forEach((typed, product) -> assertThat(failureOf(typed, loader)).as(typed)
+                .contains("The jdbc store serves " + product + ": set sessionkit.store=jdbc and add session-jdbc to the class path")
+                .doesNotContain("session-" + typed));
+        assertThat(failureOf("postgres", withProviders(TestProviders.Alpha.class, TestProviders.RedisNamed.class)))
+                .doesNotContain("session-postgres");
+        // A slip in an alias still finds its store.
+        assertThat(failureOf("postgress", loader)).contains("Did you mean 'jdbc' (add session-jdbc)?");
+    }
+
+    @Test
+    void item16_mongodbLeadsToTheMongoStore() throws IOException {
+        assertThat(failureOf("mongodb", withProviders(TestProviders.Alpha.class)))
+                .contains("The mongo store serves MongoDB: set sessionkit.store=mongo and add session-mongo to the class path")
+                .doesNotContain("session-mongodb");
+        assertThat(failureOf("mongdb", withProviders())).contains("Did you mean 'mongo' (add session-mongo)?");
+    }
+
+    @Test
+    void item16_caffeineLeadsToTheLocalStore() throws IOException {
+        assertThat(failureOf("caffeine", withProviders(TestProviders.Alpha.class)))
+                .contains("set sessionkit.store=local and add session-caffeine-local to the class path");
+        assertThat(failureOf("session-redis", withProviders())).contains("set sessionkit.store=redis");
+    }
+
+    @Test
+    void item16_aTotallyUnknownNameListsSessionKitsStoresWithTheirArtifacts() throws IOException {
+        String message = failureOf("cassandra", withProviders(TestProviders.Alpha.class));
+        assertThat(message).contains("No SessionKit store named 'cassandra'").contains("Found: alpha (")
+                .contains("session-redis (sessionkit.store=redis)").contains("session-jdbc (sessionkit.store=jdbc)")
+                .contains("session-memcached (sessionkit.store=memcached)").contains("session-mongo (sessionkit.store=mongo)")
+                .contains("session-caffeine-local (sessionkit.store=local)")
+                .doesNotContain("Did you mean").doesNotContain("session-cassandra");
+        assertThat(failureOf("x".repeat(10_000), withProviders())).contains("SessionKit's stores are");
+    }
+
+    @Test
+    void item16_aNearMissOfAThirdPartyProviderIsOffered() throws IOException {
+        assertThat(failureOf("alpah", withProviders(TestProviders.Alpha.class, TestProviders.Beta.class)))
+                .contains("Did you mean 'alpha'?").doesNotContain("session-alpah");
+    }
+
+    @Test
+    void item16_noProviderAtAll() throws IOException {
+        assertThat(failureOf(null, withProviders()))
+                .contains("No SessionKit store on the class path")
+                .contains("session-redis").contains("session-jdbc").contains("session-memcached").contains("session-mongo")
+                .contains("session-caffeine-local").contains("case does not matter");
+        assertThat(failureOf("rediss", withProviders())).contains("Found: none.").contains("Did you mean 'redis' (add session-redis)?");
+    }
+
+    @Test
+    void item16_aUriInTheStoreKeyIsNotEchoed() throws IOException {
+        String message = failureOf("redis://app:s3cret@cache:6379", withProviders(TestProviders.RedisNamed.class));
+        assertThat(message).doesNotContain("s3cret").doesNotContain("cache:6379")
+                .contains("sessionkit.redis.uri").contains("Set sessionkit.store=redis");
+        assertThat(failureOf("jdbc:postgresql://db/app?password=s3cret", withProviders())).doesNotContain("s3cret")
+                .contains("Add session-jdbc");
+    }
+
+    @Test
+    void item16_editDistanceCountsSwapsAsOneEdit() {
+        assertThat(SessionStores.editDistance("rediss", "redis")).isEqualTo(1);
+        assertThat(SessionStores.editDistance("jbdc", "jdbc")).isEqualTo(1);
+        assertThat(SessionStores.editDistance("memcache", "memcached")).isEqualTo(1);
+        assertThat(SessionStores.editDistance("", "h2")).isEqualTo(2);
+        assertThat(SessionStores.editDistance("cassandra", "redis")).isGreaterThan(2);
     }
 }

@@ -73,6 +73,42 @@ final class TestProviders {
         }
     }
 
+    /** Answers to {@code redis}, as session-redis's provider does, without its client. */
+    public static final class RedisNamed implements SessionStoreProvider {
+        @Override
+        public String name() {
+            return "redis";
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public SessionStore create(SessionKitConfig config) {
+            return new NamedStore("redis", config);
+        }
+    }
+
+    /** Differs from {@link Alpha} only by case. */
+    public static final class AlphaCapitalized implements SessionStoreProvider {
+        @Override
+        public String name() {
+            return "Alpha";
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return Set.of();
+        }
+
+        @Override
+        public SessionStore create(SessionKitConfig config) {
+            return new NamedStore("Alpha", config);
+        }
+    }
+
     public static final class Failing implements SessionStoreProvider {
         public Failing() {
             throw new IllegalStateException("driver missing: com.example.Driver");

@@ -139,6 +139,9 @@ class Issue14ItemsTest {
         assertThatThrownBy(() -> s.setAttribute("deeper", tooDeep)).isInstanceOf(SessionCodecException.class);
         assertThatThrownBy(() -> s.setAttribute("n", new BigInteger("1" + "0".repeat(1000))))
                 .isInstanceOf(SessionCodecException.class).hasMessageContaining("digits");
+        assertThatThrownBy(() -> s.setAttribute("n", new BigInteger("9".repeat(35)))).isInstanceOf(SessionCodecException.class);
+        s.setAttribute("n", new BigInteger("9".repeat(34)));
+        s.setAttribute("n2", Long.MIN_VALUE);
         assertThatThrownBy(() -> s.setAttribute("n", new java.math.BigDecimal("1E+1001")))
                 .isInstanceOf(SessionCodecException.class);
         s.setAttribute("ok", Double.MIN_VALUE);
