@@ -108,7 +108,10 @@ class RedisSessions {
     if (next.p !== null) {
       keys.push(this.prefix + 'p:' + principalHash(next.p));
     }
-    const args = [envelope(next), now, next.e + this.graceMs, key, next.e, this.graceMs, expectedVersion];
+    // A fresh writer token per write: the script recognises a re-sent copy of this very call by it.
+    const token = crypto.randomBytes(12).toString('base64url');
+    const ttl = Math.max(1, next.e + this.graceMs - now);
+    const args = [envelope(next), now, ttl, key, next.e, now - this.graceMs, this.graceMs, token, expectedVersion];
     const reply = await this.redis.sessionkitReplace(keys.length, ...keys, ...args);
     switch (Number(reply)) {
       case 1: return 'OK';

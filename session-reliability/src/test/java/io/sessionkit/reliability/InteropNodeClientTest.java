@@ -96,7 +96,12 @@ class InteropNodeClientTest {
                     "npm ci in " + clientDir + " (the npm registry must be reachable; or run it there by hand)");
             Files.writeString(marker, lockHash);
         }
-        Files.writeString(clientDir.resolve("replace.lua"), RedisScriptSource.replaceScript());
+        String script = RedisScriptSource.replaceScript();
+        // The client follows FORMAT.md's contract of the replace script: 9 arguments, the 8th a writer token.
+        assertThat(script).as("the Redis replace script takes the ARGV of docs/FORMAT.md (writer token, PX TTL, trim-before,"
+                + " expected version 9th); a store without writer tokens needs the FORMAT.md of its own version")
+                .contains("ARGV[9]", "'PX', ARGV[3]");
+        Files.writeString(clientDir.resolve("replace.lua"), script);
     }
 
     @ParameterizedTest(name = "{0}")
