@@ -1469,7 +1469,6 @@ public abstract class SessionStoreConformanceKit {
             assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E-" + max))).isInstanceOf(SessionCodecException.class);
         }
     }
-    }
 
     @Nested
     @DisplayName("13 Features and errors")
