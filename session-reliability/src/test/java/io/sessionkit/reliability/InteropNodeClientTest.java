@@ -96,12 +96,7 @@ class InteropNodeClientTest {
                     "npm ci in " + clientDir + " (the npm registry must be reachable; or run it there by hand)");
             Files.writeString(marker, lockHash);
         }
-        String script = RedisScriptSource.replaceScript();
-        // The client follows FORMAT.md's contract of the replace script: 9 arguments, the 8th a writer token.
-        assertThat(script).as("the Redis replace script takes the ARGV of docs/FORMAT.md (writer token, PX TTL, trim-before,"
-                + " expected version 9th); a store without writer tokens needs the FORMAT.md of its own version")
-                .contains("ARGV[9]", "'PX', ARGV[3]");
-        Files.writeString(clientDir.resolve("replace.lua"), script);
+        Files.writeString(clientDir.resolve("replace.lua"), RedisScriptSource.replaceScript());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -335,6 +330,11 @@ class InteropNodeClientTest {
     private static ObjectNode job(Backend backend, Fixture fixture, String id, String action) {
         ObjectNode job = JSON.createObjectNode().put("id", id).put("action", action).put("absoluteTimeoutMs", ABSOLUTE.toMillis());
         if (backend instanceof Backends.Redis) {
+            // The client follows FORMAT.md's contract of the replace script: 9 arguments, the 8th a writer token.
+            assertThat(RedisScriptSource.replaceScript())
+                    .as("the Redis replace script takes the ARGV of docs/FORMAT.md (relative PX TTL 3rd, writer token 8th,"
+                            + " expected version 9th); a store without writer tokens goes with the FORMAT.md of its own version")
+                    .contains("ARGV[9]", "'PX', ARGV[3]");
             URI u = URI.create(TestServers.redisUri());
             job.put("backend", "redis").putObject("redis")
                     .put("host", u.getHost())
