@@ -1,14 +1,15 @@
 'use strict';
 /*
  * A SessionKit client in another language, written from docs/FORMAT.md alone: it finds a session by its id, reads the
- * record, and changes it with the documented compare-and-set write protocol on Redis, PostgreSQL and memcached.
+ * record, and changes it with the documented compare-and-set write protocol on Redis, PostgreSQL, memcached and
+ * MongoDB.
  *
  *   node client.js '<job as JSON>'
  *
- * job: {backend: "redis"|"postgres"|"memcached", id, action: "read"|"update", absoluteTimeoutMs,
+ * job: {backend: "redis"|"postgres"|"memcached"|"mongo", id, action: "read"|"update", absoluteTimeoutMs,
  *       redis: {host, port, prefix, graceMs, replaceScriptFile}, postgres: {host, port, database, user, table},
- *       memcached: {host, port, prefix, graceMs},
- *       increment: [names], set: {name: value}, times, maxAttempts}
+ *       memcached: {host, port, prefix, graceMs}, mongo: {uri, database, collection},
+ *       increment: [names], set: {name: value}, times, maxAttempts, staleFirst}
  * Prints one JSON object on stdout: {key, read, writes: [{v, a, e}], conflicts, result}. Exits 1 with a message on
  * stderr on any failure.
  */
@@ -65,12 +66,23 @@ function envelope(r) {
   return JSON.stringify({fmt: 1, v: r.v, c: r.c, a: r.a, e: r.e, mi: r.mi, p: r.p, attrs: r.attrs});
 }
 
+/** A deep copy of plain objects and arrays; other values (numbers, strings, typed BSON numbers) are immutable. */
+function clone(v) {
+  if (Array.isArray(v)) {
+    return v.map(clone);
+  }
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)]));
+  }
+  return v;
+}
+
 /**
  * The record this writer stores over `base` after `change` ran on a copy of its attributes: version + 1, last access
  * now, expiry min(now + mi, c + absolute timeout). `c`, `mi` and `p` are kept.
  */
 function nextRecord(base, change, now, absoluteTimeoutMs) {
-  const attrs = JSON.parse(JSON.stringify(base.attrs));
+  const attrs = clone(base.attrs);
   change(attrs);
   const a = Math.max(now, base.a);
   const e = Math.min(a + base.mi * 1000, base.c + absoluteTimeoutMs);
@@ -231,7 +243,7 @@ class MemcachedSessions {
     if (r.e <= now) {
       return null;
     }
-    this.casUnique.set(key, {v: r.v, cas: item.cas});
+    this.casUnique.set(key + '@' + r.v, item.cas);
     return r;
   }
 
@@ -243,16 +255,17 @@ class MemcachedSessions {
   }
 
   async replace(key, next, expectedVersion, now) {
-    const token = this.casUnique.get(key);
-    if (!token || token.v !== expectedVersion) {
+    // The CAS unique of the gets that returned the version this write is based on.
+    const casUnique = this.casUnique.get(key + '@' + expectedVersion);
+    if (casUnique === undefined) {
       throw new Error('replace without a gets of the expected version');
     }
     const value = Buffer.from(envelope(next), 'utf8');
     const itemKey = this.prefix + key;
-    const head = `cas ${itemKey} 0 ${this.exptime(next.e, now)} ${value.length} ${token.cas}\r\n`;
+    const head = `cas ${itemKey} 0 ${this.exptime(next.e, now)} ${value.length} ${casUnique}\r\n`;
     const reply = await this.request(Buffer.concat([Buffer.from(head, 'latin1'), value, Buffer.from('\r\n')]),
       MemcachedSessions.simpleReply);
-    this.casUnique.delete(key);
+    this.casUnique.delete(key + '@' + expectedVersion);
     if (reply === 'STORED') {
       return 'OK';
     }
@@ -275,6 +288,136 @@ class MemcachedSessions {
 
   async close() {
     this.socket.end('quit\r\n');
+  }
+}
+
+// ---- MongoDB ----
+
+class MongoSessions {
+  constructor(cfg) {
+    this.bson = require('mongodb');
+    this.client = new this.bson.MongoClient(cfg.uri, {serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000,
+      socketTimeoutMS: 5000, maxPoolSize: 1});
+    this.sessions = this.client.db(cfg.database).collection(cfg.collection);
+  }
+
+  /** Field names in attrs: a leading $, '.', NUL and '%' are percent-escaped. */
+  static unescape(name) {
+    return name.replace(/%(24|2E|00|25)/g, (m, hex) => String.fromCharCode(parseInt(hex, 16)));
+  }
+
+  static escape(name) {
+    return name.replace(/[%.\u0000]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
+      .replace(/^\$/, '%24');
+  }
+
+  /**
+   * BSON attrs (read with promoteValues off, so every number keeps its type) to plain values: Int32 and Int64 as
+   * numbers, Double as a bson Double (so an integral double stays a double when written back), Decimal128 and the
+   * {"%num": text} form of numbers beyond Decimal128 as they are.
+   */
+  fromBson(v) {
+    const b = this.bson;
+    if (v instanceof b.Int32 || v instanceof b.Long) {
+      const n = Number(v.valueOf ? v.valueOf() : v);
+      if (!Number.isSafeInteger(n)) {
+        throw new Error('integer beyond 2^53 in attrs: this client would round it');
+      }
+      return n;
+    }
+    if (v instanceof b.Double || v instanceof b.Decimal128) {
+      return v;
+    }
+    if (Array.isArray(v)) {
+      return v.map((x) => this.fromBson(x));
+    }
+    if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === '%num') {
+        return v;
+      }
+      const out = {};
+      for (const k of keys) {
+        out[MongoSessions.unescape(k)] = this.fromBson(v[k]);
+      }
+      return out;
+    }
+    return v;
+  }
+
+  toBson(v) {
+    const b = this.bson;
+    if (typeof v === 'number') {
+      if (Number.isInteger(v)) {
+        return v >= -2147483648 && v <= 2147483647 ? new b.Int32(v) : b.Long.fromNumber(v);
+      }
+      return new b.Double(v);
+    }
+    if (v instanceof b.Double || v instanceof b.Decimal128) {
+      return v;
+    }
+    if (Array.isArray(v)) {
+      return v.map((x) => this.toBson(x));
+    }
+    if (v !== null && typeof v === 'object') {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === '%num') {
+        return v;
+      }
+      const out = {};
+      for (const k of keys) {
+        out[MongoSessions.escape(k)] = this.toBson(v[k]);
+      }
+      return out;
+    }
+    return v;
+  }
+
+  static integer(v, what) {
+    const b = require('mongodb');
+    if (v instanceof b.Int32 || v instanceof b.Long) {
+      return Number(v.valueOf ? v.valueOf() : v);
+    }
+    throw new Error(`${what} is not an Int32 or Int64`);
+  }
+
+  async load(key, now) {
+    const doc = await this.sessions.findOne({_id: key, e: {$gt: new Date(now)}}, {promoteValues: false});
+    if (doc === null) {
+      return null;
+    }
+    if (!(doc.fmt instanceof this.bson.Int32) || doc.fmt.valueOf() !== 1) {
+      throw new Error('not a format-1 SessionKit document');
+    }
+    for (const f of ['c', 'a', 'e']) {
+      if (!(doc[f] instanceof Date)) {
+        throw new Error(`field ${f} is not a date`);
+      }
+    }
+    const attrs = this.fromBson(doc.attrs);
+    const r = checkRecord({v: MongoSessions.integer(doc.v, 'v'), c: doc.c.getTime(), a: doc.a.getTime(),
+      e: doc.e.getTime(), mi: MongoSessions.integer(doc.mi, 'mi'), p: doc.p === undefined ? null : doc.p, attrs}, 'document');
+    return r;
+  }
+
+  async replace(key, next, expectedVersion, now) {
+    const b = this.bson;
+    const doc = {_id: key, fmt: new b.Int32(1), v: b.Long.fromNumber(next.v), p: next.p, c: new Date(next.c),
+      a: new Date(next.a), e: new Date(next.e), mi: new b.Int32(next.mi), attrs: this.toBson(next.attrs)};
+    const r = await this.sessions.replaceOne({_id: key, v: b.Long.fromNumber(expectedVersion), e: {$gt: new Date(now)}}, doc);
+    if (r.matchedCount === 1) {
+      return 'OK';
+    }
+    const current = await this.sessions.findOne({_id: key}, {projection: {e: 1}});
+    return current !== null && current.e instanceof Date && current.e.getTime() > now ? 'CONFLICT' : 'GONE';
+  }
+
+  async describe() {
+    return {};
+  }
+
+  async close() {
+    await this.client.close();
   }
 }
 
@@ -341,13 +484,20 @@ class PostgresSessions {
 
 // ---- The read-modify-write loop (FORMAT.md "On CONFLICT and GONE") ----
 
-/** Loads, applies `change`, writes with compare-and-set; on CONFLICT reloads and applies again; on GONE stops. */
-async function update(store, key, change, absoluteTimeoutMs, maxAttempts, stats) {
+/**
+ * Loads, applies `change`, writes with compare-and-set; on CONFLICT reloads and applies again; on GONE stops. With
+ * `staleFirst`, the first attempt waits (bounded) until another writer has changed the record it loaded, so that its
+ * write is certain to meet a CONFLICT.
+ */
+async function update(store, key, change, absoluteTimeoutMs, maxAttempts, stats, staleFirst) {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const now = Date.now();
     const base = await store.load(key, now);
     if (base === null) {
       return {result: 'GONE'};
+    }
+    if (staleFirst && attempt === 1) {
+      await waitForAnotherWrite(store, key, base.v);
     }
     const next = nextRecord(base, change, now, absoluteTimeoutMs);
     const outcome = await store.replace(key, next, base.v, now);
@@ -362,12 +512,27 @@ async function update(store, key, change, absoluteTimeoutMs, maxAttempts, stats)
   throw new Error(`gave up after ${maxAttempts} conflicting attempts`);
 }
 
+async function waitForAnotherWrite(store, key, version) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const current = await store.load(key, Date.now());
+    if (current === null || current.v !== version) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('no other writer changed the session within 10 s');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 async function main() {
   const job = JSON.parse(process.argv[2]);
   const store = job.backend === 'redis' ? new RedisSessions(job.redis)
     : job.backend === 'postgres' ? new PostgresSessions(job.postgres)
       : job.backend === 'memcached' ? new MemcachedSessions(job.memcached)
-        : null;
+        : job.backend === 'mongo' ? new MongoSessions(job.mongo)
+          : null;
   if (store === null) {
     throw new Error('unknown backend ' + job.backend);
   }
@@ -384,7 +549,8 @@ async function main() {
       };
       const times = job.times || 1;
       for (let i = 0; i < times; i++) {
-        const r = await update(store, key, change, job.absoluteTimeoutMs, job.maxAttempts || 1000, out);
+        const r = await update(store, key, change, job.absoluteTimeoutMs, job.maxAttempts || 1000, out,
+          i === 0 && job.staleFirst === true);
         out.result = r.result;
         if (r.result !== 'OK') {
           break;

@@ -51,11 +51,11 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Issue 14 item 17: a client in another language, written from {@code docs/FORMAT.md} alone, reads SessionKit sessions
- * on Redis, PostgreSQL and memcached and changes them with the documented compare-and-set write protocol, and the Java
- * side sees exactly what it wrote, also while Java requests write the same session at the same time.
+ * on Redis, PostgreSQL, memcached and MongoDB and changes them with the documented compare-and-set write protocol, and
+ * the Java side sees exactly what it wrote, also while Java requests write the same session at the same time.
  *
- * <p>The client is {@code src/test/node/client.js} (Node.js; {@code ioredis} and {@code pg} pinned by its
- * {@code package-lock.json}; memcached over a plain socket). It is copied to {@code target/node-interop} and installed
+ * <p>The client is {@code src/test/node/client.js} (Node.js; {@code ioredis}, {@code pg} and {@code mongodb} pinned by
+ * its {@code package-lock.json}; memcached over a plain socket). It is copied to {@code target/node-interop} and installed
  * there with {@code npm ci} when its lock file changed; on Redis it is handed the text of the store's own replace
  * script, taken from the store's code at run time, as FORMAT.md tells foreign writers to use it. Every process runs
  * under a bounded timeout.
@@ -74,9 +74,9 @@ class InteropNodeClientTest {
     private static Path clientDir;
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    /** The two backends item 17 names, and memcached, as an application configures them. */
+    /** The two backends item 17 names, memcached and MongoDB, as an application configures them. */
     static Stream<Backend> backends() {
-        return Stream.of(new Backends.Redis(), new Backends.Jdbc("postgres"), new Backends.Memcached());
+        return Stream.of(new Backends.Redis(), new Backends.Jdbc("postgres"), new Backends.Memcached(), new Backends.Mongo());
     }
 
     @BeforeAll
@@ -114,6 +114,8 @@ class InteropNodeClientTest {
             created.setAttribute("prefs", Map.of("lang", "fr", "dark", true, "ratio", 0.25));
             // On PostgreSQL a NUL makes data a JSON string, not an object (JSONB cannot hold U+0000).
             created.setAttribute("label", "before\u0000after");
+            // MongoDB escapes '.' in attribute names (%2E): the client unescapes on read and escapes on write.
+            created.setAttribute("a.b", "dotted");
             assertThat(manager.save(created)).isEqualTo(SaveResult.CREATED);
             String id = created.id().value();
             SessionKey key = created.id().key();
@@ -149,6 +151,7 @@ class InteropNodeClientTest {
             assertThat(seen.getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
             assertThat(seen.getAttribute("prefs")).isEqualTo(Map.of("lang", "fr", "dark", true, "ratio", 0.25));
             assertThat(seen.getAttribute("label")).isEqualTo("before\u0000after");
+            assertThat(seen.getAttribute("a.b")).isEqualTo("dotted");
             assertThat(seen.principal()).hasValue(PRINCIPAL);
             assertThat(seen.maxIdle()).isEqualTo(MAX_IDLE);
             assertThat(seen.createdAt()).isEqualTo(stored.createdAt());
@@ -166,7 +169,7 @@ class InteropNodeClientTest {
                 assertRedisUpkeep(fixture, store, key, e, out.path("ttlMs").asLong(), a);
             } else if (backend instanceof Backends.Jdbc) {
                 assertPostgresRow(fixture, key, e);
-            } else {
+            } else if (backend instanceof Backends.Memcached) {
                 // memcached's remaining lifetime, whole seconds, as Node read it right after its write: e + grace.
                 long grace = MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis();
                 assertThat(out.path("ttlMs").asLong()).as("item exptime").isPositive()
@@ -232,10 +235,12 @@ class InteropNodeClientTest {
             String id = created.id().value();
 
             // Node: NODE_INCREMENTS writes, each incrementing the shared counter and its own one, reload-and-retry on
-            // CONFLICT. Java: threads incrementing the shared counter and their own one for as long as Node runs.
+            // CONFLICT; its first write waits until Java has written over what it loaded, so at least one CONFLICT is
+            // certain. Java: threads incrementing the shared counter and their own one for as long as Node runs.
             NodeRun nodeProcess = startNode(job(backend, fixture, id, "update")
                     .put("times", NODE_INCREMENTS)
                     .put("maxAttempts", 10_000)
+                    .put("staleFirst", true)
                     .set("increment", JSON.valueToTree(List.of("counter", "nodeCount"))));
             long deadline = System.nanoTime() + NODE_TIMEOUT.toNanos();
             AtomicInteger javaIncrements = new AtomicInteger();
@@ -356,6 +361,11 @@ class InteropNodeClientTest {
                     .put("port", Integer.parseInt(hostPort.substring(colon + 1)))
                     .put("prefix", Backends.Memcached.prefix(fixture.namespace))
                     .put("graceMs", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis());
+        } else if (backend instanceof Backends.Mongo) {
+            job.put("backend", "mongo").putObject("mongo")
+                    .put("uri", TestServers.mongoUri())
+                    .put("database", Backends.Mongo.database(fixture.namespace))
+                    .put("collection", "sessions");
         } else {
             // jdbc:postgresql://host:port/db?user=...&password=...
             URI u = URI.create(TestServers.postgresUrl().substring("jdbc:".length()));
