@@ -51,7 +51,7 @@ function checkRecord(r, where) {
   return r;
 }
 
-/** Parses an envelope (Redis, memcached); null if it is not format 1. */
+/** Parses an envelope (Redis, memcached); throws if it is not a format-1 envelope (this client fails loudly). */
 function parseEnvelope(text) {
   const doc = JSON.parse(text);
   if (doc === null || typeof doc !== 'object' || doc.fmt !== 1) {
