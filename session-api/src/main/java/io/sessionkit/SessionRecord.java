@@ -39,8 +39,9 @@ public record SessionRecord(
         Objects.requireNonNull(maxIdle, "maxIdle");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(attributes, "attributes");
-        if (version < 1) {
-            throw new IllegalArgumentException("version must be >= 1, was " + version);
+        if (version < 1 || version == Long.MAX_VALUE) {
+            // Long.MAX_VALUE could never be replaced: the next version would overflow.
+            throw new IllegalArgumentException("version must be in 1.." + (Long.MAX_VALUE - 1) + ", was " + version);
         }
         requireInRange(createdAt, "createdAt");
         requireInRange(lastAccessedAt, "lastAccessedAt");

@@ -83,7 +83,9 @@ public interface SessionStore extends AutoCloseable {
     }
 
     /**
-     * Physically removes expired records now.
+     * Physically removes records expired for longer than the store's expiry grace (by this node's clock); records
+     * inside the grace stay until a later sweep, so that a node whose clock is ahead never removes a session another
+     * node still considers live.
      *
      * @return how many records were removed
      * @throws UnsupportedOperationException unless {@link StoreFeature#PURGE_EXPIRED} is declared

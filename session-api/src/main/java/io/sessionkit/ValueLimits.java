@@ -26,7 +26,10 @@ public final class ValueLimits {
     public static final int MAX_DEPTH = 20;
     /** The most digits of one number in plain decimal form. */
     public static final int MAX_NUMBER_DIGITS = 400;
-    /** The most significant digits of one number (MongoDB's {@code Decimal128}). */
+    /**
+     * The most significant digits of one number, as {@link BigDecimal#precision()} counts them (a {@code BigInteger}
+     * 10^39 has 40): what MongoDB's {@code Decimal128} holds, so that every backend keeps numbers as native numbers.
+     */
     public static final int MAX_SIGNIFICANT_DIGITS = 34;
 
     private ValueLimits() {

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * An in-process {@link SessionStore} on a bounded Caffeine cache.
  *
- * <p>Compare-and-set is {@code asMap().compute}, atomic per key. Entries expire natively at their {@code expiresAt},
+ * <p>Compare-and-set ({@code replace}, and {@code delete} with an expected version) is {@code asMap().compute},
+ * atomic per key. Entries expire natively at their {@code expiresAt},
  * measured on the store's {@link Clock} (the cache's ticker follows it), and {@link #load} filters expired records
  * too. Records are immutable values, so callers never share mutable state. The principal index is an in-memory map
  * from principal to keys, pruned when entries are removed and when read.
@@ -110,6 +111,26 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public void delete(SessionKey key) {
         cache.invalidate(Objects.requireNonNull(key, "key"));
+    }
+
+    /** Compare-and-set delete in one {@code computeIfPresent}: the version check and the removal are atomic per key. */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        Objects.requireNonNull(key, "key");
+        Instant now = clock.instant();
+        ReplaceResult[] result = {ReplaceResult.GONE};
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            if (old.isExpiredAt(now)) {
+                return null;
+            }
+            if (old.version() != expectedVersion) {
+                result[0] = ReplaceResult.CONFLICT;
+                return old;
+            }
+            result[0] = ReplaceResult.OK;
+            return null;
+        });
+        return result[0];
     }
 
     @Override

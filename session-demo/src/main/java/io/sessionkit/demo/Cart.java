@@ -50,7 +50,16 @@ final class Cart {
         return new Cart(lines);
     }
 
-    /** The cart with {@code quantity} more of a product; a non-empty note replaces the line's note. */
+    /** How many more of a product its line can take before it reaches {@link #MAX_QUANTITY}. */
+    int roomFor(Catalog.Product product) {
+        return MAX_QUANTITY - lines.stream().filter(l -> l.product().sku().equals(product.sku()))
+                .mapToInt(Line::quantity).findFirst().orElse(0);
+    }
+
+    /**
+     * The cart with {@code quantity} more of a product, but never more than {@link #MAX_QUANTITY} on one line (check
+     * {@link #roomFor} to tell the user); a non-empty note replaces the line's note.
+     */
     Cart plus(Catalog.Product product, int quantity, String note) {
         List<Line> next = new ArrayList<>();
         boolean found = false;
@@ -64,6 +73,29 @@ final class Cart {
         }
         if (!found) {
             next.add(new Line(product, Math.min(MAX_QUANTITY, quantity), note));
+        }
+        return new Cart(next);
+    }
+
+    /** The line of a product, or null if the cart has none. */
+    Line line(Catalog.Product product) {
+        return lines.stream().filter(l -> l.product().sku().equals(product.sku())).findFirst().orElse(null);
+    }
+
+    /** The cart with the product's line put back as {@code line} (in its place), or removed if {@code line} is null. */
+    Cart withLine(Catalog.Product product, Line line) {
+        List<Line> next = new ArrayList<>();
+        boolean found = false;
+        for (Line l : lines) {
+            if (!l.product().sku().equals(product.sku())) {
+                next.add(l);
+            } else if (line != null) {
+                next.add(line);
+                found = true;
+            }
+        }
+        if (!found && line != null) {
+            next.add(line);
         }
         return new Cart(next);
     }

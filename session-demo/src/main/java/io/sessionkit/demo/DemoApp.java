@@ -3,6 +3,7 @@ package io.sessionkit.demo;
 import io.sessionkit.SessionException;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
+import io.sessionkit.StoreFeature;
 import io.sessionkit.servlet.SessionFilter;
 import io.sessionkit.servlet.SessionFilterConfig;
 import jakarta.servlet.DispatcherType;
@@ -120,7 +121,8 @@ public final class DemoApp {
             connector.open();
             int port = connector.getLocalPort();
             String name = options.instance() != null ? options.instance() : "instance-" + port;
-            Instance instance = new Instance(name, port, ProcessHandle.current().pid(), StoreDescription.of(config, manager.store()));
+            Instance instance = new Instance(name, port, ProcessHandle.current().pid(), StoreDescription.of(config, manager.store()),
+                    manager.store().features().contains(StoreFeature.PRINCIPAL_INDEX));
 
             ServletContextHandler context = new ServletContextHandler("/");
             context.setMaxFormContentSize(MAX_FORM_BYTES);

@@ -1,5 +1,6 @@
 package io.sessionkit.demo;
 
+import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionTooLargeException;
 import jakarta.servlet.RequestDispatcher;
@@ -10,7 +11,7 @@ import java.io.IOException;
 
 /**
  * Jetty's error dispatch lands here: the {@code 503} that {@code SessionFilter} answers when the store is unavailable,
- * and any exception an action did not handle. It never touches the session (the store may be the thing that is
+ * a change that lost a race with another request ({@code 409}), and any exception an action did not handle. It never touches the session (the store may be the thing that is
  * down), and it never shows a stack trace.
  */
 final class ErrorPageServlet extends HttpServlet {
@@ -23,7 +24,7 @@ final class ErrorPageServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Pages.Chrome chrome = new Pages.Chrome(instance, null, -1, null, null);
+        Pages.Chrome chrome = Pages.Chrome.bare(instance);
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable error = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
         if (!(code instanceof Integer status)) {
@@ -37,6 +38,13 @@ final class ErrorPageServlet extends HttpServlet {
                     "The session store (" + instance.store().name() + ") is not answering, so this request could not read or "
                             + "keep your session. Nothing of your session lives in this server: try again in a few seconds.",
                     "Instance " + instance.name() + " is still running and serves you again as soon as the store is back."));
+            return;
+        }
+        if (status == HttpServletResponse.SC_CONFLICT || find(error, SessionConflictException.class) != null) {
+            // A change that could not be applied to what another request saved at the same moment; nothing was saved.
+            ShopServlet.send(resp, HttpServletResponse.SC_CONFLICT, Pages.problem(chrome, "Changed at the same moment",
+                    "Another request changed your session at the same moment, so this change was not saved. Look at your "
+                            + "cart and try again.", null));
             return;
         }
         SessionTooLargeException tooLarge = find(error, SessionTooLargeException.class);

@@ -7,8 +7,10 @@ package io.sessionkit.demo;
  * @param port  the port it listens on
  * @param pid   the operating-system process id
  * @param store the store in use
+ * @param logoutEverywhere whether the store keeps an index of sessions by user
+ *                         ({@link io.sessionkit.StoreFeature#PRINCIPAL_INDEX}), which "log out everywhere" needs
  */
-record Instance(String name, int port, long pid, StoreDescription store) {
+record Instance(String name, int port, long pid, StoreDescription store, boolean logoutEverywhere) {
     /** A stable hue per instance name, so that switching instances is visible at a glance. */
     int hue() {
         return Math.floorMod(name.hashCode() * 47, 360);

@@ -12,8 +12,15 @@ import java.time.format.DateTimeFormatter;
 final class Pages {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    /** What every page shows around its content. {@code user} and {@code csrf} may be null; {@code cartCount} -1 if unknown. */
+    /**
+     * What every page shows around its content. {@code user}, {@code csrf} and {@code session} are null for a visitor
+     * without a session; {@code cartCount} is -1 if unknown (a page that did not look the session up).
+     */
     record Chrome(Instance instance, String user, int cartCount, String csrf, SessionFacts session) {
+        /** For pages that do not look the session up (not found, errors): no cart count, no panel facts. */
+        static Chrome bare(Instance instance) {
+            return new Chrome(instance, null, -1, null, null);
+        }
     }
 
     /**
@@ -81,11 +88,13 @@ final class Pages {
         if (error != null) {
             b.append("<p class=\"flash error\">").append(esc(error)).append("</p>");
         }
-        b.append("<p>Any name will do: this is a demo of sessions, not of passwords. Logging in keeps your cart but moves the "
-                        + "session to a new id (<code>request.changeSessionId()</code>), so an id someone planted before login is "
-                        + "worthless after it.</p>")
+        b.append("<p id=\"name-rule\">Your name: ").append(esc(ShopServlet.USER_NAME_RULE)).append(". There is no password: "
+                        + "this is a demo of sessions, not of passwords.</p>")
+                .append("<p>Logging in keeps your cart but moves the session to a new id (<code>request.changeSessionId()</code>) "
+                        + "and gives it a new form token, so an id or token someone saw before login is worthless after it.</p>")
                 .append("<form class=\"login\" method=\"post\" action=\"/login\">").append(csrfField(c))
-                .append("<label>Name <input type=\"text\" name=\"user\" required maxlength=\"40\" pattern=\"[A-Za-z0-9._@\\-]+\" autofocus></label>")
+                .append("<label>Name <input type=\"text\" name=\"user\" required maxlength=\"40\" pattern=\"[A-Za-z0-9._@\\-]+\" title=\"")
+                .append(esc(ShopServlet.USER_NAME_RULE)).append("\" autofocus></label>")
                 .append("<button type=\"submit\">Log in</button></form>");
         return layout("Log in", c, null, b.toString());
     }
@@ -106,7 +115,8 @@ final class Pages {
         b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(esc(title)).append(" · SessionKit Coffee</title>")
-                .append("<link rel=\"stylesheet\" href=\"/style.css\"></head>")
+                .append("<link rel=\"stylesheet\" href=\"/style.css\">")
+                .append("<link rel=\"icon\" type=\"image/svg+xml\" href=\"").append(Favicon.SVG_PATH).append("\"></head>")
                 .append("<body style=\"--hue: ").append(c.instance().hue()).append("\" data-instance=\"").append(esc(c.instance().name()))
                 .append("\" data-store=\"").append(esc(c.instance().store().name())).append("\">")
                 .append("<header class=\"top\"><a class=\"brand\" href=\"/\">SessionKit Coffee</a><nav>")
@@ -117,10 +127,13 @@ final class Pages {
         b.append("</a>");
         if (c.user() != null) {
             b.append("<span class=\"user\">Signed in as <b id=\"user\">").append(esc(c.user())).append("</b></span>")
-                    .append("<form method=\"post\" action=\"/logout\">").append(csrfField(c)).append("<button class=\"link\">Log out</button></form>")
-                    .append("<form method=\"post\" action=\"/logout-everywhere\">").append(csrfField(c))
-                    .append("<button class=\"link\" title=\"Deletes every session of this user, on every instance\">Log out everywhere</button></form>");
-        } else if (c.csrf() != null) {
+                    .append("<form method=\"post\" action=\"/logout\">").append(csrfField(c)).append("<button class=\"link\">Log out</button></form>");
+            // Only where the store keeps sessions by user (StoreFeature.PRINCIPAL_INDEX); elsewhere it could only fail.
+            if (c.instance().logoutEverywhere()) {
+                b.append("<form method=\"post\" action=\"/logout-everywhere\">").append(csrfField(c))
+                        .append("<button class=\"link\" title=\"Deletes every session of this user, on every instance\">Log out everywhere</button></form>");
+            }
+        } else {
             b.append("<a href=\"/login\">Log in</a>");
         }
         b.append("</nav><span class=\"instance-badge\">").append(esc(c.instance().name())).append("</span></header><main><section class=\"content\">");
@@ -161,6 +174,9 @@ final class Pages {
             }
             b.append("</dl><p class=\"hint\">The raw id is only in your <code>HttpOnly</code> cookie; the store knows the session by "
                     + "its hash. The version shown is the one stored before this request's own changes.</p>");
+        } else if (c.cartCount() >= 0) {
+            b.append("<h3>This session</h3><p id=\"session-none\">None yet. Browsing creates no session: no cookie is set and "
+                    + "nothing is written to the store until you add to the cart or open the login form.</p>");
         }
         return b.append("</aside>").toString();
     }

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,20 +28,31 @@ import java.util.regex.Pattern;
  * {@link SessionManager} directly, because {@code HttpSession} has no words for them: the principal index ("log out
  * everywhere") and the stored metadata shown in the panel.
  *
- * <p>Every change is a POST carrying a per-session CSRF token and answered with a redirect (post/redirect/get), so
- * the filter saves the session before the browser follows the redirect.
+ * <p>Sessions are created only when something needs one: the first "add to cart" and the login form. Browsing the
+ * catalog, the empty cart or a 404 creates nothing, sets no cookie and writes nothing to the store.
+ *
+ * <p>Every change is a POST answered with a redirect (post/redirect/get), so the filter saves the session before the
+ * browser follows the redirect. A POST to an existing session must carry that session's CSRF token (a new one is
+ * issued at login). The one POST without a session yet, a visitor's first "add to cart", has no token to carry; it is
+ * accepted only when its {@code Origin} header (or, without one, its {@code Referer}) names this very host and port,
+ * and it then creates the session.
  */
 final class ShopServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String USER = "user";
     static final String CSRF = "csrf";
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,40}");
+    /** {@link #USER_NAME} in words, shown on the login form before anyone types and repeated when a name is refused. */
+    static final String USER_NAME_RULE = "1 to 40 characters: letters A–Z and a–z, digits 0–9, and the marks . _ @ - "
+            + "(no spaces, no accents, nothing else)";
     private static final int MAX_NOTE_CHARS = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final transient SessionManager manager;
     private final transient Instance instance;
     private final byte[] css;
+    private final byte[] faviconSvg = Favicon.svg();
+    private final byte[] faviconIco = Favicon.ico();
 
     ShopServlet(SessionManager manager, Instance instance) {
         this.manager = manager;
@@ -62,7 +75,9 @@ final class ShopServlet extends HttpServlet {
             case "GET /" -> products(req, resp);
             case "GET /cart" -> cart(req, resp);
             case "GET /login" -> loginForm(req, resp);
-            case "GET /style.css" -> css(resp);
+            case "GET /style.css" -> asset(resp, "text/css;charset=utf-8", css);
+            case "GET " + Favicon.SVG_PATH -> asset(resp, "image/svg+xml", faviconSvg);
+            case "GET /favicon.ico" -> asset(resp, "image/x-icon", faviconIco);
             case "GET /health" -> health(resp);
             case "POST /cart/add" -> add(req, resp);
             case "POST /cart/remove" -> remove(req, resp);
@@ -74,10 +89,10 @@ final class ShopServlet extends HttpServlet {
                 if (path.equals("/") || path.startsWith("/cart") || path.startsWith("/log")) {
                     resp.setHeader("Allow", "GET, POST");
                     send(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
-                            Pages.problem(chrome(req, null), "Method not allowed", req.getMethod() + " is not used here.", null));
+                            Pages.problem(Pages.Chrome.bare(instance), "Method not allowed", req.getMethod() + " is not used here.", null));
                 } else {
                     send(resp, HttpServletResponse.SC_NOT_FOUND,
-                            Pages.problem(chrome(req, null), "Not found", "There is no page at this address.", null));
+                            Pages.problem(Pages.Chrome.bare(instance), "Not found", "There is no page at this address.", null));
                 }
             }
         }
@@ -85,26 +100,30 @@ final class ShopServlet extends HttpServlet {
 
     // ---- pages ----
 
+    /** The catalog, for visitors with or without a session; it never creates one. */
     private void products(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        HttpSession s = session(req);
+        HttpSession s = existingSession(req);
         send(resp, 200, Pages.products(chrome(req, s), flash(req, s)));
     }
 
+    /** The cart; without a session it is simply empty, and no session is created to show that. */
     private void cart(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        HttpSession s = session(req);
-        send(resp, 200, Pages.cart(chrome(req, s), cartOf(s), flash(req, s)));
+        HttpSession s = existingSession(req);
+        send(resp, 200, Pages.cart(chrome(req, s), s == null ? Cart.empty() : CartSession.of(s), flash(req, s)));
     }
 
+    /** The login form creates the session: its CSRF token has to live somewhere, and login needs the session anyway. */
     private void loginForm(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        HttpSession s = session(req);
+        HttpSession s = sessionWithToken(req);
         send(resp, 200, Pages.login(chrome(req, s), null));
     }
 
     /** Served without touching the session: a request that never asks for it costs the store nothing. */
-    private void css(HttpServletResponse resp) throws IOException {
-        resp.setContentType("text/css;charset=utf-8");
+    private static void asset(HttpServletResponse resp, String contentType, byte[] body) throws IOException {
+        resp.setContentType(contentType);
         resp.setHeader("Cache-Control", "max-age=300");
-        resp.getOutputStream().write(css);
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
     }
 
     /** Liveness without the store: answers even while the store is down. */
@@ -116,26 +135,27 @@ final class ShopServlet extends HttpServlet {
     // ---- actions ----
 
     private void add(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
-        if (checked.isEmpty()) {
-            return;
-        }
-        HttpSession s = checked.get();
         Optional<Catalog.Product> product = Catalog.find(req.getParameter("sku"));
         int qty = parseInt(req.getParameter("qty"), 1);
         String note = Optional.ofNullable(req.getParameter("note")).map(String::strip).orElse("");
         if (product.isEmpty() || qty < 1 || qty > 99 || note.length() > MAX_NOTE_CHARS) {
-            send(resp, HttpServletResponse.SC_BAD_REQUEST, Pages.problem(chrome(req, s), "Cannot add that",
+            // Refused before the session check: a refusal changes nothing, so it needs no token and creates no session.
+            send(resp, HttpServletResponse.SC_BAD_REQUEST, Pages.problem(chrome(req, existingSession(req)), "Cannot add that",
                     "Choose a product from the list and a quantity from 1 to 99.", null));
             return;
         }
-        Cart before = cartOf(s);
-        s.setAttribute(Cart.ATTRIBUTE, before.plus(product.get(), qty, note).toAttribute());
+        Optional<HttpSession> checked = checkedSession(req, resp, true);
+        if (checked.isEmpty()) {
+            return;
+        }
+        HttpSession s = checked.get();
+        CartAddition addition = new CartAddition(product.get(), qty, note);
+        CartSession.update(s, addition);
         try {
             // The filter saves before the redirect commits: an oversize cart is refused here, before anything is written.
-            resp.sendRedirect("/cart?m=added");
+            resp.sendRedirect(addition.location());
         } catch (SessionTooLargeException e) {
-            putCart(s, before);
+            CartSession.update(s, addition.undo());
             send(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Pages.problem(chrome(req, s), "Your cart is too large",
                     "That would make your session larger than this store allows, so it was not saved. "
                             + "Your cart is as it was before.",
@@ -146,24 +166,24 @@ final class ShopServlet extends HttpServlet {
     }
 
     private void remove(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
+        Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isPresent()) {
-            HttpSession s = checked.get();
-            putCart(s, cartOf(s).without(String.valueOf(req.getParameter("sku"))));
+            String sku = String.valueOf(req.getParameter("sku"));
+            CartSession.update(checked.get(), cart -> cart.without(sku));
             resp.sendRedirect("/cart?m=removed");
         }
     }
 
     private void clear(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
+        Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isPresent()) {
-            checked.get().removeAttribute(Cart.ATTRIBUTE);
+            CartSession.clear(checked.get());
             resp.sendRedirect("/cart?m=cleared");
         }
     }
 
     private void login(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
+        Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isEmpty()) {
             return;
         }
@@ -171,10 +191,13 @@ final class ShopServlet extends HttpServlet {
         String user = Optional.ofNullable(req.getParameter("user")).map(String::strip).orElse("");
         if (!USER_NAME.matcher(user).matches()) {
             send(resp, HttpServletResponse.SC_BAD_REQUEST, Pages.login(chrome(req, s),
-                    "Use 1 to 40 letters, digits, dots, dashes, underscores or @."));
+                    "That name was not accepted. A name is " + USER_NAME_RULE + "."));
             return;
         }
         s.setAttribute(USER, user);
+        // A new CSRF token as well as a new id: a token that was seen before login (in a page, a cache, a log) must not
+        // work after it. Set before the rotation, so that the new id's first record already holds it.
+        s.setAttribute(CSRF, newToken());
         // Against session fixation: the data moves to a fresh id and the old id is dead at once.
         String newId = req.changeSessionId();
         // HttpSession cannot name a principal, so the index that "log out everywhere" uses is set on the manager. The
@@ -184,7 +207,7 @@ final class ShopServlet extends HttpServlet {
     }
 
     private void logout(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
+        Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isPresent()) {
             checked.get().invalidate();
             resp.sendRedirect("/?m=bye");
@@ -192,7 +215,7 @@ final class ShopServlet extends HttpServlet {
     }
 
     private void logoutEverywhere(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp);
+        Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isEmpty()) {
             return;
         }
@@ -204,6 +227,10 @@ final class ShopServlet extends HttpServlet {
         }
         int n;
         try {
+            if (!instance.logoutEverywhere()) {
+                // The pages do not offer it on such a store; this answers a form kept from elsewhere or a hand-made post.
+                throw new UnsupportedOperationException("no principal index");
+            }
             n = manager.invalidateAll(name);
         } catch (UnsupportedOperationException e) {
             send(resp, HttpServletResponse.SC_NOT_IMPLEMENTED, Pages.problem(chrome(req, s), "Not with this store",
@@ -218,8 +245,17 @@ final class ShopServlet extends HttpServlet {
 
     // ---- session helpers ----
 
-    /** The session for a page, created if needed, with a CSRF token for its forms. */
-    private static HttpSession session(HttpServletRequest req) {
+    /** The request's session if it has one, never creating one; with a CSRF token for its forms. */
+    private static HttpSession existingSession(HttpServletRequest req) {
+        HttpSession s = req.getSession(false);
+        if (s != null && s.getAttribute(CSRF) == null) {
+            s.setAttribute(CSRF, newToken());
+        }
+        return s;
+    }
+
+    /** The request's session, created if needed, with a CSRF token for its forms. */
+    private static HttpSession sessionWithToken(HttpServletRequest req) {
         HttpSession s = req.getSession(true);
         if (s.getAttribute(CSRF) == null) {
             s.setAttribute(CSRF, newToken());
@@ -228,32 +264,56 @@ final class ShopServlet extends HttpServlet {
     }
 
     /**
-     * The session of a form post, if it exists and the form's token matches; otherwise answers 403 with a fresh
-     * page. A forged, expired or missing cookie lands here too: the filter never adopts an id it did not issue.
+     * The session a form post may change, or empty after answering 403. With a session, the form's token must match
+     * the session's. Without one (none yet, or a forged, expired or unknown cookie: the filter never adopts an id it
+     * did not issue), only an action that {@code mayStart} a session gets one, and only for a post that carries no
+     * token (a token means the form belonged to a session that has ended) and comes {@linkplain #fromThisSite from a
+     * page of this site}. A refusal creates no session: with {@code SameSite=Lax} a cross-site post arrives without the
+     * visitor's cookie, and answering it with a new session would replace that cookie.
      */
-    private Optional<HttpSession> checkedSession(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private Optional<HttpSession> checkedSession(HttpServletRequest req, HttpServletResponse resp, boolean mayStart) throws IOException {
         HttpSession s = req.getSession(false);
         String sent = req.getParameter(CSRF);
-        Object expected = s == null ? null : s.getAttribute(CSRF);
-        if (s != null && sent != null && expected instanceof String token
-                && MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(s);
+        if (s != null) {
+            Object expected = s.getAttribute(CSRF);
+            if (sent != null && expected instanceof String token
+                    && MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.UTF_8))) {
+                return Optional.of(s);
+            }
+        } else if (mayStart && sent == null && fromThisSite(req)) {
+            return Optional.of(sessionWithToken(req));
         }
-        HttpSession fresh = session(req);
-        send(resp, HttpServletResponse.SC_FORBIDDEN, Pages.problem(chrome(req, fresh), "Please try again",
-                "This form belongs to a session that has ended or to another page. Nothing was changed.", null));
+        String why = s == null && sent == null
+                ? "This form did not come from a page of this shop (the browser named another site as its origin, or none), "
+                        + "so nothing was changed."
+                : "This form belongs to a session that has ended or to another page. Nothing was changed.";
+        send(resp, HttpServletResponse.SC_FORBIDDEN, Pages.problem(chrome(req, s), "Please try again", why, null));
         return Optional.empty();
     }
 
-    private static Cart cartOf(HttpSession s) {
-        return Cart.from(s.getAttribute(Cart.ATTRIBUTE));
-    }
-
-    private static void putCart(HttpSession s, Cart cart) {
-        if (cart.isEmpty()) {
-            s.removeAttribute(Cart.ATTRIBUTE);
-        } else {
-            s.setAttribute(Cart.ATTRIBUTE, cart.toAttribute());
+    /**
+     * Whether a post comes from a page of this site: its {@code Origin} header (every current browser sends one with a
+     * form post) or, without one, its {@code Referer} names the host and port the request was sent to ({@code Host}).
+     * Neither header, or {@code Origin: null}, is not enough.
+     */
+    static boolean fromThisSite(HttpServletRequest req) {
+        String origin = req.getHeader("Origin");
+        String source = origin != null ? origin : req.getHeader("Referer");
+        String host = req.getHeader("Host");
+        if (source == null || host == null) {
+            return false;
+        }
+        try {
+            URI from = new URI(source);
+            if (from.getScheme() == null || from.getHost() == null) {
+                return false;
+            }
+            int defaultPort = from.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            URI to = new URI(from.getScheme(), host, null, null, null);
+            return to.getHost() != null && from.getHost().equalsIgnoreCase(to.getHost())
+                    && (from.getPort() < 0 ? defaultPort : from.getPort()) == (to.getPort() < 0 ? defaultPort : to.getPort());
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 
@@ -263,13 +323,14 @@ final class ShopServlet extends HttpServlet {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** The chrome of a page for this request; {@code s} null: a visitor without a session (an empty cart). */
     Pages.Chrome chrome(HttpServletRequest req, HttpSession s) {
         if (s == null) {
-            return new Pages.Chrome(instance, null, -1, null, null);
+            return new Pages.Chrome(instance, null, 0, null, null);
         }
         Object user = s.getAttribute(USER);
         Object csrf = s.getAttribute(CSRF);
-        return new Pages.Chrome(instance, user instanceof String u ? u : null, cartOf(s).itemCount(),
+        return new Pages.Chrome(instance, user instanceof String u ? u : null, CartSession.of(s).itemCount(),
                 csrf instanceof String t ? t : null, facts(s));
     }
 
@@ -297,6 +358,8 @@ final class ShopServlet extends HttpServlet {
         }
         return switch (m) {
             case "added" -> "Added to your cart.";
+            case "capped", "full" -> Catalog.find(req.getParameter("sku")).map(p -> CartAddition.cappedMessage(p,
+                    Math.max(0, parseInt(req.getParameter("n"), 0)), Math.max(0, parseInt(req.getParameter("of"), 0)))).orElse(null);
             case "removed" -> "Removed from your cart.";
             case "cleared" -> "Your cart is empty now.";
             case "welcome" -> s.getAttribute(USER) instanceof String u

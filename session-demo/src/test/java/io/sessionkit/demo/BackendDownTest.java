@@ -29,7 +29,9 @@ class BackendDownTest {
         // Started before its store: it must come up anyway and answer 503 until the store is there.
         try (DemoProcess demo = DemoProcess.start(workDir, env, "resilient")) {
             Browser browser = new Browser();
-            assertUnavailable(browser.get(demo.uri("/")));
+            // The login form needs a session (its CSRF token lives there); the catalog does not, and is served.
+            assertUnavailable(browser.get(demo.uri("/login")));
+            assertThat(browser.get(demo.uri("/")).status()).isEqualTo(200);
 
             TestRedis.Server redis = TestRedis.start(redisPort);
             try {
@@ -44,6 +46,7 @@ class BackendDownTest {
             assertUnavailable(browser.get(demo.uri("/cart")));
             assertUnavailable(browser.post(demo.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", "x")));
             assertThat(browser.get(demo.uri("/health")).status()).isEqualTo(200);
+            assertThat(new Browser().get(demo.uri("/")).status()).as("the catalog, to a visitor without a session").isEqualTo(200);
             assertThat(demo.isAlive()).isTrue();
 
             TestRedis.Server restarted = TestRedis.start(redisPort);
@@ -66,15 +69,15 @@ class BackendDownTest {
     }
 
     /**
-     * The first request after the store returns may still fail once per pooled connection; poll the product page
-     * (bounded) until it is served.
+     * The first request after the store returns may still fail once per pooled connection; poll the login form (a
+     * page that needs the store: it creates a session) (bounded) until it is served.
      */
     private static Page awaitServed(Browser browser, DemoProcess demo) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        Page page = browser.get(demo.uri("/"));
+        Page page = browser.get(demo.uri("/login"));
         while (page.status() != 200 && System.nanoTime() < deadline) {
             Thread.sleep(100); // bounded poll (15 s) of the demo process after the real Redis restarts
-            page = browser.get(demo.uri("/"));
+            page = browser.get(demo.uri("/login"));
         }
         assertThat(page.status()).as("served again once the store is back: %s", page.body()).isEqualTo(200);
         return page;

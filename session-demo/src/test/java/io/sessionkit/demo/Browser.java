@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * A real HTTP client with a cookie jar, standing in for one browser. Like a browser on {@code localhost}, the jar
- * ignores ports: one browser talking to two instances on two ports sends them the same session cookie. Redirects are
+ * ignores ports: one browser talking to two instances on two ports sends them the same session cookie. Like a browser,
+ * it sends an {@code Origin} header with every form post, naming the server the form is posted to. Redirects are
  * followed by hand so that tests see each status.
  */
 final class Browser {
@@ -40,9 +41,13 @@ final class Browser {
     /** One response, body as text. */
     record Page(int status, String body, HttpResponse<String> response) {
         String csrf() {
+            return csrfIfAny().orElseThrow(() -> new AssertionError("the page has no form with a CSRF token:\n" + body));
+        }
+
+        /** The forms' CSRF token; empty on a page served to a visitor without a session. */
+        Optional<String> csrfIfAny() {
             Matcher m = CSRF.matcher(body);
-            assertThat(m.find()).as("the page has a form with a CSRF token:\n%s", body).isTrue();
-            return m.group(1);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         }
 
         /** The cart lines on a cart page: sku to quantity, in page order. */
@@ -77,6 +82,11 @@ final class Browser {
         return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
     }
 
+    /** A GET whose body is kept as bytes (images), through this browser's cookie jar. */
+    HttpResponse<byte[]> getBytes(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** A GET with exactly this Cookie header and no jar: for forged cookies. */
     static Page getWithCookie(URI uri, String cookieHeader) throws IOException, InterruptedException {
         HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,19 +95,57 @@ final class Browser {
         return new Page(r.statusCode(), r.body(), r);
     }
 
+    /** A form post from a page of the same server ({@code Origin} is the target's scheme, host and port). */
     Page post(URI uri, Map<String, String> form) throws IOException, InterruptedException {
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return post(uri, form, originOf(uri));
     }
 
-    /** Posts a form taken from {@code formPage} (its CSRF token) and follows the redirect; asserts the 302. */
+    /** A form post as a page of {@code origin} would send it (null: no {@code Origin} header at all). */
+    Page post(URI uri, Map<String, String> form, String origin) throws IOException, InterruptedException {
+        return send(formPost(uri, form, origin).build());
+    }
+
+    /** {@link #post(URI, Map)} without waiting: many posts of one browser in flight at once (several tabs, a script). */
+    java.util.concurrent.CompletableFuture<Page> postAsync(URI uri, Map<String, String> form) {
+        return http.sendAsync(formPost(uri, form, originOf(uri)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(r -> new Page(r.statusCode(), r.body(), r));
+    }
+
+    /** A form post with exactly this Cookie header and no jar, from a page of the same server: for forged cookies. */
+    static Page postWithCookie(URI uri, String cookieHeader, Map<String, String> form) throws IOException, InterruptedException {
+        HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = bare.send(formPost(uri, form, originOf(uri)).header("Cookie", cookieHeader).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Page(r.statusCode(), r.body(), r);
+    }
+
+    static String originOf(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    static String formBody(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static HttpRequest.Builder formPost(URI uri, Map<String, String> form, String origin) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(form)));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return b;
+    }
+
+    /**
+     * Posts a form taken from {@code formPage} (with its CSRF token, if the page has one: a page served without a
+     * session has none) and follows the redirect; asserts the 302.
+     */
     Page submit(DemoProcess demo, Page formPage, String action, Map<String, String> fields) throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>(fields);
-        form.put("csrf", formPage.csrf());
+        formPage.csrfIfAny().ifPresent(token -> form.put("csrf", token));
         Page answer = post(demo.uri(action), form);
         assertThat(answer.status()).as("POST %s answers a redirect: %s", action, answer.body()).isEqualTo(302);
         String location = answer.header("Location").orElseThrow();

@@ -3,6 +3,7 @@ package io.sessionkit.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionKitConfig;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,37 @@ class LauncherPartsTest {
                 Map.of("sku", "papers", "qty", 2L));
         assertThat(Cart.from(stored).toAttribute()).containsExactly(Map.of("sku", "papers", "qty", 2));
         assertThat(Cart.from("not a list").isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("14.18b an addition decides once how many fit under 999, re-runs with that number or refuses, and is taken back by its line")
+    void item18b_additionDecidesOnceAndUndoesOnlyItsLine() {
+        Catalog.Product papers = Catalog.find("papers").orElseThrow();
+        Catalog.Product mug = Catalog.find("mug").orElseThrow();
+        Cart at990 = Cart.empty().plus(mug, 1, "").plus(papers, 990, "old note");
+
+        CartAddition addition = new CartAddition(papers, 20, "new note");
+        Cart after = addition.apply(at990);
+        assertThat(after.line(papers).quantity()).isEqualTo(999);
+        assertThat(addition.location()).isEqualTo("/cart?m=capped&sku=papers&n=9&of=20");
+        // Re-run on a fresher cart (after a conflict): the same 9, never more, so the page stays true ...
+        Cart fresher = Cart.empty().plus(mug, 3, "").plus(papers, 980, "old note");
+        assertThat(addition.apply(fresher).line(papers).quantity()).isEqualTo(989);
+        // ... and where 9 no longer fit, a refusal (409) rather than a page that says what did not happen.
+        assertThatThrownBy(() -> addition.apply(Cart.empty().plus(papers, 995, ""))).isInstanceOf(SessionConflictException.class);
+
+        // Taken back (an oversize session): its line as it found it, whatever else changed in the cart meanwhile.
+        CartAddition again = new CartAddition(papers, 5, "gift");
+        Cart added = again.apply(at990).plus(Catalog.find("kettle").orElseThrow(), 1, "");
+        Cart undone = again.undo().apply(added);
+        assertThat(undone.toAttribute()).containsExactly(Map.of("sku", "mug", "qty", 1),
+                Map.of("sku", "papers", "qty", 990, "note", "old note"), Map.of("sku", "kettle", "qty", 1));
+        CartAddition fresh = new CartAddition(mug, 2, "");
+        assertThat(fresh.undo().apply(fresh.apply(Cart.empty())).isEmpty()).isTrue();
+
+        CartAddition full = new CartAddition(papers, 1, "");
+        assertThat(full.apply(after)).isSameAs(after);
+        assertThat(full.location()).isEqualTo("/cart?m=full&sku=papers&n=0&of=1");
     }
 
     @Test

@@ -72,6 +72,10 @@ class SharedStoreTest {
             Page onB = browser.get(b.uri("/cart"));
             assertThat(onB.instance()).isEqualTo("B");
             assertThat(onB.cart()).as("B has never seen A's session").isEmpty();
+
+            // The first change on B needs a session, and B can only start one of its own.
+            Page addedOnB = browser.addToCart(b, "mug", 1, "");
+            assertThat(addedOnB.cart()).containsExactly(entry("mug", 1));
             assertThat(browser.sessionCookie()).as("B issued a session of its own").isPresent().isNotEqualTo(java.util.Optional.of(cookieFromA));
 
             Page backOnA = browser.get(a.uri("/cart"));

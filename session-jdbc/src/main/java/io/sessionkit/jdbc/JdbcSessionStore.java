@@ -57,11 +57,16 @@ import javax.sql.DataSource;
  * {@link ReplaceResult#GONE}), {@code create} an insert that also takes over an expired row the sweeper has not yet
  * removed (PostgreSQL {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}, H2 {@code MERGE}; on
  * MySQL/MariaDB a plain {@code INSERT}, followed only after a duplicate key by a {@code DELETE} of the expired row and
- * a second {@code INSERT}). "Now" is always the store's {@link Clock}, never the database's.
+ * a second {@code INSERT}), {@code delete(key, expectedVersion)} a {@code DELETE ... WHERE session_id=? AND version=?
+ * AND expires_at>now} classified the same way. "Now" is always the store's {@link Clock}, never the database's. A
+ * DataSource whose connections come with autocommit off is switched to autocommit for each operation and back, so
+ * its writes are kept (the pool would otherwise roll them back) and no transaction is left open.
  *
  * <p>Expired rows are removed by {@link #purgeExpired()} in batches of {@link Builder#sweepBatchSize(int)} rows, one
  * statement per batch, and by an optional background sweeper (a daemon thread, every
- * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). Many nodes may sweep at once:
+ * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). A sweep deletes only rows
+ * expired for longer than the {@linkplain Builder#expiryGrace(Duration) expiry grace} by the sweeping node's clock,
+ * so nodes whose clocks differ by up to the grace never delete each other's live sessions. Many nodes may sweep at once:
  * PostgreSQL batches use {@code FOR UPDATE SKIP LOCKED}, MySQL/MariaDB batches delete in {@code expires_at} index order
  * under {@code READ COMMITTED}, so sweepers never deadlock each other and never delete a live row.
  *
@@ -80,6 +85,12 @@ public final class JdbcSessionStore implements SessionStore {
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
     /** Default pause between two background sweeps; {@link Duration#ZERO} turns the sweeper off. */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * Default expiry grace: the sweeper and {@link #purgeExpired()} delete only rows expired for longer than this, by
+     * the sweeping node's clock, so that nodes whose clocks differ by up to the grace never delete a session that is
+     * still live for the node that wrote it.
+     */
+    public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
     /** Default number of rows one sweep statement deletes at most. */
     public static final int DEFAULT_SWEEP_BATCH_SIZE = 1000;
     /** Longest principal the {@code principal VARCHAR(256)} column holds. */
@@ -150,13 +161,17 @@ public final class JdbcSessionStore implements SessionStore {
     private final HikariDataSource ownedPool;
     private final SqlStatements sql;
     private final String server;
+    /** The JDBC URL, if known (given, or an application's HikariCP pool's); null otherwise. */
+    private final String url;
     private final Clock clock;
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
     private final Duration sweepInterval;
+    private final long graceMillis;
     private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sweepRetries = new AtomicLong();
+    private final AtomicBoolean manualCommitReported = new AtomicBoolean();
 
     private JdbcSessionStore(Builder b, DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
@@ -165,7 +180,11 @@ public final class JdbcSessionStore implements SessionStore {
         this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
         this.sweepBatchSize = b.sweepBatchSize;
         this.sweepInterval = b.sweepInterval;
-        String described = b.url != null ? sanitize(b.url) : "a DataSource (" + dataSource.getClass().getName() + ")";
+        this.graceMillis = b.expiryGrace.toMillis();
+        // An application's HikariCP pool knows its URL: name it, so a failure says where the store tried to go.
+        String knownUrl = b.url != null ? b.url
+                : dataSource instanceof HikariConfig hc && hc.getJdbcUrl() != null ? hc.getJdbcUrl() : null;
+        String described = knownUrl != null ? sanitize(knownUrl) : "a DataSource (" + dataSource.getClass().getName() + ")";
         Dialect dialect = b.dialect;
         if (dialect == null) {
             try (Connection c = dataSource.getConnection()) {
@@ -173,19 +192,22 @@ public final class JdbcSessionStore implements SessionStore {
                 String product = md.getDatabaseProductName();
                 dialect = Dialect.fromProductName(product).orElse(null);
                 if (dialect == null) {
+                    // The one case where the dialect setting is the answer: the database answered, with a name we
+                    // do not recognise.
                     throw new SessionException("Unsupported database '" + product + "' at " + described
-                            + "; SessionKit JDBC speaks H2, PostgreSQL and MySQL/MariaDB (sessionkit.jdbc.dialect)");
+                            + ": SessionKit JDBC speaks H2, PostgreSQL and MySQL/MariaDB; if this database speaks one of"
+                            + " them, set sessionkit.jdbc.dialect (builder: dialect(...))");
                 }
-                if (b.url == null && md.getURL() != null) {
+                if (knownUrl == null && md.getURL() != null) {
                     described = sanitize(md.getURL());
                 }
             } catch (SQLException e) {
-                throw new SessionStoreUnavailableException("JDBC store at " + described
-                        + ": cannot connect to detect the dialect (set sessionkit.jdbc.dialect to skip detection): "
-                        + e.getMessage(), e);
+                throw new SessionStoreUnavailableException("JDBC store at " + described + ": cannot start, "
+                        + explain(e, knownUrl), e);
             }
         }
         this.server = dialect.displayName + " at " + described;
+        this.url = knownUrl;
         this.sql = new SqlStatements(dialect, b.table, b.sweepBatchSize);
         if (b.createSchema) {
             createSchema();
@@ -335,13 +357,7 @@ public final class JdbcSessionStore implements SessionStore {
                 }
             }
             // Only a failed compare-and-set pays for this second statement.
-            try (PreparedStatement ps = prepare(c, sql.liveVersion)) {
-                ps.setString(1, record.key().value());
-                ps.setLong(2, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
-                }
-            }
+            return liveRowExists(c, record.key(), now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
         });
     }
 
@@ -354,6 +370,58 @@ public final class JdbcSessionStore implements SessionStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement, {@code DELETE ... WHERE session_id = ? AND version = ? AND expires_at > now}. When it deletes
+     * nothing, one more {@code SELECT} tells {@link ReplaceResult#CONFLICT} from {@link ReplaceResult#GONE}. On
+     * PostgreSQL the {@code DELETE} runs inside a {@code WITH} that also reports whether a live row existed in its
+     * snapshot, so {@code GONE} costs no second statement either; only a row that was live in the snapshot but not
+     * deleted (another version, or a delete that committed while this one waited) is read again.
+     */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        requireNonNull(key, "key");
+        long now = clock.millis();
+        return run("delete", key, c -> {
+            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            try (PreparedStatement ps = prepare(c, classified ? sql.deleteClassified : sql.deleteVersion)) {
+                ps.setString(1, key.value());
+                ps.setLong(2, expectedVersion);
+                ps.setLong(3, now);
+                if (classified) {
+                    ps.setString(4, key.value());
+                    ps.setLong(5, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 1) {
+                            return ReplaceResult.OK;
+                        }
+                        if (rs.getLong(2) == 0) {
+                            return ReplaceResult.GONE;
+                        }
+                    }
+                    // Live in the statement's snapshot, yet not deleted: another version, or a delete that committed
+                    // while this one waited for the row. Only a fresh read tells CONFLICT from GONE.
+                } else if (ps.executeUpdate() == 1) {
+                    return ReplaceResult.OK;
+                }
+            }
+            // Only a failed compare-and-set pays for this second statement.
+            return liveRowExists(c, key, now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+        });
+    }
+
+    private boolean liveRowExists(Connection c, SessionKey key, long now) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.liveVersion)) {
+            ps.setString(1, key.value());
+            ps.setLong(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** {@inheritDoc} One {@code SELECT} on the principal index. */
@@ -393,17 +461,18 @@ public final class JdbcSessionStore implements SessionStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Deletes rows with {@code expires_at <= now} in batches of at most the sweep batch size, one autocommit
-     * statement each, until a batch comes back short. Safe to call from many nodes at once. A batch that loses a
-     * deadlock or lock-wait race is retried up to three times.
+     * <p>Deletes rows with {@code expires_at <= now - expiryGrace} (rows expired for longer than the
+     * {@linkplain Builder#expiryGrace(Duration) grace} by this node's clock) in batches of at most the sweep batch
+     * size, one autocommit statement each, until a batch comes back short. Safe to call from many nodes at once. A
+     * batch that loses a deadlock or lock-wait race is retried up to three times.
      */
     @Override
     public int purgeExpired() {
         ensureOpen();
-        long now = clock.millis();
+        long cutoff = clock.millis() - graceMillis;
         int total = 0;
         while (true) {
-            int deleted = purgeBatch(now);
+            int deleted = purgeBatch(cutoff);
             total += deleted;
             if (deleted < sweepBatchSize) {
                 return total;
@@ -442,6 +511,11 @@ public final class JdbcSessionStore implements SessionStore {
         return dataSource;
     }
 
+    /** How long past expiry a row is kept before a sweep may delete it. */
+    Duration expiryGrace() {
+        return Duration.ofMillis(graceMillis);
+    }
+
     /** How many sweep batches were retried after a deadlock or lock timeout (for tests and diagnostics). */
     long sweepRetries() {
         return sweepRetries.get();
@@ -454,11 +528,60 @@ public final class JdbcSessionStore implements SessionStore {
         T apply(Connection c) throws SQLException;
     }
 
+    /**
+     * A connection of the DataSource in autocommit mode, for one operation. A pool that hands out connections with
+     * autocommit off (a common HikariCP/Spring tuning) would otherwise run every statement in a transaction that the
+     * pool rolls back when the connection returns: writes reported done, nothing kept. So the mode is switched on for
+     * the operation, every statement then commits by itself exactly as on an autocommit pool (same locks, same
+     * snapshots; nothing is ever left in an open transaction), and switched back before the connection returns.
+     */
+    private final class Lease implements AutoCloseable {
+        final Connection connection;
+        private final boolean restoreManualCommit;
+
+        Lease() throws SQLException {
+            Connection c = dataSource.getConnection();
+            try {
+                restoreManualCommit = !c.getAutoCommit();
+                if (restoreManualCommit) {
+                    if (manualCommitReported.compareAndSet(false, true)) {
+                        LOG.log(Level.INFO, "{0}: the DataSource hands out connections with autocommit off; the store"
+                                + " switches it on for each operation and back afterwards (on MySQL/MariaDB that costs two"
+                                + " more round trips per operation: give the store a pool with autocommit on)", server);
+                    }
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            this.connection = c;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (restoreManualCommit) {
+                    connection.setAutoCommit(false);
+                }
+            } catch (SQLException e) {
+                // The operation has committed; a connection that cannot switch back is the pool's to reset or evict.
+                LOG.log(Level.WARNING, "{0}: could not switch a connection back to autocommit off: {1}", server, e.getMessage());
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
     private <T> T run(String operation, SessionKey key, SqlWork<T> work) {
         ensureOpen();
         for (int attempt = 0; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                return work.apply(c);
+            try (Lease lease = new Lease()) {
+                return work.apply(lease.connection);
             } catch (SQLException e) {
                 // A deadlock victim's autocommit statement was rolled back whole, so running it again is safe.
                 if (attempt < MAX_DEADLOCK_RETRIES && isDeadlock(e)) {
@@ -471,16 +594,18 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private int purgeBatch(long now) {
+    /** Deletes one batch of rows with {@code expires_at <= cutoff}. */
+    private int purgeBatch(long cutoff) {
         for (int attempt = 0; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
+            try (Lease lease = new Lease()) {
+                Connection c = lease.connection;
                 if (sql.dialect != Dialect.MARIADB) {
-                    return executePurge(c, now);
+                    return executePurge(c, cutoff);
                 }
                 int isolation = c.getTransactionIsolation();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 try {
-                    return executePurge(c, now);
+                    return executePurge(c, cutoff);
                 } finally {
                     c.setTransactionIsolation(isolation);
                 }
@@ -495,11 +620,11 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private int executePurge(Connection c, long now) throws SQLException {
+    private int executePurge(Connection c, long cutoff) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
-            ps.setLong(1, now);
+            ps.setLong(1, cutoff);
             if (sql.dialect == Dialect.POSTGRESQL) {
-                ps.setLong(2, now);
+                ps.setLong(2, cutoff);
             }
             return ps.executeUpdate();
         }
@@ -534,7 +659,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private void createSchema() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Lease lease = new Lease(); Statement st = lease.connection.createStatement()) {
+            Connection c = lease.connection;
             st.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
             for (String ddl : SqlStatements.schemaStatements(sql.dialect, sql.table)) {
                 try {
@@ -605,10 +731,14 @@ public final class JdbcSessionStore implements SessionStore {
         if (data == null) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
         }
+        if (version == Long.MAX_VALUE) {
+            // Valid, but the next write would overflow it: undecodable now rather than an exception at save.
+            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has a version that cannot grow");
+        }
         try {
             return new SessionRecord(key, version, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
                     Duration.ofSeconds(maxIdleSeconds), Instant.ofEpochMilli(expiresAt), principal, data);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
         }
     }
@@ -627,11 +757,53 @@ public final class JdbcSessionStore implements SessionStore {
 
     private RuntimeException failure(String operation, SessionKey key, SQLException e) {
         String what = operation + (key == null ? "" : " of session " + key.shortForm());
-        String message = server + ": " + what + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage();
+        String message = server + ": " + what + " failed, " + explain(e, url);
         if (isUnavailable(e)) {
             return new SessionStoreUnavailableException(message, e);
         }
         return new SessionException(message, e);
+    }
+
+    /**
+     * What went wrong, root cause first when it is a network failure: a pool's "Connection is not available, request
+     * timed out" says nothing of the "Connection refused" underneath. Then the SQLState and every message of the
+     * cause chain that adds something, so nothing the driver said is lost. {@code url} may be null (unknown).
+     */
+    static String explain(SQLException e, String url) {
+        Throwable root = e;
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        StringBuilder chain = new StringBuilder("SQLState ").append(e.getSQLState()).append(": ").append(e.getMessage());
+        for (Throwable t = e.getCause(); t != null && seen.add(t); t = t.getCause()) {
+            root = t;
+            String m = t.getMessage();
+            if (m != null && chain.indexOf(m) < 0) {
+                chain.append("; caused by ").append(t.getClass().getName()).append(": ").append(m);
+            }
+        }
+        if (root != e && root instanceof java.io.IOException) {
+            String where = url == null ? null : hostAndPort(url);
+            return "cannot reach the database" + (where == null ? "" : " at " + where) + ": " + root.getClass().getName()
+                    + ": " + root.getMessage() + " (" + chain + ")";
+        }
+        return chain.toString();
+    }
+
+    /** The {@code host:port} part of a JDBC URL such as {@code jdbc:postgresql://db:5432/app}, or null. */
+    static String hostAndPort(String url) {
+        String s = sanitize(url);
+        int scheme = s.indexOf("//");
+        if (scheme < 0) {
+            return null;
+        }
+        int end = s.length();
+        for (char ch : new char[] {'/', '?', ';'}) {
+            int i = s.indexOf(ch, scheme + 2);
+            if (i >= 0) {
+                end = Math.min(end, i);
+            }
+        }
+        String authority = s.substring(scheme + 2, end);
+        return authority.isEmpty() ? null : authority;
     }
 
     /** Connection loss, timeouts, server shutdown, lack of resources, lock contention: worth a retry later. */
@@ -703,6 +875,7 @@ public final class JdbcSessionStore implements SessionStore {
         private boolean createSchema;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
+        private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Clock clock = Clock.systemUTC();
         private boolean synchronousCommit = true;
 
@@ -794,6 +967,25 @@ public final class JdbcSessionStore implements SessionStore {
                 throw new IllegalArgumentException("sweepBatchSize must be >= 1, was " + size);
             }
             this.sweepBatchSize = size;
+            return this;
+        }
+
+        /**
+         * How long past its expiry a row is kept before the sweeper and {@link JdbcSessionStore#purgeExpired()} may
+         * delete it; default 60 s. Every node decides expiry by its own clock, so a node whose clock runs ahead of
+         * the writer's would otherwise delete sessions in their last moments. With the grace, clocks that differ by
+         * up to the grace lose no session and end none early by more than the skew (a reader ahead sees a session
+         * expire up to the skew early, as {@code load} filters by its own clock); beyond the grace, a node ahead by
+         * {@code skew} may delete a session that is still live for its writer during the last {@code skew - grace}
+         * of its life, so keep clocks in sync (NTP). The grace only delays the physical delete: {@code load},
+         * {@code replace} and {@code findByPrincipal} still treat a row as absent from {@code expires_at} on.
+         */
+        public Builder expiryGrace(Duration grace) {
+            requireNonNull(grace, "grace");
+            if (grace.isNegative() || grace.compareTo(SessionRecord.MAX_IDLE) > 0) {
+                throw new IllegalArgumentException("expiryGrace must be in 0s.." + SessionRecord.MAX_IDLE + ", was " + grace);
+            }
+            this.expiryGrace = grace;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.sessionkit.jdbc;
 
 import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
 import io.sessionkit.StoreFeature;
@@ -24,6 +25,8 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.jdbc.query-timeout}</td><td>5s</td><td>per statement, whole seconds</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.sweep-interval}</td><td>1m</td><td>background sweep, {@code 0s} = off</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.sweep-batch-size}</td><td>1000</td><td>rows per sweep statement</td></tr>
+ *   <tr><td>{@code sessionkit.jdbc.expiry-grace}</td><td>60s</td><td>how long past expiry a row is kept before a sweep may
+ *       delete it (tolerated clock skew between nodes)</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.synchronous-commit}</td><td>{@code true}</td><td>PostgreSQL: wait for WAL flush on each write</td></tr>
  * </table>
  *
@@ -112,6 +115,11 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
             throw SessionKitConfig.invalid(P + "sweep-batch-size", String.valueOf(batch), "a number >= 1");
         }
         b.sweepBatchSize(batch);
+        Duration grace = config.duration(P + "expiry-grace", JdbcSessionStore.DEFAULT_EXPIRY_GRACE);
+        if (grace.isNegative() || grace.compareTo(SessionRecord.MAX_IDLE) > 0) {
+            throw SessionKitConfig.invalid(P + "expiry-grace", config.get(P + "expiry-grace"), "a duration >= 0 (at most 100 years)");
+        }
+        b.expiryGrace(grace);
         return b;
     }
 }

@@ -44,6 +44,13 @@ final class SqlStatements {
     final String replaceClassified;
     final String liveVersion;
     final String delete;
+    /** Compare-and-set delete: removes the row only if it is live and of the expected version. */
+    final String deleteVersion;
+    /**
+     * PostgreSQL only: {@link #deleteVersion} and, in the same statement and snapshot, whether a live row existed, so
+     * a failed compare-and-set delete is classified without a second round trip.
+     */
+    final String deleteClassified;
     final String purgeBatch;
     final String dump;
 
@@ -73,6 +80,9 @@ final class SqlStatements {
         replaceClassified = "WITH changed AS (" + replace + " RETURNING 1) SELECT (SELECT COUNT(*) FROM changed),"
                 + " (SELECT COUNT(*) FROM " + table + " WHERE session_id = ? AND expires_at > ?)";
         delete = "DELETE FROM " + table + " WHERE session_id = ?";
+        deleteVersion = "DELETE FROM " + table + " WHERE session_id = ? AND version = ? AND " + expiresColumn + " > ?";
+        deleteClassified = "WITH deleted AS (" + deleteVersion + " RETURNING 1) SELECT (SELECT COUNT(*) FROM deleted),"
+                + " (SELECT COUNT(*) FROM " + table + " WHERE session_id = ? AND expires_at > ?)";
         dump = "SELECT session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data FROM "
                 + table + " ORDER BY session_id";
         String insertColumns = "(session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data)";

@@ -56,6 +56,8 @@ class JdbcSessionStoreProviderTest {
             "sessionkit.jdbc.query-timeout|soon",
             "sessionkit.jdbc.sweep-interval|-1s",
             "sessionkit.jdbc.sweep-batch-size|0",
+            "sessionkit.jdbc.expiry-grace|-1s",
+            "sessionkit.jdbc.expiry-grace|later",
             "sessionkit.jdbc.create-schema|yes",
             "sessionkit.jdbc.synchronous-commit|maybe",
             "sessionkit.jdbc.url|postgresql://localhost/app"})

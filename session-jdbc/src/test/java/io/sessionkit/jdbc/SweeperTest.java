@@ -153,7 +153,7 @@ class SweeperTest {
             }
             SessionKey live = JdbcSessionStoreTest.randomKey();
             store.create(new SessionRecord(live, 1, now, now, Duration.ofMinutes(30), now.plusSeconds(3600), null, "{}"));
-            clock.advance(Duration.ofSeconds(10));
+            clock.advance(Duration.ofSeconds(10).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
             JdbcBackdoor rows = new JdbcBackdoor(store.dataSource(), Dialect.H2, table);
             // Waits for the sweeper thread (bounded), not for expiry: the clock already moved.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -47,12 +47,16 @@ import net.spy.memcached.ops.StatusCode;
  *
  * <p>Commands: {@code create} is {@code add}; {@code load} is {@code gets}; {@code replace} is {@code cas}, preceded
  * by a {@code gets} only when this store has not just loaded (or written) that key at that version; {@code delete} is
- * {@code delete}. So a request that loads and changes a session costs two commands, a read-only request one, a new
+ * {@code delete}, and its compare-and-set form a binary-protocol {@code delete} with the CAS id (again preceded by a
+ * {@code gets} only when the store has none for that version). So a request that loads and changes a session costs two commands, a read-only request one, a new
  * session one.
  *
- * <p>Expiry: the item's exptime is {@code expiresAt + expiryGrace}, in whole seconds rounded up, passed as an absolute
- * Unix time when it exceeds memcached's 30-day limit for relative times. It only collects garbage: {@code load} and
- * {@code replace} judge expiry by this store's clock.
+ * <p>Expiry: the item's exptime is the time from now to {@code expiresAt + expiryGrace}, in whole seconds rounded up
+ * and at least 1, relative, so that memcached counts it on its own clock and a node whose clock is off does not write
+ * items memcached already considers expired. Only beyond memcached's 30-day limit for relative times is it the
+ * absolute Unix time, which memcached compares with its own clock: there a node behind the server by more than the
+ * grace loses the session early by the difference. It only collects garbage: {@code load}, {@code replace} and
+ * {@code delete} judge expiry by this store's clock.
  *
  * <p>Failures: a server that is down fails calls for its keys at once ({@link FailureMode#Cancel}); a server that does
  * not answer fails them after {@code operationTimeout}. Both surface as {@link SessionStoreUnavailableException}
@@ -320,6 +324,66 @@ public final class MemcachedSessionStore implements SessionStore {
         if (code != StatusCode.SUCCESS && code != StatusCode.ERR_NOT_FOUND) {
             throw failed("delete", itemKey, key, delete);
         }
+    }
+
+    /**
+     * Compare-and-set delete: memcached's binary {@code delete} carrying a CAS id, which removes the item only if it is
+     * unchanged since that id was issued (spymemcached sends it on the binary protocol this store uses; its text
+     * protocol has no such command). The id comes from this store's last gets/add/cas of the key at that version,
+     * when it has one: then it is one command. Otherwise, or when the item changed since, a {@code gets} first reads
+     * what the server holds: absent or expired by this store's clock is GONE, another version is CONFLICT, and nothing
+     * is ever removed unless the server confirms it is the item of the expected version.
+     */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        requireNonNull(key, "key");
+        String itemKey = itemKey(key);
+        CasTokens.Token token = casTokens.get(key);
+        if (token != null && token.version() == expectedVersion && token.expiresAt().isAfter(clock.instant())) {
+            StatusCode deleted = deleteIfUnchanged(itemKey, key, token.cas());
+            if (deleted == StatusCode.SUCCESS) {
+                return ReplaceResult.OK;
+            }
+            if (deleted == StatusCode.ERR_NOT_FOUND) {
+                return ReplaceResult.GONE;
+            }
+            // EXISTS: the item changed since we saw it; ask the server what it holds now.
+        }
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            CASValue<byte[]> current = gets(itemKey, key);
+            if (current == null) {
+                casTokens.remove(key);
+                return ReplaceResult.GONE;
+            }
+            SessionRecord stored = decode(key, current.getValue());
+            if (stored.isExpiredAt(clock.instant())) {
+                casTokens.remove(key);
+                return ReplaceResult.GONE;
+            }
+            if (stored.version() != expectedVersion) {
+                remember(stored, current.getCas());
+                return ReplaceResult.CONFLICT;
+            }
+            StatusCode deleted = deleteIfUnchanged(itemKey, key, current.getCas());
+            if (deleted == StatusCode.SUCCESS) {
+                return ReplaceResult.OK;
+            }
+            if (deleted == StatusCode.ERR_NOT_FOUND) {
+                return ReplaceResult.GONE;
+            }
+        }
+        throw contended("delete", itemKey, key);
+    }
+
+    private StatusCode deleteIfUnchanged(String itemKey, SessionKey key, long casId) {
+        casTokens.remove(key);
+        OperationFuture<Boolean> delete = call("delete", itemKey, key, () -> client.delete(itemKey, casId));
+        await(delete, "delete", itemKey, key);
+        StatusCode code = statusOf(delete);
+        if (code != StatusCode.SUCCESS && code != StatusCode.ERR_NOT_FOUND && code != StatusCode.ERR_EXISTS) {
+            throw failed("delete", itemKey, key, delete);
+        }
+        return code;
     }
 
     /** Shuts the client down, waiting at most the operation timeout for queued commands. Idempotent. */

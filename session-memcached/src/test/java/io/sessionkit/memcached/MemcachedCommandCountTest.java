@@ -3,6 +3,7 @@ package io.sessionkit.memcached;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.ExpiryPolicy;
+import io.sessionkit.ReplaceResult;
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
@@ -169,5 +170,17 @@ class MemcachedCommandCountTest {
         assertThat(rot.get("commands")).isEqualTo(2.0);
         assertThat(rot.get("cmd_set")).isEqualTo(1.0);
         assertThat(rot.get("delete_hits")).isEqualTo(1.0);
+    }
+    @Test
+    @DisplayName("14.4 compare-and-set delete of a session this node wrote or loaded: 1 command (delete with its CAS id)")
+    void item4_casDeleteIsOneCommand() {
+        Map<String, Double> ok = perRequest("CAS delete (loaded session)", savedSessions(),
+                s -> assertThat(store.delete(s.id().key(), 1)).isEqualTo(ReplaceResult.OK));
+        assertThat(ok.get("commands")).isEqualTo(1.0);
+        assertThat(ok.get("delete_hits")).isEqualTo(1.0);
+        Map<String, Double> conflict = perRequest("CAS delete, other version", savedSessions(),
+                s -> assertThat(store.delete(s.id().key(), 2)).isEqualTo(ReplaceResult.CONFLICT));
+        assertThat(conflict.get("commands")).as("one gets, nothing deleted").isEqualTo(1.0);
+        assertThat(conflict.get("get_hits")).isEqualTo(1.0);
     }
 }

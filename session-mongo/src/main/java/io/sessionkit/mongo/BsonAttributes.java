@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDecimal128;
@@ -30,7 +31,9 @@ import org.bson.types.Decimal128;
  * <p>Numbers keep their value and their kind: JSON integers become Int32 or Int64 when they fit and Decimal128
  * otherwise; JSON decimals become Double when the shortest decimal form of the nearest double equals the written
  * value (so {@code 0.1} and {@code 1e308} stay doubles) and Decimal128 otherwise (a 30-digit decimal stays exact).
- * A number that not even Decimal128 holds exactly (more than 34 significant digits) is refused rather than rounded.
+ * A number that not even Decimal128 holds exactly (more than 34 significant digits, or an exponent beyond its range)
+ * is stored as its JSON text in a one-field sub-document {@code {"%num": "<text>"}}, so it reads back exactly and is
+ * never rounded; the name cannot come from an attribute, since {@code %} in a name is always escaped.
  *
  * <p>Field names: BSON cannot hold a NUL character in a name, and MongoDB treats {@code .} and a leading {@code $}
  * specially, so those characters and {@code %} itself are percent-escaped ({@code %00 %2E %24 %25}). Every other name
@@ -42,6 +45,19 @@ final class BsonAttributes {
      * documents nested more than 100 levels; the session document takes one and one is kept in reserve.
      */
     static final int MAX_DEPTH = 98;
+
+    /**
+     * The only field of the sub-document that holds a number Decimal128 cannot hold exactly, as JSON number text.
+     * Every {@code %} of an attribute name is escaped to {@code %25}, so no attribute name is ever stored like this.
+     */
+    static final String NUMBER_TEXT = "%num";
+
+    /** Significant digits Decimal128 holds. */
+    private static final int DECIMAL128_DIGITS = 34;
+
+    /** A JSON number, as RFC 8259 writes it; checked on read, since a document may have been edited by hand. */
+    private static final Pattern JSON_NUMBER =
+            Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(1000).build())
@@ -116,8 +132,14 @@ final class BsonAttributes {
                         return new BsonInt32(p.getIntValue());
                     case LONG:
                         return new BsonInt64(p.getLongValue());
-                    default:
-                        return decimal128(new BigDecimal(p.getBigIntegerValue()));
+                    default: {
+                        BigDecimal integer = new BigDecimal(p.getBigIntegerValue());
+                        // Decimal128 would keep 10^40 as 1E+40, which reads back as a decimal: an integer it cannot
+                        // hold with exponent 0 keeps its text instead.
+                        return integer.precision() <= DECIMAL128_DIGITS
+                                ? decimal128(integer, p.getText(), depth)
+                                : numberText(p.getText(), depth);
+                    }
                 }
             case VALUE_NUMBER_FLOAT: {
                 BigDecimal exact = p.getDecimalValue();
@@ -125,7 +147,7 @@ final class BsonAttributes {
                 if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0) {
                     return new BsonDouble(d);
                 }
-                return decimal128(exact);
+                return decimal128(exact, p.getText(), depth);
             }
             default:
                 throw new SessionCodecException("unexpected JSON token " + t + " in attributes");
@@ -139,19 +161,42 @@ final class BsonAttributes {
         }
     }
 
-    private static BsonDecimal128 decimal128(BigDecimal value) {
+    private static BsonValue decimal128(BigDecimal value, String text, int depth) {
         try {
             return new BsonDecimal128(new Decimal128(value));
-        } catch (NumberFormatException e) {
-            // Decimal128 holds 34 significant digits; rounding a session value silently is worse than refusing it.
-            throw new SessionCodecException("a number with " + value.precision()
-                    + " significant digits cannot be stored exactly in MongoDB (Decimal128 holds 34)", e);
+        } catch (NumberFormatException inexact) {
+            // Decimal128 holds 34 significant digits and exponents within about +-6144; rounding a session value
+            // silently is not an option, so the number keeps its JSON text.
+            return numberText(text, depth);
         }
+    }
+
+    private static BsonDocument numberText(String text, int depth) {
+        checkDepth(depth + 1);
+        return new BsonDocument(NUMBER_TEXT, new BsonString(text));
+    }
+
+    /** The JSON number text of a {@link #NUMBER_TEXT} sub-document, or null if {@code doc} is not one. */
+    private static String numberText(BsonDocument doc, String where) {
+        if (doc.size() != 1 || !doc.containsKey(NUMBER_TEXT)) {
+            return null;
+        }
+        BsonValue text = doc.get(NUMBER_TEXT);
+        if (!text.isString() || !JSON_NUMBER.matcher(text.asString().getValue()).matches()) {
+            throw new SessionCodecException("attribute '" + where + "' holds a " + NUMBER_TEXT
+                    + " sub-document that is not a JSON number text");
+        }
+        return text.asString().getValue();
     }
 
     private static void writeValue(JsonGenerator g, BsonValue v, String where) throws IOException {
         switch (v.getBsonType()) {
-            case DOCUMENT:
+            case DOCUMENT: {
+                String number = numberText(v.asDocument(), where);
+                if (number != null) {
+                    g.writeNumber(number);
+                    break;
+                }
                 g.writeStartObject();
                 for (Map.Entry<String, BsonValue> e : v.asDocument().entrySet()) {
                     String name = unescape(e.getKey());
@@ -160,6 +205,7 @@ final class BsonAttributes {
                 }
                 g.writeEndObject();
                 break;
+            }
             case ARRAY:
                 g.writeStartArray();
                 for (BsonValue item : v.asArray()) {

@@ -8,6 +8,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoNamespace;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.ReadPreference;
 import com.mongodb.ServerAddress;
@@ -20,7 +21,12 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
+import com.mongodb.connection.ClusterDescription;
+import com.mongodb.connection.ServerDescription;
+import com.mongodb.event.ClusterDescriptionChangedEvent;
+import com.mongodb.event.ClusterListener;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
@@ -30,6 +36,7 @@ import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +44,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -102,6 +110,12 @@ public final class MongoSessionStore implements SessionStore {
     public static final WriteConcern DEFAULT_WRITE_CONCERN = WriteConcern.MAJORITY;
     /** Reads go to the primary, so a request sees the write the previous request made. */
     public static final ReadPreference DEFAULT_READ_PREFERENCE = ReadPreference.primary();
+    /**
+     * How long past {@code e} a document stays before MongoDB's TTL monitor or {@link #purgeExpired()} may remove it
+     * (the TTL index's {@code expireAfterSeconds}): the clock skew between nodes, and between a node and the server,
+     * that loses no session. Also the smallest grace accepted.
+     */
+    public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
 
     /** The format version written in {@code fmt}; documents with another value are refused. */
     static final int FORMAT = 1;
@@ -116,18 +130,22 @@ public final class MongoSessionStore implements SessionStore {
     private final boolean ownsClient;
     private final MongoCollection<BsonDocument> sessions;
     private final Clock clock;
+    private final Duration expiryGrace;
     private final String server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MongoSessionStore(Builder b) {
         this.clock = b.clock;
+        this.expiryGrace = b.expiryGrace;
         ConnectionString uri = null;
+        FirstContact firstContact = null;
         if (b.client != null) {
             this.client = b.client;
             this.ownsClient = false;
         } else {
             uri = b.connectionString();
-            this.client = MongoClients.create(b.settings(uri));
+            firstContact = new FirstContact();
+            this.client = MongoClients.create(b.settings(uri, firstContact));
             this.ownsClient = true;
         }
         this.server = "MongoDB " + hosts(uri) + "/" + b.database + "." + b.collection;
@@ -137,6 +155,9 @@ public final class MongoSessionStore implements SessionStore {
                     .withWriteConcern(b.effectiveWriteConcern())
                     .withReadPreference(b.readPreference);
             if (b.createIndexes) {
+                if (firstContact != null) {
+                    firstContact.awaitAnyAnswer(b.timeout, hosts(uri), server);
+                }
                 createIndexes();
             }
         } catch (RuntimeException e) {
@@ -201,16 +222,38 @@ public final class MongoSessionStore implements SessionStore {
                 return ReplaceResult.OK;
             }
             // Only on the losing path: a second read tells "someone else wrote" from "it is gone".
-            BsonDocument current = sessions.find(Filters.eq("_id", id)).projection(Projections.include("e")).first();
-            boolean live = current != null && current.isDateTime("e") && current.getDateTime("e").getValue() > now.getValue();
-            return live ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+            return isLive(id, now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
         });
+    }
+
+    private boolean isLive(String id, BsonDateTime now) {
+        BsonDocument current = sessions.find(Filters.eq("_id", id)).projection(Projections.include("e")).first();
+        return current != null && current.isDateTime("e") && current.getDateTime("e").getValue() > now.getValue();
     }
 
     @Override
     public void delete(SessionKey key) {
         requireNonNull(key, "key");
         call("delete", key, () -> sessions.deleteOne(Filters.eq("_id", key.value())));
+    }
+
+    /**
+     * One {@code deleteOne({_id, v: expected, e: {$gt: now}})}; only when it removes nothing, one more {@code find}
+     * tells CONFLICT (live, another version) from GONE (absent or expired by this store's clock).
+     */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        requireNonNull(key, "key");
+        BsonDateTime now = now();
+        String id = key.value();
+        return call("delete", key, () -> {
+            DeleteResult r = sessions.deleteOne(
+                    Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), Filters.gt("e", now)));
+            if (r.getDeletedCount() == 1) {
+                return ReplaceResult.OK;
+            }
+            return isLive(id, now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+        });
     }
 
     /** Live sessions of {@code principal}, served by the index on {@code p}. Undecodable documents are skipped. */
@@ -234,12 +277,14 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     /**
-     * Deletes every document whose {@code e} is not after now, as the TTL monitor would (which runs on the server's
-     * clock, about once a minute).
+     * Deletes every document whose {@code e} is at least the expiry grace before now, as the TTL monitor does (on the
+     * server's clock, about once a minute). The grace keeps a node whose clock runs ahead from removing sessions that
+     * nodes behind it still serve.
      */
     @Override
     public int purgeExpired() {
-        long n = call("purgeExpired", null, () -> sessions.deleteMany(Filters.lte("e", now())).getDeletedCount());
+        BsonDateTime cutoff = new BsonDateTime(clock.instant().minus(expiryGrace).toEpochMilli());
+        long n = call("purgeExpired", null, () -> sessions.deleteMany(Filters.lte("e", cutoff)).getDeletedCount());
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
@@ -262,20 +307,64 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     private void createIndexes() {
+        long grace = expiryGrace.toSeconds();
         call("createIndexes", null, () -> {
             try {
-                sessions.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
+                // Read first: a server may accept a createIndex with another expireAfterSeconds silently, or refuse it
+                // (IndexOptionsConflict); either way an existing TTL index is kept if it has at least the grace and
+                // raised if it has less.
+                if (!raiseTtlGrace(grace)) {
+                    sessions.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(grace, TimeUnit.SECONDS));
+                }
                 sessions.createIndex(Indexes.ascending("p"));
             } catch (MongoCommandException e) {
                 if (e.getErrorCode() == 85 || e.getErrorCode() == 86) {
                     // IndexOptionsConflict / IndexKeySpecsConflict: someone created e_1 or p_1 differently.
                     throw new IllegalStateException(server + ": an index named e_1 or p_1 exists with other options; the"
-                            + " store needs {e: 1} with expireAfterSeconds 0 and {p: 1}: " + e.getErrorMessage(), e);
+                            + " store needs {e: 1} with expireAfterSeconds >= " + grace + " and {p: 1}: " + e.getErrorMessage(), e);
                 }
                 throw e;
             }
             return null;
         });
+    }
+
+    /**
+     * If the TTL index on {@code e} exists, makes sure it keeps documents at least {@code grace} past {@code e}: a
+     * larger {@code expireAfterSeconds} (another node configured with more grace) is kept, a smaller one (0, as
+     * earlier versions created it) is raised with {@code collMod}, so no node ever lowers another's grace.
+     *
+     * @return false if there is no TTL index on {@code e} yet
+     */
+    private boolean raiseTtlGrace(long grace) {
+        BsonDocument ttl = sessions.listIndexes(BsonDocument.class).into(new ArrayList<>()).stream()
+                .filter(i -> new BsonDocument("e", new BsonInt32(1)).equals(i.get("key")) && i.isNumber("expireAfterSeconds"))
+                .findFirst().orElse(null);
+        if (ttl == null) {
+            return false;
+        }
+        long current = ttl.getNumber("expireAfterSeconds").longValue();
+        if (current < grace) {
+            MongoNamespace ns = sessions.getNamespace();
+            try {
+                client.getDatabase(ns.getDatabaseName()).runCommand(new BsonDocument("collMod", new BsonString(ns.getCollectionName()))
+                        .append("index", new BsonDocument("keyPattern", new BsonDocument("e", new BsonInt32(1)))
+                                .append("expireAfterSeconds", new BsonInt64(grace))));
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() != 59) {
+                    throw e;
+                }
+                // CommandNotFound: a wire-compatible server without collMod. Dropping and rebuilding the index is not
+                // safe on such servers either (their index bookkeeping is not MongoDB's), so say what to do instead.
+                LOG.log(System.Logger.Level.WARNING, "{0}: the TTL index on e has expireAfterSeconds {1}, less than the"
+                        + " expiry grace of {2} s, and this server has no collMod to raise it: a node whose clock is"
+                        + " behind the server''s by more than {1} s loses sessions early. Recreate the index with"
+                        + " expireAfterSeconds {2}.", server, current, grace);
+                return true;
+            }
+            LOG.log(System.Logger.Level.INFO, "{0}: raised the TTL index''s expireAfterSeconds from {1} to {2}", server, current, grace);
+        }
+        return true;
     }
 
     private BsonDateTime now() {
@@ -287,8 +376,10 @@ public final class MongoSessionStore implements SessionStore {
             return action.get();
         } catch (MongoException e) {
             String what = key == null ? operation : operation + " of session " + key.shortForm();
+            String unreachable = e instanceof MongoTimeoutException ? unanswered(client.getClusterDescription()) : null;
             throw new SessionStoreUnavailableException(server + ": " + what + " failed: "
-                    + e.getClass().getSimpleName() + " (code " + e.getCode() + ")", e);
+                    + e.getClass().getSimpleName() + " (code " + e.getCode() + ")"
+                    + (unreachable == null ? "" : ": " + unreachable), e);
         } catch (IllegalStateException e) {
             if (closed.get()) {
                 throw new IllegalStateException(server + ": " + operation + " on a closed store", e);
@@ -305,6 +396,73 @@ public final class MongoSessionStore implements SessionStore {
             long size = new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
             throw new SessionTooLargeException(server + ": session " + key.shortForm() + " is " + size
                     + " bytes as a BSON document, over MongoDB's limit of " + MAX_DOCUMENT_SIZE + " bytes", size, MAX_DOCUMENT_SIZE);
+        }
+    }
+
+    /**
+     * Why no server of {@code cluster} can be used when every one of them failed its last heartbeat (nothing listens,
+     * nothing answers in time, no such host) or the SRV lookup failed; null when some server answers or one has not
+     * been tried yet. Names host:port only, never credentials.
+     */
+    static String unanswered(ClusterDescription cluster) {
+        if (cluster.getSrvResolutionException() != null) {
+            return "the DNS SRV lookup of the hosts failed (" + rootCause(cluster.getSrvResolutionException()) + ")";
+        }
+        List<ServerDescription> servers = cluster.getServerDescriptions();
+        if (servers.isEmpty() || servers.stream().anyMatch(s -> s.isOk() || s.getException() == null)) {
+            return null;
+        }
+        return "nothing answers at " + servers.stream()
+                .map(s -> s.getAddress() + " (" + rootCause(s.getException()) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /**
+     * Watches the first heartbeats of a client the store creates, so that a start against hosts where nothing
+     * answers fails as soon as every host has been tried (connection refused takes milliseconds), saying so, instead
+     * of after the whole server-selection timeout with only "MongoTimeoutException".
+     */
+    static final class FirstContact implements ClusterListener {
+        private final CountDownLatch settled = new CountDownLatch(1);
+        private volatile ClusterDescription latest;
+
+        @Override
+        public void clusterDescriptionChanged(ClusterDescriptionChangedEvent event) {
+            ClusterDescription d = event.getNewDescription();
+            latest = d;
+            if (d.getServerDescriptions().stream().anyMatch(ServerDescription::isOk) || unanswered(d) != null) {
+                settled.countDown();
+            }
+        }
+
+        /**
+         * Returns once some server answers, or after {@code timeout} (the next command then reports its own failure).
+         *
+         * @throws SessionStoreUnavailableException as soon as every host has failed to answer
+         */
+        void awaitAnyAnswer(Duration timeout, String hosts, String server) {
+            try {
+                if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionStoreUnavailableException(server + ": interrupted while connecting to " + hosts, e);
+            }
+            ClusterDescription d = latest;
+            String why = d == null || d.getServerDescriptions().stream().anyMatch(ServerDescription::isOk) ? null : unanswered(d);
+            if (why != null) {
+                throw new SessionStoreUnavailableException(server + ": cannot start: " + why
+                        + "; check sessionkit.mongo.uri and that mongod runs and accepts connections there");
+            }
         }
     }
 
@@ -341,7 +499,9 @@ public final class MongoSessionStore implements SessionStore {
                     date(d, "e", key),
                     p == null || p.isNull() ? null : p.asString().getValue(),
                     BsonAttributes.toJson(attrs.asDocument()));
-        } catch (BsonInvalidOperationException | IllegalArgumentException e) {
+        } catch (BsonInvalidOperationException | IllegalArgumentException | DateTimeException | ArithmeticException e) {
+            // IllegalArgumentException includes SessionRecord refusing out-of-range times or idle timeout: hostile
+            // metadata is undecodable here, never a failure at a later save.
             throw new SessionCodecException("session " + key.shortForm() + " is invalid: " + e.getMessage(), e);
         }
     }
@@ -390,6 +550,7 @@ public final class MongoSessionStore implements SessionStore {
         private WriteConcern writeConcern = DEFAULT_WRITE_CONCERN;
         private ReadPreference readPreference = DEFAULT_READ_PREFERENCE;
         private boolean createIndexes = true;
+        private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -472,6 +633,23 @@ public final class MongoSessionStore implements SessionStore {
             return this;
         }
 
+        /**
+         * How long past its expiry a document is kept before the TTL index (on the server's clock) or
+         * {@link MongoSessionStore#purgeExpired()} (on this store's clock) may remove it: whole seconds, at least
+         * {@link #DEFAULT_EXPIRY_GRACE} (60 s), the default. Clocks of nodes and server that differ by less than the
+         * grace lose no session. At start the TTL index's {@code expireAfterSeconds} is raised to it if lower (never
+         * lowered, so nodes configured differently keep the largest grace).
+         */
+        public Builder expiryGrace(Duration grace) {
+            requireNonNull(grace, "grace");
+            if (grace.compareTo(DEFAULT_EXPIRY_GRACE) < 0 || grace.getNano() != 0) {
+                throw new IllegalArgumentException("expiryGrace must be whole seconds and at least "
+                        + DEFAULT_EXPIRY_GRACE.toSeconds() + " s, was " + grace);
+            }
+            this.expiryGrace = grace;
+            return this;
+        }
+
         /** The clock that decides "now" for expiry; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
@@ -497,14 +675,15 @@ public final class MongoSessionStore implements SessionStore {
             }
         }
 
-        MongoClientSettings settings(ConnectionString cs) {
+        MongoClientSettings settings(ConnectionString cs, ClusterListener listener) {
             long connectMs = connectTimeout.toMillis();
             long timeoutMs = timeout.toMillis();
             MongoClientSettings.Builder s = MongoClientSettings.builder()
                     .applyConnectionString(cs)
                     .applyToSocketSettings(b -> b.connectTimeout(connectMs, TimeUnit.MILLISECONDS)
                             .readTimeout(timeoutMs, TimeUnit.MILLISECONDS))
-                    .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS))
+                    .applyToClusterSettings(b -> b.serverSelectionTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                            .addClusterListener(listener))
                     .applyToConnectionPoolSettings(b -> b.maxWaitTime(timeoutMs, TimeUnit.MILLISECONDS))
                     .writeConcern(effectiveWriteConcern())
                     .readPreference(readPreference);

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  *       {@code primary-preferred}, {@code secondary}, {@code secondary-preferred} or {@code nearest}</td></tr>
  *   <tr><td>{@code sessionkit.mongo.create-indexes}</td><td>{@code true}</td><td>create the TTL and principal
  *       indexes at start</td></tr>
+ *   <tr><td>{@code sessionkit.mongo.expiry-grace}</td><td>{@code 60s}</td><td>how long past expiry a document is kept
+ *       (the TTL index's {@code expireAfterSeconds}); whole seconds, at least 60 s</td></tr>
  * </table>
  *
  * Construction is cheap and does not connect; {@link #create} connects and creates the indexes.
@@ -46,6 +48,7 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     static final String WRITE_CONCERN = PREFIX + "write-concern";
     static final String READ_PREFERENCE = PREFIX + "read-preference";
     static final String CREATE_INDEXES = PREFIX + "create-indexes";
+    static final String EXPIRY_GRACE = PREFIX + "expiry-grace";
 
     @Override
     public String name() {
@@ -71,6 +74,12 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
                 .writeConcern(writeConcern(config))
                 .readPreference(readPreference(config))
                 .createIndexes(config.bool(CREATE_INDEXES, true));
+        Duration grace = config.duration(EXPIRY_GRACE, MongoSessionStore.DEFAULT_EXPIRY_GRACE);
+        try {
+            b.expiryGrace(grace);
+        } catch (IllegalArgumentException e) {
+            throw SessionKitConfig.invalid(EXPIRY_GRACE, config.get(EXPIRY_GRACE), "whole seconds, at least 60s, such as 2m");
+        }
         name(config, DATABASE, MongoSessionStore.DEFAULT_DATABASE, b::database);
         name(config, COLLECTION, MongoSessionStore.DEFAULT_COLLECTION, b::collection);
         b.uri(config.string(URI, MongoSessionStore.DEFAULT_URI));

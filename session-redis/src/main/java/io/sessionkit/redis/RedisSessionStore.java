@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,25 +55,39 @@ import redis.clients.jedis.resps.ScanResult;
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through Jedis.
  *
  * <p>Layout: one string key per session, {@code <prefix>s:<hashed key>}, holding the {@link RecordEnvelope} JSON text
- * with a native expiry ({@code PXAT}) of {@code expiresAt + expiryGrace}; the native expiry only collects garbage,
- * {@link #load} filters on {@code expiresAt} by this store's clock. One sorted set per principal,
+ * (plus the writer tokens, see below) with a relative native expiry ({@code PX}) of
+ * {@code expiresAt + expiryGrace - now} by this store's clock; the native expiry only collects garbage, {@link #load}
+ * filters on {@code expiresAt} by this store's clock. One sorted set per principal,
  * {@code <prefix>p:<base64url(SHA-256(principal))>}, holds the hashed keys of that principal's sessions scored by
- * their {@code expiresAt}; expired members are removed whenever the set is written, stale ones (deleted session,
- * other principal) when it is read, and the set itself expires {@code expiryGrace} after its latest member.
+ * their {@code expiresAt}; members whose score is more than {@code expiryGrace} in the past are removed whenever the
+ * set is written, and the set itself expires {@code expiryGrace} after its latest member. Members are removed only by
+ * their score, never because a reader did not find their record (on Cluster the record may simply not be written
+ * yet), so a deleted session's entry stays until its {@code expiresAt} has passed; readers skip it.
  *
- * <p>Round trips: {@link #load} one {@code GET}; {@link #create} and {@link #replace} one {@code EVALSHA} each (a
- * NOSCRIPT answer costs one extra {@code EVAL}, once per server); {@link #delete} one {@code UNLINK}. On Redis Cluster
- * the session key and the principal index live in different slots, so writing a record that has a principal costs
- * one more round trip there (the index is written first, so a session is never missing from its index).
+ * <p>Clocks: every expiry the store gives Redis is relative and computed on this store's clock, never an absolute
+ * time on the Redis server's clock. Nodes whose clocks differ by less than {@code expiryGrace} lose nothing: native
+ * expiry never removes a record, and index trimming never removes a member, that any of them still considers live; a
+ * session then ends early by at most the skew (a node whose clock runs ahead considers it expired sooner). Beyond the
+ * grace, a record or index member can be removed up to {@code skew - expiryGrace} before a slower node's clock says
+ * the session expires: keep clocks in sync (NTP) within the grace.
+ *
+ * <p>Round trips: {@link #load} one {@code GET}; {@link #create}, {@link #replace} and
+ * {@link #delete(SessionKey, long)} one {@code EVALSHA} each (a NOSCRIPT answer costs one extra {@code EVAL}, once per
+ * server); {@link #delete(SessionKey)} one {@code UNLINK}. On Redis Cluster the session key and the principal index
+ * live in different slots, so writing a record that has a principal costs one more round trip there (the index is
+ * written first, so a session is never missing from its index).
+ *
+ * <p>Writes are idempotent: each carries a random writer token that the script stores with the record (see
+ * {@link RedisScripts}), so a copy of a write that is sent again, as Jedis's cluster executor does after a read
+ * timeout, is recognised and answered as applied instead of being applied twice or reported as a conflict.
  *
  * <p>Failures: a connection or timeout failure surfaces as {@link SessionStoreUnavailableException} within the
- * configured timeouts. When a connection is found broken (for instance by a Redis restart) the pool's other idle
- * connections, broken by the same cause, are dropped, and reads, deletes and index reads are retried once on a fresh
- * connection. Create and replace are not retried: after a lost reply the store cannot know whether the write was
- * applied, and applying a compare-and-set twice would lose updates. So a restart costs at most one failed call per
- * pooled connection; timeouts are never retried.
+ * configured timeouts; after a failed write the write may or may not have been applied (at most once). When a
+ * connection is found broken (for instance by a Redis restart) the pool's other idle connections, broken by the same
+ * cause, are dropped, and reads, deletes and index reads are retried once on a fresh connection. So a restart costs
+ * at most one failed call per pooled connection; timeouts are never retried by the store itself.
  *
- * <p>Requires Redis 6.2 or later ({@code SET … PXAT}, {@code ZADD GT}); tested on 7.0. Thread-safe.
+ * <p>Requires Redis 6.2 or later ({@code ZADD GT}); tested on 7.0. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
     static final System.Logger LOG = System.getLogger("io.sessionkit.redis");
@@ -98,6 +113,10 @@ public final class RedisSessionStore implements SessionStore {
 
     private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     private static final int SCAN_BATCH = 500;
+    private static final int TOKEN_BYTES = 12;
+    /** The shortest a delete tombstone lives: it must outlast every re-sent copy of the delete. */
+    private static final Duration MIN_TOMBSTONE_TTL = Duration.ofSeconds(10);
+    private static final SecureRandom TOKENS = new SecureRandom();
 
     private final UnifiedJedis jedis;
     private final boolean ownsClient;
@@ -106,12 +125,16 @@ public final class RedisSessionStore implements SessionStore {
     private final String server;
     private final String keyPrefix;
     private final long graceMillis;
+    private final long tombstoneMillis;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisSessionStore(Builder b) {
         this.keyPrefix = b.keyPrefix;
         this.graceMillis = b.expiryGrace.toMillis();
+        // Twice the longest the cluster executor keeps re-sending one command.
+        this.tombstoneMillis = Math.max(MIN_TOMBSTONE_TTL.toMillis(),
+                2 * retriesDuration(b).toMillis());
         this.clock = b.clock;
         if (b.client != null) {
             this.jedis = b.client;
@@ -130,7 +153,7 @@ public final class RedisSessionStore implements SessionStore {
                     .clientConfig(clientConfig)
                     .poolConfig(pool)
                     .maxAttempts(b.clusterMaxAttempts)
-                    .maxTotalRetriesDuration(b.readTimeout.plus(b.connectTimeout).multipliedBy(b.clusterMaxAttempts))
+                    .maxTotalRetriesDuration(retriesDuration(b))
                     .build());
             this.jedis = c;
             this.cluster = true;
@@ -170,6 +193,10 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
+    private static Duration retriesDuration(Builder b) {
+        return b.readTimeout.plus(b.connectTimeout).multipliedBy(b.clusterMaxAttempts);
+    }
+
     /** Sentinel and Cluster clients ask their seed nodes for the topology while being built. */
     private static <T> T connect(String where, Supplier<T> build) {
         try {
@@ -191,8 +218,13 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean create(SessionRecord record) {
+        return create(record, newToken());
+    }
+
+    /** {@link #create} with a given writer token: sending the same call twice applies it once and answers true twice. */
+    boolean create(SessionRecord record, String token) {
         requireNonNull(record, "record");
-        long result = write(RedisScripts.CREATE, record, List.of(), "create");
+        long result = write(RedisScripts.CREATE, record, token, List.of(), "create");
         return result == RedisScripts.WRITTEN;
     }
 
@@ -209,19 +241,54 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
+        return replace(record, expectedVersion, newToken());
+    }
+
+    /** {@link #replace} with a given writer token: sending the same call twice applies it once and answers OK twice. */
+    ReplaceResult replace(SessionRecord record, long expectedVersion, String token) {
         requireNonNull(record, "record");
-        long result = write(RedisScripts.REPLACE, record, List.of(Long.toString(expectedVersion)), "replace");
-        if (result == RedisScripts.WRITTEN) {
-            return ReplaceResult.OK;
-        }
-        return result == RedisScripts.CONFLICT ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+        return result(write(RedisScripts.REPLACE, record, token, List.of(Long.toString(expectedVersion)), "replace"));
     }
 
     @Override
     public void delete(SessionKey key) {
         requireNonNull(key, "key");
-        // The principal index is not touched: its entry for this key is dropped when the index is next read.
+        // The principal index is not touched: its entry for this key is skipped by readers and trimmed by score.
         call("delete", key, true, () -> jedis.unlink(sessionKey(key)));
+    }
+
+    /**
+     * One {@code EVALSHA} on the session key: if a live record of {@code expectedVersion} is stored, it is replaced
+     * by an expired tombstone that Redis drops by itself within seconds (it keeps the writer tokens, so that a re-sent
+     * copy of this delete still answers OK). The principal index is not touched (its key depends on the principal,
+     * which the caller does not pass): the entry is skipped by readers and trimmed once its score has passed.
+     */
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        return delete(key, expectedVersion, newToken());
+    }
+
+    /** {@link #delete(SessionKey, long)} with a given writer token. */
+    ReplaceResult delete(SessionKey key, long expectedVersion, String token) {
+        requireNonNull(key, "key");
+        List<String> args = List.of(Long.toString(clock.millis()), Long.toString(expectedVersion), token,
+                Long.toString(tombstoneMillis));
+        return result(reply("delete", key,
+                call("delete", key, false, () -> RedisScripts.DELETE_IF.run(jedis, List.of(sessionKey(key)), args))));
+    }
+
+    private static ReplaceResult result(long reply) {
+        if (reply == RedisScripts.WRITTEN) {
+            return ReplaceResult.OK;
+        }
+        return reply == RedisScripts.CONFLICT ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
+    }
+
+    /** A fresh writer token: 12 random bytes, URL-safe base64 (16 characters). */
+    static String newToken() {
+        byte[] b = new byte[TOKEN_BYTES];
+        TOKENS.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     @Override
@@ -236,7 +303,6 @@ public final class RedisSessionStore implements SessionStore {
         }
         List<String> texts = call("findByPrincipal", null, true, () -> getAll(members));
         List<SessionRecord> live = new ArrayList<>();
-        List<String> stale = new ArrayList<>();
         Instant instant = Instant.ofEpochMilli(now);
         for (int i = 0; i < members.size(); i++) {
             String member = members.get(i);
@@ -251,26 +317,26 @@ public final class RedisSessionStore implements SessionStore {
                             key.shortForm(), e.getMessage());
                 }
             }
+            // A member whose record is absent or names someone else is skipped, never removed: on Cluster the index is
+            // written before the record, so "absent" may mean "being written now", and removing it would hide a
+            // session from "log out everywhere". Members leave the index by their score (see RedisScripts.INDEX_FUNCTION).
             if (record != null && !record.isExpiredAt(instant) && principal.equals(record.principal())) {
                 live.add(record);
-            } else {
-                stale.add(member);
             }
-        }
-        if (!stale.isEmpty()) {
-            call("findByPrincipal", null, true, () -> jedis.zrem(index, stale.toArray(String[]::new)));
         }
         return List.copyOf(live);
     }
 
     /**
-     * Unlinks the records that are expired by this store's clock but still held by Redis (their native expiry comes
-     * {@code expiryGrace} later). Redis removes them by itself anyway; this is for tests and administration. It SCANs
-     * every master for this store's prefix and runs one small script per key found: not for request paths.
+     * Unlinks the records that expired, by this store's clock, {@code expiryGrace} or more ago but are still held by
+     * Redis (a node whose clock runs ahead by less than the grace thus never removes a session its writer still
+     * considers live). Redis removes them by itself anyway, at about the same time; this is for tests and
+     * administration. It SCANs every master for this store's prefix and runs one small script per key found: not for
+     * request paths.
      */
     @Override
     public int purgeExpired() {
-        String now = Long.toString(clock.millis());
+        String now = Long.toString(clock.millis() - graceMillis);
         ScanParams params = new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
         int removed = 0;
         if (!cluster) {
@@ -360,11 +426,20 @@ public final class RedisSessionStore implements SessionStore {
         return keyPrefix;
     }
 
-    private long write(RedisScripts.Script script, SessionRecord record, List<String> extraArgs, String operation) {
+    /** The store's clock (the backdoor reads native TTLs in its terms). */
+    Clock clock() {
+        return clock;
+    }
+
+    private long write(RedisScripts.Script script, SessionRecord record, String token, List<String> extraArgs, String operation) {
+        requireNonNull(token, "token");
         String envelope = RecordEnvelope.encode(record);
         long now = clock.millis();
         long expiresAt = record.expiresAt().toEpochMilli();
-        String nativeExpiry = Long.toString(expiresAt + graceMillis);
+        // Relative, on this store's clock: the Redis server's clock must not decide (a node behind it would otherwise
+        // write keys Redis already considers expired). At least 1 ms: Redis refuses PX 0.
+        String ttl = Long.toString(Math.max(1, expiresAt + graceMillis - now));
+        String trimBefore = Long.toString(now - graceMillis);
         String member = record.key().value();
         List<String> keys = new ArrayList<>(2);
         keys.add(sessionKey(record.key()));
@@ -374,23 +449,29 @@ public final class RedisSessionStore implements SessionStore {
                 // Index first: a stale index entry is harmless (readers verify it), a missing one would hide a session
                 // from "log out everywhere".
                 call(operation, record.key(), true, () -> RedisScripts.INDEX.run(jedis, List.of(index),
-                        List.of(member, Long.toString(expiresAt), Long.toString(now), Long.toString(graceMillis))));
+                        List.of(member, Long.toString(expiresAt), trimBefore, Long.toString(now), Long.toString(graceMillis))));
             } else {
                 keys.add(index);
             }
         }
-        List<String> args = new ArrayList<>(7);
+        List<String> args = new ArrayList<>(9);
         args.add(envelope);
         args.add(Long.toString(now));
-        args.add(nativeExpiry);
+        args.add(ttl);
         args.add(member);
         args.add(Long.toString(expiresAt));
+        args.add(trimBefore);
         args.add(Long.toString(graceMillis));
+        args.add(token);
         args.addAll(extraArgs);
-        Object reply = call(operation, record.key(), false, () -> script.run(jedis, keys, args));
+        // Not retried by the store; the cluster executor may re-send it, which the writer token makes harmless.
+        return reply(operation, record.key(), call(operation, record.key(), false, () -> script.run(jedis, keys, args)));
+    }
+
+    private long reply(String operation, SessionKey key, Object reply) {
         if (!(reply instanceof Long result)) {
             throw new SessionException("Unexpected reply from " + server + " to " + operation + " of session "
-                    + record.key().shortForm() + ": " + reply);
+                    + key.shortForm() + ": " + reply);
         }
         return result;
     }
@@ -608,9 +689,10 @@ public final class RedisSessionStore implements SessionStore {
         }
 
         /**
-         * Attempts per command on Redis Cluster (redirections, connection failures); default
-         * {@value #DEFAULT_CLUSTER_MAX_ATTEMPTS}. A cluster call gives up after about
-         * {@code (connectTimeout + readTimeout) * maxAttempts}.
+         * Attempts per command on Redis Cluster; default {@value #DEFAULT_CLUSTER_MAX_ATTEMPTS}. Jedis's cluster
+         * executor re-sends a command after a redirection, a connection failure or a read timeout, writes included;
+         * each write carries a writer token, so a re-sent write is recognised and never applied twice. A cluster call
+         * gives up after about {@code (connectTimeout + readTimeout) * maxAttempts}.
          */
         public Builder clusterMaxAttempts(int attempts) {
             if (attempts < 1) {

@@ -16,11 +16,32 @@ final class RedisUri {
     }
 
     static URI parse(String text) {
+        URI uri;
         try {
-            return validate(new URI(text.trim()));
+            uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI (expected redis://[[user]:password@]host[:port][/database])", e);
+            // Neither the exception nor its message (which quotes the input, password included) is kept: only the
+            // reason, the position and the input with its user info redacted.
+            throw new IllegalArgumentException("not a URI (expected redis://[[user]:password@]host[:port][/database]): "
+                    + e.getReason() + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()) + " of '" + redact(text.trim()) + "'");
         }
+        return validate(uri);
+    }
+
+    /**
+     * The text with everything between {@code ://} and the last {@code @} replaced, except a leading user name:
+     * {@code redis://user:****@host}. Malformed input is redacted the same way, so a password never reaches a message.
+     */
+    static String redact(String text) {
+        int start = text.indexOf("://");
+        int at = text.lastIndexOf('@');
+        if (start < 0 || at < start + 3) {
+            return text.indexOf('@') < 0 ? text : "****" + text.substring(text.lastIndexOf('@'));
+        }
+        String info = text.substring(start + 3, at);
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? "" : info.substring(0, colon);
+        return text.substring(0, start + 3) + (user.isEmpty() ? "" : user + ":") + "****" + text.substring(at);
     }
 
     static URI validate(URI uri) {
@@ -35,6 +56,9 @@ final class RedisUri {
             throw new IllegalArgumentException("port out of range: " + uri.getPort());
         }
         database(uri);
+        // Decoded now, so that bad percent-encoding fails at configuration time with a message that quotes nothing.
+        user(uri);
+        password(uri);
         return uri;
     }
 
@@ -102,6 +126,11 @@ final class RedisUri {
 
     private static String decode(String s) {
         // Percent-decoding only: in a URI's user info '+' is a plus, not a space.
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // URLDecoder's message quotes the text (a password): keep neither it nor the exception.
+            throw new IllegalArgumentException("the user info (user:password@) has an invalid percent-escape");
+        }
     }
 }

@@ -61,9 +61,14 @@ final class RedisBackdoor implements StoreBackdoor {
         keyClient.set(store.sessionKey(key), "{\"fmt\":1,\"v\":\"not-a-number\",\"attrs\":", new SetParams().keepTtl());
     }
 
+    /**
+     * The native expiry in the store's clock: the store sets relative TTLs computed on its own clock (which the kit
+     * moves), so "now by the store's clock + the remaining PTTL" is the instant the store asked for, give or take the
+     * real time that passed since the write.
+     */
     @Override
     public Optional<Instant> nativeExpiry(SessionKey key) {
-        long at = keyClient.pexpireTime(store.sessionKey(key));
-        return at < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
+        long ttl = keyClient.pttl(store.sessionKey(key));
+        return ttl < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(store.clock().millis() + ttl));
     }
 }

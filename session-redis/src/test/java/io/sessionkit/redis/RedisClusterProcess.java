@@ -54,6 +54,34 @@ final class RedisClusterProcess implements AutoCloseable {
         }
     }
 
+    /** The process of the master that serves {@code key}'s slot now, by {@code CLUSTER NODES}. */
+    RedisProcess masterServing(String key) {
+        int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(key);
+        try (RedisClient c = RedisClient.create("127.0.0.1", nodes.get(0).port())) {
+            String info = redis.clients.jedis.util.SafeEncoder.encode((byte[]) c.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "NODES"));
+            for (String line : info.split("\n")) {
+                String[] f = line.trim().split(" ");
+                if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                    continue;
+                }
+                for (int i = 8; i < f.length; i++) {
+                    String[] range = f[i].split("-");
+                    if (range[0].startsWith("[")) {
+                        continue;
+                    }
+                    int from = Integer.parseInt(range[0]);
+                    int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                    if (slot >= from && slot <= to) {
+                        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                        return nodes.stream().filter(n -> n.port() == port).findFirst()
+                                .orElseThrow(() -> new IllegalStateException("no process on port " + port));
+                    }
+                }
+            }
+            throw new IllegalStateException("no master serves slot " + slot + ":\n" + info);
+        }
+    }
+
     private void create() {
         List<String> cmd = new ArrayList<>(List.of(cliBinary(), "--cluster", "create"));
         cmd.addAll(nodes());

@@ -79,7 +79,26 @@ class RedisCommandBudgetTest {
             assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
         });
         assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
-        assertThat(stats).containsEntry("getrange", (long) N).containsEntry("set", (long) N);
+        // Inside the script: the header (version, expiry) and the tail (writer tokens, carried to the new value).
+        assertThat(stats).containsEntry("getrange", 2L * N).containsEntry("set", (long) N);
+    }
+
+    @Test
+    @DisplayName("[7] compare-and-set delete: 1 command (EVALSHA of the delete script)")
+    void compareAndSetDelete() {
+        Session warm = storedSession();
+        // Caches the delete script on the server (NOSCRIPT + EVAL once), as the setup does for the others.
+        assertThat(store.delete(warm.id().key(), warm.version())).isEqualTo(io.sessionkit.ReplaceResult.OK);
+        java.util.List<Session> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            sessions.add(storedSession());
+        }
+        java.util.Iterator<Session> next = sessions.iterator();
+        Map<String, Long> stats = measure("delete(key, version)", () -> {
+            Session s = next.next();
+            assertThat(store.delete(s.id().key(), s.version())).isEqualTo(io.sessionkit.ReplaceResult.OK);
+        });
+        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
     }
 
     @Test

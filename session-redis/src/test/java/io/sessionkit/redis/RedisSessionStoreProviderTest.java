@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RedisSessionStoreProviderTest {
 
@@ -44,6 +46,35 @@ class RedisSessionStoreProviderTest {
             assertThat(store).isInstanceOf(RedisSessionStore.class);
             assertThat(store.toString()).contains("sk:prov:");
             assertThat(store.findByPrincipal("nobody")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"redis://app:s3cr3tPw d@redis.internal:6380/0", "redis://app:s3cr3tPw%zz@redis.internal:6380",
+            "redis://app:s3cr3tPw@redis internal:6380", "redis://:s3cr3tPw@[::1:6380", "redis://s3cr3tPw@h:1/x"})
+    void item15_aMalformedUriNeverCarriesThePasswordInTheExceptionChain(String uri) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> open(Map.of("sessionkit.redis.uri", uri)));
+        assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("sessionkit.redis.uri");
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        collect(thrown, chain);
+        for (Throwable t : chain) {
+            assertThat(String.valueOf(t)).as("%s in the chain of %s", t.getClass().getName(), thrown).doesNotContain("s3cr3tPw");
+            assertThat(t).isNotInstanceOf(java.net.URISyntaxException.class);
+        }
+        Throwable direct = org.assertj.core.api.Assertions.catchThrowable(() -> RedisSessionStore.builder().uri(uri));
+        java.util.List<Throwable> directChain = new java.util.ArrayList<>();
+        collect(direct, directChain);
+        assertThat(directChain).isNotEmpty().allSatisfy(t -> assertThat(String.valueOf(t)).doesNotContain("s3cr3tPw"));
+    }
+
+    private static void collect(Throwable t, java.util.List<Throwable> out) {
+        if (t == null || out.contains(t)) {
+            return;
+        }
+        out.add(t);
+        collect(t.getCause(), out);
+        for (Throwable s : t.getSuppressed()) {
+            collect(s, out);
         }
     }
 

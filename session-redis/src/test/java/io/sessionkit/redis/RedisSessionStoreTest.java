@@ -3,6 +3,7 @@ package io.sessionkit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -52,14 +53,24 @@ class RedisSessionStoreTest {
     }
 
     @Test
-    @DisplayName("the stored value is the JSON envelope with a native expiry expiresAt + 60 s")
+    @DisplayName("the stored value is the JSON envelope plus one writer token, with a relative native expiry expiresAt + 60 s - now")
     void layout() {
         SessionKey key = randomKey();
         SessionRecord r = record(key, 1, null, "{\"cart\":[1,2]}");
+        long before = System.nanoTime();
         assertThat(store.create(r)).isTrue();
         String value = raw.get(prefix + "s:" + key.value());
-        assertThat(value).startsWith("{\"fmt\":1,\"v\":1,").contains("\"attrs\":{\"cart\":[1,2]}");
-        assertThat(raw.pexpireTime(prefix + "s:" + key.value())).isEqualTo(r.expiresAt().toEpochMilli() + 60_000);
+        assertThat(value).startsWith("{\"fmt\":1,\"v\":1,").contains("\"attrs\":{\"cart\":[1,2]}")
+                .matches(".*,\"w\":\"[A-Za-z0-9_-]{16}\"}");
+        assertThat(RecordEnvelope.decode(key, value)).isEqualTo(r);
+        assertTtl(prefix + "s:" + key.value(), r.expiresAt().toEpochMilli() + 60_000 - clock.millis(), before);
+    }
+
+    /** The key's remaining TTL is what the store asked for, less at most the real time elapsed since {@code sinceNanos}. */
+    void assertTtl(String redisKey, long askedMillis, long sinceNanos) {
+        long ttl = raw.pttl(redisKey);
+        long elapsed = (System.nanoTime() - sinceNanos) / 1_000_000 + 1;
+        assertThat(ttl).isBetween(askedMillis - elapsed, askedMillis);
     }
 
     @Test
@@ -100,24 +111,29 @@ class RedisSessionStoreTest {
     }
 
     @Test
-    @DisplayName("the principal index is a sorted set under a hashed name; stale members are dropped on read")
+    @DisplayName("the principal index is a sorted set under a hashed name; stale members are skipped on read and trimmed by score")
     void principalIndex() {
         SessionKey a = randomKey();
         SessionKey b = randomKey();
+        long before = System.nanoTime();
         assertThat(store.create(record(a, 1, "alice@example.com", "{}"))).isTrue();
         assertThat(store.create(record(b, 1, "alice@example.com", "{}"))).isTrue();
         String index = store.indexKey("alice@example.com");
         assertThat(index).doesNotContain("alice").startsWith(prefix + "p:");
         assertThat(raw.zcard(index)).isEqualTo(2);
-        assertThat(raw.pexpireTime(index)).isEqualTo(clock.instant().plus(Duration.ofMinutes(31)).toEpochMilli());
+        assertTtl(index, Duration.ofMinutes(31).toMillis(), before);
 
         store.replace(record(b, 2, "bob", "{}"), 1);
         assertThat(store.findByPrincipal("alice@example.com")).extracting(SessionRecord::key).containsExactly(a);
-        assertThat(raw.zcard(index)).as("b moved to bob and was dropped from alice's index").isEqualTo(1);
-
         store.delete(a);
         assertThat(store.findByPrincipal("alice@example.com")).isEmpty();
-        assertThat(raw.exists(index)).isFalse();
+        assertThat(raw.zcard(index)).as("a reader never removes members, it only skips them").isEqualTo(2);
+
+        // Once their scores are more than the grace in the past, the next write of the index trims them.
+        clock.advance(Duration.ofMinutes(31).plusMillis(1));
+        SessionKey c = randomKey();
+        assertThat(store.create(record(c, 1, "alice@example.com", "{}"))).isTrue();
+        assertThat(raw.zrange(index, 0, -1)).containsExactly(c.value());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sessionkit.servlet;
 
+import io.sessionkit.SessionConflictException;
+import io.sessionkit.SessionException;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStoreUnavailableException;
@@ -33,16 +35,26 @@ import java.util.function.Function;
  * session with a fresh id. Ids are never accepted from or written into URLs. See {@link SessionFilterConfig}.
  *
  * <p><b>Saving.</b> Lazy: the store is read only when the application asks for the session, and a session is
- * created only when it asks with {@code create=true}. Changes are saved before the response commits (see
- * {@link SessionResponse}), so a redirect-after-POST sees its own data; a read-only request inside the touch
- * interval writes nothing. Values are encoded at {@code setAttribute}, so a value the codec cannot store fails there.
+ * created only when it asks with {@code create=true}. Changes are saved before the first byte of the body and before
+ * anything else that can commit the response (see {@link SessionResponse}), so the cookie always reaches the client
+ * and a redirect-after-POST sees its own data; a read-only request inside the touch interval writes nothing. Values
+ * are encoded at {@code setAttribute}, so a value the codec cannot store fails there.
  *
- * <p><b>Store failures.</b> If the store is unavailable ({@link SessionStoreUnavailableException}) while the response
- * is not committed yet, the response is replaced by {@code 503 Service Unavailable} with {@code Retry-After: 5}: the
- * client learns the request's session effects are not kept (the application's other side effects may have happened).
- * After the response has committed, the exception is logged and rethrown, so the container aborts the response
- * instead of completing it as a success. Other save failures ({@code SessionTooLargeException},
- * {@code SessionConflictException}) propagate to the container like any application exception.
+ * <p><b>Clearing the id.</b> The client's cookie (or header) is cleared only when this request invalidated the
+ * session. A presented id that is unknown, expired or gone is left alone: the client may already hold a newer id
+ * (another request rotated it at login), and clearing it would log the user out.
+ *
+ * <p><b>Store failures and conflicts.</b> While the response is not committed yet: an unavailable store
+ * ({@link SessionStoreUnavailableException}) is answered {@code 503 Service Unavailable} with {@code Retry-After: 5};
+ * a {@link SessionConflictException} (another request changed an attribute this one read and then changed, or the
+ * retries ran out) is answered {@code 409 Conflict}. Either way the response is reset first, so the application's own
+ * answer, which would claim success, never reaches the client (its other side effects may have happened). After the
+ * response has committed, the exception is logged and rethrown, so the container aborts the response instead of
+ * completing it as a success. {@code SessionTooLargeException} propagates like any application exception.
+ * {@link SessionKitHttpSession#updateAttribute} gives a change that is re-run instead of failing.
+ *
+ * <p><b>Async.</b> {@code startAsync()} starts with the SessionKit request and response, so async code sees this
+ * session; it is saved before async body writes, in {@code AsyncContext.complete()}, and when the container completes.
  *
  * <p><b>Setup.</b> Programmatic: {@code new SessionFilter(manager, SessionFilterConfig.defaults())}; the caller owns
  * and closes the manager. Declarative ({@code web.xml}, no-argument constructor): a {@link SessionManager} stored in
@@ -122,25 +134,34 @@ public class SessionFilter implements Filter {
             try {
                 chain.doFilter(request, response);
             } catch (IOException | ServletException | RuntimeException | Error e) {
-                SessionStoreUnavailableException cause = unavailableCause(e);
-                if (cause != null && answeredUnavailable(httpResponse, cause)) {
+                SessionException cause = saveFailureCause(e);
+                if (cause != null && answeredSaveFailure(httpResponse, cause)) {
                     return;
                 }
-                try {
-                    // The application failed, but what it put in the session so far is kept, as containers do.
-                    request.commitSession();
-                } catch (RuntimeException saveFailure) {
-                    e.addSuppressed(saveFailure);
+                if (!(cause instanceof SessionConflictException)) {
+                    try {
+                        // The application failed, but what it put in the session so far is kept, as containers do.
+                        request.commitSession();
+                    } catch (RuntimeException saveFailure) {
+                        e.addSuppressed(saveFailure);
+                    }
                 }
                 throw e;
             }
             if (request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new SaveOnCompletion(request));
+                // The async code owns the session now (it may be using it on another thread at this moment): it is
+                // saved before the first body write, in AsyncContext.complete(), and when the container completes.
+                if (request.needsSaveOnCompletion()) {
+                    // Async started on the container's request (unwrapped): save at least when it completes.
+                    request.getAsyncContext().addListener(new SaveOnCompletion(request));
+                    request.saveOnCompletionAdded();
+                }
+                return;
             }
             try {
                 request.commitSession();
-            } catch (SessionStoreUnavailableException e) {
-                if (!answeredUnavailable(httpResponse, e)) {
+            } catch (SessionStoreUnavailableException | SessionConflictException e) {
+                if (!answeredSaveFailure(httpResponse, e)) {
                     throw e;
                 }
             }
@@ -151,24 +172,49 @@ public class SessionFilter implements Filter {
         }
     }
 
-    /** See the class doc: 503 while nothing was sent (true); else false, and the caller rethrows. */
-    private static boolean answeredUnavailable(HttpServletResponse response, SessionStoreUnavailableException e) throws IOException {
+    /**
+     * The documented answer to a session that could not be saved, while nothing was sent yet (true): {@code 503} with
+     * {@code Retry-After: 5} when the store is unavailable, {@code 409 Conflict} when another request changed what this
+     * one read and then changed. The response is reset first, so the application's own answer, a 2xx that would claim
+     * the change was kept, never reaches the client. Once the response is committed: false, logged, and the caller
+     * rethrows so the container aborts the response instead of completing it as a success.
+     */
+    static boolean answeredSaveFailure(HttpServletResponse response, SessionException e) throws IOException {
+        boolean conflict = e instanceof SessionConflictException;
         if (response.isCommitted()) {
-            LOG.log(System.Logger.Level.ERROR, "session store unavailable after the response was committed; "
-                    + "this request''s session changes are lost: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "{0} after the response was committed; this request''s session changes "
+                    + "are lost and the response is aborted: {1}", conflict ? "session conflict" : "session store unavailable", e.getMessage());
             return false;
         }
-        LOG.log(System.Logger.Level.WARNING, "session store unavailable, answering 503: {0}", e.getMessage());
         response.reset();
-        response.setHeader("Retry-After", "5");
-        response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Session store unavailable");
+        if (conflict) {
+            LOG.log(System.Logger.Level.INFO, "session changed concurrently by another request, answering 409: {0}", e.getMessage());
+            response.sendError(HttpServletResponse.SC_CONFLICT, "The session was changed by another request at the same time; nothing was kept, retry");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "session store unavailable, answering 503: {0}", e.getMessage());
+            response.setHeader("Retry-After", "5");
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Session store unavailable");
+        }
         return true;
     }
 
-    private static SessionStoreUnavailableException unavailableCause(Throwable t) {
+    /** {@link SessionAsyncContext#complete()}: as {@link #answeredSaveFailure}, but nothing is left to rethrow to. */
+    static void answerAsyncSaveFailure(SessionResponse response, RuntimeException e) {
+        SessionException cause = saveFailureCause(e);
+        try {
+            if (cause != null && answeredSaveFailure((HttpServletResponse) response.getResponse(), cause)) {
+                return;
+            }
+        } catch (IOException | RuntimeException answerFailure) {
+            e.addSuppressed(answerFailure);
+        }
+        LOG.log(System.Logger.Level.ERROR, "saving the session of an async request failed: {0}", e.toString());
+    }
+
+    private static SessionException saveFailureCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SessionStoreUnavailableException u) {
-                return u;
+            if (c instanceof SessionStoreUnavailableException || c instanceof SessionConflictException) {
+                return (SessionException) c;
             }
         }
         return null;
@@ -204,11 +250,12 @@ public class SessionFilter implements Filter {
     }
 
     /**
-     * An async request finishes after the filter returned: save what it changed since. The response is usually
-     * committed by then, so a new session or a new id created asynchronously cannot reach the client; create and
-     * rotate sessions before starting async processing.
+     * An async request finishes after the filter returned: save what it changed since, as a last resort (the
+     * context's {@code complete()} and every body write save earlier, while the cookie can still be sent). The
+     * response is committed by then, so a new session or a new id created by async code that neither wrote nor
+     * completed through the SessionKit context cannot reach the client.
      */
-    private static final class SaveOnCompletion implements AsyncListener {
+    static final class SaveOnCompletion implements AsyncListener {
         private final SessionRequest request;
 
         SaveOnCompletion(SessionRequest request) {
@@ -229,11 +276,16 @@ public class SessionFilter implements Filter {
         public void onTimeout(AsyncEvent event) {
         }
 
+        /** A new async cycle (startAsync after a dispatch) drops listeners: stay registered. */
         @Override
         public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
 
         private void save() {
+            if (request.hasConflicted()) {
+                return; // already reported where it happened (a write, or complete()); saving again cannot succeed
+            }
             try {
                 request.commitSession();
             } catch (RuntimeException e) {

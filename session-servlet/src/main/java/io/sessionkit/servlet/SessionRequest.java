@@ -2,9 +2,13 @@ package io.sessionkit.servlet;
 
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
+import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.servlet.SessionFilterConfig.Transport;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -41,6 +45,12 @@ final class SessionRequest extends HttpServletRequestWrapper {
     /** The id most recently sent in this response (cookie or header), or null. */
     private SessionId sentId;
     private boolean clearSent;
+    /** Something about the session may have changed since the last save: the next body write saves first. */
+    private boolean unsaved;
+    /** A save of this request lost a same-attribute race: every later save reports it again, never a success. */
+    private SessionConflictException conflict;
+    private SessionAsyncContext asyncContext;
+    private boolean saveOnCompletionAdded;
 
     SessionRequest(HttpServletRequest request, SessionManager manager, SessionFilterConfig config) {
         super(request);
@@ -99,6 +109,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
                 if (s.isPresent()) {
                     clientId = id;
                     current = new StoreHttpSession(this, s.get(), false);
+                    sessionChanged(); // the access may be due for a touch (and a persistent cookie for a refresh)
                     return current;
                 }
             }
@@ -110,6 +121,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
             throw new IllegalStateException("cannot create a session after the response has been committed");
         }
         current = new StoreHttpSession(this, manager.create(), true);
+        sessionChanged();
         return current;
     }
 
@@ -128,6 +140,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (response.isCommitted()) {
             throw new IllegalStateException("changeSessionId: the response is committed, the client could not learn the new id");
         }
+        sessionChanged();
         manager.rotateId(current.session());
         return current.getId();
     }
@@ -158,37 +171,111 @@ final class SessionRequest extends HttpServletRequestWrapper {
         return false;
     }
 
+    /** Called by the session on every change (and read of a list or map, which may be changed in place). */
+    void sessionChanged() {
+        unsaved = true;
+    }
+
+    /** Whether a save could write something or send an id now; false means {@link #commitSession()} has nothing to do. */
+    boolean hasUnsavedSessionState() {
+        return unsaved;
+    }
+
     /**
      * Saves the session and tells the client its id, before the response commits. Safe to call more than once: a
      * second call writes only what changed since the first (usually nothing, and then no store call).
      *
-     * @throws io.sessionkit.SessionException from the store (unavailable, conflict, too large)
+     * <p>The client's cookie or header is cleared only when this request invalidated the session it holds. A
+     * presented id that is unknown, expired or gone (also at save, {@link SaveResult#GONE}) is left alone: the client
+     * may hold a newer id by now (another request rotated it at login), and clearing would log it out.
+     *
+     * @throws io.sessionkit.SessionException from the store (unavailable, conflict, too large); a conflict is
+     *                                        reported again by every later call, so the request never ends as a
+     *                                        success
      */
     void commitSession() {
+        if (conflict != null) {
+            throw conflict;
+        }
         StoreHttpSession s = current;
         if (s == null) {
-            // The client's id was looked up and is dead (expired, invalidated, forged): tell it to drop the id.
-            if (lookedUp && presentedBy != null) {
-                clearId();
-            }
+            unsaved = false;
             return;
         }
         if (s.isInvalidated()) {
-            if (presentedBy != null || sentId != null) {
+            unsaved = false;
+            if (s.invalidatedByThisRequest() && (clientId != null || sentId != null)) {
                 clearId();
             }
             return;
         }
         s.writeBackChangedContainers();
         Session session = s.session();
-        SaveResult result = manager.save(session);
+        SaveResult result;
+        try {
+            result = manager.save(session);
+        } catch (SessionConflictException e) {
+            conflict = e;
+            throw e;
+        }
+        unsaved = false;
         if (result == SaveResult.GONE) {
-            // Invalidated by another request meanwhile: this request's changes were dropped, never resurrected.
+            // Invalidated (or rotated) by another request meanwhile: this request's changes were dropped, never
+            // resurrected. The client's cookie may already name the newer id, so it is not touched.
             SessionFilter.LOG.log(System.Logger.Level.DEBUG, "session {0} was gone at save; changes dropped", session.id().key().shortForm());
-            clearId();
+            s.afterSave();
             return;
         }
+        s.afterSave();
         sendId(session.id(), result);
+    }
+
+    // ---- async: the container's AsyncContext must hold this request, so async code reaches SessionKit ----
+
+    /** Starts async processing with this request and the SessionKit response, as {@code startAsync(this, response)}. */
+    @Override
+    public AsyncContext startAsync() {
+        return startAsync(this, response);
+    }
+
+    /**
+     * Starts async processing; the session is saved (and its id sent) before the returned context completes, before
+     * any body write, and, as a last resort, when the container reports completion or an error.
+     */
+    @Override
+    public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        AsyncContext container = super.startAsync(servletRequest, servletResponse);
+        asyncContext = new SessionAsyncContext(container, this);
+        if (!saveOnCompletionAdded) {
+            container.addListener(new SessionFilter.SaveOnCompletion(this));
+            saveOnCompletionAdded = true;
+        }
+        return asyncContext;
+    }
+
+    /** The context {@link #startAsync} returned, while it is the container's current one. */
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext container = super.getAsyncContext();
+        return asyncContext != null && asyncContext.wraps(container) ? asyncContext : container;
+    }
+
+    /** Whether a save of this request has already failed with a conflict (and reported it to its caller). */
+    boolean hasConflicted() {
+        return conflict != null;
+    }
+
+    /** For the filter: async processing was started (by whichever means) without our listener. */
+    boolean needsSaveOnCompletion() {
+        return !saveOnCompletionAdded;
+    }
+
+    void saveOnCompletionAdded() {
+        saveOnCompletionAdded = true;
+    }
+
+    SessionResponse response() {
+        return response;
     }
 
     private Transport answerBy() {

@@ -10,33 +10,39 @@ import java.io.Writer;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Saves the session before the response can commit: before {@code sendRedirect}, {@code sendError},
- * {@code flushBuffer}, a flush or close of the body, and before a write that could fill the container's buffer or
- * complete the declared {@code Content-Length}. After that point the client may already be reading the response
- * (a redirect's target, a streamed page) and must find the session as this request left it.
+ * Saves the session before the response can commit: before the first byte or character of the body is written (and
+ * before any later write if the session changed since), before {@code sendRedirect}, {@code sendError},
+ * {@code flushBuffer}, and a flush or close of the body. Containers commit at different points (Jetty sends any single
+ * write larger than its aggregation size at once, 8 KiB by default, whatever {@code getBufferSize()} says; Tomcat when
+ * its buffer fills; both when the declared {@code Content-Length} is reached), so no byte count is a safe predictor:
+ * the only point that is safe on every container is before the body starts. After that point the client may already
+ * be reading the response (a redirect's target, a streamed page) and must find the session as this request left it,
+ * and the cookie can no longer be added.
  *
- * <p>Writes are counted conservatively (characters through the writer as up to 3 bytes each), so the session may be
- * saved a little earlier than strictly needed; saving again at the end of the request then writes only what changed
- * since, usually nothing.
+ * <p>A response that carries the session cookie (set or cleared) or the session header also gets
+ * {@code Cache-Control: no-store}, unless the application set {@code Cache-Control} itself: a shared cache must never
+ * hand one user's session id to another.
  */
 final class SessionResponse extends HttpServletResponseWrapper {
-    private static final int MAX_BYTES_PER_CHAR = 3;
     private static final MethodHandle REDIRECT_STATUS_CLEAR = servlet61Redirect(String.class, int.class, boolean.class);
     private static final MethodHandle REDIRECT_CLEAR = servlet61Redirect(String.class, boolean.class);
     private static final MethodHandle REDIRECT_STATUS = servlet61Redirect(String.class, int.class);
 
+    private static final MethodHandle WRITE_BYTE_BUFFER = servlet61WriteByteBuffer();
+
     private final SessionRequest request;
-    private long written;
-    private long contentLength = -1;
     private ServletOutputStream stream;
     private PrintWriter writer;
     private String cookieHeader;
     private String headerName;
     private String headerValue;
+    /** Whether the {@code Cache-Control} header now on the response is our {@code no-store}. */
+    private boolean noStoreAdded;
 
     SessionResponse(HttpServletResponse response, SessionRequest request) {
         super(response);
@@ -74,6 +80,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
             super.addHeader("Set-Cookie", header);
         }
         cookieHeader = header;
+        forbidSharedCaching();
     }
 
     void setSessionHeader(String name, String value) {
@@ -85,6 +92,15 @@ final class SessionResponse extends HttpServletResponseWrapper {
         super.setHeader(name, value);
         headerName = name;
         headerValue = value;
+        forbidSharedCaching();
+    }
+
+    /** {@code Cache-Control: no-store} on a response that carries the id, unless the application chose caching itself. */
+    private void forbidSharedCaching() {
+        if (!noStoreAdded && !containsHeader("Cache-Control")) {
+            super.setHeader("Cache-Control", "no-store");
+            noStoreAdded = true;
+        }
     }
 
     // ---- commit points ----
@@ -95,13 +111,12 @@ final class SessionResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private void beforeWrite(long maxBytes) {
-        if (isCommitted()) {
-            return;
-        }
-        written += maxBytes;
-        int buffer = getBufferSize();
-        if (written >= buffer || (contentLength >= 0 && written >= contentLength)) {
+    /**
+     * Before body bytes or characters go to the container: any of them may commit the response at once (see the
+     * class doc). Cheap when the session has not changed since the last save: no store call, no encoding.
+     */
+    private void beforeWrite() {
+        if (request.hasUnsavedSessionState() && !isCommitted()) {
             request.commitSession();
         }
     }
@@ -151,67 +166,35 @@ final class SessionResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
-        written = 0;
-        contentLength = -1;
+        noStoreAdded = false;
         // reset() clears headers: put back the id this response already promised the client.
         if (cookieHeader != null) {
             super.addHeader("Set-Cookie", cookieHeader);
+            forbidSharedCaching();
         }
         if (headerName != null) {
             super.setHeader(headerName, headerValue);
+            forbidSharedCaching();
         }
-    }
-
-    @Override
-    public void resetBuffer() {
-        super.resetBuffer();
-        written = 0;
-    }
-
-    @Override
-    public void setContentLength(int len) {
-        super.setContentLength(len);
-        contentLength = len;
-    }
-
-    @Override
-    public void setContentLengthLong(long len) {
-        super.setContentLengthLong(len);
-        contentLength = len;
     }
 
     @Override
     public void setHeader(String name, String value) {
         super.setHeader(name, value);
-        trackContentLength(name, value);
+        if ("Cache-Control".equalsIgnoreCase(name)) {
+            noStoreAdded = false; // the application's own choice replaced ours
+        }
     }
 
     @Override
     public void addHeader(String name, String value) {
-        super.addHeader(name, value);
-        trackContentLength(name, value);
-    }
-
-    @Override
-    public void setIntHeader(String name, int value) {
-        super.setIntHeader(name, value);
-        trackContentLength(name, String.valueOf(value));
-    }
-
-    @Override
-    public void addIntHeader(String name, int value) {
-        super.addIntHeader(name, value);
-        trackContentLength(name, String.valueOf(value));
-    }
-
-    private void trackContentLength(String name, String value) {
-        if ("Content-Length".equalsIgnoreCase(name)) {
-            try {
-                contentLength = value == null ? -1 : Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                contentLength = -1;
-            }
+        if (noStoreAdded && "Cache-Control".equalsIgnoreCase(name)) {
+            // The application chooses caching itself: its value replaces our default rather than joining it.
+            noStoreAdded = false;
+            super.setHeader(name, value);
+            return;
         }
+        super.addHeader(name, value);
     }
 
     /** Never rewrites URLs: ids in URLs leak through logs and Referer headers. */
@@ -258,14 +241,35 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int b) throws IOException {
-            beforeWrite(1);
+            beforeWrite();
             delegate.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            beforeWrite(len);
+            beforeWrite();
             delegate.write(b, off, len);
+        }
+
+        /**
+         * Servlet 6.1's {@code write(ByteBuffer)} (this class is compiled against 6.0, so this overrides it only where
+         * the container provides 6.1): saves first, then hands the buffer to the container's own implementation.
+         */
+        public void write(ByteBuffer buffer) throws IOException {
+            beforeWrite();
+            if (WRITE_BYTE_BUFFER != null) {
+                try {
+                    WRITE_BYTE_BUFFER.invoke(delegate, buffer);
+                } catch (IOException | RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IOException(t);
+                }
+                return;
+            }
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            delegate.write(bytes, 0, bytes.length);
         }
 
         @Override
@@ -300,19 +304,19 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(char[] cbuf, int off, int len) {
-            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite();
             delegate.write(cbuf, off, len);
         }
 
         @Override
         public void write(String str, int off, int len) {
-            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite();
             delegate.write(str, off, len);
         }
 
         @Override
         public void write(int c) {
-            beforeWrite(MAX_BYTES_PER_CHAR);
+            beforeWrite();
             delegate.write(c);
         }
 
@@ -342,6 +346,15 @@ final class SessionResponse extends HttpServletResponseWrapper {
             throw e;
         } catch (Throwable t) {
             throw new IOException(t);
+        }
+    }
+
+    private static MethodHandle servlet61WriteByteBuffer() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(ServletOutputStream.class, "write",
+                    MethodType.methodType(void.class, ByteBuffer.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null;
         }
     }
 

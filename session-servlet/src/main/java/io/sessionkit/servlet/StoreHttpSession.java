@@ -14,9 +14,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@link HttpSession} an application sees for one request, backed by a {@link Session} working copy.
@@ -28,9 +31,14 @@ import java.util.Objects;
  * "add to the cart list in place" keeps working). Other objects changed in place without a new
  * {@code setAttribute} are not written. Nothing is written for values that were only read.
  *
+ * <p>Attributes changed with {@link #updateAttribute} are not cached until the next save: their value as saved may
+ * differ from what this request computed (the function is re-run on a fresher value after a conflict), so
+ * {@code getAttribute} decodes them from the session each time, and a copy changed in place is never written over
+ * another request's change.
+ *
  * <p>Not thread-safe, like the request it belongs to.
  */
-final class StoreHttpSession implements HttpSession {
+final class StoreHttpSession implements SessionKitHttpSession {
     private static final ObjectMapper FINGERPRINT = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final SessionRequest request;
@@ -39,6 +47,8 @@ final class StoreHttpSession implements HttpSession {
     private final Map<String, Object> cache = new HashMap<>();
     /** The JSON form of cached containers when they were read or set, to spot changes made in place. */
     private final Map<String, String> pristine = new HashMap<>();
+    /** Attributes changed with {@link #updateAttribute} since the last save: never cached, never tracked in place. */
+    private final Set<String> updated = new HashSet<>();
     private boolean invalidated;
 
     StoreHttpSession(SessionRequest request, Session session, boolean createdByThisRequest) {
@@ -51,8 +61,19 @@ final class StoreHttpSession implements HttpSession {
         return session;
     }
 
+    /** Invalidated here, or found gone at save (another request invalidated or rotated it). */
     boolean isInvalidated() {
         return invalidated || session.isInvalidated();
+    }
+
+    /** Whether {@link #invalidate()} of this request deleted it: only then is the client told to drop the id. */
+    boolean invalidatedByThisRequest() {
+        return invalidated;
+    }
+
+    /** After every save of this request: what {@link #updateAttribute} changed is now stored, and cacheable again. */
+    void afterSave() {
+        updated.clear();
     }
 
     @Override
@@ -89,6 +110,7 @@ final class StoreHttpSession implements HttpSession {
         Duration idle = interval > 0 ? Duration.ofSeconds(interval)
                 : Duration.ofSeconds(Math.max(1, request.manager().expiryPolicy().absoluteTimeout().toSeconds()));
         session.setMaxIdle(idle);
+        request.sessionChanged();
     }
 
     @Override
@@ -103,10 +125,15 @@ final class StoreHttpSession implements HttpSession {
         if (cache.containsKey(name)) {
             return cache.get(name);
         }
+        if (updated.contains(name)) {
+            return session.getAttribute(name); // a fresh copy: see the class doc
+        }
         Object value = session.getAttribute(name);
         if (value != null) {
             cache.put(name, value);
-            rememberPristine(name, value);
+            if (rememberPristine(name, value)) {
+                request.sessionChanged(); // a list or map handed out may be changed in place before the next write
+            }
         }
         return value;
     }
@@ -130,6 +157,8 @@ final class StoreHttpSession implements HttpSession {
         }
         Object old = currentValueForUnbind(name);
         session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
+        request.sessionChanged();
+        updated.remove(name);
         cache.put(name, value);
         rememberPristine(name, value);
         if (old == value) {
@@ -152,6 +181,8 @@ final class StoreHttpSession implements HttpSession {
         }
         Object old = currentValueForUnbind(name);
         session.removeAttribute(name);
+        request.sessionChanged();
+        updated.remove(name);
         cache.remove(name);
         pristine.remove(name);
         if (old instanceof HttpSessionBindingListener listener) {
@@ -160,9 +191,29 @@ final class StoreHttpSession implements HttpSession {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>{@link HttpSessionBindingListener}s are not notified: the function may run again at save, on another value.
+     */
+    @Override
+    public <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn) {
+        checkValid();
+        T next = session.updateAttribute(name, type, fn);
+        request.sessionChanged();
+        updated.add(name);
+        cache.remove(name);
+        pristine.remove(name);
+        return next;
+    }
+
+    /**
      * Deletes the session from the store at once. Values that are {@link HttpSessionBindingListener}s (those read in
      * this request, and stored ones that decode to listeners, e.g. with the Java serialization codec) are told after
      * the removal. Sessions that expire in the store are never announced: nothing runs when a record times out.
+     *
+     * <p>The store delete comes first: if it fails ({@link io.sessionkit.SessionStoreUnavailableException}), the
+     * session stays valid and usable, the client keeps its cookie, and the exception propagates (the filter answers
+     * 503 unless the application handles it). Never a cleared cookie for a session that is still live.
      */
     @Override
     public void invalidate() {
@@ -174,10 +225,12 @@ final class StoreHttpSession implements HttpSession {
                 listeners.add(Map.entry(name, v));
             }
         }
+        request.manager().invalidate(session);
         invalidated = true;
+        request.sessionChanged();
         cache.clear();
         pristine.clear();
-        request.manager().invalidate(session);
+        updated.clear();
         for (Map.Entry<String, Object> e : listeners) {
             ((HttpSessionBindingListener) e.getValue()).valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
         }
@@ -205,13 +258,15 @@ final class StoreHttpSession implements HttpSession {
         }
     }
 
-    private void rememberPristine(String name, Object value) {
+    /** Remembers the JSON form of a list, set or map; true if the value is one whose in-place changes are tracked. */
+    private boolean rememberPristine(String name, Object value) {
         String f = isContainer(value) ? fingerprint(value) : null;
         if (f != null) {
             pristine.put(name, f);
-        } else {
-            pristine.remove(name);
+            return true;
         }
+        pristine.remove(name);
+        return false;
     }
 
     /** The value's JSON text, used only to compare; null when it has no JSON form (then changes are not detected). */
@@ -227,7 +282,10 @@ final class StoreHttpSession implements HttpSession {
         return value instanceof Collection<?> || value instanceof Map<?, ?>;
     }
 
-    /** The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable). */
+    /**
+     * The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable).
+     * Peeked, not read: a blind {@code setAttribute} must not count as a read-modify-write for conflict detection.
+     */
     private Object currentValueForUnbind(String name) {
         if (cache.containsKey(name)) {
             return cache.get(name);
@@ -236,7 +294,7 @@ final class StoreHttpSession implements HttpSession {
             return null;
         }
         try {
-            return session.getAttribute(name);
+            return session.peekAttribute(name);
         } catch (SessionCodecException e) {
             return null;
         }

@@ -47,9 +47,12 @@ final class JettyServer implements WebServer {
         contextAttributes.forEach(context::setAttribute);
         FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(filterClass);
         holder.setName("sessionkit");
+        holder.setAsyncSupported(true);
         initParams.forEach(holder::setInitParameter);
         context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder("app", servlet), "/*");
+        ServletHolder app = new ServletHolder("app", servlet);
+        app.setAsyncSupported(true);
+        context.addServlet(app, "/*");
         server.setHandler(context);
         try {
             server.start();

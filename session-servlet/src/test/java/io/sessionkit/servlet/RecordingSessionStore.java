@@ -11,13 +11,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A pass-through store over a real one that counts calls and records every key it is handed, so tests can prove
  * what reached the store (no raw id, no call for a malformed id, nothing written on a read). {@link #down(boolean)}
- * makes every call fail as an unreachable backend would ({@link #writesDown(boolean)} only the writes), to test the
- * filter's answer to an outage; it never
- * answers in the real store's place.
+ * makes every call fail as an unreachable backend would ({@link #writesDown(boolean)} only the writes,
+ * {@link #deletesDown(boolean)} only the deletes), to test the filter's answer to an outage; it never answers in the
+ * real store's place. {@link #beforeNextReplace(Runnable)} lets a real second writer run just before a request's
+ * compare-and-set reaches the store, so a conflict happens for real, at a known moment.
  */
 final class RecordingSessionStore implements SessionStore {
     private final SessionStore delegate;
@@ -28,6 +30,8 @@ final class RecordingSessionStore implements SessionStore {
     private final List<SessionKey> keysSeen = new CopyOnWriteArrayList<>();
     private volatile boolean down;
     private volatile boolean writesDown;
+    private volatile boolean deletesDown;
+    private final AtomicReference<Runnable> beforeNextReplace = new AtomicReference<>();
 
     RecordingSessionStore(SessionStore delegate) {
         this.delegate = delegate;
@@ -44,6 +48,16 @@ final class RecordingSessionStore implements SessionStore {
     /** Loads still answer, writes fail: the outage starts between a request's load and its save. */
     void writesDown(boolean writesDown) {
         this.writesDown = writesDown;
+    }
+
+    /** Deletes fail as an unreachable backend would; loads and other writes still answer. */
+    void deletesDown(boolean deletesDown) {
+        this.deletesDown = deletesDown;
+    }
+
+    /** Runs {@code interference} once, on the thread of the next {@code replace}, before that replace is forwarded. */
+    void beforeNextReplace(Runnable interference) {
+        beforeNextReplace.set(interference);
     }
 
     int creates() {
@@ -78,10 +92,12 @@ final class RecordingSessionStore implements SessionStore {
         keysSeen.clear();
         down = false;
         writesDown = false;
+        deletesDown = false;
+        beforeNextReplace.set(null);
     }
 
     private void check(String operation) {
-        if (down || (writesDown && !operation.equals("load"))) {
+        if (down || (writesDown && !operation.equals("load")) || (deletesDown && operation.equals("delete"))) {
             throw new SessionStoreUnavailableException("test store is down (" + operation + ")");
         }
     }
@@ -110,6 +126,10 @@ final class RecordingSessionStore implements SessionStore {
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
         check("replace");
+        Runnable interference = beforeNextReplace.getAndSet(null);
+        if (interference != null) {
+            interference.run();
+        }
         replaces.incrementAndGet();
         keysSeen.add(record.key());
         return delegate.replace(record, expectedVersion);
@@ -121,6 +141,14 @@ final class RecordingSessionStore implements SessionStore {
         deletes.incrementAndGet();
         keysSeen.add(key);
         delegate.delete(key);
+    }
+
+    @Override
+    public ReplaceResult delete(SessionKey key, long expectedVersion) {
+        check("delete");
+        deletes.incrementAndGet();
+        keysSeen.add(key);
+        return delegate.delete(key, expectedVersion);
     }
 
     @Override

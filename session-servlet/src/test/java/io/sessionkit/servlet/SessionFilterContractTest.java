@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import static io.sessionkit.servlet.Browser.setCookies;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
@@ -20,12 +21,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter's behaviour over real HTTP in a real container. Subclasses name the container; every test runs the same
@@ -184,8 +190,8 @@ abstract class SessionFilterContractTest {
         Browser attacker = new Browser();
         HttpResponse<String> replay = attacker.get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + before);
         assertThat(replay.body()).isEqualTo("no-session");
-        assertThat(setCookies(replay, COOKIE)).as("the dead id is cleared").singleElement().asString()
-                .startsWith(COOKIE + "=;").contains("Max-Age=0");
+        // Item 14.2: a dead id is never answered with a clearing cookie (it could delete a newer cookie of the client).
+        assertThat(setCookies(replay, COOKIE)).as("no cookie is set or cleared for a dead id").isEmpty();
     }
 
     @Test
@@ -456,5 +462,374 @@ abstract class SessionFilterContractTest {
             assertThat(setCookies(r, "WEBXML")).singleElement().asString().endsWith("; HttpOnly; SameSite=Strict");
             assertThat(browser.get(webXml.uri("/get?name=a")).body()).isEqualTo("from-web-xml");
         }
+    }
+
+    // ---- 14.1: the session is saved before any write that can commit the response ----
+
+    static Stream<Arguments> oneShotWrites() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int kib : new int[] {7, 9, 17, 40}) {
+            for (String via : List.of("stream", "writer")) {
+                for (boolean rotate : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(kib, via, rotate));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "14.1 one write of {0} KiB via {1} (rotate first: {2}): Set-Cookie sent, session kept")
+    @MethodSource("oneShotWrites")
+    void item1_oneShotWriteAfterCreateOrRotateSendsTheCookie(int kib, String via, boolean rotate) {
+        assertOneShot(kib * 1024, via, rotate);
+    }
+
+    @ParameterizedTest(name = "14.1 every write path ({0}), 9 and 17 KiB in one call: Set-Cookie sent, session kept")
+    @ValueSource(strings = {"stream-offset", "stream-int", "stream-bytebuffer", "stream-print", "stream-println",
+            "stream-transfer", "stream-flush", "content-length", "writer-chars", "writer-print", "writer-println",
+            "writer-append", "writer-int"})
+    void item1_everyWritePathSavesBeforeTheFirstByte(String via) {
+        assertOneShot(9 * 1024, via, false);
+        assertOneShot(17 * 1024, via, true);
+    }
+
+    @Test
+    @DisplayName("14.1 a session created after the body started, then one 17 KiB write: saved before that write, Set-Cookie sent")
+    void item1_sessionCreatedMidBodyIsSavedBeforeTheNextWrite() {
+        HttpResponse<String> r = get("/late-session?name=k&value=late&size=" + 17 * 1024);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(17 * 1024);
+        assertThat(setCookies(r, COOKIE)).hasSize(1);
+        assertThat(get("/get?name=k").body()).isEqualTo("late");
+    }
+
+    private void assertOneShot(int size, String via, boolean rotate) {
+        Browser client = new Browser();
+        String before = null;
+        if (rotate) {
+            assertThat(client.get(server.uri("/set?name=pre&value=kept")).statusCode()).isEqualTo(200);
+            before = client.cookie(COOKIE).orElseThrow();
+        }
+        HttpResponse<String> r = client.get(server.uri("/one-shot?size=" + size + "&via=" + via + "&rotate=" + rotate
+                + "&name=k&value=v" + size));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(size);
+        String id = r.headers().firstValue("X-Test-Session").orElseThrow();
+        assertThat(setCookies(r, COOKIE)).as("Set-Cookie of a %d-byte one-shot write via %s", size, via)
+                .singleElement().asString().startsWith(COOKIE + "=" + id + ";");
+        assertThat(client.cookie(COOKIE)).contains(id);
+        assertThat(client.get(server.uri("/get?name=k")).body()).isEqualTo("v" + size);
+        if (rotate) {
+            assertThat(id).isNotEqualTo(before);
+            assertThat(client.get(server.uri("/get?name=pre")).body()).isEqualTo("kept");
+            assertThat(new Browser().get(server.uri("/get?name=pre"), "Cookie", COOKIE + "=" + before).body()).isEqualTo("no-session");
+        }
+    }
+
+    // ---- 14.2: a dead id presented by a request in flight never clears the client's (newer) cookie ----
+
+    @Test
+    @DisplayName("14.2 a request in flight with the pre-login cookie (session not found) does not log the user out")
+    void item2_inFlightRequestWithOldCookieKeepsTheLogin() throws Exception {
+        interleaveWithLogin("/slow-get?name=user", "no-session");
+    }
+
+    @Test
+    @DisplayName("14.2 a request in flight that loaded the pre-login session and saves after the rotation (GONE) does not log the user out")
+    void item2_inFlightSaveOfTheOldSessionKeepsTheLogin() throws Exception {
+        interleaveWithLogin("/slow-set?name=late&value=1", "ok");
+    }
+
+    private void interleaveWithLogin(String slowPath, String slowBody) throws Exception {
+        get("/set?name=cart&value=apple");
+        String before = sessionCookie();
+        TestApp.slowGate = new CountDownLatch(1);
+        TestApp.slowArrived = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResponse<String>> slow = pool.submit(() -> get(slowPath));
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
+
+            HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
+            assertThat(login.statusCode()).isEqualTo(200);
+            String after = sessionCookie();
+            assertThat(after).isNotEqualTo(before);
+
+            TestApp.slowGate.countDown();
+            HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
+            assertThat(late.statusCode()).isEqualTo(200);
+            assertThat(late.body()).isEqualTo(slowBody);
+            assertThat(setCookies(late, COOKIE)).as("the late answer sets or clears no cookie").isEmpty();
+            assertThat(sessionCookie()).isEqualTo(after);
+            assertThat(get("/get?name=user").body()).isEqualTo("alice");
+            assertThat(get("/get?name=cart").body()).isEqualTo("apple");
+        } finally {
+            TestApp.slowGate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("14.2 header transport: a request in flight with the pre-login token gets no empty token back")
+    void item2_inFlightRequestWithOldTokenGetsNoEmptyHeader() throws Exception {
+        Browser api = new Browser();
+        String before = api.get(server.uri("/set?name=cart&value=apple"), HEADER, "new").headers().firstValue(HEADER).orElseThrow();
+        TestApp.slowGate = new CountDownLatch(1);
+        TestApp.slowArrived = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResponse<String>> slow = pool.submit(() -> api.get(server.uri("/slow-get?name=user"), HEADER, before));
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
+            String after = api.post(server.uri("/login?user=alice"), HEADER, before).headers().firstValue(HEADER).orElseThrow();
+            assertThat(after).isNotEqualTo(before);
+            TestApp.slowGate.countDown();
+            HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
+            assertThat(late.body()).isEqualTo("no-session");
+            assertThat(late.headers().allValues(HEADER)).isEmpty();
+            assertThat(api.get(server.uri("/get?name=user"), HEADER, after).body()).isEqualTo("alice");
+        } finally {
+            TestApp.slowGate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- 14.7: startAsync() ----
+
+    @Test
+    @DisplayName("14.7 startAsync() without arguments: async code reads and writes the SessionKit session, never the container's")
+    void item7_asyncCodeUsesTheSessionKitSession() {
+        HttpResponse<String> first = get("/async?name=a&value=async-1");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo("wrapped=true;before=null");
+        assertThat(first.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+        assertThat(setCookies(first, COOKIE)).hasSize(1);
+        assertThat(get("/get?name=a").body()).isEqualTo("async-1");
+
+        HttpResponse<String> second = get("/async?name=a&value=async-2");
+        assertThat(second.body()).isEqualTo("wrapped=true;before=async-1");
+        assertThat(second.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(get("/get?name=a").body()).isEqualTo("async-2");
+
+        // Nothing written: the session is saved and its cookie set when the async code completes the context.
+        Browser quiet = new Browser();
+        HttpResponse<String> q = quiet.get(server.uri("/async-quiet?name=b&value=quiet"));
+        assertThat(q.statusCode()).isEqualTo(200);
+        assertThat(q.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+        assertThat(setCookies(q, COOKIE)).hasSize(1);
+        assertThat(quiet.get(server.uri("/get?name=b")).body()).isEqualTo("quiet");
+        assertThat(browser.cookie("JSESSIONID")).isEmpty();
+        assertThat(quiet.cookie("JSESSIONID")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("async completed through the container's own context: the completion listener still saves the session")
+    void asyncCompletionListenerSaves() throws InterruptedException {
+        assertThat(get("/set?name=a&value=before").statusCode()).isEqualTo(200);
+        assertThat(get("/async-container-complete?name=a&value=after").statusCode()).isEqualTo(200);
+        // The listener runs when the container completes, which may be just after the client got the response:
+        // poll the real session, bounded.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String seen = get("/get?name=a").body();
+        while (!seen.equals("after") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // poll interval of a bounded wait for the listener's save, not an expiry wait
+            seen = get("/get?name=a").body();
+        }
+        assertThat(seen).isEqualTo("after");
+    }
+
+    // ---- 14.15: invalidate() deletes first; Cache-Control on responses that carry the id ----
+
+    @Test
+    @DisplayName("14.15 invalidate() whose store delete fails: 503 or the app's own answer, the cookie kept and the session live")
+    void item15_failedDeleteKeepsTheCookieAndTheSession() {
+        get("/set?name=a&value=1");
+        String id = sessionCookie();
+        store.deletesDown(true);
+
+        HttpResponse<String> r = get("/invalidate");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        assertThat(setCookies(r, COOKIE)).isEmpty();
+
+        // An application that catches the failure keeps a usable session, and the client keeps its cookie.
+        HttpResponse<String> tolerant = get("/invalidate-tolerant?name=a");
+        assertThat(tolerant.statusCode()).isEqualTo(200);
+        assertThat(tolerant.body()).isEqualTo("kept 1");
+        assertThat(setCookies(tolerant, COOKIE)).isEmpty();
+
+        store.deletesDown(false);
+        assertThat(sessionCookie()).isEqualTo(id);
+        assertThat(get("/get?name=a").body()).isEqualTo("1");
+        assertThat(get("/invalidate").body()).isEqualTo("invalidated");
+        assertThat(get("/get?name=a").body()).isEqualTo("no-session");
+    }
+
+    @Test
+    @DisplayName("14.15 a response that sets or clears the session cookie, or carries the token, is Cache-Control: no-store unless the app set Cache-Control")
+    void item15_responsesCarryingTheIdAreNotCacheable() throws InterruptedException {
+        HttpResponse<String> created = get("/set?name=a&value=1");
+        assertThat(setCookies(created, COOKIE)).hasSize(1);
+        assertThat(created.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        HttpResponse<String> readOnly = get("/get?name=a");
+        assertThat(readOnly.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(readOnly.headers().allValues("Cache-Control")).as("no id on the response: caching is the app's call").isEmpty();
+
+        HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
+        assertThat(login.headers().allValues("Cache-Control")).containsExactly("no-store");
+        TestApp.newProbe();
+        HttpResponse<String> redirect = browser.post(server.uri("/post-redirect?name=flash&value=x"));
+        assertThat(redirect.headers().allValues("Cache-Control")).isEmpty();
+        HttpResponse<String> logout = get("/invalidate");
+        assertThat(setCookies(logout, COOKIE)).singleElement().asString().contains("Max-Age=0");
+        assertThat(logout.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        Browser other = new Browser();
+        TestApp.newProbe();
+        HttpResponse<String> newByRedirect = other.post(server.uri("/post-redirect?name=flash&value=x"));
+        assertThat(newByRedirect.statusCode()).isEqualTo(302);
+        assertThat(newByRedirect.headers().allValues("Cache-Control")).containsExactly("no-store");
+
+        HttpResponse<String> own = new Browser().get(server.uri("/set-cached?name=a&value=1"));
+        assertThat(setCookies(own, COOKIE)).hasSize(1);
+        assertThat(own.headers().allValues("Cache-Control")).containsExactly("private, max-age=60");
+
+        Browser api = new Browser();
+        HttpResponse<String> token = api.get(server.uri("/set?name=a&value=1"), HEADER, "new");
+        assertThat(token.headers().allValues("Cache-Control")).containsExactly("no-store");
+        HttpResponse<String> echoed = api.get(server.uri("/get?name=a"), HEADER, token.headers().firstValue(HEADER).orElseThrow());
+        assertThat(echoed.headers().firstValue(HEADER)).isPresent();
+        assertThat(echoed.headers().allValues("Cache-Control")).containsExactly("no-store");
+    }
+
+    // ---- 14.9: a write lost to a concurrent change is never answered 2xx ----
+
+    @Test
+    @DisplayName("14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
+    void item9_sameAttributeConflictIsAnswered409() {
+        assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+
+        HttpResponse<String> r = get("/cart-rmw?item=b");
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.body()).doesNotContain("added");
+        assertThat(setCookies(r, COOKIE)).isEmpty();
+        assertThat(get("/get?name=cart").body()).isEqualTo("[a, c]");
+    }
+
+    @Test
+    @DisplayName("14.9 SessionConflictException at save before the response commits: 409 Conflict with a short body, never the app's 200")
+    void item9_conflictAtSaveAnswers409() {
+        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+            String id = sessionCookie();
+            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            HttpResponse<String> r = browser.get(node.uri("/set?name=a&value=2"));
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(r.body()).doesNotContain("ok");
+            assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
+            assertThat(browser.get(node.uri("/get?name=other")).body()).isEqualTo("x");
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 SessionConflictException at save after the response committed: the response is aborted, never completed as a success")
+    void item9_conflictAfterCommitAbortsTheResponse() {
+        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+            String id = sessionCookie();
+            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            assertThatThrownBy(() -> browser.get(node.uri("/flush-then-set?name=a&value=2")))
+                    .as("the client must not receive a complete response").isInstanceOf(java.io.UncheckedIOException.class);
+            assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 200 parallel plain read-modify-write adds to one cart over two nodes: each lands or is answered 409, none is lost with a 2xx")
+    void item9_parallelPlainAddsNeverAcknowledgeALostWrite() throws Exception {
+        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
+        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+            Map<String, Integer> statuses = parallelAdds("/cart-rmw", second, 200);
+            assertThat(statuses.values()).allMatch(code -> code == 200 || code == 409);
+            List<String> acknowledged = statuses.entrySet().stream().filter(e -> e.getValue() == 200).map(Map.Entry::getKey).sorted().toList();
+            assertThat(cartItems()).as("exactly the acknowledged adds, each once").isEqualTo(acknowledged);
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 200 parallel adds with SessionKitHttpSession.updateAttribute over two nodes: all answered 200, the cart keeps 200 of 200")
+    void item9_parallelUpdateAttributeAddsKeepEveryItem() throws Exception {
+        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
+        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+            Map<String, Integer> statuses = parallelAdds("/cart-update", second, 200);
+            assertThat(statuses.values()).as("every add lands").allMatch(code -> code == 200);
+            assertThat(cartItems()).hasSize(200).isEqualTo(List.copyOf(statuses.keySet()));
+        }
+    }
+
+    @Test
+    @DisplayName("14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
+    void item9_updateAttributeIsReRunAfterAConflict() {
+        assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        HttpResponse<String> r = get("/cart-update?item=b");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
+    }
+
+    @Test
+    @DisplayName("14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
+    void item9_blindSetIsNotCountedAsARead() {
+        assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
+        String id = sessionCookie();
+        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
+        HttpResponse<String> r = get("/set?name=theme&value=dark");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(get("/get?name=theme").body()).isEqualTo("dark");
+    }
+
+    /**
+     * Sends {@code n} adds of distinct items to one session, alternating between this node and {@code second} (two
+     * nodes behind a round-robin balancer), 32 at a time; returns each item's status.
+     */
+    Map<String, Integer> parallelAdds(String path, WebServer second, int n) throws Exception {
+        assertThat(get("/set?name=start&value=0").statusCode()).isEqualTo(200);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            Map<String, Future<HttpResponse<String>>> sent = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String item = String.format("i%03d", i);
+                WebServer node = i % 2 == 0 ? server : second;
+                sent.put(item, pool.submit(() -> browser.get(node.uri(path + "?item=" + item))));
+            }
+            Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (Map.Entry<String, Future<HttpResponse<String>>> e : sent.entrySet()) {
+                statuses.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS).statusCode());
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The cart as stored, item by item, sorted. */
+    List<String> cartItems() {
+        String body = get("/get?name=cart").body();
+        if (body.equals("null")) {
+            return List.of();
+        }
+        assertThat(body).startsWith("[").endsWith("]");
+        String inner = body.substring(1, body.length() - 1);
+        return inner.isEmpty() ? List.of() : java.util.Arrays.stream(inner.split(", ")).sorted().toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionkit.servlet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -190,7 +191,188 @@ final class TestApp extends HttpServlet {
                         + ";created=" + s.getCreationTime() + ";requestedValid=" + req.isRequestedSessionIdValid()
                         + ";fromCookie=" + req.isRequestedSessionIdFromCookie());
             }
+            case "/one-shot" -> oneShot(req, resp);
+            case "/late-session" -> {
+                // A few bytes first (buffered, nothing committed), then the session, then one large write.
+                jakarta.servlet.ServletOutputStream out = resp.getOutputStream();
+                out.write('<');
+                HttpSession s = req.getSession();
+                s.setAttribute(name, value);
+                byte[] bytes = new byte[Integer.parseInt(req.getParameter("size")) - 1];
+                java.util.Arrays.fill(bytes, (byte) 'x');
+                out.write(bytes);
+            }
+            case "/slow-get" -> {
+                awaitSlowGate();
+                HttpSession s = req.getSession(false);
+                resp.getWriter().print(s == null ? "no-session" : String.valueOf(s.getAttribute(name)));
+            }
+            case "/slow-set" -> {
+                HttpSession s = req.getSession(false);
+                awaitSlowGate();
+                if (s == null) {
+                    resp.getWriter().print("no-session");
+                    return;
+                }
+                s.setAttribute(name, value);
+                resp.getWriter().print("ok");
+            }
+            case "/async", "/async-quiet" -> {
+                AsyncContext ac = req.startAsync();
+                ac.setTimeout(10_000);
+                boolean same = ac.getRequest() == req && req.getAsyncContext().getRequest() == req;
+                boolean quiet = path.equals("/async-quiet");
+                ac.start(() -> {
+                    try {
+                        HttpServletRequest r = (HttpServletRequest) ac.getRequest();
+                        HttpSession s = r.getSession();
+                        Object before = s.getAttribute(name);
+                        s.setAttribute(name, value);
+                        if (!quiet) {
+                            ac.getResponse().getWriter().print("wrapped=" + same + ";before=" + before);
+                        }
+                    } catch (RuntimeException | IOException e) {
+                        try {
+                            ((HttpServletResponse) ac.getResponse()).sendError(500, e.toString());
+                        } catch (IOException | RuntimeException ignored) {
+                            // the container answers when the context completes
+                        }
+                    } finally {
+                        ac.complete();
+                    }
+                });
+            }
+            case "/async-container-complete" -> {
+                // Completes through the container's own context, bypassing SessionKit's complete(): only the
+                // completion listener can save what the async code changed.
+                HttpSession s = req.getSession();
+                AsyncContext ac = req.startAsync();
+                ac.setTimeout(10_000);
+                AsyncContext container = ((HttpServletRequest) ((jakarta.servlet.ServletRequestWrapper) req).getRequest()).getAsyncContext();
+                ac.start(() -> {
+                    try {
+                        s.setAttribute(name, value);
+                    } finally {
+                        container.complete();
+                    }
+                });
+            }
+            case "/invalidate-tolerant" -> {
+                HttpSession s = req.getSession(false);
+                try {
+                    s.invalidate();
+                    resp.getWriter().print("invalidated");
+                } catch (RuntimeException e) {
+                    resp.getWriter().print("kept " + s.getAttribute(name));
+                }
+            }
+            case "/set-cached" -> {
+                resp.setHeader("Cache-Control", "private, max-age=60");
+                req.getSession().setAttribute(name, value);
+                resp.getWriter().print("ok");
+            }
+            case "/cart-rmw" -> {
+                HttpSession s = req.getSession();
+                @SuppressWarnings("unchecked")
+                List<Object> cart = (List<Object>) s.getAttribute("cart");
+                List<Object> next = cart == null ? new ArrayList<>() : new ArrayList<>(cart);
+                next.add(req.getParameter("item"));
+                s.setAttribute("cart", next);
+                resp.getWriter().print("added");
+            }
+            case "/cart-update" -> {
+                // The safe form: re-run on the fresh cart if another request added meanwhile.
+                SessionKitHttpSession s = (SessionKitHttpSession) req.getSession();
+                String item = req.getParameter("item");
+                @SuppressWarnings("unchecked")
+                List<Object> next = s.updateAttribute("cart", List.class, cart -> {
+                    List<Object> copy = cart == null ? new ArrayList<>() : new ArrayList<>(cart);
+                    copy.add(item);
+                    return copy;
+                });
+                resp.getWriter().print("added " + next.size());
+            }
+            case "/flush-then-set" -> {
+                HttpSession s = req.getSession();
+                resp.getWriter().print("committed");
+                resp.flushBuffer();
+                s.setAttribute(name, value);
+                resp.getWriter().print(" then set");
+            }
             default -> resp.sendError(404);
+        }
+    }
+
+    /** Held by {@code /slow-get} and {@code /slow-set} until the test has done what must happen meanwhile. */
+    static volatile CountDownLatch slowGate = new CountDownLatch(0);
+    /** Counted down when a slow request has arrived and is waiting at {@link #slowGate}. */
+    static volatile CountDownLatch slowArrived = new CountDownLatch(0);
+
+    private static void awaitSlowGate() {
+        slowArrived.countDown();
+        try {
+            // Bounded: the test opens the gate when the interleaved request is done.
+            if (!slowGate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("slow gate not opened within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Creates a session ({@code rotate=true}: rotates the existing one) and sets {@code name=value}, then writes
+     * {@code size} bytes of body in one call of the kind named by {@code via}. Answers the session id in a header set
+     * before the body, so the test can check the cookie carries it.
+     */
+    private static void oneShot(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        int size = Integer.parseInt(req.getParameter("size"));
+        String via = req.getParameter("via");
+        HttpSession s = req.getSession();
+        if (Boolean.parseBoolean(req.getParameter("rotate"))) {
+            req.changeSessionId();
+        }
+        s = req.getSession();
+        s.setAttribute(req.getParameter("name"), req.getParameter("value"));
+        resp.setHeader("X-Test-Session", s.getId());
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, (byte) 'x');
+        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+        switch (via) {
+            case "stream" -> resp.getOutputStream().write(bytes);
+            case "stream-offset" -> resp.getOutputStream().write(bytes, 0, size);
+            case "stream-int" -> {
+                jakarta.servlet.ServletOutputStream out = resp.getOutputStream();
+                for (byte b : bytes) {
+                    out.write(b);
+                }
+            }
+            case "stream-bytebuffer" -> resp.getOutputStream().write(java.nio.ByteBuffer.wrap(bytes));
+            case "stream-print" -> resp.getOutputStream().print(text);
+            case "stream-println" -> resp.getOutputStream().println(text.substring(2));
+            case "stream-transfer" -> new java.io.ByteArrayInputStream(bytes).transferTo(resp.getOutputStream());
+            case "stream-flush" -> {
+                resp.getOutputStream().write(bytes, 0, 1);
+                resp.getOutputStream().flush();
+                resp.getOutputStream().write(bytes, 1, size - 1);
+            }
+            case "content-length" -> {
+                resp.setContentLength(size);
+                resp.getOutputStream().write(bytes);
+            }
+            case "writer" -> resp.getWriter().write(text);
+            case "writer-chars" -> resp.getWriter().write(text.toCharArray());
+            case "writer-print" -> resp.getWriter().print(text);
+            case "writer-println" -> resp.getWriter().println(text.substring(1));
+            case "writer-append" -> resp.getWriter().append(text);
+            case "writer-int" -> {
+                PrintWriter w = resp.getWriter();
+                for (int i = 0; i < size; i++) {
+                    w.write('x');
+                }
+            }
+            default -> throw new IllegalArgumentException("via=" + via);
         }
     }
 

@@ -57,6 +57,7 @@ final class TomcatServer implements WebServer {
         context.getPipeline().addValve(forwarded);
         FilterDef def = new FilterDef();
         def.setFilterName("sessionkit");
+        def.setAsyncSupported("true");
         if (filter != null) {
             def.setFilter(filter);
             def.setFilterClass(filter.getClass().getName());
@@ -70,7 +71,7 @@ final class TomcatServer implements WebServer {
         map.addURLPattern("/*");
         context.addFilterMap(map);
         contextAttributes.forEach(context.getServletContext()::setAttribute);
-        Tomcat.addServlet(context, "app", servlet);
+        Tomcat.addServlet(context, "app", servlet).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "app");
         try {
             tomcat.start();

@@ -1,0 +1,155 @@
+package io.sessionkit.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sessionkit.ReplaceResult;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
+import io.sessionkit.tck.MutableClock;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 14 item 8: a DataSource whose connections come with autocommit off (HikariCP {@code setAutoCommit(false)}, a
+ * common Spring tuning) must keep every write. HikariCP rolls back a connection's open transaction when it goes back
+ * to the pool, so a store that ran its statements in that transaction reported CREATED and kept nothing. Every write
+ * is checked from a separate connection of its own (a new JDBC connection, not the pool), and no connection of the
+ * pool may be left inside a transaction.
+ */
+class ManualCommitPoolTest {
+    private static final String APP = "sk-manual-commit";
+
+    private final MutableClock clock = MutableClock.startingNow();
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @DisplayName("14.8 a pool with autocommit off keeps create, replace, delete and sweeps, and is left in no transaction")
+    void item8_poolWithAutocommitOffKeepsEveryWrite(Dialect dialect) throws Exception {
+        String url = TestDatabases.url(dialect);
+        String table = "sk_manual_commit_" + dialect.fileName();
+        try (HikariDataSource pool = manualCommitPool(url, dialect);
+             JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
+                     .sweepInterval(Duration.ZERO).clock(clock).build()) {
+            assertThat(pool.isAutoCommit()).isFalse();
+            try (Connection fresh = fresh(url)) {
+                // createSchema ran DDL: PostgreSQL rolls DDL back with the transaction, so the table proves the commit.
+                assertThat(count(fresh, table, "1 = 1")).isZero();
+
+                Instant now = clock.instant();
+                SessionKey a = JdbcSessionStoreTest.randomKey();
+                SessionKey b = JdbcSessionStoreTest.randomKey();
+                SessionKey c = JdbcSessionStoreTest.randomKey();
+                SessionKey old = JdbcSessionStoreTest.randomKey();
+                assertThat(store.create(record(a, 1, now, Duration.ofMinutes(30), "alice", "{\"n\":1}"))).isTrue();
+                assertThat(store.create(record(b, 1, now, Duration.ofMinutes(30), "alice", "{}"))).isTrue();
+                assertThat(store.create(record(c, 1, now, Duration.ofMinutes(30), null, "{}"))).isTrue();
+                assertThat(store.create(record(old, 1, now, Duration.ofSeconds(10), null, "{}"))).isTrue();
+                assertThat(count(fresh, table, "1 = 1")).as("rows created, seen from a new connection").isEqualTo(4);
+
+                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":2}"), 1)).isEqualTo(ReplaceResult.OK);
+                assertThat(count(fresh, table, "version = 2")).as("replaced row").isEqualTo(1);
+                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":3}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+
+                assertThat(store.findByPrincipal("alice")).hasSize(2);
+                assertThat(store.load(a).orElseThrow().attributes()).contains("2");
+
+                store.delete(b);
+                assertThat(count(fresh, table, "1 = 1")).as("after delete").isEqualTo(3);
+                assertThat(store.delete(c, 1)).isEqualTo(ReplaceResult.OK);
+                assertThat(count(fresh, table, "1 = 1")).as("after compare-and-set delete").isEqualTo(2);
+
+                clock.advance(Duration.ofSeconds(10).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
+                assertThat(store.purgeExpired()).isEqualTo(1);
+                assertThat(count(fresh, table, "1 = 1")).as("after purgeExpired").isEqualTo(1);
+
+                // The background sweeper borrows its own connections: the same rule holds there.
+                SessionKey swept = JdbcSessionStoreTest.randomKey();
+                store.create(record(swept, 1, clock.instant(), Duration.ofSeconds(1), null, "{}"));
+                clock.advance(Duration.ofSeconds(1).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
+                try (JdbcSessionStore sweeping = JdbcSessionStore.builder().dataSource(pool).table(table)
+                        .sweepInterval(Duration.ofMillis(50)).clock(clock).build()) {
+                    // A bounded poll of the table from the outside, not a wait for expiry: the clock already moved.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (count(fresh, table, "1 = 1") > 1 && System.nanoTime() < deadline) {
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                    assertThat(count(fresh, table, "1 = 1")).as("after the background sweep").isEqualTo(1);
+                }
+                assertThat(store.load(a)).isPresent();
+
+                assertNoOpenTransaction(fresh, dialect);
+                // Every connection goes back to the pool as the pool hands it out.
+                try (Connection borrowed = pool.getConnection()) {
+                    assertThat(borrowed.getAutoCommit()).isFalse();
+                }
+            } finally {
+                try (Connection fresh = fresh(url)) {
+                    TestDatabases.dropTable(fresh, table);
+                }
+            }
+        }
+    }
+
+    private static HikariDataSource manualCommitPool(String url, Dialect dialect) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setAutoCommit(false);
+        hc.setMaximumPoolSize(3);
+        hc.setConnectionTimeout(5000);
+        hc.setPoolName("manual-commit-" + dialect.fileName());
+        if (dialect == Dialect.POSTGRESQL) {
+            hc.addDataSourceProperty("ApplicationName", APP);
+        }
+        return new HikariDataSource(hc);
+    }
+
+    private SessionRecord record(SessionKey key, long version, Instant now, Duration ttl, String principal, String attributes) {
+        return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(ttl), principal, attributes);
+    }
+
+    private static Connection fresh(String url) throws SQLException {
+        Connection c = DriverManager.getConnection(url, new Properties());
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    private static long count(Connection c, String table, String where) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE " + where);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Asks the server itself whether any session holds an open transaction (H2 and PostgreSQL say so). */
+    private static void assertNoOpenTransaction(Connection c, Dialect dialect) throws SQLException {
+        String query = switch (dialect) {
+            case POSTGRESQL -> "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" + APP
+                    + "' AND (state LIKE 'idle in transaction%' OR xact_start IS NOT NULL AND state <> 'active')";
+            case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE CONTAINS_UNCOMMITTED";
+            case MARIADB -> null;
+        };
+        if (query == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("sessions of the pool inside a transaction").isZero();
+        }
+    }
+}
