@@ -78,7 +78,7 @@ import org.bson.conversions.Bson;
  * {@code replaceOne({_id, v: expected, e: {$gt: now}}, doc)} (when it matches nothing, one more {@code find} tells
  * CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the store's {@link Clock}.
  *
- * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds: 0}) and an index on
+ * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds} = the expiry grace, 60 s by default) and an index on
  * {@code p}. The TTL monitor only collects garbage (it runs about once a minute, on the server's clock); expiry as
  * callers see it is decided by the {@code e > now} filters. Declares {@link StoreFeature#PRINCIPAL_INDEX} and
  * {@link StoreFeature#PURGE_EXPIRED}.
