@@ -272,45 +272,7 @@ public final class MemcachedSessionStore implements SessionStore {
         byte[] value = encode(record);
         String itemKey = itemKey(key);
 
-        // Fast path: the CAS id from our last gets/add/cas of this key at this version. memcached accepts it only if
-        // the item is unchanged since, i.e. still that version with the expiry we saw, which we check is in the future.
-        CasTokens.Token token = casTokens.get(key);
-        if (token != null && token.version() == expectedVersion && token.expiresAt().isAfter(clock.instant())) {
-            StatusCode swapped = cas(itemKey, key, token.cas(), record, value);
-            if (swapped == StatusCode.SUCCESS) {
-                return ReplaceResult.OK;
-            }
-            if (swapped == StatusCode.ERR_NOT_FOUND) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
-            }
-            // EXISTS: the item changed since we saw it; ask the server what it holds now.
-        }
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            CASValue<byte[]> current = gets(itemKey, key);
-            if (current == null) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
-            }
-            SessionRecord stored = decode(key, current.getValue());
-            if (stored.isExpiredAt(clock.instant())) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
-            }
-            if (stored.version() != expectedVersion) {
-                remember(stored, current.getCas());
-                return ReplaceResult.CONFLICT;
-            }
-            StatusCode swapped = cas(itemKey, key, current.getCas(), record, value);
-            if (swapped == StatusCode.SUCCESS) {
-                return ReplaceResult.OK;
-            }
-            if (swapped == StatusCode.ERR_NOT_FOUND) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
-            }
-        }
-        throw contended("replace", itemKey, key);
+        return compareAndSet("replace", itemKey, key, expectedVersion, cas -> cas(itemKey, key, cas, record, value));
     }
 
     @Override
@@ -338,13 +300,26 @@ public final class MemcachedSessionStore implements SessionStore {
     public ReplaceResult delete(SessionKey key, long expectedVersion) {
         requireNonNull(key, "key");
         String itemKey = itemKey(key);
+        return compareAndSet("delete", itemKey, key, expectedVersion, cas -> deleteIfUnchanged(itemKey, key, cas));
+    }
+
+    /**
+     * One compare-and-set on the version, for replace and delete: {@code withCas} sends the command with a CAS id and
+     * answers memcached's status. Fast path: the CAS id from this store's last gets/add/cas of the key at that version
+     * (memcached accepts it only if the item is unchanged since, i.e. still that version with the expiry we saw, which
+     * is checked to be in the future). Otherwise, or when the item changed since, a {@code gets} reads what the server
+     * holds: absent or expired by this store's clock is GONE, another version is CONFLICT.
+     */
+    private ReplaceResult compareAndSet(String op, String itemKey, SessionKey key, long expectedVersion,
+            java.util.function.LongFunction<StatusCode> withCas) {
         CasTokens.Token token = casTokens.get(key);
         if (token != null && token.version() == expectedVersion && token.expiresAt().isAfter(clock.instant())) {
-            StatusCode deleted = deleteIfUnchanged(itemKey, key, token.cas());
-            if (deleted == StatusCode.SUCCESS) {
+            StatusCode status = withCas.apply(token.cas());
+            if (status == StatusCode.SUCCESS) {
                 return ReplaceResult.OK;
             }
-            if (deleted == StatusCode.ERR_NOT_FOUND) {
+            if (status == StatusCode.ERR_NOT_FOUND) {
+                casTokens.remove(key);
                 return ReplaceResult.GONE;
             }
             // EXISTS: the item changed since we saw it; ask the server what it holds now.
@@ -364,15 +339,16 @@ public final class MemcachedSessionStore implements SessionStore {
                 remember(stored, current.getCas());
                 return ReplaceResult.CONFLICT;
             }
-            StatusCode deleted = deleteIfUnchanged(itemKey, key, current.getCas());
-            if (deleted == StatusCode.SUCCESS) {
+            StatusCode status = withCas.apply(current.getCas());
+            if (status == StatusCode.SUCCESS) {
                 return ReplaceResult.OK;
             }
-            if (deleted == StatusCode.ERR_NOT_FOUND) {
+            if (status == StatusCode.ERR_NOT_FOUND) {
+                casTokens.remove(key);
                 return ReplaceResult.GONE;
             }
         }
-        throw contended("delete", itemKey, key);
+        throw contended(op, itemKey, key);
     }
 
     private StatusCode deleteIfUnchanged(String itemKey, SessionKey key, long casId) {
