@@ -41,7 +41,6 @@ class JdbcSessionStoreProviderTest {
             assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
             assertThat(store.load(JdbcSessionStoreTest.randomKey())).isEmpty();
         }
-        assertThat(new JdbcSessionStoreProvider().features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @ParameterizedTest
