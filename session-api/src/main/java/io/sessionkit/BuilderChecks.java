@@ -44,7 +44,7 @@ public final class BuilderChecks {
     public static Duration between(String setter, Duration value, Duration min, Duration max, String note) {
         Objects.requireNonNull(value, setter);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw invalid(setter, value, "a duration from " + min + " to " + max + (note.isEmpty() ? "" : " " + note));
+            throw invalid(setter, value, "a duration from " + text(min) + " to " + text(max) + (note.isEmpty() ? "" : " " + note));
         }
         return value;
     }
@@ -65,11 +65,15 @@ public final class BuilderChecks {
         return value;
     }
 
-    /** A key prefix: printable ASCII without spaces, at most {@code maxLength} characters. */
+    /**
+     * A key prefix: printable ASCII without spaces, at most {@code maxLength} characters ({@code Integer.MAX_VALUE}
+     * for a key space without a length limit).
+     */
     public static String keyPrefix(String setter, String prefix, int maxLength) {
         Objects.requireNonNull(prefix, setter);
         if (prefix.length() > maxLength || !prefix.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-            throw invalid(setter, prefix, "at most " + maxLength + " printable ASCII characters without spaces");
+            throw invalid(setter, prefix, (maxLength == Integer.MAX_VALUE ? "" : "at most " + maxLength + " ")
+                    + "printable ASCII characters without spaces");
         }
         return prefix;
     }
@@ -118,8 +122,25 @@ public final class BuilderChecks {
         return Objects.requireNonNull(clock, "clock");
     }
 
-    /** {@code setter: 'value' is not valid; expected <expected>}. */
+    /** {@code setter: 'value' is not valid; expected <expected>}; a duration is written as in configuration ({@code 5s}). */
     public static IllegalArgumentException invalid(String setter, Object value, String expected) {
-        return SessionKitConfig.invalid(setter, String.valueOf(value), expected);
+        return SessionKitConfig.invalid(setter, value instanceof Duration d ? text(d) : String.valueOf(value), expected);
+    }
+
+    /** A duration in the largest unit that divides it: {@code 7d}, {@code 30m}, {@code 1500ms}; ISO-8601 below 1 ms. */
+    static String text(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.getNano() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        long ms = d.toMillis();
+        for (var unit : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1_000L, "s"}}) {
+            if (ms % (long) unit[0] == 0) {
+                return ms / (long) unit[0] + (String) unit[1];
+            }
+        }
+        return ms + "ms";
     }
 }
