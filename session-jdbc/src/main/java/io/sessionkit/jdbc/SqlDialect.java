@@ -50,7 +50,10 @@ abstract class SqlDialect {
         return false;
     }
 
-    abstract boolean isDuplicateKey(SQLException e);
+    /** Whether {@code e} reports a duplicate key; by default SQLState 23505, the SQL standard's unique violation. */
+    boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
 
     /** The attributes JSON as the data column takes it. */
     String encode(String attributes) {
@@ -77,11 +80,6 @@ abstract class SqlDialect {
         @Override
         String purgeBatch(String table, int batchSize) {
             return "DELETE FROM " + table + " WHERE expires_at <= ? FETCH FIRST " + batchSize + " ROWS ONLY";
-        }
-
-        @Override
-        boolean isDuplicateKey(SQLException e) {
-            return "23505".equals(e.getSQLState());
         }
 
         @Override
@@ -141,11 +139,6 @@ abstract class SqlDialect {
         @Override
         boolean classifiesInOneStatement() {
             return true;
-        }
-
-        @Override
-        boolean isDuplicateKey(SQLException e) {
-            return "23505".equals(e.getSQLState());
         }
 
         @Override
