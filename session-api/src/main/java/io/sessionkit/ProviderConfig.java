@@ -142,12 +142,10 @@ public final class ProviderConfig {
      */
     public void validate() {
         ConfigKeys.warn(ConfigKeys.unknown(config, k -> ConfigKeys.inNamespace(k, name), keys, Set.of()));
-        if (problems.size() == 1) {
-            throw firstProblem != null && firstProblem.getMessage().equals(problems.get(0)) ? firstProblem
-                    : new IllegalArgumentException(problems.get(0), firstProblem);
-        }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems), firstProblem);
+            String message = String.join("; ", problems);
+            throw firstProblem != null && message.equals(firstProblem.getMessage()) ? firstProblem
+                    : new IllegalArgumentException(message, firstProblem);
         }
     }
 

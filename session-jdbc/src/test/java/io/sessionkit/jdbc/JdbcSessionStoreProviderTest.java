@@ -68,6 +68,23 @@ class JdbcSessionStoreProviderTest {
     }
 
     @Test
+    void everyBadKeyIsReportedAtOnceAndTheUrlWithItsPasswordIsNeverShown() {
+        Map<String, String> m = h2("sk_provider_many");
+        m.put("sessionkit.jdbc.url", "postgresql://app:hunter2@db/app?password=hunter2");
+        m.put("sessionkit.jdbc.password", "hunter2");
+        m.put("sessionkit.jdbc.pool.max-size", "0");
+        m.put("sessionkit.jdbc.query-timeout", "soon");
+        m.put("sessionkit.jdbc.table", "bad-name");
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)));
+        assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.jdbc.url")
+                .hasMessageContaining("sessionkit.jdbc.pool.max-size").hasMessageContaining("sessionkit.jdbc.query-timeout")
+                .hasMessageContaining("sessionkit.jdbc.table");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
     void missingUrlNamesTheKey() {
         Map<String, String> m = h2("sk_provider_nourl");
         m.remove("sessionkit.jdbc.url");

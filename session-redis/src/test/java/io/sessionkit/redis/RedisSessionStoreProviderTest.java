@@ -79,6 +79,38 @@ class RedisSessionStoreProviderTest {
     }
 
     @Test
+    @DisplayName("a typo such as sessionkit.redis.url is warned about once, with the key that was meant")
+    void aTypoIsNamedWithTheNearestKey() {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger config = java.util.logging.Logger.getLogger("io.sessionkit.config");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        config.addHandler(handler);
+        try {
+            Map<String, String> keys = Map.of("sessionkit.redis.uri", RedisTestServer.uri().toString(),
+                    "sessionkit.redis.url", "redis://typo:6379", "sessionkit.redis.key-prefix", "sk:typo:");
+            open(keys).close();
+            open(keys).close();
+            assertThat(warnings).containsExactly("Unknown SessionKit configuration key ignored: sessionkit.redis.url"
+                    + " (did you mean sessionkit.redis.uri?)");
+        } finally {
+            config.removeHandler(handler);
+        }
+    }
+
+    @Test
     @DisplayName("bad values are refused with the full key name and never echo a password")
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "http://h:1"))).hasMessageStartingWith("sessionkit.redis.uri");
