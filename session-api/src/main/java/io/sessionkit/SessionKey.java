@@ -36,8 +36,16 @@ public record SessionKey(String value) {
 
     /** The key for a raw id. Callers normally use {@link SessionId#key()}. */
     static SessionKey of(String rawId) {
-        byte[] digest = sha256().digest(rawId.getBytes(StandardCharsets.US_ASCII));
-        return new SessionKey(ENCODER.encodeToString(digest));
+        // Ids are ASCII, so their UTF-8 bytes are their ASCII bytes.
+        return new SessionKey(hash(rawId));
+    }
+
+    /**
+     * {@code base64url(SHA-256(UTF-8 text))} without padding, the hashing of session keys applied to any text. For
+     * backend authors who key something else by a hashed name (a principal index), so no name is stored in clear.
+     */
+    public static String hash(String text) {
+        return ENCODER.encodeToString(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Configuration as a view over one lookup, {@link #get(String)}, in the style of Micrometer's registry configs.
@@ -24,7 +27,13 @@ import java.util.Properties;
  * {@code sessionkit.store}, {@code sessionkit.max-idle}, {@code sessionkit.absolute-timeout},
  * {@code sessionkit.touch-interval}, {@code sessionkit.max-session-size}, {@code sessionkit.max-retries},
  * {@code sessionkit.on-decode-failure}, {@code sessionkit.codec}, {@code sessionkit.codec.java.filter}.
- * Each backend documents its own {@code sessionkit.<name>.*} keys.
+ * Each backend documents its own {@code sessionkit.<name>.*} keys and reads them with a {@link ProviderConfig}.
+ *
+ * <p>Unknown keys: a key under {@code sessionkit.} that no reader declares is named once in a WARNING, with the
+ * nearest known key as a suggestion. {@link SessionStores#open} checks the core keys above and keys in namespaces
+ * nobody owns; each provider checks its own namespace; {@code sessionkit.servlet.*} and other stores' namespaces are
+ * left to their readers. This needs a view that can list its keys ({@link #keys()}): the map, properties and
+ * environment views can; a lambda cannot, and is not checked.
  */
 @FunctionalInterface
 public interface SessionKitConfig {
@@ -34,6 +43,15 @@ public interface SessionKitConfig {
     /** The raw value of {@code key}, or null when unset. */
     String get(String key);
 
+    /**
+     * The keys this view can list, used only to warn about unknown {@code sessionkit.*} keys (see
+     * {@link ProviderConfig#validate()}): full names, or environment-variable names ({@code SESSIONKIT_REDIS_URI}) for
+     * the environment. Empty when the source cannot list its keys, as a plain lambda cannot; nothing is then warned.
+     */
+    default Set<String> keys() {
+        return Set.of();
+    }
+
     /** The clock stores and managers use; tests replace it. */
     default Clock clock() {
         return Clock.systemUTC();
@@ -42,13 +60,13 @@ public interface SessionKitConfig {
     /** A view over a map. */
     static SessionKitConfig of(Map<String, String> map) {
         Map<String, String> copy = Map.copyOf(map);
-        return copy::get;
+        return listing(copy::get, copy::keySet);
     }
 
     /** A view over properties. */
     static SessionKitConfig of(Properties properties) {
         Objects.requireNonNull(properties, "properties");
-        return properties::getProperty;
+        return listing(properties::getProperty, properties::stringPropertyNames);
     }
 
     /**
@@ -56,9 +74,30 @@ public interface SessionKitConfig {
      * ({@code sessionkit.redis.uri} → {@code SESSIONKIT_REDIS_URI}).
      */
     static SessionKitConfig fromEnvironment() {
-        return key -> {
+        return listing(key -> {
             String v = System.getProperty(key);
             return v != null ? v : System.getenv(environmentName(key));
+        }, () -> {
+            Set<String> keys = new TreeSet<>();
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX)).forEach(keys::add);
+            String envPrefix = environmentName(PREFIX);
+            System.getenv().keySet().stream().filter(k -> k.startsWith(envPrefix)).forEach(keys::add);
+            return keys;
+        });
+    }
+
+    /** A view whose {@link #keys()} come from {@code keys}. */
+    private static SessionKitConfig listing(SessionKitConfig lookup, Supplier<Set<String>> keys) {
+        return new SessionKitConfig() {
+            @Override
+            public String get(String key) {
+                return lookup.get(key);
+            }
+
+            @Override
+            public Set<String> keys() {
+                return keys.get();
+            }
         };
     }
 
@@ -78,6 +117,13 @@ public interface SessionKitConfig {
             }
 
             @Override
+            public Set<String> keys() {
+                Set<String> keys = new TreeSet<>(self.keys());
+                keys.addAll(other.keys());
+                return keys;
+            }
+
+            @Override
             public Clock clock() {
                 return self.clock();
             }
@@ -92,6 +138,11 @@ public interface SessionKitConfig {
             @Override
             public String get(String key) {
                 return self.get(key);
+            }
+
+            @Override
+            public Set<String> keys() {
+                return self.keys();
             }
 
             @Override

@@ -1,19 +1,18 @@
 package io.sessionkit;
 
-import java.util.Set;
-
 /**
  * Registered by each backend jar in {@code META-INF/services/io.sessionkit.SessionStoreProvider} and found by
  * {@link SessionStores#open(SessionKitConfig)}. The constructor must be cheap and must not connect: discovery
  * instantiates every provider on the classpath.
+ *
+ * <p>A provider declares no features: the store's {@link SessionStore#features()} is the one place they are stated.
+ * A provider reads its {@code sessionkit.<name>.*} keys with a {@link ProviderConfig}, whose {@code validate()}
+ * reports every bad key at once and warns about undeclared ones.
  */
 public interface SessionStoreProvider {
 
     /** The value of {@code sessionkit.store} that selects this provider, e.g. {@code redis}. */
     String name();
-
-    /** The features the stores it creates declare. */
-    Set<StoreFeature> features();
 
     /**
      * Creates a store from the {@code sessionkit.<name>.*} keys of {@code config}, using {@code config.clock()}.

@@ -77,7 +77,22 @@ public final class SessionStores {
 
     /** Opens the configured store, discovering providers with {@code loader}. */
     public static SessionStore open(SessionKitConfig config, ClassLoader loader) {
-        return select(config, loader).create(config);
+        SessionStoreProvider provider = select(config, loader);
+        warnUnknownKeys(config, provider.name());
+        return provider.create(config);
+    }
+
+    /**
+     * Warns once about {@code sessionkit.*} keys that are not core keys and lie in no namespace with a reader: the
+     * chosen store's, SessionKit's other stores' and the servlet filter's are each checked by their own reader.
+     */
+    static void warnUnknownKeys(SessionKitConfig config, String storeName) {
+        Set<String> namespaces = new LinkedHashSet<>(KNOWN_STORES.keySet());
+        namespaces.add(storeName.toLowerCase(Locale.ROOT));
+        namespaces.addAll(ConfigKeys.OTHER_NAMESPACES);
+        ConfigKeys.warn(ConfigKeys.unknown(config,
+                key -> ConfigKeys.inNamespace(key, "") && namespaces.stream().noneMatch(ns -> ConfigKeys.inNamespace(key, ns)),
+                ConfigKeys.CORE, namespaces));
     }
 
     /**

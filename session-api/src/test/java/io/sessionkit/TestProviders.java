@@ -46,11 +46,6 @@ final class TestProviders {
         }
 
         @Override
-        public Set<StoreFeature> features() {
-            return Set.of();
-        }
-
-        @Override
         public SessionStore create(SessionKitConfig config) {
             return new NamedStore("alpha", config);
         }
@@ -60,11 +55,6 @@ final class TestProviders {
         @Override
         public String name() {
             return "beta";
-        }
-
-        @Override
-        public Set<StoreFeature> features() {
-            return Set.of();
         }
 
         @Override
@@ -81,11 +71,6 @@ final class TestProviders {
         }
 
         @Override
-        public Set<StoreFeature> features() {
-            return Set.of();
-        }
-
-        @Override
         public SessionStore create(SessionKitConfig config) {
             return new NamedStore("redis", config);
         }
@@ -96,11 +81,6 @@ final class TestProviders {
         @Override
         public String name() {
             return "Alpha";
-        }
-
-        @Override
-        public Set<StoreFeature> features() {
-            return Set.of();
         }
 
         @Override
@@ -117,11 +97,6 @@ final class TestProviders {
         @Override
         public String name() {
             return "failing";
-        }
-
-        @Override
-        public Set<StoreFeature> features() {
-            return Set.of();
         }
 
         @Override

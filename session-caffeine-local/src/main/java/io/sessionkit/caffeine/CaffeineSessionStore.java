@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.sessionkit.BuilderChecks;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -242,14 +243,14 @@ public final class CaffeineSessionStore implements SessionStore {
 
         /** The clock for expiry; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 
         /** Maximum sessions held; default {@link #DEFAULT_MAXIMUM_SIZE}. */
         public Builder maximumSize(long maximumSize) {
             if (maximumSize < 1) {
-                throw new IllegalArgumentException("maximumSize must be >= 1, was " + maximumSize);
+                throw BuilderChecks.invalid("maximumSize", maximumSize, "a number >= 1");
             }
             this.maximumSize = maximumSize;
             return this;

@@ -1,17 +1,17 @@
 package io.sessionkit.caffeine;
 
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import io.sessionkit.StoreFeature;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Provider {@code local}. Keys: {@code sessionkit.local.maximum-size} (sessions, default
+ * Provider {@code local}. Keys: {@code sessionkit.local.maximum-size} (sessions, at least 1, default
  * {@value CaffeineSessionStore#DEFAULT_MAXIMUM_SIZE}).
  */
 public final class CaffeineSessionStoreProvider implements SessionStoreProvider {
+    /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "local";
 
     @Override
@@ -20,16 +20,11 @@ public final class CaffeineSessionStoreProvider implements SessionStoreProvider 
     }
 
     @Override
-    public Set<StoreFeature> features() {
-        return Set.copyOf(EnumSet.allOf(StoreFeature.class));
-    }
-
-    @Override
     public SessionStore create(SessionKitConfig config) {
-        int max = config.integer("sessionkit.local.maximum-size", (int) CaffeineSessionStore.DEFAULT_MAXIMUM_SIZE);
-        if (max < 1) {
-            throw SessionKitConfig.invalid("sessionkit.local.maximum-size", String.valueOf(max), "at least 1");
-        }
-        return CaffeineSessionStore.builder().clock(config.clock()).maximumSize(max).build();
+        ProviderConfig c = ProviderConfig.of(config, NAME, Set.of("maximum-size"));
+        CaffeineSessionStore.Builder b = CaffeineSessionStore.builder().clock(c.clock());
+        c.apply("maximum-size", (long) c.integer("maximum-size", (int) CaffeineSessionStore.DEFAULT_MAXIMUM_SIZE), b::maximumSize);
+        c.validate();
+        return b.build();
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The in-process {@link io.sessionkit.SessionStore} on Caffeine, provider name {@code local}: for a single node,
- * tests, development, and as a near-cache tier. Sessions live in this JVM's heap only: they do not survive a
+ * tests and development. Sessions live in this JVM's heap only: they do not survive a
  * restart and are not shared between instances behind a load balancer.
  */
 package io.sessionkit.caffeine;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.sessionkit.BuilderChecks;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionException;
@@ -11,6 +12,7 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -107,18 +109,25 @@ public final class JdbcSessionStore implements SessionStore {
     /** The SQL dialects this store speaks. */
     public enum Dialect {
         /** H2 2.x, in memory or in a file. */
-        H2("h2", "H2"),
+        H2("h2", "H2", SqlDialect.H2),
         /** PostgreSQL 9.5 or later ({@code ON CONFLICT}, {@code SKIP LOCKED}). */
-        POSTGRESQL("postgresql", "PostgreSQL"),
+        POSTGRESQL("postgresql", "PostgreSQL", SqlDialect.POSTGRESQL),
         /** MariaDB 10.4+ and MySQL 8.0+ (one schema and one set of statements serve both). */
-        MARIADB("mariadb", "MariaDB/MySQL");
+        MARIADB("mariadb", "MariaDB/MySQL", SqlDialect.MARIADB);
 
         private final String fileName;
         private final String displayName;
+        private final SqlDialect strategy;
 
-        Dialect(String fileName, String displayName) {
+        Dialect(String fileName, String displayName, SqlDialect strategy) {
             this.fileName = fileName;
             this.displayName = displayName;
+            this.strategy = strategy;
+        }
+
+        /** What this database needs that the others do not. */
+        SqlDialect strategy() {
+            return strategy;
         }
 
         /** The name used in {@code sessionkit.jdbc.dialect} and in the schema file name. */
@@ -159,7 +168,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
-    private final SqlStatements sql;
+    final SqlStatements sql;
     private final String server;
     /** The JDBC URL, if known (given, or an application's HikariCP pool's); null otherwise. */
     private final String url;
@@ -263,49 +272,7 @@ public final class JdbcSessionStore implements SessionStore {
         requireNonNull(record, "record");
         checkPrincipal(record.principal());
         long now = clock.millis();
-        return run("create", record.key(), c -> switch (sql.dialect) {
-            case POSTGRESQL -> {
-                try (PreparedStatement ps = prepare(c, sql.create)) {
-                    int i = bindInsert(ps, 1, record, Dialect.POSTGRESQL);
-                    ps.setLong(i, now);
-                    yield ps.executeUpdate() == 1;
-                }
-            }
-            case H2 -> {
-                try (PreparedStatement ps = prepare(c, sql.create)) {
-                    ps.setString(1, record.key().value());
-                    ps.setLong(2, now);
-                    ps.setString(3, record.principal());
-                    ps.setLong(4, record.createdAt().toEpochMilli());
-                    ps.setLong(5, record.lastAccessedAt().toEpochMilli());
-                    ps.setLong(6, record.expiresAt().toEpochMilli());
-                    ps.setLong(7, record.maxIdle().getSeconds());
-                    ps.setLong(8, record.version());
-                    ps.setString(9, record.attributes());
-                    bindInsert(ps, 10, record, Dialect.H2);
-                    yield ps.executeUpdate() == 1;
-                } catch (SQLException e) {
-                    // Two MERGEs of one new key race to the insert; the loser sees the winner's live row.
-                    if (isDuplicateKey(e)) {
-                        yield false;
-                    }
-                    throw e;
-                }
-            }
-            case MARIADB -> {
-                if (insert(c, record)) {
-                    yield true;
-                }
-                try (PreparedStatement ps = prepare(c, sql.deleteExpiredKey)) {
-                    ps.setString(1, record.key().value());
-                    ps.setLong(2, now);
-                    if (ps.executeUpdate() == 0) {
-                        yield false;
-                    }
-                }
-                yield insert(c, record);
-            }
-        });
+        return run("create", record.key(), c -> sql.strategy.create(this, c, record, now));
     }
 
     @Override
@@ -329,7 +296,7 @@ public final class JdbcSessionStore implements SessionStore {
         checkPrincipal(record.principal());
         long now = clock.millis();
         return run("replace", record.key(), c -> {
-            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            boolean classified = sql.strategy.classifiesInOneStatement();
             try (PreparedStatement ps = prepare(c, classified ? sql.replaceClassified : sql.replace)) {
                 ps.setLong(1, record.version());
                 ps.setLong(2, record.createdAt().toEpochMilli());
@@ -337,7 +304,7 @@ public final class JdbcSessionStore implements SessionStore {
                 ps.setLong(4, record.maxIdle().getSeconds());
                 ps.setLong(5, record.expiresAt().toEpochMilli());
                 ps.setString(6, record.principal());
-                ps.setString(7, StoredData.encode(sql.dialect, record.attributes()));
+                ps.setString(7, sql.strategy.encode(record.attributes()));
                 ps.setString(8, record.key().value());
                 ps.setLong(9, expectedVersion);
                 ps.setLong(10, now);
@@ -386,7 +353,7 @@ public final class JdbcSessionStore implements SessionStore {
         requireNonNull(key, "key");
         long now = clock.millis();
         return run("delete", key, c -> {
-            boolean classified = sql.dialect == Dialect.POSTGRESQL;
+            boolean classified = sql.strategy.classifiesInOneStatement();
             try (PreparedStatement ps = prepare(c, classified ? sql.deleteClassified : sql.deleteVersion)) {
                 ps.setString(1, key.value());
                 ps.setLong(2, expectedVersion);
@@ -448,8 +415,7 @@ public final class JdbcSessionStore implements SessionStore {
                         try {
                             out.add(toRecord(key, rs, 2));
                         } catch (SessionCodecException e) {
-                            LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable row skipped by findByPrincipal: {1}",
-                                    key.shortForm(), e.getMessage());
+                            StoreFailures.skipped(LOG, server, "findByPrincipal", key, e);
                         }
                     }
                 }
@@ -599,7 +565,7 @@ public final class JdbcSessionStore implements SessionStore {
         for (int attempt = 0; ; attempt++) {
             try (Lease lease = new Lease()) {
                 Connection c = lease.connection;
-                if (sql.dialect != Dialect.MARIADB) {
+                if (!sql.strategy.sweepsReadCommitted()) {
                     return executePurge(c, cutoff);
                 }
                 int isolation = c.getTransactionIsolation();
@@ -622,10 +588,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     private int executePurge(Connection c, long cutoff) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
-            ps.setLong(1, cutoff);
-            if (sql.dialect == Dialect.POSTGRESQL) {
-                ps.setLong(2, cutoff);
-            }
+            sql.strategy.bindPurge(ps, cutoff);
             return ps.executeUpdate();
         }
     }
@@ -688,19 +651,21 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private boolean insert(Connection c, SessionRecord record) throws SQLException {
+    /** Runs the plain INSERT; false on a duplicate key. */
+    boolean insert(Connection c, SessionRecord record) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.insert)) {
-            bindInsert(ps, 1, record, sql.dialect);
+            bindInsert(ps, 1, record);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            if (isDuplicateKey(e)) {
+            if (sql.strategy.isDuplicateKey(e)) {
                 return false;
             }
             throw e;
         }
     }
 
-    private static int bindInsert(PreparedStatement ps, int first, SessionRecord r, Dialect dialect) throws SQLException {
+    /** Binds the eight INSERT columns from {@code first} on; returns the next parameter index. */
+    int bindInsert(PreparedStatement ps, int first, SessionRecord r) throws SQLException {
         int i = first;
         ps.setString(i++, r.key().value());
         ps.setString(i++, r.principal());
@@ -709,11 +674,12 @@ public final class JdbcSessionStore implements SessionStore {
         ps.setLong(i++, r.expiresAt().toEpochMilli());
         ps.setLong(i++, r.maxIdle().getSeconds());
         ps.setLong(i++, r.version());
-        ps.setString(i++, StoredData.encode(dialect, r.attributes()));
+        ps.setString(i++, sql.strategy.encode(r.attributes()));
         return i;
     }
 
-    private PreparedStatement prepare(Connection c, String statement) throws SQLException {
+    /** A statement with the store's query timeout. */
+    PreparedStatement prepare(Connection c, String statement) throws SQLException {
         PreparedStatement ps = c.prepareStatement(statement);
         ps.setQueryTimeout(queryTimeoutSeconds);
         return ps;
@@ -756,12 +722,9 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private RuntimeException failure(String operation, SessionKey key, SQLException e) {
-        String what = operation + (key == null ? "" : " of session " + key.shortForm());
-        String message = server + ": " + what + " failed, " + explain(e, url);
-        if (isUnavailable(e)) {
-            return new SessionStoreUnavailableException(message, e);
-        }
-        return new SessionException(message, e);
+        String why = explain(e, url);
+        return isUnavailable(e) ? StoreFailures.unavailable(server, operation, key, why, e)
+                : StoreFailures.failed(server, operation, key, why, e);
     }
 
     /**
@@ -832,13 +795,6 @@ public final class JdbcSessionStore implements SessionStore {
         return "40001".equals(state) || "40P01".equals(state) || e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
     }
 
-    private boolean isDuplicateKey(SQLException e) {
-        return switch (sql.dialect) {
-            case MARIADB -> e.getErrorCode() == 1062;
-            case POSTGRESQL, H2 -> "23505".equals(e.getSQLState());
-        };
-    }
-
     /** The URL without parameters or user info, which may carry credentials. */
     static String sanitize(String url) {
         String s = url;
@@ -906,30 +862,21 @@ public final class JdbcSessionStore implements SessionStore {
 
         /** Maximum connections of the pool the store builds; default {@value #DEFAULT_POOL_MAX_SIZE}. */
         public Builder poolMaxSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("poolMaxSize must be >= 1, was " + size);
-            }
-            this.poolMaxSize = size;
+            this.poolMaxSize = BuilderChecks.atLeast("poolMaxSize", size, 1);
             return this;
         }
 
         /** How long to wait for a connection, including opening one (at least 250 ms); default 5 s. */
         public Builder connectTimeout(Duration timeout) {
-            requireNonNull(timeout, "timeout");
-            if (timeout.toMillis() < 250) {
-                throw new IllegalArgumentException("connectTimeout must be >= 250ms, was " + timeout);
-            }
-            this.connectTimeout = timeout;
+            // HikariCP refuses a connection timeout below 250 ms.
+            this.connectTimeout = BuilderChecks.between("connectTimeout", timeout, Duration.ofMillis(250), BuilderChecks.MAX_TIMEOUT,
+                    "(timeouts are never infinite)");
             return this;
         }
 
         /** Timeout of every statement, rounded up to whole seconds (JDBC's unit), never infinite; default 5 s. */
         public Builder queryTimeout(Duration timeout) {
-            requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("queryTimeout must be > 0, was " + timeout);
-            }
-            this.queryTimeout = timeout;
+            this.queryTimeout = BuilderChecks.positive("queryTimeout", timeout);
             return this;
         }
 
@@ -953,20 +900,14 @@ public final class JdbcSessionStore implements SessionStore {
 
         /** Pause between background sweeps (±20% jitter); {@link Duration#ZERO} turns the sweeper off. Default 1 min. */
         public Builder sweepInterval(Duration interval) {
-            requireNonNull(interval, "interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("sweepInterval must be >= 0, was " + interval);
-            }
-            this.sweepInterval = interval;
+            this.sweepInterval = BuilderChecks.between("sweepInterval", interval, Duration.ZERO, SessionRecord.MAX_IDLE,
+                    "(0 turns the sweeper off)");
             return this;
         }
 
         /** Rows one sweep statement deletes at most; default {@value #DEFAULT_SWEEP_BATCH_SIZE}. */
         public Builder sweepBatchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("sweepBatchSize must be >= 1, was " + size);
-            }
-            this.sweepBatchSize = size;
+            this.sweepBatchSize = BuilderChecks.atLeast("sweepBatchSize", size, 1);
             return this;
         }
 
@@ -981,11 +922,7 @@ public final class JdbcSessionStore implements SessionStore {
          * {@code replace} and {@code findByPrincipal} still treat a row as absent from {@code expires_at} on.
          */
         public Builder expiryGrace(Duration grace) {
-            requireNonNull(grace, "grace");
-            if (grace.isNegative() || grace.compareTo(SessionRecord.MAX_IDLE) > 0) {
-                throw new IllegalArgumentException("expiryGrace must be in 0s.." + SessionRecord.MAX_IDLE + ", was " + grace);
-            }
-            this.expiryGrace = grace;
+            this.expiryGrace = BuilderChecks.expiryGrace("expiryGrace", grace);
             return this;
         }
 
@@ -1004,7 +941,7 @@ public final class JdbcSessionStore implements SessionStore {
 
         /** The clock that decides what is expired; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 

@@ -1,12 +1,9 @@
 package io.sessionkit.jdbc;
 
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
-import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import io.sessionkit.StoreFeature;
-import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -30,13 +27,16 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.jdbc.synchronous-commit}</td><td>{@code true}</td><td>PostgreSQL: wait for WAL flush on each write</td></tr>
  * </table>
  *
- * The constructor does nothing; {@link #create} opens the pool.
+ * Every bad key is reported at once; the URL and the password are never shown (a URL may carry a password); an
+ * undeclared {@code sessionkit.jdbc.*} key is warned about once. The constructor does nothing; {@link #create} opens
+ * the pool.
  */
 public final class JdbcSessionStoreProvider implements SessionStoreProvider {
     /** The provider name, the value of {@code sessionkit.store}. */
     public static final String NAME = "jdbc";
 
-    private static final String P = SessionKitConfig.PREFIX + NAME + ".";
+    static final Set<String> KEYS = Set.of("url", "user", "password", "dialect", "table", "create-schema", "pool.max-size",
+            "connect-timeout", "query-timeout", "sweep-interval", "sweep-batch-size", "expiry-grace", "synchronous-commit");
 
     public JdbcSessionStoreProvider() {
     }
@@ -46,15 +46,10 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         return NAME;
     }
 
-    @Override
-    public Set<StoreFeature> features() {
-        return EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
-    }
-
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalArgumentException naming the key, if {@code sessionkit.jdbc.url} is missing or a value is bad
+     * @throws IllegalArgumentException naming every bad key, if {@code sessionkit.jdbc.url} is missing or a value is bad
      */
     @Override
     public SessionStore create(SessionKitConfig config) {
@@ -63,63 +58,29 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
 
     /** The builder {@link #create} would build, with every key read and checked. */
     static JdbcSessionStore.Builder builderFrom(SessionKitConfig config) {
-        JdbcSessionStore.Builder b = JdbcSessionStore.builder().clock(config.clock());
-        String url = config.string(P + "url").orElseThrow(() -> new IllegalArgumentException(
-                P + "url is required, e.g. jdbc:postgresql://localhost:5432/app"));
-        if (!url.startsWith("jdbc:")) {
-            throw SessionKitConfig.invalid(P + "url", url, "a JDBC URL starting with jdbc:");
+        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
+        JdbcSessionStore.Builder b = JdbcSessionStore.builder().clock(c.clock());
+        String url = c.secret("url").map(String::trim).orElse("");
+        if (url.isEmpty()) {
+            c.problem(c.key("url") + " is required, e.g. jdbc:postgresql://localhost:5432/app");
+        } else if (!url.startsWith("jdbc:")) {
+            c.invalid("url", "a JDBC URL starting with jdbc:");
+        } else {
+            b.url(url);
         }
-        b.url(url);
-        config.string(P + "user").ifPresent(b::user);
-        String password = config.get(P + "password");
-        if (password != null) {
-            b.password(password);
-        }
-        config.string(P + "dialect").ifPresent(d -> {
-            try {
-                b.dialect(JdbcSessionStore.Dialect.of(d));
-            } catch (IllegalArgumentException e) {
-                throw SessionKitConfig.invalid(P + "dialect", d, "h2, postgresql, mariadb or mysql");
-            }
-        });
-        String table = config.string(P + "table", JdbcSessionStore.DEFAULT_TABLE);
-        try {
-            b.table(table);
-        } catch (IllegalArgumentException e) {
-            throw SessionKitConfig.invalid(P + "table", table, "a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*, at most 48 characters)");
-        }
-        b.createSchema(config.bool(P + "create-schema", false));
-        b.synchronousCommit(config.bool(P + "synchronous-commit", true));
-        int poolSize = config.integer(P + "pool.max-size", JdbcSessionStore.DEFAULT_POOL_MAX_SIZE);
-        if (poolSize < 1) {
-            throw SessionKitConfig.invalid(P + "pool.max-size", String.valueOf(poolSize), "a number >= 1");
-        }
-        b.poolMaxSize(poolSize);
-        Duration connect = config.duration(P + "connect-timeout", JdbcSessionStore.DEFAULT_CONNECT_TIMEOUT);
-        if (connect.toMillis() < 250) {
-            throw SessionKitConfig.invalid(P + "connect-timeout", config.get(P + "connect-timeout"), "a duration >= 250ms");
-        }
-        b.connectTimeout(connect);
-        Duration query = config.duration(P + "query-timeout", JdbcSessionStore.DEFAULT_QUERY_TIMEOUT);
-        if (query.isZero() || query.isNegative()) {
-            throw SessionKitConfig.invalid(P + "query-timeout", config.get(P + "query-timeout"), "a duration > 0 (never infinite)");
-        }
-        b.queryTimeout(query);
-        Duration sweep = config.duration(P + "sweep-interval", JdbcSessionStore.DEFAULT_SWEEP_INTERVAL);
-        if (sweep.isNegative()) {
-            throw SessionKitConfig.invalid(P + "sweep-interval", config.get(P + "sweep-interval"), "a duration >= 0 (0 turns the sweeper off)");
-        }
-        b.sweepInterval(sweep);
-        int batch = config.integer(P + "sweep-batch-size", JdbcSessionStore.DEFAULT_SWEEP_BATCH_SIZE);
-        if (batch < 1) {
-            throw SessionKitConfig.invalid(P + "sweep-batch-size", String.valueOf(batch), "a number >= 1");
-        }
-        b.sweepBatchSize(batch);
-        Duration grace = config.duration(P + "expiry-grace", JdbcSessionStore.DEFAULT_EXPIRY_GRACE);
-        if (grace.isNegative() || grace.compareTo(SessionRecord.MAX_IDLE) > 0) {
-            throw SessionKitConfig.invalid(P + "expiry-grace", config.get(P + "expiry-grace"), "a duration >= 0 (at most 100 years)");
-        }
-        b.expiryGrace(grace);
+        c.string("user").ifPresent(b::user);
+        c.secret("password").ifPresent(b::password);
+        c.string("dialect").ifPresent(d -> c.apply("dialect", d, name -> b.dialect(JdbcSessionStore.Dialect.of(name))));
+        c.apply("table", c.string("table", JdbcSessionStore.DEFAULT_TABLE), b::table);
+        b.createSchema(c.bool("create-schema", false));
+        b.synchronousCommit(c.bool("synchronous-commit", true));
+        c.apply("pool.max-size", c.integer("pool.max-size", JdbcSessionStore.DEFAULT_POOL_MAX_SIZE), b::poolMaxSize);
+        c.apply("connect-timeout", c.duration("connect-timeout", JdbcSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply("query-timeout", c.duration("query-timeout", JdbcSessionStore.DEFAULT_QUERY_TIMEOUT), b::queryTimeout);
+        c.apply("sweep-interval", c.duration("sweep-interval", JdbcSessionStore.DEFAULT_SWEEP_INTERVAL), b::sweepInterval);
+        c.apply("sweep-batch-size", c.integer("sweep-batch-size", JdbcSessionStore.DEFAULT_SWEEP_BATCH_SIZE), b::sweepBatchSize);
+        c.apply("expiry-grace", c.duration("expiry-grace", JdbcSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        c.validate();
         return b;
     }
 }

@@ -41,7 +41,6 @@ class JdbcSessionStoreProviderTest {
             assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
             assertThat(store.load(JdbcSessionStoreTest.randomKey())).isEmpty();
         }
-        assertThat(new JdbcSessionStoreProvider().features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @ParameterizedTest
@@ -66,6 +65,23 @@ class JdbcSessionStoreProviderTest {
         m.put(key, value);
         assertThatThrownBy(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
+    }
+
+    @Test
+    void everyBadKeyIsReportedAtOnceAndTheUrlWithItsPasswordIsNeverShown() {
+        Map<String, String> m = h2("sk_provider_many");
+        m.put("sessionkit.jdbc.url", "postgresql://app:hunter2@db/app?password=hunter2");
+        m.put("sessionkit.jdbc.password", "hunter2");
+        m.put("sessionkit.jdbc.pool.max-size", "0");
+        m.put("sessionkit.jdbc.query-timeout", "soon");
+        m.put("sessionkit.jdbc.table", "bad-name");
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)));
+        assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.jdbc.url")
+                .hasMessageContaining("sessionkit.jdbc.pool.max-size").hasMessageContaining("sessionkit.jdbc.query-timeout")
+                .hasMessageContaining("sessionkit.jdbc.table");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+        }
     }
 
     @Test

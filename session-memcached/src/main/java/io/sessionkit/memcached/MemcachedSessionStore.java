@@ -2,6 +2,7 @@ package io.sessionkit.memcached;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sessionkit.BuilderChecks;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
@@ -10,6 +11,7 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionTooLargeException;
+import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -551,13 +553,12 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private SessionStoreUnavailableException unavailable(String command, String itemKey, SessionKey key, String why, Throwable cause) {
-        String message = "memcached " + server(itemKey) + ": " + command + " for session " + key.shortForm() + " failed: " + why;
-        return cause == null ? new SessionStoreUnavailableException(message) : new SessionStoreUnavailableException(message, cause);
+        return StoreFailures.unavailable("memcached " + server(itemKey), command, key, why, cause);
     }
 
     private SessionStoreUnavailableException contended(String command, String itemKey, SessionKey key) {
-        return new SessionStoreUnavailableException("memcached " + server(itemKey) + ": " + command + " for session "
-                + key.shortForm() + " gave up after " + MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas");
+        return unavailable(command, itemKey, key, "gave up after " + MAX_ATTEMPTS
+                + " attempts: the item kept changing between gets and cas", null);
     }
 
     private String server(String itemKey) {
@@ -603,34 +604,10 @@ public final class MemcachedSessionStore implements SessionStore {
      * @throws IllegalArgumentException describing the bad entry
      */
     static List<InetSocketAddress> parseServers(String hostPorts) {
-        requireNonNull(hostPorts, "hostPorts");
+        requireNonNull(hostPorts, "servers");
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String part : hostPorts.split(",")) {
-            String s = part.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("'" + s + "' is not host:port");
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(s.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + s + "' has no numeric port");
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("'" + s + "' has a port outside 1-65535");
-            }
-            out.add(new InetSocketAddress(host, port));
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("no servers given");
+        for (BuilderChecks.HostPort hp : BuilderChecks.hostPorts("servers", List.of(hostPorts.split(",")), 0)) {
+            out.add(new InetSocketAddress(hp.host(), hp.port()));
         }
         return List.copyOf(out);
     }
@@ -669,11 +646,7 @@ public final class MemcachedSessionStore implements SessionStore {
 
         /** How long one command may take; positive and finite; default 500 ms. */
         public Builder operationTimeout(Duration timeout) {
-            requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() < 1) {
-                throw new IllegalArgumentException("operationTimeout must be at least 1 ms, was " + timeout);
-            }
-            this.operationTimeout = timeout;
+            this.operationTimeout = BuilderChecks.positive("operationTimeout", timeout);
             return this;
         }
 
@@ -682,11 +655,7 @@ public final class MemcachedSessionStore implements SessionStore {
          * A server not connected by then does not fail the build: calls for its keys fail until it connects.
          */
         public Builder connectTimeout(Duration timeout) {
-            requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout must be positive, was " + timeout);
-            }
-            this.connectTimeout = timeout;
+            this.connectTimeout = BuilderChecks.positive("connectTimeout", timeout);
             return this;
         }
 
@@ -695,12 +664,7 @@ public final class MemcachedSessionStore implements SessionStore {
          * 43-character hashed key stays under memcached's 250-byte limit; default {@value #DEFAULT_KEY_PREFIX}.
          */
         public Builder keyPrefix(String prefix) {
-            requireNonNull(prefix, "prefix");
-            if (prefix.length() > MAX_PREFIX_LENGTH || !isPrintableAscii(prefix)) {
-                throw new IllegalArgumentException("keyPrefix must be at most " + MAX_PREFIX_LENGTH
-                        + " printable ASCII characters without spaces");
-            }
-            this.keyPrefix = prefix;
+            this.keyPrefix = BuilderChecks.keyPrefix("keyPrefix", prefix, MAX_PREFIX_LENGTH);
             return this;
         }
 
@@ -711,31 +675,22 @@ public final class MemcachedSessionStore implements SessionStore {
          */
         public Builder maxItemSize(long bytes) {
             if (bytes < MIN_ITEM_SIZE) {
-                throw new IllegalArgumentException("maxItemSize must be >= " + MIN_ITEM_SIZE + " bytes (memcached's smallest -I), was " + bytes);
+                throw BuilderChecks.invalid("maxItemSize", bytes, "at least " + MIN_ITEM_SIZE + " bytes (memcached's smallest -I)");
             }
             this.maxItemSize = bytes;
             return this;
         }
 
-        /** How long {@link Builder#build()} waits for the first connection to every server. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** How long past {@code expiresAt} memcached keeps an item; zero or more; default 1 minute. */
         public Builder expiryGrace(Duration grace) {
-            requireNonNull(grace, "grace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("expiryGrace must not be negative, was " + grace);
-            }
-            this.expiryGrace = grace;
+            this.expiryGrace = BuilderChecks.expiryGrace("expiryGrace", grace);
             return this;
         }
 
         /** The longest wait between reconnect attempts to a lost server, whole seconds, at least 1 s; default 2 s. */
         public Builder maxReconnectDelay(Duration delay) {
-            requireNonNull(delay, "delay");
-            if (delay.toSeconds() < 1) {
-                throw new IllegalArgumentException("maxReconnectDelay must be at least 1 s, was " + delay);
-            }
-            this.maxReconnectDelay = delay;
+            this.maxReconnectDelay = BuilderChecks.between("maxReconnectDelay", delay, Duration.ofSeconds(1),
+                    BuilderChecks.MAX_TIMEOUT, "(spymemcached counts whole seconds)");
             return this;
         }
 
@@ -744,16 +699,13 @@ public final class MemcachedSessionStore implements SessionStore {
          * off (every replace is then {@code gets} + {@code cas}); default 10 000.
          */
         public Builder casCacheSize(int entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("casCacheSize must be >= 0, was " + entries);
-            }
-            this.casCacheSize = entries;
+            this.casCacheSize = BuilderChecks.atLeast("casCacheSize", entries, 0);
             return this;
         }
 
         /** The clock for expiry decisions; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 

@@ -1,11 +1,10 @@
 package io.sessionkit.memcached;
 
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import io.sessionkit.StoreFeature;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The provider named {@code memcached}. It reads these keys (defaults in {@link MemcachedSessionStore}):
@@ -20,12 +19,15 @@ import java.util.function.Consumer;
  *   <li>{@code sessionkit.memcached.max-reconnect-delay}: longest wait between reconnects; default {@code 2s}</li>
  *   <li>{@code sessionkit.memcached.cas-cache-size}: CAS ids remembered to save a {@code gets}; default {@code 10000}</li>
  * </ul>
- * The constructor does nothing; {@link #create} connects in the background.
+ * Every bad key is reported at once; an undeclared {@code sessionkit.memcached.*} key is warned about once. The
+ * constructor does nothing; {@link #create} connects in the background.
  */
 public final class MemcachedSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "memcached";
-    private static final String P = SessionKitConfig.PREFIX + NAME + ".";
+
+    static final Set<String> KEYS = Set.of("servers", "operation-timeout", "connect-timeout", "key-prefix", "max-item-size",
+            "expiry-grace", "max-reconnect-delay", "cas-cache-size");
 
     @Override
     public String name() {
@@ -33,34 +35,20 @@ public final class MemcachedSessionStoreProvider implements SessionStoreProvider
     }
 
     @Override
-    public Set<StoreFeature> features() {
-        return Set.of();
-    }
-
-    @Override
     public SessionStore create(SessionKitConfig config) {
-        MemcachedSessionStore.Builder b = MemcachedSessionStore.builder().clock(config.clock());
-        String servers = config.string(P + "servers", MemcachedSessionStore.DEFAULT_SERVERS);
-        apply(P + "servers", servers, b::servers);
-        apply(P + "operation-timeout", config.duration(P + "operation-timeout", MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT),
+        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
+        MemcachedSessionStore.Builder b = MemcachedSessionStore.builder().clock(c.clock());
+        c.apply("servers", c.string("servers", MemcachedSessionStore.DEFAULT_SERVERS), b::servers);
+        c.apply("operation-timeout", c.duration("operation-timeout", MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT),
                 b::operationTimeout);
-        apply(P + "connect-timeout", config.duration(P + "connect-timeout", MemcachedSessionStore.DEFAULT_CONNECT_TIMEOUT),
-                b::connectTimeout);
-        apply(P + "key-prefix", config.string(P + "key-prefix", MemcachedSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
-        apply(P + "max-item-size", config.bytes(P + "max-item-size", MemcachedSessionStore.DEFAULT_MAX_ITEM_SIZE), b::maxItemSize);
-        apply(P + "expiry-grace", config.duration(P + "expiry-grace", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
-        apply(P + "max-reconnect-delay", config.duration(P + "max-reconnect-delay", MemcachedSessionStore.DEFAULT_MAX_RECONNECT_DELAY),
+        c.apply("connect-timeout", c.duration("connect-timeout", MemcachedSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply("key-prefix", c.string("key-prefix", MemcachedSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
+        c.apply("max-item-size", c.bytes("max-item-size", MemcachedSessionStore.DEFAULT_MAX_ITEM_SIZE), b::maxItemSize);
+        c.apply("expiry-grace", c.duration("expiry-grace", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        c.apply("max-reconnect-delay", c.duration("max-reconnect-delay", MemcachedSessionStore.DEFAULT_MAX_RECONNECT_DELAY),
                 b::maxReconnectDelay);
-        apply(P + "cas-cache-size", config.integer(P + "cas-cache-size", MemcachedSessionStore.DEFAULT_CAS_CACHE_SIZE), b::casCacheSize);
+        c.apply("cas-cache-size", c.integer("cas-cache-size", MemcachedSessionStore.DEFAULT_CAS_CACHE_SIZE), b::casCacheSize);
+        c.validate();
         return b.build();
-    }
-
-    /** Passes a parsed value to the builder, naming the key if the builder refuses it. */
-    private static <T> void apply(String key, T value, Consumer<T> setter) {
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw SessionKitConfig.invalid(key, String.valueOf(value), e.getMessage());
-        }
     }
 }

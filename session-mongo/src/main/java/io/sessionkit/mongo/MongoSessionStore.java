@@ -27,6 +27,7 @@ import com.mongodb.connection.ClusterDescription;
 import com.mongodb.connection.ServerDescription;
 import com.mongodb.event.ClusterDescriptionChangedEvent;
 import com.mongodb.event.ClusterListener;
+import io.sessionkit.BuilderChecks;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
@@ -34,6 +35,7 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionTooLargeException;
+import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -266,11 +268,12 @@ public final class MongoSessionStore implements SessionStore {
         List<SessionRecord> records = new ArrayList<>(docs.size());
         for (BsonDocument doc : docs) {
             BsonValue id = doc.get("_id");
+            SessionKey key = null;
             try {
-                records.add(fromDocument(new SessionKey(id.asString().getValue()), doc));
+                key = new SessionKey(id.asString().getValue());
+                records.add(fromDocument(key, doc));
             } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping an undecodable session document of a principal: {0}",
-                        e.getMessage());
+                StoreFailures.skipped(LOG, server, "findByPrincipal", key, e);
             }
         }
         return records;
@@ -375,10 +378,8 @@ public final class MongoSessionStore implements SessionStore {
         try {
             return action.get();
         } catch (MongoException e) {
-            String what = key == null ? operation : operation + " of session " + key.shortForm();
             String unreachable = e instanceof MongoTimeoutException ? unanswered(client.getClusterDescription()) : null;
-            throw new SessionStoreUnavailableException(server + ": " + what + " failed: "
-                    + e.getClass().getSimpleName() + " (code " + e.getCode() + ")"
+            throw StoreFailures.unavailable(server, operation, key, e.getClass().getSimpleName() + " (code " + e.getCode() + ")"
                     + (unreachable == null ? "" : ": " + unreachable), e);
         } catch (IllegalStateException e) {
             if (closed.get()) {
@@ -594,7 +595,7 @@ public final class MongoSessionStore implements SessionStore {
 
         /** Bound on opening one connection (TCP and TLS); positive, whole milliseconds. */
         public Builder connectTimeout(Duration connectTimeout) {
-            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            this.connectTimeout = BuilderChecks.positive("connectTimeout", connectTimeout);
             return this;
         }
 
@@ -603,7 +604,7 @@ public final class MongoSessionStore implements SessionStore {
          * the write concern's {@code wtimeout}; positive, whole milliseconds.
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = BuilderChecks.positive("timeout", timeout);
             return this;
         }
 
@@ -641,18 +642,18 @@ public final class MongoSessionStore implements SessionStore {
          * lowered, so nodes configured differently keep the largest grace).
          */
         public Builder expiryGrace(Duration grace) {
-            requireNonNull(grace, "grace");
-            if (grace.compareTo(DEFAULT_EXPIRY_GRACE) < 0 || grace.getNano() != 0) {
-                throw new IllegalArgumentException("expiryGrace must be whole seconds and at least "
-                        + DEFAULT_EXPIRY_GRACE.toSeconds() + " s, was " + grace);
+            // The TTL index's expireAfterSeconds is whole seconds, and its monitor runs every 60 s.
+            String rule = "(whole seconds, at least " + DEFAULT_EXPIRY_GRACE.toSeconds() + "s)";
+            if (requireNonNull(grace, "expiryGrace").getNano() != 0) {
+                throw BuilderChecks.invalid("expiryGrace", grace, "a duration " + rule);
             }
-            this.expiryGrace = grace;
+            this.expiryGrace = BuilderChecks.between("expiryGrace", grace, DEFAULT_EXPIRY_GRACE, SessionRecord.MAX_IDLE, rule);
             return this;
         }
 
         /** The clock that decides "now" for expiry; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 
@@ -697,15 +698,6 @@ public final class MongoSessionStore implements SessionStore {
             return writeConcern.getWTimeout(TimeUnit.MILLISECONDS) == null
                     ? writeConcern.withWTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     : writeConcern;
-        }
-
-        private static Duration positive(Duration d, String name) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms and at most "
-                        + Integer.MAX_VALUE + " ms, was " + d);
-            }
-            return d;
         }
 
         private static String requireNonBlank(String s, String name) {

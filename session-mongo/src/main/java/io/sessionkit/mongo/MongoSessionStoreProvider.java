@@ -2,15 +2,13 @@ package io.sessionkit.mongo;
 
 import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import io.sessionkit.StoreFeature;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The {@code mongo} provider: {@code sessionkit.store=mongo}. Reads these keys (defaults in {@link MongoSessionStore}):
@@ -33,31 +31,19 @@ import java.util.function.Consumer;
  *       (the TTL index's {@code expireAfterSeconds}); whole seconds, at least 60 s</td></tr>
  * </table>
  *
- * Construction is cheap and does not connect; {@link #create} connects and creates the indexes.
+ * Every bad key is reported at once, the URI's value never (it may hold a password); an undeclared
+ * {@code sessionkit.mongo.*} key is warned about once. Construction is cheap and does not connect; {@link #create} connects and creates the indexes.
  */
 public final class MongoSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "mongo";
 
-    static final String PREFIX = SessionKitConfig.PREFIX + NAME + ".";
-    static final String URI = PREFIX + "uri";
-    static final String DATABASE = PREFIX + "database";
-    static final String COLLECTION = PREFIX + "collection";
-    static final String CONNECT_TIMEOUT = PREFIX + "connect-timeout";
-    static final String TIMEOUT = PREFIX + "timeout";
-    static final String WRITE_CONCERN = PREFIX + "write-concern";
-    static final String READ_PREFERENCE = PREFIX + "read-preference";
-    static final String CREATE_INDEXES = PREFIX + "create-indexes";
-    static final String EXPIRY_GRACE = PREFIX + "expiry-grace";
+    static final Set<String> KEYS = Set.of("uri", "database", "collection", "connect-timeout", "timeout", "write-concern",
+            "read-preference", "create-indexes", "expiry-grace");
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Set<StoreFeature> features() {
-        return Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @Override
@@ -67,71 +53,43 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
 
     /** Parses and checks every key, so that a bad value fails before anything connects. */
     static MongoSessionStore.Builder builderFrom(SessionKitConfig config) {
-        MongoSessionStore.Builder b = MongoSessionStore.builder()
-                .clock(config.clock())
-                .connectTimeout(duration(config, CONNECT_TIMEOUT, MongoSessionStore.DEFAULT_CONNECT_TIMEOUT))
-                .timeout(duration(config, TIMEOUT, MongoSessionStore.DEFAULT_TIMEOUT))
-                .writeConcern(writeConcern(config))
-                .readPreference(readPreference(config))
-                .createIndexes(config.bool(CREATE_INDEXES, true));
-        Duration grace = config.duration(EXPIRY_GRACE, MongoSessionStore.DEFAULT_EXPIRY_GRACE);
-        try {
-            b.expiryGrace(grace);
-        } catch (IllegalArgumentException e) {
-            throw SessionKitConfig.invalid(EXPIRY_GRACE, config.get(EXPIRY_GRACE), "whole seconds, at least 60s, such as 2m");
-        }
-        name(config, DATABASE, MongoSessionStore.DEFAULT_DATABASE, b::database);
-        name(config, COLLECTION, MongoSessionStore.DEFAULT_COLLECTION, b::collection);
-        b.uri(config.string(URI, MongoSessionStore.DEFAULT_URI));
-        try {
-            b.connectionString();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(URI + ": not a valid mongodb:// or mongodb+srv:// connection string", e);
-        }
+        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
+        MongoSessionStore.Builder b = MongoSessionStore.builder().clock(c.clock());
+        c.apply("connect-timeout", c.duration("connect-timeout", MongoSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply("timeout", c.duration("timeout", MongoSessionStore.DEFAULT_TIMEOUT), b::timeout);
+        b.writeConcern(writeConcern(c));
+        b.readPreference(readPreference(c));
+        b.createIndexes(c.bool("create-indexes", true));
+        c.apply("expiry-grace", c.duration("expiry-grace", MongoSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        c.apply("database", c.string("database", MongoSessionStore.DEFAULT_DATABASE), b::database);
+        c.apply("collection", c.string("collection", MongoSessionStore.DEFAULT_COLLECTION), b::collection);
+        String uri = c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).orElse(MongoSessionStore.DEFAULT_URI);
+        b.uri(uri);
+        // The driver's message may echo the URI, credentials included: the builder's says only what is wrong.
+        c.apply("uri", b, MongoSessionStore.Builder::connectionString);
+        c.validate();
         return b;
     }
 
-    private static void name(SessionKitConfig config, String key, String defaultValue, Consumer<String> setter) {
-        String name = config.string(key, defaultValue);
-        try {
-            setter.accept(name);
-        } catch (IllegalArgumentException e) {
-            throw SessionKitConfig.invalid(key, name, "a MongoDB " + (key.equals(DATABASE) ? "database" : "collection")
-                    + " name (" + e.getMessage() + ")");
-        }
-    }
-
-    private static Duration duration(SessionKitConfig config, String key, Duration defaultValue) {
-        Duration d = config.duration(key, defaultValue);
-        if (d.isNegative() || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
-            throw SessionKitConfig.invalid(key, config.get(key), "a duration of at least 1ms, such as 500ms or 5s");
-        }
-        return d;
-    }
-
-    private static WriteConcern writeConcern(SessionKitConfig config) {
-        Optional<String> v = config.string(WRITE_CONCERN);
-        if (v.isEmpty()) {
-            return MongoSessionStore.DEFAULT_WRITE_CONCERN;
-        }
-        String s = v.get();
-        if (s.equalsIgnoreCase("majority")) {
-            return WriteConcern.MAJORITY;
+    private static WriteConcern writeConcern(ProviderConfig c) {
+        Optional<String> v = c.string("write-concern");
+        if (v.isEmpty() || v.get().equalsIgnoreCase("majority")) {
+            return v.isEmpty() ? MongoSessionStore.DEFAULT_WRITE_CONCERN : WriteConcern.MAJORITY;
         }
         try {
-            int w = Integer.parseInt(s);
+            int w = Integer.parseInt(v.get());
             if (w >= 1) {
                 return new WriteConcern(w);
             }
         } catch (NumberFormatException e) {
-            // reported below
+            // recorded below
         }
-        throw SessionKitConfig.invalid(WRITE_CONCERN, s,
-                "majority or a number of members >= 1 (unacknowledged writes cannot do compare-and-set)");
+        c.invalid("write-concern", "majority or a number of members >= 1 (unacknowledged writes cannot do compare-and-set)");
+        return MongoSessionStore.DEFAULT_WRITE_CONCERN;
     }
 
-    private static ReadPreference readPreference(SessionKitConfig config) {
-        Optional<String> v = config.string(READ_PREFERENCE);
+    private static ReadPreference readPreference(ProviderConfig c) {
+        Optional<String> v = c.string("read-preference");
         if (v.isEmpty()) {
             return MongoSessionStore.DEFAULT_READ_PREFERENCE;
         }
@@ -141,8 +99,10 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
             case "secondary" -> ReadPreference.secondary();
             case "secondarypreferred" -> ReadPreference.secondaryPreferred();
             case "nearest" -> ReadPreference.nearest();
-            default -> throw SessionKitConfig.invalid(READ_PREFERENCE, v.get(),
-                    "one of primary, primary-preferred, secondary, secondary-preferred, nearest");
+            default -> {
+                c.invalid("read-preference", "one of primary, primary-preferred, secondary, secondary-preferred, nearest");
+                yield MongoSessionStore.DEFAULT_READ_PREFERENCE;
+            }
         };
     }
 }

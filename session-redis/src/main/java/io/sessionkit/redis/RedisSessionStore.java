@@ -2,6 +2,7 @@ package io.sessionkit.redis;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sessionkit.BuilderChecks;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
@@ -10,12 +11,10 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -313,8 +312,7 @@ public final class RedisSessionStore implements SessionStore {
                 try {
                     record = RecordEnvelope.decode(key, text);
                 } catch (SessionCodecException e) {
-                    LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable, left out of the principal index: {1}",
-                            key.shortForm(), e.getMessage());
+                    StoreFailures.skipped(LOG, server, "findByPrincipal", key, e);
                 }
             }
             // A member whose record is absent or names someone else is skipped, never removed: on Cluster the index is
@@ -413,12 +411,7 @@ public final class RedisSessionStore implements SessionStore {
 
     /** The Redis key of a principal's index: the principal is hashed so that a key listing does not reveal users. */
     String indexKey(String principal) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
-            return keyPrefix + "p:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        return keyPrefix + "p:" + SessionKey.hash(principal);
     }
 
     /** The prefix of every key this store writes. */
@@ -533,19 +526,18 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private SessionException translate(String operation, SessionKey key, JedisException e) {
-        String what = operation + (key == null ? "" : " of session " + key.shortForm());
-        if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
-            return new SessionStoreUnavailableException(server + " unavailable during " + what + ": " + e.getMessage(), e);
-        }
         String message = String.valueOf(e.getMessage());
+        if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
+            return StoreFailures.unavailable(server, operation, key, "unavailable: " + message, e);
+        }
         if (e instanceof JedisDataException && isTransientServerState(message)) {
-            return new SessionStoreUnavailableException(server + " cannot serve " + what + " now: " + message, e);
+            return StoreFailures.unavailable(server, operation, key, "cannot serve it now: " + message, e);
         }
         if (message.startsWith("WRONGTYPE")) {
             return new SessionCodecException("session " + (key == null ? "index" : key.shortForm())
                     + " is stored as another Redis type: " + message, e);
         }
-        return new SessionException(server + " failed " + what + ": " + message, e);
+        return StoreFailures.failed(server, operation, key, message, e);
     }
 
     private static boolean isTransientServerState(String message) {
@@ -668,7 +660,7 @@ public final class RedisSessionStore implements SessionStore {
                 throw new IllegalArgumentException("a Sentinel master name and at least one Sentinel are required");
             }
             this.sentinelMaster = masterName;
-            this.sentinelNodes = RedisUri.hostsAndPorts(sentinels, 26379);
+            this.sentinelNodes = hostsAndPorts("sentinels", sentinels, 26379);
             return this;
         }
 
@@ -684,7 +676,7 @@ public final class RedisSessionStore implements SessionStore {
             if (seedNodes.isEmpty()) {
                 throw new IllegalArgumentException("at least one cluster seed node is required");
             }
-            this.clusterNodes = RedisUri.hostsAndPorts(seedNodes, 6379);
+            this.clusterNodes = hostsAndPorts("seedNodes", seedNodes, 6379);
             return this;
         }
 
@@ -695,10 +687,7 @@ public final class RedisSessionStore implements SessionStore {
          * gives up after about {@code (connectTimeout + readTimeout) * maxAttempts}.
          */
         public Builder clusterMaxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("clusterMaxAttempts must be >= 1, was " + attempts);
-            }
-            this.clusterMaxAttempts = attempts;
+            this.clusterMaxAttempts = BuilderChecks.atLeast("clusterMaxAttempts", attempts, 1);
             return this;
         }
 
@@ -713,63 +702,49 @@ public final class RedisSessionStore implements SessionStore {
 
         /** The prefix of every key the store writes; default {@value #DEFAULT_KEY_PREFIX}. No spaces or control characters. */
         public Builder keyPrefix(String prefix) {
-            requireNonNull(prefix, "prefix");
-            if (!prefix.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-                throw new IllegalArgumentException("key prefix must be printable ASCII without spaces: '" + prefix + "'");
-            }
-            this.keyPrefix = prefix;
+            this.keyPrefix = BuilderChecks.keyPrefix("keyPrefix", prefix, Integer.MAX_VALUE);
             return this;
         }
 
         /** TCP connect timeout, finite and positive; default 2 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = BuilderChecks.positive("connectTimeout", timeout);
             return this;
         }
 
         /** Time to wait for a reply, finite and positive; default 2 s. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = positive(timeout, "readTimeout");
+            this.readTimeout = BuilderChecks.positive("readTimeout", timeout);
             return this;
         }
 
         /** Maximum pooled connections per server; default {@value #DEFAULT_POOL_MAX_TOTAL}. */
         public Builder poolMaxTotal(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("poolMaxTotal must be >= 1, was " + max);
-            }
-            this.poolMaxTotal = max;
+            this.poolMaxTotal = BuilderChecks.atLeast("poolMaxTotal", max, 1);
             return this;
         }
 
         /** Idle connections kept open per server; default {@value #DEFAULT_POOL_MIN_IDLE}. */
         public Builder poolMinIdle(int min) {
-            if (min < 0) {
-                throw new IllegalArgumentException("poolMinIdle must be >= 0, was " + min);
-            }
-            this.poolMinIdle = min;
+            this.poolMinIdle = BuilderChecks.atLeast("poolMinIdle", min, 0);
             return this;
         }
 
         /** How long a call waits for a free pooled connection before failing; default 2 s. */
         public Builder poolMaxWait(Duration wait) {
-            this.poolMaxWait = positive(wait, "poolMaxWait");
+            this.poolMaxWait = BuilderChecks.positive("poolMaxWait", wait);
             return this;
         }
 
         /** How far past {@code expiresAt} the native Redis expiry is set; default 60 s, may be zero. */
         public Builder expiryGrace(Duration grace) {
-            requireNonNull(grace, "grace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("expiryGrace must be >= 0, was " + grace);
-            }
-            this.expiryGrace = grace;
+            this.expiryGrace = BuilderChecks.expiryGrace("expiryGrace", grace);
             return this;
         }
 
         /** The clock for "now" (expiry checks); default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 
@@ -793,15 +768,12 @@ public final class RedisSessionStore implements SessionStore {
             return new RedisSessionStore(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive (timeouts are never infinite), was " + d);
+        private static List<HostAndPort> hostsAndPorts(String setter, List<String> entries, int defaultPort) {
+            List<HostAndPort> out = new ArrayList<>();
+            for (BuilderChecks.HostPort hp : BuilderChecks.hostPorts(setter, entries, defaultPort)) {
+                out.add(new HostAndPort(hp.host(), hp.port()));
             }
-            if (d.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " is too long: " + d);
-            }
-            return d;
+            return List.copyOf(out);
         }
     }
 }

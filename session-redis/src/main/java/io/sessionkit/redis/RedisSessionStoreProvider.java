@@ -1,14 +1,12 @@
 package io.sessionkit.redis;
 
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import io.sessionkit.StoreFeature;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The {@code redis} provider: builds a {@link RedisSessionStore} from {@code sessionkit.redis.*} keys.
@@ -27,13 +25,16 @@ import java.util.function.Consumer;
  *   <tr><td>{@code sessionkit.redis.expiry-grace}</td><td>native expiry past {@code expiresAt}, 60 s</td></tr>
  * </table>
  *
- * The constructor is cheap and does not connect.
+ * Every bad key is reported at once, a password never; an undeclared {@code sessionkit.redis.*} key (a typo such as
+ * {@code sessionkit.redis.url}) is warned about once. The constructor is cheap and does not connect.
  */
 public final class RedisSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "redis";
 
-    static final String PREFIX = "sessionkit.redis.";
+    static final Set<String> KEYS = Set.of("uri", "sentinel.master", "sentinel.nodes", "sentinel.password", "cluster.nodes",
+            "cluster.max-attempts", "pool.max-total", "pool.min-idle", "pool.max-wait", "connect-timeout", "read-timeout",
+            "key-prefix", "expiry-grace");
 
     @Override
     public String name() {
@@ -41,59 +42,38 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     }
 
     @Override
-    public Set<StoreFeature> features() {
-        return Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
-    }
-
-    @Override
     public SessionStore create(SessionKitConfig config) {
-        RedisSessionStore.Builder b = RedisSessionStore.builder().clock(config.clock());
-        apply(config, "uri", k -> config.string(k).ifPresent(b::uri));
-        Optional<String> master = config.string(PREFIX + "sentinel.master");
-        List<String> sentinels = config.list(PREFIX + "sentinel.nodes");
-        List<String> clusterNodes = config.list(PREFIX + "cluster.nodes");
+        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
+        RedisSessionStore.Builder b = RedisSessionStore.builder().clock(c.clock());
+        c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).ifPresent(u -> c.apply("uri", u, b::uri));
+        Optional<String> master = c.string("sentinel.master");
+        List<String> sentinels = c.list("sentinel.nodes");
+        List<String> clusterNodes = c.list("cluster.nodes");
         if (master.isPresent() != !sentinels.isEmpty()) {
-            throw new IllegalArgumentException(PREFIX + "sentinel.master and " + PREFIX
-                    + "sentinel.nodes: set both for Sentinel mode, or neither");
+            c.problem(c.key("sentinel.master") + " and " + c.key("sentinel.nodes") + ": set both for Sentinel mode, or neither");
+        } else if (master.isPresent() && !clusterNodes.isEmpty()) {
+            c.problem(c.key("sentinel.*") + " and " + c.key("cluster.nodes") + ": choose one mode");
+        } else if (master.isPresent()) {
+            c.apply("sentinel.nodes", sentinels, nodes -> b.sentinel(master.get(), nodes));
         }
-        if (master.isPresent() && !clusterNodes.isEmpty()) {
-            throw new IllegalArgumentException(PREFIX + "sentinel.* and " + PREFIX + "cluster.nodes: choose one mode");
+        c.secret("sentinel.password").ifPresent(p -> c.apply("sentinel.password", p, b::sentinelPassword));
+        if (!clusterNodes.isEmpty()) {
+            c.apply("cluster.nodes", clusterNodes, b::cluster);
         }
-        apply(config, "sentinel.nodes", k -> master.ifPresent(m -> b.sentinel(m, sentinels)));
-        apply(config, "sentinel.password", k -> config.string(k).ifPresent(b::sentinelPassword));
-        apply(config, "cluster.nodes", k -> {
-            if (!clusterNodes.isEmpty()) {
-                b.cluster(clusterNodes);
-            }
-        });
-        apply(config, "cluster.max-attempts", k -> b.clusterMaxAttempts(
-                config.integer(k, RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS)));
-        apply(config, "pool.max-total", k -> b.poolMaxTotal(config.integer(k, RedisSessionStore.DEFAULT_POOL_MAX_TOTAL)));
-        apply(config, "pool.min-idle", k -> b.poolMinIdle(config.integer(k, RedisSessionStore.DEFAULT_POOL_MIN_IDLE)));
-        apply(config, "pool.max-wait", k -> b.poolMaxWait(duration(config, k, RedisSessionStore.DEFAULT_POOL_MAX_WAIT)));
-        apply(config, "connect-timeout", k -> b.connectTimeout(duration(config, k, RedisSessionStore.DEFAULT_CONNECT_TIMEOUT)));
-        apply(config, "read-timeout", k -> b.readTimeout(duration(config, k, RedisSessionStore.DEFAULT_READ_TIMEOUT)));
-        apply(config, "key-prefix", k -> b.keyPrefix(config.string(k, RedisSessionStore.DEFAULT_KEY_PREFIX)));
-        apply(config, "expiry-grace", k -> b.expiryGrace(duration(config, k, RedisSessionStore.DEFAULT_EXPIRY_GRACE)));
+        c.apply("cluster.max-attempts", c.integer("cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS),
+                b::clusterMaxAttempts);
+        c.apply("pool.max-total", c.integer("pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL), b::poolMaxTotal);
+        c.apply("pool.min-idle", c.integer("pool.min-idle", RedisSessionStore.DEFAULT_POOL_MIN_IDLE), b::poolMinIdle);
+        c.apply("pool.max-wait", c.duration("pool.max-wait", RedisSessionStore.DEFAULT_POOL_MAX_WAIT), b::poolMaxWait);
+        c.apply("connect-timeout", c.duration("connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply("read-timeout", c.duration("read-timeout", RedisSessionStore.DEFAULT_READ_TIMEOUT), b::readTimeout);
+        c.apply("key-prefix", c.string("key-prefix", RedisSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
+        c.apply("expiry-grace", c.duration("expiry-grace", RedisSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        c.validate();
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PREFIX + "*: " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration duration(SessionKitConfig config, String key, Duration defaultValue) {
-        return config.duration(key, defaultValue);
-    }
-
-    /** Applies one key, so that any invalid value is reported with the key's full name. */
-    private static void apply(SessionKitConfig config, String suffix, Consumer<String> setter) {
-        String key = PREFIX + suffix;
-        try {
-            setter.accept(key);
-        } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            throw new IllegalArgumentException(message.startsWith(key) ? message : key + ": " + message, e);
+            throw new IllegalArgumentException(c.key("*") + ": " + e.getMessage(), e);
         }
     }
 }

@@ -4,13 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import redis.clients.jedis.HostAndPort;
 
-/** Parsing of {@code redis://} URIs and {@code host:port} lists, with messages that never echo a password. */
+/** Parsing of {@code redis://} URIs, with messages that never echo a password. */
 final class RedisUri {
     private RedisUri() {
     }
@@ -99,29 +96,6 @@ final class RedisUri {
         int colon = info.indexOf(':');
         String password = decode(colon < 0 ? info : info.substring(colon + 1));
         return password.isEmpty() ? Optional.empty() : Optional.of(password);
-    }
-
-    /** {@code host:port} entries; the port defaults to {@code defaultPort}. */
-    static List<HostAndPort> hostsAndPorts(List<String> entries, int defaultPort) {
-        List<HostAndPort> out = new ArrayList<>();
-        for (String raw : entries) {
-            String s = raw.trim();
-            int colon = s.lastIndexOf(':');
-            String host = colon < 0 ? s : s.substring(0, colon);
-            int port = defaultPort;
-            if (colon >= 0) {
-                try {
-                    port = Integer.parseInt(s.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    port = -1;
-                }
-            }
-            if (host.isBlank() || port < 1 || port > 65535) {
-                throw new IllegalArgumentException("not a host:port: '" + s + "'");
-            }
-            out.add(new HostAndPort(host, port));
-        }
-        return List.copyOf(out);
     }
 
     private static String decode(String s) {

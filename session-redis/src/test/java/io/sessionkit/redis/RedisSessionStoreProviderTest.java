@@ -24,11 +24,10 @@ class RedisSessionStoreProviderTest {
     }
 
     @Test
-    @DisplayName("sessionkit.store=redis finds the provider through ServiceLoader; it declares its features")
+    @DisplayName("sessionkit.store=redis finds the provider through ServiceLoader")
     void discovered() {
         var provider = SessionStores.select(SessionKitConfig.of(Map.of("sessionkit.store", "redis")), getClass().getClassLoader());
         assertThat(provider).isInstanceOf(RedisSessionStoreProvider.class);
-        assertThat(provider.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @Test
@@ -45,6 +44,7 @@ class RedisSessionStoreProviderTest {
         try (SessionStore store = SessionStores.open(SessionKitConfig.of(keys).withClock(clock))) {
             assertThat(store).isInstanceOf(RedisSessionStore.class);
             assertThat(store.toString()).contains("sk:prov:");
+            assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
             assertThat(store.findByPrincipal("nobody")).isEmpty();
         }
     }
@@ -75,6 +75,38 @@ class RedisSessionStoreProviderTest {
         collect(t.getCause(), out);
         for (Throwable s : t.getSuppressed()) {
             collect(s, out);
+        }
+    }
+
+    @Test
+    @DisplayName("a typo such as sessionkit.redis.url is warned about once, with the key that was meant")
+    void aTypoIsNamedWithTheNearestKey() {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger config = java.util.logging.Logger.getLogger("io.sessionkit.config");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        config.addHandler(handler);
+        try {
+            Map<String, String> keys = Map.of("sessionkit.redis.uri", RedisTestServer.uri().toString(),
+                    "sessionkit.redis.url", "redis://typo:6379", "sessionkit.redis.key-prefix", "sk:typo:");
+            open(keys).close();
+            open(keys).close();
+            assertThat(warnings).containsExactly("Unknown SessionKit configuration key ignored: sessionkit.redis.url"
+                    + " (did you mean sessionkit.redis.uri?)");
+        } finally {
+            config.removeHandler(handler);
         }
     }
 
