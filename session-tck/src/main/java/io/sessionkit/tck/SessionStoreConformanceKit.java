@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SessionKit conformance kit: every rule of {@code session-tck/SPEC.md}, run against one {@link SessionStore}.
+ * The SessionKit conformance kit: every rule of {@code session-tck/SPEC.md} that a store can fail, run against one
+ * {@link SessionStore}. The rules SPEC.md marks (API) test {@code SessionManager} and the codec alone, come out the same
+ * on every store, and run once in session-api's own tests instead.
  *
  * <p>To certify a backend, extend this class in your test sources and implement {@link #createStore(TckContext)}
  * (and, to run the rules that inspect what was really stored, {@link #backdoor(SessionStore)}):
@@ -60,7 +62,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>A fresh store is created for every test, with the test's {@link MutableClock}, and closed after it. Rules that
  * need an optional {@link StoreFeature} run only when the store declares it; each test's display name starts with
- * its rule number in SPEC.md.
+ * its rule number in SPEC.md, followed by the rule's title there, word for word. The per-test plumbing lives in
+ * {@code KitFixtures}; the protected helpers below delegate to it.
  */
 @ExtendWith(FeatureCondition.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
