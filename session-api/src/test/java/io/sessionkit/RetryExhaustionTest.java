@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code sessionkit.max-retries}: a writer that loses every compare-and-set race gives up with
@@ -69,16 +71,18 @@ class RetryExhaustionTest {
         return s;
     }
 
-    @Test
-    void saveGivesUpAfterMaxRetriesAndWritesNothing() {
-        SessionManager manager = SessionManager.builder(store).maxRetries(4).build();
+    @ParameterizedTest(name = "max-retries={0}")
+    @ValueSource(ints = {0, 1, 4})
+    void saveGivesUpAfterTheFirstAttemptAndMaxRetriesAndWritesNothing(int maxRetries) {
+        SessionManager manager = SessionManager.builder(store).maxRetries(maxRetries).build();
         Session s = savedWith(manager);
         Session found = manager.find(s.id()).orElseThrow();
         found.setAttribute("mine", "lost");
         assertThatThrownBy(() -> manager.save(found)).isInstanceOf(SessionConflictException.class)
-                .hasMessageContaining("after 5 attempts").hasMessageContaining("sessionkit.max-retries=4")
+                .hasMessageContaining("after " + (maxRetries + 1) + " attempts")
+                .hasMessageContaining("sessionkit.max-retries=" + maxRetries)
                 .hasMessageNotContaining(s.id().value());
-        assertThat(store.ourReplaces).hasValue(5);
+        assertThat(store.ourReplaces).hasValue(maxRetries + 1);
         assertThat(store.delegate.storedAttributes(s.id().key())).doesNotContain("lost");
     }
 
@@ -94,15 +98,5 @@ class RetryExhaustionTest {
         assertThat(store.ourReplaces).hasValue(3);
         assertThat(runs).as("the mutation runs once per attempt, on the fresh value").hasValue(3);
         assertThat(store.delegate.storedAttributes(s.id().key())).doesNotContain("lost");
-    }
-
-    @Test
-    void zeroRetriesMeansOneAttempt() {
-        SessionManager manager = SessionManager.builder(store).maxRetries(0).build();
-        Session s = savedWith(manager);
-        Session found = manager.find(s.id()).orElseThrow();
-        found.setAttribute("mine", "lost");
-        assertThatThrownBy(() -> manager.save(found)).isInstanceOf(SessionConflictException.class).hasMessageContaining("after 1 attempts");
-        assertThat(store.ourReplaces).hasValue(1);
     }
 }
