@@ -23,6 +23,11 @@ public interface StoreBackdoor {
      */
     void corrupt(SessionKey key);
 
-    /** The expiry the backend itself set for {@code key} (Redis PEXPIRETIME, memcached exptime, Mongo TTL field), if any. */
+    /**
+     * The expiry the backend itself holds for {@code key}: the native TTL where it sets one (Redis PEXPIRETIME,
+     * memcached exptime, Mongo TTL field plus the index's {@code expireAfterSeconds}), otherwise the expiry it stores
+     * with the record (a JDBC {@code expires_at} column). Present for every live record (rule 5.8 fails a backdoor that
+     * reports none); empty only for a key the backend does not hold.
+     */
     Optional<Instant> nativeExpiry(SessionKey key);
 }

@@ -3,15 +3,17 @@ package io.sessionkit.tck;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
+import io.sessionkit.StoreFeature;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** Stores that each break one promise, for the kit's self-test. */
 final class BrokenStores {
     private BrokenStores() {
     }
 
-    /** Last writer wins: replace ignores the expected version. */
     /** Sweeps by its own clock alone: a node ahead deletes other nodes' sessions in their last seconds. */
     static final class SweepsWithoutGrace extends MapStore {
         SweepsWithoutGrace(Clock clock) {
@@ -26,6 +28,7 @@ final class BrokenStores {
         }
     }
 
+    /** Last writer wins: replace ignores the expected version. */
     static final class NoCompareAndSet extends MapStore {
         NoCompareAndSet(Clock clock) {
             super(clock);
@@ -93,6 +96,20 @@ final class BrokenStores {
         @Override
         protected SessionRecord stored(SessionRecord r) {
             return new SessionRecord(r.key(), r.version(), r.createdAt(), r.lastAccessedAt(), r.maxIdle(), r.expiresAt(), null, r.attributes());
+        }
+    }
+
+    /** Hands every caller the one mutable set it declares by: a caller that clears it changes what the store declares. */
+    static final class SharesMutableFeatures extends MapStore {
+        private static final Set<StoreFeature> DECLARED = EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+
+        SharesMutableFeatures(Clock clock) {
+            super(clock);
+        }
+
+        @Override
+        public Set<StoreFeature> features() {
+            return DECLARED;
         }
     }
 }

@@ -81,7 +81,7 @@ class ConformanceKitSelfTest {
     @Test
     void rejectsAStoreThatForgetsThePrincipal() {
         List<String> failed = failedRules(run(Kits.ForgetsPrincipalKit.class));
-        assertThat(failed).contains("3.13 principal and idle timeout are stored with the record", "9.1 findByPrincipal lists a user's live sessions");
+        assertThat(failed).contains("3.13 principal, idle timeout and creation time are stored with the record", "9.1 findByPrincipal lists a user's live sessions");
     }
 
     @Test
@@ -91,5 +91,24 @@ class ConformanceKitSelfTest {
         List<String> reasons = events.skipped().stream()
                 .map(e -> e.getPayload(String.class).orElse("")).distinct().toList();
         assertThat(reasons).containsExactly("no StoreBackdoor: override backdoor(SessionStore) to run this rule");
+    }
+
+    @Test
+    void rejectsABackdoorThatReportsNoExpiry() {
+        Map<String, String> failed = failures(run(Kits.ReportsNoExpiryKit.class));
+        assertThat(failed).containsOnlyKeys("5.8 the expiry the backend holds is reported and is not before expiresAt");
+        assertThat(failed.values()).singleElement().asString().contains("reports no expiry for a live session");
+    }
+
+    @Test
+    void rejectsAStoreWhoseFeaturesACallerCanChange() {
+        // Run alone: the broken store's one shared set is cleared by the rule, so later rules see other features.
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod(
+                        List.of(Kits.SharesMutableFeaturesKit.class), SessionStoreConformanceKit.Features.class, "featuresStable"))
+                .execute().testEvents();
+        Map<String, String> failed = failures(events);
+        assertThat(failed).containsOnlyKeys("13.3 the store declares its features as a stable value");
+        assertThat(failed.values()).singleElement().asString().contains("after a caller cleared the returned set");
     }
 }

@@ -28,6 +28,10 @@ final class Kits {
     abstract static class MapKit extends SessionStoreConformanceKit {
         abstract Function<java.time.Clock, MapStore> factory();
 
+        boolean reportsExpiry() {
+            return true;
+        }
+
         @Override
         protected SessionStore createStore(TckContext context) {
             return shared(factory().apply(context.clock()), context);
@@ -50,7 +54,8 @@ final class Kits {
 
                 @Override
                 public Optional<Instant> nativeExpiry(SessionKey key) {
-                    return Optional.empty();
+                    // The map has no TTL of its own: the expiry it holds is the record's.
+                    return reportsExpiry() ? Optional.ofNullable(m.map.get(key)).map(SessionRecord::expiresAt) : Optional.empty();
                 }
             });
         }
@@ -102,6 +107,26 @@ final class Kits {
         @Override
         Function<java.time.Clock, MapStore> factory() {
             return BrokenStores.ForgetsPrincipal::new;
+        }
+    }
+
+    /** A backdoor that reports no expiry for live records: rule 5.8 must fail it, not pass it vacuously. */
+    static class ReportsNoExpiryKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return MapStore::new;
+        }
+
+        @Override
+        boolean reportsExpiry() {
+            return false;
+        }
+    }
+
+    static class SharesMutableFeaturesKit extends MapKit {
+        @Override
+        Function<java.time.Clock, MapStore> factory() {
+            return BrokenStores.SharesMutableFeatures::new;
         }
     }
 

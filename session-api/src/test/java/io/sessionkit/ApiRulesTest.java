@@ -1,0 +1,104 @@
+package io.sessionkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API rules of {@code session-tck/SPEC.md}, marked <em>(API)</em> there: what {@link SessionManager}, {@link Session}
+ * and the attribute codec promise whatever the store. No backend can change their outcome, so they run once, here,
+ * over the reference {@link EnvelopeMapStore}, instead of in every backend's conformance run. The display names are
+ * the rule titles of SPEC.md; {@code SpecSyncTest} in session-tck checks that the two agree.
+ */
+class ApiRulesTest {
+    private final EnvelopeMapStore store = new EnvelopeMapStore(Clock.systemUTC());
+    private final SessionManager manager = SessionManager.builder(store).build();
+
+    private Session saved(Map<String, ?> attributes) {
+        Session s = manager.create();
+        attributes.forEach(s::setAttribute);
+        assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
+        return s;
+    }
+
+    private Session reload(Session s) {
+        return manager.find(s.id()).orElseThrow(() -> new AssertionError("session should be live"));
+    }
+
+    @Test
+    @DisplayName("1.1 ids are 32 characters of URL-safe base64")
+    void idShape() {
+        for (int i = 0; i < 1000; i++) {
+            String id = manager.create().id().value();
+            assertThat(id).hasSize(32).matches("[A-Za-z0-9_-]{32}");
+        }
+    }
+
+    @Test
+    @DisplayName("1.2 ids are unique (100 000 drawn)")
+    void idsUnique() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(seen.add(SessionId.generate().value())).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("1.5 a new session always gets a fresh id, never one the client chose")
+    void newSessionHasFreshId() {
+        Session a = manager.create();
+        Session b = manager.create();
+        assertThat(a.id()).isNotEqualTo(b.id());
+    }
+
+    @Test
+    @DisplayName("1.6 an id's toString never shows the raw id")
+    void toStringRedacted() {
+        Session s = saved(Map.of("a", 1));
+        assertThat(s.id().toString()).doesNotContain(s.id().value());
+        assertThat(s.toString()).doesNotContain(s.id().value());
+    }
+
+    @Test
+    @DisplayName("10.9 a value the codec cannot store fails at setAttribute")
+    void unencodable() {
+        Session s = manager.create();
+        assertThatThrownBy(() -> s.setAttribute("bad", new Object())).isInstanceOf(SessionCodecException.class).hasMessageContaining("bad");
+    }
+
+    @Test
+    @DisplayName("10.10 a type name in the data is never instantiated")
+    void noPolymorphicTyping() {
+        Map<String, Object> hostile = Map.of("@class", "java.io.File", "path", "/etc/passwd");
+        Session s = saved(Map.of("v", List.of("java.util.ArrayList", hostile)));
+        assertThat(reload(s).getAttribute("v")).isEqualTo(List.of("java.util.ArrayList", hostile));
+    }
+
+    @Test
+    @DisplayName("10.11 returned values are copies: mutating one changes nothing stored")
+    void copies() {
+        Session s = saved(Map.of("list", List.of(1, 2)));
+        Session found = reload(s);
+        @SuppressWarnings("unchecked")
+        List<Object> list = (List<Object>) found.getAttribute("list");
+        list.add(3);
+        assertThat(found.getAttribute("list")).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
+    @DisplayName("12.3 bad attribute names are refused")
+    void badNames() {
+        Session s = manager.create();
+        assertThatThrownBy(() -> s.setAttribute("", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.setAttribute("ctl\u0001", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.setAttribute("x".repeat(257), 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> s.setAttribute(null, 1)).isInstanceOf(NullPointerException.class);
+    }
+}
