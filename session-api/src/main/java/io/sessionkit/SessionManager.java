@@ -470,10 +470,30 @@ public final class SessionManager implements AutoCloseable {
         // The first retries go at once: the reload already costs a round trip, and a loser that sleeps while the
         // winner's node writes again straight away loses every race (seen on PostgreSQL, where a commit holds the row
         // until the log is flushed). Only persistent contention backs off, exponentially with full jitter.
-        if (attempt >= IMMEDIATE_RETRIES) {
-            long capNanos = Math.min(10_000_000L, 100_000L << Math.min(attempt - IMMEDIATE_RETRIES, 10));
+        long capNanos = backoffCapNanos(attempt);
+        if (capNanos > 0) {
             LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(capNanos));
         }
+    }
+
+    /**
+     * The most a retry after failed attempt {@code attempt} (0-based) waits: nothing for the first
+     * {@value #IMMEDIATE_RETRIES}, then 0.1 ms doubling up to 10 ms; the wait itself is uniform in [0, cap).
+     */
+    static long backoffCapNanos(int attempt) {
+        if (attempt < IMMEDIATE_RETRIES) {
+            return 0;
+        }
+        return Math.min(10_000_000L, 100_000L << Math.min(attempt - IMMEDIATE_RETRIES, 10));
+    }
+
+    /** The bound on all waits of one call that gives up after {@code maxRetries} retries (112.7 ms for 20). */
+    static long maxTotalBackoffNanos(int maxRetries) {
+        long total = 0;
+        for (int attempt = 0; attempt < maxRetries; attempt++) {
+            total += backoffCapNanos(attempt);
+        }
+        return total;
     }
 
     private static void requireUsable(Session session) {
