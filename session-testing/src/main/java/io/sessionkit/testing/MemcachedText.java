@@ -1,4 +1,4 @@
-package io.sessionkit.memcached;
+package io.sessionkit.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,16 +18,17 @@ import java.util.Optional;
 /**
  * memcached's text protocol over a plain socket, for tests that look behind the store with the server's own commands
  * ({@code stats}, {@code mg}, {@code lru_crawler metadump}, {@code get}, {@code set}) rather than through spymemcached.
- * One connection per call, 5 s timeouts.
+ * One connection per call, 5 s timeouts; it writes what no store would (truncated or foreign values), which is what the
+ * corruption tests need. Not a client: no pooling, no retries, no binary protocol.
  */
-final class MemcachedText {
+public final class MemcachedText {
     private static final int TIMEOUT_MS = 5_000;
 
     private MemcachedText() {
     }
 
     /** The server's {@code stats} counters. */
-    static Map<String, String> stats(InetSocketAddress server) {
+    public static Map<String, String> stats(InetSocketAddress server) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : command(server, "stats", "END")) {
             String[] parts = line.split(" ", 3);
@@ -39,7 +40,7 @@ final class MemcachedText {
     }
 
     /** Seconds until the item expires as memcached sees it (-1: never), or empty when there is no such item. */
-    static Optional<Long> ttlSeconds(InetSocketAddress server, String key) {
+    public static Optional<Long> ttlSeconds(InetSocketAddress server, String key) {
         List<String> lines = command(server, "mg " + key + " t", null);
         String first = lines.get(0);
         if (first.startsWith("EN")) {
@@ -54,11 +55,11 @@ final class MemcachedText {
     }
 
     /** Every key the server holds that starts with {@code prefix} ({@code lru_crawler metadump all}). */
-    static List<String> keys(InetSocketAddress server, String prefix) {
+    public static List<String> keys(InetSocketAddress server, String prefix) {
         for (int attempt = 0; attempt < 50; attempt++) {
             List<String> lines = command(server, "lru_crawler metadump all", "END");
             if (!lines.isEmpty() && lines.get(0).startsWith("BUSY")) {
-                sleep(50);
+                ServerProcess.sleepMillis(50); // a busy crawler: bounded poll
                 continue;
             }
             List<String> keys = new ArrayList<>();
@@ -76,7 +77,7 @@ final class MemcachedText {
     }
 
     /** The value of {@code key}, or empty. */
-    static Optional<byte[]> get(InetSocketAddress server, String key) {
+    public static Optional<byte[]> get(InetSocketAddress server, String key) {
         try (Socket s = connect(server)) {
             OutputStream out = s.getOutputStream();
             out.write(("get " + key + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -100,7 +101,7 @@ final class MemcachedText {
     }
 
     /** Stores {@code data} under {@code key} with {@code exptime} seconds. */
-    static void set(InetSocketAddress server, String key, byte[] data, int exptime) {
+    public static void set(InetSocketAddress server, String key, byte[] data, int exptime) {
         try (Socket s = connect(server)) {
             OutputStream out = s.getOutputStream();
             out.write(("set " + key + " 0 " + exptime + " " + data.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -114,6 +115,15 @@ final class MemcachedText {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Deletes {@code key}; true when it existed. */
+    public static boolean delete(InetSocketAddress server, String key) {
+        String answer = command(server, "delete " + key, null).get(0);
+        if (!answer.equals("DELETED") && !answer.equals("NOT_FOUND")) {
+            throw new IllegalStateException("delete failed: " + answer);
+        }
+        return answer.equals("DELETED");
     }
 
     /** Sends one command and reads lines up to {@code terminator} (or one line when it is null). */
@@ -158,17 +168,6 @@ final class MemcachedText {
                 return new String(bytes, 0, end, StandardCharsets.UTF_8);
             }
             buf.write(b);
-        }
-    }
-
-    // Only for bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock
-    // time; session expiry is never waited for, it is driven by the injected MutableClock.
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
