@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.sessionkit.demo.Browser.Page;
+import io.sessionkit.testing.TestServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ class ConcurrentCartTest {
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
         Map<String, String> env = Map.of(
                 "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", TestRedis.shared().toString(),
+                "SESSIONKIT_REDIS_URI", TestServers.redisUri().toString(),
                 "SESSIONKIT_REDIS_KEY_PREFIX", "sk-demo-race-" + UUID.randomUUID() + ":",
                 "SESSIONKIT_MAX_IDLE", "5m");
         try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.sessionkit.demo.Browser.Page;
+import io.sessionkit.testing.TestServers;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -25,7 +26,7 @@ class SharedStoreTest {
     void redisIsSharedByTwoInstances(@TempDir Path workDir) throws Exception {
         Map<String, String> env = Map.of(
                 "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", TestRedis.shared().toString(),
+                "SESSIONKIT_REDIS_URI", TestServers.redisUri().toString(),
                 // A prefix of our own keeps these keys apart from anything else in the shared Redis.
                 "SESSIONKIT_REDIS_KEY_PREFIX", "sk-demo-test-" + UUID.randomUUID() + ":",
                 "SESSIONKIT_MAX_IDLE", "5m");

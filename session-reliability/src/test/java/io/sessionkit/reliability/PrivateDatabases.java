@@ -1,0 +1,90 @@
+package io.sessionkit.reliability;
+
+import io.sessionkit.testing.ServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The command lines of the private databases the fault test stops and restarts: a PostgreSQL cluster made by
+ * {@code initdb} and a MariaDB made by {@code mariadb-install-db}, each in its {@link ServerProcess}'s directory on the
+ * first start and kept across restarts. {@link ServerProcess} owns the process: port, readiness, stop, kill on exit.
+ */
+final class PrivateDatabases {
+    private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private PrivateDatabases() {
+    }
+
+    /**
+     * PostgreSQL as a child {@code postgres} process (trust authentication, user {@code postgres}, fsync off), started.
+     * As root it runs as the {@code postgres} user through {@code setpriv}, which execs in place: {@code runuser} would
+     * stay in between and turn every signal into SIGTERM, and {@code SIGINT} (fast shutdown) must reach the server.
+     */
+    static ServerProcess postgres() {
+        String bin = pgBin();
+        return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).command((port, dir) -> {
+            Path data = dir.resolve("data");
+            if (!Files.exists(data)) {
+                chown(dir, "postgres");
+                ServerProcess.run(INSTALL_TIMEOUT, dir, ServerProcess.asUser("postgres", bin + "/initdb", "-D", data.toString(),
+                        "-A", "trust", "-U", "postgres", "-N", "--no-instructions"));
+            }
+            List<String> cmd = new ArrayList<>();
+            if (ServerProcess.runsAsRoot()) {
+                cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+            }
+            cmd.addAll(List.of(bin + "/postgres", "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
+                    "-c", "listen_addresses=" + ServerProcess.HOST, "-c", "fsync=off"));
+            return cmd;
+        }).start();
+    }
+
+    static String postgresUrl(ServerProcess postgres) {
+        return "jdbc:postgresql://" + postgres.hostAndPort() + "/postgres?user=postgres";
+    }
+
+    /** MariaDB ({@code root} with an empty password, database {@code test}) as a child {@code mariadbd}, started. */
+    static ServerProcess mariadb() {
+        return ServerProcess.builder("mariadb").startTimeout(START_TIMEOUT).command((port, dir) -> {
+            Path data = dir.resolve("data");
+            Path init = dir.resolve("init.sql");
+            if (!Files.exists(data)) {
+                chown(dir, "mysql");
+                ServerProcess.run(INSTALL_TIMEOUT, dir, List.of("mariadb-install-db", "--no-defaults", "--user=mysql",
+                        "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
+                Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
+            }
+            return List.of("mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + data, "--port=" + port,
+                    "--bind-address=" + ServerProcess.HOST, "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
+                    "--init-file=" + init, "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--skip-log-bin");
+        }).start();
+    }
+
+    static String mariadbUrl(ServerProcess mariadb) {
+        return "jdbc:mariadb://" + mariadb.hostAndPort() + "/test?user=root";
+    }
+
+    /** The server's directory belongs to the user it runs as (only root can and must hand it over). */
+    private static void chown(Path dir, String user) {
+        if (ServerProcess.runsAsRoot()) {
+            ServerProcess.run(Duration.ofSeconds(10), dir, List.of("chown", "-R", user, dir.toString()));
+        }
+    }
+
+    private static String pgBin() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.naturalOrder()).map(Path::toString)
+                    .orElseThrow(() -> new IllegalStateException("no initdb under /usr/lib/postgresql/*/bin: install postgresql"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no /usr/lib/postgresql: install postgresql to run the PostgreSQL fault test", e);
+        }
+    }
+}
