@@ -143,7 +143,7 @@ class FaultToleranceTest {
      * going for {@link #AFTER_START}. {@code callBound} is the longest a single store call may take by the
      * configuration (the sum of the timeouts one call can meet).
      */
-    private static Result run(String label, Outage outage, Supplier<Map<String, String>> config, Duration callBound,
+    private static Result run(String label, Outage target, Supplier<Map<String, String>> config, Duration callBound,
                               boolean durable) throws Exception {
         TimedStore store = new TimedStore(SessionStores.open(SessionKitConfig.of(config.get())));
         try {
@@ -210,9 +210,9 @@ class FaultToleranceTest {
             }
             sleepQuietly(BEFORE_STOP.toMillis());
             stopAt[0] = System.nanoTime();
-            outage.stop().accept(outage.server());
+            target.stop().accept(target.server());
             sleepQuietly(DOWN.toMillis());
-            outage.server().start();
+            target.server().start();
             startedAt[0] = System.nanoTime();
             endAt.set(startedAt[0] + AFTER_START.toNanos());
             workers.shutdown();
@@ -250,7 +250,7 @@ class FaultToleranceTest {
             String line = String.format("[fault] %s on %s: %d requests by %d threads, %d failed (%d failed store calls);"
                             + " longest store call %d ms (bound %d ms + margin %d ms), longest request %d ms; no successful request for %d ms;"
                             + " first success %d ms after the server listened again, last failure %d ms after; sessions lost %d of %d%s",
-                    label, outage.description(), result.requests, WORKERS, result.failedRequests, result.failedCalls,
+                    label, target.description(), result.requests, WORKERS, result.failedRequests, result.failedCalls,
                     result.longestCallMillis, callBound.toMillis(), MARGIN.toMillis(), result.longestRequestMillis, result.outageMillis,
                     result.recoverMillis, millis(failuresEnd), lost, SESSIONS,
                     durable ? "; acknowledged increments all stored" : "");

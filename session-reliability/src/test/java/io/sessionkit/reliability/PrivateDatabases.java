@@ -4,6 +4,9 @@ import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +32,7 @@ final class PrivateDatabases {
      */
     static ServerProcess postgres() {
         String bin = pgBin();
-        return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).command((port, dir) -> {
+        return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(postgresUrl(port))).command((port, dir) -> {
             Path data = dir.resolve("data");
             if (!Files.exists(data)) {
                 chown(dir, "postgres");
@@ -47,12 +50,16 @@ final class PrivateDatabases {
     }
 
     static String postgresUrl(ServerProcess postgres) {
-        return "jdbc:postgresql://" + postgres.hostAndPort() + "/postgres?user=postgres";
+        return postgresUrl(postgres.port());
+    }
+
+    private static String postgresUrl(int port) {
+        return "jdbc:postgresql://" + ServerProcess.HOST + ":" + port + "/postgres?user=postgres";
     }
 
     /** MariaDB ({@code root} with an empty password, database {@code test}) as a child {@code mariadbd}, started. */
     static ServerProcess mariadb() {
-        return ServerProcess.builder("mariadb").startTimeout(START_TIMEOUT).command((port, dir) -> {
+        return ServerProcess.builder("mariadb").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(mariadbUrl(port))).command((port, dir) -> {
             Path data = dir.resolve("data");
             Path init = dir.resolve("init.sql");
             if (!Files.exists(data)) {
@@ -68,7 +75,23 @@ final class PrivateDatabases {
     }
 
     static String mariadbUrl(ServerProcess mariadb) {
-        return "jdbc:mariadb://" + mariadb.hostAndPort() + "/test?user=root";
+        return mariadbUrl(mariadb.port());
+    }
+
+    private static String mariadbUrl(int port) {
+        return "jdbc:mariadb://" + ServerProcess.HOST + ":" + port + "/test?user=root";
+    }
+
+    /**
+     * Ready means a login to the test's database works: both servers open their port before they accept logins
+     * (MariaDB runs its init file in between), and the store under test connects with a 1 s timeout.
+     */
+    private static boolean acceptsLogin(String url) {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** The server's directory belongs to the user it runs as (only root can and must hand it over). */
