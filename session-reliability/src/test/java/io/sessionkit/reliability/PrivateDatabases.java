@@ -1,7 +1,6 @@
 package io.sessionkit.reliability;
 
 import io.sessionkit.testing.ServerProcess;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,9 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The command lines of the private databases the fault test stops and restarts: a PostgreSQL cluster made by
@@ -31,19 +28,18 @@ final class PrivateDatabases {
      * stay in between and turn every signal into SIGTERM, and {@code SIGINT} (fast shutdown) must reach the server.
      */
     static ServerProcess postgres() {
-        String bin = pgBin();
         return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(postgresUrl(port))).command((port, dir) -> {
             Path data = dir.resolve("data");
             if (!Files.exists(data)) {
                 chown(dir, "postgres");
-                ServerProcess.run(INSTALL_TIMEOUT, dir, ServerProcess.asUser("postgres", bin + "/initdb", "-D", data.toString(),
+                ServerProcess.run(INSTALL_TIMEOUT, dir, ServerProcess.asUser("postgres", ServerProcess.binary("initdb"), "-D", data.toString(),
                         "-A", "trust", "-U", "postgres", "-N", "--no-instructions"));
             }
             List<String> cmd = new ArrayList<>();
             if (ServerProcess.runsAsRoot()) {
                 cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
             }
-            cmd.addAll(List.of(bin + "/postgres", "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
+            cmd.addAll(List.of(ServerProcess.binary("postgres"), "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
                     "-c", "listen_addresses=" + ServerProcess.HOST, "-c", "fsync=off"));
             return cmd;
         }).start();
@@ -64,11 +60,11 @@ final class PrivateDatabases {
             Path init = dir.resolve("init.sql");
             if (!Files.exists(data)) {
                 chown(dir, "mysql");
-                ServerProcess.run(INSTALL_TIMEOUT, dir, List.of("mariadb-install-db", "--no-defaults", "--user=mysql",
+                ServerProcess.run(INSTALL_TIMEOUT, dir, List.of(ServerProcess.binary("mariadb-install-db"), "--no-defaults", "--user=mysql",
                         "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
                 Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
             }
-            return List.of("mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + data, "--port=" + port,
+            return List.of(ServerProcess.binary("mariadbd"), "--no-defaults", "--user=mysql", "--datadir=" + data, "--port=" + port,
                     "--bind-address=" + ServerProcess.HOST, "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
                     "--init-file=" + init, "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--skip-log-bin");
         }).start();
@@ -98,16 +94,6 @@ final class PrivateDatabases {
     private static void chown(Path dir, String user) {
         if (ServerProcess.runsAsRoot()) {
             ServerProcess.run(Duration.ofSeconds(10), dir, List.of("chown", "-R", user, dir.toString()));
-        }
-    }
-
-    private static String pgBin() {
-        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.naturalOrder()).map(Path::toString)
-                    .orElseThrow(() -> new IllegalStateException("no initdb under /usr/lib/postgresql/*/bin: install postgresql"));
-        } catch (IOException e) {
-            throw new IllegalStateException("no /usr/lib/postgresql: install postgresql to run the PostgreSQL fault test", e);
         }
     }
 }
