@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.sessionkit.demo.Browser.Page;
+import io.sessionkit.testing.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,45 +21,45 @@ class BackendDownTest {
     @Test
     @DisplayName("store down: a clear 503 page, the process keeps running, and it recovers when the store returns")
     void storeDownThenBack(@TempDir Path workDir) throws Exception {
-        int redisPort = TestRedis.freePort();
-        Map<String, String> env = Map.of(
-                "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", "redis://127.0.0.1:" + redisPort,
-                "SESSIONKIT_REDIS_CONNECT_TIMEOUT", "1s",
-                "SESSIONKIT_REDIS_READ_TIMEOUT", "1s");
-        // Started before its store: it must come up anyway and answer 503 until the store is there.
-        try (DemoProcess demo = DemoProcess.start(workDir, env, "resilient")) {
-            Browser browser = new Browser();
-            // The login form needs a session (its CSRF token lives there); the catalog does not, and is served.
-            assertUnavailable(browser.get(demo.uri("/login")));
-            assertThat(browser.get(demo.uri("/")).status()).isEqualTo(200);
-
-            TestRedis.Server redis = TestRedis.start(redisPort);
-            try {
-                Page first = awaitServed(browser, demo);
-                assertThat(first.instance()).isEqualTo("resilient");
-                assertThat(browser.addToCart(demo, "mug", 1, "").cart()).containsExactly(entry("mug", 1));
-            } finally {
-                redis.close();
+        try (ServerProcess redis = ServerProcess.redis("demo-redis")) {
+            // Only its port for now: the demo is started before its store, and must come up anyway.
+            redis.kill();
+            Map<String, String> env = Map.of(
+                    "SESSIONKIT_STORE", "redis",
+                    "SESSIONKIT_REDIS_URI", "redis://" + redis.hostAndPort(),
+                    "SESSIONKIT_REDIS_CONNECT_TIMEOUT", "1s",
+                    "SESSIONKIT_REDIS_READ_TIMEOUT", "1s");
+            try (DemoProcess demo = DemoProcess.start(workDir, env, "resilient")) {
+                storeDownThenBack(demo, redis);
             }
-
-            // Killed as a crash would: reads and writes answer 503, pages that need no session still work.
-            assertUnavailable(browser.get(demo.uri("/cart")));
-            assertUnavailable(browser.post(demo.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", "x")));
-            assertThat(browser.get(demo.uri("/health")).status()).isEqualTo(200);
-            assertThat(new Browser().get(demo.uri("/")).status()).as("the catalog, to a visitor without a session").isEqualTo(200);
-            assertThat(demo.isAlive()).isTrue();
-
-            TestRedis.Server restarted = TestRedis.start(redisPort);
-            try {
-                awaitServed(browser, demo);
-                // The restarted Redis kept nothing (no persistence), so this is a fresh session that works normally.
-                assertThat(browser.addToCart(demo, "kettle", 1, "").cart()).containsExactly(entry("kettle", 1));
-            } finally {
-                restarted.close();
-            }
-            assertThat(demo.output()).contains("session store unavailable, answering 503");
         }
+    }
+
+    private static void storeDownThenBack(DemoProcess demo, ServerProcess redis) throws Exception {
+        Browser browser = new Browser();
+        // The login form needs a session (its CSRF token lives there); the catalog does not, and is served.
+        assertUnavailable(browser.get(demo.uri("/login")));
+        assertThat(browser.get(demo.uri("/")).status()).isEqualTo(200);
+
+        redis.start();
+        Page first = awaitServed(browser, demo);
+        assertThat(first.instance()).isEqualTo("resilient");
+        assertThat(browser.addToCart(demo, "mug", 1, "").cart()).containsExactly(entry("mug", 1));
+        redis.kill();
+
+        // Killed as a crash would: reads and writes answer 503, pages that need no session still work.
+        assertUnavailable(browser.get(demo.uri("/cart")));
+        assertUnavailable(browser.post(demo.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", "x")));
+        assertThat(browser.get(demo.uri("/health")).status()).isEqualTo(200);
+        assertThat(new Browser().get(demo.uri("/")).status()).as("the catalog, to a visitor without a session").isEqualTo(200);
+        assertThat(demo.isAlive()).isTrue();
+
+        redis.start();
+        awaitServed(browser, demo);
+        // The restarted Redis kept nothing (no persistence), so this is a fresh session that works normally.
+        assertThat(browser.addToCart(demo, "kettle", 1, "").cart()).containsExactly(entry("kettle", 1));
+        redis.kill();
+        assertThat(demo.output()).contains("session store unavailable, answering 503");
     }
 
     private static void assertUnavailable(Page page) {

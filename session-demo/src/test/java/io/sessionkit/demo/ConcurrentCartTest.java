@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -29,11 +28,7 @@ class ConcurrentCartTest {
     @Test
     @DisplayName("14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = Map.of(
-                "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", TestRedis.shared().toString(),
-                "SESSIONKIT_REDIS_KEY_PREFIX", "sk-demo-race-" + UUID.randomUUID() + ":",
-                "SESSIONKIT_MAX_IDLE", "5m");
+        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-race-");
         try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {
             Browser browser = new Browser();
             // The first add creates the session (and its token); then every addition is the same mug, one at a time.

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.sessionkit.demo.Browser.Page;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
+import io.sessionkit.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -168,7 +163,7 @@ class DemoPolishTest {
         Page withIndex = onJdbc.logIn(demo, "fay");
         assertThat(withIndex.body()).contains("action=\"/logout-everywhere\"").contains("action=\"/logout\"");
 
-        String memcached = sharedMemcached();
+        String memcached = TestServers.memcachedServers();
         try (DemoProcess noIndex = DemoProcess.start(otherDir,
                 Map.of("SESSIONKIT_STORE", "memcached", "SESSIONKIT_MEMCACHED_SERVERS", memcached), "mc")) {
             Browser browser = new Browser();
@@ -231,38 +226,6 @@ class DemoPolishTest {
              ResultSet rs = st.executeQuery("SELECT COUNT(*), COALESCE(SUM(version), 0) FROM sessionkit_sessions")) {
             rs.next();
             return new StoredRows(rs.getLong(1), rs.getLong(2));
-        }
-    }
-
-    /**
-     * The shared memcached, found as DESIGN.md says: {@code SESSIONKIT_TEST_MEMCACHED} ({@code host:port}), then the
-     * standard local port, then a failure that says how to provide one.
-     */
-    private static String sharedMemcached() {
-        String env = System.getenv("SESSIONKIT_TEST_MEMCACHED");
-        String address = env == null || env.isBlank() ? "127.0.0.1:11211" : env.strip();
-        URI uri = URI.create("memcached://" + address);
-        if (!answersVersion(uri.getHost(), uri.getPort())) {
-            throw new IllegalStateException("No memcached for the tests at " + address
-                    + (env == null ? " (the standard local port)" : " (SESSIONKIT_TEST_MEMCACHED)")
-                    + ". Start one (`memcached -p 11211 -l 127.0.0.1`) or set SESSIONKIT_TEST_MEMCACHED=host:port.");
-        }
-        return address;
-    }
-
-    private static boolean answersVersion(String host, int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 1000);
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8];
-            int n = in.readNBytes(buf, 0, 8);
-            return new String(buf, 0, n, StandardCharsets.US_ASCII).equals("VERSION ");
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionkit.demo;
 
+import io.sessionkit.testing.TestServers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +104,18 @@ final class DemoProcess implements AutoCloseable {
             }
         }
         return new DemoProcess(p, port[0], lines);
+    }
+
+    /**
+     * The environment of an instance on the shared test Redis ({@link TestServers#redisUri()}), with a five-minute idle
+     * timeout; its keys go under {@code prefix} and a random suffix, apart from anything else in that Redis.
+     */
+    static Map<String, String> onSharedRedis(String prefix) {
+        return Map.of(
+                "SESSIONKIT_STORE", "redis",
+                "SESSIONKIT_REDIS_URI", TestServers.redisUri().toString(),
+                "SESSIONKIT_REDIS_KEY_PREFIX", prefix + UUID.randomUUID() + ":",
+                "SESSIONKIT_MAX_IDLE", "5m");
     }
 
     URI uri(String path) {

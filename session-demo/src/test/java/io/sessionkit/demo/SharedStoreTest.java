@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 import io.sessionkit.demo.Browser.Page;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,7 @@ class SharedStoreTest {
     @Test
     @DisplayName("two instances sharing Redis serve one session alternately")
     void redisIsSharedByTwoInstances(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = Map.of(
-                "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", TestRedis.shared().toString(),
-                // A prefix of our own keeps these keys apart from anything else in the shared Redis.
-                "SESSIONKIT_REDIS_KEY_PREFIX", "sk-demo-test-" + UUID.randomUUID() + ":",
-                "SESSIONKIT_MAX_IDLE", "5m");
+        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-test-");
         try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {
             Browser browser = new Browser();
             Page p1 = browser.addToCart(a, "mug", 1, "");

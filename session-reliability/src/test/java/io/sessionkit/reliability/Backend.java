@@ -4,6 +4,7 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
+import io.sessionkit.testing.Corruption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +64,5 @@ abstract class Backend {
     @Override
     public final String toString() {
         return name;
-    }
-
-    /** A kind of bad stored record. */
-    enum Corruption {
-        /** The stored text is cut in the middle of the JSON. */
-        TRUNCATED_JSON,
-        /** A well-formed envelope with a format or version field this code cannot accept. */
-        WRONG_VERSION_FIELD,
-        /** Something else entirely under the key: plain text, binary, another application's value. */
-        FOREIGN_DATA,
-        /** A field of the wrong type, e.g. the attributes not being an object. */
-        WRONG_FIELD_TYPE
     }
 }

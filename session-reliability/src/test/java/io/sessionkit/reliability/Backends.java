@@ -1,16 +1,17 @@
 package io.sessionkit.reliability;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
-import io.sessionkit.caffeine.LocalRawAccess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sessionkit.testing.Corruption;
+import io.sessionkit.testing.MemcachedText;
+import io.sessionkit.testing.TestServers;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -35,8 +36,6 @@ import redis.clients.jedis.resps.ScanResult;
  * and how its raw client writes bad data.
  */
 final class Backends {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The backends of this build, in the order the suites run them. */
     static final List<Backend> ALL = List.of(
             new Local(),
@@ -85,7 +84,14 @@ final class Backends {
                 case WRONG_FIELD_TYPE -> "[\"not\", \"an\", \"object\"]";
                 default -> throw new IllegalArgumentException(kind.name());
             };
-            LocalRawAccess.setAttributesText(store, key, text);
+            // No raw client to go behind the store's back: write the bad text through the SPI, as any writer with
+            // access to the store could (the store keeps attribute text as given; only the codec reads it).
+            SessionRecord r = store.load(key).orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
+            ReplaceResult written = store.replace(new SessionRecord(key, r.version() + 1, r.createdAt(), r.lastAccessedAt(), r.maxIdle(),
+                    r.expiresAt(), r.principal(), text), r.version());
+            if (written != ReplaceResult.OK) {
+                throw new IllegalStateException("could not write the bad record for " + key.shortForm() + ": " + written);
+            }
         }
     }
 
@@ -103,7 +109,7 @@ final class Backends {
         @Override
         Map<String, String> config(String namespace) {
             return Map.of("sessionkit.store", "redis",
-                    "sessionkit.redis.uri", TestServers.redisUri(),
+                    "sessionkit.redis.uri", TestServers.redisUri().toString(),
                     "sessionkit.redis.key-prefix", prefix(namespace),
                     "sessionkit.redis.pool.max-total", "40",
                     "sessionkit.redis.connect-timeout", "2s",
@@ -123,7 +129,7 @@ final class Backends {
                 if (current == null) {
                     throw new IllegalStateException("nothing stored under " + key.shortForm());
                 }
-                byte[] bad = Backends.corruptEnvelope(current, kind);
+                byte[] bad = kind.of(current);
                 // KEEPTTL: the store's native expiry stays, so only the bytes are wrong.
                 jedis.set(redisKey.getBytes(StandardCharsets.UTF_8), bad, SetParams.setParams().keepTtl());
             }
@@ -144,7 +150,7 @@ final class Backends {
         }
 
         private static Jedis jedis() {
-            URI u = URI.create(TestServers.redisUri());
+            URI u = TestServers.redisUri();
             return new Jedis(u.getHost(), u.getPort(), 5000);
         }
     }
@@ -178,17 +184,10 @@ final class Backends {
         @Override
         void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
             String itemKey = prefix(namespace) + key.value();
-            String hostPort = TestServers.memcachedServers();
-            int colon = hostPort.lastIndexOf(':');
-            try (MemcachedText mc = new MemcachedText(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))) {
-                byte[] current = mc.get(itemKey);
-                if (current == null) {
-                    throw new IllegalStateException("nothing stored under " + key.shortForm());
-                }
-                mc.set(itemKey, Backends.corruptEnvelope(new String(current, StandardCharsets.UTF_8), kind), 600);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            InetSocketAddress server = TestServers.memcachedAddresses().get(0);
+            byte[] current = MemcachedText.get(server, itemKey)
+                    .orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
+            MemcachedText.set(server, itemKey, kind.of(new String(current, StandardCharsets.UTF_8)), 600);
         }
     }
 
@@ -324,35 +323,6 @@ final class Backends {
                 client = MongoClients.create(TestServers.mongoUri());
             }
             return client;
-        }
-    }
-
-    // ---------------------------------------------------------------- shared helpers
-
-    /** Bad variants of a stored {@code docs/FORMAT.md} envelope. */
-    static byte[] corruptEnvelope(String envelope, Backend.Corruption kind) {
-        try {
-            return switch (kind) {
-                case TRUNCATED_JSON -> envelope.substring(0, envelope.length() / 2).getBytes(StandardCharsets.UTF_8);
-                case WRONG_VERSION_FIELD -> {
-                    ObjectNode n = (ObjectNode) JSON.readTree(envelope);
-                    n.put("fmt", 99);
-                    yield JSON.writeValueAsBytes(n);
-                }
-                case FOREIGN_DATA -> {
-                    // A Java-serialization stream header followed by junk: what another app's cache client might store.
-                    byte[] junk = {(byte) 0xAC, (byte) 0xED, 0, 5, 't', 0, 3, 'f', 'o', 'o', (byte) 0xFF, 0};
-                    yield junk;
-                }
-                case WRONG_FIELD_TYPE -> {
-                    ObjectNode n = (ObjectNode) JSON.readTree(envelope);
-                    n.put("attrs", "not an object");
-                    n.put("v", "three");
-                    yield JSON.writeValueAsBytes(n);
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

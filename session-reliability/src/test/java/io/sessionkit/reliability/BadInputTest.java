@@ -14,6 +14,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.CountingSessionStore;
+import io.sessionkit.testing.Corruption;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ class BadInputTest {
             CountingSessionStore store = new CountingSessionStore(raw);
             SessionManager manager = SessionManager.builder(store).build();
             SessionManager failing = SessionManager.builder(store).decodeFailurePolicy(DecodeFailurePolicy.FAIL).build();
-            for (Backend.Corruption kind : backend.corruptions()) {
+            for (Corruption kind : backend.corruptions()) {
                 Session s = manager.create();
                 s.setAttribute("n", 1);
                 s.setPrincipal("victim-" + kind.name().toLowerCase());
@@ -166,7 +167,7 @@ class BadInputTest {
                 assertThatThrownBy(() -> manager.invalidateAll("victim")).isInstanceOf(UnsupportedOperationException.class);
                 return;
             }
-            for (Backend.Corruption kind : backend.corruptions()) {
+            for (Corruption kind : backend.corruptions()) {
                 String principal = "victim-" + kind.name().toLowerCase();
                 Session good = manager.create();
                 good.setPrincipal(principal);

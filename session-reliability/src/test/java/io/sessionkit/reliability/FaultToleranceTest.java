@@ -12,6 +12,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +26,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * The server is stopped and started again while a bounded stream of requests (find, update, save) runs against it.
- * Each backend gets a private server on a free port (redis-server, memcached, an initdb PostgreSQL cluster, a
- * mariadb-install-db MariaDB), so the shared servers other suites use are never disturbed.
+ * Each backend gets a private {@link ServerProcess} on a free port (redis-server, memcached, an initdb PostgreSQL
+ * cluster, a mariadb-install-db MariaDB), so the shared servers other suites use are never disturbed.
  *
  * <p>Asserted: no store call outlasts its configured timeout plus a margin; requests succeed again after the restart;
  * durable servers lose no session and no acknowledged increment. Measured and written to
@@ -51,9 +53,9 @@ class FaultToleranceTest {
     @Test
     @DisplayName("Redis without persistence: restart loses every session (documented), calls stay within timeouts, recovery")
     void redisRestart() throws Exception {
-        try (PrivateServer.Redis server = new PrivateServer.Redis(false)) {
-            server.start();
-            Result r = run("redis", server, () -> redisConfig(server), Duration.ofSeconds(3), false);
+        try (ServerProcess server = ServerProcess.redis("fault-redis")) {
+            Outage outage = Outage.graceful(server, "redis-server :" + server.port() + " (no persistence: save '', appendonly no)");
+            Result r = run("redis", outage, () -> redisConfig(server), Duration.ofSeconds(3), false);
             assertThat(r.lost).as("a Redis without persistence restarts empty").isEqualTo(SESSIONS);
         }
     }
@@ -61,9 +63,9 @@ class FaultToleranceTest {
     @Test
     @DisplayName("Redis with AOF (fsync always): restart loses nothing")
     void redisAofRestart() throws Exception {
-        try (PrivateServer.Redis server = new PrivateServer.Redis(true)) {
-            server.start();
-            Result r = run("redis-aof", server, () -> redisConfig(server), Duration.ofSeconds(3), true);
+        try (ServerProcess server = ServerProcess.redis("fault-redis-aof", "--appendonly", "yes", "--appendfsync", "always")) {
+            Outage outage = Outage.graceful(server, "redis-server :" + server.port() + " (appendonly yes, appendfsync always)");
+            Result r = run("redis-aof", outage, () -> redisConfig(server), Duration.ofSeconds(3), true);
             assertThat(r.lost).isZero();
         }
     }
@@ -71,11 +73,10 @@ class FaultToleranceTest {
     @Test
     @DisplayName("memcached: restart loses every session (memory only, documented), calls stay within timeouts, recovery")
     void memcachedRestart() throws Exception {
-        try (PrivateServer.Memcached server = new PrivateServer.Memcached()) {
-            server.start();
-            Result r = run("memcached", server, () -> Map.of(
+        try (ServerProcess server = ServerProcess.memcached()) {
+            Result r = run("memcached", Outage.graceful(server, "memcached :" + server.port()), () -> Map.of(
                     "sessionkit.store", "memcached",
-                    "sessionkit.memcached.servers", "127.0.0.1:" + server.port,
+                    "sessionkit.memcached.servers", server.hostAndPort(),
                     "sessionkit.memcached.operation-timeout", "1s",
                     "sessionkit.memcached.connect-timeout", "2s",
                     "sessionkit.memcached.max-reconnect-delay", "1s"), Duration.ofSeconds(1), false);
@@ -86,9 +87,13 @@ class FaultToleranceTest {
     @Test
     @DisplayName("PostgreSQL: restart loses no session and no acknowledged increment")
     void postgresRestart() throws Exception {
-        try (PrivateServer.Postgres server = new PrivateServer.Postgres()) {
-            server.start();
-            Result r = run("jdbc-postgres", server, () -> jdbcConfig(server.url()), Duration.ofSeconds(3), true);
+        try (ServerProcess server = PrivateDatabases.postgres()) {
+            // Fast shutdown (SIGINT): clients are disconnected at once, as in a crash or failover; SIGTERM would wait for them.
+            Outage outage = new Outage(server, "PostgreSQL (private initdb cluster) :" + server.port(), s -> {
+                s.signal("INT");
+                s.stop();
+            });
+            Result r = run("jdbc-postgres", outage, () -> jdbcConfig(PrivateDatabases.postgresUrl(server)), Duration.ofSeconds(3), true);
             assertThat(r.lost).isZero();
         }
     }
@@ -96,16 +101,24 @@ class FaultToleranceTest {
     @Test
     @DisplayName("MariaDB: restart loses no session and no acknowledged increment")
     void mariadbRestart() throws Exception {
-        try (PrivateServer.Mariadb server = new PrivateServer.Mariadb()) {
-            server.start();
-            Result r = run("jdbc-mariadb", server, () -> jdbcConfig(server.url()), Duration.ofSeconds(3), true);
+        try (ServerProcess server = PrivateDatabases.mariadb()) {
+            // SIGTERM: a normal shutdown that closes client connections.
+            Outage outage = Outage.graceful(server, "MariaDB (private mariadb-install-db instance) :" + server.port());
+            Result r = run("jdbc-mariadb", outage, () -> jdbcConfig(PrivateDatabases.mariadbUrl(server)), Duration.ofSeconds(3), true);
             assertThat(r.lost).isZero();
         }
     }
 
-    private static Map<String, String> redisConfig(PrivateServer server) {
+    /** A private server of this test, as the figures describe it, and how the outage takes it down. */
+    private record Outage(ServerProcess server, String description, Consumer<ServerProcess> stop) {
+        static Outage graceful(ServerProcess server, String description) {
+            return new Outage(server, description, ServerProcess::stop);
+        }
+    }
+
+    private static Map<String, String> redisConfig(ServerProcess server) {
         return Map.of("sessionkit.store", "redis",
-                "sessionkit.redis.uri", "redis://127.0.0.1:" + server.port,
+                "sessionkit.redis.uri", "redis://" + server.hostAndPort(),
                 "sessionkit.redis.connect-timeout", "1s",
                 "sessionkit.redis.read-timeout", "1s",
                 "sessionkit.redis.pool.max-wait", "1s");
@@ -130,7 +143,7 @@ class FaultToleranceTest {
      * going for {@link #AFTER_START}. {@code callBound} is the longest a single store call may take by the
      * configuration (the sum of the timeouts one call can meet).
      */
-    private static Result run(String label, PrivateServer server, Supplier<Map<String, String>> config, Duration callBound,
+    private static Result run(String label, Outage target, Supplier<Map<String, String>> config, Duration callBound,
                               boolean durable) throws Exception {
         TimedStore store = new TimedStore(SessionStores.open(SessionKitConfig.of(config.get())));
         try {
@@ -197,9 +210,9 @@ class FaultToleranceTest {
             }
             sleepQuietly(BEFORE_STOP.toMillis());
             stopAt[0] = System.nanoTime();
-            server.stop();
+            target.stop().accept(target.server());
             sleepQuietly(DOWN.toMillis());
-            server.start();
+            target.server().start();
             startedAt[0] = System.nanoTime();
             endAt.set(startedAt[0] + AFTER_START.toNanos());
             workers.shutdown();
@@ -237,7 +250,7 @@ class FaultToleranceTest {
             String line = String.format("[fault] %s on %s: %d requests by %d threads, %d failed (%d failed store calls);"
                             + " longest store call %d ms (bound %d ms + margin %d ms), longest request %d ms; no successful request for %d ms;"
                             + " first success %d ms after the server listened again, last failure %d ms after; sessions lost %d of %d%s",
-                    label, server.describe(), result.requests, WORKERS, result.failedRequests, result.failedCalls,
+                    label, target.description(), result.requests, WORKERS, result.failedRequests, result.failedCalls,
                     result.longestCallMillis, callBound.toMillis(), MARGIN.toMillis(), result.longestRequestMillis, result.outageMillis,
                     result.recoverMillis, millis(failuresEnd), lost, SESSIONS,
                     durable ? "; acknowledged increments all stored" : "");

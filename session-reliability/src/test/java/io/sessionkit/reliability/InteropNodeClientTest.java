@@ -17,7 +17,9 @@ import io.sessionkit.StoreFeature;
 import io.sessionkit.memcached.MemcachedSessionStore;
 import io.sessionkit.redis.RedisScriptSource;
 import io.sessionkit.redis.RedisSessionStore;
+import io.sessionkit.testing.TestServers;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -346,7 +348,7 @@ class InteropNodeClientTest {
                     .as("the Redis replace script takes the ARGV of docs/FORMAT.md (relative PX TTL 3rd, writer token 8th,"
                             + " expected version 9th); a store without writer tokens goes with the FORMAT.md of its own version")
                     .contains("ARGV[9]", "'PX', ARGV[3]");
-            URI u = URI.create(TestServers.redisUri());
+            URI u = TestServers.redisUri();
             job.put("backend", "redis").putObject("redis")
                     .put("host", u.getHost())
                     .put("port", u.getPort() < 0 ? 6379 : u.getPort())
@@ -354,11 +356,10 @@ class InteropNodeClientTest {
                     .put("graceMs", RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis())
                     .put("replaceScriptFile", clientDir.resolve("replace.lua").toString());
         } else if (backend instanceof Backends.Memcached) {
-            String hostPort = TestServers.memcachedServers();
-            int colon = hostPort.lastIndexOf(':');
+            InetSocketAddress memcached = TestServers.memcachedAddresses().get(0);
             job.put("backend", "memcached").putObject("memcached")
-                    .put("host", hostPort.substring(0, colon))
-                    .put("port", Integer.parseInt(hostPort.substring(colon + 1)))
+                    .put("host", memcached.getHostString())
+                    .put("port", memcached.getPort())
                     .put("prefix", Backends.Memcached.prefix(fixture.namespace))
                     .put("graceMs", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis());
         } else if (backend instanceof Backends.Mongo) {
@@ -452,7 +453,7 @@ class InteropNodeClientTest {
     }
 
     private static Jedis jedis() {
-        URI u = URI.create(TestServers.redisUri());
+        URI u = TestServers.redisUri();
         return new Jedis(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort(), 5000);
     }
 }

@@ -1,0 +1,99 @@
+package io.sessionkit.reliability;
+
+import io.sessionkit.testing.ServerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command lines of the private databases the fault test stops and restarts: a PostgreSQL cluster made by
+ * {@code initdb} and a MariaDB made by {@code mariadb-install-db}, each in its {@link ServerProcess}'s directory on the
+ * first start and kept across restarts. {@link ServerProcess} owns the process: port, readiness, stop, kill on exit.
+ */
+final class PrivateDatabases {
+    private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private PrivateDatabases() {
+    }
+
+    /**
+     * PostgreSQL as a child {@code postgres} process (trust authentication, user {@code postgres}, fsync off), started.
+     * As root it runs as the {@code postgres} user through {@code setpriv}, which execs in place: {@code runuser} would
+     * stay in between and turn every signal into SIGTERM, and {@code SIGINT} (fast shutdown) must reach the server.
+     */
+    static ServerProcess postgres() {
+        return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(postgresUrl(port))).command((port, dir) -> {
+            Path data = dir.resolve("data");
+            if (!Files.exists(data)) {
+                chown(dir, "postgres");
+                ServerProcess.run(INSTALL_TIMEOUT, dir, ServerProcess.asUser("postgres", ServerProcess.binary("initdb"), "-D", data.toString(),
+                        "-A", "trust", "-U", "postgres", "-N", "--no-instructions"));
+            }
+            List<String> cmd = new ArrayList<>();
+            if (ServerProcess.runsAsRoot()) {
+                cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+            }
+            cmd.addAll(List.of(ServerProcess.binary("postgres"), "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
+                    "-c", "listen_addresses=" + ServerProcess.HOST, "-c", "fsync=off"));
+            return cmd;
+        }).start();
+    }
+
+    static String postgresUrl(ServerProcess postgres) {
+        return postgresUrl(postgres.port());
+    }
+
+    private static String postgresUrl(int port) {
+        return "jdbc:postgresql://" + ServerProcess.HOST + ":" + port + "/postgres?user=postgres";
+    }
+
+    /** MariaDB ({@code root} with an empty password, database {@code test}) as a child {@code mariadbd}, started. */
+    static ServerProcess mariadb() {
+        return ServerProcess.builder("mariadb").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(mariadbUrl(port))).command((port, dir) -> {
+            Path data = dir.resolve("data");
+            Path init = dir.resolve("init.sql");
+            if (!Files.exists(data)) {
+                chown(dir, "mysql");
+                ServerProcess.run(INSTALL_TIMEOUT, dir, List.of(ServerProcess.binary("mariadb-install-db"), "--no-defaults", "--user=mysql",
+                        "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
+                Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
+            }
+            return List.of(ServerProcess.binary("mariadbd"), "--no-defaults", "--user=mysql", "--datadir=" + data, "--port=" + port,
+                    "--bind-address=" + ServerProcess.HOST, "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
+                    "--init-file=" + init, "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--skip-log-bin");
+        }).start();
+    }
+
+    static String mariadbUrl(ServerProcess mariadb) {
+        return mariadbUrl(mariadb.port());
+    }
+
+    private static String mariadbUrl(int port) {
+        return "jdbc:mariadb://" + ServerProcess.HOST + ":" + port + "/test?user=root";
+    }
+
+    /**
+     * Ready means a login to the test's database works: both servers open their port before they accept logins
+     * (MariaDB runs its init file in between), and the store under test connects with a 1 s timeout.
+     */
+    private static boolean acceptsLogin(String url) {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The server's directory belongs to the user it runs as (only root can and must hand it over). */
+    private static void chown(Path dir, String user) {
+        if (ServerProcess.runsAsRoot()) {
+            ServerProcess.run(Duration.ofSeconds(10), dir, List.of("chown", "-R", user, dir.toString()));
+        }
+    }
+}
