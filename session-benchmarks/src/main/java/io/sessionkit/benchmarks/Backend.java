@@ -54,6 +54,11 @@ enum Backend {
         throw new IllegalArgumentException("unknown backend '" + id + "'");
     }
 
+    static String postgresUrl() {
+        String v = System.getenv("SESSIONKIT_TEST_POSTGRES");
+        return v == null || v.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : v.trim();
+    }
+
     /** Opens the servers this backend needs (starting a cluster or an embedded server where that is the fallback). */
     Servers servers() {
         return new Servers(this);
