@@ -1,0 +1,126 @@
+package io.sessionkit.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Redis Cluster of local {@code redis-server} processes ({@link ServerProcess#redis}) on free ports, joined with
+ * {@code redis-cli --cluster create} and returned once every node reports {@code cluster_state:ok} with all 16384
+ * slots. {@link #close()} kills every node.
+ *
+ * <p>It reads the topology with {@code CLUSTER NODES} over a plain socket, so it needs no Redis client library; it
+ * does not compute key slots (use the client's CRC16, e.g. Jedis's {@code JedisClusterCRC16.getSlot}).
+ */
+public final class RedisCluster implements AutoCloseable {
+    private final List<ServerProcess> nodes = new ArrayList<>();
+
+    private RedisCluster() {
+    }
+
+    /**
+     * Starts {@code masters} masters with {@code replicasPerMaster} replicas each. {@code nodeTimeout} is
+     * {@code cluster-node-timeout}: a short one lets a busy machine trigger failovers in the middle of a test, Redis's
+     * default is 15 s.
+     */
+    public static RedisCluster start(int masters, int replicasPerMaster, Duration nodeTimeout) {
+        RedisCluster cluster = new RedisCluster();
+        try {
+            for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
+                cluster.nodes.add(ServerProcess.redis("cluster-node" + i, "--cluster-enabled", "yes",
+                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis())));
+            }
+            List<String> cmd = new ArrayList<>(List.of(ServerProcess.binary("redis-cli"), "--cluster", "create"));
+            cmd.addAll(cluster.nodes());
+            cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
+            String out = ServerProcess.run(Duration.ofSeconds(60), cluster.nodes.get(0).dir(), cmd);
+            if (!out.contains("All 16384 slots covered")) {
+                throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
+            }
+            cluster.awaitOk(Duration.ofSeconds(30));
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The {@code host:port} of every node, in start order. */
+    public List<String> nodes() {
+        return nodes.stream().map(ServerProcess::hostAndPort).toList();
+    }
+
+    /** The node processes, in start order. */
+    public List<ServerProcess> processes() {
+        return List.copyOf(nodes);
+    }
+
+    /** {@code CLUSTER NODES} as the first live node reports it now. */
+    public String clusterNodes() {
+        for (ServerProcess n : nodes) {
+            if (n.isAlive()) {
+                return RespText.command(n.port(), "CLUSTER", "NODES");
+            }
+        }
+        throw new IllegalStateException("no cluster node is alive");
+    }
+
+    /** The {@code host:port} of the masters that are not failed, as the cluster reports them now. */
+    public List<String> masters() {
+        List<String> out = new ArrayList<>();
+        for (String line : clusterNodes().split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && f[2].contains("master") && !f[2].contains("fail")) {
+                out.add(f[1].substring(0, f[1].indexOf('@')));
+            }
+        }
+        return out;
+    }
+
+    /** The process of the live master that serves {@code slot} now, by {@code CLUSTER NODES}. */
+    public ServerProcess masterServing(int slot) {
+        String info = clusterNodes();
+        for (String line : info.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                if (range[0].startsWith("[")) {
+                    continue; // a slot being migrated or imported
+                }
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (slot >= from && slot <= to) {
+                    int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                    return nodes.stream().filter(n -> n.port() == port).findFirst()
+                            .orElseThrow(() -> new IllegalStateException("no process on port " + port));
+                }
+            }
+        }
+        throw new IllegalStateException("no master serves slot " + slot + ":\n" + info);
+    }
+
+    private void awaitOk(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ServerProcess node : nodes) {
+            while (true) {
+                String info = RespText.command(node.port(), "CLUSTER", "INFO");
+                if (info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cluster not ok after " + timeout + ": " + info);
+                }
+                ServerProcess.sleepMillis(50);
+            }
+        }
+    }
+
+    /** Kills every node. */
+    @Override
+    public void close() {
+        nodes.forEach(ServerProcess::close);
+    }
+}
