@@ -2,12 +2,9 @@ package io.sessionkit.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sessionkit.SaveResult;
-import io.sessionkit.Session;
-import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
-import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStores;
+import io.sessionkit.testing.ServerProcess;
+import io.sessionkit.testing.TestServers;
 import java.io.File;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -56,7 +53,6 @@ public final class CommandCounter {
     static final Set<String> REDIS_SENT = Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem");
     private static final List<String> MEMCACHED_COMMANDS = List.of("cmd_get", "cmd_set", "cmd_touch", "delete_hits",
             "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses", "cmd_flush");
-    private static final int SEEDED = 50;
 
     private CommandCounter() {
     }
@@ -73,8 +69,8 @@ public final class CommandCounter {
         long commands(Map<String, Long> delta);
     }
 
-    /** What one count runs on: the store's configuration, the counters and what serves them. */
-    private record Target(String server, String method, Map<String, String> config, Counters counters) {
+    /** What one count runs on: the servers (private where they can be), how they are counted, the counters. */
+    private record Target(Backend.Servers servers, String method, Counters counters) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,37 +104,28 @@ public final class CommandCounter {
 
     /** Starts or opens the server a count of {@code backend} runs on; {@code cleanup} stops it. */
     private static Target open(String backend, List<AutoCloseable> cleanup) throws Exception {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("sessionkit.store", backend.replace("jdbc-postgres", "jdbc"));
         switch (backend) {
             case "redis" -> {
-                LocalServer redis = LocalServer.redis("count-redis");
+                ServerProcess redis = ServerProcess.redis("count-redis");
                 cleanup.add(redis);
-                config.put("sessionkit.redis.uri", "redis://" + redis.hostAndPort());
                 RedisClient admin = RedisClient.create(HostAndPort.from(redis.hostAndPort()));
                 cleanup.add(admin);
-                return new Target("private redis-server " + redis.hostAndPort(), "INFO commandstats; commands sent by"
-                        + " the store: " + REDIS_SENT.stream().sorted().toList()
-                        + ", in-script.* = run inside its Lua scripts", config, redisCounters(admin));
+                return new Target(Backend.REDIS.servers("redis://" + redis.hostAndPort(), "private redis-server " + redis.hostAndPort()),
+                        "INFO commandstats; commands sent by the store: " + REDIS_SENT.stream().sorted().toList()
+                                + ", in-script.* = run inside its Lua scripts", redisCounters(admin));
             }
             case "memcached" -> {
-                LocalServer memcached = LocalServer.memcached("count-memcached");
+                ServerProcess memcached = ServerProcess.memcached("-m", "512");
                 cleanup.add(memcached);
-                config.put("sessionkit.memcached.servers", memcached.hostAndPort());
                 MemcachedClient admin = new MemcachedClient(AddrUtil.getAddresses(memcached.hostAndPort()));
                 cleanup.add(admin::shutdown);
-                return new Target("private memcached " + memcached.hostAndPort(),
-                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr", config, memcachedCounters(admin));
+                return new Target(Backend.MEMCACHED.servers(memcached.hostAndPort(), "private memcached " + memcached.hostAndPort()),
+                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr", memcachedCounters(admin));
             }
             case "jdbc-postgres" -> {
-                Postgres pg = Postgres.open(Backend.postgresUrl());
-                config.put("sessionkit.jdbc.url", pg.benchUrl);
-                config.put("sessionkit.jdbc.table", Postgres.TABLE);
-                config.put("sessionkit.jdbc.create-schema", "true");
-                config.put("sessionkit.jdbc.pool.max-size", "1");
-                config.put("sessionkit.jdbc.sweep-interval", "0s");
-                return new Target("PostgreSQL, database " + Postgres.DATABASE, "pg_stat_database xact_commit + xact_rollback"
-                        + " (with autocommit one statement is one transaction)", config, pg);
+                Postgres pg = Postgres.open(TestServers.postgresUrl());
+                return new Target(Backend.JDBC_POSTGRES.servers(pg.benchUrl, "PostgreSQL, database " + Postgres.DATABASE),
+                        "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)", pg);
             }
             default -> throw new IllegalArgumentException("no command counter for " + backend);
         }
@@ -160,51 +147,27 @@ public final class CommandCounter {
             kinds.put(kind, Map.of("commandsPerRequest", commands, "counters", perRequest));
             System.out.printf("[command-counter] %-14s %-11s %5.2f commands/request  %s%n", backend, kind, commands, perRequest);
         }
-        return Map.of("server", target.server, "method", target.method, "kinds", kinds);
+        return Map.of("server", target.servers.description(), "method", target.method, "kinds", kinds);
     }
 
-    /** The counter deltas of {@code n} requests of one kind in a fresh store (fixed costs included). */
+    /**
+     * The counter deltas of {@code n} requests of one kind, made as the benchmark makes them ({@link SessionBenchmark},
+     * one thread, no pre-warm), in a fresh store: fixed costs (connecting, seeding, clean-up) included.
+     */
     private static Map<String, Long> run(Target target, String kind, int n) throws Exception {
         Map<String, Long> before = target.counters.snapshot();
-        try (SessionStore store = SessionStores.open(SessionKitConfig.of(target.config));
-             SessionManager manager = SessionManager.builder(store).expiryPolicy(SessionBenchmark.LONG).build()) {
-            Payload payload = Payload.ofSize(1024);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < SEEDED; i++) {
-                Session s = manager.create();
-                payload.applyTo(s);
-                manager.save(s);
-                ids.add(s.id().value());
-            }
-            for (int i = 0; i < n; i++) {
-                int slot = i % SEEDED;
-                Session s = kind.equals("newSession") ? manager.create() : manager.find(ids.get(slot)).orElseThrow();
-                switch (kind) {
-                    case "readOnly" -> {
-                        s.getAttribute("user");
-                        expect(SaveResult.UNCHANGED, manager.save(s));
-                    }
-                    case "modifying" -> {
-                        s.setAttribute("counter", i);
-                        expect(SaveResult.UPDATED, manager.save(s));
-                    }
-                    case "newSession" -> {
-                        // Not cleaned up, so that the two runs differ only in the measured requests (the servers
-                        // are private, the PostgreSQL table is dropped before each count).
-                        payload.applyTo(s);
-                        expect(SaveResult.CREATED, manager.save(s));
-                    }
-                    case "rotation" -> {
-                        manager.rotateId(s);
-                        ids.set(slot, s.id().value());
-                    }
-                    default -> throw new IllegalArgumentException(kind);
-                }
-            }
-            for (String id : ids) {
-                manager.invalidate(id);
-            }
+        SessionBenchmark.Target trial = new SessionBenchmark.Target();
+        trial.backend = target.servers.backend().id;
+        trial.sessionBytes = 1024;
+        trial.prewarmMillis = 0;
+        trial.open(kind, target.servers);
+        SessionBenchmark.Client client = new SessionBenchmark.Client();
+        client.seed(trial);
+        SessionBenchmark requests = new SessionBenchmark();
+        for (int i = 0; i < n; i++) {
+            trial.request(requests, kind, client);
         }
+        trial.close();
         settle(target.counters);
         Map<String, Long> delta = new TreeMap<>(target.counters.snapshot());
         delta.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
@@ -221,12 +184,6 @@ public final class CommandCounter {
                 return;
             }
             last = now;
-        }
-    }
-
-    private static void expect(SaveResult expected, SaveResult actual) {
-        if (actual != expected) {
-            throw new IllegalStateException("save returned " + actual + ", expected " + expected);
         }
     }
 
@@ -280,7 +237,8 @@ public final class CommandCounter {
     /** The counters of database {@value #DATABASE}, read with JDBC. */
     private static final class Postgres implements Counters {
         static final String DATABASE = "sessionkit_bench";
-        static final String TABLE = "skc_sessions";
+        /** The benchmark's store tables: sessions read, modified and rotated, and new sessions. */
+        static final String TABLES = "'skb_sessions', 'skbn_sessions'";
         final String adminUrl;
         final String benchUrl;
 
@@ -299,7 +257,7 @@ public final class CommandCounter {
                 }
             }
             try (Connection c = DriverManager.getConnection(pg.benchUrl); Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + TABLE);
+                s.execute("DROP TABLE IF EXISTS " + TABLES.replace("'", ""));
             }
             return pg;
         }
@@ -323,8 +281,9 @@ public final class CommandCounter {
         public Map<String, Long> snapshot() throws SQLException {
             Map<String, Long> m = quick();
             try (Connection c = DriverManager.getConnection(benchUrl); Statement s = c.createStatement()) {
-                m.putAll(read(s, "SELECT coalesce(seq_scan,0), coalesce(idx_scan,0), n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd"
-                        + " FROM pg_stat_user_tables WHERE relname = '" + TABLE + "'", "table.seq_scan", "table.idx_scan",
+                m.putAll(read(s, "SELECT sum(coalesce(seq_scan,0)), sum(coalesce(idx_scan,0)), sum(n_tup_ins), sum(n_tup_upd),"
+                        + " sum(n_tup_del), sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN (" + TABLES + ")",
+                        "table.seq_scan", "table.idx_scan",
                         "table.n_tup_ins", "table.n_tup_upd", "table.n_tup_del", "table.n_tup_hot_upd"));
             }
             return m;

@@ -40,8 +40,8 @@ public final class ReportWriter {
     }
 
     public static void main(String[] args) throws IOException {
-        Options o = Options.parse(args, "results", "counts", "memory", "servers", "out", "command", "title", "load-before",
-                "placement", "section");
+        Options o = Options.parse(args, "results", "counts", "memory", "servers", "out", "command", "title", "machine",
+                "load-before", "load-after", "placement", "section");
         JmhResults results = JmhResults.read(o.all("results"));
         JsonNode counts = readJson(o.get("counts", ""));
         ReportWriter report = new ReportWriter();
@@ -79,12 +79,11 @@ public final class ReportWriter {
     }
 
     private void header(Options o, String jvm, Map<String, String> servers) {
-        String loadBefore = o.get("load-before", "");
         md.append("## Results: ").append(o.get("title", "quick run")).append(", ")
                 .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
-        md.append("**Machine.** ").append(machine()).append(", ").append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
-                .append(". Load average (1/5/15 min) before the run: ").append(loadBefore.isBlank() ? "n/a" : loadBefore)
-                .append("; after: ").append(loadAverage()).append(".\n\n");
+        md.append("**Machine.** ").append(o.get("machine", "n/a")).append(", ").append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
+                .append(". Load average (1/5/15 min) before the run: ").append(o.get("load-before", "n/a"))
+                .append("; after: ").append(o.get("load-after", "n/a")).append(".\n\n");
         if (!o.get("placement", "").isBlank()) {
             md.append("**Placement.** ").append(o.get("placement", "")).append("\n\n");
         }
@@ -239,30 +238,5 @@ public final class ReportWriter {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String machine() {
-        String cpu = "unknown CPU";
-        long memKb = 0;
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-            memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
-        } catch (IOException | RuntimeException e) {
-            // not Linux: the JVM's view below still says something
-        }
-        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), "
-                + (memKb > 0 ? String.format(Locale.ROOT, "%.0f GiB RAM", memKb / 1024.0 / 1024.0) : "RAM unknown") + ", "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version");
-    }
-
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
-        }
     }
 }
