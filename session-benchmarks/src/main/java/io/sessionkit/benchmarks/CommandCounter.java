@@ -2,7 +2,6 @@ package io.sessionkit.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sessionkit.SessionManager;
 import io.sessionkit.testing.ServerProcess;
 import io.sessionkit.testing.TestServers;
 import java.io.File;
@@ -25,8 +24,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Counts server-side commands per request, the figure behind the round-trip budget (read-only 1, modifying 2, new 1):
- * runs requests of each kind through {@link SessionManager} and reads the server's own counters, through its own
- * client, before and after. The module tests assert the same budget ({@code RedisCommandBudgetTest},
+ * makes requests of each kind as {@link SessionBenchmark} makes them, on one thread, and reads the server's own
+ * counters, through its own client, before and after. The module tests assert the same budget ({@code RedisCommandBudgetTest},
  * {@code MemcachedCommandCountTest}, {@code PostgresStatementCountTest}); this puts all four request kinds of the
  * benchmarks in one table.
  *
@@ -51,26 +50,28 @@ public final class CommandCounter {
     static final List<String> KINDS = List.of("readOnly", "modifying", "newSession", "rotation");
     /** Commands the Redis store sends itself; any other command in commandstats ran inside one of its scripts. */
     static final Set<String> REDIS_SENT = Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem");
-    private static final List<String> MEMCACHED_COMMANDS = List.of("cmd_get", "cmd_set", "cmd_touch", "delete_hits",
+    private static final Set<String> MEMCACHED_COMMANDS = Set.of("cmd_get", "cmd_set", "cmd_touch", "delete_hits",
             "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses", "cmd_flush");
+    private static final String PG_DATABASE = "sessionkit_bench";
 
     private CommandCounter() {
     }
 
-    /** One server's cumulative counters, read through the backend's own client, and which of them are commands. */
-    private interface Counters {
-        Map<String, Long> snapshot() throws Exception;
-
-        /** The cheapest read that shows whether the counters still move; by default the full snapshot. */
-        default Map<String, Long> quick() throws Exception {
-            return snapshot();
-        }
-
-        long commands(Map<String, Long> delta);
+    /** Reads a server's cumulative counters by name. */
+    private interface Reader {
+        Map<String, Long> read() throws Exception;
     }
 
-    /** What one count runs on: the servers (private where they can be), how they are counted, the counters. */
-    private record Target(Backend.Servers servers, String method, Counters counters) {
+    /**
+     * What one count runs on and how it is read.
+     *
+     * @param settled the cheapest read that shows whether the counters still move
+     * @param commands the counters that are commands (round trips)
+     */
+    private record Target(Backend.Servers servers, String method, Reader counters, Reader settled, Set<String> commands) {
+        long commandsIn(Map<String, Long> delta) {
+            return commands.stream().mapToLong(k -> delta.getOrDefault(k, 0L)).sum();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,22 +111,45 @@ public final class CommandCounter {
                 cleanup.add(redis);
                 RedisClient admin = RedisClient.create(HostAndPort.from(redis.hostAndPort()));
                 cleanup.add(admin);
+                Reader stats = () -> commandstats(admin);
                 return new Target(Backend.REDIS.servers("redis://" + redis.hostAndPort(), "private redis-server " + redis.hostAndPort()),
                         "INFO commandstats; commands sent by the store: " + REDIS_SENT.stream().sorted().toList()
-                                + ", in-script.* = run inside its Lua scripts", redisCounters(admin));
+                                + ", in-script.* = run inside its Lua scripts", stats, stats, REDIS_SENT);
             }
             case "memcached" -> {
                 ServerProcess memcached = ServerProcess.memcached("-m", "512");
                 cleanup.add(memcached);
                 MemcachedClient admin = new MemcachedClient(AddrUtil.getAddresses(memcached.hostAndPort()));
                 cleanup.add(admin::shutdown);
+                Reader stats = () -> stats(admin);
                 return new Target(Backend.MEMCACHED.servers(memcached.hostAndPort(), "private memcached " + memcached.hostAndPort()),
-                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr", memcachedCounters(admin));
+                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr", stats, stats, MEMCACHED_COMMANDS);
             }
             case "jdbc-postgres" -> {
-                Postgres pg = Postgres.open(TestServers.postgresUrl());
-                return new Target(Backend.JDBC_POSTGRES.servers(pg.benchUrl, "PostgreSQL, database " + Postgres.DATABASE),
-                        "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)", pg);
+                String adminUrl = withDatabase(TestServers.postgresUrl(), "postgres");
+                String benchUrl = withDatabase(adminUrl, PG_DATABASE);
+                try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + PG_DATABASE + "'")) {
+                    if (!rs.next()) {
+                        s.execute("CREATE DATABASE " + PG_DATABASE);
+                    }
+                }
+                query(benchUrl, "DROP TABLE IF EXISTS skb_sessions, skbn_sessions");
+                // Transactions are read from another database, so that reading adds nothing to the counted one.
+                Reader transactions = () -> query(adminUrl, "SELECT xact_commit, xact_rollback FROM pg_stat_database"
+                        + " WHERE datname = '" + PG_DATABASE + "'", "xact_commit", "xact_rollback");
+                // Table counters live in the counted database: reading them costs the same transactions in every run.
+                Reader all = () -> {
+                    Map<String, Long> m = transactions.read();
+                    m.putAll(query(benchUrl, "SELECT sum(seq_scan), sum(idx_scan), sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_del),"
+                            + " sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')",
+                            "table.seq_scan", "table.idx_scan", "table.n_tup_ins", "table.n_tup_upd", "table.n_tup_del",
+                            "table.n_tup_hot_upd"));
+                    return m;
+                };
+                return new Target(Backend.JDBC_POSTGRES.servers(benchUrl, "PostgreSQL, database " + PG_DATABASE),
+                        "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)",
+                        all, transactions, Set.of("xact_commit", "xact_rollback"));
             }
             default -> throw new IllegalArgumentException("no command counter for " + backend);
         }
@@ -143,7 +167,7 @@ public final class CommandCounter {
                     perRequest.put(k, round(v));
                 }
             }
-            double commands = round((target.counters.commands(d2) - target.counters.commands(d1)) / (double) (n2 - n1));
+            double commands = round((target.commandsIn(d2) - target.commandsIn(d1)) / (double) (n2 - n1));
             kinds.put(kind, Map.of("commandsPerRequest", commands, "counters", perRequest));
             System.out.printf("[command-counter] %-14s %-11s %5.2f commands/request  %s%n", backend, kind, commands, perRequest);
         }
@@ -155,7 +179,7 @@ public final class CommandCounter {
      * one thread, no pre-warm), in a fresh store: fixed costs (connecting, seeding, clean-up) included.
      */
     private static Map<String, Long> run(Target target, String kind, int n) throws Exception {
-        Map<String, Long> before = target.counters.snapshot();
+        Map<String, Long> before = target.counters.read();
         SessionBenchmark.Target trial = new SessionBenchmark.Target();
         trial.backend = target.servers.backend().id;
         trial.sessionBytes = 1024;
@@ -168,149 +192,68 @@ public final class CommandCounter {
             trial.request(requests, kind, client);
         }
         trial.close();
-        settle(target.counters);
-        Map<String, Long> delta = new TreeMap<>(target.counters.snapshot());
-        delta.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
-        return delta;
-    }
-
-    /** PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they settle. */
-    private static void settle(Counters counters) throws Exception {
-        Map<String, Long> last = counters.quick();
+        // PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they settle.
+        Map<String, Long> last = target.settled.read();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of the server's statistics until they settle
-            Map<String, Long> now = counters.quick();
+            Map<String, Long> now = target.settled.read();
             if (now.equals(last)) {
-                return;
+                break;
             }
             last = now;
         }
+        Map<String, Long> delta = new TreeMap<>(target.counters.read());
+        delta.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
+        return delta;
     }
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    private static Counters redisCounters(RedisClient admin) {
-        return new Counters() {
-            @Override
-            public Map<String, Long> snapshot() {
-                Map<String, Long> m = new TreeMap<>();
-                for (String line : admin.info("commandstats").split("\r?\n")) {
-                    // cmdstat_get:calls=12,usec=...; INFO is this reader's own
-                    if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
-                        String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                        long calls = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
-                        m.put((REDIS_SENT.contains(name) ? "" : "in-script.") + name, calls);
-                    }
-                }
-                return m;
+    private static Map<String, Long> commandstats(RedisClient admin) {
+        Map<String, Long> m = new TreeMap<>();
+        for (String line : admin.info("commandstats").split("\r?\n")) {
+            // cmdstat_get:calls=12,usec=...; INFO is this reader's own
+            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                long calls = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                m.put((REDIS_SENT.contains(name) ? "" : "in-script.") + name, calls);
             }
-
-            @Override
-            public long commands(Map<String, Long> delta) {
-                return delta.entrySet().stream().filter(e -> REDIS_SENT.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-            }
-        };
+        }
+        return m;
     }
 
-    private static Counters memcachedCounters(MemcachedClient admin) {
-        return new Counters() {
-            @Override
-            public Map<String, Long> snapshot() {
-                Map<String, Long> m = new TreeMap<>();
-                admin.getStats().values().forEach(stats -> stats.forEach((k, v) -> {
-                    if (MEMCACHED_COMMANDS.contains(k) || k.startsWith("get_") || k.startsWith("cas_") || k.startsWith("touch_")) {
-                        m.merge(k, Long.parseLong(v), Long::sum);
-                    }
-                }));
-                return m;
+    private static Map<String, Long> stats(MemcachedClient admin) {
+        Map<String, Long> m = new TreeMap<>();
+        admin.getStats().values().forEach(stats -> stats.forEach((k, v) -> {
+            if (MEMCACHED_COMMANDS.contains(k) || k.startsWith("get_") || k.startsWith("cas_") || k.startsWith("touch_")) {
+                m.merge(k, Long.parseLong(v), Long::sum);
             }
-
-            @Override
-            public long commands(Map<String, Long> delta) {
-                return MEMCACHED_COMMANDS.stream().mapToLong(k -> delta.getOrDefault(k, 0L)).sum();
-            }
-        };
+        }));
+        return m;
     }
 
-    /** The counters of database {@value #DATABASE}, read with JDBC. */
-    private static final class Postgres implements Counters {
-        static final String DATABASE = "sessionkit_bench";
-        /** The benchmark's store tables: sessions read, modified and rotated, and new sessions. */
-        static final String TABLES = "'skb_sessions', 'skbn_sessions'";
-        final String adminUrl;
-        final String benchUrl;
-
-        private Postgres(String adminUrl, String benchUrl) {
-            this.adminUrl = adminUrl;
-            this.benchUrl = benchUrl;
-        }
-
-        /** Creates the database if it is missing and drops the counted table; {@code url} names any database. */
-        static Postgres open(String url) throws SQLException {
-            Postgres pg = new Postgres(withDatabase(url, "postgres"), withDatabase(url, DATABASE));
-            try (Connection c = DriverManager.getConnection(pg.adminUrl); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-                if (!rs.next()) {
-                    s.execute("CREATE DATABASE " + DATABASE);
-                }
-            }
-            try (Connection c = DriverManager.getConnection(pg.benchUrl); Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + TABLES.replace("'", ""));
-            }
-            return pg;
-        }
-
-        /** Read from another database, so that reading adds nothing to the counted one. */
-        @Override
-        public Map<String, Long> quick() throws SQLException {
-            try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-                s.execute("SELECT pg_stat_clear_snapshot()");
-                return read(s, "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = '" + DATABASE + "'",
-                        "xact_commit", "xact_rollback");
-            }
-        }
-
-        /**
-         * The transaction counters, then the table's. Per-table counters live in the database itself, so this opens
-         * one connection there: the same number of transactions in every run, which the difference of two runs
-         * cancels; they touch no user table.
-         */
-        @Override
-        public Map<String, Long> snapshot() throws SQLException {
-            Map<String, Long> m = quick();
-            try (Connection c = DriverManager.getConnection(benchUrl); Statement s = c.createStatement()) {
-                m.putAll(read(s, "SELECT sum(coalesce(seq_scan,0)), sum(coalesce(idx_scan,0)), sum(n_tup_ins), sum(n_tup_upd),"
-                        + " sum(n_tup_del), sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN (" + TABLES + ")",
-                        "table.seq_scan", "table.idx_scan",
-                        "table.n_tup_ins", "table.n_tup_upd", "table.n_tup_del", "table.n_tup_hot_upd"));
-            }
-            return m;
-        }
-
-        private static Map<String, Long> read(Statement s, String query, String... names) throws SQLException {
-            Map<String, Long> m = new TreeMap<>();
-            try (ResultSet rs = s.executeQuery(query)) {
-                if (rs.next()) {
+    /** Runs {@code sql} on a connection of its own; the first row's columns as {@code names} (0 for NULL). */
+    private static Map<String, Long> query(String url, String sql, String... names) throws SQLException {
+        Map<String, Long> m = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            if (s.execute(sql)) {
+                try (ResultSet rs = s.getResultSet()) {
+                    rs.next();
                     for (int i = 0; i < names.length; i++) {
                         m.put(names[i], rs.getLong(i + 1));
                     }
                 }
             }
-            return m;
         }
+        return m;
+    }
 
-        @Override
-        public long commands(Map<String, Long> delta) {
-            return delta.getOrDefault("xact_commit", 0L) + delta.getOrDefault("xact_rollback", 0L);
-        }
-
-        private static String withDatabase(String url, String database) {
-            // jdbc:postgresql://host:port/db?params
-            int slash = url.indexOf('/', "jdbc:postgresql://".length());
-            int q = url.indexOf('?', slash);
-            return url.substring(0, slash + 1) + database + (q < 0 ? "" : url.substring(q));
-        }
+    private static String withDatabase(String url, String database) {
+        // jdbc:postgresql://host:port/db?params
+        int slash = url.indexOf('/', "jdbc:postgresql://".length());
+        int q = url.indexOf('?', slash);
+        return url.substring(0, slash + 1) + database + (q < 0 ? "" : url.substring(q));
     }
 }
