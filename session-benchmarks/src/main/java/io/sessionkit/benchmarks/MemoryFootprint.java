@@ -75,7 +75,7 @@ public final class MemoryFootprint {
         report.put("attributeJsonBytes", payload.size());
         report.put("storeBytesPerSession", Math.round(store));
         report.put("rawCaffeineBytesPerEntry", Math.round(raw));
-        report.put("vm", VM.current().details().lines().filter(l -> l.contains("ompressed") || l.contains("alignment"))
+        report.put("vm", VM.current().details().lines().filter(l -> l.contains("(oops)") || l.contains("alignment"))
                 .map(l -> l.replaceFirst("^# ", "")).toList());
         File out = new File(o.get("out", "target/memory.json"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
