@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,12 +49,8 @@ enum Backend {
     }
 
     static Backend of(String id) {
-        for (Backend b : values()) {
-            if (b.id.equals(id)) {
-                return b;
-            }
-        }
-        throw new IllegalArgumentException("unknown backend '" + id + "'");
+        return Arrays.stream(values()).filter(b -> b.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown backend '" + id + "'"));
     }
 
     /** Finds the servers this backend needs (starting a cluster where that is the fallback). */

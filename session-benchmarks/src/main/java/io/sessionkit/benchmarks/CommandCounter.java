@@ -25,9 +25,9 @@ import redis.clients.jedis.RedisClient;
 /**
  * Counts server-side commands per request, the figure behind the round-trip budget (read-only 1, modifying 2, new 1):
  * makes requests of each kind as {@link SessionBenchmark} makes them, on one thread, and reads the server's own
- * counters, through its own client, before and after. The module tests assert the same budget ({@code RedisCommandBudgetTest},
- * {@code MemcachedCommandCountTest}, {@code PostgresStatementCountTest}); this puts all four request kinds of the
- * benchmarks in one table.
+ * counters, through its own client, before and after. The module tests assert the same budget
+ * ({@code RedisCommandBudgetTest}, {@code MemcachedCommandCountTest}, {@code PostgresStatementCountTest}); this puts
+ * all four request kinds of the benchmarks in one table.
  *
  * <ul>
  *   <li>Redis: {@code INFO commandstats} (Jedis) of a private redis-server. It also counts what a Lua script runs

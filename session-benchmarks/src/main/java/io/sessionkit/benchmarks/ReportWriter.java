@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Rewrites one generated section of {@code BENCHMARKS.md} (between the BEGIN/END GENERATED markers of
@@ -203,16 +203,9 @@ public final class ReportWriter {
 
     /** What served each backend, as {@link SessionBenchmark} recorded it: {@code backend TAB description} lines. */
     private static Map<String, String> servers(String file) throws IOException {
-        Map<String, String> names = new TreeMap<>();
-        if (!file.isBlank() && Files.exists(Path.of(file))) {
-            for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", 2);
-                if (f.length == 2) {
-                    names.put(f[0], f[1]);
-                }
-            }
-        }
-        return names;
+        return file.isBlank() || !Files.exists(Path.of(file)) ? Map.of()
+                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().map(l -> l.split("\t", 2))
+                        .filter(f -> f.length == 2).collect(Collectors.toMap(f -> f[0], f -> f[1], (a, b) -> b));
     }
 
     private static String ops(Side s) {
