@@ -45,7 +45,7 @@ class ClockSkewTest {
     void dropTable() throws Exception {
         if (pool != null) {
             try (Connection c = pool.getConnection()) {
-                TestDatabases.dropTable(c, table);
+                TestJdbc.dropTable(c, table);
             }
         }
     }
@@ -61,7 +61,7 @@ class ClockSkewTest {
     }
 
     private void useTable(Dialect dialect) {
-        pool = POOLS.computeIfAbsent(dialect, d -> TestDatabases.pool(TestDatabases.url(d), 4));
+        pool = POOLS.computeIfAbsent(dialect, d -> TestJdbc.pool(TestJdbc.url(d), 4));
         table = "sk_skew_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
     }
 
@@ -129,7 +129,7 @@ class ClockSkewTest {
     void item11_graceIsConfigurable() {
         useTable(Dialect.H2);
         Map<String, String> keys = new HashMap<>();
-        keys.put("sessionkit.jdbc.url", TestDatabases.url(Dialect.H2));
+        keys.put("sessionkit.jdbc.url", TestJdbc.url(Dialect.H2));
         keys.put("sessionkit.jdbc.table", table);
         keys.put("sessionkit.jdbc.create-schema", "true");
         keys.put("sessionkit.jdbc.sweep-interval", "0s");

@@ -6,7 +6,7 @@ import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
 class H2ConformanceTest extends JdbcConformanceBase {
     @Override
     String url() {
-        return TestDatabases.h2MemoryUrl("conformance");
+        return TestJdbc.h2MemoryUrl("conformance");
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
 class H2FileConformanceTest extends JdbcConformanceBase {
     @Override
     String url() {
-        return TestDatabases.h2FileUrl("conformance");
+        return TestJdbc.h2FileUrl("conformance");
     }
 
     @Override

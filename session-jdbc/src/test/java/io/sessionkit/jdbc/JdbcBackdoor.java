@@ -12,13 +12,15 @@ import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Reads and damages a test's table with plain SQL, as an operator with a SQL console would. */
-final class JdbcBackdoor implements StoreBackdoor {
+/** Reads and damages a test's table with plain SQL, as an operator with a SQL console would. *
+ * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
+ */
+public final class JdbcBackdoor implements StoreBackdoor {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final String table;
 
-    JdbcBackdoor(DataSource dataSource, Dialect dialect, String table) {
+    public JdbcBackdoor(DataSource dataSource, Dialect dialect, String table) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.table = table;

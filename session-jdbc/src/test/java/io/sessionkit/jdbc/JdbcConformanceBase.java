@@ -32,7 +32,7 @@ abstract class JdbcConformanceBase extends SessionStoreConformanceKit {
     abstract Dialect dialect();
 
     private HikariDataSource pool() {
-        return POOLS.computeIfAbsent(getClass(), c -> TestDatabases.pool(url(), 8));
+        return POOLS.computeIfAbsent(getClass(), c -> TestJdbc.pool(url(), 8));
     }
 
     @Override
@@ -64,7 +64,7 @@ abstract class JdbcConformanceBase extends SessionStoreConformanceKit {
         }
         try (Connection c = pool.getConnection()) {
             for (String table : tables == null ? new ConcurrentLinkedQueue<String>() : tables) {
-                TestDatabases.dropTable(c, table);
+                TestJdbc.dropTable(c, table);
             }
         } finally {
             pool.close();

@@ -8,6 +8,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
+import io.sessionkit.testing.TestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -22,7 +23,7 @@ class JdbcSessionStoreProviderTest {
     private static Map<String, String> h2(String table) {
         Map<String, String> m = new HashMap<>();
         m.put("sessionkit.store", "jdbc");
-        m.put("sessionkit.jdbc.url", TestDatabases.h2MemoryUrl("provider"));
+        m.put("sessionkit.jdbc.url", TestJdbc.h2MemoryUrl("provider"));
         m.put("sessionkit.jdbc.table", table);
         m.put("sessionkit.jdbc.create-schema", "true");
         m.put("sessionkit.jdbc.sweep-interval", "0s");
@@ -91,7 +92,7 @@ class JdbcSessionStoreProviderTest {
     @CsvSource({"false,off", "true,on", "'',on"})
     void ownPostgresPoolCommitsAsynchronouslyOnlyWhenAsked(String synchronous, String expected) throws Exception {
         Map<String, String> m = new HashMap<>();
-        m.put("sessionkit.jdbc.url", TestDatabases.postgresUrl());
+        m.put("sessionkit.jdbc.url", TestServers.postgresUrl());
         m.put("sessionkit.jdbc.sweep-interval", "0s");
         m.put("sessionkit.jdbc.synchronous-commit", synchronous);
         try (JdbcSessionStore store = (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(m));

@@ -51,7 +51,7 @@ class JdbcSessionStoreTest {
         }
         if (pool != null) {
             try (Connection c = pool.getConnection()) {
-                TestDatabases.dropTable(c, table);
+                TestJdbc.dropTable(c, table);
             }
         }
     }
@@ -67,7 +67,7 @@ class JdbcSessionStoreTest {
     }
 
     private JdbcSessionStore open(Dialect dialect, int batchSize) {
-        pool = POOLS.computeIfAbsent(dialect, d -> TestDatabases.pool(TestDatabases.url(d), 4));
+        pool = POOLS.computeIfAbsent(dialect, d -> TestJdbc.pool(TestJdbc.url(d), 4));
         table = "sk_basic_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
         store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
                 .sweepInterval(Duration.ZERO).sweepBatchSize(batchSize).clock(clock).build();

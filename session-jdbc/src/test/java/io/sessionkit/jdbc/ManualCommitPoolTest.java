@@ -40,7 +40,7 @@ class ManualCommitPoolTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     @DisplayName("14.8 a pool with autocommit off keeps create, replace, delete and sweeps, and is left in no transaction")
     void item8_poolWithAutocommitOffKeepsEveryWrite(Dialect dialect) throws Exception {
-        String url = TestDatabases.url(dialect);
+        String url = TestJdbc.url(dialect);
         String table = "sk_manual_commit_" + dialect.fileName();
         try (HikariDataSource pool = manualCommitPool(url, dialect);
              JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
@@ -99,7 +99,7 @@ class ManualCommitPoolTest {
                 }
             } finally {
                 try (Connection fresh = fresh(url)) {
-                    TestDatabases.dropTable(fresh, table);
+                    TestJdbc.dropTable(fresh, table);
                 }
             }
         }

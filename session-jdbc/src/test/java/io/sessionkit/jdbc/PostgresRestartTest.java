@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.testing.ServerProcess;
+import io.sessionkit.testing.TestServers;
 import java.io.File;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
@@ -31,7 +34,7 @@ class PostgresRestartTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void sessionsSurviveARestartAndThePoolRecovers() throws Exception {
-        String url = TestDatabases.postgresUrl();
+        String url = TestServers.postgresUrl();
         String table = "sk_restart";
         JdbcSessionStore store = JdbcSessionStore.builder().url(url).poolMaxSize(POOL).connectTimeout(Duration.ofSeconds(2))
                 .queryTimeout(Duration.ofSeconds(2)).table(table).createSchema(true).sweepInterval(Duration.ZERO).build();
@@ -79,7 +82,7 @@ class PostgresRestartTest {
                 ensureRunning(url);
             } finally {
                 try (Connection c = store.dataSource().getConnection()) {
-                    TestDatabases.dropTable(c, table);
+                    TestJdbc.dropTable(c, table);
                 } finally {
                     store.close();
                 }
@@ -114,15 +117,7 @@ class PostgresRestartTest {
         }
     }
 
-    private static void run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(cmd + " did not finish within 60 s");
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(cmd + " failed (" + p.exitValue() + "): " + out);
-        }
+    private static void run(List<String> cmd) {
+        ServerProcess.run(Duration.ofSeconds(60), Path.of("target"), cmd);
     }
 }

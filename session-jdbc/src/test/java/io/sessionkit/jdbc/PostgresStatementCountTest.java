@@ -7,6 +7,7 @@ import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.TestServers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,7 +41,7 @@ class PostgresStatementCountTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void readOnlyOneModifyingTwoNewOne() throws Exception {
-        adminUrl = TestDatabases.postgresUrl();
+        adminUrl = TestServers.postgresUrl();
         dbUrl = withDatabase(adminUrl, DB);
         try (Connection c = DriverManager.getConnection(adminUrl); Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB + "'");

@@ -42,7 +42,7 @@ class SweeperTest {
     @EnumSource(value = Dialect.class, names = {"POSTGRESQL", "MARIADB"})
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void threeNodesSweepAtOnceWithoutDeadlockOrLoss(Dialect dialect) throws Exception {
-        String url = TestDatabases.url(dialect);
+        String url = TestJdbc.url(dialect);
         String table = "sk_sweep_" + dialect.fileName();
         MutableClock clock = MutableClock.startingNow();
         List<JdbcSessionStore> nodes = new ArrayList<>();
@@ -131,7 +131,7 @@ class SweeperTest {
             pool.shutdownNow();
             try (Connection c = nodes.isEmpty() ? null : nodes.get(0).dataSource().getConnection()) {
                 if (c != null) {
-                    TestDatabases.dropTable(c, table);
+                    TestJdbc.dropTable(c, table);
                 }
             }
             nodes.forEach(JdbcSessionStore::close);
@@ -143,7 +143,7 @@ class SweeperTest {
     void backgroundSweeperRunsAndStopsOnClose() throws Exception {
         MutableClock clock = MutableClock.startingNow();
         String table = "sk_bg_sweep";
-        JdbcSessionStore store = JdbcSessionStore.builder().url(TestDatabases.h2MemoryUrl("bgsweep")).table(table)
+        JdbcSessionStore store = JdbcSessionStore.builder().url(TestJdbc.h2MemoryUrl("bgsweep")).table(table)
                 .createSchema(true).sweepInterval(Duration.ofMillis(100)).clock(clock).build();
         try {
             Instant now = clock.instant();

@@ -8,9 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,10 +32,8 @@ class UnreachableDatabaseTest {
 
     /** A port on which nothing listens: bound once by the system, then released. */
     @BeforeAll
-    static void findFreePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+    static void findFreePort() {
+        port = ServerProcess.freePort();
     }
 
     private static String url(String scheme) {

@@ -2,6 +2,7 @@ package io.sessionkit.memcached;
 
 import io.sessionkit.SessionKey;
 import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.testing.MemcachedText;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,11 +12,13 @@ import java.util.Optional;
  * Looks behind a {@link MemcachedSessionStore} with memcached's own text commands: the items under the store's prefix
  * on every server ({@code lru_crawler metadump}), the exptime the server holds ({@code mg <key> t}), and bad bytes
  * written over an item ({@code set}).
+ *
+ * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
-final class MemcachedBackdoor implements StoreBackdoor {
+public final class MemcachedBackdoor implements StoreBackdoor {
     private final MemcachedSessionStore store;
 
-    MemcachedBackdoor(MemcachedSessionStore store) {
+    public MemcachedBackdoor(MemcachedSessionStore store) {
         this.store = store;
     }
 

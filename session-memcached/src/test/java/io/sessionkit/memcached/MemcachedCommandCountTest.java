@@ -8,6 +8,8 @@ import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.MemcachedText;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +30,7 @@ class MemcachedCommandCountTest {
     private static final List<String> COUNTERS = List.of("cmd_get", "get_hits", "get_misses", "cmd_set", "cas_hits", "cas_misses",
             "cas_badval", "cmd_touch", "delete_hits", "delete_misses");
 
-    private static MemcachedProcess server;
+    private static ServerProcess server;
     private static MemcachedSessionStore store;
     private static SessionManager manager;
     private static final MutableClock clock = MutableClock.startingNow();
@@ -36,7 +38,7 @@ class MemcachedCommandCountTest {
 
     @BeforeAll
     static void start() {
-        server = MemcachedProcess.startOnFreePort();
+        server = ServerProcess.memcached();
         store = MemcachedSessionStore.builder().servers(List.of(server.address())).clock(clock).build();
         manager = SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
     }

@@ -4,6 +4,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.TestServers;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,7 @@ class MemcachedConformanceTest extends SessionStoreConformanceKit {
     @Override
     protected SessionStore createStore(TckContext context) {
         return MemcachedSessionStore.builder()
-                .servers(MemcachedTestServers.servers())
+                .servers(TestServers.memcachedServers())
                 .keyPrefix("sktck:" + context.namespace() + ":")
                 .clock(context.clock())
                 .build();

@@ -9,6 +9,8 @@ import io.sessionkit.SessionId;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.MemcachedText;
+import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,15 +37,15 @@ class MemcachedMultiNodeTest {
     private static final int SESSIONS = 300;
 
     private final MutableClock clock = MutableClock.startingNow();
-    private final List<MemcachedProcess> nodes = new ArrayList<>();
+    private final List<ServerProcess> nodes = new ArrayList<>();
     private MemcachedSessionStore store;
 
     @BeforeEach
     void start() {
         for (int i = 0; i < 3; i++) {
-            nodes.add(MemcachedProcess.startOnFreePort());
+            nodes.add(ServerProcess.memcached());
         }
-        store = MemcachedSessionStore.builder().servers(nodes.stream().map(MemcachedProcess::address).toList()).clock(clock).build();
+        store = MemcachedSessionStore.builder().servers(nodes.stream().map(ServerProcess::address).toList()).clock(clock).build();
     }
 
     @AfterEach
@@ -53,7 +55,7 @@ class MemcachedMultiNodeTest {
                 store.close();
             }
         } finally {
-            nodes.forEach(MemcachedProcess::close);
+            nodes.forEach(ServerProcess::close);
         }
     }
 
@@ -73,7 +75,7 @@ class MemcachedMultiNodeTest {
         return out;
     }
 
-    private static long itemsOn(MemcachedProcess node) {
+    private static long itemsOn(ServerProcess node) {
         return Long.parseLong(MemcachedText.stats(node.address()).get("curr_items"));
     }
 
@@ -83,7 +85,7 @@ class MemcachedMultiNodeTest {
         List<SessionRecord> sessions = createSessions();
         Map<Integer, Long> perNode = new LinkedHashMap<>();
         long total = 0;
-        for (MemcachedProcess node : nodes) {
+        for (ServerProcess node : nodes) {
             long items = itemsOn(node);
             perNode.put(node.port(), items);
             total += items;
@@ -102,7 +104,7 @@ class MemcachedMultiNodeTest {
     @DisplayName("a killed node: its keys fail fast with SessionStoreUnavailableException, others load; it recovers on return")
     void killAndRecover() throws IOException {
         List<SessionRecord> sessions = createSessions();
-        MemcachedProcess victim = nodes.get(1);
+        ServerProcess victim = nodes.get(1);
         List<SessionRecord> onVictim = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() == victim.port()).toList();
         List<SessionRecord> elsewhere = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() != victim.port()).toList();
         assertThat(onVictim).isNotEmpty();
@@ -154,7 +156,7 @@ class MemcachedMultiNodeTest {
                 if (System.nanoTime() > deadline) {
                     fail("store did not recover within 30 s after node " + victim.port() + " returned", e);
                 }
-                pause(50);
+                ServerProcess.sleepMillis(50);
             }
         }
         long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
@@ -175,10 +177,10 @@ class MemcachedMultiNodeTest {
     @DisplayName("a hung node (SIGSTOP): its keys fail within the operation timeout, others unaffected")
     void hungNode() throws Exception {
         List<SessionRecord> sessions = createSessions();
-        MemcachedProcess victim = nodes.get(2);
+        ServerProcess victim = nodes.get(2);
         SessionRecord onVictim = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() == victim.port()).findFirst().orElseThrow();
         SessionRecord elsewhere = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() != victim.port()).findFirst().orElseThrow();
-        signal("STOP", victim.pid());
+        victim.pause();
         try {
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -191,7 +193,7 @@ class MemcachedMultiNodeTest {
             System.out.printf("[memcached multi-node] node %d hung (SIGSTOP): 5 loads failed after %s ms (operation timeout %d ms); "
                     + "other nodes unaffected%n", victim.port(), millis, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis());
         } finally {
-            signal("CONT", victim.pid());
+            victim.resume();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
@@ -202,12 +204,12 @@ class MemcachedMultiNodeTest {
                 if (System.nanoTime() > deadline) {
                     fail("store did not recover within 30 s after SIGCONT", e);
                 }
-                pause(50);
+                ServerProcess.sleepMillis(50);
             }
         }
     }
 
-    private SessionRecord newRecordOn(MemcachedProcess node) {
+    private SessionRecord newRecordOn(ServerProcess node) {
         for (int i = 0; i < 10_000; i++) {
             SessionRecord r = record(-1);
             if (store.serverFor(r.key()).getPort() == node.port()) {
@@ -215,22 +217,5 @@ class MemcachedMultiNodeTest {
             }
         }
         throw new AssertionError("no key maps to node " + node.port());
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-    }
-
-    // Only for bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock
-    // time; session expiry is never waited for, it is driven by the injected MutableClock.
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

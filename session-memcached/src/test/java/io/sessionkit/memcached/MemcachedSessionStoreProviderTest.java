@@ -9,6 +9,7 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ class MemcachedSessionStoreProviderTest {
     private static Map<String, String> base() {
         Map<String, String> m = new HashMap<>();
         m.put("sessionkit.store", "memcached");
-        m.put("sessionkit.memcached.servers", MemcachedTestServers.servers());
+        m.put("sessionkit.memcached.servers", TestServers.memcachedServers());
         return m;
     }
 
@@ -56,7 +57,7 @@ class MemcachedSessionStoreProviderTest {
     @Test
     void defaultsApplyWhenKeysAreUnset() {
         try (MemcachedSessionStore store = (MemcachedSessionStore) new MemcachedSessionStoreProvider()
-                .create(SessionKitConfig.of(Map.of("sessionkit.memcached.servers", MemcachedTestServers.servers())))) {
+                .create(SessionKitConfig.of(Map.of("sessionkit.memcached.servers", TestServers.memcachedServers())))) {
             assertThat(store.keyPrefix()).isEqualTo(MemcachedSessionStore.DEFAULT_KEY_PREFIX);
         }
         assertThat(new MemcachedSessionStoreProvider().name()).isEqualTo("memcached");

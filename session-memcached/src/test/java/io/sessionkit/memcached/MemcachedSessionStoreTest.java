@@ -12,6 +12,9 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.MemcachedText;
+import io.sessionkit.testing.ServerProcess;
+import io.sessionkit.testing.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +38,7 @@ class MemcachedSessionStoreTest {
 
     @BeforeEach
     void open() {
-        store = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix).clock(clock).build();
+        store = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix).clock(clock).build();
     }
 
     @AfterEach
@@ -94,7 +97,7 @@ class MemcachedSessionStoreTest {
         SessionKey key = SessionId.generate().key();
         assertThat(store.itemKey(key)).isEqualTo(prefix + key.value()).hasSizeLessThan(250).matches("[\\x21-\\x7e]+");
         String longest = "p".repeat(MemcachedSessionStore.MAX_PREFIX_LENGTH);
-        try (MemcachedSessionStore s = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(longest).build()) {
+        try (MemcachedSessionStore s = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(longest).build()) {
             assertThat(s.itemKey(key)).hasSizeLessThan(250);
         }
         assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("p".repeat(201))).isInstanceOf(IllegalArgumentException.class);
@@ -115,7 +118,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a record over max-item-size is refused before any write, on create and on replace")
     void maxItemSize() {
-        try (MemcachedSessionStore small = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore small = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).maxItemSize(1024).build()) {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(1024) + "\"}");
             assertThatThrownBy(() -> small.create(big)).isInstanceOf(SessionTooLargeException.class)
@@ -134,7 +137,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a stale remembered CAS id (another node wrote) ends in CONFLICT, not a lost update")
     void staleCasIdFromOtherNode() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{\"n\":0}");
             store.create(r);
@@ -149,7 +152,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a remembered CAS id never revives a record another node deleted")
     void staleCasIdAfterDelete() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             store.create(r);
@@ -173,7 +176,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("with the CAS-id cache off, replace still works (gets + cas)")
     void noCasCache() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).casCacheSize(0).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             assertThat(plain.create(r)).isTrue();
@@ -198,7 +201,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("with max-item-size = the server's -I, the largest value the store accepts is one the server stores")
     void maxItemSizeMatchesServerLimit() {
-        try (MemcachedProcess tiny = MemcachedProcess.startOnFreePort("-I", "2048", "-o", "slab_chunk_max=1024");
+        try (ServerProcess tiny = ServerProcess.memcached("-I", "2048", "-o", "slab_chunk_max=1024");
              MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock)
                      .maxItemSize(2048).build()) {
             SessionRecord probe = record(Duration.ofMinutes(30), "{\"x\":\"\"}");
@@ -216,7 +219,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("an add the server refuses as too large (-I below max-item-size) is SessionTooLargeException, not 'exists'")
     void serverRefusesAdd() {
-        try (MemcachedProcess tiny = MemcachedProcess.startOnFreePort("-I", "2048", "-o", "slab_chunk_max=1024");
+        try (ServerProcess tiny = ServerProcess.memcached("-I", "2048", "-o", "slab_chunk_max=1024");
              MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock).build()) {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(3000) + "\"}");
             assertThatThrownBy(() -> s.create(big)).isInstanceOf(SessionTooLargeException.class).hasMessageContaining("-I");
@@ -227,7 +230,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("two app instances (two stores, two CAS-id caches) x 4 threads x 100 increments = exactly 800")
     void noLostUpdatesAcrossInstances() throws Exception {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).build()) {
             SessionManager a = SessionManager.builder(store).clock(clock).build();
             SessionManager b = SessionManager.builder(other).clock(clock).build();
@@ -258,7 +261,7 @@ class MemcachedSessionStoreTest {
     // ---- issue 14 ----
 
     private MemcachedSessionStore sameItems(java.time.Clock c) {
-        return MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix).clock(c).build();
+        return MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix).clock(c).build();
     }
 
     @Test
@@ -281,7 +284,7 @@ class MemcachedSessionStoreTest {
 
     @Test
     void item4_casDeleteWithoutACasIdAndOfAnExpiredRecord() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(MemcachedTestServers.servers()).keyPrefix(prefix)
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
                 .clock(clock).casCacheSize(0).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             plain.create(r);

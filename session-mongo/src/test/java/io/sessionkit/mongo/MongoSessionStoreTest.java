@@ -3,52 +3,43 @@ package io.sessionkit.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
-import io.sessionkit.DecodeFailurePolicy;
-import io.sessionkit.SaveResult;
-import io.sessionkit.Session;
-import io.sessionkit.SessionManager;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.LinkedHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.bson.BsonDateTime;
-import org.bson.BsonInt64;
-import org.bson.BsonString;
-import org.bson.conversions.Bson;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import io.sessionkit.DecodeFailurePolicy;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.SaveResult;
+import io.sessionkit.Session;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
 import io.sessionkit.SessionStoreUnavailableException;
-import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.SessionStores;
+import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -56,15 +47,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
+import org.bson.BsonInt64;
 import org.bson.BsonObjectId;
+import org.bson.BsonString;
 import org.bson.BsonType;
+import org.bson.conversions.Bson;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +79,7 @@ class MongoSessionStoreTest {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private static TestMongo mongo;
+    private static SharedMongo mongo;
     private static String database;
     private static int collections;
 
@@ -90,8 +90,8 @@ class MongoSessionStoreTest {
 
     @BeforeAll
     static void server() {
-        mongo = TestMongo.get();
-        database = TestMongo.newDatabaseName();
+        mongo = SharedMongo.get();
+        database = SharedMongo.newDatabaseName();
     }
 
     @AfterAll

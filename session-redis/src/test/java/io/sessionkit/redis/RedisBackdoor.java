@@ -15,13 +15,15 @@ import redis.clients.jedis.resps.ScanResult;
  * Looks at what a {@link RedisSessionStore} really wrote, with separate connections: {@code keyClient} for per-key
  * commands (a cluster client routes them) and {@code scanNodes} (every node; replicas list their masters' keys too)
  * for listing keys.
+ *
+ * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
-final class RedisBackdoor implements StoreBackdoor {
+public final class RedisBackdoor implements StoreBackdoor {
     private final RedisSessionStore store;
     private final UnifiedJedis keyClient;
     private final List<UnifiedJedis> scanNodes;
 
-    RedisBackdoor(RedisSessionStore store, UnifiedJedis keyClient, List<UnifiedJedis> scanNodes) {
+    public RedisBackdoor(RedisSessionStore store, UnifiedJedis keyClient, List<UnifiedJedis> scanNodes) {
         this.store = store;
         this.keyClient = keyClient;
         this.scanNodes = scanNodes;

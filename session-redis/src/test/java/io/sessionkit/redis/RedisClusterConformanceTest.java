@@ -7,6 +7,8 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.RedisCluster;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ import redis.clients.jedis.UnifiedJedis;
  * replicas) on free ports, started once for the class and killed after it.
  */
 class RedisClusterConformanceTest extends SessionStoreConformanceKit {
-    private static RedisClusterProcess cluster;
+    private static RedisCluster cluster;
     private static RedisClusterClient keyClient;
     private static final List<UnifiedJedis> ALL_NODES = new ArrayList<>();
 
@@ -37,7 +39,7 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
         if (cluster != null) {
             return;
         }
-        cluster = RedisClusterProcess.start();
+        cluster = RedisCluster.start(3, 1, Duration.ofSeconds(15));
         keyClient = RedisClusterClient.create(HostAndPort.from(cluster.nodes().get(0)));
         for (String node : cluster.nodes()) {
             ALL_NODES.add(RedisClient.create(HostAndPort.from(node)));

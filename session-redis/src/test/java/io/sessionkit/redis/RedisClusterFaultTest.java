@@ -13,6 +13,8 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.RedisCluster;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Issue 14 on a real Redis Cluster (six local processes): writes re-sent by Jedis's cluster executor after a read
@@ -49,7 +52,7 @@ class RedisClusterFaultTest {
     private static final Duration PAUSE = Duration.ofMillis(800);
     private static final int ROUNDS = 3;
 
-    private static RedisClusterProcess cluster;
+    private static RedisCluster cluster;
     private static ScheduledExecutorService timer;
 
     private final MutableClock clock = MutableClock.startingNow();
@@ -58,7 +61,7 @@ class RedisClusterFaultTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = RedisClusterProcess.start();
+        cluster = RedisCluster.start(3, 1, Duration.ofSeconds(15));
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sigcont");
             t.setDaemon(true);
@@ -190,7 +193,7 @@ class RedisClusterFaultTest {
     private static final class PausingStore implements SessionStore {
         private final RedisSessionStore delegate;
         private volatile boolean armed;
-        private RedisProcess paused;
+        private ServerProcess paused;
         private ScheduledFuture<?> resume;
 
         PausingStore(RedisSessionStore delegate) {
@@ -206,15 +209,15 @@ class RedisClusterFaultTest {
                 return;
             }
             armed = false;
-            RedisProcess node = cluster.masterServing(delegate.sessionKey(key));
+            ServerProcess node = cluster.masterServing(JedisClusterCRC16.getSlot(delegate.sessionKey(key)));
             paused = node;
-            node.signal("STOP");
-            resume = timer.schedule(() -> node.signal("CONT"), PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+            node.pause();
+            resume = timer.schedule(() -> node.resume(), PAUSE.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** Thaws the node now if the timer has not yet, and waits (bounded) until it answers PING again. */
         void resumeAndAwait() {
-            RedisProcess node = paused;
+            ServerProcess node = paused;
             if (node == null) {
                 return;
             }
@@ -224,7 +227,7 @@ class RedisClusterFaultTest {
             } catch (Exception e) {
                 // The thaw below is what matters; the timer's failure is reported by it if it persists.
             } finally {
-                node.signal("CONT");
+                node.resume();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             try (RedisClient c = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", node.port()))
@@ -239,7 +242,7 @@ class RedisClusterFaultTest {
                             throw new IllegalStateException("node on port " + node.port() + " does not answer 10 s after SIGCONT", e);
                         }
                     }
-                    RedisProcess.pause(20);
+                    ServerProcess.sleepMillis(20);
                 }
             }
         }

@@ -6,6 +6,7 @@ import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.ServerProcess;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +23,7 @@ import redis.clients.jedis.RedisClient;
  */
 class RedisCommandBudgetTest {
     private static final int N = 50;
-    private static RedisProcess server;
+    private static ServerProcess server;
     private static RedisClient admin;
     private static RedisSessionStore store;
     private static SessionManager manager;
@@ -30,7 +31,7 @@ class RedisCommandBudgetTest {
 
     @BeforeAll
     static void start() {
-        server = RedisProcess.start("budget");
+        server = ServerProcess.redis("budget");
         admin = RedisClient.create("127.0.0.1", server.port());
         store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort()).clock(CLOCK).build();
         manager = SessionManager.builder(store).clock(CLOCK).build();

@@ -4,6 +4,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.TestServers;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +17,7 @@ class RedisConformanceTest extends SessionStoreConformanceKit {
 
     private static synchronized RedisClient raw() {
         if (raw == null) {
-            raw = RedisClient.builder().fromURI(RedisTestServer.uri()).build();
+            raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
         }
         return raw;
     }
@@ -42,7 +43,7 @@ class RedisConformanceTest extends SessionStoreConformanceKit {
         PREFIXES.add(prefix);
         raw();
         return RedisSessionStore.builder()
-                .uri(RedisTestServer.uri())
+                .uri(TestServers.redisUri())
                 .keyPrefix(prefix)
                 .clock(ctx.clock())
                 .build();

@@ -15,6 +15,7 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class RedisCorrectnessTest {
 
     @BeforeEach
     void open() {
-        raw = RedisClient.builder().fromURI(RedisTestServer.uri()).build();
+        raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
     }
 
     @AfterEach
@@ -53,7 +54,7 @@ class RedisCorrectnessTest {
     }
 
     private RedisSessionStore store(MutableClock clock) {
-        RedisSessionStore s = RedisSessionStore.builder().uri(RedisTestServer.uri()).keyPrefix(prefix).clock(clock).build();
+        RedisSessionStore s = RedisSessionStore.builder().uri(TestServers.redisUri()).keyPrefix(prefix).clock(clock).build();
         stores.add(s);
         return s;
     }

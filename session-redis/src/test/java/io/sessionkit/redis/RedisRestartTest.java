@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStoreUnavailableException;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ class RedisRestartTest {
     @Test
     @DisplayName("while idle connections are pooled, a restart costs at most one failed call per pooled connection")
     void restartWhileIdle() throws Exception {
-        try (RedisProcess server = RedisProcess.start("restart-idle", "--appendonly", "yes", "--appendfsync", "always");
+        try (ServerProcess server = ServerProcess.redis("restart-idle", "--appendonly", "yes", "--appendfsync", "always");
              RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
                      .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).poolMaxTotal(POOL).build()) {
             SessionManager manager = SessionManager.builder(store).build();
@@ -47,7 +48,7 @@ class RedisRestartTest {
             try {
                 burst(pool, manager, ids);
                 server.kill();
-                server.launch();
+                server.start();
                 int[] failures = burst(pool, manager, ids);
                 System.out.printf("restart while idle: %d threads, pool %d: failed reads %d, failed writes %d after the restart"
                         + " (reads are retried once on a fresh connection, writes never)%n", THREADS, POOL, failures[0], failures[1]);
@@ -64,7 +65,7 @@ class RedisRestartTest {
     @Test
     @DisplayName("a Redis that stops answering (SIGSTOP) fails each call with SessionStoreUnavailableException, none hangs")
     void frozenServer() {
-        try (RedisProcess server = RedisProcess.start("frozen");
+        try (ServerProcess server = ServerProcess.redis("frozen");
              RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
                      .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(300)).build()) {
             SessionManager manager = SessionManager.builder(store).build();
@@ -72,7 +73,7 @@ class RedisRestartTest {
             s.setAttribute("n", 0);
             manager.save(s);
             String id = s.id().value();
-            server.signal("STOP");
+            server.pause();
             try {
                 long slowest = 0;
                 for (int i = 0; i < 3; i++) {
@@ -88,7 +89,7 @@ class RedisRestartTest {
                 System.out.printf("frozen server: each call failed with SessionStoreUnavailableException; slowest %d ms"
                         + " (read timeout 300 ms, connect timeout 300 ms)%n", slowest / 1_000_000);
             } finally {
-                server.signal("CONT");
+                server.resume();
             }
             assertThat(manager.find(id)).as("served again once it answers").isPresent();
         }
@@ -128,7 +129,7 @@ class RedisRestartTest {
     @Test
     @DisplayName("a Redis restarted under load: calls fail fast while it is down, then service resumes")
     void restartUnderLoad() throws Exception {
-        try (RedisProcess server = RedisProcess.start("restart", "--appendonly", "yes", "--appendfsync", "always");
+        try (ServerProcess server = ServerProcess.redis("restart", "--appendonly", "yes", "--appendfsync", "always");
              RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
                      .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500))
                      .poolMaxTotal(POOL).poolMaxWait(Duration.ofMillis(500)).build()) {
@@ -172,7 +173,7 @@ class RedisRestartTest {
             awaitCount(requests, 600);
             killedAt.set(System.nanoTime());
             server.kill();
-            server.launch();
+            server.start();
             serverUpAt.set(System.nanoTime());
             long after = requests.get();
             awaitCount(requests, after + 600);
@@ -212,7 +213,7 @@ class RedisRestartTest {
                 throw new AssertionError("requests stalled at " + counter.get() + " (wanted " + target + ")");
             }
             Thread.onSpinWait();
-            RedisProcess.pause(5);
+            ServerProcess.sleepMillis(5);
         }
     }
 

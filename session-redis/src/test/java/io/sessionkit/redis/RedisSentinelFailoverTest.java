@@ -8,13 +8,14 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionStores;
+import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.RedisClient;
 
@@ -33,15 +34,15 @@ class RedisSentinelFailoverTest {
     @Test
     @DisplayName("after the master dies the store recovers on the promoted replica, and no call hangs")
     void failover() throws Exception {
-        List<RedisProcess> processes = new ArrayList<>();
+        List<ServerProcess> processes = new ArrayList<>();
         try {
-            RedisProcess master = RedisProcess.start("sentinel-master");
+            ServerProcess master = ServerProcess.redis("sentinel-master");
             processes.add(master);
-            RedisProcess replica = RedisProcess.start("sentinel-replica", "--replicaof", "127.0.0.1", Integer.toString(master.port()));
+            ServerProcess replica = ServerProcess.redis("sentinel-replica", "--replicaof", "127.0.0.1", Integer.toString(master.port()));
             processes.add(replica);
             List<String> sentinels = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                RedisProcess s = RedisProcess.startSentinel("sentinel" + i,
+                ServerProcess s = ServerProcess.redisSentinel("sentinel" + i,
                         "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 2",
                         "sentinel down-after-milliseconds mymaster 1000",
                         "sentinel failover-timeout mymaster 5000",
@@ -86,7 +87,7 @@ class RedisSentinelFailoverTest {
                     } catch (SessionStoreUnavailableException e) {
                         failed++;
                         slowestCall = Math.max(slowestCall, System.nanoTime() - start);
-                        RedisProcess.pause(50);
+                        ServerProcess.sleepMillis(50);
                     }
                 }
                 assertThat(recoveredAt).as("served again within %s", RECOVERY_BOUND).isPositive();
@@ -100,22 +101,22 @@ class RedisSentinelFailoverTest {
                 }
             }
         } finally {
-            for (RedisProcess p : processes) {
+            for (ServerProcess p : processes) {
                 p.close();
             }
         }
     }
 
     /** Waits (bounded) until the replica is in sync and every Sentinel knows the replica and the other Sentinels. */
-    private static void awaitTopology(RedisProcess master, RedisProcess replica, List<RedisProcess> sentinels) {
+    private static void awaitTopology(ServerProcess master, ServerProcess replica, List<ServerProcess> sentinels) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (RedisClient r = RedisClient.create("127.0.0.1", replica.port())) {
             while (!r.info("replication").contains("master_link_status:up")) {
                 check(deadline, "replica of " + master.hostAndPort() + " never synced");
-                RedisProcess.pause(50);
+                ServerProcess.sleepMillis(50);
             }
         }
-        for (RedisProcess s : sentinels) {
+        for (ServerProcess s : sentinels) {
             try (RedisClient c = RedisClient.create("127.0.0.1", s.port())) {
                 while (true) {
                     String info = c.info("sentinel");
@@ -123,7 +124,7 @@ class RedisSentinelFailoverTest {
                         break;
                     }
                     check(deadline, "sentinel " + s.hostAndPort() + " does not see the topology: " + info);
-                    RedisProcess.pause(100);
+                    ServerProcess.sleepMillis(100);
                 }
             }
         }

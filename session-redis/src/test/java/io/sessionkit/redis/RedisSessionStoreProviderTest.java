@@ -8,6 +8,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.TestServers;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -36,7 +37,7 @@ class RedisSessionStoreProviderTest {
     void buildsFromKeys() {
         MutableClock clock = MutableClock.startingNow();
         Map<String, String> keys = Map.of("sessionkit.store", "redis",
-                "sessionkit.redis.uri", RedisTestServer.uri().toString(),
+                "sessionkit.redis.uri", TestServers.redisUri().toString(),
                 "sessionkit.redis.key-prefix", "sk:prov:",
                 "sessionkit.redis.connect-timeout", "1s",
                 "sessionkit.redis.read-timeout", "750ms",

@@ -9,6 +9,8 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.ServerProcess;
+import io.sessionkit.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -30,8 +32,8 @@ class RedisSessionStoreTest {
 
     @BeforeEach
     void open() {
-        raw = RedisClient.builder().fromURI(RedisTestServer.uri()).build();
-        store = RedisSessionStore.builder().uri(RedisTestServer.uri()).keyPrefix(prefix).clock(clock).build();
+        raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
+        store = RedisSessionStore.builder().uri(TestServers.redisUri()).keyPrefix(prefix).clock(clock).build();
     }
 
     @AfterEach
@@ -151,7 +153,7 @@ class RedisSessionStoreTest {
     @Test
     @DisplayName("a client passed in is used and left open")
     void suppliedClient() {
-        try (UnifiedJedis client = RedisClient.builder().fromURI(RedisTestServer.uri()).build()) {
+        try (UnifiedJedis client = RedisClient.builder().fromURI(TestServers.redisUri()).build()) {
             RedisSessionStore s = RedisSessionStore.builder().client(client).keyPrefix(prefix).clock(clock).build();
             SessionKey key = randomKey();
             assertThat(s.create(record(key, 1, null, "{}"))).isTrue();
@@ -163,7 +165,7 @@ class RedisSessionStoreTest {
     @Test
     @DisplayName("a Redis that is not there fails fast with SessionStoreUnavailableException naming server and operation")
     void downServer() {
-        int port = RedisProcess.freePort();
+        int port = ServerProcess.freePortWithBusPort();
         try (RedisSessionStore s = RedisSessionStore.builder().uri("redis://127.0.0.1:" + port)
                 .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).build()) {
             SessionKey key = randomKey();
@@ -179,7 +181,7 @@ class RedisSessionStoreTest {
     @Test
     @DisplayName("unreachable Sentinel or cluster seed nodes fail the build with SessionStoreUnavailableException")
     void unreachableTopology() {
-        String nowhere = "127.0.0.1:" + RedisProcess.freePort();
+        String nowhere = "127.0.0.1:" + ServerProcess.freePortWithBusPort();
         assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of(nowhere)).connectTimeout(Duration.ofMillis(300)).build())
                 .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(nowhere);
         assertThatThrownBy(() -> RedisSessionStore.builder().sentinel("mymaster", List.of(nowhere))

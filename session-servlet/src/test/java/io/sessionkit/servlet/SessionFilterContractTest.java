@@ -8,6 +8,8 @@ import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.caffeine.CaffeineSessionStore;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.ForwardingSessionStore;
+import io.sessionkit.testing.ForwardingSessionStore.Operation;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -43,7 +45,7 @@ abstract class SessionFilterContractTest {
     static final String HEADER = SessionFilterConfig.DEFAULT_HEADER_NAME;
 
     MutableClock clock;
-    RecordingSessionStore store;
+    ForwardingSessionStore store;
     SessionManager manager;
     WebServer server;
     Browser browser;
@@ -54,7 +56,7 @@ abstract class SessionFilterContractTest {
     @BeforeAll
     void startContainer() {
         clock = MutableClock.startingNow();
-        store = new RecordingSessionStore(CaffeineSessionStore.builder().clock(clock).build());
+        store = new ForwardingSessionStore(CaffeineSessionStore.builder().clock(clock).build());
         manager = SessionManager.builder(store).clock(clock).build();
         server = container().start(new SessionFilter(manager, SessionFilterConfig.defaults()), new TestApp());
     }
@@ -404,7 +406,7 @@ abstract class SessionFilterContractTest {
         HttpResponse<String> r = get("/set?name=a&value=2");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("5");
-        store.down(false);
+        store.recover();
         assertThat(get("/get?name=a").body()).isEqualTo("1");
     }
 
@@ -412,11 +414,11 @@ abstract class SessionFilterContractTest {
     @DisplayName("store unavailable at save, before the response commits: 503, and the stored session is unchanged")
     void storeUnavailableAtSaveGives503() {
         get("/set?name=a&value=1");
-        store.writesDown(true);
+        store.fail(Operation.writes());
         HttpResponse<String> r = get("/set?name=a&value=2");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("5");
-        store.writesDown(false);
+        store.recover();
         assertThat(get("/get?name=a").body()).isEqualTo("1");
     }
 
@@ -644,7 +646,7 @@ abstract class SessionFilterContractTest {
     void item15_failedDeleteKeepsTheCookieAndTheSession() {
         get("/set?name=a&value=1");
         String id = sessionCookie();
-        store.deletesDown(true);
+        store.fail(Operation.DELETE);
 
         HttpResponse<String> r = get("/invalidate");
         assertThat(r.statusCode()).isEqualTo(503);
@@ -657,7 +659,7 @@ abstract class SessionFilterContractTest {
         assertThat(tolerant.body()).isEqualTo("kept 1");
         assertThat(setCookies(tolerant, COOKIE)).isEmpty();
 
-        store.deletesDown(false);
+        store.recover();
         assertThat(sessionCookie()).isEqualTo(id);
         assertThat(get("/get?name=a").body()).isEqualTo("1");
         assertThat(get("/invalidate").body()).isEqualTo("invalidated");
@@ -710,7 +712,7 @@ abstract class SessionFilterContractTest {
         assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
         String id = sessionCookie();
         SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
 
         HttpResponse<String> r = get("/cart-rmw?item=b");
         assertThat(r.statusCode()).isEqualTo(409);
@@ -727,7 +729,7 @@ abstract class SessionFilterContractTest {
         try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
             assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
             String id = sessionCookie();
-            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
             HttpResponse<String> r = browser.get(node.uri("/set?name=a&value=2"));
             assertThat(r.statusCode()).isEqualTo(409);
             assertThat(r.body()).doesNotContain("ok");
@@ -744,7 +746,7 @@ abstract class SessionFilterContractTest {
         try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
             assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
             String id = sessionCookie();
-            store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
             assertThatThrownBy(() -> browser.get(node.uri("/flush-then-set?name=a&value=2")))
                     .as("the client must not receive a complete response").isInstanceOf(java.io.UncheckedIOException.class);
             assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
@@ -780,7 +782,7 @@ abstract class SessionFilterContractTest {
         assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
         String id = sessionCookie();
         SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
         HttpResponse<String> r = get("/cart-update?item=b");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
@@ -792,7 +794,7 @@ abstract class SessionFilterContractTest {
         assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
         String id = sessionCookie();
         SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNextReplace(() -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
+        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
         HttpResponse<String> r = get("/set?name=theme&value=dark");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=theme").body()).isEqualTo("dark");

@@ -3,6 +3,7 @@ package io.sessionkit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionId;
+import io.sessionkit.testing.TestServers;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +16,9 @@ import redis.clients.jedis.Jedis;
  * Two nodes as in production: Jetty and Tomcat, each configured the {@code web.xml} way (no-argument filter and
  * init-params only), so each opens its own SessionManager and connection pool to one real Redis.
  *
- * <p>Server: {@code SESSIONKIT_TEST_REDIS} (a {@code redis://} URI), else {@code redis://127.0.0.1:6379}, else a failure
- * that says how to start one. Keys get a prefix unique to this run, so nothing else on the server is touched.
+ * <p>Server: the shared Redis {@link TestServers#redisUri()} finds ({@code SESSIONKIT_TEST_REDIS}, the standard port, a
+ * container, a private process), else a failure that says how to start one. Keys get a prefix unique to this run, so
+ * nothing else on the server is touched.
  */
 class SharedRedisSessionTest {
     private static final int TIMEOUT_MILLIS = 5_000;
@@ -24,7 +26,7 @@ class SharedRedisSessionTest {
     @Test
     @DisplayName("Jetty and Tomcat configured by init-params share sessions through a real Redis; logout leaves no key")
     void twoNodesOverRedis() {
-        String uri = redis();
+        String uri = TestServers.redisUri().toString();
         String prefix = "sk-servlet-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         Map<String, String> params = Map.of(
                 "sessionkit.store", "redis",
@@ -58,19 +60,6 @@ class SharedRedisSessionTest {
                     raw.unlink(left.toArray(String[]::new));
                 }
             }
-        }
-    }
-
-    private static String redis() {
-        String env = System.getenv("SESSIONKIT_TEST_REDIS");
-        String uri = env != null && !env.isBlank() ? env.trim() : "redis://127.0.0.1:6379";
-        try (Jedis probe = new Jedis(URI.create(uri), TIMEOUT_MILLIS)) {
-            probe.ping();
-            return uri;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("No Redis for the tests at " + URI.create(uri).getHost() + ":" + URI.create(uri).getPort()
-                    + " (" + e.getMessage() + "). Start one (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) "
-                    + "or set SESSIONKIT_TEST_REDIS=redis://host:port.", e);
         }
     }
 }

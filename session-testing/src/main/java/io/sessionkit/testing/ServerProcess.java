@@ -39,10 +39,10 @@ public final class ServerProcess implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
-    private static final Map<String, String> OLD_BINARY_VARIABLES = Map.of(
-            "redis-server", "SESSIONKIT_REDIS_SERVER",
-            "redis-cli", "SESSIONKIT_REDIS_CLI",
-            "memcached", "MEMCACHED_BIN");
+    private static final Map<String, List<String>> OLD_BINARY_VARIABLES = Map.of(
+            "redis-server", List.of("SESSIONKIT_REDIS_SERVER"),
+            "redis-cli", List.of("SESSIONKIT_REDIS_CLI"),
+            "memcached", List.of("MEMCACHED_BIN", "SESSIONKIT_MEMCACHED_SERVER"));
 
     private final String name;
     private final int port;
@@ -379,13 +379,16 @@ public final class ServerProcess implements AutoCloseable {
     /**
      * The path of {@code program} ({@code redis-server}, {@code memcached}, {@code mariadbd}, ...):
      * {@code SESSIONKIT_TEST_<PROGRAM>_BIN} (upper case, {@code -} as {@code _}), then the old variable for the
-     * program ({@code SESSIONKIT_REDIS_SERVER}, {@code SESSIONKIT_REDIS_CLI}, {@code MEMCACHED_BIN}), then the usual
-     * install directories, else the bare name (looked up on the {@code PATH} when started).
+     * program ({@code SESSIONKIT_REDIS_SERVER}, {@code SESSIONKIT_REDIS_CLI}, {@code MEMCACHED_BIN},
+     * {@code SESSIONKIT_MEMCACHED_SERVER}), then the usual install directories (and the newest
+     * {@code /usr/lib/postgresql/<version>/bin}), else the bare name (looked up on the {@code PATH} when started).
      */
     public static String binary(String program) {
         String variable = "SESSIONKIT_TEST_" + program.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_BIN";
-        for (String v : new String[] {variable, OLD_BINARY_VARIABLES.get(program)}) {
-            String value = v == null ? null : System.getenv(v);
+        List<String> variables = new ArrayList<>(List.of(variable));
+        variables.addAll(OLD_BINARY_VARIABLES.getOrDefault(program, List.of()));
+        for (String v : variables) {
+            String value = System.getenv(v);
             if (value != null && !value.isBlank()) {
                 return value.trim();
             }
@@ -396,8 +399,15 @@ public final class ServerProcess implements AutoCloseable {
                 return server.substring(0, server.length() - "redis-server".length()) + "redis-cli";
             }
         }
-        for (String d : List.of("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin")) {
-            Path p = Path.of(d, program);
+        List<Path> dirs = new ArrayList<>(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/opt/homebrew/bin")));
+        // Debian keeps PostgreSQL's server programs (initdb, pg_ctl, postgres) per version, off the PATH.
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            versions.map(v -> v.resolve("bin")).sorted(Comparator.reverseOrder()).forEach(dirs::add);
+        } catch (IOException e) {
+            // no PostgreSQL installed the Debian way
+        }
+        for (Path d : dirs) {
+            Path p = d.resolve(program);
             if (Files.isExecutable(p)) {
                 return p.toString();
             }
@@ -512,9 +522,12 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    // Only for bounded polls of real processes (start-up, shutdown, a busy crawler) that happen in wall-clock time;
-    // session expiry is never waited for, it is driven by an injected clock.
-    static void sleepMillis(long millis) {
+    /**
+     * Sleeps {@code millis}, rethrowing an interrupt as {@link IllegalStateException} (with the flag kept). Only for
+     * bounded polls of real processes (start-up, failover, recovery, a busy crawler) that happen in wall-clock time;
+     * session expiry is never waited for, it is driven by an injected clock.
+     */
+    public static void sleepMillis(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
