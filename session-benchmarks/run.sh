@@ -8,10 +8,10 @@
 #   session-benchmarks/run.sh full    every request kind (new session and rotation too) at 1 and 16 threads and
 #                                     1 KiB and 32 KiB, 5 x 1 s measurement; 256 forks, about 80 min on 2 cores
 #
-# Needs the local servers of the tests (PostgreSQL, MariaDB, Redis, memcached at their standard ports or
-# SESSIONKIT_TEST_*; `.ci/run` starts them) and the redis-server, redis-cli and memcached binaries for the
-# Redis Cluster and the private servers of the command counts. MongoDB: a mongod on 27017 or
-# SESSIONKIT_TEST_MONGO if there is one, otherwise the embedded mongo-java-server (labelled as such).
+# Finds the servers as the tests do (session-testing's TestServers: SESSIONKIT_TEST_*, else the standard local
+# ports, else a container where Docker answers; `.ci/run` starts the local ones). Needs the redis-server, redis-cli
+# and memcached binaries for the Redis Cluster and the private servers of the command counts. MongoDB without a
+# mongod or Docker: the embedded mongo-java-server (labelled as such).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +27,8 @@ jar=session-benchmarks/target/benchmarks.jar
 out=session-benchmarks/target/results
 rm -rf "$out"
 mkdir -p "$out"
-load_before=$(awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || echo n/a)
+load() { awk '{print $1 " / " $2 " / " $3}' /proc/loadavg 2>/dev/null || echo n/a; }
+load_before=$(load)
 
 # Placement. Unpinned, 16 benchmark threads and the servers fight over the same cores, and the figures swing by 2x
 # between runs and even within one (the raw Jedis GET alone went 18 000 -> 43 000/s after 12 s). So the local
@@ -106,10 +107,13 @@ done
 command="session-benchmarks/run.sh $mode = for each of ${#threads[@]} thread count(s) and ${#backends[@]} backends: java -jar $jar ${jmh[*]} -t {$(IFS=,; echo "${threads[*]}")} -p backend={each} -rf json"
 
 java -cp "$jar" io.sessionkit.benchmarks.CommandCounter --out "$out/command-counts.json"
-java -XX:+UseSerialGC -Xmx1g -cp "$jar" io.sessionkit.benchmarks.MemoryFootprint --out "$out/memory.json"
+# allowAttachSelf lets JOL read object sizes through the instrumentation API (otherwise it warns and uses Unsafe).
+java -Djdk.attach.allowAttachSelf=true -cp "$jar" io.sessionkit.benchmarks.MemoryFootprint --out "$out/memory.json"
 
 minutes=$(( ($(date +%s) - started + 59) / 60 ))
+machine="$(nproc) CPUs ($(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || echo unknown CPU)),\
+ $(awk '/^MemTotal:/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo RAM unknown), $(uname -sr)"
 java -cp "$jar" io.sessionkit.benchmarks.ReportWriter "${results[@]}" \
   --counts "$out/command-counts.json" --memory "$out/memory.json" --servers "$out/servers.tsv" \
-  --out BENCHMARKS.md --title "$mode run, $minutes min wall time including the build" \
-  --command "$command" --load-before "$load_before" --placement "$placement" --section "$mode"
+  --out BENCHMARKS.md --title "$mode run, $minutes min wall time including the build" --machine "$machine" \
+  --command "$command" --load-before "$load_before" --load-after "$(load)" --placement "$placement" --section "$mode"

@@ -9,110 +9,77 @@ import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.ref.Reference;
-import java.nio.file.Path;
+import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.openjdk.jol.info.GraphLayout;
+import org.openjdk.jol.vm.VM;
 
 /**
- * Retained heap per stored session in the in-process Caffeine store: heap in use after a full GC, before and after
- * inserting {@code --sessions} sessions of {@code --size} bytes of attribute JSON through {@link SessionManager}, divided
- * by the count. The same for a raw {@code Cache<String, String>} holding the same JSON under 43-character keys, so the
- * store's overhead per session (record, metadata, index) is the difference. Run it alone in its JVM with a serial
- * collector for the steadiest figure: {@code java -XX:+UseSerialGC -Xmx1g -cp benchmarks.jar
- * io.sessionkit.benchmarks.MemoryFootprint}.
+ * Retained heap per stored session in the in-process Caffeine store: the deep size (JOL's {@link GraphLayout}) of
+ * everything the store reaches, before and after inserting {@code --sessions} sessions of {@code --size} bytes of
+ * attribute JSON through {@link SessionManager}, divided by the count. The same for a raw
+ * {@code Cache<String, String>} holding the same JSON under 43-character keys, so the store's overhead per session
+ * (record, metadata, index) is the difference. Object sizes are this JVM's (compressed oops or not, alignment).
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.MemoryFootprint [--out memory.json]
+ * [--sessions 20000] [--size 1024]}
  */
 public final class MemoryFootprint {
     private MemoryFootprint() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of("target", "memory.json");
-        int sessions = 20_000;
-        int size = 1024;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--sessions" -> sessions = Integer.parseInt(args[++i]);
-                case "--size" -> size = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        Payload payload = Payload.ofSize(size);
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        // Caffeine's lambdas are hidden classes, whose field offsets Unsafe refuses: JOL then finds them by probing.
+        System.setProperty("jol.magicFieldOffset", "true");
+        Options o = Options.parse(args, "out", "sessions", "size");
+        int sessions = o.get("sessions", 20_000);
+        Payload payload = Payload.ofSize(o.get("size", 1024));
 
-        // Both stay reachable until the end: whatever one of them frees late cannot shrink the other's figure.
-        double raw;
-        double store;
         Cache<String, String> cache = Caffeine.newBuilder().maximumSize(sessions * 2L).expireAfterWrite(Duration.ofHours(2)).build();
+        long rawBefore = GraphLayout.parseInstance(cache).totalSize();
+        Random random = new Random(7);
+        byte[] key = new byte[32];
+        for (int i = 0; i < sessions; i++) {
+            random.nextBytes(key);
+            // A copy per entry, as each stored session has its own text.
+            cache.put(Base64.getUrlEncoder().withoutPadding().encodeToString(key), new String(payload.json().toCharArray()));
+        }
+        cache.cleanUp();
+        double raw = (GraphLayout.parseInstance(cache).totalSize() - rawBefore) / (double) sessions;
+
+        double store;
         try (SessionStore sessionStore = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "local",
                 "sessionkit.local.maximum-size", Integer.toString(sessions * 2))));
              SessionManager manager = SessionManager.builder(sessionStore).expiryPolicy(SessionBenchmark.LONG).build()) {
-            // Warm every code path once, so that class loading and lazy singletons do not count as session memory.
-            for (int i = 0; i < 100; i++) {
-                Session s = manager.create();
-                payload.applyTo(s);
-                manager.save(s);
-                manager.invalidate(s);
-            }
-            long start = usedAfterGc(memory);
-            Random random = new Random(7);
-            byte[] key = new byte[32];
-            for (int i = 0; i < sessions; i++) {
-                random.nextBytes(key);
-                // A copy per entry, as each stored session has its own text.
-                cache.put(Base64.getUrlEncoder().withoutPadding().encodeToString(key), new String(payload.json().toCharArray()));
-            }
-            cache.cleanUp();
-            long middle = usedAfterGc(memory);
+            // One session first, so that lazily built parts of the store do not count as session memory.
+            Session first = manager.create();
+            payload.applyTo(first);
+            manager.save(first);
+            long before = GraphLayout.parseInstance(sessionStore).totalSize();
             for (int i = 0; i < sessions; i++) {
                 Session s = manager.create();
                 payload.applyTo(s);
                 manager.save(s);
             }
-            long end = usedAfterGc(memory);
-            raw = (middle - start) / (double) sessions;
-            store = (end - middle) / (double) sessions;
-            Reference.reachabilityFence(cache);
-            Reference.reachabilityFence(sessionStore);
+            store = (GraphLayout.parseInstance(sessionStore).totalSize() - before) / (double) sessions;
         }
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("generated", Instant.now().toString());
         report.put("sessions", sessions);
-        report.put("attributeJsonBytes", size);
+        report.put("attributeJsonBytes", payload.size());
         report.put("storeBytesPerSession", Math.round(store));
         report.put("rawCaffeineBytesPerEntry", Math.round(raw));
-        report.put("gc", ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
-        report.put("maxHeap", Runtime.getRuntime().maxMemory());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        report.put("vm", VM.current().details().lines().filter(l -> l.contains("(oops)") || l.contains("alignment"))
+                .map(l -> l.replaceFirst("^# ", "")).toList());
+        File out = new File(o.get("out", "target/memory.json"));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.printf("[memory] %d sessions of %d B JSON: store %.0f B/session, raw Caffeine %.0f B/entry -> %s%n",
-                sessions, size, store, raw, out);
-    }
-
-    /** Heap in use once repeated full collections stop freeing anything. */
-    static long usedAfterGc(MemoryMXBean memory) {
-        long last = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50); // lets the requested GC finish; measures heap, no timing depends on it
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            long used = memory.getHeapMemoryUsage().getUsed();
-            if (i >= 2 && Math.abs(last - used) < 16 * 1024) {
-                return used;
-            }
-            last = used;
-        }
-        return last;
+                sessions, payload.size(), store, raw, out);
     }
 }

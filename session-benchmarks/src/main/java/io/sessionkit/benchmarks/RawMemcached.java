@@ -2,53 +2,32 @@ package io.sessionkit.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
-import net.spy.memcached.CachedData;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.OperationFuture;
-import net.spy.memcached.transcoders.Transcoder;
+import net.spy.memcached.transcoders.SerializingTranscoder;
 
 /**
  * Raw spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout) and the
- * bytes as they are (no compression, no serialization): get; gets + cas; add; get + add + delete.
+ * text as its bytes (no compression, no serialization): get; gets + cas; add; get + add + delete.
  */
 final class RawMemcached implements RawClient {
-    private static final Transcoder<byte[]> BYTES = new Transcoder<>() {
-        @Override
-        public boolean asyncDecode(CachedData d) {
-            return false;
-        }
-
-        @Override
-        public CachedData encode(byte[] o) {
-            return new CachedData(0, o, getMaxSize());
-        }
-
-        @Override
-        public byte[] decode(CachedData d) {
-            return d.getData();
-        }
-
-        @Override
-        public int getMaxSize() {
-            return CachedData.MAX_SIZE;
-        }
-    };
-
     private final MemcachedClient client;
     private final int ttlSeconds;
 
     RawMemcached(String servers, int ttlSeconds) {
         this.ttlSeconds = ttlSeconds;
+        // Strings go out as their UTF-8 bytes, flags 0; with this threshold they are never compressed.
+        SerializingTranscoder text = new SerializingTranscoder();
+        text.setCompressionThreshold(Integer.MAX_VALUE);
         try {
             this.client = new MemcachedClient(new ConnectionFactoryBuilder()
                     .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
@@ -56,6 +35,7 @@ final class RawMemcached implements RawClient {
                     .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                     .setFailureMode(FailureMode.Cancel)
                     .setOpTimeout(500)
+                    .setTranscoder(text)
                     .setDaemon(true)
                     .build(), AddrUtil.getAddresses(servers));
         } catch (IOException e) {
@@ -70,35 +50,35 @@ final class RawMemcached implements RawClient {
 
     @Override
     public void seed(String key, String value) {
-        await(client.set(key, ttlSeconds, bytes(value), BYTES));
+        await(client.set(key, ttlSeconds, value));
     }
 
     @Override
     public String read(String key) {
-        return new String(required(key), StandardCharsets.UTF_8);
+        return required(key);
     }
 
     @Override
     public void modify(String key, String value) {
-        CASValue<byte[]> current = client.gets(key, BYTES);
+        CASValue<Object> current = client.gets(key);
         if (current == null) {
             throw new IllegalStateException("raw memcached: key vanished");
         }
-        if (client.cas(key, current.getCas(), ttlSeconds, bytes(value), BYTES) != CASResponse.OK) {
+        if (client.cas(key, current.getCas(), ttlSeconds, value) != CASResponse.OK) {
             throw new IllegalStateException("raw memcached: cas failed");
         }
     }
 
     @Override
     public void create(String key, String value) {
-        if (!await(client.add(key, ttlSeconds, bytes(value), BYTES))) {
+        if (!await(client.add(key, ttlSeconds, value))) {
             throw new IllegalStateException("raw memcached: key taken");
         }
     }
 
     @Override
     public void rotate(String oldKey, String newKey) {
-        if (!await(client.add(newKey, ttlSeconds, required(oldKey), BYTES))) {
+        if (!await(client.add(newKey, ttlSeconds, required(oldKey)))) {
             throw new IllegalStateException("raw memcached: key taken");
         }
         await(client.delete(oldKey));
@@ -109,16 +89,12 @@ final class RawMemcached implements RawClient {
         await(client.delete(key));
     }
 
-    private byte[] required(String key) {
-        byte[] v = client.get(key, BYTES);
+    private String required(String key) {
+        String v = (String) client.get(key);
         if (v == null) {
             throw new IllegalStateException("raw memcached: key vanished");
         }
         return v;
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean await(OperationFuture<Boolean> f) {

@@ -1,11 +1,11 @@
 package io.sessionkit.benchmarks;
 
-import java.util.List;
-import java.util.stream.Collectors;
+import io.sessionkit.testing.RedisCluster;
+import java.time.Duration;
 
 /**
  * Starts a three-master Redis Cluster on free local ports for a whole benchmark run, prints
- * {@code nodes=host:port,...} and keeps it up until this process is terminated (its shutdown hook stops the nodes) or
+ * {@code nodes=host:port,...} and keeps it up until this process is terminated (the nodes' shutdown hooks stop them) or
  * {@code --max-seconds} (default 4 h) have passed. run.sh uses it so that each JMH fork does not start its own cluster.
  */
 public final class RedisClusterForRun {
@@ -13,14 +13,11 @@ public final class RedisClusterForRun {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        long maxSeconds = args.length == 2 && args[0].equals("--max-seconds") ? Long.parseLong(args[1]) : 4 * 3600;
-        List<LocalServer> nodes = LocalServer.redisCluster(3);
-        System.out.println("nodes=" + nodes.stream().map(LocalServer::hostAndPort).collect(Collectors.joining(",")));
-        System.out.flush();
-        try {
+        long maxSeconds = Options.parse(args, "max-seconds").get("max-seconds", 4 * 3600);
+        try (RedisCluster cluster = RedisCluster.start(3, 0, Duration.ofSeconds(5))) {
+            System.out.println("nodes=" + String.join(",", cluster.nodes()));
+            System.out.flush();
             Thread.sleep(maxSeconds * 1000); // the cluster's lifetime: run.sh kills this process when the run ends
-        } finally {
-            nodes.forEach(LocalServer::close);
         }
     }
 }

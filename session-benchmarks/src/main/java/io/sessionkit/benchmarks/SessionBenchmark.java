@@ -98,15 +98,22 @@ public class SessionBenchmark {
         volatile boolean warm;
         volatile RuntimeException prewarmFailure;
         String prewarmMethod;
+        /** Upper bound of this trial's pre-warm; 0 for none (CommandCounter's requests need no warm code). */
+        long prewarmMillis = PREWARM_MAX_MILLIS;
 
         @Setup(Level.Trial)
         public void open(BenchmarkParams params) {
-            String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+            Backend.Servers found = Backend.of(backend).servers();
+            recordServer(backend, found.description());
+            open(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1), found);
+        }
+
+        /** Opens this trial's side on {@code servers} for the benchmark method {@code method} (also CommandCounter's). */
+        void open(String method, Backend.Servers servers) {
+            this.servers = servers;
             rawSide = method.endsWith("Raw");
             newSessions = method.startsWith("newSession");
             payload = Payload.ofSize(sessionBytes);
-            servers = Backend.of(backend).servers();
-            recordServer(backend, servers.description);
             ExpiryPolicy policy = newSessions ? SHORT : LONG;
             namespace = (rawSide ? "skr" : "skb") + (newSessions ? "n" : "");
             if (rawSide) {
@@ -134,7 +141,7 @@ public class SessionBenchmark {
          */
         private void startPrewarm(String method) {
             prewarmMethod = method;
-            if (PREWARM_MAX_MILLIS <= 0) {
+            if (prewarmMillis <= 0) {
                 pinToClientCpus();
                 warm = true;
                 return;
@@ -144,7 +151,7 @@ public class SessionBenchmark {
                 long start = System.nanoTime();
                 long compiled = jit.getTotalCompilationTime();
                 try {
-                    while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(PREWARM_MAX_MILLIS)) {
+                    while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(prewarmMillis)) {
                         Thread.sleep(QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
                         long now = jit.getTotalCompilationTime();
                         // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's thresholds.
