@@ -100,7 +100,7 @@ class RedisSessionStoreProviderTest {
         };
         config.addHandler(handler);
         try {
-            Map<String, String> keys = Map.of("sessionkit.redis.uri", RedisTestServer.uri().toString(),
+            Map<String, String> keys = Map.of("sessionkit.redis.uri", TestServers.redisUri().toString(),
                     "sessionkit.redis.url", "redis://typo:6379", "sessionkit.redis.key-prefix", "sk:typo:");
             open(keys).close();
             open(keys).close();
