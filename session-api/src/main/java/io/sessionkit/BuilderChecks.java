@@ -18,8 +18,7 @@ public final class BuilderChecks {
     /** The longest timeout a builder accepts: {@code Integer.MAX_VALUE} ms (about 24 days), what drivers take as an int. */
     public static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
-    private BuilderChecks() {
-    }
+    private BuilderChecks() {}
 
     /** A {@code host:port} pair, the host without IPv6 brackets. */
     public record HostPort(String host, int port) {
@@ -44,7 +43,10 @@ public final class BuilderChecks {
     public static Duration between(String setter, Duration value, Duration min, Duration max, String note) {
         Objects.requireNonNull(value, setter);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw invalid(setter, value, "a duration from " + text(min) + " to " + text(max) + (note.isEmpty() ? "" : " " + note));
+            throw invalid(
+                    setter,
+                    value,
+                    "a duration from " + text(min) + " to " + text(max) + (note.isEmpty() ? "" : " " + note));
         }
         return value;
     }
@@ -72,8 +74,11 @@ public final class BuilderChecks {
     public static String keyPrefix(String setter, String prefix, int maxLength) {
         Objects.requireNonNull(prefix, setter);
         if (prefix.length() > maxLength || !prefix.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-            throw invalid(setter, prefix, (maxLength == Integer.MAX_VALUE ? "" : "at most " + maxLength + " ")
-                    + "printable ASCII characters without spaces");
+            throw invalid(
+                    setter,
+                    prefix,
+                    (maxLength == Integer.MAX_VALUE ? "" : "at most " + maxLength + " ")
+                            + "printable ASCII characters without spaces");
         }
         return prefix;
     }
@@ -106,8 +111,11 @@ public final class BuilderChecks {
                 }
             }
             if (host.isBlank() || port < 1 || port > 65535) {
-                throw invalid(setter, s, "host:port with a port from 1 to 65535 ([::1]:port for IPv6)"
-                        + (defaultPort > 0 ? ", or a host alone for port " + defaultPort : ""));
+                throw invalid(
+                        setter,
+                        s,
+                        "host:port with a port from 1 to 65535 ([::1]:port for IPv6)"
+                                + (defaultPort > 0 ? ", or a host alone for port " + defaultPort : ""));
             }
             out.add(new HostPort(host, port));
         }
@@ -124,7 +132,8 @@ public final class BuilderChecks {
 
     /** {@code setter: 'value' is not valid; expected <expected>}; a duration is written as in configuration ({@code 5s}). */
     public static IllegalArgumentException invalid(String setter, Object value, String expected) {
-        return SessionKitConfig.invalid(setter, value instanceof Duration d ? text(d) : String.valueOf(value), expected);
+        return SessionKitConfig.invalid(
+                setter, value instanceof Duration d ? text(d) : String.valueOf(value), expected);
     }
 
     /** A duration in the largest unit that divides it: {@code 7d}, {@code 30m}, {@code 1500ms}; ISO-8601 below 1 ms. */

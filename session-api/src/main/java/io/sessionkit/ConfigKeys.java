@@ -24,9 +24,16 @@ final class ConfigKeys {
     static final System.Logger LOG = System.getLogger("io.sessionkit.config");
 
     /** The keys {@link SessionManager#open(SessionKitConfig)} and {@link SessionStores#open} read. */
-    static final Set<String> CORE = Set.of(SessionStores.STORE_KEY, "sessionkit.max-idle", "sessionkit.absolute-timeout",
-            "sessionkit.touch-interval", "sessionkit.max-session-size", "sessionkit.max-retries",
-            "sessionkit.on-decode-failure", "sessionkit.codec", "sessionkit.codec.java.filter");
+    static final Set<String> CORE = Set.of(
+            SessionStores.STORE_KEY,
+            "sessionkit.max-idle",
+            "sessionkit.absolute-timeout",
+            "sessionkit.touch-interval",
+            "sessionkit.max-session-size",
+            "sessionkit.max-retries",
+            "sessionkit.on-decode-failure",
+            "sessionkit.codec",
+            "sessionkit.codec.java.filter");
 
     /** Namespaces owned by readers outside the core: the servlet filter's. Store names are added by the caller. */
     static final Set<String> OTHER_NAMESPACES = Set.of("servlet");
@@ -34,14 +41,16 @@ final class ConfigKeys {
     /** Keys already warned about: each unknown key is named once per class loader, not at every open. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /**
      * The keys of {@code config} that {@code inScope} accepts and {@code known} lacks (each compared in its
      * {@code sessionkit.x} and {@code SESSIONKIT_X} form), in order, each with a near-miss suggestion if one is close.
      */
-    static List<String> unknown(SessionKitConfig config, Predicate<String> inScope, Collection<String> known,
+    static List<String> unknown(
+            SessionKitConfig config,
+            Predicate<String> inScope,
+            Collection<String> known,
             Collection<String> namespaces) {
         Set<String> knownForms = new LinkedHashSet<>();
         for (String k : known) {
@@ -66,7 +75,10 @@ final class ConfigKeys {
             }
         }
         if (!fresh.isEmpty()) {
-            LOG.log(Level.WARNING, "Unknown SessionKit configuration key{0} ignored: {1}", fresh.size() == 1 ? "" : "s",
+            LOG.log(
+                    Level.WARNING,
+                    "Unknown SessionKit configuration key{0} ignored: {1}",
+                    fresh.size() == 1 ? "" : "s",
                     String.join(", ", fresh));
         }
     }

@@ -27,10 +27,12 @@ public record ExpiryPolicy(Duration maxIdle, Duration absoluteTimeout, Duration 
         Objects.requireNonNull(touchInterval, "touchInterval");
         requireWholeSeconds(maxIdle, "maxIdle");
         if (absoluteTimeout.compareTo(maxIdle) < 0) {
-            throw new IllegalArgumentException("absoluteTimeout (" + absoluteTimeout + ") must be >= maxIdle (" + maxIdle + ")");
+            throw new IllegalArgumentException(
+                    "absoluteTimeout (" + absoluteTimeout + ") must be >= maxIdle (" + maxIdle + ")");
         }
         if (touchInterval.isNegative() || touchInterval.compareTo(maxIdle) >= 0) {
-            throw new IllegalArgumentException("touchInterval (" + touchInterval + ") must be >= 0 and < maxIdle (" + maxIdle + ")");
+            throw new IllegalArgumentException(
+                    "touchInterval (" + touchInterval + ") must be >= 0 and < maxIdle (" + maxIdle + ")");
         }
     }
 

@@ -47,17 +47,20 @@ final class JavaSerializationCodec implements AttributeCodec {
      * inside collections passes; it is not Serializable), their usual collections, and a few JDK enums. None of them
      * runs application code when read. Applications add their own classes and packages, their enums included.
      */
-    static final String BASE_ALLOW = "java.lang.Object;java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;"
-            + "java.lang.Byte;java.lang.Double;java.lang.Float;java.lang.Boolean;java.lang.Character;java.lang.Enum;"
-            + "java.math.BigDecimal;java.math.BigInteger;java.math.RoundingMode;"
-            + "java.util.ArrayList;java.util.LinkedList;java.util.ArrayDeque;java.util.Arrays$ArrayList;"
-            + "java.util.HashMap;java.util.LinkedHashMap;java.util.TreeMap;java.util.EnumMap;java.util.Map$Entry;"
-            + "java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
-            // An EnumSet travels as its proxy, whose readResolve builds one of these (which refuse to be read directly).
-            + "java.util.EnumSet$SerializationProxy;java.util.RegularEnumSet;java.util.JumboEnumSet;"
-            + "java.util.Collections$*;java.util.ImmutableCollections$*;java.util.CollSer;"
-            + "java.util.UUID;java.util.Locale;java.util.Date;java.net.URI;java.util.concurrent.TimeUnit;"
-            + "java.time.Ser;java.time.*;java.time.temporal.ChronoUnit";
+    static final String BASE_ALLOW =
+            "java.lang.Object;java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;"
+                    + "java.lang.Byte;java.lang.Double;java.lang.Float;java.lang.Boolean;java.lang.Character;java.lang.Enum;"
+                    + "java.math.BigDecimal;java.math.BigInteger;java.math.RoundingMode;"
+                    + "java.util.ArrayList;java.util.LinkedList;java.util.ArrayDeque;java.util.Arrays$ArrayList;"
+                    + "java.util.HashMap;java.util.LinkedHashMap;java.util.TreeMap;java.util.EnumMap;java.util.Map$Entry;"
+                    + "java.util.HashSet;java.util.LinkedHashSet;java.util.TreeSet;"
+                    // An EnumSet travels as its proxy, whose readResolve builds one of these (which refuse to be read
+                    // directly).
+                    + "java.util.EnumSet$SerializationProxy;java.util.RegularEnumSet;java.util.JumboEnumSet;"
+                    + "java.util.Collections$*;java.util.ImmutableCollections$*;java.util.CollSer;"
+                    + "java.util.UUID;java.util.Locale;java.util.Date;java.net.URI;java.util.concurrent.TimeUnit;"
+                    + "java.time.Ser;java.time.*;java.time.temporal.ChronoUnit";
+
     static final String LIMITS = "maxdepth=32;maxrefs=100000;maxarray=1000000;maxbytes=16777216";
 
     /**
@@ -138,14 +141,18 @@ final class JavaSerializationCodec implements AttributeCodec {
             }
         }
         if (!(value instanceof Serializable)) {
-            throw new SessionCodecException("attribute '" + name + "': " + value.getClass().getName()
-                    + " is not Serializable, so the Java serialization codec cannot store it");
+            throw new SessionCodecException(
+                    "attribute '" + name + "': " + value.getClass().getName()
+                            + " is not Serializable, so the Java serialization codec cannot store it");
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (IOException e) {
-            throw new SessionCodecException("attribute '" + name + "': cannot serialize " + value.getClass().getName() + ": " + e, e);
+            throw new SessionCodecException(
+                    "attribute '" + name + "': cannot serialize "
+                            + value.getClass().getName() + ": " + e,
+                    e);
         }
         // Refuse at write time what could not be read back, instead of failing every later request.
         decodeBytes(name, bytes.toByteArray());
@@ -208,8 +215,10 @@ final class JavaSerializationCodec implements AttributeCodec {
             return tag.parse.apply(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
             // NumberFormatException is an IllegalArgumentException. The text is data, not echoed: it could be anything.
-            throw new SessionCodecException("attribute '" + name + "': stored " + tag.field + " is not a valid "
-                    + tag.type.getSimpleName() + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new SessionCodecException(
+                    "attribute '" + name + "': stored " + tag.field + " is not a valid " + tag.type.getSimpleName()
+                            + " (" + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -218,8 +227,10 @@ final class JavaSerializationCodec implements AttributeCodec {
             in.setObjectInputFilter(filter);
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            throw new SessionCodecException("attribute '" + name + "': Java object refused or unreadable (allow-list: "
-                    + "sessionkit.codec.java.filter): " + e.getMessage(), e);
+            throw new SessionCodecException(
+                    "attribute '" + name + "': Java object refused or unreadable (allow-list: "
+                            + "sessionkit.codec.java.filter): " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -26,14 +26,14 @@ final class Json {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(200)
-                .maxNumberLength(1000)
-                .build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(200)
+                        .maxNumberLength(1000)
+                        .build());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     static ObjectNode parseObject(String text) throws JsonProcessingException {
         JsonNode node = MAPPER.readTree(text);

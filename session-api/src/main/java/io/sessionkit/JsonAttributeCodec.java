@@ -9,16 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class JsonAttributeCodec implements AttributeCodec {
     static final JsonAttributeCodec INSTANCE = new JsonAttributeCodec();
 
-    private JsonAttributeCodec() {
-    }
+    private JsonAttributeCodec() {}
 
     @Override
     public JsonNode encode(String name, Object value) {
         try {
             return Json.MAPPER.valueToTree(value);
         } catch (IllegalArgumentException | StackOverflowError e) {
-            throw new SessionCodecException("attribute '" + name + "': a " + value.getClass().getName()
-                    + " cannot be stored as JSON: " + rootMessage(e), e);
+            throw new SessionCodecException(
+                    "attribute '" + name + "': a " + value.getClass().getName() + " cannot be stored as JSON: "
+                            + rootMessage(e),
+                    e);
         }
     }
 
@@ -32,7 +33,8 @@ final class JsonAttributeCodec implements AttributeCodec {
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (Exception e) {
-            throw new SessionCodecException("attribute '" + name + "' cannot be read as " + type.getName() + ": " + rootMessage(e), e);
+            throw new SessionCodecException(
+                    "attribute '" + name + "' cannot be read as " + type.getName() + ": " + rootMessage(e), e);
         }
     }
 

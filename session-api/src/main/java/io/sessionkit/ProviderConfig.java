@@ -100,7 +100,8 @@ public final class ProviderConfig {
     }
 
     /** {@code host:port} entries (see {@link BuilderChecks#hostPorts}); {@code defaultValue} when unset or bad. */
-    public List<BuilderChecks.HostPort> hostPorts(String suffix, List<BuilderChecks.HostPort> defaultValue, int defaultPort) {
+    public List<BuilderChecks.HostPort> hostPorts(
+            String suffix, List<BuilderChecks.HostPort> defaultValue, int defaultPort) {
         List<String> entries = list(suffix);
         if (entries.isEmpty()) {
             return defaultValue;
@@ -144,7 +145,8 @@ public final class ProviderConfig {
         ConfigKeys.warn(ConfigKeys.unknown(config, k -> ConfigKeys.inNamespace(k, name), keys, Set.of()));
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
-            throw firstProblem != null && message.equals(firstProblem.getMessage()) ? firstProblem
+            throw firstProblem != null && message.equals(firstProblem.getMessage())
+                    ? firstProblem
                     : new IllegalArgumentException(message, firstProblem);
         }
     }

@@ -25,8 +25,7 @@ public final class RecordEnvelope {
     /** The format version this code writes and reads. */
     public static final int FORMAT = 1;
 
-    private RecordEnvelope() {
-    }
+    private RecordEnvelope() {}
 
     /** The envelope text of a record (its key is not part of it). */
     public static String encode(SessionRecord r) {
@@ -98,7 +97,8 @@ public final class RecordEnvelope {
                 throw new SessionCodecException("record " + key.shortForm() + " has no attrs object");
             }
             JsonNode p = fields.get("p");
-            return new SessionRecord(key,
+            return new SessionRecord(
+                    key,
                     requireLong(fields, "v", key),
                     Instant.ofEpochMilli(requireLong(fields, "c", key)),
                     Instant.ofEpochMilli(requireLong(fields, "a", key)),

@@ -57,13 +57,20 @@ public final class Session {
      * saw, so the save fails instead (see {@link #setAttribute}).
      */
     private final Map<String, JsonNode> reads = new HashMap<>();
+
     private boolean principalChanged;
     private boolean maxIdleChanged;
     private Instant expiresAt;
     private boolean invalidated;
 
     /** A new, unsaved session. */
-    Session(SessionId id, AttributeCodec codec, DecodeFailurePolicy policy, Instant now, Duration maxIdle, Instant expiresAt) {
+    Session(
+            SessionId id,
+            AttributeCodec codec,
+            DecodeFailurePolicy policy,
+            Instant now,
+            Duration maxIdle,
+            Instant expiresAt) {
         this.id = id;
         this.codec = codec;
         this.decodeFailurePolicy = policy;
@@ -75,7 +82,13 @@ public final class Session {
     }
 
     /** A session loaded from a record whose attributes are already parsed. */
-    Session(SessionId id, SessionRecord stored, ObjectNode attributes, AttributeCodec codec, DecodeFailurePolicy policy, Instant now) {
+    Session(
+            SessionId id,
+            SessionRecord stored,
+            ObjectNode attributes,
+            AttributeCodec codec,
+            DecodeFailurePolicy policy,
+            Instant now) {
         this.id = id;
         this.codec = codec;
         this.decodeFailurePolicy = policy;
@@ -314,11 +327,18 @@ public final class Session {
     }
 
     /** The record to write on top of {@code base} (null for a new session), accessed at {@code now}. */
-    SessionRecord toRecord(SessionRecord base, String mergedAttributes, SessionKey key, long version, Instant now, ExpiryPolicy policy) {
+    SessionRecord toRecord(
+            SessionRecord base,
+            String mergedAttributes,
+            SessionKey key,
+            long version,
+            Instant now,
+            ExpiryPolicy policy) {
         Instant created = base == null ? createdAt : base.createdAt();
         String p = principalChanged || base == null ? principal : base.principal();
         Duration idle = maxIdleChanged || base == null ? maxIdle : base.maxIdle();
-        return new SessionRecord(key, version, created, now, idle, policy.expiresAt(created, now, idle), p, mergedAttributes);
+        return new SessionRecord(
+                key, version, created, now, idle, policy.expiresAt(created, now, idle), p, mergedAttributes);
     }
 
     /** After a successful write: the record is now the stored state and there are no pending changes. */
@@ -346,8 +366,12 @@ public final class Session {
         if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
             throw e;
         }
-        SessionManager.LOG.log(System.Logger.Level.WARNING, "session {0}: dropping undecodable attribute ''{1}'': {2}",
-                id.key().shortForm(), name, e.getMessage());
+        SessionManager.LOG.log(
+                System.Logger.Level.WARNING,
+                "session {0}: dropping undecodable attribute ''{1}'': {2}",
+                id.key().shortForm(),
+                name,
+                e.getMessage());
         attributes.remove(name);
         changes.put(name, new Assign(REMOVED));
         return null;
@@ -412,7 +436,8 @@ public final class Session {
     static void checkName(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("attribute name must be 1.." + MAX_NAME_LENGTH + " characters, was " + name.length());
+            throw new IllegalArgumentException(
+                    "attribute name must be 1.." + MAX_NAME_LENGTH + " characters, was " + name.length());
         }
         for (int i = 0; i < name.length(); i++) {
             // Every ISO control character is a single UTF-16 unit, so checking units equals checking code points.

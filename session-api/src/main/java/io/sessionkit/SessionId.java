@@ -15,6 +15,7 @@ import java.util.Optional;
 public final class SessionId {
     /** Length in characters of every valid id. */
     public static final int LENGTH = 32;
+
     private static final int RANDOM_BYTES = 24;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -56,7 +57,8 @@ public final class SessionId {
         }
         for (int i = 0; i < LENGTH; i++) {
             char c = raw.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            boolean ok =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
             if (!ok) {
                 return false;
             }
@@ -76,9 +78,10 @@ public final class SessionId {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SessionId other && java.security.MessageDigest.isEqual(
-                value.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                other.value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return o instanceof SessionId other
+                && java.security.MessageDigest.isEqual(
+                        value.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        other.value.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param lastAccessedAt last written access
  * @param expiresAt      absolute expiry
  */
-public record SessionInfo(SessionKey key, String principal, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
+public record SessionInfo(
+        SessionKey key, String principal, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
     static SessionInfo of(SessionRecord r) {
         return new SessionInfo(r.key(), r.principal(), r.createdAt(), r.lastAccessedAt(), r.expiresAt());
     }

@@ -16,6 +16,7 @@ import java.util.Objects;
 public record SessionKey(String value) {
     /** Length of every key in characters. */
     public static final int LENGTH = 43;
+
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final MessageDigest SHA256;
 
@@ -23,7 +24,8 @@ public record SessionKey(String value) {
         try {
             SHA256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new ExceptionInInitializerError(new IllegalStateException("SHA-256 is required of every Java platform", e));
+            throw new ExceptionInInitializerError(
+                    new IllegalStateException("SHA-256 is required of every Java platform", e));
         }
     }
 

@@ -74,16 +74,22 @@ public interface SessionKitConfig {
      * ({@code sessionkit.redis.uri} → {@code SESSIONKIT_REDIS_URI}).
      */
     static SessionKitConfig fromEnvironment() {
-        return listing(key -> {
-            String v = System.getProperty(key);
-            return v != null ? v : System.getenv(environmentName(key));
-        }, () -> {
-            Set<String> keys = new TreeSet<>();
-            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PREFIX)).forEach(keys::add);
-            String envPrefix = environmentName(PREFIX);
-            System.getenv().keySet().stream().filter(k -> k.startsWith(envPrefix)).forEach(keys::add);
-            return keys;
-        });
+        return listing(
+                key -> {
+                    String v = System.getProperty(key);
+                    return v != null ? v : System.getenv(environmentName(key));
+                },
+                () -> {
+                    Set<String> keys = new TreeSet<>();
+                    System.getProperties().stringPropertyNames().stream()
+                            .filter(k -> k.startsWith(PREFIX))
+                            .forEach(keys::add);
+                    String envPrefix = environmentName(PREFIX);
+                    System.getenv().keySet().stream()
+                            .filter(k -> k.startsWith(envPrefix))
+                            .forEach(keys::add);
+                    return keys;
+                });
     }
 
     /** A view whose {@link #keys()} come from {@code keys}. */
@@ -201,7 +207,11 @@ public interface SessionKitConfig {
         String lower = s.toLowerCase(Locale.ROOT);
         long unit = 1;
         String number = s;
-        for (var e : List.of(Map.entry("kib", 1024L), Map.entry("mib", 1024L * 1024), Map.entry("gib", 1024L * 1024 * 1024), Map.entry("b", 1L))) {
+        for (var e : List.of(
+                Map.entry("kib", 1024L),
+                Map.entry("mib", 1024L * 1024),
+                Map.entry("gib", 1024L * 1024 * 1024),
+                Map.entry("b", 1L))) {
             if (lower.endsWith(e.getKey())) {
                 unit = e.getValue();
                 number = s.substring(0, s.length() - e.getKey().length()).trim();
@@ -273,7 +283,8 @@ public interface SessionKitConfig {
                 return Duration.parse(s.toUpperCase(Locale.ROOT));
             }
             if (lower.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(lower.substring(0, lower.length() - 2).trim()));
+                return Duration.ofMillis(
+                        Long.parseLong(lower.substring(0, lower.length() - 2).trim()));
             }
             long n = Long.parseLong(lower.substring(0, lower.length() - 1).trim());
             return switch (lower.charAt(lower.length() - 1)) {

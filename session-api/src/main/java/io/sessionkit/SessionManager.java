@@ -40,6 +40,7 @@ public final class SessionManager implements AutoCloseable {
     public static final long DEFAULT_MAX_SESSION_SIZE = 256 * 1024;
     /** Default {@code sessionkit.max-retries}: compare-and-set attempts after the first, before giving up. */
     public static final int DEFAULT_MAX_RETRIES = 20;
+
     private static final int IMMEDIATE_RETRIES = 3;
 
     private final SessionStore store;
@@ -88,8 +89,9 @@ public final class SessionManager implements AutoCloseable {
         try {
             b.expiryPolicy(new ExpiryPolicy(maxIdle, absolute, touch));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("sessionkit.max-idle / sessionkit.absolute-timeout / sessionkit.touch-interval: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "sessionkit.max-idle / sessionkit.absolute-timeout / sessionkit.touch-interval: " + e.getMessage(),
+                    e);
         }
         long size = c.bytes("sessionkit.max-session-size", DEFAULT_MAX_SESSION_SIZE);
         if (size < 1024) {
@@ -101,7 +103,8 @@ public final class SessionManager implements AutoCloseable {
             throw SessionKitConfig.invalid("sessionkit.max-retries", String.valueOf(retries), "a number >= 0");
         }
         b.maxRetries(retries);
-        b.decodeFailurePolicy(c.enumValue("sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
+        b.decodeFailurePolicy(c.enumValue(
+                "sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
         String codec = c.string("sessionkit.codec", "json").toLowerCase(Locale.ROOT);
         switch (codec) {
             case "json" -> b.jsonCodec();
@@ -114,7 +117,12 @@ public final class SessionManager implements AutoCloseable {
     /** A new session, in memory only until {@link #save}. */
     public Session create() {
         Instant now = clock.instant();
-        return new Session(SessionId.generate(), codec, decodeFailurePolicy, now, policy.maxIdle(),
+        return new Session(
+                SessionId.generate(),
+                codec,
+                decodeFailurePolicy,
+                now,
+                policy.maxIdle(),
                 policy.expiresAt(now, now, policy.maxIdle()));
     }
 
@@ -150,7 +158,8 @@ public final class SessionManager implements AutoCloseable {
             String text = encode(session, attributes);
             SessionRecord record = session.toRecord(null, text, session.id().key(), 1, now, policy);
             if (!store.create(record)) {
-                throw new SessionException("session " + session.id().key().shortForm() + " already exists; refusing to overwrite it");
+                throw new SessionException(
+                        "session " + session.id().key().shortForm() + " already exists; refusing to overwrite it");
             }
             session.markSaved(record, attributes);
             return SaveResult.CREATED;
@@ -286,7 +295,8 @@ public final class SessionManager implements AutoCloseable {
             String text = encode(session, merged);
             SessionRecord next = session.toRecord(base, text, newId.key(), 1, clock.instant(), policy);
             if (!store.create(next)) {
-                throw new SessionException("session " + newId.key().shortForm() + " already exists; refusing to overwrite it");
+                throw new SessionException(
+                        "session " + newId.key().shortForm() + " already exists; refusing to overwrite it");
             }
             ReplaceResult removed;
             try {
@@ -411,8 +421,7 @@ public final class SessionManager implements AutoCloseable {
 
     // ---- internals ----
 
-    private record Loaded(SessionRecord record, ObjectNode attributes) {
-    }
+    private record Loaded(SessionRecord record, ObjectNode attributes) {}
 
     private Optional<Loaded> load(SessionKey key, Instant now) {
         SessionRecord record;
@@ -428,12 +437,16 @@ public final class SessionManager implements AutoCloseable {
         try {
             attributes = Json.parseObject(record.attributes());
         } catch (JsonProcessingException | RuntimeException e) {
-            SessionCodecException failure = new SessionCodecException("record " + key.shortForm() + " has unreadable attributes", e);
+            SessionCodecException failure =
+                    new SessionCodecException("record " + key.shortForm() + " has unreadable attributes", e);
             if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
                 return undecodable(key, failure);
             }
-            LOG.log(System.Logger.Level.WARNING, "session {0}: attributes unreadable, keeping the session without them: {1}",
-                    key.shortForm(), e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "session {0}: attributes unreadable, keeping the session without them: {1}",
+                    key.shortForm(),
+                    e.getMessage());
             attributes = JsonNodeFactory.instance.objectNode();
         }
         return Optional.of(new Loaded(record, attributes));
@@ -448,7 +461,11 @@ public final class SessionManager implements AutoCloseable {
         if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
             throw e;
         }
-        LOG.log(System.Logger.Level.WARNING, "session {0}: undecodable record treated as absent: {1}", key.shortForm(), e.getMessage());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "session {0}: undecodable record treated as absent: {1}",
+                key.shortForm(),
+                e.getMessage());
         return Optional.empty();
     }
 
@@ -456,16 +473,19 @@ public final class SessionManager implements AutoCloseable {
         String text = Json.write(attributes);
         long size = utf8Length(text);
         if (size > maxSessionSize) {
-            throw new SessionTooLargeException("session " + session.id().key().shortForm()
-                    + " is too large to store (sessionkit.max-session-size); nothing was written", size, maxSessionSize);
+            throw new SessionTooLargeException(
+                    "session " + session.id().key().shortForm()
+                            + " is too large to store (sessionkit.max-session-size); nothing was written",
+                    size,
+                    maxSessionSize);
         }
         return text;
     }
 
     private void checkRetries(int attempt, SessionKey key) {
         if (attempt >= maxRetries) {
-            throw new SessionConflictException("session " + key.shortForm() + ": still conflicting after " + (attempt + 1)
-                    + " attempts (sessionkit.max-retries=" + maxRetries + "); nothing was written");
+            throw new SessionConflictException("session " + key.shortForm() + ": still conflicting after "
+                    + (attempt + 1) + " attempts (sessionkit.max-retries=" + maxRetries + "); nothing was written");
         }
         // The first retries go at once: the reload already costs a round trip, and a loser that sleeps while the
         // winner's node writes again straight away loses every race (seen on PostgreSQL, where a commit holds the row
@@ -499,7 +519,8 @@ public final class SessionManager implements AutoCloseable {
     private static void requireUsable(Session session) {
         Objects.requireNonNull(session, "session");
         if (session.isInvalidated()) {
-            throw new IllegalStateException("session " + session.id().key().shortForm() + " was invalidated or is gone");
+            throw new IllegalStateException(
+                    "session " + session.id().key().shortForm() + " was invalidated or is gone");
         }
     }
 
@@ -511,7 +532,9 @@ public final class SessionManager implements AutoCloseable {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
             } else {
@@ -532,8 +555,7 @@ public final class SessionManager implements AutoCloseable {
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private boolean ownsStore;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder store(SessionStore store) {
             this.store = Objects.requireNonNull(store, "store");

@@ -66,7 +66,8 @@ public record SessionRecord(
 
     private static void requireInRange(Instant t, String name) {
         if (t.isBefore(MIN_TIME) || t.isAfter(MAX_TIME)) {
-            throw new IllegalArgumentException(name + " must be between " + MIN_TIME + " and " + MAX_TIME + ", was " + t);
+            throw new IllegalArgumentException(
+                    name + " must be between " + MIN_TIME + " and " + MAX_TIME + ", was " + t);
         }
     }
 
@@ -92,6 +93,7 @@ public record SessionRecord(
     @Override
     public String toString() {
         return "SessionRecord[key=" + key.shortForm() + ", version=" + version + ", expiresAt=" + expiresAt
-                + ", principal=" + (principal == null ? "-" : "set") + ", attributes=" + attributes.length() + " chars]";
+                + ", principal=" + (principal == null ? "-" : "set") + ", attributes=" + attributes.length()
+                + " chars]";
     }
 }

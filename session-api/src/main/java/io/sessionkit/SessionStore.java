@@ -63,8 +63,15 @@ public interface SessionStore extends AutoCloseable {
         if (current.version() != expectedVersion) {
             return ReplaceResult.CONFLICT;
         }
-        SessionRecord tombstone = new SessionRecord(key, expectedVersion + 1, current.createdAt(), current.lastAccessedAt(),
-                current.maxIdle(), SessionRecord.MIN_TIME, null, "{}");
+        SessionRecord tombstone = new SessionRecord(
+                key,
+                expectedVersion + 1,
+                current.createdAt(),
+                current.lastAccessedAt(),
+                current.maxIdle(),
+                SessionRecord.MIN_TIME,
+                null,
+                "{}");
         ReplaceResult result = replace(tombstone, expectedVersion);
         if (result == ReplaceResult.OK) {
             delete(key);
@@ -79,7 +86,8 @@ public interface SessionStore extends AutoCloseable {
      * @throws UnsupportedOperationException unless {@link StoreFeature#PRINCIPAL_INDEX} is declared
      */
     default List<SessionRecord> findByPrincipal(String principal) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not declare " + StoreFeature.PRINCIPAL_INDEX);
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not declare " + StoreFeature.PRINCIPAL_INDEX);
     }
 
     /**
@@ -91,7 +99,8 @@ public interface SessionStore extends AutoCloseable {
      * @throws UnsupportedOperationException unless {@link StoreFeature#PURGE_EXPIRED} is declared
      */
     default int purgeExpired() {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not declare " + StoreFeature.PURGE_EXPIRED);
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not declare " + StoreFeature.PURGE_EXPIRED);
     }
 
     /** Releases connections and threads. Idempotent. */

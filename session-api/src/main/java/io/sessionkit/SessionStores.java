@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -40,11 +40,9 @@ public final class SessionStores {
 
     private static final int MAX_NEAR_MISS_LENGTH = 40;
 
-    private record Alias(String store, String why) {
-    }
+    private record Alias(String store, String why) {}
 
-    private SessionStores() {
-    }
+    private SessionStores() {}
 
     private static Map<String, String> knownStores() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -58,15 +56,22 @@ public final class SessionStores {
 
     private static Map<String, Alias> aliases() {
         Map<String, Alias> m = new LinkedHashMap<>();
-        for (String[] db : new String[][] {{"postgres", "PostgreSQL"}, {"postgresql", "PostgreSQL"}, {"pg", "PostgreSQL"},
-                {"mysql", "MySQL"}, {"mariadb", "MariaDB"}, {"h2", "H2"}}) {
+        for (String[] db : new String[][] {
+            {"postgres", "PostgreSQL"},
+            {"postgresql", "PostgreSQL"},
+            {"pg", "PostgreSQL"},
+            {"mysql", "MySQL"},
+            {"mariadb", "MariaDB"},
+            {"h2", "H2"}
+        }) {
             m.put(db[0], new Alias("jdbc", "the jdbc store serves " + db[1]));
         }
         m.put("mongodb", new Alias("mongo", "the mongo store serves MongoDB"));
         m.put("caffeine", new Alias("local", "the local store is the in-process Caffeine store"));
         m.put("caffeine-local", new Alias("local", "the local store is the in-process Caffeine store"));
         m.put("memcache", new Alias("memcached", "the memcached store serves memcached"));
-        KNOWN_STORES.forEach((name, artifact) -> m.put(artifact, new Alias(name, artifact + " provides the store named " + name)));
+        KNOWN_STORES.forEach(
+                (name, artifact) -> m.put(artifact, new Alias(name, artifact + " provides the store named " + name)));
         return Collections.unmodifiableMap(m);
     }
 
@@ -90,9 +95,12 @@ public final class SessionStores {
         Set<String> namespaces = new LinkedHashSet<>(KNOWN_STORES.keySet());
         namespaces.add(storeName.toLowerCase(Locale.ROOT));
         namespaces.addAll(ConfigKeys.OTHER_NAMESPACES);
-        ConfigKeys.warn(ConfigKeys.unknown(config,
-                key -> ConfigKeys.inNamespace(key, "") && namespaces.stream().noneMatch(ns -> ConfigKeys.inNamespace(key, ns)),
-                ConfigKeys.CORE, namespaces));
+        ConfigKeys.warn(ConfigKeys.unknown(
+                config,
+                key -> ConfigKeys.inNamespace(key, "")
+                        && namespaces.stream().noneMatch(ns -> ConfigKeys.inNamespace(key, ns)),
+                ConfigKeys.CORE,
+                namespaces));
     }
 
     /**
@@ -114,7 +122,8 @@ public final class SessionStores {
             throw new SessionException("No SessionKit store on the class path. Add one backend: " + knownList()
                     + "; then set " + STORE_KEY + " to its name (case does not matter).");
         }
-        throw new SessionException("Set " + STORE_KEY + " to choose a SessionKit store (case does not matter). " + found.describe());
+        throw new SessionException(
+                "Set " + STORE_KEY + " to choose a SessionKit store (case does not matter). " + found.describe());
     }
 
     private static SessionStoreProvider byName(String wanted, Discovery found) {
@@ -131,33 +140,39 @@ public final class SessionStores {
             return matches.get(0);
         }
         if (matches.size() > 1) {
-            throw new SessionException("Several SessionKit stores are named '" + wanted + "' ignoring case (" + STORE_KEY
-                    + "); set the exact name. " + found.describe());
+            throw new SessionException("Several SessionKit stores are named '" + wanted + "' ignoring case ("
+                    + STORE_KEY + "); set the exact name. " + found.describe());
         }
         // A URI or address here is a slip (it belongs in the backend's own key) and may carry a password: not echoed.
         int colon = wanted.indexOf(':');
         boolean address = colon >= 0 || wanted.indexOf('/') >= 0 || wanted.indexOf('@') >= 0;
         if (address) {
-            throw new SessionException(STORE_KEY + " holds a store name such as redis or jdbc, and this looks like a URI or"
-                    + " address (not shown); put that in the store's own key, e.g. sessionkit.redis.uri. " + found.describe()
-                    + " " + hint(colon > 0 ? wanted.substring(0, colon) : "", found));
+            throw new SessionException(
+                    STORE_KEY + " holds a store name such as redis or jdbc, and this looks like a URI or"
+                            + " address (not shown); put that in the store's own key, e.g. sessionkit.redis.uri. "
+                            + found.describe()
+                            + " " + hint(colon > 0 ? wanted.substring(0, colon) : "", found));
         }
-        throw new SessionException("No SessionKit store named '" + wanted + "' (" + STORE_KEY + ", matched ignoring case). "
-                + found.describe() + " " + hint(wanted, found));
+        throw new SessionException("No SessionKit store named '" + wanted + "' (" + STORE_KEY
+                + ", matched ignoring case). " + found.describe() + " " + hint(wanted, found));
     }
 
     /** What to do about an unknown name: the near miss if there is one, else SessionKit's stores. Real artifacts only. */
     private static String hint(String wanted, Discovery found) {
         String lower = wanted.toLowerCase(Locale.ROOT);
-        String failureNote = found.failures.isEmpty() ? ""
+        String failureNote = found.failures.isEmpty()
+                ? ""
                 : " A provider that failed to load (above) may be the one you want: fix its error first.";
         if (KNOWN_STORES.containsKey(lower)) {
-            return (isFound(lower, found) ? "Set " + STORE_KEY + "=" + lower : "Add " + KNOWN_STORES.get(lower) + " to the class path")
+            return (isFound(lower, found)
+                            ? "Set " + STORE_KEY + "=" + lower
+                            : "Add " + KNOWN_STORES.get(lower) + " to the class path")
                     + "." + failureNote;
         }
         Alias alias = ALIASES.get(lower);
         if (alias != null) {
-            return capitalize(alias.why) + ": set " + STORE_KEY + "=" + alias.store + addIfMissing(alias.store, found) + "." + failureNote;
+            return capitalize(alias.why) + ": set " + STORE_KEY + "=" + alias.store + addIfMissing(alias.store, found)
+                    + "." + failureNote;
         }
         // Longer than any store name by far: not a slip of the keyboard, and not worth a quadratic comparison.
         List<String> near = lower.length() > MAX_NEAR_MISS_LENGTH ? List.of() : nearMisses(lower, found);
@@ -166,8 +181,10 @@ public final class SessionStores {
         }
         List<String> parts = new ArrayList<>();
         for (String store : near) {
-            parts.add("'" + store + "'" + (KNOWN_STORES.containsKey(store) && !isFound(store, found)
-                    ? " (add " + KNOWN_STORES.get(store) + ")" : ""));
+            parts.add("'" + store + "'"
+                    + (KNOWN_STORES.containsKey(store) && !isFound(store, found)
+                            ? " (add " + KNOWN_STORES.get(store) + ")"
+                            : ""));
         }
         return "Did you mean " + String.join(" or ", parts) + "?" + failureNote;
     }
@@ -278,8 +295,11 @@ public final class SessionStores {
         final List<String> failures = new ArrayList<>();
 
         String describe() {
-            String names = providers.isEmpty() ? "none"
-                    : providers.stream().map(p -> p.name() + " (" + p.getClass().getName() + ")").collect(Collectors.joining(", "));
+            String names = providers.isEmpty()
+                    ? "none"
+                    : providers.stream()
+                            .map(p -> p.name() + " (" + p.getClass().getName() + ")")
+                            .collect(Collectors.joining(", "));
             String s = "Found: " + names + ".";
             if (!failures.isEmpty()) {
                 s += " Failed to load: " + String.join("; ", failures) + ".";

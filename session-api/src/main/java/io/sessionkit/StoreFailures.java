@@ -12,8 +12,7 @@ import java.lang.System.Logger.Level;
  * {@link #failed}, and writes {@code why} itself (root cause, redacted addresses), never echoing a credential.
  */
 public final class StoreFailures {
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     /**
      * The server cannot serve the call now (down, unreachable, timed out, failing over): the caller may retry later.
@@ -22,14 +21,17 @@ public final class StoreFailures {
      * @param key the session concerned, or null for a call about no one session
      * @param cause the driver's exception, or null
      */
-    public static SessionStoreUnavailableException unavailable(String server, String operation, SessionKey key, String why,
-            Throwable cause) {
+    public static SessionStoreUnavailableException unavailable(
+            String server, String operation, SessionKey key, String why, Throwable cause) {
         String message = message(server, operation, key, why);
-        return cause == null ? new SessionStoreUnavailableException(message) : new SessionStoreUnavailableException(message, cause);
+        return cause == null
+                ? new SessionStoreUnavailableException(message)
+                : new SessionStoreUnavailableException(message, cause);
     }
 
     /** The server answered with an error that retrying will not fix (a bad statement, no rights). */
-    public static SessionException failed(String server, String operation, SessionKey key, String why, Throwable cause) {
+    public static SessionException failed(
+            String server, String operation, SessionKey key, String why, Throwable cause) {
         return new SessionException(message(server, operation, key, why), cause);
     }
 
@@ -38,8 +40,13 @@ public final class StoreFailures {
      * ({@code findByPrincipal}); {@code key} is null when even the stored key is malformed.
      */
     public static void skipped(System.Logger log, String server, String operation, SessionKey key, Throwable cause) {
-        log.log(Level.WARNING, "{0}: {1} skipped an undecodable record of session {2}: {3}", server, operation,
-                key == null ? "(malformed key)" : key.shortForm(), String.valueOf(cause.getMessage()));
+        log.log(
+                Level.WARNING,
+                "{0}: {1} skipped an undecodable record of session {2}: {3}",
+                server,
+                operation,
+                key == null ? "(malformed key)" : key.shortForm(),
+                String.valueOf(cause.getMessage()));
     }
 
     /** {@code <operation> of session <short key>}, or the operation alone when {@code key} is null. */

@@ -32,8 +32,7 @@ public final class ValueLimits {
      */
     public static final int MAX_SIGNIFICANT_DIGITS = 34;
 
-    private ValueLimits() {
-    }
+    private ValueLimits() {}
 
     /**
      * @throws SessionCodecException naming the attribute and the limit, if {@code value} exceeds one
@@ -51,7 +50,10 @@ public final class ValueLimits {
             for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
                 check(name, it.next(), depth + 1);
             }
-        } else if (node.isNumber() && !(node.isIntegralNumber() && node.canConvertToLong()) && !node.isDouble() && !node.isFloat()) {
+        } else if (node.isNumber()
+                && !(node.isIntegralNumber() && node.canConvertToLong())
+                && !node.isDouble()
+                && !node.isFloat()) {
             BigDecimal d = node.decimalValue();
             if (d.precision() > MAX_SIGNIFICANT_DIGITS) {
                 throw new SessionCodecException("attribute '" + name + "' holds a number of " + d.precision()

@@ -70,7 +70,9 @@ class ApiRulesTest {
     @DisplayName("10.9 a value the codec cannot store fails at setAttribute")
     void unencodable() {
         Session s = manager.create();
-        assertThatThrownBy(() -> s.setAttribute("bad", new Object())).isInstanceOf(SessionCodecException.class).hasMessageContaining("bad");
+        assertThatThrownBy(() -> s.setAttribute("bad", new Object()))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("bad");
     }
 
     @Test

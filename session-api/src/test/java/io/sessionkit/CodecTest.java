@@ -51,7 +51,9 @@ class CodecTest {
         var stored = permissive.encode("g", new Gadget());
         int before = Gadget.READS.get();
         JavaSerializationCodec strict = new JavaSerializationCodec("");
-        assertThatThrownBy(() -> strict.decode("g", stored)).isInstanceOf(SessionCodecException.class).hasMessageContaining("refused");
+        assertThatThrownBy(() -> strict.decode("g", stored))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("refused");
         assertThat(Gadget.READS.get()).isEqualTo(before);
         assertThatThrownBy(() -> strict.encode("f", new File("/etc/passwd"))).isInstanceOf(SessionCodecException.class);
     }
@@ -59,7 +61,8 @@ class CodecTest {
     @Test
     void javaCodecRefusesNonSerializable() {
         assertThatThrownBy(() -> new JavaSerializationCodec("").encode("x", new Object()))
-                .isInstanceOf(SessionCodecException.class).hasMessageContaining("not Serializable");
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("not Serializable");
     }
 
     @Test
@@ -74,12 +77,21 @@ class CodecTest {
     void envelopeRoundTripsAndRefusesGarbage() {
         Instant now = Instant.ofEpochMilli(1_732_800_000_123L);
         SessionKey key = SessionId.generate().key();
-        SessionRecord r = new SessionRecord(key, 7, now, now, Duration.ofMinutes(30), now.plusSeconds(1800), "alice", "{\"cart\":[1,2]}");
+        SessionRecord r = new SessionRecord(
+                key, 7, now, now, Duration.ofMinutes(30), now.plusSeconds(1800), "alice", "{\"cart\":[1,2]}");
         String text = RecordEnvelope.encode(r);
         assertThat(text).startsWith("{\"fmt\":1,\"v\":7,");
         assertThat(RecordEnvelope.decode(key, text)).isEqualTo(r);
-        for (String bad : List.of("", "{", "[]", "{\"fmt\":2}", "{\"fmt\":1,\"v\":\"x\"}", "{\"fmt\":1,\"v\":1,\"c\":1,\"a\":1,\"e\":1,\"mi\":1,\"attrs\":[]}")) {
-            assertThatThrownBy(() -> RecordEnvelope.decode(key, bad)).as(bad).isInstanceOf(SessionCodecException.class)
+        for (String bad : List.of(
+                "",
+                "{",
+                "[]",
+                "{\"fmt\":2}",
+                "{\"fmt\":1,\"v\":\"x\"}",
+                "{\"fmt\":1,\"v\":1,\"c\":1,\"a\":1,\"e\":1,\"mi\":1,\"attrs\":[]}")) {
+            assertThatThrownBy(() -> RecordEnvelope.decode(key, bad))
+                    .as(bad)
+                    .isInstanceOf(SessionCodecException.class)
                     .hasMessageContaining(key.shortForm());
         }
     }
@@ -104,9 +116,12 @@ class CodecTest {
     void envelopeDecodeRefusesBrokenAttributes() {
         SessionKey key = SessionId.generate().key();
         String head = "{\"fmt\":1,\"v\":1,\"c\":1,\"a\":1,\"e\":1,\"mi\":1,\"attrs\":";
-        for (String attrs : List.of("{\"a\":}", "{\"a\":\"\u0001\"}", "{\"a\":\"\\q\"}", "{\"a\":[1,}", "\"text\"", "null", "{\"a\":1")) {
-            assertThatThrownBy(() -> RecordEnvelope.decode(key, head + attrs + "}")).as(attrs)
-                    .isInstanceOf(SessionCodecException.class).hasMessageContaining(key.shortForm());
+        for (String attrs : List.of(
+                "{\"a\":}", "{\"a\":\"\u0001\"}", "{\"a\":\"\\q\"}", "{\"a\":[1,}", "\"text\"", "null", "{\"a\":1")) {
+            assertThatThrownBy(() -> RecordEnvelope.decode(key, head + attrs + "}"))
+                    .as(attrs)
+                    .isInstanceOf(SessionCodecException.class)
+                    .hasMessageContaining(key.shortForm());
         }
     }
 

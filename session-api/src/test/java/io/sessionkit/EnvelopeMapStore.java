@@ -77,6 +77,5 @@ final class EnvelopeMapStore implements SessionStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

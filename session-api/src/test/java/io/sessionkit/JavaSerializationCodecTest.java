@@ -56,12 +56,16 @@ import org.junit.jupiter.api.Test;
  */
 class JavaSerializationCodecTest {
     /** An application enum; the application allow-lists it. */
-    enum Plan { FREE, PRO }
+    enum Plan {
+        FREE,
+        PRO
+    }
 
     private static final String APP_ALLOW = Plan.class.getName();
 
     private final EnvelopeMapStore store = new EnvelopeMapStore(java.time.Clock.systemUTC());
-    private final SessionManager manager = SessionManager.builder(store).javaSerialization(APP_ALLOW).build();
+    private final SessionManager manager =
+            SessionManager.builder(store).javaSerialization(APP_ALLOW).build();
 
     @Test
     void item12_javaLangNumbersKeepTheirClass() {
@@ -182,7 +186,8 @@ class JavaSerializationCodecTest {
         values.put("emptyList", List.of());
         values.put("arrayDeque", new ArrayDeque<>(List.of(1L, 2L)));
         values.put("hashSet", new HashSet<>(Set.of(1L, 2L)));
-        values.put("linkedHashSet", new LinkedHashSet<>(List.of(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"))));
+        values.put(
+                "linkedHashSet", new LinkedHashSet<>(List.of(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"))));
         values.put("treeSet", new TreeSet<>(Set.of(1.5f, 2.5f)));
         values.put("setOf", Set.of(LocalDate.of(2026, 1, 1)));
         values.put("enumSet", EnumSet.of(Plan.PRO, Plan.FREE));
@@ -228,32 +233,50 @@ class JavaSerializationCodecTest {
         s.setAttribute("ok", true);
         s.setAttribute("name", "alice");
         manager.save(s);
-        assertThat(store.storedAttributes(s.id().key())).isEqualTo("{\"n\":5,\"userId\":{\"@long\":\"5\"},\"b\":{\"@byte\":\"1\"},"
-                + "\"s\":{\"@short\":\"2\"},\"f\":{\"@float\":\"-0.0\"},\"d\":{\"@double\":\"NaN\"},\"c\":{\"@character\":\"x\"},"
-                + "\"bi\":{\"@biginteger\":\"-12345678901234567890\"},\"bd\":{\"@bigdecimal\":\"1.50\"},\"ok\":true,\"name\":\"alice\"}");
+        assertThat(store.storedAttributes(s.id().key()))
+                .isEqualTo(
+                        "{\"n\":5,\"userId\":{\"@long\":\"5\"},\"b\":{\"@byte\":\"1\"},"
+                                + "\"s\":{\"@short\":\"2\"},\"f\":{\"@float\":\"-0.0\"},\"d\":{\"@double\":\"NaN\"},\"c\":{\"@character\":\"x\"},"
+                                + "\"bi\":{\"@biginteger\":\"-12345678901234567890\"},\"bd\":{\"@bigdecimal\":\"1.50\"},\"ok\":true,\"name\":\"alice\"}");
     }
 
     @Test
     void item12_whatAnotherWriterStoresIsReadByTheSameRules() throws Exception {
         JavaSerializationCodec codec = new JavaSerializationCodec("");
-        assertThat(codec.decode("a", Json.parseObject("{\"@long\":\"-9223372036854775808\"}"))).isEqualTo(Long.MIN_VALUE);
-        assertThat(codec.decode("a", Json.parseObject("{\"@double\":\"-Infinity\"}"))).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(codec.decode("a", Json.parseObject("{\"@bigdecimal\":\"1E+3\"}"))).isEqualTo(new BigDecimal("1E+3"));
+        assertThat(codec.decode("a", Json.parseObject("{\"@long\":\"-9223372036854775808\"}")))
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(codec.decode("a", Json.parseObject("{\"@double\":\"-Infinity\"}")))
+                .isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(codec.decode("a", Json.parseObject("{\"@bigdecimal\":\"1E+3\"}")))
+                .isEqualTo(new BigDecimal("1E+3"));
         // Only the tags this codec writes are read, only with a string value; anything else is a plain map.
-        assertThat(codec.decode("a", Json.parseObject("{\"@java.io.File\":\"/etc/passwd\"}"))).isEqualTo(Map.of("@java.io.File", "/etc/passwd"));
+        assertThat(codec.decode("a", Json.parseObject("{\"@java.io.File\":\"/etc/passwd\"}")))
+                .isEqualTo(Map.of("@java.io.File", "/etc/passwd"));
         assertThat(codec.decode("a", Json.parseObject("{\"@long\":5}"))).isEqualTo(Map.of("@long", 5));
-        assertThat(codec.decode("a", Json.parseObject("{\"@long\":\"5\",\"x\":1}"))).isEqualTo(Map.of("@long", "5", "x", 1));
-        assertThat(JsonAttributeCodec.INSTANCE.decode("a", Json.parseObject("{\"@long\":\"5\"}"))).isEqualTo(Map.of("@long", "5"));
+        assertThat(codec.decode("a", Json.parseObject("{\"@long\":\"5\",\"x\":1}")))
+                .isEqualTo(Map.of("@long", "5", "x", 1));
+        assertThat(JsonAttributeCodec.INSTANCE.decode("a", Json.parseObject("{\"@long\":\"5\"}")))
+                .isEqualTo(Map.of("@long", "5"));
     }
 
     @Test
     void item12_malformedTaggedValuesAreUndecodableNamingTheAttribute() throws Exception {
         JavaSerializationCodec codec = new JavaSerializationCodec("");
-        for (String bad : List.of("{\"@long\":\"five\"}", "{\"@long\":\"9223372036854775808\"}", "{\"@byte\":\"300\"}",
-                "{\"@short\":\"\"}", "{\"@character\":\"ab\"}", "{\"@character\":\"\"}", "{\"@float\":\"x\"}",
-                "{\"@biginteger\":\"1.5\"}", "{\"@bigdecimal\":\"1e\"}", "{\"@bigdecimal\":\"" + "1".repeat(1001) + "\"}")) {
+        for (String bad : List.of(
+                "{\"@long\":\"five\"}",
+                "{\"@long\":\"9223372036854775808\"}",
+                "{\"@byte\":\"300\"}",
+                "{\"@short\":\"\"}",
+                "{\"@character\":\"ab\"}",
+                "{\"@character\":\"\"}",
+                "{\"@float\":\"x\"}",
+                "{\"@biginteger\":\"1.5\"}",
+                "{\"@bigdecimal\":\"1e\"}",
+                "{\"@bigdecimal\":\"" + "1".repeat(1001) + "\"}")) {
             var node = Json.parseObject(bad);
-            assertThatThrownBy(() -> codec.decode("attr", node)).as(bad).isInstanceOf(SessionCodecException.class)
+            assertThatThrownBy(() -> codec.decode("attr", node))
+                    .as(bad)
+                    .isInstanceOf(SessionCodecException.class)
                     .hasMessageContaining("attribute 'attr'");
         }
     }
@@ -261,7 +284,8 @@ class JavaSerializationCodecTest {
     @Test
     void item12_theAllowListStillRefusesWhatItDoesNotName() {
         JavaSerializationCodec codec = new JavaSerializationCodec("");
-        assertThatThrownBy(() -> codec.encode("files", new File[] {new File("/etc/passwd")})).isInstanceOf(SessionCodecException.class);
+        assertThatThrownBy(() -> codec.encode("files", new File[] {new File("/etc/passwd")}))
+                .isInstanceOf(SessionCodecException.class);
         assertThatThrownBy(() -> codec.encode("plan", Plan.PRO)).isInstanceOf(SessionCodecException.class);
         assertThatThrownBy(() -> codec.encode("plans", EnumSet.of(Plan.PRO))).isInstanceOf(SessionCodecException.class);
         assertThatThrownBy(() -> codec.encode("atomic", new java.util.concurrent.atomic.AtomicLong(1)))
@@ -304,19 +328,28 @@ class JavaSerializationCodecTest {
             Object back = session.getAttribute(name);
             assertThat(back).as("%s in %s", name, when).isNotNull();
             assertThat(back.getClass()).as("class of %s in %s", name, when).isEqualTo(expected.getClass());
-            assertThat(Objects.deepEquals(comparable(back), comparable(expected))).as("%s in %s: %s", name, when, back).isTrue();
+            assertThat(Objects.deepEquals(comparable(back), comparable(expected)))
+                    .as("%s in %s: %s", name, when, back)
+                    .isTrue();
             if (expected instanceof Float f) {
-                assertThat(Float.floatToRawIntBits((Float) back)).as("%s bits in %s", name, when).isEqualTo(Float.floatToRawIntBits(f));
+                assertThat(Float.floatToRawIntBits((Float) back))
+                        .as("%s bits in %s", name, when)
+                        .isEqualTo(Float.floatToRawIntBits(f));
             }
             if (expected instanceof Double d) {
-                assertThat(Double.doubleToRawLongBits((Double) back)).as("%s bits in %s", name, when).isEqualTo(Double.doubleToRawLongBits(d));
+                assertThat(Double.doubleToRawLongBits((Double) back))
+                        .as("%s bits in %s", name, when)
+                        .isEqualTo(Double.doubleToRawLongBits(d));
             }
             if (expected instanceof Collection<?> c && !c.isEmpty()) {
-                assertThat(((Collection<?>) back).iterator().next().getClass()).as("element class of %s in %s", name, when)
+                assertThat(((Collection<?>) back).iterator().next().getClass())
+                        .as("element class of %s in %s", name, when)
                         .isEqualTo(c.iterator().next().getClass());
             }
             Object typed = session.getAttribute(name, expected.getClass());
-            assertThat(Objects.deepEquals(comparable(typed), comparable(expected))).as("%s read as %s in %s", name, expected.getClass(), when).isTrue();
+            assertThat(Objects.deepEquals(comparable(typed), comparable(expected)))
+                    .as("%s read as %s in %s", name, expected.getClass(), when)
+                    .isTrue();
         });
     }
 }

@@ -29,8 +29,9 @@ class KeyLocksTest {
     void releasesTheEntryWhenTheActionThrows() {
         SessionKey key = SessionId.generate().key();
         assertThatThrownBy(() -> locks.withLock(key, () -> {
-            throw new IllegalStateException("boom");
-        })).hasMessage("boom");
+                    throw new IllegalStateException("boom");
+                }))
+                .hasMessage("boom");
         assertThat(locks.size()).isZero();
     }
 

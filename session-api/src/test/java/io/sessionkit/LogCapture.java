@@ -29,13 +29,15 @@ final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void publish(LogRecord r) {
         if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-            warnings.add(r.getParameters() == null ? r.getMessage() : MessageFormat.format(r.getMessage(), r.getParameters()));
+            warnings.add(
+                    r.getParameters() == null
+                            ? r.getMessage()
+                            : MessageFormat.format(r.getMessage(), r.getParameters()));
         }
     }
 
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     @Override
     public void close() {

@@ -16,8 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProviderConfigTest {
-    private static final Set<String> KEYS = Set.of("uri", "password", "connect-timeout", "pool.max-size", "tls", "servers",
-            "key-prefix", "size");
+    private static final Set<String> KEYS =
+            Set.of("uri", "password", "connect-timeout", "pool.max-size", "tls", "servers", "key-prefix", "size");
 
     private static ProviderConfig config(String name, Map<String, String> values) {
         return ProviderConfig.of(SessionKitConfig.of(values), name, KEYS);
@@ -26,9 +26,23 @@ class ProviderConfigTest {
     @Test
     void typedAccessorsReadBySuffixWithDefaults() {
         Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
-        ProviderConfig c = ProviderConfig.of(SessionKitConfig.of(Map.of("sessionkit.t1.connect-timeout", "250ms",
-                "sessionkit.t1.pool.max-size", "7", "sessionkit.t1.tls", "true", "sessionkit.t1.servers", "a:1, b",
-                "sessionkit.t1.size", "2KiB", "sessionkit.t1.key-prefix", " x: ")).withClock(clock), "t1", KEYS);
+        ProviderConfig c = ProviderConfig.of(
+                SessionKitConfig.of(Map.of(
+                                "sessionkit.t1.connect-timeout",
+                                "250ms",
+                                "sessionkit.t1.pool.max-size",
+                                "7",
+                                "sessionkit.t1.tls",
+                                "true",
+                                "sessionkit.t1.servers",
+                                "a:1, b",
+                                "sessionkit.t1.size",
+                                "2KiB",
+                                "sessionkit.t1.key-prefix",
+                                " x: "))
+                        .withClock(clock),
+                "t1",
+                KEYS);
         assertThat(c.key("uri")).isEqualTo("sessionkit.t1.uri");
         assertThat(c.clock()).isSameAs(clock);
         assertThat(c.duration("connect-timeout", Duration.ofSeconds(9))).isEqualTo(Duration.ofMillis(250));
@@ -53,29 +67,36 @@ class ProviderConfigTest {
         m.put("sessionkit.t2.servers", "h:port");
         m.put("sessionkit.t2.key-prefix", "a b");
         ProviderConfig c = config("t2", m);
-        assertThat(c.duration("connect-timeout", Duration.ofSeconds(2))).as("the default, so reading goes on")
+        assertThat(c.duration("connect-timeout", Duration.ofSeconds(2)))
+                .as("the default, so reading goes on")
                 .isEqualTo(Duration.ofSeconds(2));
         assertThat(c.integer("pool.max-size", 10)).isEqualTo(10);
         assertThat(c.bool("tls", false)).isFalse();
         assertThat(c.hostPorts("servers", List.of(), 6379)).isEmpty();
         c.apply("key-prefix", c.string("key-prefix", "sk:"), p -> BuilderChecks.keyPrefix("keyPrefix", p, 10));
         Throwable e = catchThrowable(c::validate);
-        assertThat(e).isInstanceOf(IllegalArgumentException.class)
+        assertThat(e)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("sessionkit.t2.connect-timeout: 'soon' is not valid")
                 .hasMessageContaining("; sessionkit.t2.pool.max-size: 'many' is not valid; expected a whole number")
                 .hasMessageContaining("; sessionkit.t2.tls: 'maybe' is not valid; expected true or false")
                 .hasMessageContaining("; sessionkit.t2.servers: 'h:port' is not valid")
-                .hasMessageContaining("; sessionkit.t2.key-prefix: 'a b' is not valid; expected at most 10 printable ASCII");
+                .hasMessageContaining(
+                        "; sessionkit.t2.key-prefix: 'a b' is not valid; expected at most 10 printable ASCII");
         assertThat(e.getMessage().split("; sessionkit\\.")).hasSize(5);
     }
 
     @Test
     void oneBadKeyIsReportedAloneAndTheSetterNameGivesWayToTheKey() {
         ProviderConfig c = config("t3", Map.of("sessionkit.t3.connect-timeout", "0s"));
-        c.apply("connect-timeout", c.duration("connect-timeout", Duration.ofSeconds(1)),
+        c.apply(
+                "connect-timeout",
+                c.duration("connect-timeout", Duration.ofSeconds(1)),
                 d -> BuilderChecks.positive("connectTimeout", d));
-        assertThatThrownBy(c::validate).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("sessionkit.t3.connect-timeout: '0s' is not valid; expected a duration from 1ms")
+        assertThatThrownBy(c::validate)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "sessionkit.t3.connect-timeout: '0s' is not valid; expected a duration from 1ms")
                 .hasMessageNotContaining("connectTimeout");
     }
 
@@ -93,8 +114,11 @@ class ProviderConfigTest {
             throw new IllegalArgumentException("password '" + p + "' too weak");
         });
         Throwable e = catchThrowable(c::validate);
-        assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.t4.uri")
-                .hasMessageContaining("sessionkit.t4.password").hasMessageContaining("(value not shown)");
+        assertThat(e)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionkit.t4.uri")
+                .hasMessageContaining("sessionkit.t4.password")
+                .hasMessageContaining("(value not shown)");
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
         }
@@ -105,20 +129,31 @@ class ProviderConfigTest {
         ProviderConfig c = config("t5", Map.of("sessionkit.t5.size", "-1"));
         c.problem("sessionkit.t5.a and sessionkit.t5.b: set both or neither");
         c.bytes("size", 1);
-        assertThatThrownBy(c::validate).hasMessage("sessionkit.t5.a and sessionkit.t5.b: set both or neither; "
-                + "sessionkit.t5.size: '-1' is not valid; expected a size >= 0");
+        assertThatThrownBy(c::validate)
+                .hasMessage("sessionkit.t5.a and sessionkit.t5.b: set both or neither; "
+                        + "sessionkit.t5.size: '-1' is not valid; expected a size >= 0");
     }
 
     @Test
     void anUndeclaredKeyIsWarnedOnceWithTheNearestDeclaredKey() {
         try (LogCapture log = LogCapture.of("io.sessionkit.config")) {
-            Map<String, String> m = Map.of("sessionkit.t6.url", "redis://h", "sessionkit.t6.conect-timeout", "1s",
-                    "sessionkit.t6.zzzzzzzz", "x", "sessionkit.other.uri", "not ours", "unrelated.key", "x");
+            Map<String, String> m = Map.of(
+                    "sessionkit.t6.url",
+                    "redis://h",
+                    "sessionkit.t6.conect-timeout",
+                    "1s",
+                    "sessionkit.t6.zzzzzzzz",
+                    "x",
+                    "sessionkit.other.uri",
+                    "not ours",
+                    "unrelated.key",
+                    "x");
             config("t6", m).validate();
             config("t6", m).validate();
-            assertThat(log.warnings()).containsExactly("Unknown SessionKit configuration keys ignored: "
-                    + "sessionkit.t6.conect-timeout (did you mean sessionkit.t6.connect-timeout?), "
-                    + "sessionkit.t6.url (did you mean sessionkit.t6.uri?), sessionkit.t6.zzzzzzzz");
+            assertThat(log.warnings())
+                    .containsExactly("Unknown SessionKit configuration keys ignored: "
+                            + "sessionkit.t6.conect-timeout (did you mean sessionkit.t6.connect-timeout?), "
+                            + "sessionkit.t6.url (did you mean sessionkit.t6.uri?), sessionkit.t6.zzzzzzzz");
         }
     }
 
@@ -129,8 +164,9 @@ class ProviderConfigTest {
         p.setProperty("SESSIONKIT_T7_URI", "y");
         try (LogCapture log = LogCapture.of("io.sessionkit.config")) {
             ProviderConfig.of(SessionKitConfig.of(p), "t7", KEYS).validate();
-            assertThat(log.warnings()).containsExactly(
-                    "Unknown SessionKit configuration key ignored: SESSIONKIT_T7_URL (did you mean SESSIONKIT_T7_URI?)");
+            assertThat(log.warnings())
+                    .containsExactly(
+                            "Unknown SessionKit configuration key ignored: SESSIONKIT_T7_URL (did you mean SESSIONKIT_T7_URI?)");
         }
     }
 
@@ -146,14 +182,27 @@ class ProviderConfigTest {
     @Test
     void storesWarnAboutCoreTyposButLeaveOtherReadersNamespacesAlone() {
         try (LogCapture log = LogCapture.of("io.sessionkit.config")) {
-            SessionKitConfig c = SessionKitConfig.of(Map.of("sessionkit.store", "alpha", "sessionkit.max-idel", "30m",
-                    "sessionkit.codec.java.filter", "java.lang.*", "sessionkit.servlet.cookie-name", "S",
-                    "sessionkit.redis.url", "other store's reader", "sessionkit.alpah.x", "1", "sessionkit.alpha.anything", "1"));
+            SessionKitConfig c = SessionKitConfig.of(Map.of(
+                    "sessionkit.store",
+                    "alpha",
+                    "sessionkit.max-idel",
+                    "30m",
+                    "sessionkit.codec.java.filter",
+                    "java.lang.*",
+                    "sessionkit.servlet.cookie-name",
+                    "S",
+                    "sessionkit.redis.url",
+                    "other store's reader",
+                    "sessionkit.alpah.x",
+                    "1",
+                    "sessionkit.alpha.anything",
+                    "1"));
             SessionStores.warnUnknownKeys(c, "alpha");
             SessionStores.warnUnknownKeys(c, "alpha");
-            assertThat(log.warnings()).containsExactly("Unknown SessionKit configuration keys ignored: "
-                    + "sessionkit.alpah.x (did you mean sessionkit.alpha.x?), "
-                    + "sessionkit.max-idel (did you mean sessionkit.max-idle?)");
+            assertThat(log.warnings())
+                    .containsExactly("Unknown SessionKit configuration keys ignored: "
+                            + "sessionkit.alpah.x (did you mean sessionkit.alpha.x?), "
+                            + "sessionkit.max-idel (did you mean sessionkit.max-idle?)");
         }
     }
 
@@ -161,7 +210,8 @@ class ProviderConfigTest {
     void orElseAndWithClockKeepTheKeys() {
         SessionKitConfig a = SessionKitConfig.of(Map.of("sessionkit.a", "1"));
         SessionKitConfig b = SessionKitConfig.of(Map.of("sessionkit.b", "2"));
-        assertThat(a.orElse(b).withClock(Clock.systemUTC()).keys()).containsExactlyInAnyOrder("sessionkit.a", "sessionkit.b");
+        assertThat(a.orElse(b).withClock(Clock.systemUTC()).keys())
+                .containsExactlyInAnyOrder("sessionkit.a", "sessionkit.b");
         SessionKitConfig lambda = key -> null;
         assertThat(lambda.keys()).isEmpty();
     }

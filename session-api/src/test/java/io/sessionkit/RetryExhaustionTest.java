@@ -29,25 +29,30 @@ class RetryExhaustionTest {
     /** Another node writes the next version of the record first. */
     private void foreignWrite(SessionKey key) {
         SessionRecord current = store.load(key).orElseThrow();
-        assertThat(store.replace(current.withVersion(current.version() + 1), current.version())).isEqualTo(ReplaceResult.OK);
+        assertThat(store.replace(current.withVersion(current.version() + 1), current.version()))
+                .isEqualTo(ReplaceResult.OK);
         foreignWrites.incrementAndGet();
     }
 
     @ParameterizedTest(name = "max-retries={0}")
     @ValueSource(ints = {0, 1, 4})
     void saveGivesUpAfterTheFirstAttemptAndMaxRetriesAndWritesNothing(int maxRetries) {
-        SessionManager manager = SessionManager.builder(store).maxRetries(maxRetries).build();
+        SessionManager manager =
+                SessionManager.builder(store).maxRetries(maxRetries).build();
         Session s = saved(manager);
         Session found = manager.find(s.id()).orElseThrow();
         found.updateAttribute("n", Integer.class, n -> {
             foreignWrite(s.id().key());
             return n + 100;
         });
-        assertThatThrownBy(() -> manager.save(found)).isInstanceOf(SessionConflictException.class)
+        assertThatThrownBy(() -> manager.save(found))
+                .isInstanceOf(SessionConflictException.class)
                 .hasMessageContaining("after " + (maxRetries + 1) + " attempts")
                 .hasMessageContaining("sessionkit.max-retries=" + maxRetries)
                 .hasMessageNotContaining(s.id().value());
-        assertThat(store.storedAttributes(s.id().key())).as("nothing of the losing request was written").isEqualTo("{\"n\":1}");
+        assertThat(store.storedAttributes(s.id().key()))
+                .as("nothing of the losing request was written")
+                .isEqualTo("{\"n\":1}");
     }
 
     @Test
@@ -55,11 +60,15 @@ class RetryExhaustionTest {
         SessionManager manager = SessionManager.builder(store).maxRetries(2).build();
         Session s = saved(manager);
         assertThatThrownBy(() -> manager.update(s.id().value(), x -> {
-            foreignWrite(s.id().key());
-            x.setAttribute("mine", "lost");
-        })).isInstanceOf(SessionConflictException.class).hasMessageContaining("after 3 attempts")
+                    foreignWrite(s.id().key());
+                    x.setAttribute("mine", "lost");
+                }))
+                .isInstanceOf(SessionConflictException.class)
+                .hasMessageContaining("after 3 attempts")
                 .hasMessageContaining("sessionkit.max-retries=2");
-        assertThat(foreignWrites).as("the mutation runs once per attempt, on the fresh record").hasValue(3);
+        assertThat(foreignWrites)
+                .as("the mutation runs once per attempt, on the fresh record")
+                .hasValue(3);
         assertThat(store.storedAttributes(s.id().key())).doesNotContain("lost");
     }
 }

@@ -22,17 +22,21 @@ class SessionKitConfigTest {
         assertThat(of("k", "12h").duration("k", null)).isEqualTo(Duration.ofHours(12));
         assertThat(of("k", "7d").duration("k", null)).isEqualTo(Duration.ofDays(7));
         assertThat(of("k", "PT30M").duration("k", null)).isEqualTo(Duration.ofMinutes(30));
-        assertThat(SessionKitConfig.of(Map.of()).duration("k", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(SessionKitConfig.of(Map.of()).duration("k", Duration.ofSeconds(3)))
+                .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> of("sessionkit.max-idle", "30").duration("sessionkit.max-idle", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.max-idle").hasMessageContaining("'30'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionkit.max-idle")
+                .hasMessageContaining("'30'");
         assertThatThrownBy(() -> of("n", "many").integer("n", 1)).hasMessageContaining("n: 'many'");
         assertThatThrownBy(() -> of("b", "yes").bool("b", true)).hasMessageContaining("true or false");
         assertThatThrownBy(() -> of("s", "lots").bytes("s", 1)).hasMessageContaining("256KiB");
-        assertThatThrownBy(() -> of("e", "sometimes").enumValue("e", DecodeFailurePolicy.class, null)).hasMessageContaining("drop-session");
+        assertThatThrownBy(() -> of("e", "sometimes").enumValue("e", DecodeFailurePolicy.class, null))
+                .hasMessageContaining("drop-session");
     }
 
     @Test
@@ -41,7 +45,8 @@ class SessionKitConfigTest {
         assertThat(of("s", "1MiB").bytes("s", 0)).isEqualTo(1_048_576);
         assertThat(of("s", "1000").bytes("s", 0)).isEqualTo(1000);
         assertThat(of("l", " a:1 , b:2,, ").list("l")).isEqualTo(List.of("a:1", "b:2"));
-        assertThat(of("e", "drop-attribute").enumValue("e", DecodeFailurePolicy.class, null)).isEqualTo(DecodeFailurePolicy.DROP_ATTRIBUTE);
+        assertThat(of("e", "drop-attribute").enumValue("e", DecodeFailurePolicy.class, null))
+                .isEqualTo(DecodeFailurePolicy.DROP_ATTRIBUTE);
     }
 
     @Test
@@ -56,10 +61,14 @@ class SessionKitConfigTest {
     @Test
     void validateChecksManagerKeys() {
         assertThat(of("sessionkit.max-idle", "10m").validate()).isNotNull();
-        assertThatThrownBy(() -> SessionKitConfig.of(Map.of("sessionkit.max-idle", "2h", "sessionkit.absolute-timeout", "1h")).validate())
+        assertThatThrownBy(() -> SessionKitConfig.of(
+                                Map.of("sessionkit.max-idle", "2h", "sessionkit.absolute-timeout", "1h"))
+                        .validate())
                 .hasMessageContaining("sessionkit.absolute-timeout");
         assertThatThrownBy(() -> of("sessionkit.codec", "xml").validate()).hasMessageContaining("sessionkit.codec");
-        assertThatThrownBy(() -> of("sessionkit.max-session-size", "10").validate()).hasMessageContaining("sessionkit.max-session-size");
-        assertThatThrownBy(() -> of("sessionkit.on-decode-failure", "ignore").validate()).hasMessageContaining("sessionkit.on-decode-failure");
+        assertThatThrownBy(() -> of("sessionkit.max-session-size", "10").validate())
+                .hasMessageContaining("sessionkit.max-session-size");
+        assertThatThrownBy(() -> of("sessionkit.on-decode-failure", "ignore").validate())
+                .hasMessageContaining("sessionkit.on-decode-failure");
     }
 }

@@ -26,14 +26,16 @@ class SessionStoresTest {
     private ClassLoader withProviders(Class<?>... providers) throws IOException {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
-        Files.writeString(services.resolve(SessionStoreProvider.class.getName()),
+        Files.writeString(
+                services.resolve(SessionStoreProvider.class.getName()),
                 Arrays.stream(providers).map(Class::getName).collect(Collectors.joining("\n")));
         return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
     }
 
     @Test
     void singleProviderIsUsedWithoutAName() throws IOException {
-        SessionStore store = SessionStores.open(SessionKitConfig.of(Map.of()), withProviders(TestProviders.Alpha.class));
+        SessionStore store =
+                SessionStores.open(SessionKitConfig.of(Map.of()), withProviders(TestProviders.Alpha.class));
         assertThat(((TestProviders.NamedStore) store).madeBy()).isEqualTo("alpha");
     }
 
@@ -102,7 +104,8 @@ class SessionStoresTest {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
         Files.writeString(services.resolve(SessionStoreProvider.class.getName()), "com.example.DoesNotExist\n");
-        ClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+        ClassLoader loader =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
         assertThatThrownBy(() -> SessionStores.open(SessionKitConfig.of(Map.of()), loader))
                 .hasMessageContaining("com.example.DoesNotExist");
     }
@@ -123,9 +126,12 @@ class SessionStoresTest {
         Throwable t = catchThrowable(() -> SessionStores.open(SessionKitConfig.of(config), loader));
         assertThat(t).as("sessionkit.store=%s", store).isInstanceOf(SessionException.class);
         String message = t.getMessage();
-        Matcher artifacts = Pattern.compile("session-[A-Za-z0-9.+-]*[A-Za-z0-9]").matcher(message);
+        Matcher artifacts =
+                Pattern.compile("session-[A-Za-z0-9.+-]*[A-Za-z0-9]").matcher(message);
         while (artifacts.find()) {
-            assertThat(SessionStores.KNOWN_STORES.values()).as("artifact named in: %s", message).contains(artifacts.group());
+            assertThat(SessionStores.KNOWN_STORES.values())
+                    .as("artifact named in: %s", message)
+                    .contains(artifacts.group());
         }
         return message;
     }
@@ -158,21 +164,37 @@ class SessionStoresTest {
     @Test
     void item16_providersThatDifferOnlyByCaseNeedTheExactName() throws IOException {
         ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.AlphaCapitalized.class);
-        assertThat(((TestProviders.NamedStore) SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "Alpha")), loader))
-                .madeBy()).isEqualTo("Alpha");
-        assertThat(((TestProviders.NamedStore) SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "alpha")), loader))
-                .madeBy()).isEqualTo("alpha");
-        assertThat(failureOf("ALPHA", loader)).contains("Several SessionKit stores are named 'ALPHA' ignoring case")
+        assertThat(((TestProviders.NamedStore)
+                                SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "Alpha")), loader))
+                        .madeBy())
+                .isEqualTo("Alpha");
+        assertThat(((TestProviders.NamedStore)
+                                SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "alpha")), loader))
+                        .madeBy())
+                .isEqualTo("alpha");
+        assertThat(failureOf("ALPHA", loader))
+                .contains("Several SessionKit stores are named 'ALPHA' ignoring case")
                 .contains("set the exact name");
     }
 
     @Test
     void item16_postgresAndOtherDatabasesLeadToTheJdbcStore() throws IOException {
         ClassLoader loader = withProviders(TestProviders.Alpha.class);
-        Map<String, String> databases = Map.of("postgres", "PostgreSQL", "PostgreSQL", "PostgreSQL", "mysql", "MySQL",
-                "mariadb", "MariaDB", "h2", "H2");
-        databases.forEach((typed, product) -> assertThat(failureOf(typed, loader)).as(typed)
-                .contains("The jdbc store serves " + product + ": set sessionkit.store=jdbc and add session-jdbc to the class path")
+        Map<String, String> databases = Map.of(
+                "postgres",
+                "PostgreSQL",
+                "PostgreSQL",
+                "PostgreSQL",
+                "mysql",
+                "MySQL",
+                "mariadb",
+                "MariaDB",
+                "h2",
+                "H2");
+        databases.forEach((typed, product) -> assertThat(failureOf(typed, loader))
+                .as(typed)
+                .contains("The jdbc store serves " + product
+                        + ": set sessionkit.store=jdbc and add session-jdbc to the class path")
                 .doesNotContain("session-" + typed));
         assertThat(failureOf("postgres", withProviders(TestProviders.Alpha.class, TestProviders.RedisNamed.class)))
                 .doesNotContain("session-postgres");
@@ -183,7 +205,8 @@ class SessionStoresTest {
     @Test
     void item16_mongodbLeadsToTheMongoStore() throws IOException {
         assertThat(failureOf("mongodb", withProviders(TestProviders.Alpha.class)))
-                .contains("The mongo store serves MongoDB: set sessionkit.store=mongo and add session-mongo to the class path")
+                .contains(
+                        "The mongo store serves MongoDB: set sessionkit.store=mongo and add session-mongo to the class path")
                 .doesNotContain("session-mongodb");
         assertThat(failureOf("mongdb", withProviders())).contains("Did you mean 'mongo' (add session-mongo)?");
     }
@@ -198,35 +221,51 @@ class SessionStoresTest {
     @Test
     void item16_aTotallyUnknownNameListsSessionKitsStoresWithTheirArtifacts() throws IOException {
         String message = failureOf("cassandra", withProviders(TestProviders.Alpha.class));
-        assertThat(message).contains("No SessionKit store named 'cassandra'").contains("Found: alpha (")
-                .contains("session-redis (sessionkit.store=redis)").contains("session-jdbc (sessionkit.store=jdbc)")
-                .contains("session-memcached (sessionkit.store=memcached)").contains("session-mongo (sessionkit.store=mongo)")
+        assertThat(message)
+                .contains("No SessionKit store named 'cassandra'")
+                .contains("Found: alpha (")
+                .contains("session-redis (sessionkit.store=redis)")
+                .contains("session-jdbc (sessionkit.store=jdbc)")
+                .contains("session-memcached (sessionkit.store=memcached)")
+                .contains("session-mongo (sessionkit.store=mongo)")
                 .contains("session-caffeine-local (sessionkit.store=local)")
-                .doesNotContain("Did you mean").doesNotContain("session-cassandra");
+                .doesNotContain("Did you mean")
+                .doesNotContain("session-cassandra");
         assertThat(failureOf("x".repeat(10_000), withProviders())).contains("SessionKit's stores are");
     }
 
     @Test
     void item16_aNearMissOfAThirdPartyProviderIsOffered() throws IOException {
         assertThat(failureOf("alpah", withProviders(TestProviders.Alpha.class, TestProviders.Beta.class)))
-                .contains("Did you mean 'alpha'?").doesNotContain("session-alpah");
+                .contains("Did you mean 'alpha'?")
+                .doesNotContain("session-alpah");
     }
 
     @Test
     void item16_noProviderAtAll() throws IOException {
         assertThat(failureOf(null, withProviders()))
                 .contains("No SessionKit store on the class path")
-                .contains("session-redis").contains("session-jdbc").contains("session-memcached").contains("session-mongo")
-                .contains("session-caffeine-local").contains("case does not matter");
-        assertThat(failureOf("rediss", withProviders())).contains("Found: none.").contains("Did you mean 'redis' (add session-redis)?");
+                .contains("session-redis")
+                .contains("session-jdbc")
+                .contains("session-memcached")
+                .contains("session-mongo")
+                .contains("session-caffeine-local")
+                .contains("case does not matter");
+        assertThat(failureOf("rediss", withProviders()))
+                .contains("Found: none.")
+                .contains("Did you mean 'redis' (add session-redis)?");
     }
 
     @Test
     void item16_aUriInTheStoreKeyIsNotEchoed() throws IOException {
         String message = failureOf("redis://app:s3cret@cache:6379", withProviders(TestProviders.RedisNamed.class));
-        assertThat(message).doesNotContain("s3cret").doesNotContain("cache:6379")
-                .contains("sessionkit.redis.uri").contains("Set sessionkit.store=redis");
-        assertThat(failureOf("jdbc:postgresql://db/app?password=s3cret", withProviders())).doesNotContain("s3cret")
+        assertThat(message)
+                .doesNotContain("s3cret")
+                .doesNotContain("cache:6379")
+                .contains("sessionkit.redis.uri")
+                .contains("Set sessionkit.store=redis");
+        assertThat(failureOf("jdbc:postgresql://db/app?password=s3cret", withProviders()))
+                .doesNotContain("s3cret")
                 .contains("Add session-jdbc");
     }
 

@@ -5,8 +5,7 @@ import java.util.Set;
 
 /** Providers for the discovery tests; listed in per-test service files, never on the default class path. */
 final class TestProviders {
-    private TestProviders() {
-    }
+    private TestProviders() {}
 
     /** A store that only remembers which provider made it. */
     record NamedStore(String madeBy, SessionKitConfig config) implements SessionStore {
@@ -31,12 +30,10 @@ final class TestProviders {
         }
 
         @Override
-        public void delete(SessionKey key) {
-        }
+        public void delete(SessionKey key) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     public static final class Alpha implements SessionStoreProvider {

@@ -31,12 +31,18 @@ import org.bson.Document;
  * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
  */
 enum Backend {
-    LOCAL("local", null), REDIS("redis", Kind.REDIS), REDIS_CLUSTER("redis-cluster", null), MEMCACHED("memcached", Kind.MEMCACHED),
-    JDBC_H2("jdbc-h2", null), JDBC_POSTGRES("jdbc-postgres", Kind.POSTGRES), JDBC_MARIADB("jdbc-mariadb", Kind.MARIADB),
+    LOCAL("local", null),
+    REDIS("redis", Kind.REDIS),
+    REDIS_CLUSTER("redis-cluster", null),
+    MEMCACHED("memcached", Kind.MEMCACHED),
+    JDBC_H2("jdbc-h2", null),
+    JDBC_POSTGRES("jdbc-postgres", Kind.POSTGRES),
+    JDBC_MARIADB("jdbc-mariadb", Kind.MARIADB),
     MONGO("mongo", Kind.MONGO);
 
     /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
     static final int POOL = 16;
+
     static final String MONGO_DATABASE = "sessionkit_bench";
 
     final String id;
@@ -49,7 +55,9 @@ enum Backend {
     }
 
     static Backend of(String id) {
-        return Arrays.stream(values()).filter(b -> b.id.equals(id)).findFirst()
+        return Arrays.stream(values())
+                .filter(b -> b.id.equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown backend '" + id + "'"));
     }
 
@@ -58,16 +66,28 @@ enum Backend {
         String nodes = System.getenv("SESSIONKIT_BENCH_REDIS_CLUSTER");
         if (kind != null) {
             TestServers.Server s = TestServers.server(kind);
-            return new Servers(this, s.address(), s.embedded() ? "embedded mongo-java-server (in-memory, in the benchmark JVM)"
-                    : kind.displayName() + " " + TestServers.redact(s.address()).replaceFirst("\\?.*", ""), POOL, null);
+            return new Servers(
+                    this,
+                    s.address(),
+                    s.embedded()
+                            ? "embedded mongo-java-server (in-memory, in the benchmark JVM)"
+                            : kind.displayName() + " "
+                                    + TestServers.redact(s.address()).replaceFirst("\\?.*", ""),
+                    POOL,
+                    null);
         } else if (this == JDBC_H2) {
-            return new Servers(this, "jdbc:h2:mem:sessionkit_bench;DB_CLOSE_DELAY=-1", "H2 in-memory, in-process", POOL, null);
+            return new Servers(
+                    this, "jdbc:h2:mem:sessionkit_bench;DB_CLOSE_DELAY=-1", "H2 in-memory, in-process", POOL, null);
         } else if (this == REDIS_CLUSTER && nodes != null && !nodes.isBlank()) {
             return new Servers(this, nodes.trim(), "Redis Cluster " + nodes.trim(), POOL, null);
         } else if (this == REDIS_CLUSTER) {
             RedisCluster cluster = RedisCluster.start(3, 0, Duration.ofSeconds(5));
-            return new Servers(this, String.join(",", cluster.nodes()), "Redis Cluster of 3 local masters started for the run",
-                    POOL, cluster);
+            return new Servers(
+                    this,
+                    String.join(",", cluster.nodes()),
+                    "Redis Cluster of 3 local masters started for the run",
+                    POOL,
+                    cluster);
         }
         return new Servers(this, "", "in-process Caffeine", POOL, null);
     }
@@ -85,7 +105,8 @@ enum Backend {
      * @param pool connections per pool of the store and of the raw client
      * @param cluster the Redis Cluster started for this run, or null
      */
-    record Servers(Backend backend, String address, String description, int pool, RedisCluster cluster) implements AutoCloseable {
+    record Servers(Backend backend, String address, String description, int pool, RedisCluster cluster)
+            implements AutoCloseable {
 
         /**
          * The configuration of a store in {@code namespace} whose sessions live {@code ttl}, as {@code sessionkit.*}
@@ -169,10 +190,13 @@ enum Backend {
         void wipe(String namespace) {
             if (backend == MONGO) {
                 try (MongoClient client = MongoClients.create(address)) {
-                    client.getDatabase(MONGO_DATABASE).getCollection(table(namespace)).deleteMany(new Document());
+                    client.getDatabase(MONGO_DATABASE)
+                            .getCollection(table(namespace))
+                            .deleteMany(new Document());
                 }
             } else if (address.startsWith("jdbc:")) {
-                try (Connection c = DriverManager.getConnection(address); Statement s = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(address);
+                        Statement s = c.createStatement()) {
                     s.executeUpdate("TRUNCATE TABLE " + table(namespace));
                 } catch (SQLException e) {
                     throw new IllegalStateException("cannot empty " + table(namespace) + ": " + e.getMessage(), e);

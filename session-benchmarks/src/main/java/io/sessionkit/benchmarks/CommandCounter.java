@@ -50,12 +50,21 @@ public final class CommandCounter {
     static final List<String> KINDS = List.of("readOnly", "modifying", "newSession", "rotation");
     /** Commands the Redis store sends itself; any other command in commandstats ran inside one of its scripts. */
     static final Set<String> REDIS_SENT = Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem");
-    private static final Set<String> MEMCACHED_COMMANDS = Set.of("cmd_get", "cmd_set", "cmd_touch", "delete_hits",
-            "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses", "cmd_flush");
+
+    private static final Set<String> MEMCACHED_COMMANDS = Set.of(
+            "cmd_get",
+            "cmd_set",
+            "cmd_touch",
+            "delete_hits",
+            "delete_misses",
+            "incr_hits",
+            "incr_misses",
+            "decr_hits",
+            "decr_misses",
+            "cmd_flush");
     private static final String PG_DATABASE = "sessionkit_bench";
 
-    private CommandCounter() {
-    }
+    private CommandCounter() {}
 
     /** Reads a server's cumulative counters by name. */
     private interface Reader {
@@ -68,7 +77,8 @@ public final class CommandCounter {
      * @param settled the cheapest read that shows whether the counters still move
      * @param commands the counters that are commands (round trips)
      */
-    private record Target(Backend.Servers servers, String method, Reader counters, Reader settled, Set<String> commands) {
+    private record Target(
+            Backend.Servers servers, String method, Reader counters, Reader settled, Set<String> commands) {
         long commandsIn(Map<String, Long> delta) {
             return commands.stream().mapToLong(k -> delta.getOrDefault(k, 0L)).sum();
         }
@@ -112,9 +122,14 @@ public final class CommandCounter {
                 RedisClient admin = RedisClient.create(HostAndPort.from(redis.hostAndPort()));
                 cleanup.add(admin);
                 Reader stats = () -> commandstats(admin);
-                return new Target(Backend.REDIS.servers("redis://" + redis.hostAndPort(), "private redis-server " + redis.hostAndPort()),
-                        "INFO commandstats; commands sent by the store: " + REDIS_SENT.stream().sorted().toList()
-                                + ", in-script.* = run inside its Lua scripts", stats, stats, REDIS_SENT);
+                return new Target(
+                        Backend.REDIS.servers(
+                                "redis://" + redis.hostAndPort(), "private redis-server " + redis.hostAndPort()),
+                        "INFO commandstats; commands sent by the store: "
+                                + REDIS_SENT.stream().sorted().toList() + ", in-script.* = run inside its Lua scripts",
+                        stats,
+                        stats,
+                        REDIS_SENT);
             }
             case "memcached" -> {
                 ServerProcess memcached = ServerProcess.memcached("-m", "512");
@@ -122,34 +137,54 @@ public final class CommandCounter {
                 MemcachedClient admin = new MemcachedClient(AddrUtil.getAddresses(memcached.hostAndPort()));
                 cleanup.add(admin::shutdown);
                 Reader stats = () -> stats(admin);
-                return new Target(Backend.MEMCACHED.servers(memcached.hostAndPort(), "private memcached " + memcached.hostAndPort()),
-                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr", stats, stats, MEMCACHED_COMMANDS);
+                return new Target(
+                        Backend.MEMCACHED.servers(
+                                memcached.hostAndPort(), "private memcached " + memcached.hostAndPort()),
+                        "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr",
+                        stats,
+                        stats,
+                        MEMCACHED_COMMANDS);
             }
             case "jdbc-postgres" -> {
                 String adminUrl = withDatabase(TestServers.postgresUrl(), "postgres");
                 String benchUrl = withDatabase(adminUrl, PG_DATABASE);
-                try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + PG_DATABASE + "'")) {
+                try (Connection c = DriverManager.getConnection(adminUrl);
+                        Statement s = c.createStatement();
+                        ResultSet rs =
+                                s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + PG_DATABASE + "'")) {
                     if (!rs.next()) {
                         s.execute("CREATE DATABASE " + PG_DATABASE);
                     }
                 }
                 query(benchUrl, "DROP TABLE IF EXISTS skb_sessions, skbn_sessions");
                 // Transactions are read from another database, so that reading adds nothing to the counted one.
-                Reader transactions = () -> query(adminUrl, "SELECT xact_commit, xact_rollback FROM pg_stat_database"
-                        + " WHERE datname = '" + PG_DATABASE + "'", "xact_commit", "xact_rollback");
+                Reader transactions = () -> query(
+                        adminUrl,
+                        "SELECT xact_commit, xact_rollback FROM pg_stat_database" + " WHERE datname = '" + PG_DATABASE
+                                + "'",
+                        "xact_commit",
+                        "xact_rollback");
                 // Table counters live in the counted database: reading them costs the same transactions in every run.
                 Reader all = () -> {
                     Map<String, Long> m = transactions.read();
-                    m.putAll(query(benchUrl, "SELECT sum(seq_scan), sum(idx_scan), sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_del),"
-                            + " sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')",
-                            "table.seq_scan", "table.idx_scan", "table.n_tup_ins", "table.n_tup_upd", "table.n_tup_del",
+                    m.putAll(query(
+                            benchUrl,
+                            "SELECT sum(seq_scan), sum(idx_scan), sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_del),"
+                                    + " sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')",
+                            "table.seq_scan",
+                            "table.idx_scan",
+                            "table.n_tup_ins",
+                            "table.n_tup_upd",
+                            "table.n_tup_del",
                             "table.n_tup_hot_upd"));
                     return m;
                 };
-                return new Target(Backend.JDBC_POSTGRES.servers(benchUrl, "PostgreSQL, database " + PG_DATABASE),
+                return new Target(
+                        Backend.JDBC_POSTGRES.servers(benchUrl, "PostgreSQL, database " + PG_DATABASE),
                         "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)",
-                        all, transactions, Set.of("xact_commit", "xact_rollback"));
+                        all,
+                        transactions,
+                        Set.of("xact_commit", "xact_rollback"));
             }
             default -> throw new IllegalArgumentException("no command counter for " + backend);
         }
@@ -169,7 +204,8 @@ public final class CommandCounter {
             }
             double commands = round((target.commandsIn(d2) - target.commandsIn(d1)) / (double) (n2 - n1));
             kinds.put(kind, Map.of("commandsPerRequest", commands, "counters", perRequest));
-            System.out.printf("[command-counter] %-14s %-11s %5.2f commands/request  %s%n", backend, kind, commands, perRequest);
+            System.out.printf(
+                    "[command-counter] %-14s %-11s %5.2f commands/request  %s%n", backend, kind, commands, perRequest);
         }
         return Map.of("server", target.servers.description(), "method", target.method, "kinds", kinds);
     }
@@ -192,7 +228,8 @@ public final class CommandCounter {
             trial.request(requests, kind, client);
         }
         trial.close();
-        // PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they settle.
+        // PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they
+        // settle.
         Map<String, Long> last = target.settled.read();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of the server's statistics until they settle
@@ -226,18 +263,24 @@ public final class CommandCounter {
 
     private static Map<String, Long> stats(MemcachedClient admin) {
         Map<String, Long> m = new TreeMap<>();
-        admin.getStats().values().forEach(stats -> stats.forEach((k, v) -> {
-            if (MEMCACHED_COMMANDS.contains(k) || k.startsWith("get_") || k.startsWith("cas_") || k.startsWith("touch_")) {
-                m.merge(k, Long.parseLong(v), Long::sum);
-            }
-        }));
+        admin.getStats()
+                .values()
+                .forEach(stats -> stats.forEach((k, v) -> {
+                    if (MEMCACHED_COMMANDS.contains(k)
+                            || k.startsWith("get_")
+                            || k.startsWith("cas_")
+                            || k.startsWith("touch_")) {
+                        m.merge(k, Long.parseLong(v), Long::sum);
+                    }
+                }));
         return m;
     }
 
     /** Runs {@code sql} on a connection of its own; the first row's columns as {@code names} (0 for NULL). */
     private static Map<String, Long> query(String url, String sql, String... names) throws SQLException {
         Map<String, Long> m = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             if (s.execute(sql)) {
                 try (ResultSet rs = s.getResultSet()) {
                     rs.next();

@@ -32,19 +32,22 @@ final class JmhResults {
 
     record Key(String backend, String kind, int bytes, int threads) {
         static final Comparator<Key> ORDER = Comparator.<Key>comparingInt(k -> ReportWriter.BACKENDS.indexOf(k.backend))
-                .thenComparingInt(k -> CommandCounter.KINDS.indexOf(k.kind)).thenComparingInt(Key::bytes)
+                .thenComparingInt(k -> CommandCounter.KINDS.indexOf(k.kind))
+                .thenComparingInt(Key::bytes)
                 .thenComparingInt(Key::threads);
     }
 
     /** Store side first, raw side second. */
     final Map<Key, Side[]> rows = new TreeMap<>(Key.ORDER);
+
     String jvm = "";
 
     static JmhResults read(List<String> files) throws IOException {
         JmhResults results = new JmhResults();
         for (String file : files) {
             for (JsonNode r : new ObjectMapper().readTree(new File(file))) {
-                results.jvm = r.path("vmName").asText() + " " + r.path("jdkVersion").asText();
+                results.jvm =
+                        r.path("vmName").asText() + " " + r.path("jdkVersion").asText();
                 results.add(r);
             }
         }
@@ -65,8 +68,11 @@ final class JmhResults {
         method = method.substring(method.lastIndexOf('.') + 1);
         boolean raw = method.endsWith("Raw");
         int threads = r.path("threads").asInt();
-        Key key = new Key(r.path("params").path("backend").asText(), raw ? method.substring(0, method.length() - 3) : method,
-                r.path("params").path("sessionBytes").asInt(), threads);
+        Key key = new Key(
+                r.path("params").path("backend").asText(),
+                raw ? method.substring(0, method.length() - 3) : method,
+                r.path("params").path("sessionBytes").asInt(),
+                threads);
         Side side = rows.computeIfAbsent(key, k -> new Side[] {new Side(), new Side()})[raw ? 1 : 0];
         JsonNode primary = r.path("primaryMetric");
         String mode = r.path("mode").asText();

@@ -30,8 +30,7 @@ import org.openjdk.jol.vm.VM;
  * [--sessions 20000] [--size 1024]}
  */
 public final class MemoryFootprint {
-    private MemoryFootprint() {
-    }
+    private MemoryFootprint() {}
 
     public static void main(String[] args) throws Exception {
         // Caffeine's lambdas are hidden classes, whose field offsets Unsafe refuses: JOL then finds them by probing.
@@ -40,22 +39,32 @@ public final class MemoryFootprint {
         int sessions = o.get("sessions", 20_000);
         Payload payload = Payload.ofSize(o.get("size", 1024));
 
-        Cache<String, String> cache = Caffeine.newBuilder().maximumSize(sessions * 2L).expireAfterWrite(Duration.ofHours(2)).build();
+        Cache<String, String> cache = Caffeine.newBuilder()
+                .maximumSize(sessions * 2L)
+                .expireAfterWrite(Duration.ofHours(2))
+                .build();
         long rawBefore = GraphLayout.parseInstance(cache).totalSize();
         Random random = new Random(7);
         byte[] key = new byte[32];
         for (int i = 0; i < sessions; i++) {
             random.nextBytes(key);
             // A copy per entry, as each stored session has its own text.
-            cache.put(Base64.getUrlEncoder().withoutPadding().encodeToString(key), new String(payload.json().toCharArray()));
+            cache.put(
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(key),
+                    new String(payload.json().toCharArray()));
         }
         cache.cleanUp();
         double raw = (GraphLayout.parseInstance(cache).totalSize() - rawBefore) / (double) sessions;
 
         double store;
-        try (SessionStore sessionStore = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "local",
-                "sessionkit.local.maximum-size", Integer.toString(sessions * 2))));
-             SessionManager manager = SessionManager.builder(sessionStore).expiryPolicy(SessionBenchmark.LONG).build()) {
+        try (SessionStore sessionStore = SessionStores.open(SessionKitConfig.of(Map.of(
+                        "sessionkit.store",
+                        "local",
+                        "sessionkit.local.maximum-size",
+                        Integer.toString(sessions * 2))));
+                SessionManager manager = SessionManager.builder(sessionStore)
+                        .expiryPolicy(SessionBenchmark.LONG)
+                        .build()) {
             // One session first, so that lazily built parts of the store do not count as session memory.
             Session first = manager.create();
             payload.applyTo(first);
@@ -75,11 +84,18 @@ public final class MemoryFootprint {
         report.put("attributeJsonBytes", payload.size());
         report.put("storeBytesPerSession", Math.round(store));
         report.put("rawCaffeineBytesPerEntry", Math.round(raw));
-        report.put("vm", VM.current().details().lines().filter(l -> l.contains("(oops)") || l.contains("alignment"))
-                .map(l -> l.replaceFirst("^# ", "")).toList());
+        report.put(
+                "vm",
+                VM.current()
+                        .details()
+                        .lines()
+                        .filter(l -> l.contains("(oops)") || l.contains("alignment"))
+                        .map(l -> l.replaceFirst("^# ", ""))
+                        .toList());
         File out = new File(o.get("out", "target/memory.json"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
-        System.out.printf("[memory] %d sessions of %d B JSON: store %.0f B/session, raw Caffeine %.0f B/entry -> %s%n",
+        System.out.printf(
+                "[memory] %d sessions of %d B JSON: store %.0f B/session, raw Caffeine %.0f B/entry -> %s%n",
                 sessions, payload.size(), store, raw, out);
     }
 }

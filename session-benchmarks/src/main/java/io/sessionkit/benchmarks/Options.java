@@ -15,7 +15,8 @@ record Options(Map<String, List<String>> values) {
         for (int i = 0; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : args[i];
             if (!Set.of(names).contains(name) || i + 1 == args.length) {
-                throw new IllegalArgumentException("unknown option or missing value: " + args[i] + "; options: " + Set.of(names));
+                throw new IllegalArgumentException(
+                        "unknown option or missing value: " + args[i] + "; options: " + Set.of(names));
             }
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(args[++i]);
         }

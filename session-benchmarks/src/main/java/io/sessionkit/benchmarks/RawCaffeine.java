@@ -9,7 +9,10 @@ final class RawCaffeine implements RawClient {
     private final Cache<String, String> cache;
 
     RawCaffeine(long maximumSize, Duration ttl) {
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfterWrite(ttl)
+                .build();
     }
 
     @Override

@@ -39,7 +39,8 @@ final class RawJdbc implements RawClient {
 
     @Override
     public void seed(String key, String value) {
-        try (Connection c = pool.getConnection(); PreparedStatement del = c.prepareStatement(delete)) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement del = c.prepareStatement(delete)) {
             del.setString(1, key);
             del.executeUpdate();
             insert(c, key, value);
@@ -102,7 +103,8 @@ final class RawJdbc implements RawClient {
 
     @Override
     public void delete(String key) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(delete)) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement(delete)) {
             ps.setString(1, key);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -110,8 +112,7 @@ final class RawJdbc implements RawClient {
         }
     }
 
-    private record Row(long version, String data) {
-    }
+    private record Row(long version, String data) {}
 
     private Row select(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(select)) {

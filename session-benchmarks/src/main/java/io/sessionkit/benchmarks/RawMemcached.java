@@ -29,15 +29,17 @@ final class RawMemcached implements RawClient {
         SerializingTranscoder text = new SerializingTranscoder();
         text.setCompressionThreshold(Integer.MAX_VALUE);
         try {
-            this.client = new MemcachedClient(new ConnectionFactoryBuilder()
-                    .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                    .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-                    .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                    .setFailureMode(FailureMode.Cancel)
-                    .setOpTimeout(500)
-                    .setTranscoder(text)
-                    .setDaemon(true)
-                    .build(), AddrUtil.getAddresses(servers));
+            this.client = new MemcachedClient(
+                    new ConnectionFactoryBuilder()
+                            .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                            .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                            .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                            .setFailureMode(FailureMode.Cancel)
+                            .setOpTimeout(500)
+                            .setTranscoder(text)
+                            .setDaemon(true)
+                            .build(),
+                    AddrUtil.getAddresses(servers));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

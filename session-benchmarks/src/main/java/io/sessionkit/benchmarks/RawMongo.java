@@ -22,8 +22,10 @@ final class RawMongo implements RawClient {
     private final long ttlMillis;
 
     RawMongo(String uri, String database, String collection, long ttlMillis) {
-        this.client = MongoClients.create(MongoClientSettings.builder().applyConnectionString(new ConnectionString(uri))
-                .applyToSocketSettings(s -> s.connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS))
+        this.client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(uri))
+                .applyToSocketSettings(
+                        s -> s.connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS))
                 .applyToClusterSettings(s -> s.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .build());
         this.sessions = client.getDatabase(database).getCollection(collection).withWriteConcern(WriteConcern.MAJORITY);
@@ -43,7 +45,9 @@ final class RawMongo implements RawClient {
     @Override
     public void modify(String key, String value) {
         Document current = required(key);
-        if (sessions.replaceOne(Filters.eq("_id", key), doc(key, current.getLong("v") + 1, value)).getMatchedCount() != 1) {
+        if (sessions.replaceOne(Filters.eq("_id", key), doc(key, current.getLong("v") + 1, value))
+                        .getMatchedCount()
+                != 1) {
             throw new IllegalStateException("raw mongo: document vanished");
         }
     }
@@ -73,7 +77,9 @@ final class RawMongo implements RawClient {
     }
 
     private Document doc(String key, long version, String value) {
-        return new Document("_id", key).append("v", version).append("e", new Date(System.currentTimeMillis() + ttlMillis))
+        return new Document("_id", key)
+                .append("v", version)
+                .append("e", new Date(System.currentTimeMillis() + ttlMillis))
                 .append("data", value);
     }
 

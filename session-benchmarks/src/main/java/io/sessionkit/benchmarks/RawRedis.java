@@ -28,18 +28,31 @@ final class RawRedis implements RawClient {
     }
 
     static RawRedis standalone(String host, int port, long ttlMillis) {
-        return new RawRedis(RedisClient.builder().hostAndPort(new HostAndPort(host, port)).clientConfig(clientConfig())
-                .poolConfig(pool()).build(), ttlMillis);
+        return new RawRedis(
+                RedisClient.builder()
+                        .hostAndPort(new HostAndPort(host, port))
+                        .clientConfig(clientConfig())
+                        .poolConfig(pool())
+                        .build(),
+                ttlMillis);
     }
 
     static RawRedis cluster(List<String> nodes, long ttlMillis) {
         Set<HostAndPort> seeds = nodes.stream().map(HostAndPort::from).collect(Collectors.toSet());
-        return new RawRedis(RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig()).poolConfig(pool()).build(),
+        return new RawRedis(
+                RedisClusterClient.builder()
+                        .nodes(seeds)
+                        .clientConfig(clientConfig())
+                        .poolConfig(pool())
+                        .build(),
                 ttlMillis);
     }
 
     private static JedisClientConfig clientConfig() {
-        return DefaultJedisClientConfig.builder().connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build();
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2000)
+                .socketTimeoutMillis(2000)
+                .build();
     }
 
     private static ConnectionPoolConfig pool() {

@@ -9,8 +9,7 @@ import java.time.Duration;
  * {@code --max-seconds} (default 4 h) have passed. run.sh uses it so that each JMH fork does not start its own cluster.
  */
 public final class RedisClusterForRun {
-    private RedisClusterForRun() {
-    }
+    private RedisClusterForRun() {}
 
     public static void main(String[] args) throws InterruptedException {
         long maxSeconds = Options.parse(args, "max-seconds").get("max-seconds", 4 * 3600);

@@ -25,23 +25,34 @@ import java.util.stream.Collectors;
  * measured value. Text outside the markers is left as it is.
  */
 public final class ReportWriter {
-    static final List<String> BACKENDS = List.of("local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres",
-            "jdbc-mariadb", "mongo");
-    static final Map<String, String> KIND_NAMES = Map.of("readOnly", "read-only", "modifying", "modifying",
-            "newSession", "new session", "rotation", "rotation");
-    static final Map<String, Double> RATIO_TARGETS = Map.of("redis", 0.85, "redis-cluster", 0.85, "memcached", 0.85,
-            "jdbc-postgres", 0.8, "local", 0.3);
+    static final List<String> BACKENDS = List.of(
+            "local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo");
+    static final Map<String, String> KIND_NAMES = Map.of(
+            "readOnly", "read-only", "modifying", "modifying", "newSession", "new session", "rotation", "rotation");
+    static final Map<String, Double> RATIO_TARGETS =
+            Map.of("redis", 0.85, "redis-cluster", 0.85, "memcached", 0.85, "jdbc-postgres", 0.8, "local", 0.3);
     /** Commands per request by kind; rotation has none. */
     static final Map<String, Double> COMMAND_TARGETS = Map.of("readOnly", 1.0, "modifying", 2.0, "newSession", 1.0);
 
     private final StringBuilder md = new StringBuilder();
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     public static void main(String[] args) throws IOException {
-        Options o = Options.parse(args, "results", "counts", "memory", "servers", "out", "command", "title", "machine",
-                "load-before", "load-after", "placement", "section");
+        Options o = Options.parse(
+                args,
+                "results",
+                "counts",
+                "memory",
+                "servers",
+                "out",
+                "command",
+                "title",
+                "machine",
+                "load-before",
+                "load-after",
+                "placement",
+                "section");
         JmhResults results = JmhResults.read(o.all("results"));
         JsonNode counts = readJson(o.get("counts", ""));
         ReportWriter report = new ReportWriter();
@@ -70,20 +81,36 @@ public final class ReportWriter {
         String begin = begin(section);
         String end = end(section);
         String md = begin + "\n\n" + body + "\n" + end + "\n";
-        String old = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "# Benchmarks\n\n" + begin + "\n" + end + "\n";
+        String old = Files.exists(out)
+                ? Files.readString(out, StandardCharsets.UTF_8)
+                : "# Benchmarks\n\n" + begin + "\n" + end + "\n";
         int b = old.indexOf(begin);
         int e = old.indexOf(end);
-        Files.writeString(out, b >= 0 && e > b
-                ? old.substring(0, b) + md + old.substring(e + end.length()).replaceFirst("^\n", "")
-                : old + "\n" + md, StandardCharsets.UTF_8);
+        Files.writeString(
+                out,
+                b >= 0 && e > b
+                        ? old.substring(0, b)
+                                + md
+                                + old.substring(e + end.length()).replaceFirst("^\n", "")
+                        : old + "\n" + md,
+                StandardCharsets.UTF_8);
     }
 
     private void header(Options o, String jvm, Map<String, String> servers) {
-        md.append("## Results: ").append(o.get("title", "quick run")).append(", ")
-                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
-        md.append("**Machine.** ").append(o.get("machine", "n/a")).append(", ").append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
-                .append(". Load average (1/5/15 min) before the run: ").append(o.get("load-before", "n/a"))
-                .append("; after: ").append(o.get("load-after", "n/a")).append(".\n\n");
+        md.append("## Results: ")
+                .append(o.get("title", "quick run"))
+                .append(", ")
+                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append("\n\n");
+        md.append("**Machine.** ")
+                .append(o.get("machine", "n/a"))
+                .append(", ")
+                .append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
+                .append(". Load average (1/5/15 min) before the run: ")
+                .append(o.get("load-before", "n/a"))
+                .append("; after: ")
+                .append(o.get("load-after", "n/a"))
+                .append(".\n\n");
         if (!o.get("placement", "").isBlank()) {
             md.append("**Placement.** ").append(o.get("placement", "")).append("\n\n");
         }
@@ -97,19 +124,33 @@ public final class ReportWriter {
 
     private void throughput(JmhResults results) {
         md.append("### Throughput, latency, ratio to the raw client\n\n");
-        md.append("ops/s: ").append(results.anyOpsMeasured() ? "measured (throughput mode)" : "threads / mean sample time")
-                .append(", ± half the range of the measurement iterations' means (how much the figure moved while measured)."
-                        + " Latency in µs per request (sample mode). Alloc: bytes allocated per request, all threads of the"
-                        + " JVM (`-prof gc`, gc.alloc.rate.norm; for in-process servers, H2 and the embedded Mongo, the server's"
-                        + " allocation is included).\n\n");
-        md.append("| backend | request | session | threads | store ops/s | raw ops/s | **store/raw** | store p50 | store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |\n");
+        md.append("ops/s: ")
+                .append(results.anyOpsMeasured() ? "measured (throughput mode)" : "threads / mean sample time")
+                .append(
+                        ", ± half the range of the measurement iterations' means (how much the figure moved while measured)."
+                                + " Latency in µs per request (sample mode). Alloc: bytes allocated per request, all threads of the"
+                                + " JVM (`-prof gc`, gc.alloc.rate.norm; for in-process servers, H2 and the embedded Mongo, the server's"
+                                + " allocation is included).\n\n");
+        md.append(
+                "| backend | request | session | threads | store ops/s | raw ops/s | **store/raw** | store p50 | store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         results.rows.forEach((k, sides) -> {
             Side store = sides[0];
             Side raw = sides[1];
-            row(k.backend(), KIND_NAMES.get(k.kind()), k.bytes() % 1024 == 0 ? (k.bytes() / 1024) + " KiB" : k.bytes() + " B",
-                    Integer.toString(k.threads()), ops(store), ops(raw), "**" + ratio(store.opsPerSecond / raw.opsPerSecond) + "**",
-                    us(store.p50), us(store.p99), us(raw.p50), us(raw.p99), number(store.allocPerOp), number(raw.allocPerOp));
+            row(
+                    k.backend(),
+                    KIND_NAMES.get(k.kind()),
+                    k.bytes() % 1024 == 0 ? (k.bytes() / 1024) + " KiB" : k.bytes() + " B",
+                    Integer.toString(k.threads()),
+                    ops(store),
+                    ops(raw),
+                    "**" + ratio(store.opsPerSecond / raw.opsPerSecond) + "**",
+                    us(store.p50),
+                    us(store.p99),
+                    us(raw.p50),
+                    us(raw.p99),
+                    number(store.allocPerOp),
+                    number(raw.allocPerOp));
         });
         md.append('\n');
     }
@@ -122,10 +163,17 @@ public final class ReportWriter {
         }
         int n1 = counts.path("n1").asInt();
         int n2 = counts.path("n2").asInt();
-        md.append("`CommandCounter`: ").append(n2 - n1).append(" requests of each kind, one thread, 1 KiB sessions; (counters after ")
-                .append(n2).append(" requests − after ").append(n1).append(") / difference, which cancels connecting and seeding."
-                        + " Budget: read-only 1, modifying 2, new 1 (rotation: create + delete after the find, 3).\n\n");
-        md.append("| backend | read-only | modifying | new session | rotation | counted with | breakdown per request |\n");
+        md.append("`CommandCounter`: ")
+                .append(n2 - n1)
+                .append(" requests of each kind, one thread, 1 KiB sessions; (counters after ")
+                .append(n2)
+                .append(" requests − after ")
+                .append(n1)
+                .append(
+                        ") / difference, which cancels connecting and seeding."
+                                + " Budget: read-only 1, modifying 2, new 1 (rotation: create + delete after the find, 3).\n\n");
+        md.append(
+                "| backend | read-only | modifying | new session | rotation | counted with | breakdown per request |\n");
         md.append("|---|---:|---:|---:|---:|---|---|\n");
         counts.path("backends").fields().forEachRemaining(b -> {
             JsonNode kinds = b.getValue().path("kinds");
@@ -138,10 +186,15 @@ public final class ReportWriter {
             for (String kind : CommandCounter.KINDS) {
                 cells.add(fmt(kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN)));
                 List<String> c = new ArrayList<>();
-                kinds.path(kind).path("counters").fields().forEachRemaining(f -> c.add(f.getKey() + " " + fmt(f.getValue().asDouble())));
+                kinds.path(kind)
+                        .path("counters")
+                        .fields()
+                        .forEachRemaining(
+                                f -> c.add(f.getKey() + " " + fmt(f.getValue().asDouble())));
                 detail.add(KIND_NAMES.get(kind) + ": " + String.join(", ", c));
             }
-            cells.add(b.getValue().path("server").asText() + "; " + b.getValue().path("method").asText());
+            cells.add(b.getValue().path("server").asText() + "; "
+                    + b.getValue().path("method").asText());
             cells.add(String.join("; ", detail));
             row(cells.toArray(String[]::new));
         });
@@ -154,13 +207,19 @@ public final class ReportWriter {
             md.append("Not measured in this run.\n\n");
             return;
         }
-        md.append("Retained heap per stored session in the Caffeine store (`local`), ").append(memory.path("sessions").asInt())
-                .append(" sessions of ").append(memory.path("attributeJsonBytes").asInt())
-                .append(" B of attribute JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; ")
-                .append(String.join(", ", new ObjectMapper().convertValue(memory.path("vm"), String[].class))).append("): **")
-                .append(memory.path("storeBytesPerSession").asLong()).append(" B per session**; a raw `Cache<String,String>`"
+        md.append("Retained heap per stored session in the Caffeine store (`local`), ")
+                .append(memory.path("sessions").asInt())
+                .append(" sessions of ")
+                .append(memory.path("attributeJsonBytes").asInt())
+                .append(
+                        " B of attribute JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; ")
+                .append(String.join(", ", new ObjectMapper().convertValue(memory.path("vm"), String[].class)))
+                .append("): **")
+                .append(memory.path("storeBytesPerSession").asLong())
+                .append(" B per session**; a raw `Cache<String,String>`"
                         + " holding the same JSON under 43-character keys: ")
-                .append(memory.path("rawCaffeineBytesPerEntry").asLong()).append(" B per entry.\n\n");
+                .append(memory.path("rawCaffeineBytesPerEntry").asLong())
+                .append(" B per entry.\n\n");
     }
 
     private void targets(JmhResults results, JsonNode counts) {
@@ -178,18 +237,29 @@ public final class ReportWriter {
                 }
             }
             if (target != null) {
-                row(backend + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
-                        measured.isEmpty() ? "not measured" : String.join(", ", measured), measured.isEmpty() ? "–" : all ? "yes" : "no");
+                row(
+                        backend + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
+                        measured.isEmpty() ? "not measured" : String.join(", ", measured),
+                        measured.isEmpty() ? "–" : all ? "yes" : "no");
             }
         }
         if (counts != null) {
-            counts.path("backends").fields().forEachRemaining(b -> CommandCounter.KINDS.stream().filter(COMMAND_TARGETS::containsKey)
-                    .forEach(kind -> {
-                        double target = COMMAND_TARGETS.get(kind);
-                        double v = b.getValue().path("kinds").path(kind).path("commandsPerRequest").asDouble(Double.NaN);
-                        row(b.getKey() + ": " + KIND_NAMES.get(kind) + " = " + fmt(target) + " command(s)", fmt(v),
-                                Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
-                    }));
+            counts.path("backends")
+                    .fields()
+                    .forEachRemaining(b -> CommandCounter.KINDS.stream()
+                            .filter(COMMAND_TARGETS::containsKey)
+                            .forEach(kind -> {
+                                double target = COMMAND_TARGETS.get(kind);
+                                double v = b.getValue()
+                                        .path("kinds")
+                                        .path(kind)
+                                        .path("commandsPerRequest")
+                                        .asDouble(Double.NaN);
+                                row(
+                                        b.getKey() + ": " + KIND_NAMES.get(kind) + " = " + fmt(target) + " command(s)",
+                                        fmt(v),
+                                        Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
+                            }));
         }
     }
 
@@ -198,14 +268,19 @@ public final class ReportWriter {
     }
 
     private static JsonNode readJson(String file) throws IOException {
-        return !file.isBlank() && Files.exists(Path.of(file)) ? new ObjectMapper().readTree(Path.of(file).toFile()) : null;
+        return !file.isBlank() && Files.exists(Path.of(file))
+                ? new ObjectMapper().readTree(Path.of(file).toFile())
+                : null;
     }
 
     /** What served each backend, as {@link SessionBenchmark} recorded it: {@code backend TAB description} lines. */
     private static Map<String, String> servers(String file) throws IOException {
-        return file.isBlank() || !Files.exists(Path.of(file)) ? Map.of()
-                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().map(l -> l.split("\t", 2))
-                        .filter(f -> f.length == 2).collect(Collectors.toMap(f -> f[0], f -> f[1], (a, b) -> b));
+        return file.isBlank() || !Files.exists(Path.of(file))
+                ? Map.of()
+                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream()
+                        .map(l -> l.split("\t", 2))
+                        .filter(f -> f.length == 2)
+                        .collect(Collectors.toMap(f -> f[0], f -> f[1], (a, b) -> b));
     }
 
     private static String ops(Side s) {
@@ -213,7 +288,9 @@ public final class ReportWriter {
             return "–";
         }
         String ops = String.format(Locale.ROOT, "%,.0f", s.opsPerSecond);
-        return Double.isNaN(s.relativeError) ? ops : ops + String.format(Locale.ROOT, " ±%.0f%%", 100 * s.relativeError);
+        return Double.isNaN(s.relativeError)
+                ? ops
+                : ops + String.format(Locale.ROOT, " ±%.0f%%", 100 * s.relativeError);
     }
 
     /** Two decimals, or three significant digits below 0.1, so that a small ratio does not read as zero. */

@@ -57,7 +57,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx4g", "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx4g", "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"})
 public class SessionBenchmark {
     /** Sessions that are read and modified: long-lived, touch interval far beyond any run. */
     static final ExpiryPolicy LONG = new ExpiryPolicy(Duration.ofHours(2), Duration.ofHours(12), Duration.ofHours(1));
@@ -146,35 +148,44 @@ public class SessionBenchmark {
                 warm = true;
                 return;
             }
-            Thread referee = new Thread(() -> {
-                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-                long start = System.nanoTime();
-                long compiled = jit.getTotalCompilationTime();
-                try {
-                    while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(prewarmMillis)) {
-                        Thread.sleep(QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
-                        long now = jit.getTotalCompilationTime();
-                        // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's thresholds.
-                        if (prewarmCalls.sum() >= PREWARM_MIN_CALLS && now - compiled < QUIET_MILLIS / 50) {
-                            break;
+            Thread referee = new Thread(
+                    () -> {
+                        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                        long start = System.nanoTime();
+                        long compiled = jit.getTotalCompilationTime();
+                        try {
+                            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(prewarmMillis)) {
+                                Thread.sleep(
+                                        QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
+                                long now = jit.getTotalCompilationTime();
+                                // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's
+                                // thresholds.
+                                if (prewarmCalls.sum() >= PREWARM_MIN_CALLS && now - compiled < QUIET_MILLIS / 50) {
+                                    break;
+                                }
+                                compiled = now;
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
-                        compiled = now;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                String placement;
-                try {
-                    placement = pinToClientCpus();
-                } catch (RuntimeException e) {
-                    prewarmFailure = e;
-                    placement = ", pinning failed: " + e.getMessage();
-                } finally {
-                    warm = true;
-                }
-                System.out.printf("pre-warm: %d %s requests, at most %d at a time, in %d ms%s%n", prewarmCalls.sum(), method,
-                        PREWARM_CONCURRENCY, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), placement);
-            }, "prewarm-referee");
+                        String placement;
+                        try {
+                            placement = pinToClientCpus();
+                        } catch (RuntimeException e) {
+                            prewarmFailure = e;
+                            placement = ", pinning failed: " + e.getMessage();
+                        } finally {
+                            warm = true;
+                        }
+                        System.out.printf(
+                                "pre-warm: %d %s requests, at most %d at a time, in %d ms%s%n",
+                                prewarmCalls.sum(),
+                                method,
+                                PREWARM_CONCURRENCY,
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                                placement);
+                    },
+                    "prewarm-referee");
             referee.setDaemon(true);
             referee.start();
         }
@@ -191,12 +202,15 @@ public class SessionBenchmark {
             String pid = Long.toString(ProcessHandle.current().pid());
             try {
                 Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid)
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
                     throw new IllegalStateException("taskset -a -p -c " + CLIENT_CPUS + " " + pid + " failed");
                 }
             } catch (IOException e) {
-                throw new IllegalStateException("cannot run taskset to pin the benchmark JVM to CPUs " + CLIENT_CPUS, e);
+                throw new IllegalStateException(
+                        "cannot run taskset to pin the benchmark JVM to CPUs " + CLIENT_CPUS, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while pinning the benchmark JVM", e);
@@ -224,8 +238,12 @@ public class SessionBenchmark {
             String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
             if (file != null && !file.isBlank()) {
                 try {
-                    Files.writeString(Path.of(file), backend + "\t" + description + "\n", StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            Path.of(file),
+                            backend + "\t" + description + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
                 } catch (IOException e) {
                     System.err.println("cannot record the server of " + backend + ": " + e);
                 }
@@ -273,7 +291,8 @@ public class SessionBenchmark {
         public void seed(Target t) {
             byte[] random = new byte[26];
             ThreadLocalRandom.current().nextBytes(random);
-            rawKeyPrefix = t.namespace + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            rawKeyPrefix =
+                    t.namespace + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             if (!t.newSessions) {
                 seedSessions(t);
             }
@@ -409,7 +428,9 @@ public class SessionBenchmark {
     }
 
     private static Session find(Target t, String id) {
-        return t.manager.find(id).orElseThrow(() -> new IllegalStateException(t.backend + ": a seeded session is missing"));
+        return t.manager
+                .find(id)
+                .orElseThrow(() -> new IllegalStateException(t.backend + ": a seeded session is missing"));
     }
 
     private static SaveResult expect(SaveResult expected, SaveResult actual) {

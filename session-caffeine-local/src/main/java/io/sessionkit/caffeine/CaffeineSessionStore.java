@@ -49,7 +49,8 @@ public final class CaffeineSessionStore implements SessionStore {
                 .ticker(() -> nanos(clock.instant()))
                 .expireAfter(new ExpiresAt())
                 .executor(Runnable::run)
-                // A replace is indexed inside compute(), where both records are at hand; the listener only sees the old one.
+                // A replace is indexed inside compute(), where both records are at hand; the listener only sees the old
+                // one.
                 .removalListener((SessionKey key, SessionRecord record, RemovalCause cause) -> {
                     if (cause != RemovalCause.REPLACED) {
                         unindex(key, record);
@@ -238,8 +239,7 @@ public final class CaffeineSessionStore implements SessionStore {
         private Clock clock = Clock.systemUTC();
         private long maximumSize = DEFAULT_MAXIMUM_SIZE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The clock for expiry; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {

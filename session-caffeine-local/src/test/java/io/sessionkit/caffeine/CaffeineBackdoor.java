@@ -26,7 +26,8 @@ public final class CaffeineBackdoor implements StoreBackdoor {
     @Override
     public String dump() {
         return store.cache().asMap().entrySet().stream()
-                .map(e -> e.getKey().value() + " => " + e.getValue().principal() + " " + e.getValue().attributes())
+                .map(e -> e.getKey().value() + " => " + e.getValue().principal() + " "
+                        + e.getValue().attributes())
                 .collect(Collectors.joining("\n"));
     }
 
@@ -37,12 +38,27 @@ public final class CaffeineBackdoor implements StoreBackdoor {
 
     /** Replaces the attribute text of the record under {@code key}, keeping every other field. */
     public void setAttributesText(SessionKey key, String text) {
-        store.cache().asMap().computeIfPresent(key, (k, r) -> new SessionRecord(k, r.version(), r.createdAt(),
-                r.lastAccessedAt(), r.maxIdle(), r.expiresAt(), r.principal(), text));
+        store.cache()
+                .asMap()
+                .computeIfPresent(
+                        key,
+                        (k, r) -> new SessionRecord(
+                                k,
+                                r.version(),
+                                r.createdAt(),
+                                r.lastAccessedAt(),
+                                r.maxIdle(),
+                                r.expiresAt(),
+                                r.principal(),
+                                text));
     }
 
     @Override
     public Optional<Instant> nativeExpiry(SessionKey key) {
-        return store.cache().policy().expireVariably().flatMap(p -> p.getExpiresAfter(key)).map(d -> clock.instant().plus(d));
+        return store.cache()
+                .policy()
+                .expireVariably()
+                .flatMap(p -> p.getExpiresAfter(key))
+                .map(d -> clock.instant().plus(d));
     }
 }

@@ -11,7 +11,10 @@ class CaffeineConformanceTest extends SessionStoreConformanceKit {
 
     @Override
     protected SessionStore createStore(TckContext context) {
-        return CaffeineSessionStore.builder().clock(context.clock()).maximumSize(10_000).build();
+        return CaffeineSessionStore.builder()
+                .clock(context.clock())
+                .maximumSize(10_000)
+                .build();
     }
 
     /** One process, one clock: there is no second node to disagree with (rules 14.2-14.4). */

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CaffeineSessionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
-    private final CaffeineSessionStore store = CaffeineSessionStore.builder().clock(clock).build();
+    private final CaffeineSessionStore store =
+            CaffeineSessionStore.builder().clock(clock).build();
 
     @AfterEach
     void close() {
@@ -39,8 +40,15 @@ class CaffeineSessionStoreTest {
 
     private SessionRecord record(long version, String principal) {
         Instant now = clock.instant();
-        return new SessionRecord(SessionId.generate().key(), version, now, now, Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)), principal, "{\"a\":1}");
+        return new SessionRecord(
+                SessionId.generate().key(),
+                version,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                principal,
+                "{\"a\":1}");
     }
 
     @Test
@@ -50,15 +58,22 @@ class CaffeineSessionStoreTest {
         assertThat(store.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
 
         assertThat(store.delete(v1.key(), 1)).as("stale version").isEqualTo(ReplaceResult.CONFLICT);
-        assertThat(store.load(v1.key())).as("a conflicting delete removes nothing").get()
-                .extracting(SessionRecord::version).isEqualTo(2L);
+        assertThat(store.load(v1.key()))
+                .as("a conflicting delete removes nothing")
+                .get()
+                .extracting(SessionRecord::version)
+                .isEqualTo(2L);
         assertThat(store.findByPrincipal("alice")).hasSize(1);
 
         assertThat(store.delete(v1.key(), 2)).isEqualTo(ReplaceResult.OK);
         assertThat(store.load(v1.key())).isEmpty();
-        assertThat(store.findByPrincipal("alice")).as("the principal index forgets it").isEmpty();
+        assertThat(store.findByPrincipal("alice"))
+                .as("the principal index forgets it")
+                .isEmpty();
         assertThat(store.delete(v1.key(), 2)).as("already deleted").isEqualTo(ReplaceResult.GONE);
-        assertThat(store.delete(SessionId.generate().key(), 1)).as("never existed").isEqualTo(ReplaceResult.GONE);
+        assertThat(store.delete(SessionId.generate().key(), 1))
+                .as("never existed")
+                .isEqualTo(ReplaceResult.GONE);
     }
 
     @Test
@@ -67,7 +82,9 @@ class CaffeineSessionStoreTest {
         store.create(r);
         clock.advance(Duration.ofMinutes(30));
         assertThat(store.delete(r.key(), 1)).isEqualTo(ReplaceResult.GONE);
-        assertThat(store.delete(r.key(), 7)).as("expired is GONE whatever the version").isEqualTo(ReplaceResult.GONE);
+        assertThat(store.delete(r.key(), 7))
+                .as("expired is GONE whatever the version")
+                .isEqualTo(ReplaceResult.GONE);
         assertThat(store.cache().asMap()).doesNotContainKey(r.key());
     }
 
@@ -92,7 +109,10 @@ class CaffeineSessionStoreTest {
                 ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
                 if (replaced == ReplaceResult.OK) {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key())).get().extracting(SessionRecord::version).isEqualTo(2L);
+                    assertThat(store.load(v1.key()))
+                            .get()
+                            .extracting(SessionRecord::version)
+                            .isEqualTo(2L);
                 } else {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
                     assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
@@ -106,13 +126,31 @@ class CaffeineSessionStoreTest {
 
     @Test
     void item13_outOfRangeMetadataCannotEvenBeHeld() {
-        // The store holds SessionRecord objects, never bytes, so the only way to hold hostile metadata would be a record
+        // The store holds SessionRecord objects, never bytes, so the only way to hold hostile metadata would be a
+        // record
         // built with it, and SessionRecord refuses to be built so. Nothing here can fail later at save.
         Instant now = clock.instant();
-        assertThatThrownBy(() -> new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofSeconds(Long.MAX_VALUE / 2),
-                now, null, "{}")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIdle");
-        assertThatThrownBy(() -> new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(1),
-                Instant.ofEpochMilli(Long.MAX_VALUE), null, "{}")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new SessionRecord(
+                        SessionId.generate().key(),
+                        1,
+                        now,
+                        now,
+                        Duration.ofSeconds(Long.MAX_VALUE / 2),
+                        now,
+                        null,
+                        "{}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxIdle");
+        assertThatThrownBy(() -> new SessionRecord(
+                        SessionId.generate().key(),
+                        1,
+                        now,
+                        now,
+                        Duration.ofMinutes(1),
+                        Instant.ofEpochMilli(Long.MAX_VALUE),
+                        null,
+                        "{}"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expiresAt");
     }
 

@@ -43,8 +43,10 @@ final class Cart {
             if (o instanceof Map<?, ?> m && m.get("sku") instanceof String sku && m.get("qty") instanceof Number qty) {
                 int q = qty.intValue();
                 Object note = m.get("note");
-                Catalog.find(sku).filter(p -> q > 0).ifPresent(p ->
-                        lines.add(new Line(p, Math.min(q, MAX_QUANTITY), note instanceof String s ? s : "")));
+                Catalog.find(sku)
+                        .filter(p -> q > 0)
+                        .ifPresent(p ->
+                                lines.add(new Line(p, Math.min(q, MAX_QUANTITY), note instanceof String s ? s : "")));
             }
         }
         return new Cart(lines);
@@ -52,8 +54,12 @@ final class Cart {
 
     /** How many more of a product its line can take before it reaches {@link #MAX_QUANTITY}. */
     int roomFor(Catalog.Product product) {
-        return MAX_QUANTITY - lines.stream().filter(l -> l.product().sku().equals(product.sku()))
-                .mapToInt(Line::quantity).findFirst().orElse(0);
+        return MAX_QUANTITY
+                - lines.stream()
+                        .filter(l -> l.product().sku().equals(product.sku()))
+                        .mapToInt(Line::quantity)
+                        .findFirst()
+                        .orElse(0);
     }
 
     /**
@@ -65,7 +71,8 @@ final class Cart {
         boolean found = false;
         for (Line l : lines) {
             if (l.product().sku().equals(product.sku())) {
-                next.add(new Line(product, Math.min(MAX_QUANTITY, l.quantity() + quantity), note.isEmpty() ? l.note() : note));
+                next.add(new Line(
+                        product, Math.min(MAX_QUANTITY, l.quantity() + quantity), note.isEmpty() ? l.note() : note));
                 found = true;
             } else {
                 next.add(l);
@@ -79,7 +86,10 @@ final class Cart {
 
     /** The line of a product, or null if the cart has none. */
     Line line(Catalog.Product product) {
-        return lines.stream().filter(l -> l.product().sku().equals(product.sku())).findFirst().orElse(null);
+        return lines.stream()
+                .filter(l -> l.product().sku().equals(product.sku()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The cart with the product's line put back as {@code line} (in its place), or removed if {@code line} is null. */
@@ -101,7 +111,8 @@ final class Cart {
     }
 
     Cart without(String sku) {
-        return new Cart(lines.stream().filter(l -> !l.product().sku().equals(sku)).toList());
+        return new Cart(
+                lines.stream().filter(l -> !l.product().sku().equals(sku)).toList());
     }
 
     List<Line> lines() {

@@ -33,8 +33,9 @@ final class CartAddition implements UnaryOperator<Cart> {
         if (decided < 0) {
             decided = fits;
         } else if (fits < decided) {
-            throw new SessionConflictException("adding " + decided + " × " + product.sku() + ": the cart changed meanwhile and "
-                    + "only " + fits + " fit under the line's maximum of " + Cart.MAX_QUANTITY + " now; nothing was added");
+            throw new SessionConflictException(
+                    "adding " + decided + " × " + product.sku() + ": the cart changed meanwhile and " + "only " + fits
+                            + " fit under the line's maximum of " + Cart.MAX_QUANTITY + " now; nothing was added");
         }
         return decided == 0 ? cart : cart.plus(product, decided, note);
     }
@@ -56,7 +57,8 @@ final class CartAddition implements UnaryOperator<Cart> {
         if (decided == quantity) {
             return "/cart?m=added";
         }
-        return "/cart?m=" + (decided == 0 ? "full" : "capped") + "&sku=" + product.sku() + "&n=" + decided + "&of=" + quantity;
+        return "/cart?m=" + (decided == 0 ? "full" : "capped") + "&sku=" + product.sku() + "&n=" + decided + "&of="
+                + quantity;
     }
 
     /** The message for an addition that hit the line's maximum: {@code added} of the {@code asked} quantity went in. */
@@ -65,7 +67,7 @@ final class CartAddition implements UnaryOperator<Cart> {
             return "Not added: your cart already holds " + Cart.MAX_QUANTITY + " × " + product.name()
                     + ", the most one line can hold.";
         }
-        return "Added " + added + " of the " + Math.max(added, asked) + " you asked for: " + product.name() + " is now at "
-                + Cart.MAX_QUANTITY + ", the most one line can hold.";
+        return "Added " + added + " of the " + Math.max(added, asked) + " you asked for: " + product.name()
+                + " is now at " + Cart.MAX_QUANTITY + ", the most one line can hold.";
     }
 }

@@ -11,8 +11,7 @@ import java.util.function.UnaryOperator;
  * decided here once.
  */
 final class CartSession {
-    private CartSession() {
-    }
+    private CartSession() {}
 
     /** The cart of this session (empty if it has none or cannot read it). */
     static Cart of(HttpSession s) {

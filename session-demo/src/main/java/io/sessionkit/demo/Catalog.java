@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** The fixed product list. Prices are in euro cents. */
 final class Catalog {
-    record Product(String sku, String name, String description, int priceCents) {
-    }
+    record Product(String sku, String name, String description, int priceCents) {}
 
     private static final List<Product> PRODUCTS = List.of(
             new Product("espresso", "Espresso beans, 250 g", "Dark roast, chocolate and hazelnut.", 950),
@@ -26,8 +25,7 @@ final class Catalog {
         }
     }
 
-    private Catalog() {
-    }
+    private Catalog() {}
 
     static List<Product> products() {
         return PRODUCTS;

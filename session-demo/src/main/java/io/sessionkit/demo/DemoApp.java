@@ -85,19 +85,21 @@ public final class DemoApp {
             System.exit(2);
             return;
         } catch (SessionException e) {
-            System.err.println("session-demo: cannot open the session store '" + config.string("sessionkit.store", "?") + "': "
-                    + e.getMessage());
+            System.err.println("session-demo: cannot open the session store '" + config.string("sessionkit.store", "?")
+                    + "': " + e.getMessage());
             System.exit(1);
             return;
         } catch (IOException e) {
-            System.err.println("session-demo: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            System.err.println(
+                    "session-demo: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "session-demo-stop"));
         System.out.println("SessionKit demo \"" + app.instance.name() + "\" listening on " + app.url);
         System.out.println("  store: " + app.instance.store());
-        System.out.println("  stop with Ctrl-C; swap the store with SESSIONKIT_STORE=redis|jdbc|memcached|mongo|local (see --help)");
+        System.out.println(
+                "  stop with Ctrl-C; swap the store with SESSIONKIT_STORE=redis|jdbc|memcached|mongo|local (see --help)");
         System.out.flush();
         try {
             app.server.join();
@@ -121,12 +123,19 @@ public final class DemoApp {
             connector.open();
             int port = connector.getLocalPort();
             String name = options.instance() != null ? options.instance() : "instance-" + port;
-            Instance instance = new Instance(name, port, ProcessHandle.current().pid(), StoreDescription.of(config, manager.store()),
+            Instance instance = new Instance(
+                    name,
+                    port,
+                    ProcessHandle.current().pid(),
+                    StoreDescription.of(config, manager.store()),
                     manager.store().features().contains(StoreFeature.PRINCIPAL_INDEX));
 
             ServletContextHandler context = new ServletContextHandler("/");
             context.setMaxFormContentSize(MAX_FORM_BYTES);
-            context.addFilter(new FilterHolder(new SessionFilter(manager, filterConfig)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(
+                    new FilterHolder(new SessionFilter(manager, filterConfig)),
+                    "/*",
+                    EnumSet.of(DispatcherType.REQUEST));
             context.addServlet(new ServletHolder("shop", new ShopServlet(manager, instance)), "/");
             context.addServlet(new ServletHolder("error", new ErrorPageServlet(instance)), "/error");
             ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
@@ -135,7 +144,10 @@ public final class DemoApp {
             server.setHandler(context);
             server.setStopTimeout(3000);
             server.start();
-            String shownHost = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
+            String shownHost =
+                    options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0")
+                            ? "localhost"
+                            : options.host();
             return new DemoApp(server, manager, instance, "http://" + shownHost + ":" + port + "/");
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -28,37 +28,64 @@ final class ErrorPageServlet extends HttpServlet {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         Throwable error = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
         if (!(code instanceof Integer status)) {
-            ShopServlet.send(resp, HttpServletResponse.SC_NOT_FOUND,
+            ShopServlet.send(
+                    resp,
+                    HttpServletResponse.SC_NOT_FOUND,
                     Pages.problem(chrome, "Not found", "There is no page at this address.", null));
             return;
         }
-        if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE || find(error, SessionStoreUnavailableException.class) != null) {
+        if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE
+                || find(error, SessionStoreUnavailableException.class) != null) {
             resp.setHeader("Retry-After", "5");
-            ShopServlet.send(resp, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Pages.problem(chrome, "Session store unavailable",
-                    "The session store (" + instance.store().name() + ") is not answering, so this request could not read or "
-                            + "keep your session. Nothing of your session lives in this server: try again in a few seconds.",
-                    "Instance " + instance.name() + " is still running and serves you again as soon as the store is back."));
+            ShopServlet.send(
+                    resp,
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    Pages.problem(
+                            chrome,
+                            "Session store unavailable",
+                            "The session store (" + instance.store().name()
+                                    + ") is not answering, so this request could not read or "
+                                    + "keep your session. Nothing of your session lives in this server: try again in a few seconds.",
+                            "Instance " + instance.name()
+                                    + " is still running and serves you again as soon as the store is back."));
             return;
         }
         if (status == HttpServletResponse.SC_CONFLICT || find(error, SessionConflictException.class) != null) {
             // A change that could not be applied to what another request saved at the same moment; nothing was saved.
-            ShopServlet.send(resp, HttpServletResponse.SC_CONFLICT, Pages.problem(chrome, "Changed at the same moment",
-                    "Another request changed your session at the same moment, so this change was not saved. Look at your "
-                            + "cart and try again.", null));
+            ShopServlet.send(
+                    resp,
+                    HttpServletResponse.SC_CONFLICT,
+                    Pages.problem(
+                            chrome,
+                            "Changed at the same moment",
+                            "Another request changed your session at the same moment, so this change was not saved. Look at your "
+                                    + "cart and try again.",
+                            null));
             return;
         }
         SessionTooLargeException tooLarge = find(error, SessionTooLargeException.class);
         if (tooLarge != null) {
-            ShopServlet.send(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Pages.problem(chrome, "Your session is too large",
-                    "This change would make your session larger than the store allows; nothing was saved.",
-                    "Encoded size " + tooLarge.size() + " bytes, limit " + tooLarge.limit() + " bytes."));
+            ShopServlet.send(
+                    resp,
+                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    Pages.problem(
+                            chrome,
+                            "Your session is too large",
+                            "This change would make your session larger than the store allows; nothing was saved.",
+                            "Encoded size " + tooLarge.size() + " bytes, limit " + tooLarge.limit() + " bytes."));
             return;
         }
-        String title = status == HttpServletResponse.SC_BAD_REQUEST ? "Bad request"
-                : status == HttpServletResponse.SC_NOT_FOUND ? "Not found"
-                : status == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE ? "Request too large"
-                : "Something went wrong";
-        ShopServlet.send(resp, status, Pages.problem(chrome, title, "The request could not be completed (HTTP " + status + ").", null));
+        String title = status == HttpServletResponse.SC_BAD_REQUEST
+                ? "Bad request"
+                : status == HttpServletResponse.SC_NOT_FOUND
+                        ? "Not found"
+                        : status == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
+                                ? "Request too large"
+                                : "Something went wrong";
+        ShopServlet.send(
+                resp,
+                status,
+                Pages.problem(chrome, title, "The request could not be completed (HTTP " + status + ").", null));
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

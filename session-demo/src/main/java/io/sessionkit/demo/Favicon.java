@@ -16,10 +16,10 @@ final class Favicon {
     private static final int SIZE = 32;
     /** The bean's colour (#6f4e37) and its crease (#f3e3c8), as 0xRRGGBB. */
     private static final int BEAN = 0x6f4e37;
+
     private static final int CREASE = 0xf3e3c8;
 
-    private Favicon() {
-    }
+    private Favicon() {}
 
     static byte[] svg() {
         try (InputStream in = Favicon.class.getResourceAsStream("favicon.svg")) {
@@ -43,14 +43,32 @@ final class Favicon {
         int imageBytes = 40 + pixelBytes + maskBytes;
         ByteBuffer b = ByteBuffer.allocate(6 + 16 + imageBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 0).putShort((short) 1).putShort((short) 1);
-        b.put((byte) SIZE).put((byte) SIZE).put((byte) 0).put((byte) 0)
-                .putShort((short) 1).putShort((short) 32).putInt(imageBytes).putInt(6 + 16);
-        b.putInt(40).putInt(SIZE).putInt(SIZE * 2).putShort((short) 1).putShort((short) 32)
-                .putInt(0).putInt(pixelBytes + maskBytes).putInt(0).putInt(0).putInt(0).putInt(0);
+        b.put((byte) SIZE)
+                .put((byte) SIZE)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putShort((short) 1)
+                .putShort((short) 32)
+                .putInt(imageBytes)
+                .putInt(6 + 16);
+        b.putInt(40)
+                .putInt(SIZE)
+                .putInt(SIZE * 2)
+                .putShort((short) 1)
+                .putShort((short) 32)
+                .putInt(0)
+                .putInt(pixelBytes + maskBytes)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0);
         for (int row = SIZE - 1; row >= 0; row--) {
             for (int col = 0; col < SIZE; col++) {
                 int argb = pixel(col, row);
-                b.put((byte) argb).put((byte) (argb >>> 8)).put((byte) (argb >>> 16)).put((byte) (argb >>> 24));
+                b.put((byte) argb)
+                        .put((byte) (argb >>> 8))
+                        .put((byte) (argb >>> 16))
+                        .put((byte) (argb >>> 24));
             }
         }
         return b.array(); // the AND mask is the zeros left at the end
@@ -70,7 +88,8 @@ final class Favicon {
                 double u = px * cos + py * sin;
                 double v = -px * sin + py * cos;
                 if ((u * u) / 100 + (v * v) / 196 <= 1) {
-                    // The crease is the segment from (8,24) to (24,8), 2.4 wide: centred, px + py = 0 with |px - py| <= 16.
+                    // The crease is the segment from (8,24) to (24,8), 2.4 wide: centred, px + py = 0 with |px - py| <=
+                    // 16.
                     if (Math.abs(px + py) / Math.sqrt(2) <= 1.2 && Math.abs(px - py) <= 16) {
                         crease++;
                     } else {

@@ -90,7 +90,8 @@ record Options(String host, int port, String instance, boolean help) {
             instance = null;
         }
         if (instance != null && !INSTANCE_NAME.matcher(instance.strip()).matches()) {
-            throw new IllegalArgumentException(instanceSource + ": use 1 to 40 letters, digits, dots, dashes or underscores");
+            throw new IllegalArgumentException(
+                    instanceSource + ": use 1 to 40 letters, digits, dots, dashes or underscores");
         }
         return new Options(host.strip(), p, instance == null ? null : instance.strip(), help);
     }

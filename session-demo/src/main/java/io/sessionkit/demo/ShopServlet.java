@@ -45,6 +45,7 @@ final class ShopServlet extends HttpServlet {
     /** {@link #USER_NAME} in words, shown on the login form before anyone types and repeated when a name is refused. */
     static final String USER_NAME_RULE = "1 to 40 characters: letters A–Z and a–z, digits 0–9, and the marks . _ @ - "
             + "(no spaces, no accents, nothing else)";
+
     private static final int MAX_NOTE_CHARS = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -88,11 +89,23 @@ final class ShopServlet extends HttpServlet {
             default -> {
                 if (path.equals("/") || path.startsWith("/cart") || path.startsWith("/log")) {
                     resp.setHeader("Allow", "GET, POST");
-                    send(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
-                            Pages.problem(Pages.Chrome.bare(instance), "Method not allowed", req.getMethod() + " is not used here.", null));
+                    send(
+                            resp,
+                            HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                            Pages.problem(
+                                    Pages.Chrome.bare(instance),
+                                    "Method not allowed",
+                                    req.getMethod() + " is not used here.",
+                                    null));
                 } else {
-                    send(resp, HttpServletResponse.SC_NOT_FOUND,
-                            Pages.problem(Pages.Chrome.bare(instance), "Not found", "There is no page at this address.", null));
+                    send(
+                            resp,
+                            HttpServletResponse.SC_NOT_FOUND,
+                            Pages.problem(
+                                    Pages.Chrome.bare(instance),
+                                    "Not found",
+                                    "There is no page at this address.",
+                                    null));
                 }
             }
         }
@@ -137,11 +150,18 @@ final class ShopServlet extends HttpServlet {
     private void add(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Optional<Catalog.Product> product = Catalog.find(req.getParameter("sku"));
         int qty = parseInt(req.getParameter("qty"), 1);
-        String note = Optional.ofNullable(req.getParameter("note")).map(String::strip).orElse("");
+        String note =
+                Optional.ofNullable(req.getParameter("note")).map(String::strip).orElse("");
         if (product.isEmpty() || qty < 1 || qty > 99 || note.length() > MAX_NOTE_CHARS) {
             // Refused before the session check: a refusal changes nothing, so it needs no token and creates no session.
-            send(resp, HttpServletResponse.SC_BAD_REQUEST, Pages.problem(chrome(req, existingSession(req)), "Cannot add that",
-                    "Choose a product from the list and a quantity from 1 to 99.", null));
+            send(
+                    resp,
+                    HttpServletResponse.SC_BAD_REQUEST,
+                    Pages.problem(
+                            chrome(req, existingSession(req)),
+                            "Cannot add that",
+                            "Choose a product from the list and a quantity from 1 to 99.",
+                            null));
             return;
         }
         Optional<HttpSession> checked = checkedSession(req, resp, true);
@@ -152,16 +172,22 @@ final class ShopServlet extends HttpServlet {
         CartAddition addition = new CartAddition(product.get(), qty, note);
         CartSession.update(s, addition);
         try {
-            // The filter saves before the redirect commits: an oversize cart is refused here, before anything is written.
+            // The filter saves before the redirect commits: an oversize cart is refused here, before anything is
+            // written.
             resp.sendRedirect(addition.location());
         } catch (SessionTooLargeException e) {
             CartSession.update(s, addition.undo());
-            send(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Pages.problem(chrome(req, s), "Your cart is too large",
-                    "That would make your session larger than this store allows, so it was not saved. "
-                            + "Your cart is as it was before.",
-                    "Encoded session size " + e.size() + " bytes, limit " + e.limit()
-                            + " bytes (sessionkit.max-session-size). SessionKit checks the size before every write and "
-                            + "never truncates."));
+            send(
+                    resp,
+                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    Pages.problem(
+                            chrome(req, s),
+                            "Your cart is too large",
+                            "That would make your session larger than this store allows, so it was not saved. "
+                                    + "Your cart is as it was before.",
+                            "Encoded session size " + e.size() + " bytes, limit " + e.limit()
+                                    + " bytes (sessionkit.max-session-size). SessionKit checks the size before every write and "
+                                    + "never truncates."));
         }
     }
 
@@ -188,10 +214,13 @@ final class ShopServlet extends HttpServlet {
             return;
         }
         HttpSession s = checked.get();
-        String user = Optional.ofNullable(req.getParameter("user")).map(String::strip).orElse("");
+        String user =
+                Optional.ofNullable(req.getParameter("user")).map(String::strip).orElse("");
         if (!USER_NAME.matcher(user).matches()) {
-            send(resp, HttpServletResponse.SC_BAD_REQUEST, Pages.login(chrome(req, s),
-                    "That name was not accepted. A name is " + USER_NAME_RULE + "."));
+            send(
+                    resp,
+                    HttpServletResponse.SC_BAD_REQUEST,
+                    Pages.login(chrome(req, s), "That name was not accepted. A name is " + USER_NAME_RULE + "."));
             return;
         }
         s.setAttribute(USER, user);
@@ -228,14 +257,22 @@ final class ShopServlet extends HttpServlet {
         int n;
         try {
             if (!instance.logoutEverywhere()) {
-                // The pages do not offer it on such a store; this answers a form kept from elsewhere or a hand-made post.
+                // The pages do not offer it on such a store; this answers a form kept from elsewhere or a hand-made
+                // post.
                 throw new UnsupportedOperationException("no principal index");
             }
             n = manager.invalidateAll(name);
         } catch (UnsupportedOperationException e) {
-            send(resp, HttpServletResponse.SC_NOT_IMPLEMENTED, Pages.problem(chrome(req, s), "Not with this store",
-                    "The " + instance.store().name() + " store keeps no index of sessions by user, so it cannot find "
-                            + "your other sessions. Log out here instead, or use jdbc, redis, mongo or local.", null));
+            send(
+                    resp,
+                    HttpServletResponse.SC_NOT_IMPLEMENTED,
+                    Pages.problem(
+                            chrome(req, s),
+                            "Not with this store",
+                            "The " + instance.store().name()
+                                    + " store keeps no index of sessions by user, so it cannot find "
+                                    + "your other sessions. Log out here instead, or use jdbc, redis, mongo or local.",
+                            null));
             return;
         }
         // This session was among them; invalidating it too clears the cookie (the delete is idempotent).
@@ -271,13 +308,16 @@ final class ShopServlet extends HttpServlet {
      * page of this site}. A refusal creates no session: with {@code SameSite=Lax} a cross-site post arrives without the
      * visitor's cookie, and answering it with a new session would replace that cookie.
      */
-    private Optional<HttpSession> checkedSession(HttpServletRequest req, HttpServletResponse resp, boolean mayStart) throws IOException {
+    private Optional<HttpSession> checkedSession(HttpServletRequest req, HttpServletResponse resp, boolean mayStart)
+            throws IOException {
         HttpSession s = req.getSession(false);
         String sent = req.getParameter(CSRF);
         if (s != null) {
             Object expected = s.getAttribute(CSRF);
-            if (sent != null && expected instanceof String token
-                    && MessageDigest.isEqual(token.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.UTF_8))) {
+            if (sent != null
+                    && expected instanceof String token
+                    && MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.UTF_8))) {
                 return Optional.of(s);
             }
         } else if (mayStart && sent == null && fromThisSite(req)) {
@@ -310,8 +350,10 @@ final class ShopServlet extends HttpServlet {
             }
             int defaultPort = from.getScheme().equalsIgnoreCase("https") ? 443 : 80;
             URI to = new URI(from.getScheme(), host, null, null, null);
-            return to.getHost() != null && from.getHost().equalsIgnoreCase(to.getHost())
-                    && (from.getPort() < 0 ? defaultPort : from.getPort()) == (to.getPort() < 0 ? defaultPort : to.getPort());
+            return to.getHost() != null
+                    && from.getHost().equalsIgnoreCase(to.getHost())
+                    && (from.getPort() < 0 ? defaultPort : from.getPort())
+                            == (to.getPort() < 0 ? defaultPort : to.getPort());
         } catch (URISyntaxException e) {
             return false;
         }
@@ -330,8 +372,12 @@ final class ShopServlet extends HttpServlet {
         }
         Object user = s.getAttribute(USER);
         Object csrf = s.getAttribute(CSRF);
-        return new Pages.Chrome(instance, user instanceof String u ? u : null, CartSession.of(s).itemCount(),
-                csrf instanceof String t ? t : null, facts(s));
+        return new Pages.Chrome(
+                instance,
+                user instanceof String u ? u : null,
+                CartSession.of(s).itemCount(),
+                csrf instanceof String t ? t : null,
+                facts(s));
     }
 
     /**
@@ -343,12 +389,26 @@ final class ShopServlet extends HttpServlet {
         String keyShort = SessionId.parse(raw).map(id -> id.key().shortForm()).orElse("?");
         Optional<Session> stored = s.isNew() ? Optional.empty() : manager.find(raw);
         if (stored.isEmpty()) {
-            return new Pages.SessionFacts(keyShort, false, 0, null, Instant.ofEpochMilli(s.getCreationTime()), null, null,
+            return new Pages.SessionFacts(
+                    keyShort,
+                    false,
+                    0,
+                    null,
+                    Instant.ofEpochMilli(s.getCreationTime()),
+                    null,
+                    null,
                     Duration.ofSeconds(s.getMaxInactiveInterval()));
         }
         Session st = stored.get();
-        return new Pages.SessionFacts(keyShort, true, st.version(), st.principal().orElse(null), st.createdAt(),
-                st.previousAccessAt(), st.expiresAt(), st.maxIdle());
+        return new Pages.SessionFacts(
+                keyShort,
+                true,
+                st.version(),
+                st.principal().orElse(null),
+                st.createdAt(),
+                st.previousAccessAt(),
+                st.expiresAt(),
+                st.maxIdle());
     }
 
     private static String flash(HttpServletRequest req, HttpSession s) {
@@ -358,16 +418,23 @@ final class ShopServlet extends HttpServlet {
         }
         return switch (m) {
             case "added" -> "Added to your cart.";
-            case "capped", "full" -> Catalog.find(req.getParameter("sku")).map(p -> CartAddition.cappedMessage(p,
-                    Math.max(0, parseInt(req.getParameter("n"), 0)), Math.max(0, parseInt(req.getParameter("of"), 0)))).orElse(null);
+            case "capped", "full" ->
+                Catalog.find(req.getParameter("sku"))
+                        .map(p -> CartAddition.cappedMessage(
+                                p,
+                                Math.max(0, parseInt(req.getParameter("n"), 0)),
+                                Math.max(0, parseInt(req.getParameter("of"), 0))))
+                        .orElse(null);
             case "removed" -> "Removed from your cart.";
             case "cleared" -> "Your cart is empty now.";
-            case "welcome" -> s.getAttribute(USER) instanceof String u
-                    ? "Welcome, " + u + ". Your session moved to a new id at login; the old id is dead."
-                    : null;
+            case "welcome" ->
+                s.getAttribute(USER) instanceof String u
+                        ? "Welcome, " + u + ". Your session moved to a new id at login; the old id is dead."
+                        : null;
             case "bye" -> "You are logged out: the session was deleted from the store.";
-            case "everywhere" -> "Logged out everywhere: " + Math.max(0, parseInt(req.getParameter("n"), 0))
-                    + " session(s) of yours deleted from the store.";
+            case "everywhere" ->
+                "Logged out everywhere: " + Math.max(0, parseInt(req.getParameter("n"), 0))
+                        + " session(s) of yours deleted from the store.";
             default -> null;
         };
     }

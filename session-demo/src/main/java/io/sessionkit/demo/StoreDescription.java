@@ -31,7 +31,8 @@ record StoreDescription(String name, String className, String target) {
                     yield "cluster " + String.join(",", cluster);
                 }
                 if (!sentinels.isEmpty()) {
-                    yield "sentinel " + config.string("sessionkit.redis.sentinel.master", "?") + " via " + String.join(",", sentinels);
+                    yield "sentinel " + config.string("sessionkit.redis.sentinel.master", "?") + " via "
+                            + String.join(",", sentinels);
                 }
                 yield redactUri(config.string("sessionkit.redis.uri", "redis://127.0.0.1:6379"));
             }

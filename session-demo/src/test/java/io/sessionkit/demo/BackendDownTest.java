@@ -51,7 +51,9 @@ class BackendDownTest {
         assertUnavailable(browser.get(demo.uri("/cart")));
         assertUnavailable(browser.post(demo.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", "x")));
         assertThat(browser.get(demo.uri("/health")).status()).isEqualTo(200);
-        assertThat(new Browser().get(demo.uri("/")).status()).as("the catalog, to a visitor without a session").isEqualTo(200);
+        assertThat(new Browser().get(demo.uri("/")).status())
+                .as("the catalog, to a visitor without a session")
+                .isEqualTo(200);
         assertThat(demo.isAlive()).isTrue();
 
         redis.start();
@@ -80,7 +82,9 @@ class BackendDownTest {
             Thread.sleep(100); // bounded poll (15 s) of the demo process after the real Redis restarts
             page = browser.get(demo.uri("/login"));
         }
-        assertThat(page.status()).as("served again once the store is back: %s", page.body()).isEqualTo(200);
+        assertThat(page.status())
+                .as("served again once the store is back: %s", page.body())
+                .isEqualTo(200);
         return page;
     }
 }

@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  */
 final class Browser {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    private static final Pattern LINE = Pattern.compile("<tr class=\"line\" data-sku=\"([a-z]+)\" data-qty=\"(\\d+)\">");
+    private static final Pattern LINE =
+            Pattern.compile("<tr class=\"line\" data-sku=\"([a-z]+)\" data-qty=\"(\\d+)\">");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
@@ -41,7 +42,8 @@ final class Browser {
     /** One response, body as text. */
     record Page(int status, String body, HttpResponse<String> response) {
         String csrf() {
-            return csrfIfAny().orElseThrow(() -> new AssertionError("the page has no form with a CSRF token:\n" + body));
+            return csrfIfAny()
+                    .orElseThrow(() -> new AssertionError("the page has no form with a CSRF token:\n" + body));
         }
 
         /** The forms' CSRF token; empty on a page served to a visitor without a session. */
@@ -61,7 +63,8 @@ final class Browser {
         }
 
         Optional<String> byId(String id) {
-            Matcher m = Pattern.compile("id=\"" + Pattern.quote(id) + "\">([^<]*)<").matcher(body);
+            Matcher m =
+                    Pattern.compile("id=\"" + Pattern.quote(id) + "\">([^<]*)<").matcher(body);
             return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         }
 
@@ -84,13 +87,22 @@ final class Browser {
 
     /** A GET whose body is kept as bytes (images), through this browser's cookie jar. */
     HttpResponse<byte[]> getBytes(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** A GET with exactly this Cookie header and no jar: for forged cookies. */
     static Page getWithCookie(URI uri, String cookieHeader) throws IOException, InterruptedException {
-        HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r = bare.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Cookie", cookieHeader).GET().build(),
+        HttpClient bare = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> r = bare.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(TIMEOUT)
+                        .header("Cookie", cookieHeader)
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Page(r.statusCode(), r.body(), r);
     }
@@ -107,14 +119,23 @@ final class Browser {
 
     /** {@link #post(URI, Map)} without waiting: many posts of one browser in flight at once (several tabs, a script). */
     java.util.concurrent.CompletableFuture<Page> postAsync(URI uri, Map<String, String> form) {
-        return http.sendAsync(formPost(uri, form, originOf(uri)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return http.sendAsync(
+                        formPost(uri, form, originOf(uri)).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(r -> new Page(r.statusCode(), r.body(), r));
     }
 
     /** A form post with exactly this Cookie header and no jar, from a page of the same server: for forged cookies. */
-    static Page postWithCookie(URI uri, String cookieHeader, Map<String, String> form) throws IOException, InterruptedException {
-        HttpClient bare = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> r = bare.send(formPost(uri, form, originOf(uri)).header("Cookie", cookieHeader).build(),
+    static Page postWithCookie(URI uri, String cookieHeader, Map<String, String> form)
+            throws IOException, InterruptedException {
+        HttpClient bare = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> r = bare.send(
+                formPost(uri, form, originOf(uri))
+                        .header("Cookie", cookieHeader)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Page(r.statusCode(), r.body(), r);
     }
@@ -125,12 +146,14 @@ final class Browser {
 
     static String formBody(Map<String, String> form) {
         return form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 
     private static HttpRequest.Builder formPost(URI uri, Map<String, String> form, String origin) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formBody(form)));
         if (origin != null) {
@@ -143,11 +166,14 @@ final class Browser {
      * Posts a form taken from {@code formPage} (with its CSRF token, if the page has one: a page served without a
      * session has none) and follows the redirect; asserts the 302.
      */
-    Page submit(DemoProcess demo, Page formPage, String action, Map<String, String> fields) throws IOException, InterruptedException {
+    Page submit(DemoProcess demo, Page formPage, String action, Map<String, String> fields)
+            throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>(fields);
         formPage.csrfIfAny().ifPresent(token -> form.put("csrf", token));
         Page answer = post(demo.uri(action), form);
-        assertThat(answer.status()).as("POST %s answers a redirect: %s", action, answer.body()).isEqualTo(302);
+        assertThat(answer.status())
+                .as("POST %s answers a redirect: %s", action, answer.body())
+                .isEqualTo(302);
         String location = answer.header("Location").orElseThrow();
         return get(location.startsWith("/") ? demo.uri(location) : URI.create(location));
     }
@@ -155,7 +181,9 @@ final class Browser {
     /** Opens the product list and adds a product, as a person would; returns the cart page it lands on. */
     Page addToCart(DemoProcess demo, String sku, int qty, String note) throws IOException, InterruptedException {
         Page products = get(demo.uri("/"));
-        assertThat(products.status()).as("GET / on %s:\n%s", demo.port(), products.body()).isEqualTo(200);
+        assertThat(products.status())
+                .as("GET / on %s:\n%s", demo.port(), products.body())
+                .isEqualTo(200);
         return submit(demo, products, "/cart/add", Map.of("sku", sku, "qty", String.valueOf(qty), "note", note));
     }
 
@@ -168,7 +196,9 @@ final class Browser {
     /** The session cookie's value this browser holds, if any. */
     Optional<String> sessionCookie() {
         return cookies.getCookieStore().getCookies().stream()
-                .filter(c -> c.getName().equals("SESSION") && !c.hasExpired() && !c.getValue().isEmpty())
+                .filter(c -> c.getName().equals("SESSION")
+                        && !c.hasExpired()
+                        && !c.getValue().isEmpty())
                 .map(HttpCookie::getValue)
                 .findFirst();
     }

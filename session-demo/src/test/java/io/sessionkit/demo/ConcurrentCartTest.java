@@ -26,10 +26,12 @@ class ConcurrentCartTest {
     private static final int ADDS = 200;
 
     @Test
-    @DisplayName("14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
+    @DisplayName(
+            "14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
         Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-race-");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
+                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
             Browser browser = new Browser();
             // The first add creates the session (and its token); then every addition is the same mug, one at a time.
             Page start = browser.addToCart(a, "kettle", 1, "");
@@ -38,7 +40,8 @@ class ConcurrentCartTest {
             List<CompletableFuture<Page>> answers = new ArrayList<>();
             for (int i = 0; i < ADDS; i++) {
                 DemoProcess target = i % 2 == 0 ? a : b;
-                answers.add(browser.postAsync(target.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", token)));
+                answers.add(
+                        browser.postAsync(target.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", token)));
             }
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
@@ -55,9 +58,14 @@ class ConcurrentCartTest {
             Page onA = browser.get(a.uri("/cart"));
             Page onB = browser.get(b.uri("/cart"));
             int mugs = onA.cart().getOrDefault("mug", 0);
-            // First the weaker promise, that no answer "Added" is lost; then the one the safe update form keeps: all land.
-            assertThat(mugs).as("mugs in the cart vs additions answered \"Added\"; answers: %s", outcomes).isEqualTo(added);
-            assertThat(outcomes).as("every one of the %d additions answered \"Added\"", ADDS).containsExactly(entry("302 /cart?m=added", ADDS));
+            // First the weaker promise, that no answer "Added" is lost; then the one the safe update form keeps: all
+            // land.
+            assertThat(mugs)
+                    .as("mugs in the cart vs additions answered \"Added\"; answers: %s", outcomes)
+                    .isEqualTo(added);
+            assertThat(outcomes)
+                    .as("every one of the %d additions answered \"Added\"", ADDS)
+                    .containsExactly(entry("302 /cart?m=added", ADDS));
             assertThat(onA.cart()).containsExactly(entry("kettle", 1), entry("mug", ADDS));
             assertThat(onB.cart()).as("the same cart seen from B").isEqualTo(onA.cart());
             assertThat(browser.sessionCookie()).as("one session throughout").isPresent();

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class DemoPolishTest {
-    private static final Pattern ICON_LINK = Pattern.compile("<link rel=\"icon\" type=\"image/svg\\+xml\" href=\"([^\"]+)\">");
+    private static final Pattern ICON_LINK =
+            Pattern.compile("<link rel=\"icon\" type=\"image/svg\\+xml\" href=\"([^\"]+)\">");
 
     DemoProcess demo;
     Path workDir;
@@ -54,19 +55,25 @@ class DemoPolishTest {
     }
 
     @Test
-    @DisplayName("14.18a browsing the catalog creates no session: no cookie, no store write, until the first add to the cart")
+    @DisplayName(
+            "14.18a browsing the catalog creates no session: no cookie, no store write, until the first add to the cart")
     void item18a_anonymousPagesCreateNoSession() throws Exception {
         Browser visitor = new Browser();
         StoredRows before = storedRows();
-        for (String path : List.of("/", "/cart", "/", "/style.css", "/favicon.svg", "/favicon.ico", "/no-such-page", "/health")) {
+        for (String path :
+                List.of("/", "/cart", "/", "/style.css", "/favicon.svg", "/favicon.ico", "/no-such-page", "/health")) {
             Page page = visitor.get(demo.uri(path));
             assertThat(page.status()).as(path).isEqualTo(path.equals("/no-such-page") ? 404 : 200);
-            assertThat(page.header("Set-Cookie")).as("Set-Cookie on GET %s", path).isEmpty();
+            assertThat(page.header("Set-Cookie"))
+                    .as("Set-Cookie on GET %s", path)
+                    .isEmpty();
         }
         Page catalog = visitor.get(demo.uri("/"));
         assertThat(catalog.byId("session-none")).isPresent();
         assertThat(catalog.byId("cart-count")).contains("0");
-        assertThat(catalog.csrfIfAny()).as("no session, so no token in the forms").isEmpty();
+        assertThat(catalog.csrfIfAny())
+                .as("no session, so no token in the forms")
+                .isEmpty();
         assertThat(visitor.sessionCookie()).isEmpty();
         assertThat(storedRows()).as("nothing written to the store by browsing").isEqualTo(before);
 
@@ -103,7 +110,8 @@ class DemoPolishTest {
         Page partly = browser.addToCart(demo, "papers", 20, "");
         assertThat(partly.cart()).containsExactly(entry("papers", 999));
         assertThat(partly.byId("flash").orElseThrow())
-                .isEqualTo("Added 9 of the 20 you asked for: Paper filters, 100 is now at 999, the most one line can hold.");
+                .isEqualTo(
+                        "Added 9 of the 20 you asked for: Paper filters, 100 is now at 999, the most one line can hold.");
 
         Page none = browser.addToCart(demo, "papers", 1, "");
         assertThat(none.cart()).containsExactly(entry("papers", 999));
@@ -142,13 +150,19 @@ class DemoPolishTest {
         Page form = browser.get(demo.uri("/login"));
         assertThat(form.body()).doesNotContainIgnoringCase("any name will do");
         String rule = form.byId("name-rule").orElseThrow();
-        assertThat(rule).contains("1 to 40 characters").contains("letters A–Z and a–z").contains("digits 0–9")
-                .contains(". _ @ -").contains("no spaces");
+        assertThat(rule)
+                .contains("1 to 40 characters")
+                .contains("letters A–Z and a–z")
+                .contains("digits 0–9")
+                .contains(". _ @ -")
+                .contains("no spaces");
 
         for (String refusedName : new String[] {"ann smith", "<b>", "x".repeat(41), "zoë"}) {
             Page refused = browser.post(demo.uri("/login"), Map.of("user", refusedName, "csrf", form.csrf()));
             assertThat(refused.status()).as(refusedName).isEqualTo(400);
-            assertThat(refused.body()).as(refusedName).contains("That name was not accepted. A name is 1 to 40 characters")
+            assertThat(refused.body())
+                    .as(refusedName)
+                    .contains("That name was not accepted. A name is 1 to 40 characters")
                     .contains("no spaces");
             assertThat(refused.user()).isEmpty();
         }
@@ -157,20 +171,24 @@ class DemoPolishTest {
     }
 
     @Test
-    @DisplayName("14.18e \"Log out everywhere\" is offered only where the store indexes sessions by user (not on memcached)")
+    @DisplayName(
+            "14.18e \"Log out everywhere\" is offered only where the store indexes sessions by user (not on memcached)")
     void item18e_logoutEverywhereOnlyWithAPrincipalIndex(@TempDir Path otherDir) throws Exception {
         Browser onJdbc = new Browser();
         Page withIndex = onJdbc.logIn(demo, "fay");
         assertThat(withIndex.body()).contains("action=\"/logout-everywhere\"").contains("action=\"/logout\"");
 
         String memcached = TestServers.memcachedServers();
-        try (DemoProcess noIndex = DemoProcess.start(otherDir,
-                Map.of("SESSIONKIT_STORE", "memcached", "SESSIONKIT_MEMCACHED_SERVERS", memcached), "mc")) {
+        try (DemoProcess noIndex = DemoProcess.start(
+                otherDir, Map.of("SESSIONKIT_STORE", "memcached", "SESSIONKIT_MEMCACHED_SERVERS", memcached), "mc")) {
             Browser browser = new Browser();
             Page home = browser.logIn(noIndex, "gus");
             assertThat(home.byId("store")).contains("memcached");
             assertThat(home.user()).contains("gus");
-            assertThat(home.body()).contains("action=\"/logout\"").doesNotContain("/logout-everywhere").doesNotContain("Log out everywhere");
+            assertThat(home.body())
+                    .contains("action=\"/logout\"")
+                    .doesNotContain("/logout-everywhere")
+                    .doesNotContain("Log out everywhere");
             // A post made by hand still gets the clear 501 page, and the session is untouched.
             Page refused = browser.post(noIndex.uri("/logout-everywhere"), Map.of("csrf", home.csrf()));
             assertThat(refused.status()).isEqualTo(501);
@@ -179,7 +197,8 @@ class DemoPolishTest {
     }
 
     @Test
-    @DisplayName("14.18f every page links a favicon that is served, and /favicon.ico is a real icon; neither touches the session")
+    @DisplayName(
+            "14.18f every page links a favicon that is served, and /favicon.ico is a real icon; neither touches the session")
     void item18f_faviconIsServed() throws Exception {
         Browser browser = new Browser();
         for (String path : List.of("/", "/cart", "/login", "/no-such-page")) {
@@ -191,7 +210,8 @@ class DemoPolishTest {
         HttpResponse<byte[]> svg = fresh.getBytes(demo.uri("/favicon.svg"));
         assertThat(svg.statusCode()).isEqualTo(200);
         assertThat(svg.headers().firstValue("Content-Type")).contains("image/svg+xml");
-        assertThat(new String(svg.body(), StandardCharsets.UTF_8)).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+        assertThat(new String(svg.body(), StandardCharsets.UTF_8))
+                .startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"");
 
         HttpResponse<byte[]> ico = fresh.getBytes(demo.uri("/favicon.ico"));
         assertThat(ico.statusCode()).isEqualTo(200);
@@ -215,15 +235,15 @@ class DemoPolishTest {
     // ---- helpers ----
 
     /** How many sessions the demo's H2 file holds and the sum of their versions: any write changes one of them. */
-    record StoredRows(long count, long versions) {
-    }
+    record StoredRows(long count, long versions) {}
 
     private StoredRows storedRows() throws SQLException {
         // AUTO_SERVER: the demo process has the file open, so this connects through it.
-        String url = "jdbc:h2:file:" + workDir.resolve("data").resolve("sessions").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        String url =
+                "jdbc:h2:file:" + workDir.resolve("data").resolve("sessions").toAbsolutePath() + ";AUTO_SERVER=TRUE";
         try (Connection c = DriverManager.getConnection(url);
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*), COALESCE(SUM(version), 0) FROM sessionkit_sessions")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*), COALESCE(SUM(version), 0) FROM sessionkit_sessions")) {
             rs.next();
             return new StoredRows(rs.getLong(1), rs.getLong(2));
         }

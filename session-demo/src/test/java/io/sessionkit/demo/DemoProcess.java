@@ -32,7 +32,8 @@ final class DemoProcess implements AutoCloseable {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "demo-process-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "demo-process-reaper"));
     }
 
     private final Process process;
@@ -51,8 +52,9 @@ final class DemoProcess implements AutoCloseable {
         String configured = System.getProperty("sessionkit.demo.jar");
         Path jar = configured != null ? Path.of(configured) : Path.of("target", "session-demo.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("The demo jar " + jar.toAbsolutePath() + " is missing: run the tests through Maven "
-                    + "(./mvnw -pl session-demo -am verify), which builds it before the tests.");
+            throw new IllegalStateException(
+                    "The demo jar " + jar.toAbsolutePath() + " is missing: run the tests through Maven "
+                            + "(./mvnw -pl session-demo -am verify), which builds it before the tests.");
         }
         return jar.toAbsolutePath();
     }
@@ -61,36 +63,52 @@ final class DemoProcess implements AutoCloseable {
      * Starts the demo in {@code workDir} (where the embedded default keeps {@code ./data}) with exactly the
      * {@code SESSIONKIT_*} variables in {@code env}: any the developer's shell has set are removed first.
      */
-    static DemoProcess start(Path workDir, Map<String, String> env, String instance) throws IOException, InterruptedException {
+    static DemoProcess start(Path workDir, Map<String, String> env, String instance)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", jar().toString(), "--port", "0", "--instance", instance)
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-jar",
+                        jar().toString(),
+                        "--port",
+                        "0",
+                        "--instance",
+                        instance)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("SESSIONKIT_") || k.equals("PORT") || k.equals("INSTANCE") || k.equals("HOST"));
+        pb.environment()
+                .keySet()
+                .removeIf(k ->
+                        k.startsWith("SESSIONKIT_") || k.equals("PORT") || k.equals("INSTANCE") || k.equals("HOST"));
         pb.environment().putAll(env);
         Process p = pb.start();
         RUNNING.add(p);
         CountDownLatch ready = new CountDownLatch(1);
         int[] port = {-1};
         List<String> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            synchronized (lines) {
+                                lines.add(line);
+                            }
+                            Matcher m = LISTENING.matcher(line);
+                            if (port[0] < 0 && m.find()) {
+                                port[0] = Integer.parseInt(m.group(1));
+                                ready.countDown();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // The process ended; what it printed is in lines.
                     }
-                    Matcher m = LISTENING.matcher(line);
-                    if (port[0] < 0 && m.find()) {
-                        port[0] = Integer.parseInt(m.group(1));
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // The process ended; what it printed is in lines.
-            }
-            ready.countDown();
-        }, "demo-output-" + instance);
+                    ready.countDown();
+                },
+                "demo-output-" + instance);
         reader.setDaemon(true);
         reader.start();
         boolean inTime = ready.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -99,8 +117,9 @@ final class DemoProcess implements AutoCloseable {
             p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             RUNNING.remove(p);
             synchronized (lines) {
-                throw new IllegalStateException("demo instance " + instance + (inTime ? " exited" : " did not listen within " + START_TIMEOUT)
-                        + "; its output:\n" + String.join("\n", lines));
+                throw new IllegalStateException(
+                        "demo instance " + instance + (inTime ? " exited" : " did not listen within " + START_TIMEOUT)
+                                + "; its output:\n" + String.join("\n", lines));
             }
         }
         return new DemoProcess(p, port[0], lines);
@@ -112,10 +131,14 @@ final class DemoProcess implements AutoCloseable {
      */
     static Map<String, String> onSharedRedis(String prefix) {
         return Map.of(
-                "SESSIONKIT_STORE", "redis",
-                "SESSIONKIT_REDIS_URI", TestServers.redisUri().toString(),
-                "SESSIONKIT_REDIS_KEY_PREFIX", prefix + UUID.randomUUID() + ":",
-                "SESSIONKIT_MAX_IDLE", "5m");
+                "SESSIONKIT_STORE",
+                "redis",
+                "SESSIONKIT_REDIS_URI",
+                TestServers.redisUri().toString(),
+                "SESSIONKIT_REDIS_KEY_PREFIX",
+                prefix + UUID.randomUUID() + ":",
+                "SESSIONKIT_MAX_IDLE",
+                "5m");
     }
 
     URI uri(String path) {

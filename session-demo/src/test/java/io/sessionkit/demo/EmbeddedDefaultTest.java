@@ -34,7 +34,9 @@ class EmbeddedDefaultTest {
             Page cart = browser.get(second.uri("/cart"));
             assertThat(cart.status()).isEqualTo(200);
             assertThat(cart.instance()).isEqualTo("second");
-            assertThat(cart.cart()).as("the cart after a restart").containsExactly(entry("mug", 2), entry("espresso", 1));
+            assertThat(cart.cart())
+                    .as("the cart after a restart")
+                    .containsExactly(entry("mug", 2), entry("espresso", 1));
 
             // AUTO_SERVER: an instance started next to it opens the same file through the first one.
             try (DemoProcess third = DemoProcess.start(workDir, Map.of(), "third")) {

@@ -27,27 +27,43 @@ class LauncherPartsTest {
     @Test
     @DisplayName("a bad flag or variable is refused naming it")
     void badValuesNameTheirSource() {
-        assertThatThrownBy(() -> Options.parse(new String[] {"--port", "http"}, Map.of())).hasMessageStartingWith("--port:");
-        assertThatThrownBy(() -> Options.parse(new String[0], Map.of("PORT", "70000"))).hasMessageStartingWith("PORT:");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--instance", "<script>"}, Map.of())).hasMessageStartingWith("--instance:");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--port"}, Map.of())).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of())).hasMessageContaining("unknown argument");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--port", "http"}, Map.of()))
+                .hasMessageStartingWith("--port:");
+        assertThatThrownBy(() -> Options.parse(new String[0], Map.of("PORT", "70000")))
+                .hasMessageStartingWith("PORT:");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--instance", "<script>"}, Map.of()))
+                .hasMessageStartingWith("--instance:");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--port"}, Map.of()))
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Options.parse(new String[] {"--verbose"}, Map.of()))
+                .hasMessageContaining("unknown argument");
     }
 
     @Test
     @DisplayName("the store description shown on every page never carries credentials")
     void storeDescriptionIsRedacted() {
-        SessionKitConfig redis = SessionKitConfig.of(Map.of("sessionkit.store", "redis",
-                "sessionkit.redis.uri", "redis://app:s3cret@cache.internal:6380/2?timeout=5"));
+        SessionKitConfig redis = SessionKitConfig.of(Map.of(
+                "sessionkit.store",
+                "redis",
+                "sessionkit.redis.uri",
+                "redis://app:s3cret@cache.internal:6380/2?timeout=5"));
         assertThat(StoreDescription.of(redis, new Object()).target()).isEqualTo("redis://cache.internal:6380/2");
-        SessionKitConfig pg = SessionKitConfig.of(Map.of("sessionkit.store", "jdbc",
-                "sessionkit.jdbc.url", "jdbc:postgresql://db:5432/app?user=app&password=s3cret"));
+        SessionKitConfig pg = SessionKitConfig.of(Map.of(
+                "sessionkit.store",
+                "jdbc",
+                "sessionkit.jdbc.url",
+                "jdbc:postgresql://db:5432/app?user=app&password=s3cret"));
         assertThat(StoreDescription.of(pg, new Object()).target()).isEqualTo("jdbc:postgresql://db:5432/app");
         SessionKitConfig h2 = SessionKitConfig.of(DemoApp.DEFAULTS);
         assertThat(StoreDescription.of(h2, new Object()).target()).isEqualTo("jdbc:h2:file:./data/sessions");
-        SessionKitConfig mongo = SessionKitConfig.of(Map.of("sessionkit.store", "mongo",
-                "sessionkit.mongo.uri", "mongodb://u:s3cret@m1:27017,m2:27017/?replicaSet=rs0"));
-        assertThat(StoreDescription.of(mongo, new Object()).target()).isEqualTo("mongodb://m1:27017,m2:27017/").doesNotContain("s3cret");
+        SessionKitConfig mongo = SessionKitConfig.of(Map.of(
+                "sessionkit.store",
+                "mongo",
+                "sessionkit.mongo.uri",
+                "mongodb://u:s3cret@m1:27017,m2:27017/?replicaSet=rs0"));
+        assertThat(StoreDescription.of(mongo, new Object()).target())
+                .isEqualTo("mongodb://m1:27017,m2:27017/")
+                .doesNotContain("s3cret");
     }
 
     @Test
@@ -56,22 +72,27 @@ class LauncherPartsTest {
         Catalog.Product mug = Catalog.find("mug").orElseThrow();
         Catalog.Product kettle = Catalog.find("kettle").orElseThrow();
         Cart cart = Cart.empty().plus(mug, 2, "").plus(kettle, 1, "gift").plus(mug, 1, "for mum");
-        assertThat(cart.toAttribute()).containsExactly(
-                Map.of("sku", "mug", "qty", 3, "note", "for mum"),
-                Map.of("sku", "kettle", "qty", 1, "note", "gift"));
+        assertThat(cart.toAttribute())
+                .containsExactly(
+                        Map.of("sku", "mug", "qty", 3, "note", "for mum"),
+                        Map.of("sku", "kettle", "qty", 1, "note", "gift"));
         assertThat(Cart.from(cart.toAttribute()).toAttribute()).isEqualTo(cart.toAttribute());
         assertThat(cart.itemCount()).isEqualTo(4);
         assertThat(cart.totalCents()).isEqualTo(3 * 1400 + 4900);
         assertThat(cart.without("mug").itemCount()).isEqualTo(1);
 
-        List<Object> stored = List.of(Map.of("sku", "gone-from-catalog", "qty", 1), Map.of("sku", "mug", "qty", -4), "junk",
+        List<Object> stored = List.of(
+                Map.of("sku", "gone-from-catalog", "qty", 1),
+                Map.of("sku", "mug", "qty", -4),
+                "junk",
                 Map.of("sku", "papers", "qty", 2L));
         assertThat(Cart.from(stored).toAttribute()).containsExactly(Map.of("sku", "papers", "qty", 2));
         assertThat(Cart.from("not a list").isEmpty()).isTrue();
     }
 
     @Test
-    @DisplayName("14.18b an addition decides once how many fit under 999, re-runs with that number or refuses, and is taken back by its line")
+    @DisplayName(
+            "14.18b an addition decides once how many fit under 999, re-runs with that number or refuses, and is taken back by its line")
     void item18b_additionDecidesOnceAndUndoesOnlyItsLine() {
         Catalog.Product papers = Catalog.find("papers").orElseThrow();
         Catalog.Product mug = Catalog.find("mug").orElseThrow();
@@ -85,14 +106,18 @@ class LauncherPartsTest {
         Cart fresher = Cart.empty().plus(mug, 3, "").plus(papers, 980, "old note");
         assertThat(addition.apply(fresher).line(papers).quantity()).isEqualTo(989);
         // ... and where 9 no longer fit, a refusal (409) rather than a page that says what did not happen.
-        assertThatThrownBy(() -> addition.apply(Cart.empty().plus(papers, 995, ""))).isInstanceOf(SessionConflictException.class);
+        assertThatThrownBy(() -> addition.apply(Cart.empty().plus(papers, 995, "")))
+                .isInstanceOf(SessionConflictException.class);
 
         // Taken back (an oversize session): its line as it found it, whatever else changed in the cart meanwhile.
         CartAddition again = new CartAddition(papers, 5, "gift");
         Cart added = again.apply(at990).plus(Catalog.find("kettle").orElseThrow(), 1, "");
         Cart undone = again.undo().apply(added);
-        assertThat(undone.toAttribute()).containsExactly(Map.of("sku", "mug", "qty", 1),
-                Map.of("sku", "papers", "qty", 990, "note", "old note"), Map.of("sku", "kettle", "qty", 1));
+        assertThat(undone.toAttribute())
+                .containsExactly(
+                        Map.of("sku", "mug", "qty", 1),
+                        Map.of("sku", "papers", "qty", 990, "note", "old note"),
+                        Map.of("sku", "kettle", "qty", 1));
         CartAddition fresh = new CartAddition(mug, 2, "");
         assertThat(fresh.undo().apply(fresh.apply(Cart.empty())).isEmpty()).isTrue();
 

@@ -46,15 +46,23 @@ class SessionBehaviourTest {
         for (String forged : new String[] {neverIssued, "..%2F..%2Fetc%2Fpasswd", "x".repeat(4000)}) {
             Page page = Browser.getWithCookie(demo.uri("/cart"), "SESSION=" + forged);
             assertThat(page.status()).isEqualTo(200);
-            assertThat(page.body()).contains("id=\"cart-empty\"").contains("id=\"session-none\"").doesNotContain(forged);
+            assertThat(page.body())
+                    .contains("id=\"cart-empty\"")
+                    .contains("id=\"session-none\"")
+                    .doesNotContain(forged);
             // Browsing creates no session (item 18): at most the dead id is cleared, never a session id set.
-            page.response().headers().allValues("Set-Cookie").forEach(c -> assertThat(c).startsWith("SESSION=;"));
+            page.response()
+                    .headers()
+                    .allValues("Set-Cookie")
+                    .forEach(c -> assertThat(c).startsWith("SESSION=;"));
 
-            Page added = Browser.postWithCookie(demo.uri("/cart/add"), "SESSION=" + forged, Map.of("sku", "mug", "qty", "1"));
+            Page added = Browser.postWithCookie(
+                    demo.uri("/cart/add"), "SESSION=" + forged, Map.of("sku", "mug", "qty", "1"));
             assertThat(added.status()).isEqualTo(302);
             String setCookie = added.header("Set-Cookie").orElseThrow();
             assertThat(setCookie).startsWith("SESSION=").contains("HttpOnly").doesNotContain("SESSION=" + forged + ";");
-            assertThat(setCookie.substring("SESSION=".length(), setCookie.indexOf(';'))).hasSize(32);
+            assertThat(setCookie.substring("SESSION=".length(), setCookie.indexOf(';')))
+                    .hasSize(32);
         }
         // A post with a forged cookie changes nothing: no session, no valid token.
         Browser browser = new Browser();
@@ -69,7 +77,8 @@ class SessionBehaviourTest {
     void postWithoutTokenIsRefused() throws Exception {
         Browser browser = new Browser();
         browser.addToCart(demo, "mug", 1, "");
-        Page refused = browser.post(demo.uri("/cart/add"), Map.of("sku", "kettle", "qty", "1", "csrf", "not-the-token"));
+        Page refused =
+                browser.post(demo.uri("/cart/add"), Map.of("sku", "kettle", "qty", "1", "csrf", "not-the-token"));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.byId("problem")).contains("Please try again");
         assertThat(browser.get(demo.uri("/cart")).cart()).containsExactly(entry("mug", 1));
@@ -80,7 +89,8 @@ class SessionBehaviourTest {
     void oversizeCartIsRefused() throws Exception {
         Browser browser = new Browser();
         Page before = browser.addToCart(demo, "kettle", 1, "");
-        Page tooLarge = browser.post(demo.uri("/cart/add"),
+        Page tooLarge = browser.post(
+                demo.uri("/cart/add"),
                 Map.of("sku", "mug", "qty", "1", "note", "x".repeat(300_000), "csrf", before.csrf()));
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.byId("problem")).contains("Your cart is too large");
@@ -122,8 +132,11 @@ class SessionBehaviourTest {
         Page loggedOut = browser.submit(demo, home, "/logout", Map.of());
         assertThat(loggedOut.user()).isEmpty();
         assertThat(loggedOut.byId("cart-count")).contains("0");
-        assertThat(browser.sessionCookie()).as("no session after logout until one is needed again").isEmpty();
-        assertThat(Browser.getWithCookie(demo.uri("/cart"), "SESSION=" + id).cart()).isEmpty();
+        assertThat(browser.sessionCookie())
+                .as("no session after logout until one is needed again")
+                .isEmpty();
+        assertThat(Browser.getWithCookie(demo.uri("/cart"), "SESSION=" + id).cart())
+                .isEmpty();
     }
 
     @Test
@@ -155,7 +168,8 @@ class SessionBehaviourTest {
         Page page = browser.get(demo.uri("/cart"));
         String id = browser.sessionCookie().orElseThrow();
         assertThat(page.body()).doesNotContain(id);
-        String hashed = Base64.getUrlEncoder().withoutPadding()
+        String hashed = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
         assertThat(page.byId("session-key")).contains(hashed.substring(0, 8));
         assertThat(page.byId("session-version").orElseThrow()).matches("\\d+");

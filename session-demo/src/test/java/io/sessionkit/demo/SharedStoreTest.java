@@ -23,7 +23,8 @@ class SharedStoreTest {
     @DisplayName("two instances sharing Redis serve one session alternately")
     void redisIsSharedByTwoInstances(@TempDir Path workDir) throws Exception {
         Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-test-");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
+                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
             Browser browser = new Browser();
             Page p1 = browser.addToCart(a, "mug", 1, "");
             String cookie = browser.sessionCookie().orElseThrow();
@@ -56,7 +57,8 @@ class SharedStoreTest {
     @DisplayName("two instances with the local store do not share: the per-process-memory pitfall")
     void localStoreIsNotShared(@TempDir Path workDir) throws Exception {
         Map<String, String> env = Map.of("SESSIONKIT_STORE", "local");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A"); DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
+                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
             Browser browser = new Browser();
             Page onA = browser.addToCart(a, "grinder", 1, "");
             assertThat(onA.cart()).containsExactly(entry("grinder", 1));
@@ -70,10 +72,15 @@ class SharedStoreTest {
             // The first change on B needs a session, and B can only start one of its own.
             Page addedOnB = browser.addToCart(b, "mug", 1, "");
             assertThat(addedOnB.cart()).containsExactly(entry("mug", 1));
-            assertThat(browser.sessionCookie()).as("B issued a session of its own").isPresent().isNotEqualTo(java.util.Optional.of(cookieFromA));
+            assertThat(browser.sessionCookie())
+                    .as("B issued a session of its own")
+                    .isPresent()
+                    .isNotEqualTo(java.util.Optional.of(cookieFromA));
 
             Page backOnA = browser.get(a.uri("/cart"));
-            assertThat(backOnA.cart()).as("the browser now carries B's cookie, so A's cart is out of reach too").isEmpty();
+            assertThat(backOnA.cart())
+                    .as("the browser now carries B's cookie, so A's cart is out of reach too")
+                    .isEmpty();
         }
     }
 }

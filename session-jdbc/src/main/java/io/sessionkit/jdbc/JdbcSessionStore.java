@@ -147,7 +147,9 @@ public final class JdbcSessionStore implements SessionStore {
                 case "h2" -> H2;
                 case "postgresql", "postgres" -> POSTGRESQL;
                 case "mariadb", "mysql" -> MARIADB;
-                default -> throw new IllegalArgumentException("unknown dialect '" + name + "'; expected h2, postgresql or mariadb");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown dialect '" + name + "'; expected h2, postgresql or mariadb");
             };
         }
 
@@ -172,6 +174,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final String server;
     /** The JDBC URL, if known (given, or an application's HikariCP pool's); null otherwise. */
     private final String url;
+
     private final Clock clock;
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
@@ -191,9 +194,12 @@ public final class JdbcSessionStore implements SessionStore {
         this.sweepInterval = b.sweepInterval;
         this.graceMillis = b.expiryGrace.toMillis();
         // An application's HikariCP pool knows its URL: name it, so a failure says where the store tried to go.
-        String knownUrl = b.url != null ? b.url
+        String knownUrl = b.url != null
+                ? b.url
                 : dataSource instanceof HikariConfig hc && hc.getJdbcUrl() != null ? hc.getJdbcUrl() : null;
-        String described = knownUrl != null ? sanitize(knownUrl) : "a DataSource (" + dataSource.getClass().getName() + ")";
+        String described = knownUrl != null
+                ? sanitize(knownUrl)
+                : "a DataSource (" + dataSource.getClass().getName() + ")";
         Dialect dialect = b.dialect;
         if (dialect == null) {
             try (Connection c = dataSource.getConnection()) {
@@ -211,8 +217,8 @@ public final class JdbcSessionStore implements SessionStore {
                     described = sanitize(md.getURL());
                 }
             } catch (SQLException e) {
-                throw new SessionStoreUnavailableException("JDBC store at " + described + ": cannot start, "
-                        + explain(e, knownUrl), e);
+                throw new SessionStoreUnavailableException(
+                        "JDBC store at " + described + ": cannot start, " + explain(e, knownUrl), e);
             }
         }
         this.server = dialect.displayName + " at " + described;
@@ -511,9 +517,12 @@ public final class JdbcSessionStore implements SessionStore {
                 restoreManualCommit = !c.getAutoCommit();
                 if (restoreManualCommit) {
                     if (manualCommitReported.compareAndSet(false, true)) {
-                        LOG.log(Level.INFO, "{0}: the DataSource hands out connections with autocommit off; the store"
-                                + " switches it on for each operation and back afterwards (on MySQL/MariaDB that costs two"
-                                + " more round trips per operation: give the store a pool with autocommit on)", server);
+                        LOG.log(
+                                Level.INFO,
+                                "{0}: the DataSource hands out connections with autocommit off; the store"
+                                        + " switches it on for each operation and back afterwards (on MySQL/MariaDB that costs two"
+                                        + " more round trips per operation: give the store a pool with autocommit on)",
+                                server);
                     }
                     c.setAutoCommit(true);
                 }
@@ -536,7 +545,11 @@ public final class JdbcSessionStore implements SessionStore {
                 }
             } catch (SQLException e) {
                 // The operation has committed; a connection that cannot switch back is the pool's to reset or evict.
-                LOG.log(Level.WARNING, "{0}: could not switch a connection back to autocommit off: {1}", server, e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "{0}: could not switch a connection back to autocommit off: {1}",
+                        server,
+                        e.getMessage());
             } finally {
                 connection.close();
             }
@@ -551,7 +564,11 @@ public final class JdbcSessionStore implements SessionStore {
             } catch (SQLException e) {
                 // A deadlock victim's autocommit statement was rolled back whole, so running it again is safe.
                 if (attempt < MAX_DEADLOCK_RETRIES && isDeadlock(e)) {
-                    LOG.log(Level.DEBUG, "{0}: {1} of {2} lost a deadlock, retrying", server, operation,
+                    LOG.log(
+                            Level.DEBUG,
+                            "{0}: {1} of {2} lost a deadlock, retrying",
+                            server,
+                            operation,
                             key == null ? "-" : key.shortForm());
                     continue;
                 }
@@ -622,7 +639,8 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private void createSchema() {
-        try (Lease lease = new Lease(); Statement st = lease.connection.createStatement()) {
+        try (Lease lease = new Lease();
+                Statement st = lease.connection.createStatement()) {
             Connection c = lease.connection;
             st.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
             for (String ddl : SqlStatements.schemaStatements(sql.dialect, sql.table)) {
@@ -633,7 +651,12 @@ public final class JdbcSessionStore implements SessionStore {
                     if (!tableExists(c)) {
                         throw e;
                     }
-                    LOG.log(Level.DEBUG, "{0}: schema statement failed but {1} exists: {2}", server, sql.table, e.getMessage());
+                    LOG.log(
+                            Level.DEBUG,
+                            "{0}: schema statement failed but {1} exists: {2}",
+                            server,
+                            sql.table,
+                            e.getMessage());
                 }
             }
         } catch (SQLException e) {
@@ -644,7 +667,8 @@ public final class JdbcSessionStore implements SessionStore {
     private boolean tableExists(Connection c) {
         try (Statement st = c.createStatement()) {
             st.setQueryTimeout(queryTimeoutSeconds);
-            st.executeQuery("SELECT session_id FROM " + sql.table + " WHERE 1 = 0").close();
+            st.executeQuery("SELECT session_id FROM " + sql.table + " WHERE 1 = 0")
+                    .close();
             return true;
         } catch (SQLException e) {
             return false;
@@ -695,23 +719,34 @@ public final class JdbcSessionStore implements SessionStore {
         String principal = rs.getString(first + 5);
         String data = StoredData.decode(rs.getString(first + 6));
         if (data == null) {
-            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
+            throw new SessionCodecException(
+                    "record " + key.shortForm() + " in " + sql.table + " has no JSON object in data");
         }
         if (version == Long.MAX_VALUE) {
             // Valid, but the next write would overflow it: undecodable now rather than an exception at save.
-            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " has a version that cannot grow");
+            throw new SessionCodecException(
+                    "record " + key.shortForm() + " in " + sql.table + " has a version that cannot grow");
         }
         try {
-            return new SessionRecord(key, version, Instant.ofEpochMilli(createdAt), Instant.ofEpochMilli(lastAccessedAt),
-                    Duration.ofSeconds(maxIdleSeconds), Instant.ofEpochMilli(expiresAt), principal, data);
+            return new SessionRecord(
+                    key,
+                    version,
+                    Instant.ofEpochMilli(createdAt),
+                    Instant.ofEpochMilli(lastAccessedAt),
+                    Duration.ofSeconds(maxIdleSeconds),
+                    Instant.ofEpochMilli(expiresAt),
+                    principal,
+                    data);
         } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
-            throw new SessionCodecException("record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
+            throw new SessionCodecException(
+                    "record " + key.shortForm() + " in " + sql.table + " is invalid: " + e.getMessage(), e);
         }
     }
 
     private static void checkPrincipal(String principal) {
         if (principal != null && principal.length() > MAX_PRINCIPAL_LENGTH) {
-            throw new IllegalArgumentException("principal longer than " + MAX_PRINCIPAL_LENGTH + " characters cannot be stored");
+            throw new IllegalArgumentException(
+                    "principal longer than " + MAX_PRINCIPAL_LENGTH + " characters cannot be stored");
         }
     }
 
@@ -723,7 +758,8 @@ public final class JdbcSessionStore implements SessionStore {
 
     private RuntimeException failure(String operation, SessionKey key, SQLException e) {
         String why = explain(e, url);
-        return isUnavailable(e) ? StoreFailures.unavailable(server, operation, key, why, e)
+        return isUnavailable(e)
+                ? StoreFailures.unavailable(server, operation, key, why, e)
                 : StoreFailures.failed(server, operation, key, why, e);
     }
 
@@ -735,18 +771,24 @@ public final class JdbcSessionStore implements SessionStore {
     static String explain(SQLException e, String url) {
         Throwable root = e;
         Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        StringBuilder chain = new StringBuilder("SQLState ").append(e.getSQLState()).append(": ").append(e.getMessage());
+        StringBuilder chain = new StringBuilder("SQLState ")
+                .append(e.getSQLState())
+                .append(": ")
+                .append(e.getMessage());
         for (Throwable t = e.getCause(); t != null && seen.add(t); t = t.getCause()) {
             root = t;
             String m = t.getMessage();
             if (m != null && chain.indexOf(m) < 0) {
-                chain.append("; caused by ").append(t.getClass().getName()).append(": ").append(m);
+                chain.append("; caused by ")
+                        .append(t.getClass().getName())
+                        .append(": ")
+                        .append(m);
             }
         }
         if (root != e && root instanceof java.io.IOException) {
             String where = url == null ? null : hostAndPort(url);
-            return "cannot reach the database" + (where == null ? "" : " at " + where) + ": " + root.getClass().getName()
-                    + ": " + root.getMessage() + " (" + chain + ")";
+            return "cannot reach the database" + (where == null ? "" : " at " + where) + ": "
+                    + root.getClass().getName() + ": " + root.getMessage() + " (" + chain + ")";
         }
         return chain.toString();
     }
@@ -771,14 +813,17 @@ public final class JdbcSessionStore implements SessionStore {
 
     /** Connection loss, timeouts, server shutdown, lack of resources, lock contention: worth a retry later. */
     static boolean isUnavailable(SQLException e) {
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException || e instanceof SQLTimeoutException
+        if (e instanceof SQLTransientException
+                || e instanceof SQLRecoverableException
+                || e instanceof SQLTimeoutException
                 || e instanceof java.sql.SQLNonTransientConnectionException) {
             return true;
         }
         String state = e.getSQLState();
         if (state != null && state.length() == 5) {
             String stateClass = state.substring(0, 2);
-            if (Set.of("08", "40", "53", "57").contains(stateClass) || Set.of("HYT00", "HYT01", "70100").contains(state)) {
+            if (Set.of("08", "40", "53", "57").contains(stateClass)
+                    || Set.of("HYT00", "HYT01", "70100").contains(state)) {
                 return true;
             }
         }
@@ -835,8 +880,7 @@ public final class JdbcSessionStore implements SessionStore {
         private Clock clock = Clock.systemUTC();
         private boolean synchronousCommit = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Use this DataSource (a pool, ideally); the store does not close it. Excludes {@link #url(String)}. */
         public Builder dataSource(DataSource dataSource) {
@@ -869,7 +913,11 @@ public final class JdbcSessionStore implements SessionStore {
         /** How long to wait for a connection, including opening one (at least 250 ms); default 5 s. */
         public Builder connectTimeout(Duration timeout) {
             // HikariCP refuses a connection timeout below 250 ms.
-            this.connectTimeout = BuilderChecks.between("connectTimeout", timeout, Duration.ofMillis(250), BuilderChecks.MAX_TIMEOUT,
+            this.connectTimeout = BuilderChecks.between(
+                    "connectTimeout",
+                    timeout,
+                    Duration.ofMillis(250),
+                    BuilderChecks.MAX_TIMEOUT,
                     "(timeouts are never infinite)");
             return this;
         }
@@ -900,8 +948,8 @@ public final class JdbcSessionStore implements SessionStore {
 
         /** Pause between background sweeps (±20% jitter); {@link Duration#ZERO} turns the sweeper off. Default 1 min. */
         public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = BuilderChecks.between("sweepInterval", interval, Duration.ZERO, SessionRecord.MAX_IDLE,
-                    "(0 turns the sweeper off)");
+            this.sweepInterval = BuilderChecks.between(
+                    "sweepInterval", interval, Duration.ZERO, SessionRecord.MAX_IDLE, "(0 turns the sweeper off)");
             return this;
         }
 

@@ -35,11 +35,22 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
     /** The provider name, the value of {@code sessionkit.store}. */
     public static final String NAME = "jdbc";
 
-    static final Set<String> KEYS = Set.of("url", "user", "password", "dialect", "table", "create-schema", "pool.max-size",
-            "connect-timeout", "query-timeout", "sweep-interval", "sweep-batch-size", "expiry-grace", "synchronous-commit");
+    static final Set<String> KEYS = Set.of(
+            "url",
+            "user",
+            "password",
+            "dialect",
+            "table",
+            "create-schema",
+            "pool.max-size",
+            "connect-timeout",
+            "query-timeout",
+            "sweep-interval",
+            "sweep-batch-size",
+            "expiry-grace",
+            "synchronous-commit");
 
-    public JdbcSessionStoreProvider() {
-    }
+    public JdbcSessionStoreProvider() {}
 
     @Override
     public String name() {
@@ -75,10 +86,19 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         b.createSchema(c.bool("create-schema", false));
         b.synchronousCommit(c.bool("synchronous-commit", true));
         c.apply("pool.max-size", c.integer("pool.max-size", JdbcSessionStore.DEFAULT_POOL_MAX_SIZE), b::poolMaxSize);
-        c.apply("connect-timeout", c.duration("connect-timeout", JdbcSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply(
+                "connect-timeout",
+                c.duration("connect-timeout", JdbcSessionStore.DEFAULT_CONNECT_TIMEOUT),
+                b::connectTimeout);
         c.apply("query-timeout", c.duration("query-timeout", JdbcSessionStore.DEFAULT_QUERY_TIMEOUT), b::queryTimeout);
-        c.apply("sweep-interval", c.duration("sweep-interval", JdbcSessionStore.DEFAULT_SWEEP_INTERVAL), b::sweepInterval);
-        c.apply("sweep-batch-size", c.integer("sweep-batch-size", JdbcSessionStore.DEFAULT_SWEEP_BATCH_SIZE), b::sweepBatchSize);
+        c.apply(
+                "sweep-interval",
+                c.duration("sweep-interval", JdbcSessionStore.DEFAULT_SWEEP_INTERVAL),
+                b::sweepInterval);
+        c.apply(
+                "sweep-batch-size",
+                c.integer("sweep-batch-size", JdbcSessionStore.DEFAULT_SWEEP_BATCH_SIZE),
+                b::sweepBatchSize);
         c.apply("expiry-grace", c.duration("expiry-grace", JdbcSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
         c.validate();
         return b;

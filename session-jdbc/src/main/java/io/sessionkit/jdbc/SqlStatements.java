@@ -24,7 +24,8 @@ final class SqlStatements {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
 
     /** The columns every SELECT returns, in the order {@link JdbcSessionStore} reads them. */
-    private static final String COLUMNS = "version, created_at, last_accessed_at, max_idle_seconds, expires_at, principal, data";
+    private static final String COLUMNS =
+            "version, created_at, last_accessed_at, max_idle_seconds, expires_at, principal, data";
 
     final Dialect dialect;
     final SqlDialect strategy;
@@ -37,12 +38,14 @@ final class SqlStatements {
     final String insert;
     /** Removes an expired row that blocks {@link #insert} (MariaDB's create). */
     final String deleteExpiredKey;
+
     final String replace;
     /**
      * For a dialect that {@linkplain SqlDialect#classifiesInOneStatement() classifies in one statement}: the replace UPDATE and, in the same statement and snapshot, whether a live row existed, so a
      * failed compare-and-set is classified without a second round trip.
      */
     final String replaceClassified;
+
     final String liveVersion;
     final String delete;
     /** Compare-and-set delete: removes the row only if it is live and of the expected version. */
@@ -52,11 +55,11 @@ final class SqlStatements {
      * a failed compare-and-set delete is classified without a second round trip.
      */
     final String deleteClassified;
+
     final String purgeBatch;
 
     /** The pieces of the INSERT a dialect's {@code create} statement is built from. */
-    record Parts(String table, String insertColumns, String insertValues, String insert) {
-    }
+    record Parts(String table, String insertColumns, String insertValues, String insert) {}
 
     SqlStatements(Dialect dialect, String table, int purgeBatchSize) {
         this.dialect = dialect;
@@ -66,8 +69,10 @@ final class SqlStatements {
         String byKey = strategy.byKeyHint();
         String expiresColumn = strategy.expiresInDelete();
         load = "SELECT " + COLUMNS + " FROM " + table + byKey + " WHERE session_id = ? AND expires_at > ?";
-        findByPrincipal = "SELECT session_id, " + COLUMNS + " FROM " + table + " WHERE principal = ? AND expires_at > ?";
-        replace = "UPDATE " + table + byKey + " SET version = ?, created_at = ?, last_accessed_at = ?, max_idle_seconds = ?,"
+        findByPrincipal =
+                "SELECT session_id, " + COLUMNS + " FROM " + table + " WHERE principal = ? AND expires_at > ?";
+        replace = "UPDATE " + table + byKey
+                + " SET version = ?, created_at = ?, last_accessed_at = ?, max_idle_seconds = ?,"
                 + " expires_at = ?, principal = ?, data = " + data
                 + " WHERE session_id = ? AND version = ? AND expires_at > ?";
         liveVersion = "SELECT version FROM " + table + byKey + " WHERE session_id = ? AND expires_at > ?";
@@ -78,7 +83,8 @@ final class SqlStatements {
         deleteVersion = "DELETE FROM " + table + " WHERE session_id = ? AND version = ? AND " + expiresColumn + " > ?";
         deleteClassified = "WITH deleted AS (" + deleteVersion + " RETURNING 1) SELECT (SELECT COUNT(*) FROM deleted),"
                 + " (SELECT COUNT(*) FROM " + table + " WHERE session_id = ? AND expires_at > ?)";
-        String insertColumns = "(session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data)";
+        String insertColumns =
+                "(session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data)";
         String insertValues = "VALUES (?, ?, ?, ?, ?, ?, ?, " + data + ")";
         insert = "INSERT INTO " + table + " " + insertColumns + " " + insertValues;
         deleteExpiredKey = "DELETE FROM " + table + " WHERE session_id = ? AND " + expiresColumn + " <= ?";
@@ -89,8 +95,9 @@ final class SqlStatements {
     /** The identifier, if it is a plain SQL identifier of at most 48 characters. */
     static String requireIdentifier(String table) {
         if (table == null || !IDENTIFIER.matcher(table).matches()) {
-            throw new IllegalArgumentException("table must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*, at most 48 characters), was '"
-                    + table + "'");
+            throw new IllegalArgumentException(
+                    "table must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*, at most 48 characters), was '"
+                            + table + "'");
         }
         return table;
     }

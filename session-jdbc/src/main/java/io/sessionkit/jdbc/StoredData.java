@@ -28,8 +28,7 @@ final class StoredData {
     private static final Pattern EXPONENT = Pattern.compile("[0-9][eE]");
     private static final int MAX_PLAIN_DIGITS = 400;
 
-    private StoredData() {
-    }
+    private StoredData() {}
 
     static String encode(Dialect dialect, String attributes) {
         if (dialect != Dialect.POSTGRESQL) {
@@ -44,7 +43,8 @@ final class StoredData {
     /** Rewrites decimals in exponent form whose value is integral as plain decimals with a fraction. */
     private static String plainExponents(String attributes) {
         StringWriter out = new StringWriter(attributes.length() + 16);
-        try (JsonParser p = JSON.createParser(attributes); JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonParser p = JSON.createParser(attributes);
+                JsonGenerator g = JSON.createGenerator(out)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
                     g.writeNumber(plainIfIntegral(p.getText()));

@@ -3,7 +3,6 @@ package io.sessionkit.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
@@ -56,8 +55,13 @@ class ClockSkewTest {
     }
 
     private JdbcSessionStore node(Dialect dialect, Duration offset) {
-        return JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true).sweepInterval(Duration.ZERO)
-                .clock(Clock.offset(trueTime, offset)).build();
+        return JdbcSessionStore.builder()
+                .dataSource(pool)
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ZERO)
+                .clock(Clock.offset(trueTime, offset))
+                .build();
     }
 
     private void useTable(Dialect dialect) {
@@ -67,7 +71,8 @@ class ClockSkewTest {
 
     private static SessionRecord written(JdbcSessionStore node, Clock clock) {
         Instant now = clock.instant();
-        SessionRecord r = new SessionRecord(JdbcSessionStoreTest.randomKey(), 1, now, now, TTL, now.plus(TTL), null, "{}");
+        SessionRecord r =
+                new SessionRecord(JdbcSessionStoreTest.randomKey(), 1, now, now, TTL, now.plus(TTL), null, "{}");
         assertThat(node.create(r)).isTrue();
         return r;
     }
@@ -77,10 +82,12 @@ class ClockSkewTest {
     @DisplayName("14.11 clocks ±(grace - 1 s) apart: no sweep on either node deletes a session live for its writer")
     void item11_skewWithinTheGraceLosesNothing(Dialect dialect) {
         useTable(dialect);
-        for (Duration skew : List.of(GRACE.minusSeconds(1), GRACE.minusSeconds(1).negated())) {
+        for (Duration skew :
+                List.of(GRACE.minusSeconds(1), GRACE.minusSeconds(1).negated())) {
             Clock clockA = trueTime;
             Clock clockB = Clock.offset(trueTime, skew);
-            try (JdbcSessionStore a = node(dialect, Duration.ZERO); JdbcSessionStore b = node(dialect, skew)) {
+            try (JdbcSessionStore a = node(dialect, Duration.ZERO);
+                    JdbcSessionStore b = node(dialect, skew)) {
                 SessionRecord byA = written(a, clockA);
                 SessionRecord byB = written(b, clockB);
                 // Walk each session to the last millisecond its writer considers it live, and sweep on both nodes.
@@ -90,12 +97,19 @@ class ClockSkewTest {
                     Clock writerClock = writer == a ? clockA : clockB;
                     JdbcSessionStore other = writer == a ? b : a;
                     Clock otherClock = writer == a ? clockB : clockA;
-                    trueTime.advance(Duration.between(writerClock.instant(), r.expiresAt().minusMillis(1)));
-                    assertThat(a.purgeExpired() + b.purgeExpired()).as("rows swept, skew %s", skew).isZero();
-                    assertThat(writer.load(r.key())).as("live for its writer, skew %s", skew).isPresent();
+                    trueTime.advance(Duration.between(
+                            writerClock.instant(), r.expiresAt().minusMillis(1)));
+                    assertThat(a.purgeExpired() + b.purgeExpired())
+                            .as("rows swept, skew %s", skew)
+                            .isZero();
+                    assertThat(writer.load(r.key()))
+                            .as("live for its writer, skew %s", skew)
+                            .isPresent();
                     // The other node sees it expire by its own clock: at most the skew early, never more.
                     boolean liveForOther = otherClock.millis() < r.expiresAt().toEpochMilli();
-                    assertThat(other.load(r.key()).isPresent()).as("live for the other node, skew %s", skew).isEqualTo(liveForOther);
+                    assertThat(other.load(r.key()).isPresent())
+                            .as("live for the other node, skew %s", skew)
+                            .isEqualTo(liveForOther);
                 }
                 // Once both nodes agree a session has been expired for longer than the grace, a sweep removes it.
                 trueTime.advance(GRACE.multipliedBy(2));
@@ -113,14 +127,22 @@ class ClockSkewTest {
         Duration skew = GRACE.plusSeconds(30);
         Duration lost = skew.minus(GRACE);
         Clock writerClock = trueTime;
-        try (JdbcSessionStore writer = node(dialect, Duration.ZERO); JdbcSessionStore ahead = node(dialect, skew)) {
+        try (JdbcSessionStore writer = node(dialect, Duration.ZERO);
+                JdbcSessionStore ahead = node(dialect, skew)) {
             SessionRecord r = written(writer, writerClock);
-            trueTime.advance(Duration.between(writerClock.instant(), r.expiresAt().minus(lost).minusMillis(1)));
-            assertThat(ahead.purgeExpired()).as("sweep %s before the writer's expiry", lost.plusMillis(1)).isZero();
+            trueTime.advance(Duration.between(
+                    writerClock.instant(), r.expiresAt().minus(lost).minusMillis(1)));
+            assertThat(ahead.purgeExpired())
+                    .as("sweep %s before the writer's expiry", lost.plusMillis(1))
+                    .isZero();
             assertThat(writer.load(r.key())).isPresent();
             trueTime.advance(Duration.ofMillis(1));
-            assertThat(ahead.purgeExpired()).as("sweep %s before the writer's expiry", lost).isEqualTo(1);
-            assertThat(writer.load(r.key())).as("live by the writer's clock for %s more, yet swept", lost).isEmpty();
+            assertThat(ahead.purgeExpired())
+                    .as("sweep %s before the writer's expiry", lost)
+                    .isEqualTo(1);
+            assertThat(writer.load(r.key()))
+                    .as("live by the writer's clock for %s more, yet swept", lost)
+                    .isEmpty();
         }
     }
 
@@ -134,8 +156,8 @@ class ClockSkewTest {
         keys.put("sessionkit.jdbc.create-schema", "true");
         keys.put("sessionkit.jdbc.sweep-interval", "0s");
         keys.put("sessionkit.jdbc.expiry-grace", "5s");
-        try (JdbcSessionStore store = (JdbcSessionStore) new JdbcSessionStoreProvider()
-                .create(SessionKitConfig.of(keys).withClock(trueTime))) {
+        try (JdbcSessionStore store = (JdbcSessionStore)
+                new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys).withClock(trueTime))) {
             assertThat(store.expiryGrace()).isEqualTo(Duration.ofSeconds(5));
             SessionRecord r = written(store, trueTime);
             trueTime.advance(TTL.plusSeconds(5).minusMillis(1));
@@ -144,12 +166,19 @@ class ClockSkewTest {
             assertThat(store.purgeExpired()).isEqualTo(1);
             assertThat(store.load(r.key())).isEmpty();
         }
-        try (JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).table(table).sweepInterval(Duration.ZERO)
+        try (JdbcSessionStore store = JdbcSessionStore.builder()
+                .dataSource(pool)
+                .table(table)
+                .sweepInterval(Duration.ZERO)
                 .build()) {
             assertThat(store.expiryGrace()).isEqualTo(GRACE);
         }
-        try (JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).table(table).sweepInterval(Duration.ZERO)
-                .expiryGrace(Duration.ZERO).build()) {
+        try (JdbcSessionStore store = JdbcSessionStore.builder()
+                .dataSource(pool)
+                .table(table)
+                .sweepInterval(Duration.ZERO)
+                .expiryGrace(Duration.ZERO)
+                .build()) {
             assertThat(store.expiryGrace()).isZero();
         }
     }

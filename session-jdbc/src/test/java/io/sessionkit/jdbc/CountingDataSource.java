@@ -21,13 +21,15 @@ final class CountingDataSource {
     }
 
     DataSource dataSource() {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                forward(target, (method, result) -> {
+        return (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, forward(target, (method, result) -> {
                     if (method.equals("getConnection")) {
                         Connection c = (Connection) result;
-                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                                forward(c, (m, r) -> {
-                                    if (m.equals("prepareStatement") || m.equals("createStatement") || m.equals("prepareCall")) {
+                        return Proxy.newProxyInstance(
+                                getClass().getClassLoader(), new Class<?>[] {Connection.class}, forward(c, (m, r) -> {
+                                    if (m.equals("prepareStatement")
+                                            || m.equals("createStatement")
+                                            || m.equals("prepareCall")) {
                                         statements.incrementAndGet();
                                     }
                                     return r;

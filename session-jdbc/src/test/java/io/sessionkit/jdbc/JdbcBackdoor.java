@@ -30,12 +30,15 @@ public final class JdbcBackdoor implements StoreBackdoor {
     public String dump() {
         StringBuilder out = new StringBuilder();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " ORDER BY session_id");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " ORDER BY session_id");
+                ResultSet rs = ps.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.append(md.getColumnLabel(i).toLowerCase()).append('=').append(rs.getString(i)).append(i < md.getColumnCount() ? " | " : "\n");
+                    out.append(md.getColumnLabel(i).toLowerCase())
+                            .append('=')
+                            .append(rs.getString(i))
+                            .append(i < md.getColumnCount() ? " | " : "\n");
                 }
             }
         } catch (SQLException e) {
@@ -60,7 +63,8 @@ public final class JdbcBackdoor implements StoreBackdoor {
     @Override
     public Optional<Instant> nativeExpiry(SessionKey key) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT expires_at FROM " + table + " WHERE session_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT expires_at FROM " + table + " WHERE session_id = ?")) {
             ps.setString(1, key.value());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
@@ -72,8 +76,8 @@ public final class JdbcBackdoor implements StoreBackdoor {
 
     long count() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -82,7 +86,8 @@ public final class JdbcBackdoor implements StoreBackdoor {
     }
 
     private void update(String sql, SessionKey key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key.value());
             if (ps.executeUpdate() != 1) {
                 throw new IllegalStateException("no row for " + key.shortForm() + " in " + table);

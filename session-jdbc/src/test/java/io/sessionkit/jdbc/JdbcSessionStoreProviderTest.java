@@ -33,39 +33,45 @@ class JdbcSessionStoreProviderTest {
     @Test
     void discoveredByNameAndBuiltFromKeys() {
         SessionKitConfig config = SessionKitConfig.of(h2("sk_provider"));
-        assertThat(SessionStores.select(config, getClass().getClassLoader())).isInstanceOf(JdbcSessionStoreProvider.class);
+        assertThat(SessionStores.select(config, getClass().getClassLoader()))
+                .isInstanceOf(JdbcSessionStoreProvider.class);
         try (SessionStore store = SessionStores.open(config, getClass().getClassLoader())) {
             assertThat(store).isInstanceOf(JdbcSessionStore.class);
             JdbcSessionStore jdbc = (JdbcSessionStore) store;
             assertThat(jdbc.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
             assertThat(jdbc.table()).isEqualTo("sk_provider");
-            assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+            assertThat(store.features())
+                    .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
             assertThat(store.load(JdbcSessionStoreTest.randomKey())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "sessionkit.jdbc.table|bad-name; DROP TABLE x",
-            "sessionkit.jdbc.table|a_table_name_that_is_far_too_long_to_leave_room_for_index_names",
-            "sessionkit.jdbc.dialect|oracle",
-            "sessionkit.jdbc.pool.max-size|0",
-            "sessionkit.jdbc.pool.max-size|many",
-            "sessionkit.jdbc.connect-timeout|10ms",
-            "sessionkit.jdbc.query-timeout|0s",
-            "sessionkit.jdbc.query-timeout|soon",
-            "sessionkit.jdbc.sweep-interval|-1s",
-            "sessionkit.jdbc.sweep-batch-size|0",
-            "sessionkit.jdbc.expiry-grace|-1s",
-            "sessionkit.jdbc.expiry-grace|later",
-            "sessionkit.jdbc.create-schema|yes",
-            "sessionkit.jdbc.synchronous-commit|maybe",
-            "sessionkit.jdbc.url|postgresql://localhost/app"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sessionkit.jdbc.table|bad-name; DROP TABLE x",
+                "sessionkit.jdbc.table|a_table_name_that_is_far_too_long_to_leave_room_for_index_names",
+                "sessionkit.jdbc.dialect|oracle",
+                "sessionkit.jdbc.pool.max-size|0",
+                "sessionkit.jdbc.pool.max-size|many",
+                "sessionkit.jdbc.connect-timeout|10ms",
+                "sessionkit.jdbc.query-timeout|0s",
+                "sessionkit.jdbc.query-timeout|soon",
+                "sessionkit.jdbc.sweep-interval|-1s",
+                "sessionkit.jdbc.sweep-batch-size|0",
+                "sessionkit.jdbc.expiry-grace|-1s",
+                "sessionkit.jdbc.expiry-grace|later",
+                "sessionkit.jdbc.create-schema|yes",
+                "sessionkit.jdbc.synchronous-commit|maybe",
+                "sessionkit.jdbc.url|postgresql://localhost/app"
+            })
     void badValueNamesItsKey(String key, String value) {
         Map<String, String> m = h2("sk_provider_bad");
         m.put(key, value);
         assertThatThrownBy(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(key);
     }
 
     @Test
@@ -76,9 +82,13 @@ class JdbcSessionStoreProviderTest {
         m.put("sessionkit.jdbc.pool.max-size", "0");
         m.put("sessionkit.jdbc.query-timeout", "soon");
         m.put("sessionkit.jdbc.table", "bad-name");
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)));
-        assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.jdbc.url")
-                .hasMessageContaining("sessionkit.jdbc.pool.max-size").hasMessageContaining("sessionkit.jdbc.query-timeout")
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                () -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)));
+        assertThat(e)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionkit.jdbc.url")
+                .hasMessageContaining("sessionkit.jdbc.pool.max-size")
+                .hasMessageContaining("sessionkit.jdbc.query-timeout")
                 .hasMessageContaining("sessionkit.jdbc.table");
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
@@ -90,7 +100,8 @@ class JdbcSessionStoreProviderTest {
         Map<String, String> m = h2("sk_provider_nourl");
         m.remove("sessionkit.jdbc.url");
         assertThatThrownBy(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionkit.jdbc.url");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionkit.jdbc.url");
     }
 
     @Test
@@ -112,8 +123,9 @@ class JdbcSessionStoreProviderTest {
         m.put("sessionkit.jdbc.sweep-interval", "0s");
         m.put("sessionkit.jdbc.synchronous-commit", synchronous);
         try (JdbcSessionStore store = (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(m));
-             Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SHOW synchronous_commit")) {
+                Connection c = store.dataSource().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW synchronous_commit")) {
             assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.POSTGRESQL);
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(expected);
@@ -123,11 +135,15 @@ class JdbcSessionStoreProviderTest {
     @Test
     void schemaFilesShipForEveryDialect() {
         for (JdbcSessionStore.Dialect d : JdbcSessionStore.Dialect.values()) {
-            assertThat(JdbcSessionStore.schema(d, "app_sessions")).contains("CREATE TABLE IF NOT EXISTS app_sessions")
-                    .contains("app_sessions_expires_idx").contains("app_sessions_principal_idx").doesNotContain("sessionkit_sessions");
+            assertThat(JdbcSessionStore.schema(d, "app_sessions"))
+                    .contains("CREATE TABLE IF NOT EXISTS app_sessions")
+                    .contains("app_sessions_expires_idx")
+                    .contains("app_sessions_principal_idx")
+                    .doesNotContain("sessionkit_sessions");
             assertThat(SqlStatements.schemaStatements(d, "app_sessions")).hasSizeGreaterThanOrEqualTo(1);
         }
         assertThat(JdbcSessionStore.Dialect.of("MySQL")).isEqualTo(JdbcSessionStore.Dialect.MARIADB);
-        assertThat(JdbcSessionStore.sanitize("jdbc:mariadb://u:secret@db:3306/app?password=x")).isEqualTo("jdbc:mariadb://db:3306/app");
+        assertThat(JdbcSessionStore.sanitize("jdbc:mariadb://u:secret@db:3306/app?password=x"))
+                .isEqualTo("jdbc:mariadb://db:3306/app");
     }
 }

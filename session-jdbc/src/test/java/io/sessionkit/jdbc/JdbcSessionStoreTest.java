@@ -69,8 +69,14 @@ class JdbcSessionStoreTest {
     private JdbcSessionStore open(Dialect dialect, int batchSize) {
         pool = POOLS.computeIfAbsent(dialect, d -> TestJdbc.pool(TestJdbc.url(d), 4));
         table = "sk_basic_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
-        store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
-                .sweepInterval(Duration.ZERO).sweepBatchSize(batchSize).clock(clock).build();
+        store = JdbcSessionStore.builder()
+                .dataSource(pool)
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ZERO)
+                .sweepBatchSize(batchSize)
+                .clock(clock)
+                .build();
         assertThat(store.dialect()).isEqualTo(dialect);
         return store;
     }
@@ -93,11 +99,15 @@ class JdbcSessionStoreTest {
         SessionKey key = randomKey();
         String attrs = "{\"big\":123456789012345678901234567890,\"dec\":0.1000000000000000055511151231257827,"
                 + "\"s\":\"é€😀 \\\"q\\\" \\\\ \\n\",\"list\":[1,true,null,{\"x\":\"y\"}],\"empty\":{}}";
-        assertThat(store.create(record(key, 1, Duration.ofMinutes(5), "alice", attrs))).isTrue();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(5), "alice", attrs)))
+                .isTrue();
         SessionRecord loaded = store.load(key).orElseThrow();
         // JSONB reorders keys; the values are what must survive, exactly.
-        assertThat(loaded.attributes()).contains("123456789012345678901234567890", "0.1000000000000000055511151231257827",
-                "é€😀 \\\"q\\\" \\\\ \\n");
+        assertThat(loaded.attributes())
+                .contains(
+                        "123456789012345678901234567890",
+                        "0.1000000000000000055511151231257827",
+                        "é€😀 \\\"q\\\" \\\\ \\n");
         assertThat(loaded.principal()).isEqualTo("alice");
         assertThat(loaded.version()).isEqualTo(1);
     }
@@ -107,14 +117,17 @@ class JdbcSessionStoreTest {
     void createReportsLiveDuplicateAsFalseButTakesOverAnExpiredRow(Dialect dialect) {
         open(dialect);
         SessionKey key = randomKey();
-        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":1}"))).isTrue();
-        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":2}"))).isFalse();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":1}")))
+                .isTrue();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":2}")))
+                .isFalse();
         assertThat(store.load(key).orElseThrow().attributes()).contains("1");
 
         clock.advance(Duration.ofMinutes(1)); // expiresAt == now: expired, still in the table
         assertThat(new JdbcBackdoor(pool, dialect, table).count()).isEqualTo(1);
         assertThat(store.load(key)).isEmpty();
-        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), "bob", "{\"n\":3}"))).isTrue();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), "bob", "{\"n\":3}")))
+                .isTrue();
         SessionRecord fresh = store.load(key).orElseThrow();
         assertThat(fresh.attributes()).contains("3");
         assertThat(fresh.principal()).isEqualTo("bob");
@@ -146,7 +159,9 @@ class JdbcSessionStoreTest {
                 for (java.util.concurrent.Future<Boolean> f : results) {
                     winners += f.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
                 }
-                assertThat(winners).as("winners (over an expired row: %s)", overExpiredRow).isEqualTo(1);
+                assertThat(winners)
+                        .as("winners (over an expired row: %s)", overExpiredRow)
+                        .isEqualTo(1);
                 assertThat(store.load(key).orElseThrow().attributes()).doesNotContain("old");
             } finally {
                 threads.shutdownNow();
@@ -160,46 +175,61 @@ class JdbcSessionStoreTest {
         open(dialect);
         SessionKey key = randomKey();
         store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
-        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":1}"), 1)).isEqualTo(ReplaceResult.OK);
-        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), null, "{\"a\":2}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":1}"), 1))
+                .isEqualTo(ReplaceResult.OK);
+        assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), null, "{\"a\":2}"), 1))
+                .isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.load(key).orElseThrow().version()).isEqualTo(2);
 
         clock.advance(Duration.ofMinutes(2));
-        assertThat(store.replace(record(key, 3, Duration.ofMinutes(1), null, "{}"), 2)).isEqualTo(ReplaceResult.GONE);
+        assertThat(store.replace(record(key, 3, Duration.ofMinutes(1), null, "{}"), 2))
+                .isEqualTo(ReplaceResult.GONE);
         assertThat(store.load(key)).isEmpty();
 
         SessionKey other = randomKey();
         store.create(record(other, 1, Duration.ofMinutes(1), null, "{}"));
         store.delete(other);
         store.delete(other);
-        assertThat(store.replace(record(other, 2, Duration.ofMinutes(1), null, "{}"), 1)).isEqualTo(ReplaceResult.GONE);
+        assertThat(store.replace(record(other, 2, Duration.ofMinutes(1), null, "{}"), 1))
+                .isEqualTo(ReplaceResult.GONE);
         assertThat(store.load(other)).isEmpty();
     }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    @DisplayName("14.3 delete(key, expectedVersion) is one native statement: OK removes, CONFLICT and GONE remove nothing")
+    @DisplayName(
+            "14.3 delete(key, expectedVersion) is one native statement: OK removes, CONFLICT and GONE remove nothing")
     void item3_deleteWithExpectedVersionIsOneStatementAndTellsConflictFromGone(Dialect dialect) {
         open(dialect);
         CountingDataSource counting = new CountingDataSource(pool);
-        try (JdbcSessionStore counted = JdbcSessionStore.builder().dataSource(counting.dataSource()).dialect(dialect)
-                .table(table).sweepInterval(Duration.ZERO).clock(clock).build()) {
+        try (JdbcSessionStore counted = JdbcSessionStore.builder()
+                .dataSource(counting.dataSource())
+                .dialect(dialect)
+                .table(table)
+                .sweepInterval(Duration.ZERO)
+                .clock(clock)
+                .build()) {
             SessionKey key = randomKey();
             store.create(record(key, 1, Duration.ofMinutes(1), "p", "{\"a\":1}"));
             store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":2}"), 1);
             counting.takeCount();
 
             assertThat(counted.delete(key, 1)).isEqualTo(ReplaceResult.CONFLICT);
-            assertThat(counting.takeCount()).as("statements of a conflicting delete").isEqualTo(2);
+            assertThat(counting.takeCount())
+                    .as("statements of a conflicting delete")
+                    .isEqualTo(2);
             assertThat(store.load(key).orElseThrow().attributes()).contains("2");
 
             assertThat(counted.delete(key, 2)).isEqualTo(ReplaceResult.OK);
-            assertThat(counting.takeCount()).as("statements of a successful delete").isEqualTo(1);
+            assertThat(counting.takeCount())
+                    .as("statements of a successful delete")
+                    .isEqualTo(1);
             assertThat(store.load(key)).isEmpty();
             assertThat(new JdbcBackdoor(pool, dialect, table).count()).isZero();
 
             assertThat(counted.delete(key, 2)).isEqualTo(ReplaceResult.GONE);
-            assertThat(counting.takeCount()).as("statements of a delete of nothing")
+            assertThat(counting.takeCount())
+                    .as("statements of a delete of nothing")
                     .isEqualTo(dialect == Dialect.POSTGRESQL ? 1 : 2);
 
             // Expired but not yet swept: GONE whatever the version, and the row is left to the sweeper.
@@ -240,9 +270,11 @@ class JdbcSessionStoreTest {
                     results.add(f.get(30, TimeUnit.SECONDS));
                 }
                 ReplaceResult replaced = replace.get(30, TimeUnit.SECONDS);
-                long deleted = results.stream().filter(r -> r == ReplaceResult.OK).count();
-                assertThat(deleted + (replaced == ReplaceResult.OK ? 1 : 0)).as("winners of round %d: deletes %s, replace %s",
-                        round, results, replaced).isEqualTo(1);
+                long deleted =
+                        results.stream().filter(r -> r == ReplaceResult.OK).count();
+                assertThat(deleted + (replaced == ReplaceResult.OK ? 1 : 0))
+                        .as("winners of round %d: deletes %s, replace %s", round, results, replaced)
+                        .isEqualTo(1);
                 if (replaced == ReplaceResult.OK) {
                     // The row stayed live with version 2: every delete of version 1 is a conflict.
                     assertThat(store.load(key).orElseThrow().version()).isEqualTo(2);
@@ -268,11 +300,15 @@ class JdbcSessionStoreTest {
         String base = randomKey().value();
         SessionKey lower = new SessionKey("a" + base.substring(1));
         SessionKey upper = new SessionKey("A" + base.substring(1));
-        assertThat(store.create(record(lower, 1, Duration.ofMinutes(1), "Alice", "{\"who\":\"lower\"}"))).isTrue();
-        assertThat(store.create(record(upper, 1, Duration.ofMinutes(1), "alice", "{\"who\":\"upper\"}"))).isTrue();
+        assertThat(store.create(record(lower, 1, Duration.ofMinutes(1), "Alice", "{\"who\":\"lower\"}")))
+                .isTrue();
+        assertThat(store.create(record(upper, 1, Duration.ofMinutes(1), "alice", "{\"who\":\"upper\"}")))
+                .isTrue();
         assertThat(store.load(lower).orElseThrow().attributes()).contains("lower");
         assertThat(store.load(upper).orElseThrow().attributes()).contains("upper");
-        assertThat(store.findByPrincipal("Alice")).extracting(SessionRecord::key).containsExactly(lower);
+        assertThat(store.findByPrincipal("Alice"))
+                .extracting(SessionRecord::key)
+                .containsExactly(lower);
     }
 
     @ParameterizedTest
@@ -286,7 +322,9 @@ class JdbcSessionStoreTest {
         store.create(record(randomKey(), 1, Duration.ofMinutes(10), "dave", "{}"));
         assertThat(store.findByPrincipal("carol")).hasSize(2);
         clock.advance(Duration.ofMinutes(5));
-        assertThat(store.findByPrincipal("carol")).extracting(SessionRecord::key).containsExactly(longLived);
+        assertThat(store.findByPrincipal("carol"))
+                .extracting(SessionRecord::key)
+                .containsExactly(longLived);
         assertThat(store.findByPrincipal("nobody")).isEmpty();
     }
 
@@ -316,9 +354,12 @@ class JdbcSessionStoreTest {
         SessionKey key = randomKey();
         store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
         new JdbcBackdoor(pool, dialect, table).corrupt(key);
-        assertThatThrownBy(() -> store.load(key)).isInstanceOf(SessionCodecException.class).hasMessageContaining(key.shortForm())
+        assertThatThrownBy(() -> store.load(key))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining(key.shortForm())
                 .hasMessageNotContaining(key.value());
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
             st.executeUpdate("UPDATE " + table + " SET version = 0");
         }
         assertThatThrownBy(() -> store.load(key)).isInstanceOf(SessionCodecException.class);
@@ -326,35 +367,47 @@ class JdbcSessionStoreTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    @DisplayName("14.13 a row with absurd max_idle_seconds, times or version is undecodable, never a DateTimeException at save")
+    @DisplayName(
+            "14.13 a row with absurd max_idle_seconds, times or version is undecodable, never a DateTimeException at save")
     void item13_absurdStoredMetadataIsUndecodable(Dialect dialect) throws Exception {
         open(dialect);
         long year10000 = java.time.Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
         long centuryPlusOne = io.sessionkit.SessionRecord.MAX_IDLE.getSeconds() + 1;
         String[] damage = {
-                "max_idle_seconds = " + Long.MAX_VALUE, "max_idle_seconds = 0", "max_idle_seconds = -1",
-                "max_idle_seconds = " + centuryPlusOne, "created_at = " + Long.MAX_VALUE, "created_at = -1",
-                "created_at = " + Long.MIN_VALUE, "last_accessed_at = " + Long.MAX_VALUE, "last_accessed_at = -86400000",
-                "expires_at = " + Long.MAX_VALUE, "expires_at = " + year10000, "version = " + Long.MAX_VALUE};
+            "max_idle_seconds = " + Long.MAX_VALUE, "max_idle_seconds = 0", "max_idle_seconds = -1",
+            "max_idle_seconds = " + centuryPlusOne, "created_at = " + Long.MAX_VALUE, "created_at = -1",
+            "created_at = " + Long.MIN_VALUE, "last_accessed_at = " + Long.MAX_VALUE, "last_accessed_at = -86400000",
+            "expires_at = " + Long.MAX_VALUE, "expires_at = " + year10000, "version = " + Long.MAX_VALUE
+        };
         for (String set : damage) {
             for (io.sessionkit.DecodeFailurePolicy policy : io.sessionkit.DecodeFailurePolicy.values()) {
-                io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store).clock(clock)
-                        .decodeFailurePolicy(policy).build();
+                io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
+                        .clock(clock)
+                        .decodeFailurePolicy(policy)
+                        .build();
                 io.sessionkit.Session session = manager.create();
                 session.setPrincipal("mallory");
                 session.setAttribute("cart", java.util.List.of(1, 2));
                 manager.save(session);
-                try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                try (Connection c = pool.getConnection();
+                        Statement st = c.createStatement()) {
                     assertThat(st.executeUpdate("UPDATE " + table + " SET " + set + " WHERE session_id = '"
-                            + session.id().key().value() + "'")).isEqualTo(1);
+                                    + session.id().key().value() + "'"))
+                            .isEqualTo(1);
                 }
-                assertThatThrownBy(() -> store.load(session.id().key())).as(set)
-                        .isInstanceOf(SessionCodecException.class).hasMessageContaining(session.id().key().shortForm());
+                assertThatThrownBy(() -> store.load(session.id().key()))
+                        .as(set)
+                        .isInstanceOf(SessionCodecException.class)
+                        .hasMessageContaining(session.id().key().shortForm());
                 assertThat(store.findByPrincipal("mallory")).as(set).isEmpty();
                 if (policy == io.sessionkit.DecodeFailurePolicy.FAIL) {
-                    assertThatThrownBy(() -> manager.find(session.id())).as(set).isInstanceOf(SessionCodecException.class);
+                    assertThatThrownBy(() -> manager.find(session.id()))
+                            .as(set)
+                            .isInstanceOf(SessionCodecException.class);
                 } else {
-                    assertThat(manager.find(session.id())).as("%s under %s", set, policy).isEmpty();
+                    assertThat(manager.find(session.id()))
+                            .as("%s under %s", set, policy)
+                            .isEmpty();
                 }
                 assertThat(manager.findByPrincipal("mallory")).as(set).isEmpty();
                 store.delete(session.id().key());
@@ -376,17 +429,22 @@ class JdbcSessionStoreTest {
     @DisplayName("14.10 values at the API limits (depth 20; 400 plain digits, 34 significant) save and read back equal")
     void item10_valuesAtTheApiLimitsRoundTrip(Dialect dialect) {
         open(dialect);
-        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store).clock(clock)
-                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL).build();
+        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
+                .clock(clock)
+                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
+                .build();
         Map<String, java.math.BigDecimal> decimals = new java.util.LinkedHashMap<>();
         decimals.put("big", new java.math.BigDecimal("1E+399"));
         decimals.put("negativeBig", new java.math.BigDecimal("-1E+399"));
         decimals.put("tiny", new java.math.BigDecimal("1E-399"));
         decimals.put("negativeTiny", new java.math.BigDecimal("-1E-399"));
-        decimals.put("wide", new java.math.BigDecimal("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS) + "E+366"));
+        decimals.put(
+                "wide",
+                new java.math.BigDecimal("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS) + "E+366"));
         decimals.put("narrow", new java.math.BigDecimal("0." + "0".repeat(365) + "9".repeat(34)));
         decimals.put("long", new java.math.BigDecimal("9".repeat(17) + "." + "9".repeat(17)));
-        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS));
+        java.math.BigInteger nines =
+                new java.math.BigInteger("9".repeat(io.sessionkit.ValueLimits.MAX_SIGNIFICANT_DIGITS));
 
         io.sessionkit.Session session = manager.create();
         session.setAttribute("deep", nested(20));
@@ -399,29 +457,36 @@ class JdbcSessionStoreTest {
         assertThat(read.getAttribute("deep")).isEqualTo(nested(20));
         assertThat(read.getAttribute("nines")).isEqualTo(nines);
         assertThat(read.getAttribute("negativeNines")).isEqualTo(nines.negate());
-        decimals.forEach((name, value) -> assertThat(read.getAttribute(name)).as(name)
-                .isInstanceOfSatisfying(java.math.BigDecimal.class, d -> assertThat(d).isEqualByComparingTo(value)));
+        decimals.forEach((name, value) -> assertThat(read.getAttribute(name))
+                .as(name)
+                .isInstanceOfSatisfying(
+                        java.math.BigDecimal.class, d -> assertThat(d).isEqualByComparingTo(value)));
         // And once more after a replace, which PostgreSQL re-encodes from its JSONB text.
         read.setAttribute("n", 1);
         assertThat(manager.save(read)).isEqualTo(io.sessionkit.SaveResult.UPDATED);
         io.sessionkit.Session again = manager.find(session.id()).orElseThrow();
         assertThat(again.getAttribute("deep")).isEqualTo(nested(20));
         assertThat(again.getAttribute("nines")).isEqualTo(nines);
-        decimals.forEach((name, value) -> assertThat(again.getAttribute(name, java.math.BigDecimal.class)).as(name)
+        decimals.forEach((name, value) -> assertThat(again.getAttribute(name, java.math.BigDecimal.class))
+                .as(name)
                 .isEqualByComparingTo(value));
     }
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    @DisplayName("14.10 every dialect stores and reads values 30 deep: the API's 20 leaves MariaDB's JSON_VALID a margin of 10")
+    @DisplayName(
+            "14.10 every dialect stores and reads values 30 deep: the API's 20 leaves MariaDB's JSON_VALID a margin of 10")
     void item10_thirtyDeepIsTheStrictestDialectsLimit(Dialect dialect) {
         open(dialect);
-        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store).clock(clock)
-                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL).build();
+        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
+                .clock(clock)
+                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
+                .build();
         // Written as raw attributes text, so the test keeps working whatever limit setAttribute enforces.
         io.sessionkit.SessionId id = io.sessionkit.SessionId.generate();
         String thirty = "[".repeat(15) + "{\"a\":".repeat(15) + "1" + "}".repeat(15) + "]".repeat(15);
-        assertThat(store.create(record(id.key(), 1, Duration.ofMinutes(5), null, "{\"v\":" + thirty + "}"))).isTrue();
+        assertThat(store.create(record(id.key(), 1, Duration.ofMinutes(5), null, "{\"v\":" + thirty + "}")))
+                .isTrue();
         Object v = manager.find(id).orElseThrow().getAttribute("v");
         for (int i = 0; i < 15; i++) {
             v = ((List<?>) v).get(0);
@@ -437,15 +502,22 @@ class JdbcSessionStoreTest {
     void schemaCreationIsIdempotentAndPlainSqlReadsSessions(Dialect dialect) throws Exception {
         open(dialect);
         store.create(record(randomKey(), 1, Duration.ofMinutes(1), "erin", "{\"cart\":[1,2]}"));
-        try (JdbcSessionStore again = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
-                .sweepInterval(Duration.ZERO).clock(clock).build()) {
+        try (JdbcSessionStore again = JdbcSessionStore.builder()
+                .dataSource(pool)
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ZERO)
+                .clock(clock)
+                .build()) {
             assertThat(again.findByPrincipal("erin")).hasSize(1);
         }
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT principal, expires_at, data FROM " + table)) {
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT principal, expires_at, data FROM " + table)) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("erin");
-            assertThat(rs.getLong(2)).isEqualTo(clock.instant().plus(Duration.ofMinutes(1)).toEpochMilli());
+            assertThat(rs.getLong(2))
+                    .isEqualTo(clock.instant().plus(Duration.ofMinutes(1)).toEpochMilli());
             assertThat(rs.getString(3).replace(" ", "")).isEqualTo("{\"cart\":[1,2]}");
         }
     }
@@ -459,7 +531,8 @@ class JdbcSessionStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
         String longest = "é".repeat(JdbcSessionStore.MAX_PRINCIPAL_LENGTH);
         SessionKey key = randomKey();
-        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), longest, "{}"))).isTrue();
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), longest, "{}")))
+                .isTrue();
         assertThat(store.findByPrincipal(longest)).hasSize(1);
     }
 }

@@ -38,13 +38,19 @@ class ManualCommitPoolTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    @DisplayName("14.8 a pool with autocommit off keeps create, replace, delete and sweeps, and is left in no transaction")
+    @DisplayName(
+            "14.8 a pool with autocommit off keeps create, replace, delete and sweeps, and is left in no transaction")
     void item8_poolWithAutocommitOffKeepsEveryWrite(Dialect dialect) throws Exception {
         String url = TestJdbc.url(dialect);
         String table = "sk_manual_commit_" + dialect.fileName();
         try (HikariDataSource pool = manualCommitPool(url, dialect);
-             JdbcSessionStore store = JdbcSessionStore.builder().dataSource(pool).table(table).createSchema(true)
-                     .sweepInterval(Duration.ZERO).clock(clock).build()) {
+                JdbcSessionStore store = JdbcSessionStore.builder()
+                        .dataSource(pool)
+                        .table(table)
+                        .createSchema(true)
+                        .sweepInterval(Duration.ZERO)
+                        .clock(clock)
+                        .build()) {
             assertThat(pool.isAutoCommit()).isFalse();
             try (Connection fresh = fresh(url)) {
                 // createSchema ran DDL: PostgreSQL rolls DDL back with the transaction, so the table proves the commit.
@@ -55,15 +61,25 @@ class ManualCommitPoolTest {
                 SessionKey b = JdbcSessionStoreTest.randomKey();
                 SessionKey c = JdbcSessionStoreTest.randomKey();
                 SessionKey old = JdbcSessionStoreTest.randomKey();
-                assertThat(store.create(record(a, 1, now, Duration.ofMinutes(30), "alice", "{\"n\":1}"))).isTrue();
-                assertThat(store.create(record(b, 1, now, Duration.ofMinutes(30), "alice", "{}"))).isTrue();
-                assertThat(store.create(record(c, 1, now, Duration.ofMinutes(30), null, "{}"))).isTrue();
-                assertThat(store.create(record(old, 1, now, Duration.ofSeconds(10), null, "{}"))).isTrue();
-                assertThat(count(fresh, table, "1 = 1")).as("rows created, seen from a new connection").isEqualTo(4);
+                assertThat(store.create(record(a, 1, now, Duration.ofMinutes(30), "alice", "{\"n\":1}")))
+                        .isTrue();
+                assertThat(store.create(record(b, 1, now, Duration.ofMinutes(30), "alice", "{}")))
+                        .isTrue();
+                assertThat(store.create(record(c, 1, now, Duration.ofMinutes(30), null, "{}")))
+                        .isTrue();
+                assertThat(store.create(record(old, 1, now, Duration.ofSeconds(10), null, "{}")))
+                        .isTrue();
+                assertThat(count(fresh, table, "1 = 1"))
+                        .as("rows created, seen from a new connection")
+                        .isEqualTo(4);
 
-                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":2}"), 1)).isEqualTo(ReplaceResult.OK);
-                assertThat(count(fresh, table, "version = 2")).as("replaced row").isEqualTo(1);
-                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":3}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
+                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":2}"), 1))
+                        .isEqualTo(ReplaceResult.OK);
+                assertThat(count(fresh, table, "version = 2"))
+                        .as("replaced row")
+                        .isEqualTo(1);
+                assertThat(store.replace(record(a, 2, now, Duration.ofMinutes(30), "alice", "{\"n\":3}"), 1))
+                        .isEqualTo(ReplaceResult.CONFLICT);
 
                 assertThat(store.findByPrincipal("alice")).hasSize(2);
                 assertThat(store.load(a).orElseThrow().attributes()).contains("2");
@@ -71,24 +87,34 @@ class ManualCommitPoolTest {
                 store.delete(b);
                 assertThat(count(fresh, table, "1 = 1")).as("after delete").isEqualTo(3);
                 assertThat(store.delete(c, 1)).isEqualTo(ReplaceResult.OK);
-                assertThat(count(fresh, table, "1 = 1")).as("after compare-and-set delete").isEqualTo(2);
+                assertThat(count(fresh, table, "1 = 1"))
+                        .as("after compare-and-set delete")
+                        .isEqualTo(2);
 
                 clock.advance(Duration.ofSeconds(10).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
                 assertThat(store.purgeExpired()).isEqualTo(1);
-                assertThat(count(fresh, table, "1 = 1")).as("after purgeExpired").isEqualTo(1);
+                assertThat(count(fresh, table, "1 = 1"))
+                        .as("after purgeExpired")
+                        .isEqualTo(1);
 
                 // The background sweeper borrows its own connections: the same rule holds there.
                 SessionKey swept = JdbcSessionStoreTest.randomKey();
                 store.create(record(swept, 1, clock.instant(), Duration.ofSeconds(1), null, "{}"));
                 clock.advance(Duration.ofSeconds(1).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
-                try (JdbcSessionStore sweeping = JdbcSessionStore.builder().dataSource(pool).table(table)
-                        .sweepInterval(Duration.ofMillis(50)).clock(clock).build()) {
+                try (JdbcSessionStore sweeping = JdbcSessionStore.builder()
+                        .dataSource(pool)
+                        .table(table)
+                        .sweepInterval(Duration.ofMillis(50))
+                        .clock(clock)
+                        .build()) {
                     // A bounded poll of the table from the outside, not a wait for expiry: the clock already moved.
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (count(fresh, table, "1 = 1") > 1 && System.nanoTime() < deadline) {
                         TimeUnit.MILLISECONDS.sleep(20);
                     }
-                    assertThat(count(fresh, table, "1 = 1")).as("after the background sweep").isEqualTo(1);
+                    assertThat(count(fresh, table, "1 = 1"))
+                            .as("after the background sweep")
+                            .isEqualTo(1);
                 }
                 assertThat(store.load(a)).isPresent();
 
@@ -118,7 +144,8 @@ class ManualCommitPoolTest {
         return new HikariDataSource(hc);
     }
 
-    private SessionRecord record(SessionKey key, long version, Instant now, Duration ttl, String principal, String attributes) {
+    private SessionRecord record(
+            SessionKey key, long version, Instant now, Duration ttl, String principal, String attributes) {
         return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(ttl), principal, attributes);
     }
 
@@ -130,7 +157,7 @@ class ManualCommitPoolTest {
 
     private static long count(Connection c, String table, String where) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE " + where);
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -139,17 +166,21 @@ class ManualCommitPoolTest {
     /** Asks the server itself whether any session holds an open transaction (H2 and PostgreSQL say so). */
     private static void assertNoOpenTransaction(Connection c, Dialect dialect) throws SQLException {
         String query = switch (dialect) {
-            case POSTGRESQL -> "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" + APP
-                    + "' AND (state LIKE 'idle in transaction%' OR xact_start IS NOT NULL AND state <> 'active')";
+            case POSTGRESQL ->
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" + APP
+                        + "' AND (state LIKE 'idle in transaction%' OR xact_start IS NOT NULL AND state <> 'active')";
             case H2 -> "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE CONTAINS_UNCOMMITTED";
             case MARIADB -> null;
         };
         if (query == null) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(query);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
-            assertThat(rs.getLong(1)).as("sessions of the pool inside a transaction").isZero();
+            assertThat(rs.getLong(1))
+                    .as("sessions of the pool inside a transaction")
+                    .isZero();
         }
     }
 }

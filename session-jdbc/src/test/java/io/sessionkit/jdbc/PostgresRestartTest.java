@@ -36,16 +36,30 @@ class PostgresRestartTest {
     void sessionsSurviveARestartAndThePoolRecovers() throws Exception {
         String url = TestServers.postgresUrl();
         String table = "sk_restart";
-        JdbcSessionStore store = JdbcSessionStore.builder().url(url).poolMaxSize(POOL).connectTimeout(Duration.ofSeconds(2))
-                .queryTimeout(Duration.ofSeconds(2)).table(table).createSchema(true).sweepInterval(Duration.ZERO).build();
+        JdbcSessionStore store = JdbcSessionStore.builder()
+                .url(url)
+                .poolMaxSize(POOL)
+                .connectTimeout(Duration.ofSeconds(2))
+                .queryTimeout(Duration.ofSeconds(2))
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ZERO)
+                .build();
         try {
             List<SessionKey> keys = new ArrayList<>();
             Instant now = Clock.systemUTC().instant();
             for (int i = 0; i < SESSIONS; i++) {
                 SessionKey key = JdbcSessionStoreTest.randomKey();
                 keys.add(key);
-                store.create(new SessionRecord(key, 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)),
-                        "user" + i, "{\"i\":" + i + "}"));
+                store.create(new SessionRecord(
+                        key,
+                        1,
+                        now,
+                        now,
+                        Duration.ofMinutes(30),
+                        now.plus(Duration.ofMinutes(30)),
+                        "user" + i,
+                        "{\"i\":" + i + "}"));
             }
             // Every pooled connection has been used, so every one of them dies with the server.
             for (int i = 0; i < POOL * 3; i++) {
@@ -69,9 +83,13 @@ class PostgresRestartTest {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
             }
-            System.out.printf("postgres restart: %d failed calls of %d before 20 consecutive successes (pool of %d)%n", failed, calls, POOL);
+            System.out.printf(
+                    "postgres restart: %d failed calls of %d before 20 consecutive successes (pool of %d)%n",
+                    failed, calls, POOL);
             assertThat(consecutiveOk).as("the pool recovered").isEqualTo(20);
-            assertThat(failed).as("failed calls after the restart, at most one per pooled connection").isLessThanOrEqualTo(POOL);
+            assertThat(failed)
+                    .as("failed calls after the restart, at most one per pooled connection")
+                    .isLessThanOrEqualTo(POOL);
             for (int i = 0; i < SESSIONS; i++) {
                 SessionRecord r = store.load(keys.get(i)).orElseThrow();
                 assertThat(r.principal()).isEqualTo("user" + i);
@@ -97,8 +115,8 @@ class PostgresRestartTest {
         }
         String[] versions = new File("/etc/postgresql").list();
         if (versions == null || versions.length == 0) {
-            throw new IllegalStateException("no PostgreSQL cluster in /etc/postgresql; set SESSIONKIT_TEST_POSTGRES_" + action.toUpperCase()
-                    + " to a shell command that " + action + "s the test server");
+            throw new IllegalStateException("no PostgreSQL cluster in /etc/postgresql; set SESSIONKIT_TEST_POSTGRES_"
+                    + action.toUpperCase() + " to a shell command that " + action + "s the test server");
         }
         Arrays.sort(versions);
         return List.of("pg_ctlcluster", "--skip-systemctl-redirect", versions[versions.length - 1], "main", action);

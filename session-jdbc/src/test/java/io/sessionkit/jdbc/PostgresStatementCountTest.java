@@ -32,7 +32,8 @@ class PostgresStatementCountTest {
     private static final String DB = "sessionkit_stmts";
     private static final int N1 = 50;
     private static final int N2 = 250;
-    private static final ExpiryPolicy POLICY = new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
+    private static final ExpiryPolicy POLICY =
+            new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
 
     private final MutableClock clock = MutableClock.startingNow();
     private String adminUrl;
@@ -43,14 +44,16 @@ class PostgresStatementCountTest {
     void readOnlyOneModifyingTwoNewOne() throws Exception {
         adminUrl = TestServers.postgresUrl();
         dbUrl = withDatabase(adminUrl, DB);
-        try (Connection c = DriverManager.getConnection(adminUrl); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl);
+                Statement st = c.createStatement()) {
             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB + "'");
             if (!rs.next()) {
                 st.execute("CREATE DATABASE " + DB);
             }
         }
         try (JdbcSessionStore setup = store(true)) {
-            try (Connection c = setup.dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = setup.dataSource().getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("DELETE FROM sessionkit_sessions");
             }
         }
@@ -78,7 +81,8 @@ class PostgresStatementCountTest {
             s.setAttribute("n", next[0]);
             assertThat(m.save(s)).isEqualTo(SaveResult.UPDATED);
         });
-        System.out.printf("statements per request on PostgreSQL (pg_stat_database.xact_commit): read-only %.3f, modifying %.3f, new %.3f%n",
+        System.out.printf(
+                "statements per request on PostgreSQL (pg_stat_database.xact_commit): read-only %.3f, modifying %.3f, new %.3f%n",
                 readOnly, modifying, newSession);
         assertThat(Math.round(readOnly)).as("read-only request").isEqualTo(1);
         assertThat(Math.round(modifying)).as("modifying request").isEqualTo(2);
@@ -89,7 +93,9 @@ class PostgresStatementCountTest {
         long d1 = run(N1, request);
         long d2 = run(N2, request);
         double per = (double) (d2 - d1) / (N2 - N1);
-        System.out.printf("  %s: %d requests -> %d commits, %d requests -> %d commits: %.3f per request%n", what, N1, d1, N2, d2, per);
+        System.out.printf(
+                "  %s: %d requests -> %d commits, %d requests -> %d commits: %.3f per request%n",
+                what, N1, d1, N2, d2, per);
         return per;
     }
 
@@ -97,7 +103,10 @@ class PostgresStatementCountTest {
     private long run(int n, Consumer<SessionManager> request) throws Exception {
         long before = settledCommits();
         try (JdbcSessionStore store = store(false)) {
-            SessionManager m = SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
+            SessionManager m = SessionManager.builder(store)
+                    .clock(clock)
+                    .expiryPolicy(POLICY)
+                    .build();
             for (int i = 0; i < n; i++) {
                 request.accept(m);
             }
@@ -106,8 +115,14 @@ class PostgresStatementCountTest {
     }
 
     private JdbcSessionStore store(boolean createSchema) {
-        return JdbcSessionStore.builder().url(dbUrl).poolMaxSize(1).dialect(JdbcSessionStore.Dialect.POSTGRESQL)
-                .createSchema(createSchema).sweepInterval(Duration.ZERO).clock(clock).build();
+        return JdbcSessionStore.builder()
+                .url(dbUrl)
+                .poolMaxSize(1)
+                .dialect(JdbcSessionStore.Dialect.POSTGRESQL)
+                .createSchema(createSchema)
+                .sweepInterval(Duration.ZERO)
+                .clock(clock)
+                .build();
     }
 
     /** xact_commit of {@value #DB} once it has stopped moving (a closed backend reports on exit). */
@@ -116,8 +131,9 @@ class PostgresStatementCountTest {
         int stable = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         try (Connection c = DriverManager.getConnection(adminUrl);
-             PreparedStatement ps = c.prepareStatement("SELECT xact_commit FROM pg_stat_database WHERE datname = ?");
-             Statement clear = c.createStatement()) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT xact_commit FROM pg_stat_database WHERE datname = ?");
+                Statement clear = c.createStatement()) {
             while (System.nanoTime() < deadline) {
                 clear.execute("SELECT pg_stat_clear_snapshot()");
                 ps.setString(1, DB);

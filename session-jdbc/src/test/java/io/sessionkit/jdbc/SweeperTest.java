@@ -39,7 +39,9 @@ class SweeperTest {
     private static final int BATCH = 500;
 
     @ParameterizedTest
-    @EnumSource(value = Dialect.class, names = {"POSTGRESQL", "MARIADB"})
+    @EnumSource(
+            value = Dialect.class,
+            names = {"POSTGRESQL", "MARIADB"})
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void threeNodesSweepAtOnceWithoutDeadlockOrLoss(Dialect dialect) throws Exception {
         String url = TestJdbc.url(dialect);
@@ -49,10 +51,18 @@ class SweeperTest {
         ExecutorService pool = Executors.newFixedThreadPool(SWEEPERS + 1);
         try {
             for (int i = 0; i < SWEEPERS + 1; i++) {
-                nodes.add(JdbcSessionStore.builder().url(url).poolMaxSize(2).table(table).createSchema(i == 0)
-                        .sweepInterval(Duration.ZERO).sweepBatchSize(BATCH).clock(clock).build());
+                nodes.add(JdbcSessionStore.builder()
+                        .url(url)
+                        .poolMaxSize(2)
+                        .table(table)
+                        .createSchema(i == 0)
+                        .sweepInterval(Duration.ZERO)
+                        .sweepBatchSize(BATCH)
+                        .clock(clock)
+                        .build());
             }
-            try (Connection c = nodes.get(0).dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = nodes.get(0).dataSource().getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("DELETE FROM " + table);
             }
             Instant now = clock.instant();
@@ -62,8 +72,17 @@ class SweeperTest {
                 SessionKey key = JdbcSessionStoreTest.randomKey();
                 // Interleave expired and live rows across the key and expiry ranges.
                 boolean expired = i % 3 != 2;
-                Duration ttl = expired ? Duration.ofSeconds(1 + i % 60) : Duration.ofMinutes(30).plusSeconds(i % 60);
-                rows.add(new SessionRecord(key, 1, now, now, Duration.ofMinutes(30), now.plus(ttl), i % 7 == 0 ? "user" + i % 50 : null,
+                Duration ttl = expired
+                        ? Duration.ofSeconds(1 + i % 60)
+                        : Duration.ofMinutes(30).plusSeconds(i % 60);
+                rows.add(new SessionRecord(
+                        key,
+                        1,
+                        now,
+                        now,
+                        Duration.ofMinutes(30),
+                        now.plus(ttl),
+                        i % 7 == 0 ? "user" + i % 50 : null,
                         "{\"i\":" + i + "}"));
                 if (!expired) {
                     live.add(key);
@@ -89,8 +108,15 @@ class SweeperTest {
                 for (int i = 0; i < 300; i++) {
                     SessionRecord r = writer.load(live.get(i)).orElseThrow();
                     Instant t = clock.instant();
-                    SessionRecord next = new SessionRecord(r.key(), r.version() + 1, r.createdAt(), t, r.maxIdle(),
-                            t.plus(r.maxIdle()), r.principal(), "{\"touched\":" + i + "}");
+                    SessionRecord next = new SessionRecord(
+                            r.key(),
+                            r.version() + 1,
+                            r.createdAt(),
+                            t,
+                            r.maxIdle(),
+                            t.plus(r.maxIdle()),
+                            r.principal(),
+                            "{\"touched\":" + i + "}");
                     if (writer.replace(next, r.version()) == ReplaceResult.OK) {
                         ok++;
                     }
@@ -108,16 +134,21 @@ class SweeperTest {
             }
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
             assertThat(writes.get(150, TimeUnit.SECONDS)).isEqualTo(300);
-            long retries = nodes.stream().mapToLong(JdbcSessionStore::sweepRetries).sum();
-            System.out.printf("sweeper figures [%s]: %d expired + %d live rows, %d sweepers x batch %d: deleted %s = %d in %d ms,"
+            long retries =
+                    nodes.stream().mapToLong(JdbcSessionStore::sweepRetries).sum();
+            System.out.printf(
+                    "sweeper figures [%s]: %d expired + %d live rows, %d sweepers x batch %d: deleted %s = %d in %d ms,"
                             + " %d batch retries after lock contention, 300 concurrent replaces OK%n",
                     dialect, EXPIRED, LIVE, SWEEPERS, BATCH, perSweeper, deleted, elapsedMs, retries);
 
             assertThat(deleted).as("each expired row deleted exactly once").isEqualTo(EXPIRED);
-            assertThat(retries).as("sweep batches that hit a deadlock or lock timeout").isZero();
+            assertThat(retries)
+                    .as("sweep batches that hit a deadlock or lock timeout")
+                    .isZero();
             Set<String> remaining = new HashSet<>();
-            try (Connection c = writer.dataSource().getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT session_id, expires_at FROM " + table)) {
+            try (Connection c = writer.dataSource().getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT session_id, expires_at FROM " + table)) {
                 while (rs.next()) {
                     remaining.add(rs.getString(1));
                     assertThat(rs.getLong(2)).isGreaterThan(clock.millis());
@@ -129,7 +160,8 @@ class SweeperTest {
             assertThat(nodes.get(0).purgeExpired()).isZero();
         } finally {
             pool.shutdownNow();
-            try (Connection c = nodes.isEmpty() ? null : nodes.get(0).dataSource().getConnection()) {
+            try (Connection c =
+                    nodes.isEmpty() ? null : nodes.get(0).dataSource().getConnection()) {
                 if (c != null) {
                     TestJdbc.dropTable(c, table);
                 }
@@ -143,16 +175,29 @@ class SweeperTest {
     void backgroundSweeperRunsAndStopsOnClose() throws Exception {
         MutableClock clock = MutableClock.startingNow();
         String table = "sk_bg_sweep";
-        JdbcSessionStore store = JdbcSessionStore.builder().url(TestJdbc.h2MemoryUrl("bgsweep")).table(table)
-                .createSchema(true).sweepInterval(Duration.ofMillis(100)).clock(clock).build();
+        JdbcSessionStore store = JdbcSessionStore.builder()
+                .url(TestJdbc.h2MemoryUrl("bgsweep"))
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ofMillis(100))
+                .clock(clock)
+                .build();
         try {
             Instant now = clock.instant();
             for (int i = 0; i < 20; i++) {
-                store.create(new SessionRecord(JdbcSessionStoreTest.randomKey(), 1, now, now, Duration.ofMinutes(30),
-                        now.plusSeconds(10), null, "{}"));
+                store.create(new SessionRecord(
+                        JdbcSessionStoreTest.randomKey(),
+                        1,
+                        now,
+                        now,
+                        Duration.ofMinutes(30),
+                        now.plusSeconds(10),
+                        null,
+                        "{}"));
             }
             SessionKey live = JdbcSessionStoreTest.randomKey();
-            store.create(new SessionRecord(live, 1, now, now, Duration.ofMinutes(30), now.plusSeconds(3600), null, "{}"));
+            store.create(
+                    new SessionRecord(live, 1, now, now, Duration.ofMinutes(30), now.plusSeconds(3600), null, "{}"));
             clock.advance(Duration.ofSeconds(10).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
             JdbcBackdoor rows = new JdbcBackdoor(store.dataSource(), Dialect.H2, table);
             // Waits for the sweeper thread (bounded), not for expiry: the clock already moved.
@@ -179,7 +224,8 @@ class SweeperTest {
         return out;
     }
 
-    private static void insertAll(JdbcSessionStore store, Dialect dialect, String table, List<SessionRecord> rows) throws Exception {
+    private static void insertAll(JdbcSessionStore store, Dialect dialect, String table, List<SessionRecord> rows)
+            throws Exception {
         String data = dialect == Dialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);

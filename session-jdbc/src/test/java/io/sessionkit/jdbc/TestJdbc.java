@@ -14,10 +14,10 @@ import java.sql.Statement;
  * {@link TestServers} lookup), a small pool, dropping a table. Not a server lookup: that lives in session-testing.
  */
 final class TestJdbc {
-    private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger POOLS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    private TestJdbc() {
-    }
+    private TestJdbc() {}
 
     static String h2MemoryUrl(String name) {
         return "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";

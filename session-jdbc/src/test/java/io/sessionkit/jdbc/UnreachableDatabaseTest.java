@@ -64,29 +64,33 @@ class UnreachableDatabaseTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
-    @DisplayName("14.16 store-built HikariCP pool, dialect to detect: the startup error says Connection refused at host:port")
+    @DisplayName(
+            "14.16 store-built HikariCP pool, dialect to detect: the startup error says Connection refused at host:port")
     void item16_ownPoolStartupNamesConnectionRefused(String scheme) {
         Map<String, String> keys = new HashMap<>();
         keys.put("sessionkit.jdbc.url", url(scheme));
         keys.put("sessionkit.jdbc.connect-timeout", connectTimeout(scheme).toMillis() + "ms");
         keys.put("sessionkit.jdbc.sweep-interval", "0s");
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
-                () -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys)).close());
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() ->
+                new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys)).close());
         System.out.println("startup error [" + scheme + ", own pool]: " + e.getMessage());
         assertNamesTheRootCause(e);
         assertThat(e.getMessage()).startsWith("JDBC store at jdbc:" + scheme);
     }
 
     @Test
-    @DisplayName("14.16 store-built pool with the dialect set: it starts, and each call names Connection refused at host:port")
+    @DisplayName(
+            "14.16 store-built pool with the dialect set: it starts, and each call names Connection refused at host:port")
     void item16_ownPoolOperationNamesConnectionRefused() {
         Map<String, String> keys = new HashMap<>();
         keys.put("sessionkit.jdbc.url", url("postgresql"));
         keys.put("sessionkit.jdbc.dialect", "postgresql");
         keys.put("sessionkit.jdbc.connect-timeout", "1s");
         keys.put("sessionkit.jdbc.sweep-interval", "0s");
-        try (JdbcSessionStore store = (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys))) {
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> store.load(JdbcSessionStoreTest.randomKey()));
+        try (JdbcSessionStore store =
+                (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys))) {
+            Throwable e =
+                    org.assertj.core.api.Assertions.catchThrowable(() -> store.load(JdbcSessionStoreTest.randomKey()));
             System.out.println("load error [postgresql, own pool]: " + e.getMessage());
             assertNamesTheRootCause(e);
             assertThat(e.getMessage()).contains("load of session");
@@ -103,8 +107,11 @@ class UnreachableDatabaseTest {
         hc.setInitializationFailTimeout(-1);
         hc.setPoolName("unreachable-" + scheme);
         try (HikariDataSource pool = new HikariDataSource(hc)) {
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder().dataSource(pool)
-                    .sweepInterval(Duration.ZERO).build().close());
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
+                    .dataSource(pool)
+                    .sweepInterval(Duration.ZERO)
+                    .build()
+                    .close());
             System.out.println("startup error [" + scheme + ", application Hikari pool]: " + e.getMessage());
             assertNamesTheRootCause(e);
         }
@@ -129,14 +136,22 @@ class UnreachableDatabaseTest {
             }
             default -> throw new IllegalArgumentException(scheme);
         };
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder().dataSource(ds)
-                .sweepInterval(Duration.ZERO).build().close());
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
+                .dataSource(ds)
+                .sweepInterval(Duration.ZERO)
+                .build()
+                .close());
         System.out.println("startup error [" + scheme + ", plain DataSource]: " + e.getMessage());
         assertNamesTheRootCause(e);
         // With the dialect given there is nothing to detect: the store starts, the first call reports the cause.
         Dialect dialect = Dialect.of(scheme);
-        try (JdbcSessionStore store = JdbcSessionStore.builder().dataSource(ds).dialect(dialect).sweepInterval(Duration.ZERO).build()) {
-            assertThatThrownBy(() -> store.findByPrincipal("alice")).satisfies(UnreachableDatabaseTest::assertNamesTheRootCause);
+        try (JdbcSessionStore store = JdbcSessionStore.builder()
+                .dataSource(ds)
+                .dialect(dialect)
+                .sweepInterval(Duration.ZERO)
+                .build()) {
+            assertThatThrownBy(() -> store.findByPrincipal("alice"))
+                    .satisfies(UnreachableDatabaseTest::assertNamesTheRootCause);
         }
     }
 }

@@ -12,8 +12,7 @@ final class ByteArrayTranscoder implements Transcoder<byte[]> {
     static final ByteArrayTranscoder INSTANCE = new ByteArrayTranscoder();
     private static final int FLAGS = 0;
 
-    private ByteArrayTranscoder() {
-    }
+    private ByteArrayTranscoder() {}
 
     @Override
     public boolean asyncDecode(CachedData d) {

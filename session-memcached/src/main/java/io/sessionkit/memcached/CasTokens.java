@@ -17,8 +17,7 @@ import java.util.Map;
 final class CasTokens {
 
     /** What the store knew of a key after its last gets, add or cas on it. */
-    record Token(long version, long cas, Instant expiresAt) {
-    }
+    record Token(long version, long cas, Instant expiresAt) {}
 
     private final int capacity;
     private final Map<SessionKey, Token> tokens;

@@ -140,7 +140,9 @@ public final class MemcachedSessionStore implements SessionStore {
             @Override
             public void connectionLost(SocketAddress sa) {
                 casTokens.clear();
-                LOG.log(System.Logger.Level.WARNING, "memcached {0} connection lost; its sessions are unavailable until it returns",
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "memcached {0} connection lost; its sessions are unavailable until it returns",
                         describe(sa));
             }
         };
@@ -173,8 +175,11 @@ public final class MemcachedSessionStore implements SessionStore {
                         missing.add(describe(a));
                     }
                 }
-                LOG.log(System.Logger.Level.WARNING, "memcached {0} not connected within {1} ms; calls for its keys fail until it is",
-                        String.join(",", missing), b.connectTimeout.toMillis());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "memcached {0} not connected within {1} ms; calls for its keys fail until it is",
+                        String.join(",", missing),
+                        b.connectTimeout.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,7 +205,10 @@ public final class MemcachedSessionStore implements SessionStore {
         byte[] value = encode(record);
         String itemKey = itemKey(key);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            OperationFuture<Boolean> add = call("add", itemKey, key,
+            OperationFuture<Boolean> add = call(
+                    "add",
+                    itemKey,
+                    key,
                     () -> client.add(itemKey, exptime(record.expiresAt()), value, ByteArrayTranscoder.INSTANCE));
             await(add, "add", itemKey, key);
             StatusCode added = statusOf(add);
@@ -228,8 +236,16 @@ public final class MemcachedSessionStore implements SessionStore {
                 remember(stored, current.getCas());
                 return false;
             }
-            OperationFuture<?> cas = call("cas", itemKey, key,
-                    () -> client.asyncCAS(itemKey, current.getCas(), exptime(record.expiresAt()), value, ByteArrayTranscoder.INSTANCE));
+            OperationFuture<?> cas = call(
+                    "cas",
+                    itemKey,
+                    key,
+                    () -> client.asyncCAS(
+                            itemKey,
+                            current.getCas(),
+                            exptime(record.expiresAt()),
+                            value,
+                            ByteArrayTranscoder.INSTANCE));
             await(cas, "cas", itemKey, key);
             StatusCode swapped = statusOf(cas);
             if (swapped == StatusCode.SUCCESS) {
@@ -312,10 +328,16 @@ public final class MemcachedSessionStore implements SessionStore {
      * is checked to be in the future). Otherwise, or when the item changed since, a {@code gets} reads what the server
      * holds: absent or expired by this store's clock is GONE, another version is CONFLICT.
      */
-    private ReplaceResult compareAndSet(String op, String itemKey, SessionKey key, long expectedVersion,
+    private ReplaceResult compareAndSet(
+            String op,
+            String itemKey,
+            SessionKey key,
+            long expectedVersion,
             java.util.function.LongFunction<StatusCode> withCas) {
         CasTokens.Token token = casTokens.get(key);
-        if (token != null && token.version() == expectedVersion && token.expiresAt().isAfter(clock.instant())) {
+        if (token != null
+                && token.version() == expectedVersion
+                && token.expiresAt().isAfter(clock.instant())) {
             StatusCode status = withCas.apply(token.cas());
             if (status == StatusCode.SUCCESS) {
                 return ReplaceResult.OK;
@@ -392,7 +414,8 @@ public final class MemcachedSessionStore implements SessionStore {
 
     /** The server that holds {@code key}'s item. */
     InetSocketAddress serverFor(SessionKey key) {
-        return (InetSocketAddress) client.getNodeLocator().getPrimary(itemKey(key)).getSocketAddress();
+        return (InetSocketAddress)
+                client.getNodeLocator().getPrimary(itemKey(key)).getSocketAddress();
     }
 
     List<InetSocketAddress> servers() {
@@ -432,8 +455,12 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private StatusCode cas(String itemKey, SessionKey key, long casId, SessionRecord record, byte[] value) {
-        OperationFuture<?> cas = call("cas", itemKey, key,
-                () -> client.asyncCAS(itemKey, casId, exptime(record.expiresAt()), value, ByteArrayTranscoder.INSTANCE));
+        OperationFuture<?> cas = call(
+                "cas",
+                itemKey,
+                key,
+                () -> client.asyncCAS(
+                        itemKey, casId, exptime(record.expiresAt()), value, ByteArrayTranscoder.INSTANCE));
         await(cas, "cas", itemKey, key);
         StatusCode code = statusOf(cas);
         if (code == StatusCode.SUCCESS) {
@@ -445,7 +472,8 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private CASValue<byte[]> gets(String itemKey, SessionKey key) {
-        OperationFuture<CASValue<byte[]>> gets = call("gets", itemKey, key, () -> client.asyncGets(itemKey, ByteArrayTranscoder.INSTANCE));
+        OperationFuture<CASValue<byte[]>> gets =
+                call("gets", itemKey, key, () -> client.asyncGets(itemKey, ByteArrayTranscoder.INSTANCE));
         CASValue<byte[]> value = await(gets, "gets", itemKey, key);
         if (value == null) {
             StatusCode code = statusOf(gets);
@@ -465,8 +493,11 @@ public final class MemcachedSessionStore implements SessionStore {
         byte[] value = RecordEnvelope.encode(record).getBytes(StandardCharsets.UTF_8);
         long limit = maxItemSize - itemKey(record.key()).length() - ITEM_OVERHEAD;
         if (value.length > limit) {
-            throw new SessionTooLargeException("session " + record.key().shortForm() + " does not fit in a memcached item of "
-                    + maxItemSize + " bytes", value.length, limit);
+            throw new SessionTooLargeException(
+                    "session " + record.key().shortForm() + " does not fit in a memcached item of " + maxItemSize
+                            + " bytes",
+                    value.length,
+                    limit);
         }
         return value;
     }
@@ -540,25 +571,34 @@ public final class MemcachedSessionStore implements SessionStore {
         return failed(command, itemKey, key, future, -1);
     }
 
-    private RuntimeException failed(String command, String itemKey, SessionKey key, OperationFuture<?> future, long size) {
+    private RuntimeException failed(
+            String command, String itemKey, SessionKey key, OperationFuture<?> future, long size) {
         OperationStatus status = future.getStatus();
         StatusCode code = status == null ? null : status.getStatusCode();
         if (code == StatusCode.ERR_2BIG) {
             // The server's item limit (-I) is below the configured max-item-size, or the item overhead tipped it over.
-            return new SessionTooLargeException("session " + key.shortForm() + " refused by memcached " + server(itemKey)
-                    + " as too large; set sessionkit.memcached.max-item-size to the server's -I", size, maxItemSize);
+            return new SessionTooLargeException(
+                    "session " + key.shortForm() + " refused by memcached " + server(itemKey)
+                            + " as too large; set sessionkit.memcached.max-item-size to the server's -I",
+                    size,
+                    maxItemSize);
         }
         String message = status == null ? "no status" : code + " " + status.getMessage();
         return unavailable(command, itemKey, key, message, null);
     }
 
-    private SessionStoreUnavailableException unavailable(String command, String itemKey, SessionKey key, String why, Throwable cause) {
+    private SessionStoreUnavailableException unavailable(
+            String command, String itemKey, SessionKey key, String why, Throwable cause) {
         return StoreFailures.unavailable("memcached " + server(itemKey), command, key, why, cause);
     }
 
     private SessionStoreUnavailableException contended(String command, String itemKey, SessionKey key) {
-        return unavailable(command, itemKey, key, "gave up after " + MAX_ATTEMPTS
-                + " attempts: the item kept changing between gets and cas", null);
+        return unavailable(
+                command,
+                itemKey,
+                key,
+                "gave up after " + MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
+                null);
     }
 
     private String server(String itemKey) {
@@ -624,8 +664,7 @@ public final class MemcachedSessionStore implements SessionStore {
         private int casCacheSize = DEFAULT_CAS_CACHE_SIZE;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The servers as {@code host:port,host:port}; default {@value #DEFAULT_SERVERS}. */
         public Builder servers(String hostPorts) {
@@ -675,13 +714,14 @@ public final class MemcachedSessionStore implements SessionStore {
          */
         public Builder maxItemSize(long bytes) {
             if (bytes < MIN_ITEM_SIZE) {
-                throw BuilderChecks.invalid("maxItemSize", bytes, "at least " + MIN_ITEM_SIZE + " bytes (memcached's smallest -I)");
+                throw BuilderChecks.invalid(
+                        "maxItemSize", bytes, "at least " + MIN_ITEM_SIZE + " bytes (memcached's smallest -I)");
             }
             this.maxItemSize = bytes;
             return this;
         }
 
-    /** How long past {@code expiresAt} memcached keeps an item; zero or more; default 1 minute. */
+        /** How long past {@code expiresAt} memcached keeps an item; zero or more; default 1 minute. */
         public Builder expiryGrace(Duration grace) {
             this.expiryGrace = BuilderChecks.expiryGrace("expiryGrace", grace);
             return this;
@@ -689,8 +729,12 @@ public final class MemcachedSessionStore implements SessionStore {
 
         /** The longest wait between reconnect attempts to a lost server, whole seconds, at least 1 s; default 2 s. */
         public Builder maxReconnectDelay(Duration delay) {
-            this.maxReconnectDelay = BuilderChecks.between("maxReconnectDelay", delay, Duration.ofSeconds(1),
-                    BuilderChecks.MAX_TIMEOUT, "(spymemcached counts whole seconds)");
+            this.maxReconnectDelay = BuilderChecks.between(
+                    "maxReconnectDelay",
+                    delay,
+                    Duration.ofSeconds(1),
+                    BuilderChecks.MAX_TIMEOUT,
+                    "(spymemcached counts whole seconds)");
             return this;
         }
 

@@ -27,8 +27,11 @@ public final class MemcachedBackdoor implements StoreBackdoor {
         StringBuilder out = new StringBuilder();
         for (InetSocketAddress server : store.servers()) {
             for (String key : MemcachedText.keys(server, store.keyPrefix())) {
-                MemcachedText.get(server, key).ifPresent(v ->
-                        out.append(key).append(" = ").append(new String(v, StandardCharsets.UTF_8)).append('\n'));
+                MemcachedText.get(server, key)
+                        .ifPresent(v -> out.append(key)
+                                .append(" = ")
+                                .append(new String(v, StandardCharsets.UTF_8))
+                                .append('\n'));
             }
         }
         return out.toString();

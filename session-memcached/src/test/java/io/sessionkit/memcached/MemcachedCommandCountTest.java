@@ -27,20 +27,34 @@ import org.junit.jupiter.api.Test;
  */
 class MemcachedCommandCountTest {
     private static final int REQUESTS = 50;
-    private static final List<String> COUNTERS = List.of("cmd_get", "get_hits", "get_misses", "cmd_set", "cas_hits", "cas_misses",
-            "cas_badval", "cmd_touch", "delete_hits", "delete_misses");
+    private static final List<String> COUNTERS = List.of(
+            "cmd_get",
+            "get_hits",
+            "get_misses",
+            "cmd_set",
+            "cas_hits",
+            "cas_misses",
+            "cas_badval",
+            "cmd_touch",
+            "delete_hits",
+            "delete_misses");
 
     private static ServerProcess server;
     private static MemcachedSessionStore store;
     private static SessionManager manager;
     private static final MutableClock clock = MutableClock.startingNow();
-    private static final ExpiryPolicy POLICY = new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
+    private static final ExpiryPolicy POLICY =
+            new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
 
     @BeforeAll
     static void start() {
         server = ServerProcess.memcached();
-        store = MemcachedSessionStore.builder().servers(List.of(server.address())).clock(clock).build();
-        manager = SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
+        store = MemcachedSessionStore.builder()
+                .servers(List.of(server.address()))
+                .clock(clock)
+                .build();
+        manager =
+                SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
     }
 
     @AfterAll
@@ -69,7 +83,11 @@ class MemcachedCommandCountTest {
             double d = (Long.parseLong(after.get(c)) - Long.parseLong(before.get(c))) / (double) sessions.size();
             out.put(c, d);
         }
-        commands = out.get("cmd_get") + out.get("cmd_set") + out.get("cmd_touch") + out.get("delete_hits") + out.get("delete_misses");
+        commands = out.get("cmd_get")
+                + out.get("cmd_set")
+                + out.get("cmd_touch")
+                + out.get("delete_hits")
+                + out.get("delete_misses");
         out.put("commands", commands);
         StringBuilder line = new StringBuilder("[memcached stats per request] ").append(String.format("%-34s", name));
         out.forEach((k, v) -> {
@@ -150,9 +168,15 @@ class MemcachedCommandCountTest {
     @Test
     @DisplayName("the CAS id cache off: a modifying request costs 3 commands (gets + gets + cas)")
     void modifyingWithoutCasCache() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(List.of(server.address())).clock(clock)
-                .casCacheSize(0).build()) {
-            SessionManager m = SessionManager.builder(plain).clock(clock).expiryPolicy(POLICY).build();
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
+                .servers(List.of(server.address()))
+                .clock(clock)
+                .casCacheSize(0)
+                .build()) {
+            SessionManager m = SessionManager.builder(plain)
+                    .clock(clock)
+                    .expiryPolicy(POLICY)
+                    .build();
             Map<String, Double> c = perRequest("modifying request, no CAS-id cache", savedSessions(), s -> {
                 Session found = m.find(s.id()).orElseThrow();
                 found.setAttribute("n", 1);
@@ -165,7 +189,8 @@ class MemcachedCommandCountTest {
     @Test
     @DisplayName("invalidate: 1 command (delete); rotation: 2 (add + delete)")
     void invalidateAndRotate() {
-        Map<String, Double> del = perRequest("invalidate (loaded session)", savedSessions(), s -> manager.invalidate(s.id().key()));
+        Map<String, Double> del =
+                perRequest("invalidate (loaded session)", savedSessions(), s -> manager.invalidate(s.id().key()));
         assertThat(del.get("commands")).isEqualTo(1.0);
         assertThat(del.get("delete_hits")).isEqualTo(1.0);
         Map<String, Double> rot = perRequest("rotate id (loaded session)", savedSessions(), manager::rotateId);
@@ -173,14 +198,20 @@ class MemcachedCommandCountTest {
         assertThat(rot.get("cmd_set")).isEqualTo(1.0);
         assertThat(rot.get("delete_hits")).isEqualTo(1.0);
     }
+
     @Test
-    @DisplayName("14.4 compare-and-set delete of a session this node wrote or loaded: 1 command (delete with its CAS id)")
+    @DisplayName(
+            "14.4 compare-and-set delete of a session this node wrote or loaded: 1 command (delete with its CAS id)")
     void item4_casDeleteIsOneCommand() {
-        Map<String, Double> ok = perRequest("CAS delete (loaded session)", savedSessions(),
+        Map<String, Double> ok = perRequest(
+                "CAS delete (loaded session)",
+                savedSessions(),
                 s -> assertThat(store.delete(s.id().key(), 1)).isEqualTo(ReplaceResult.OK));
         assertThat(ok.get("commands")).isEqualTo(1.0);
         assertThat(ok.get("delete_hits")).isEqualTo(1.0);
-        Map<String, Double> conflict = perRequest("CAS delete, other version", savedSessions(),
+        Map<String, Double> conflict = perRequest(
+                "CAS delete, other version",
+                savedSessions(),
                 s -> assertThat(store.delete(s.id().key(), 2)).isEqualTo(ReplaceResult.CONFLICT));
         assertThat(conflict.get("commands")).as("one gets, nothing deleted").isEqualTo(1.0);
         assertThat(conflict.get("get_hits")).isEqualTo(1.0);

@@ -45,7 +45,10 @@ class MemcachedMultiNodeTest {
         for (int i = 0; i < 3; i++) {
             nodes.add(ServerProcess.memcached());
         }
-        store = MemcachedSessionStore.builder().servers(nodes.stream().map(ServerProcess::address).toList()).clock(clock).build();
+        store = MemcachedSessionStore.builder()
+                .servers(nodes.stream().map(ServerProcess::address).toList())
+                .clock(clock)
+                .build();
     }
 
     @AfterEach
@@ -61,7 +64,14 @@ class MemcachedMultiNodeTest {
 
     private SessionRecord record(int n) {
         Instant now = clock.instant();
-        return new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), null,
+        return new SessionRecord(
+                SessionId.generate().key(),
+                1,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                null,
                 "{\"n\":" + n + "}");
     }
 
@@ -95,18 +105,25 @@ class MemcachedMultiNodeTest {
         assertThat(total).isEqualTo(SESSIONS);
         for (SessionRecord r : sessions) {
             InetSocketAddress holder = store.serverFor(r.key());
-            assertThat(MemcachedText.get(holder, store.itemKey(r.key()))).as("item on the node Ketama picked").isPresent();
+            assertThat(MemcachedText.get(holder, store.itemKey(r.key())))
+                    .as("item on the node Ketama picked")
+                    .isPresent();
             assertThat(store.load(r.key()).orElseThrow().attributes()).isEqualTo(r.attributes());
         }
     }
 
     @Test
-    @DisplayName("a killed node: its keys fail fast with SessionStoreUnavailableException, others load; it recovers on return")
+    @DisplayName(
+            "a killed node: its keys fail fast with SessionStoreUnavailableException, others load; it recovers on return")
     void killAndRecover() throws IOException {
         List<SessionRecord> sessions = createSessions();
         ServerProcess victim = nodes.get(1);
-        List<SessionRecord> onVictim = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() == victim.port()).toList();
-        List<SessionRecord> elsewhere = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() != victim.port()).toList();
+        List<SessionRecord> onVictim = sessions.stream()
+                .filter(r -> store.serverFor(r.key()).getPort() == victim.port())
+                .toList();
+        List<SessionRecord> elsewhere = sessions.stream()
+                .filter(r -> store.serverFor(r.key()).getPort() != victim.port())
+                .toList();
         assertThat(onVictim).isNotEmpty();
         assertThat(elsewhere).isNotEmpty();
 
@@ -117,16 +134,20 @@ class MemcachedMultiNodeTest {
         List<Long> failMicros = new ArrayList<>();
         for (SessionRecord r : onVictim) {
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> store.load(r.key())).isInstanceOf(SessionStoreUnavailableException.class)
-                    .hasMessageContaining("127.0.0.1:" + victim.port()).hasMessageContaining("gets")
+            assertThatThrownBy(() -> store.load(r.key()))
+                    .isInstanceOf(SessionStoreUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:" + victim.port())
+                    .hasMessageContaining("gets")
                     .hasMessageNotContaining(r.key().value());
             failMicros.add((System.nanoTime() - t0) / 1000);
         }
         SessionRecord r0 = onVictim.get(0);
-        assertThatThrownBy(() -> store.replace(r0.withVersion(2), 1)).isInstanceOf(SessionStoreUnavailableException.class);
+        assertThatThrownBy(() -> store.replace(r0.withVersion(2), 1))
+                .isInstanceOf(SessionStoreUnavailableException.class);
         assertThatThrownBy(() -> store.delete(r0.key())).isInstanceOf(SessionStoreUnavailableException.class);
         SessionRecord newOnVictim = newRecordOn(victim);
-        assertThatThrownBy(() -> store.create(newOnVictim)).isInstanceOf(SessionStoreUnavailableException.class)
+        assertThatThrownBy(() -> store.create(newOnVictim))
+                .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("add");
 
         // The other nodes serve on, reads and writes.
@@ -137,12 +158,20 @@ class MemcachedMultiNodeTest {
         assertThat(store.replace(e0.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
 
         List<Long> sorted = failMicros.stream().sorted().toList();
-        System.out.printf("[memcached multi-node] node %d killed: %d calls for its keys failed with SessionStoreUnavailableException; "
+        System.out.printf(
+                "[memcached multi-node] node %d killed: %d calls for its keys failed with SessionStoreUnavailableException; "
                         + "latency first=%.2f ms, median=%.2f ms, max=%.2f ms (operation timeout %d ms); %d sessions on the 2 live nodes "
-                        + "loaded fine%n", victim.port(), failMicros.size(), failMicros.get(0) / 1000.0, sorted.get(sorted.size() / 2) / 1000.0,
-                sorted.get(sorted.size() - 1) / 1000.0, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis(), elsewhere.size());
+                        + "loaded fine%n",
+                victim.port(),
+                failMicros.size(),
+                failMicros.get(0) / 1000.0,
+                sorted.get(sorted.size() / 2) / 1000.0,
+                sorted.get(sorted.size() - 1) / 1000.0,
+                MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis(),
+                elsewhere.size());
 
-        // Back on the same port, empty (memcached keeps nothing across a restart). Poll, bounded, until the client reconnects.
+        // Back on the same port, empty (memcached keeps nothing across a restart). Poll, bounded, until the client
+        // reconnects.
         victim.restart();
         long restartedAt = System.nanoTime();
         long deadline = restartedAt + TimeUnit.SECONDS.toNanos(30);
@@ -160,17 +189,24 @@ class MemcachedMultiNodeTest {
             }
         }
         long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
-        assertThat(afterReturn).as("the restarted node lost its data: the session is absent, not an error").isEmpty();
+        assertThat(afterReturn)
+                .as("the restarted node lost its data: the session is absent, not an error")
+                .isEmpty();
         assertThat(store.create(newOnVictim)).isTrue();
         assertThat(store.load(newOnVictim.key())).isPresent();
         assertThat(store.replace(newOnVictim.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
         for (SessionRecord r : elsewhere) {
             assertThat(store.load(r.key())).isPresent();
         }
-        System.out.printf("[memcached multi-node] node %d back on its port after %d ms down: store served its keys again %d ms "
+        System.out.printf(
+                "[memcached multi-node] node %d back on its port after %d ms down: store served its keys again %d ms "
                         + "after the restart (%d failed polls, max reconnect delay %d s); its old sessions are gone (memcached "
-                        + "keeps nothing across a restart)%n", victim.port(), TimeUnit.NANOSECONDS.toMillis(restartedAt - killedAt),
-                recoveredMs, failedPolls, MemcachedSessionStore.DEFAULT_MAX_RECONNECT_DELAY.toSeconds());
+                        + "keeps nothing across a restart)%n",
+                victim.port(),
+                TimeUnit.NANOSECONDS.toMillis(restartedAt - killedAt),
+                recoveredMs,
+                failedPolls,
+                MemcachedSessionStore.DEFAULT_MAX_RECONNECT_DELAY.toSeconds());
     }
 
     @Test
@@ -178,20 +214,29 @@ class MemcachedMultiNodeTest {
     void hungNode() throws Exception {
         List<SessionRecord> sessions = createSessions();
         ServerProcess victim = nodes.get(2);
-        SessionRecord onVictim = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() == victim.port()).findFirst().orElseThrow();
-        SessionRecord elsewhere = sessions.stream().filter(r -> store.serverFor(r.key()).getPort() != victim.port()).findFirst().orElseThrow();
+        SessionRecord onVictim = sessions.stream()
+                .filter(r -> store.serverFor(r.key()).getPort() == victim.port())
+                .findFirst()
+                .orElseThrow();
+        SessionRecord elsewhere = sessions.stream()
+                .filter(r -> store.serverFor(r.key()).getPort() != victim.port())
+                .findFirst()
+                .orElseThrow();
         victim.pause();
         try {
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long t0 = System.nanoTime();
-                assertThatThrownBy(() -> store.load(onVictim.key())).isInstanceOf(SessionStoreUnavailableException.class)
+                assertThatThrownBy(() -> store.load(onVictim.key()))
+                        .isInstanceOf(SessionStoreUnavailableException.class)
                         .hasMessageContaining("no answer within");
                 millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
             assertThat(store.load(elsewhere.key())).isPresent();
-            System.out.printf("[memcached multi-node] node %d hung (SIGSTOP): 5 loads failed after %s ms (operation timeout %d ms); "
-                    + "other nodes unaffected%n", victim.port(), millis, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis());
+            System.out.printf(
+                    "[memcached multi-node] node %d hung (SIGSTOP): 5 loads failed after %s ms (operation timeout %d ms); "
+                            + "other nodes unaffected%n",
+                    victim.port(), millis, MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT.toMillis());
         } finally {
             victim.resume();
         }

@@ -45,11 +45,14 @@ class MemcachedSessionStoreProviderTest {
             MemcachedSessionStore mc = (MemcachedSessionStore) store;
             assertThat(mc.keyPrefix()).isEqualTo("skp:");
             Instant now = clock.instant();
-            SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(1), now.plusSeconds(60), null, "{}");
+            SessionRecord r = new SessionRecord(
+                    SessionId.generate().key(), 1, now, now, Duration.ofMinutes(1), now.plusSeconds(60), null, "{}");
             assertThat(store.create(r)).isTrue();
             assertThat(store.load(r.key())).isPresent();
             clock.advance(Duration.ofSeconds(60));
-            assertThat(store.load(r.key())).as("expiry judged by the config's clock").isEmpty();
+            assertThat(store.load(r.key()))
+                    .as("expiry judged by the config's clock")
+                    .isEmpty();
         }
     }
 
@@ -63,24 +66,26 @@ class MemcachedSessionStoreProviderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "servers|localhost",
-            "servers|localhost:99999",
-            "servers|localhost:abc",
-            "servers|' , '",
-            "operation-timeout|0ms",
-            "operation-timeout|soon",
-            "connect-timeout|0s",
-            "key-prefix|a b",
-            "key-prefix|caf\u00e9",
-            "max-item-size|0",
-            "max-item-size|1000",
-            "max-item-size|lots",
-            "expiry-grace|-1s",
-            "max-reconnect-delay|10ms",
-            "cas-cache-size|-1",
-            "cas-cache-size|many",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "servers|localhost",
+                "servers|localhost:99999",
+                "servers|localhost:abc",
+                "servers|' , '",
+                "operation-timeout|0ms",
+                "operation-timeout|soon",
+                "connect-timeout|0s",
+                "key-prefix|a b",
+                "key-prefix|caf\u00e9",
+                "max-item-size|0",
+                "max-item-size|1000",
+                "max-item-size|lots",
+                "expiry-grace|-1s",
+                "max-reconnect-delay|10ms",
+                "cas-cache-size|-1",
+                "cas-cache-size|many",
+            })
     void badValuesNameTheKey(String key, String value) {
         Map<String, String> m = base();
         m.put("sessionkit.memcached." + key, value);

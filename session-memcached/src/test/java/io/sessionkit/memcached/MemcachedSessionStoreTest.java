@@ -33,12 +33,17 @@ import org.junit.jupiter.api.Test;
 /** What the memcached store does beyond the TCK, on a real memcached: keys, exptimes, sizes, the item format, CAS ids. */
 class MemcachedSessionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
-    private final String prefix = "skt:" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36) + ":";
+    private final String prefix =
+            "skt:" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36) + ":";
     private MemcachedSessionStore store;
 
     @BeforeEach
     void open() {
-        store = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix).clock(clock).build();
+        store = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build();
     }
 
     @AfterEach
@@ -48,17 +53,23 @@ class MemcachedSessionStoreTest {
 
     private SessionRecord record(Duration ttl, String attributes) {
         Instant now = clock.instant();
-        return new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(ttl), "alice", attributes);
+        return new SessionRecord(
+                SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(ttl), "alice", attributes);
     }
 
     @Test
     @DisplayName("exptime is whole seconds to expiresAt + grace, rounded up, at least 1")
     void exptimeRelative() {
         Instant now = Instant.ofEpochMilli(1_800_000_000_123L);
-        assertThat(MemcachedSessionStore.exptime(now.plusSeconds(1800), Duration.ofSeconds(60), now)).isEqualTo(1860);
-        assertThat(MemcachedSessionStore.exptime(now.plusMillis(1), Duration.ZERO, now)).isEqualTo(1);
-        assertThat(MemcachedSessionStore.exptime(now.plusMillis(1001), Duration.ZERO, now)).isEqualTo(2);
-        assertThat(MemcachedSessionStore.exptime(now.minusSeconds(10), Duration.ZERO, now)).as("never 0, which means forever").isEqualTo(1);
+        assertThat(MemcachedSessionStore.exptime(now.plusSeconds(1800), Duration.ofSeconds(60), now))
+                .isEqualTo(1860);
+        assertThat(MemcachedSessionStore.exptime(now.plusMillis(1), Duration.ZERO, now))
+                .isEqualTo(1);
+        assertThat(MemcachedSessionStore.exptime(now.plusMillis(1001), Duration.ZERO, now))
+                .isEqualTo(2);
+        assertThat(MemcachedSessionStore.exptime(now.minusSeconds(10), Duration.ZERO, now))
+                .as("never 0, which means forever")
+                .isEqualTo(1);
     }
 
     @Test
@@ -66,9 +77,11 @@ class MemcachedSessionStoreTest {
     void exptimeAbsolute() {
         Instant now = Instant.ofEpochMilli(1_800_000_000_123L);
         Duration thirtyDays = Duration.ofDays(30);
-        assertThat(MemcachedSessionStore.exptime(now.plus(thirtyDays), Duration.ZERO, now)).isEqualTo(2_592_000);
+        assertThat(MemcachedSessionStore.exptime(now.plus(thirtyDays), Duration.ZERO, now))
+                .isEqualTo(2_592_000);
         Instant later = now.plus(thirtyDays).plusMillis(1);
-        assertThat(MemcachedSessionStore.exptime(later, Duration.ZERO, now)).isEqualTo((int) (later.getEpochSecond() + 1));
+        assertThat(MemcachedSessionStore.exptime(later, Duration.ZERO, now))
+                .isEqualTo((int) (later.getEpochSecond() + 1));
     }
 
     @Test
@@ -76,8 +89,11 @@ class MemcachedSessionStoreTest {
     void longLivedItemOnServer() {
         SessionRecord r = record(Duration.ofDays(40), "{}");
         assertThat(store.create(r)).isTrue();
-        long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key())).orElseThrow();
-        long expected = Duration.ofDays(40).plus(MemcachedSessionStore.DEFAULT_EXPIRY_GRACE).toSeconds();
+        long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key()))
+                .orElseThrow();
+        long expected = Duration.ofDays(40)
+                .plus(MemcachedSessionStore.DEFAULT_EXPIRY_GRACE)
+                .toSeconds();
         // The server's clock ticks in whole seconds; the exptime is rounded up.
         assertThat(ttl).isBetween(expected - 2, expected + 2);
     }
@@ -87,7 +103,8 @@ class MemcachedSessionStoreTest {
     void shortItemOnServer() {
         SessionRecord r = record(Duration.ofMinutes(30), "{}");
         assertThat(store.create(r)).isTrue();
-        long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key())).orElseThrow();
+        long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key()))
+                .orElseThrow();
         assertThat(ttl).isBetween(1860L - 2, 1860L + 1);
     }
 
@@ -95,15 +112,25 @@ class MemcachedSessionStoreTest {
     @DisplayName("item keys are prefix + hashed key: under 250 bytes, printable, no spaces")
     void keyShape() {
         SessionKey key = SessionId.generate().key();
-        assertThat(store.itemKey(key)).isEqualTo(prefix + key.value()).hasSizeLessThan(250).matches("[\\x21-\\x7e]+");
+        assertThat(store.itemKey(key))
+                .isEqualTo(prefix + key.value())
+                .hasSizeLessThan(250)
+                .matches("[\\x21-\\x7e]+");
         String longest = "p".repeat(MemcachedSessionStore.MAX_PREFIX_LENGTH);
-        try (MemcachedSessionStore s = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(longest).build()) {
+        try (MemcachedSessionStore s = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(longest)
+                .build()) {
             assertThat(s.itemKey(key)).hasSizeLessThan(250);
         }
-        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("p".repeat(201))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("a b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("a\nb")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("é")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("p".repeat(201)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("a b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("a\nb"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("é"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -111,24 +138,41 @@ class MemcachedSessionStoreTest {
     void itemFormat() {
         SessionRecord r = record(Duration.ofMinutes(30), "{\"cart\":[1,2],\"name\":\"Zoë\"}");
         store.create(r);
-        String raw = new String(MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key())).orElseThrow(), StandardCharsets.UTF_8);
+        String raw = new String(
+                MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key()))
+                        .orElseThrow(),
+                StandardCharsets.UTF_8);
         assertThat(raw).startsWith("{\"fmt\":1,\"v\":1,").contains("\"attrs\":{\"cart\":[1,2],\"name\":\"Zoë\"}");
     }
 
     @Test
     @DisplayName("a record over max-item-size is refused before any write, on create and on replace")
     void maxItemSize() {
-        try (MemcachedSessionStore small = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).maxItemSize(1024).build()) {
+        try (MemcachedSessionStore small = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .maxItemSize(1024)
+                .build()) {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(1024) + "\"}");
-            assertThatThrownBy(() -> small.create(big)).isInstanceOf(SessionTooLargeException.class)
-                    .hasMessageContaining(big.key().shortForm()).hasMessageNotContaining(big.key().value());
-            assertThat(MemcachedText.get(small.serverFor(big.key()), small.itemKey(big.key()))).isEmpty();
+            assertThatThrownBy(() -> small.create(big))
+                    .isInstanceOf(SessionTooLargeException.class)
+                    .hasMessageContaining(big.key().shortForm())
+                    .hasMessageNotContaining(big.key().value());
+            assertThat(MemcachedText.get(small.serverFor(big.key()), small.itemKey(big.key())))
+                    .isEmpty();
 
             SessionRecord ok = record(Duration.ofMinutes(30), "{\"x\":1}");
             assertThat(small.create(ok)).isTrue();
-            SessionRecord tooBig = new SessionRecord(ok.key(), 2, ok.createdAt(), ok.lastAccessedAt(), ok.maxIdle(), ok.expiresAt(),
-                    ok.principal(), big.attributes());
+            SessionRecord tooBig = new SessionRecord(
+                    ok.key(),
+                    2,
+                    ok.createdAt(),
+                    ok.lastAccessedAt(),
+                    ok.maxIdle(),
+                    ok.expiresAt(),
+                    ok.principal(),
+                    big.attributes());
             assertThatThrownBy(() -> small.replace(tooBig, 1)).isInstanceOf(SessionTooLargeException.class);
             assertThat(small.load(ok.key()).orElseThrow().version()).isEqualTo(1);
         }
@@ -137,8 +181,11 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a stale remembered CAS id (another node wrote) ends in CONFLICT, not a lost update")
     void staleCasIdFromOtherNode() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).build()) {
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{\"n\":0}");
             store.create(r);
             assertThat(store.load(r.key())).isPresent();
@@ -152,8 +199,11 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a remembered CAS id never revives a record another node deleted")
     void staleCasIdAfterDelete() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).build()) {
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             store.create(r);
             store.load(r.key());
@@ -176,8 +226,12 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("with the CAS-id cache off, replace still works (gets + cas)")
     void noCasCache() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).casCacheSize(0).build()) {
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .casCacheSize(0)
+                .build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             assertThat(plain.create(r)).isTrue();
             assertThat(plain.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
@@ -202,8 +256,11 @@ class MemcachedSessionStoreTest {
     @DisplayName("with max-item-size = the server's -I, the largest value the store accepts is one the server stores")
     void maxItemSizeMatchesServerLimit() {
         try (ServerProcess tiny = ServerProcess.memcached("-I", "2048", "-o", "slab_chunk_max=1024");
-             MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock)
-                     .maxItemSize(2048).build()) {
+                MemcachedSessionStore s = MemcachedSessionStore.builder()
+                        .servers(List.of(tiny.address()))
+                        .clock(clock)
+                        .maxItemSize(2048)
+                        .build()) {
             SessionRecord probe = record(Duration.ofMinutes(30), "{\"x\":\"\"}");
             int envelope = RecordEnvelope.encode(probe).length();
             int room = 2048 - s.itemKey(probe.key()).length() - MemcachedSessionStore.ITEM_OVERHEAD - envelope;
@@ -217,12 +274,18 @@ class MemcachedSessionStoreTest {
     }
 
     @Test
-    @DisplayName("an add the server refuses as too large (-I below max-item-size) is SessionTooLargeException, not 'exists'")
+    @DisplayName(
+            "an add the server refuses as too large (-I below max-item-size) is SessionTooLargeException, not 'exists'")
     void serverRefusesAdd() {
         try (ServerProcess tiny = ServerProcess.memcached("-I", "2048", "-o", "slab_chunk_max=1024");
-             MemcachedSessionStore s = MemcachedSessionStore.builder().servers(List.of(tiny.address())).clock(clock).build()) {
+                MemcachedSessionStore s = MemcachedSessionStore.builder()
+                        .servers(List.of(tiny.address()))
+                        .clock(clock)
+                        .build()) {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(3000) + "\"}");
-            assertThatThrownBy(() -> s.create(big)).isInstanceOf(SessionTooLargeException.class).hasMessageContaining("-I");
+            assertThatThrownBy(() -> s.create(big))
+                    .isInstanceOf(SessionTooLargeException.class)
+                    .hasMessageContaining("-I");
             assertThat(s.load(big.key())).isEmpty();
         }
     }
@@ -230,8 +293,11 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("two app instances (two stores, two CAS-id caches) x 4 threads x 100 increments = exactly 800")
     void noLostUpdatesAcrossInstances() throws Exception {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).build()) {
+        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build()) {
             SessionManager a = SessionManager.builder(store).clock(clock).build();
             SessionManager b = SessionManager.builder(other).clock(clock).build();
             Session s = a.create();
@@ -245,7 +311,8 @@ class MemcachedSessionStoreTest {
                     SessionManager m = t % 2 == 0 ? a : b;
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < 100; i++) {
-                            m.update(id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).intValue() + 1)).orElseThrow();
+                            m.update(id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).intValue() + 1))
+                                    .orElseThrow();
                         }
                     }));
                 }
@@ -261,7 +328,11 @@ class MemcachedSessionStoreTest {
     // ---- issue 14 ----
 
     private MemcachedSessionStore sameItems(java.time.Clock c) {
-        return MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix).clock(c).build();
+        return MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(c)
+                .build();
     }
 
     @Test
@@ -271,21 +342,34 @@ class MemcachedSessionStoreTest {
             store.create(r);
             store.load(r.key());
             assertThat(other.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
-            assertThat(store.delete(r.key(), 1)).as("our CAS id is stale: the server refuses it, the gets sees v2")
+            assertThat(store.delete(r.key(), 1))
+                    .as("our CAS id is stale: the server refuses it, the gets sees v2")
                     .isEqualTo(ReplaceResult.CONFLICT);
-            assertThat(other.load(r.key())).as("nothing removed").get().extracting(SessionRecord::version).isEqualTo(2L);
+            assertThat(other.load(r.key()))
+                    .as("nothing removed")
+                    .get()
+                    .extracting(SessionRecord::version)
+                    .isEqualTo(2L);
             assertThat(other.delete(r.key(), 1)).isEqualTo(ReplaceResult.CONFLICT);
             assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.OK);
-            assertThat(MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key()))).as("gone from the server").isEmpty();
+            assertThat(MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key())))
+                    .as("gone from the server")
+                    .isEmpty();
             assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.GONE);
-            assertThat(other.delete(SessionId.generate().key(), 1)).as("never existed").isEqualTo(ReplaceResult.GONE);
+            assertThat(other.delete(SessionId.generate().key(), 1))
+                    .as("never existed")
+                    .isEqualTo(ReplaceResult.GONE);
         }
     }
 
     @Test
     void item4_casDeleteWithoutACasIdAndOfAnExpiredRecord() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder().servers(TestServers.memcachedServers()).keyPrefix(prefix)
-                .clock(clock).casCacheSize(0).build()) {
+        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
+                .servers(TestServers.memcachedServers())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .casCacheSize(0)
+                .build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             plain.create(r);
             assertThat(plain.delete(r.key(), 2)).isEqualTo(ReplaceResult.CONFLICT);
@@ -296,8 +380,11 @@ class MemcachedSessionStoreTest {
         store.create(expiring);
         clock.advance(Duration.ofMinutes(30));
         assertThat(MemcachedText.get(store.serverFor(expiring.key()), store.itemKey(expiring.key())))
-                .as("memcached still holds it (its exptime runs the grace past, on its own clock)").isPresent();
-        assertThat(store.delete(expiring.key(), 1)).as("expired by the store's clock").isEqualTo(ReplaceResult.GONE);
+                .as("memcached still holds it (its exptime runs the grace past, on its own clock)")
+                .isPresent();
+        assertThat(store.delete(expiring.key(), 1))
+                .as("expired by the store's clock")
+                .isEqualTo(ReplaceResult.GONE);
     }
 
     @Test
@@ -322,7 +409,10 @@ class MemcachedSessionStoreTest {
                 ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
                 if (replaced == ReplaceResult.OK) {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key())).get().extracting(SessionRecord::version).isEqualTo(2L);
+                    assertThat(store.load(v1.key()))
+                            .get()
+                            .extracting(SessionRecord::version)
+                            .isEqualTo(2L);
                 } else {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
                     assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
@@ -353,13 +443,17 @@ class MemcachedSessionStoreTest {
                 MutableClock writerClock = otherWrites ? otherClock : clock;
                 MutableClock readerClock = otherWrites ? clock : otherClock;
                 Instant t0 = writerClock.instant();
-                SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, t0, t0, idle, t0.plus(idle), null, "{}");
+                SessionRecord r =
+                        new SessionRecord(SessionId.generate().key(), 1, t0, t0, idle, t0.plus(idle), null, "{}");
                 long wrote = System.nanoTime();
                 assertThat(writer.create(r)).isTrue();
-                long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key())).orElseThrow();
+                long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key()))
+                        .orElseThrow();
                 long elapsed = Duration.ofNanos(System.nanoTime() - wrote).toSeconds() + 1;
                 long sent = MemcachedSessionStore.exptime(r.expiresAt(), grace, t0);
-                assertThat(sent).as("relative, counted from the write on memcached's clock").isEqualTo(idle.plus(grace).toSeconds());
+                assertThat(sent)
+                        .as("relative, counted from the write on memcached's clock")
+                        .isEqualTo(idle.plus(grace).toSeconds());
                 // memcached's clock ticks in whole seconds: the item holds what was sent, minus the time since.
                 assertThat(ttl).isBetween(sent - elapsed - 1, sent);
                 assertThat(writer.load(r.key())).isPresent();
@@ -369,7 +463,10 @@ class MemcachedSessionStoreTest {
                 }
                 servedPastTheItem.add(readerServes.minusSeconds(sent));
                 // The node ahead ends it early by exactly the skew: move both clocks to its end.
-                MutableClock aheadClock = Duration.between(writerClock.instant(), readerClock.instant()).isNegative() ? writerClock : readerClock;
+                MutableClock aheadClock = Duration.between(writerClock.instant(), readerClock.instant())
+                                .isNegative()
+                        ? writerClock
+                        : readerClock;
                 MemcachedSessionStore ahead = aheadClock == writerClock ? writer : reader;
                 MemcachedSessionStore behind = ahead == writer ? reader : writer;
                 Duration toAheadEnd = Duration.between(aheadClock.instant(), r.expiresAt());
@@ -377,7 +474,9 @@ class MemcachedSessionStoreTest {
                 otherClock.advance(toAheadEnd);
                 assertThat(ahead.load(r.key())).isEmpty();
                 if (skew.abs().compareTo(idle) < 0) {
-                    assertThat(behind.load(r.key())).as("the node behind still serves it for the skew").isPresent();
+                    assertThat(behind.load(r.key()))
+                            .as("the node behind still serves it for the skew")
+                            .isPresent();
                 }
                 clock.set(clock.instant().minus(toAheadEnd));
                 otherClock.set(otherClock.instant().minus(toAheadEnd));
@@ -389,7 +488,9 @@ class MemcachedSessionStoreTest {
     @Test
     void item11_withinTheGraceMemcachedKeepsEveryItemWhileAnyNodeServesIt() {
         for (Duration skew : List.of(Duration.ofSeconds(59), Duration.ofSeconds(-59))) {
-            assertThat(skewed(skew)).as("skew %s", skew).allSatisfy(past -> assertThat(past).isLessThanOrEqualTo(Duration.ZERO));
+            assertThat(skewed(skew))
+                    .as("skew %s", skew)
+                    .allSatisfy(past -> assertThat(past).isLessThanOrEqualTo(Duration.ZERO));
         }
     }
 
@@ -411,9 +512,12 @@ class MemcachedSessionStoreTest {
         behindClock.set(clock.instant().minus(Duration.ofMinutes(5)));
         try (MemcachedSessionStore behind = sameItems(behindClock)) {
             Instant t0 = behindClock.instant();
-            SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, t0, t0, Duration.ofMinutes(2), t0.plusSeconds(120), null, "{}");
+            SessionRecord r = new SessionRecord(
+                    SessionId.generate().key(), 1, t0, t0, Duration.ofMinutes(2), t0.plusSeconds(120), null, "{}");
             assertThat(behind.create(r)).isTrue();
-            assertThat(MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key())).orElseThrow()).isBetween(178L, 180L);
+            assertThat(MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key()))
+                            .orElseThrow())
+                    .isBetween(178L, 180L);
             assertThat(behind.load(r.key())).isPresent();
             assertThat(store.load(r.key())).isEmpty();
         }
@@ -424,15 +528,24 @@ class MemcachedSessionStoreTest {
         long now = clock.millis();
         long e = now + 1_800_000;
         List<String> hostile = List.of(
-                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":" + Long.MAX_VALUE + ",\"p\":null,\"attrs\":{}}",
-                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":0,\"p\":null,\"attrs\":{}}",
-                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":-5,\"p\":null,\"attrs\":{}}",
-                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + Long.MAX_VALUE + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
-                "{\"fmt\":1,\"v\":1,\"c\":" + Long.MIN_VALUE + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
+                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":" + Long.MAX_VALUE
+                        + ",\"p\":null,\"attrs\":{}}",
+                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e
+                        + ",\"mi\":0,\"p\":null,\"attrs\":{}}",
+                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e
+                        + ",\"mi\":-5,\"p\":null,\"attrs\":{}}",
+                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + Long.MAX_VALUE
+                        + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
+                "{\"fmt\":1,\"v\":1,\"c\":" + Long.MIN_VALUE + ",\"a\":" + now + ",\"e\":" + e
+                        + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
                 "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":-1000,\"e\":" + e + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
-                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e + ",\"mi\":1e400,\"p\":null,\"attrs\":{}}");
+                "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e
+                        + ",\"mi\":1e400,\"p\":null,\"attrs\":{}}");
         for (io.sessionkit.DecodeFailurePolicy policy : io.sessionkit.DecodeFailurePolicy.values()) {
-            SessionManager manager = SessionManager.builder(store).clock(clock).decodeFailurePolicy(policy).build();
+            SessionManager manager = SessionManager.builder(store)
+                    .clock(clock)
+                    .decodeFailurePolicy(policy)
+                    .build();
             Session healthy = manager.create();
             healthy.setAttribute("ok", true);
             manager.save(healthy);
@@ -440,19 +553,28 @@ class MemcachedSessionStoreTest {
                 Session victim = manager.create();
                 victim.setAttribute("n", 1);
                 manager.save(victim);
-                MemcachedText.set(store.serverFor(victim.id().key()), store.itemKey(victim.id().key()),
-                        envelope.getBytes(StandardCharsets.UTF_8), 600);
-                assertThatThrownBy(() -> store.load(victim.id().key())).as(envelope)
+                MemcachedText.set(
+                        store.serverFor(victim.id().key()),
+                        store.itemKey(victim.id().key()),
+                        envelope.getBytes(StandardCharsets.UTF_8),
+                        600);
+                assertThatThrownBy(() -> store.load(victim.id().key()))
+                        .as(envelope)
                         .isInstanceOf(io.sessionkit.SessionCodecException.class)
                         .hasMessageNotContaining(victim.id().key().value());
                 if (policy == io.sessionkit.DecodeFailurePolicy.FAIL) {
-                    assertThatThrownBy(() -> manager.find(victim.id())).isInstanceOf(io.sessionkit.SessionCodecException.class);
+                    assertThatThrownBy(() -> manager.find(victim.id()))
+                            .isInstanceOf(io.sessionkit.SessionCodecException.class);
                 } else {
-                    assertThat(manager.find(victim.id())).as("%s under %s", envelope, policy).isEmpty();
+                    assertThat(manager.find(victim.id()))
+                            .as("%s under %s", envelope, policy)
+                            .isEmpty();
                 }
                 Session again = manager.find(healthy.id()).orElseThrow();
                 again.setAttribute("touched", envelope);
-                assertThat(manager.save(again)).as("other sessions keep working").isEqualTo(io.sessionkit.SaveResult.UPDATED);
+                assertThat(manager.save(again))
+                        .as("other sessions keep working")
+                        .isEqualTo(io.sessionkit.SaveResult.UPDATED);
             }
         }
     }

@@ -56,15 +56,16 @@ final class BsonAttributes {
     private static final int DECIMAL128_DIGITS = 34;
 
     /** A JSON number, as RFC 8259 writes it; checked on read, since a document may have been edited by hand. */
-    private static final Pattern JSON_NUMBER =
-            Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxNumberLength(1000).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(200)
+                    .maxNumberLength(1000)
+                    .build())
             .build();
 
-    private BsonAttributes() {
-    }
+    private BsonAttributes() {}
 
     /** The BSON form of a JSON object text. */
     static BsonDocument toBson(String json) {
@@ -78,8 +79,10 @@ final class BsonAttributes {
             }
             return doc;
         } catch (IOException e) {
-            throw new SessionCodecException("attributes are not valid JSON: "
-                    + (e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage()), e);
+            throw new SessionCodecException(
+                    "attributes are not valid JSON: "
+                            + (e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage()),
+                    e);
         }
     }
 
@@ -231,7 +234,8 @@ final class BsonAttributes {
             case DOUBLE: {
                 double d = v.asDouble().getValue();
                 if (!Double.isFinite(d)) {
-                    throw new SessionCodecException("attribute '" + where + "' holds " + d + ", which JSON cannot express");
+                    throw new SessionCodecException(
+                            "attribute '" + where + "' holds " + d + ", which JSON cannot express");
                 }
                 g.writeNumber(d);
                 break;
@@ -239,7 +243,8 @@ final class BsonAttributes {
             case DECIMAL128: {
                 Decimal128 d = v.asDecimal128().getValue();
                 if (d.isNaN() || d.isInfinite()) {
-                    throw new SessionCodecException("attribute '" + where + "' holds " + d + ", which JSON cannot express");
+                    throw new SessionCodecException(
+                            "attribute '" + where + "' holds " + d + ", which JSON cannot express");
                 }
                 BigDecimal exact;
                 try {
@@ -257,8 +262,8 @@ final class BsonAttributes {
                 break;
             }
             default:
-                throw new SessionCodecException("attribute '" + where + "' holds BSON type " + v.getBsonType()
-                        + ", which has no JSON form");
+                throw new SessionCodecException(
+                        "attribute '" + where + "' holds BSON type " + v.getBsonType() + ", which has no JSON form");
         }
     }
 

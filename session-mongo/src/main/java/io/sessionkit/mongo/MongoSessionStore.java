@@ -42,7 +42,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,9 +55,9 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonInvalidOperationException;
+import org.bson.BsonMaximumSizeExceededException;
 import org.bson.BsonNull;
 import org.bson.BsonString;
-import org.bson.BsonMaximumSizeExceededException;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
@@ -204,10 +203,12 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public Optional<SessionRecord> load(SessionKey key) {
         requireNonNull(key, "key");
-        BsonDocument doc = call("load", key, () -> sessions
-                .find(Filters.and(Filters.eq("_id", key.value()), Filters.gt("e", now())))
-                .limit(1)
-                .first());
+        BsonDocument doc = call(
+                "load",
+                key,
+                () -> sessions.find(Filters.and(Filters.eq("_id", key.value()), Filters.gt("e", now())))
+                        .limit(1)
+                        .first());
         return doc == null ? Optional.empty() : Optional.of(fromDocument(key, doc));
     }
 
@@ -229,8 +230,12 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     private boolean isLive(String id, BsonDateTime now) {
-        BsonDocument current = sessions.find(Filters.eq("_id", id)).projection(Projections.include("e")).first();
-        return current != null && current.isDateTime("e") && current.getDateTime("e").getValue() > now.getValue();
+        BsonDocument current = sessions.find(Filters.eq("_id", id))
+                .projection(Projections.include("e"))
+                .first();
+        return current != null
+                && current.isDateTime("e")
+                && current.getDateTime("e").getValue() > now.getValue();
     }
 
     @Override
@@ -262,9 +267,11 @@ public final class MongoSessionStore implements SessionStore {
     @Override
     public List<SessionRecord> findByPrincipal(String principal) {
         requireNonNull(principal, "principal");
-        List<BsonDocument> docs = call("findByPrincipal", null, () -> sessions
-                .find(Filters.and(Filters.eq("p", principal), Filters.gt("e", now())))
-                .into(new ArrayList<>()));
+        List<BsonDocument> docs = call(
+                "findByPrincipal",
+                null,
+                () -> sessions.find(Filters.and(Filters.eq("p", principal), Filters.gt("e", now())))
+                        .into(new ArrayList<>()));
         List<SessionRecord> records = new ArrayList<>(docs.size());
         for (BsonDocument doc : docs) {
             BsonValue id = doc.get("_id");
@@ -286,8 +293,12 @@ public final class MongoSessionStore implements SessionStore {
      */
     @Override
     public int purgeExpired() {
-        BsonDateTime cutoff = new BsonDateTime(clock.instant().minus(expiryGrace).toEpochMilli());
-        long n = call("purgeExpired", null, () -> sessions.deleteMany(Filters.lte("e", cutoff)).getDeletedCount());
+        BsonDateTime cutoff =
+                new BsonDateTime(clock.instant().minus(expiryGrace).toEpochMilli());
+        long n = call(
+                "purgeExpired",
+                null,
+                () -> sessions.deleteMany(Filters.lte("e", cutoff)).getDeletedCount());
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
@@ -317,14 +328,18 @@ public final class MongoSessionStore implements SessionStore {
                 // (IndexOptionsConflict); either way an existing TTL index is kept if it has at least the grace and
                 // raised if it has less.
                 if (!raiseTtlGrace(grace)) {
-                    sessions.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(grace, TimeUnit.SECONDS));
+                    sessions.createIndex(
+                            Indexes.ascending("e"), new IndexOptions().expireAfter(grace, TimeUnit.SECONDS));
                 }
                 sessions.createIndex(Indexes.ascending("p"));
             } catch (MongoCommandException e) {
                 if (e.getErrorCode() == 85 || e.getErrorCode() == 86) {
                     // IndexOptionsConflict / IndexKeySpecsConflict: someone created e_1 or p_1 differently.
-                    throw new IllegalStateException(server + ": an index named e_1 or p_1 exists with other options; the"
-                            + " store needs {e: 1} with expireAfterSeconds >= " + grace + " and {p: 1}: " + e.getErrorMessage(), e);
+                    throw new IllegalStateException(
+                            server + ": an index named e_1 or p_1 exists with other options; the"
+                                    + " store needs {e: 1} with expireAfterSeconds >= " + grace + " and {p: 1}: "
+                                    + e.getErrorMessage(),
+                            e);
                 }
                 throw e;
             }
@@ -341,8 +356,10 @@ public final class MongoSessionStore implements SessionStore {
      */
     private boolean raiseTtlGrace(long grace) {
         BsonDocument ttl = sessions.listIndexes(BsonDocument.class).into(new ArrayList<>()).stream()
-                .filter(i -> new BsonDocument("e", new BsonInt32(1)).equals(i.get("key")) && i.isNumber("expireAfterSeconds"))
-                .findFirst().orElse(null);
+                .filter(i -> new BsonDocument("e", new BsonInt32(1)).equals(i.get("key"))
+                        && i.isNumber("expireAfterSeconds"))
+                .findFirst()
+                .orElse(null);
         if (ttl == null) {
             return false;
         }
@@ -350,22 +367,35 @@ public final class MongoSessionStore implements SessionStore {
         if (current < grace) {
             MongoNamespace ns = sessions.getNamespace();
             try {
-                client.getDatabase(ns.getDatabaseName()).runCommand(new BsonDocument("collMod", new BsonString(ns.getCollectionName()))
-                        .append("index", new BsonDocument("keyPattern", new BsonDocument("e", new BsonInt32(1)))
-                                .append("expireAfterSeconds", new BsonInt64(grace))));
+                client.getDatabase(ns.getDatabaseName())
+                        .runCommand(new BsonDocument("collMod", new BsonString(ns.getCollectionName()))
+                                .append(
+                                        "index",
+                                        new BsonDocument("keyPattern", new BsonDocument("e", new BsonInt32(1)))
+                                                .append("expireAfterSeconds", new BsonInt64(grace))));
             } catch (MongoCommandException e) {
                 if (e.getErrorCode() != 59) {
                     throw e;
                 }
                 // CommandNotFound: a wire-compatible server without collMod. Dropping and rebuilding the index is not
                 // safe on such servers either (their index bookkeeping is not MongoDB's), so say what to do instead.
-                LOG.log(System.Logger.Level.WARNING, "{0}: the TTL index on e has expireAfterSeconds {1}, less than the"
-                        + " expiry grace of {2} s, and this server has no collMod to raise it: a node whose clock is"
-                        + " behind the server''s by more than {1} s loses sessions early. Recreate the index with"
-                        + " expireAfterSeconds {2}.", server, current, grace);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: the TTL index on e has expireAfterSeconds {1}, less than the"
+                                + " expiry grace of {2} s, and this server has no collMod to raise it: a node whose clock is"
+                                + " behind the server''s by more than {1} s loses sessions early. Recreate the index with"
+                                + " expireAfterSeconds {2}.",
+                        server,
+                        current,
+                        grace);
                 return true;
             }
-            LOG.log(System.Logger.Level.INFO, "{0}: raised the TTL index''s expireAfterSeconds from {1} to {2}", server, current, grace);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: raised the TTL index''s expireAfterSeconds from {1} to {2}",
+                    server,
+                    current,
+                    grace);
         }
         return true;
     }
@@ -379,8 +409,13 @@ public final class MongoSessionStore implements SessionStore {
             return action.get();
         } catch (MongoException e) {
             String unreachable = e instanceof MongoTimeoutException ? unanswered(client.getClusterDescription()) : null;
-            throw StoreFailures.unavailable(server, operation, key, e.getClass().getSimpleName() + " (code " + e.getCode() + ")"
-                    + (unreachable == null ? "" : ": " + unreachable), e);
+            throw StoreFailures.unavailable(
+                    server,
+                    operation,
+                    key,
+                    e.getClass().getSimpleName() + " (code " + e.getCode() + ")"
+                            + (unreachable == null ? "" : ": " + unreachable),
+                    e);
         } catch (IllegalStateException e) {
             if (closed.get()) {
                 throw new IllegalStateException(server + ": " + operation + " on a closed store", e);
@@ -394,9 +429,14 @@ public final class MongoSessionStore implements SessionStore {
         try {
             return call(operation, key, action);
         } catch (BsonMaximumSizeExceededException e) {
-            long size = new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
-            throw new SessionTooLargeException(server + ": session " + key.shortForm() + " is " + size
-                    + " bytes as a BSON document, over MongoDB's limit of " + MAX_DOCUMENT_SIZE + " bytes", size, MAX_DOCUMENT_SIZE);
+            long size = new RawBsonDocument(doc, new BsonDocumentCodec())
+                    .getByteBuffer()
+                    .remaining();
+            throw new SessionTooLargeException(
+                    server + ": session " + key.shortForm() + " is " + size
+                            + " bytes as a BSON document, over MongoDB's limit of " + MAX_DOCUMENT_SIZE + " bytes",
+                    size,
+                    MAX_DOCUMENT_SIZE);
         }
     }
 
@@ -413,9 +453,10 @@ public final class MongoSessionStore implements SessionStore {
         if (servers.isEmpty() || servers.stream().anyMatch(s -> s.isOk() || s.getException() == null)) {
             return null;
         }
-        return "nothing answers at " + servers.stream()
-                .map(s -> s.getAddress() + " (" + rootCause(s.getException()) + ")")
-                .collect(Collectors.joining(", "));
+        return "nothing answers at "
+                + servers.stream()
+                        .map(s -> s.getAddress() + " (" + rootCause(s.getException()) + ")")
+                        .collect(Collectors.joining(", "));
     }
 
     private static String rootCause(Throwable t) {
@@ -459,7 +500,9 @@ public final class MongoSessionStore implements SessionStore {
                 throw new SessionStoreUnavailableException(server + ": interrupted while connecting to " + hosts, e);
             }
             ClusterDescription d = latest;
-            String why = d == null || d.getServerDescriptions().stream().anyMatch(ServerDescription::isOk) ? null : unanswered(d);
+            String why = d == null || d.getServerDescriptions().stream().anyMatch(ServerDescription::isOk)
+                    ? null
+                    : unanswered(d);
             if (why != null) {
                 throw new SessionStoreUnavailableException(server + ": cannot start: " + why
                         + "; check sessionkit.mongo.uri and that mongod runs and accepts connections there");
@@ -492,7 +535,8 @@ public final class MongoSessionStore implements SessionStore {
                 throw new SessionCodecException("session " + key.shortForm() + " has no attrs sub-document");
             }
             BsonValue p = d.get("p");
-            return new SessionRecord(key,
+            return new SessionRecord(
+                    key,
                     integer(d, "v", key),
                     date(d, "c", key),
                     date(d, "a", key),
@@ -532,7 +576,8 @@ public final class MongoSessionStore implements SessionStore {
             hosts = uri.getHosts();
         } else {
             hosts = client.getClusterDescription().getClusterSettings().getHosts().stream()
-                    .map(ServerAddress::toString).collect(Collectors.toList());
+                    .map(ServerAddress::toString)
+                    .collect(Collectors.toList());
         }
         return String.join(",", hosts);
     }
@@ -554,8 +599,7 @@ public final class MongoSessionStore implements SessionStore {
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * A client the application owns and configures (timeouts, TLS, credentials); the store uses it and does not
@@ -586,7 +630,8 @@ public final class MongoSessionStore implements SessionStore {
         public Builder collection(String collection) {
             requireNonBlank(collection, "collection");
             if (collection.contains("$") || collection.indexOf('\0') >= 0 || collection.startsWith("system.")) {
-                throw new IllegalArgumentException("collection name must not contain '$' or NUL nor start with 'system.'");
+                throw new IllegalArgumentException(
+                        "collection name must not contain '$' or NUL nor start with 'system.'");
             }
             MongoNamespace.checkCollectionNameValidity(collection);
             this.collection = collection;
@@ -647,7 +692,8 @@ public final class MongoSessionStore implements SessionStore {
             if (requireNonNull(grace, "expiryGrace").getNano() != 0) {
                 throw BuilderChecks.invalid("expiryGrace", grace, "a duration " + rule);
             }
-            this.expiryGrace = BuilderChecks.between("expiryGrace", grace, DEFAULT_EXPIRY_GRACE, SessionRecord.MAX_IDLE, rule);
+            this.expiryGrace =
+                    BuilderChecks.between("expiryGrace", grace, DEFAULT_EXPIRY_GRACE, SessionRecord.MAX_IDLE, rule);
             return this;
         }
 

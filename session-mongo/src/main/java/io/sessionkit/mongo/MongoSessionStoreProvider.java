@@ -38,8 +38,16 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "mongo";
 
-    static final Set<String> KEYS = Set.of("uri", "database", "collection", "connect-timeout", "timeout", "write-concern",
-            "read-preference", "create-indexes", "expiry-grace");
+    static final Set<String> KEYS = Set.of(
+            "uri",
+            "database",
+            "collection",
+            "connect-timeout",
+            "timeout",
+            "write-concern",
+            "read-preference",
+            "create-indexes",
+            "expiry-grace");
 
     @Override
     public String name() {
@@ -55,7 +63,10 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     static MongoSessionStore.Builder builderFrom(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
         MongoSessionStore.Builder b = MongoSessionStore.builder().clock(c.clock());
-        c.apply("connect-timeout", c.duration("connect-timeout", MongoSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply(
+                "connect-timeout",
+                c.duration("connect-timeout", MongoSessionStore.DEFAULT_CONNECT_TIMEOUT),
+                b::connectTimeout);
         c.apply("timeout", c.duration("timeout", MongoSessionStore.DEFAULT_TIMEOUT), b::timeout);
         b.writeConcern(writeConcern(c));
         b.readPreference(readPreference(c));
@@ -84,7 +95,9 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
         } catch (NumberFormatException e) {
             // recorded below
         }
-        c.invalid("write-concern", "majority or a number of members >= 1 (unacknowledged writes cannot do compare-and-set)");
+        c.invalid(
+                "write-concern",
+                "majority or a number of members >= 1 (unacknowledged writes cannot do compare-and-set)");
         return MongoSessionStore.DEFAULT_WRITE_CONCERN;
     }
 
@@ -100,7 +113,9 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
             case "secondarypreferred" -> ReadPreference.secondaryPreferred();
             case "nearest" -> ReadPreference.nearest();
             default -> {
-                c.invalid("read-preference", "one of primary, primary-preferred, secondary, secondary-preferred, nearest");
+                c.invalid(
+                        "read-preference",
+                        "one of primary, primary-preferred, secondary, secondary-preferred, nearest");
                 yield MongoSessionStore.DEFAULT_READ_PREFERENCE;
             }
         };

@@ -34,7 +34,8 @@ public final class MongoBackdoor implements StoreBackdoor {
 
     @Override
     public String dump() {
-        return raw.find().map(BsonDocument::toJson).into(new ArrayList<>()).stream().collect(Collectors.joining("\n"));
+        return raw.find().map(BsonDocument::toJson).into(new ArrayList<>()).stream()
+                .collect(Collectors.joining("\n"));
     }
 
     @Override
@@ -56,6 +57,7 @@ public final class MongoBackdoor implements StoreBackdoor {
                 .map(BsonValue::asNumber)
                 .map(n -> n.longValue())
                 .findFirst();
-        return ttlSeconds.map(s -> Instant.ofEpochMilli(doc.getDateTime("e").getValue()).plusSeconds(s));
+        return ttlSeconds.map(
+                s -> Instant.ofEpochMilli(doc.getDateTime("e").getValue()).plusSeconds(s));
     }
 }

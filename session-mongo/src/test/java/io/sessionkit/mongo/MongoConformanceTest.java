@@ -41,6 +41,7 @@ class MongoConformanceTest extends SessionStoreConformanceKit {
     @Override
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
         String collection = MongoBackdoor.collectionName((MongoSessionStore) store);
-        return Optional.of(new MongoBackdoor(mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class)));
+        return Optional.of(
+                new MongoBackdoor(mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class)));
     }
 }

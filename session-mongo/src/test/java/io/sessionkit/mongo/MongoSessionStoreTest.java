@@ -102,7 +102,12 @@ class MongoSessionStoreTest {
     @BeforeEach
     void open() {
         String collection = "c" + (++collections);
-        store = track(MongoSessionStore.builder().uri(mongo.uri).database(database).collection(collection).clock(clock).build());
+        store = track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(collection)
+                .clock(clock)
+                .build());
         raw = mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
     }
 
@@ -118,8 +123,15 @@ class MongoSessionStoreTest {
 
     private SessionRecord record(String principal, String attributes) {
         Instant now = clock.instant();
-        return new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)),
-                principal, attributes);
+        return new SessionRecord(
+                SessionId.generate().key(),
+                1,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                principal,
+                attributes);
     }
 
     private BsonDocument rawDocument(SessionRecord r) {
@@ -142,20 +154,23 @@ class MongoSessionStoreTest {
         assertThat(doc.getDateTime("a").getValue()).isEqualTo(r.lastAccessedAt().toEpochMilli());
         assertThat(doc.getDateTime("e").getValue()).isEqualTo(r.expiresAt().toEpochMilli());
         assertThat(doc.getInt32("mi").getValue()).isEqualTo(1800);
-        assertThat(doc.getDocument("attrs")).isEqualTo(BsonDocument.parse("{cart: ['apple', 'pear'], n: {deep: true}}"));
+        assertThat(doc.getDocument("attrs"))
+                .isEqualTo(BsonDocument.parse("{cart: ['apple', 'pear'], n: {deep: true}}"));
     }
 
     @Test
     void jsonNumbersMapToFaithfulBsonTypesAndBack() throws Exception {
-        String json = "{\"int\":42,\"long\":9223372036854775807,\"min\":-9223372036854775808,\"big\":1180591620717411303424,"
-                + "\"tenth\":0.1,\"huge\":1e308,\"tiny\":-2.5e-300,\"half\":1.5,"
-                + "\"precise\":12345678901234567890.1234567891,\"money\":0.40}";
+        String json =
+                "{\"int\":42,\"long\":9223372036854775807,\"min\":-9223372036854775808,\"big\":1180591620717411303424,"
+                        + "\"tenth\":0.1,\"huge\":1e308,\"tiny\":-2.5e-300,\"half\":1.5,"
+                        + "\"precise\":12345678901234567890.1234567891,\"money\":0.40}";
         SessionRecord r = record(null, json);
         store.create(r);
         BsonDocument attrs = rawDocument(r).getDocument("attrs");
         Map<String, BsonType> types = new HashMap<>();
         attrs.forEach((k, v) -> types.put(k, v.getBsonType()));
-        assertThat(types).containsEntry("int", BsonType.INT32)
+        assertThat(types)
+                .containsEntry("int", BsonType.INT32)
                 .containsEntry("long", BsonType.INT64)
                 .containsEntry("min", BsonType.INT64)
                 .containsEntry("big", BsonType.DECIMAL128)
@@ -168,27 +183,36 @@ class MongoSessionStoreTest {
         JsonNode back = EXACT.readTree(store.load(r.key()).orElseThrow().attributes());
         JsonNode sent = EXACT.readTree(json);
         sent.fieldNames().forEachRemaining(name -> {
-            assertThat(back.get(name).isIntegralNumber()).as(name).isEqualTo(sent.get(name).isIntegralNumber());
-            assertThat(back.get(name).decimalValue()).as(name).isEqualByComparingTo(sent.get(name).decimalValue());
+            assertThat(back.get(name).isIntegralNumber())
+                    .as(name)
+                    .isEqualTo(sent.get(name).isIntegralNumber());
+            assertThat(back.get(name).decimalValue())
+                    .as(name)
+                    .isEqualByComparingTo(sent.get(name).decimalValue());
         });
     }
 
     @Test
     void item10_aNumberDecimal128CannotHoldKeepsItsTextExactly() throws Exception {
-        String json = "{\"d\":1.234567890123456789012345678901234567890,\"tenTo40\":10000000000000000000000000000000000000000,"
-                + "\"nines\":" + "9".repeat(400) + ",\"exp\":1E+7000,\"list\":[-" + "1".repeat(35) + "]}";
+        String json =
+                "{\"d\":1.234567890123456789012345678901234567890,\"tenTo40\":10000000000000000000000000000000000000000,"
+                        + "\"nines\":" + "9".repeat(400) + ",\"exp\":1E+7000,\"list\":[-" + "1".repeat(35) + "]}";
         SessionRecord r = record(null, json);
         assertThat(store.create(r)).isTrue();
         BsonDocument attrs = rawDocument(r).getDocument("attrs");
-        assertThat(attrs.getDocument("d")).isEqualTo(new BsonDocument("%num", new BsonString("1.234567890123456789012345678901234567890")));
+        assertThat(attrs.getDocument("d"))
+                .isEqualTo(new BsonDocument("%num", new BsonString("1.234567890123456789012345678901234567890")));
         assertThat(attrs.getDocument("tenTo40").getString("%num").getValue()).isEqualTo("1" + "0".repeat(40));
         assertThat(attrs.getDocument("nines").getString("%num").getValue()).isEqualTo("9".repeat(400));
         assertThat(attrs.getDocument("exp").getString("%num").getValue()).isEqualTo("1E+7000");
-        assertThat(attrs.getArray("list").get(0).asDocument().getString("%num").getValue()).isEqualTo("-" + "1".repeat(35));
+        assertThat(attrs.getArray("list").get(0).asDocument().getString("%num").getValue())
+                .isEqualTo("-" + "1".repeat(35));
         String back = store.load(r.key()).orElseThrow().attributes();
         assertThat(back).isEqualTo(json);
         JsonNode tree = EXACT.readTree(back);
-        assertThat(tree.get("tenTo40").isIntegralNumber()).as("an integer stays an integer").isTrue();
+        assertThat(tree.get("tenTo40").isIntegralNumber())
+                .as("an integer stays an integer")
+                .isTrue();
         assertThat(tree.get("nines").bigIntegerValue()).isEqualTo(new BigInteger("9".repeat(400)));
     }
 
@@ -196,10 +220,17 @@ class MongoSessionStoreTest {
     void item10_aHandWrittenNumberTextThatIsNotANumberIsACodecError() {
         SessionRecord r = record(null, "{}");
         store.create(r);
-        raw.updateOne(Filters.eq("_id", r.key().value()), Updates.set("attrs.n", new BsonDocument("%num", new BsonString("1e"))));
-        assertThatThrownBy(() -> store.load(r.key())).isInstanceOf(SessionCodecException.class).hasMessageContaining("%num");
-        raw.updateOne(Filters.eq("_id", r.key().value()), Updates.set("attrs.n", new BsonDocument("%num", new BsonInt32(1))));
-        assertThatThrownBy(() -> store.load(r.key())).isInstanceOf(SessionCodecException.class).hasMessageContaining("%num");
+        raw.updateOne(
+                Filters.eq("_id", r.key().value()),
+                Updates.set("attrs.n", new BsonDocument("%num", new BsonString("1e"))));
+        assertThatThrownBy(() -> store.load(r.key()))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("%num");
+        raw.updateOne(
+                Filters.eq("_id", r.key().value()), Updates.set("attrs.n", new BsonDocument("%num", new BsonInt32(1))));
+        assertThatThrownBy(() -> store.load(r.key()))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("%num");
     }
 
     @Test
@@ -240,7 +271,8 @@ class MongoSessionStoreTest {
         assertThat(stored.get("huge").decimalValue()).isEqualByComparingTo(huge);
         assertThat(stored.get("tiny").decimalValue()).isEqualByComparingTo(tiny);
         assertThat(stored.get("nines").isIntegralNumber()).isTrue();
-        BsonDocument attrs = raw.find(Filters.eq("_id", s.id().key().value())).first().getDocument("attrs");
+        BsonDocument attrs =
+                raw.find(Filters.eq("_id", s.id().key().value())).first().getDocument("attrs");
         assertThat(attrs.get("huge").getBsonType()).isEqualTo(BsonType.DECIMAL128);
         assertThat(attrs.get("tiny").getBsonType()).isEqualTo(BsonType.DECIMAL128);
         assertThat(attrs.getDocument("keys").keySet()).containsExactly("a%2Eb", "%24x", "nul%00", "%252E", "%24");
@@ -268,35 +300,43 @@ class MongoSessionStoreTest {
         assertThat(store.create(deepest)).isTrue();
         assertThat(store.load(deepest.key()).orElseThrow().attributes()).isEqualTo(deepest.attributes());
         SessionRecord tooDeep = record(null, "{\"v\":" + "{\"x\":".repeat(max) + "1" + "}".repeat(max) + "}");
-        assertThatThrownBy(() -> store.create(tooDeep)).isInstanceOf(SessionCodecException.class).hasMessageContaining("nest");
+        assertThatThrownBy(() -> store.create(tooDeep))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("nest");
         assertThat(raw.countDocuments()).isEqualTo(1);
     }
 
     @Test
     void aDocumentOverMongosSizeLimitIsTooLargeAndNothingIsWritten() {
         SessionRecord huge = record(null, "{\"big\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}");
-        assertThatThrownBy(() -> store.create(huge)).isInstanceOf(SessionTooLargeException.class)
-                .hasMessageContaining("16777216").hasMessageNotContaining(huge.key().value());
+        assertThatThrownBy(() -> store.create(huge))
+                .isInstanceOf(SessionTooLargeException.class)
+                .hasMessageContaining("16777216")
+                .hasMessageNotContaining(huge.key().value());
         assertThat(raw.countDocuments()).isZero();
     }
 
     @Test
     void fieldNamesMongoTreatsSpeciallyAreEscapedAndRestored() throws Exception {
-        String json = "{\"a.b\":1,\"$x\":2,\"50%\":3,\"nul\\u0000\":4,\"mid$dle\":5,\"nested\":{\"$ref\":\"r\",\"$id\":7}}";
+        String json =
+                "{\"a.b\":1,\"$x\":2,\"50%\":3,\"nul\\u0000\":4,\"mid$dle\":5,\"nested\":{\"$ref\":\"r\",\"$id\":7}}";
         SessionRecord r = record(null, json);
         store.create(r);
         BsonDocument attrs = rawDocument(r).getDocument("attrs");
         assertThat(attrs.keySet()).containsExactly("a%2Eb", "%24x", "50%25", "nul%00", "mid$dle", "nested");
         assertThat(attrs.getDocument("nested").keySet()).containsExactly("%24ref", "%24id");
-        assertThat(EXACT.readTree(store.load(r.key()).orElseThrow().attributes())).isEqualTo(EXACT.readTree(json));
+        assertThat(EXACT.readTree(store.load(r.key()).orElseThrow().attributes()))
+                .isEqualTo(EXACT.readTree(json));
     }
 
     @Test
     void aDocumentWrittenByHandInTheShellIsRead() {
         SessionRecord r = record("bob", "{}");
         store.create(r);
-        raw.updateOne(Filters.eq("_id", r.key().value()),
-                Updates.set("attrs", BsonDocument.parse("{n: 7, l: NumberLong(8), d: 2.5, s: 'x', list: [1, {k: null}]}")));
+        raw.updateOne(
+                Filters.eq("_id", r.key().value()),
+                Updates.set(
+                        "attrs", BsonDocument.parse("{n: 7, l: NumberLong(8), d: 2.5, s: 'x', list: [1, {k: null}]}")));
         assertThat(store.load(r.key()).orElseThrow().attributes())
                 .isEqualTo("{\"n\":7,\"l\":8,\"d\":2.5,\"s\":\"x\",\"list\":[1,{\"k\":null}]}");
     }
@@ -306,13 +346,16 @@ class MongoSessionStoreTest {
         SessionRecord withObjectId = record(null, "{}");
         store.create(withObjectId);
         raw.updateOne(Filters.eq("_id", withObjectId.key().value()), Updates.set("attrs.id", new BsonObjectId()));
-        assertThatThrownBy(() -> store.load(withObjectId.key())).isInstanceOf(SessionCodecException.class)
-                .hasMessageContaining("OBJECT_ID").hasMessageNotContaining(withObjectId.key().value());
+        assertThatThrownBy(() -> store.load(withObjectId.key()))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("OBJECT_ID")
+                .hasMessageNotContaining(withObjectId.key().value());
 
         SessionRecord newerFormat = record(null, "{}");
         store.create(newerFormat);
         raw.updateOne(Filters.eq("_id", newerFormat.key().value()), Updates.set("fmt", 2));
-        assertThatThrownBy(() -> store.load(newerFormat.key())).isInstanceOf(SessionCodecException.class)
+        assertThatThrownBy(() -> store.load(newerFormat.key()))
+                .isInstanceOf(SessionCodecException.class)
                 .hasMessageContaining("format");
 
         SessionRecord badVersion = record(null, "{}");
@@ -323,14 +366,19 @@ class MongoSessionStoreTest {
 
     @Test
     void indexesAreCreatedIdempotently() {
-        track(MongoSessionStore.builder().uri(mongo.uri).database(database).collection(raw.getNamespace().getCollectionName())
-                .clock(clock).build());
+        track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(raw.getNamespace().getCollectionName())
+                .clock(clock)
+                .build());
         List<BsonDocument> indexes = raw.listIndexes(BsonDocument.class).into(new ArrayList<>());
         assertThat(indexes).anySatisfy(i -> {
             assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("e", new BsonInt32(1)));
             assertThat(i.get("expireAfterSeconds").asNumber().longValue()).isEqualTo(60);
         });
-        assertThat(indexes).anySatisfy(i -> assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("p", new BsonInt32(1))));
+        assertThat(indexes)
+                .anySatisfy(i -> assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("p", new BsonInt32(1))));
         assertThat(indexes).hasSize(3);
     }
 
@@ -340,7 +388,14 @@ class MongoSessionStoreTest {
         store.create(old);
         clock.advance(Duration.ofMinutes(30));
         Instant now = clock.instant();
-        SessionRecord fresh = new SessionRecord(old.key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), null,
+        SessionRecord fresh = new SessionRecord(
+                old.key(),
+                1,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                null,
                 "{\"new\":true}");
         assertThat(raw.countDocuments()).as("still physically present").isEqualTo(1);
         assertThat(store.create(fresh)).isTrue();
@@ -370,45 +425,59 @@ class MongoSessionStoreTest {
         SessionRecord b = record("carol", "{}");
         store.create(b);
         clock.advance(Duration.ofMinutes(15));
-        assertThat(store.findByPrincipal("carol")).extracting(SessionRecord::key).containsExactly(b.key());
+        assertThat(store.findByPrincipal("carol"))
+                .extracting(SessionRecord::key)
+                .containsExactly(b.key());
         assertThat(store.purgeExpired()).isEqualTo(1);
         assertThat(raw.countDocuments()).isEqualTo(1);
-        assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+        assertThat(store.features())
+                .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @Test
     void defaultsAreMajorityWritesWithWtimeoutAndPrimaryReads() {
         assertThat(store.collection().getWriteConcern())
-                .isEqualTo(WriteConcern.MAJORITY.withWTimeout(MongoSessionStore.DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                .isEqualTo(WriteConcern.MAJORITY.withWTimeout(
+                        MongoSessionStore.DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         assertThat(store.collection().getReadPreference()).isEqualTo(ReadPreference.primary());
     }
 
     @Test
     void aClientPassedInIsUsedAndLeftOpen() {
-        MongoSessionStore onClient = MongoSessionStore.builder().client(mongo.client).database(database)
-                .collection(raw.getNamespace().getCollectionName()).clock(clock).build();
+        MongoSessionStore onClient = MongoSessionStore.builder()
+                .client(mongo.client)
+                .database(database)
+                .collection(raw.getNamespace().getCollectionName())
+                .clock(clock)
+                .build();
         SessionRecord r = record(null, "{}");
         assertThat(onClient.create(r)).isTrue();
         onClient.close();
         onClient.close();
-        assertThat(raw.countDocuments(Filters.eq("_id", r.key().value()))).as("client still open").isEqualTo(1);
+        assertThat(raw.countDocuments(Filters.eq("_id", r.key().value())))
+                .as("client still open")
+                .isEqualTo(1);
         assertThat(onClient.toString()).contains(mongo.uri.substring("mongodb://".length()));
     }
 
     @Test
     void theProviderIsDiscoveredAndReadsItsKeys() {
         SessionKitConfig config = SessionKitConfig.of(Map.of(
-                "sessionkit.store", "mongo",
-                "sessionkit.mongo.uri", mongo.uri,
-                "sessionkit.mongo.database", database,
-                "sessionkit.mongo.collection", "provider",
-                "sessionkit.mongo.timeout", "3s",
-                "sessionkit.mongo.write-concern", "1",
-                "sessionkit.mongo.read-preference", "primary-preferred")).withClock(clock);
-        assertThat(ServiceLoader.load(SessionStoreProvider.class).stream().map(p -> p.get().name())).contains("mongo");
+                        "sessionkit.store", "mongo",
+                        "sessionkit.mongo.uri", mongo.uri,
+                        "sessionkit.mongo.database", database,
+                        "sessionkit.mongo.collection", "provider",
+                        "sessionkit.mongo.timeout", "3s",
+                        "sessionkit.mongo.write-concern", "1",
+                        "sessionkit.mongo.read-preference", "primary-preferred"))
+                .withClock(clock);
+        assertThat(ServiceLoader.load(SessionStoreProvider.class).stream()
+                        .map(p -> p.get().name()))
+                .contains("mongo");
         MongoSessionStore opened = (MongoSessionStore) track(SessionStores.open(config));
         assertThat(opened.collection().getNamespace().getFullName()).isEqualTo(database + ".provider");
-        assertThat(opened.collection().getWriteConcern()).isEqualTo(new WriteConcern(1).withWTimeout(3000, TimeUnit.MILLISECONDS));
+        assertThat(opened.collection().getWriteConcern())
+                .isEqualTo(new WriteConcern(1).withWTimeout(3000, TimeUnit.MILLISECONDS));
         assertThat(opened.collection().getReadPreference()).isEqualTo(ReadPreference.primaryPreferred());
         SessionRecord r = record(null, "{}");
         assertThat(opened.create(r)).isTrue();
@@ -428,10 +497,13 @@ class MongoSessionStoreTest {
                 "sessionkit.mongo.collection", "$cmd");
         MongoSessionStoreProvider provider = new MongoSessionStoreProvider();
         bad.forEach((key, value) -> assertThatThrownBy(() -> provider.create(SessionKitConfig.of(Map.of(key, value))))
-                .as(key).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key));
+                .as(key)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(key));
         assertThatThrownBy(() -> MongoSessionStore.builder().writeConcern(WriteConcern.UNACKNOWLEDGED))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MongoSessionStore.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MongoSessionStore.builder().timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -441,14 +513,22 @@ class MongoSessionStoreTest {
             port = s.getLocalPort();
         }
         int closedPort = port;
-        assertThatThrownBy(() -> MongoSessionStore.builder().uri("mongodb://127.0.0.1:" + closedPort)
-                .connectTimeout(Duration.ofMillis(200)).timeout(Duration.ofMillis(500)).build())
+        assertThatThrownBy(() -> MongoSessionStore.builder()
+                        .uri("mongodb://127.0.0.1:" + closedPort)
+                        .connectTimeout(Duration.ofMillis(200))
+                        .timeout(Duration.ofMillis(500))
+                        .build())
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort);
-        MongoSessionStore lazy = track(MongoSessionStore.builder().uri("mongodb://127.0.0.1:" + closedPort).createIndexes(false)
-                .connectTimeout(Duration.ofMillis(200)).timeout(Duration.ofMillis(500)).build());
+        MongoSessionStore lazy = track(MongoSessionStore.builder()
+                .uri("mongodb://127.0.0.1:" + closedPort)
+                .createIndexes(false)
+                .connectTimeout(Duration.ofMillis(200))
+                .timeout(Duration.ofMillis(500))
+                .build());
         SessionRecord r = record(null, "{}");
-        assertThatThrownBy(() -> lazy.load(r.key())).isInstanceOf(SessionStoreUnavailableException.class)
+        assertThatThrownBy(() -> lazy.load(r.key()))
+                .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("load of session " + r.key().shortForm())
                 .hasMessageNotContaining(r.key().value());
     }
@@ -457,26 +537,33 @@ class MongoSessionStoreTest {
     void aServerThatNeverAnswersTimesOut() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<Socket> accepted = new CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (!silent.isClosed()) {
-                        Socket s = silent.accept();
-                        accepted.add(s);
-                        InputStream in = s.getInputStream();
-                        Thread reader = new Thread(() -> drain(in), "silent-server-reader");
-                        reader.setDaemon(true);
-                        reader.start();
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            }, "silent-server");
+            Thread acceptor = new Thread(
+                    () -> {
+                        try {
+                            while (!silent.isClosed()) {
+                                Socket s = silent.accept();
+                                accepted.add(s);
+                                InputStream in = s.getInputStream();
+                                Thread reader = new Thread(() -> drain(in), "silent-server-reader");
+                                reader.setDaemon(true);
+                                reader.start();
+                            }
+                        } catch (IOException closed) {
+                            // the test is over
+                        }
+                    },
+                    "silent-server");
             acceptor.setDaemon(true);
             acceptor.start();
-            MongoSessionStore stuck = track(MongoSessionStore.builder().uri("mongodb://127.0.0.1:" + silent.getLocalPort())
-                    .createIndexes(false).connectTimeout(Duration.ofMillis(300)).timeout(Duration.ofMillis(800)).build());
+            MongoSessionStore stuck = track(MongoSessionStore.builder()
+                    .uri("mongodb://127.0.0.1:" + silent.getLocalPort())
+                    .createIndexes(false)
+                    .connectTimeout(Duration.ofMillis(300))
+                    .timeout(Duration.ofMillis(800))
+                    .build());
             SessionRecord r = record(null, "{}");
-            assertThatThrownBy(() -> stuck.create(r)).isInstanceOf(SessionStoreUnavailableException.class)
+            assertThatThrownBy(() -> stuck.create(r))
+                    .isInstanceOf(SessionStoreUnavailableException.class)
                     .hasMessageContaining("create of session " + r.key().shortForm());
             for (Socket s : accepted) {
                 s.close();
@@ -499,7 +586,9 @@ class MongoSessionStoreTest {
     void aClosedStoreSaysSo() {
         SessionRecord r = record(null, "{}");
         store.close();
-        assertThatThrownBy(() -> store.load(r.key())).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.load(r.key()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
     // ---- issue 14 ----
 
@@ -517,8 +606,13 @@ class MongoSessionStoreTest {
                 })
                 .build());
         try {
-            MongoSessionStore s = track(MongoSessionStore.builder().client(counted).database(database)
-                    .collection(raw.getNamespace().getCollectionName()).createIndexes(false).clock(clock).build());
+            MongoSessionStore s = track(MongoSessionStore.builder()
+                    .client(counted)
+                    .database(database)
+                    .collection(raw.getNamespace().getCollectionName())
+                    .createIndexes(false)
+                    .clock(clock)
+                    .build());
             SessionRecord v1 = record("alice", "{}");
             s.create(v1);
             assertThat(s.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
@@ -526,7 +620,9 @@ class MongoSessionStoreTest {
             commands.clear();
             assertThat(s.delete(v1.key(), 1)).as("stale version").isEqualTo(ReplaceResult.CONFLICT);
             assertThat(commands).as("only the losing path reads").containsExactly("delete", "find");
-            assertThat(rawDocument(v1).getInt64("v").getValue()).as("nothing removed").isEqualTo(2);
+            assertThat(rawDocument(v1).getInt64("v").getValue())
+                    .as("nothing removed")
+                    .isEqualTo(2);
 
             commands.clear();
             assertThat(s.delete(v1.key(), 2)).isEqualTo(ReplaceResult.OK);
@@ -537,7 +633,9 @@ class MongoSessionStoreTest {
             SessionRecord expired = record(null, "{}");
             s.create(expired);
             clock.advance(Duration.ofMinutes(30));
-            assertThat(s.delete(expired.key(), 1)).as("expired by the store's clock").isEqualTo(ReplaceResult.GONE);
+            assertThat(s.delete(expired.key(), 1))
+                    .as("expired by the store's clock")
+                    .isEqualTo(ReplaceResult.GONE);
             assertThat(s.delete(expired.key(), 9)).isEqualTo(ReplaceResult.GONE);
         } finally {
             counted.close();
@@ -565,7 +663,10 @@ class MongoSessionStoreTest {
                 ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
                 if (replaced == ReplaceResult.OK) {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key())).get().extracting(SessionRecord::version).isEqualTo(2L);
+                    assertThat(store.load(v1.key()))
+                            .get()
+                            .extracting(SessionRecord::version)
+                            .isEqualTo(2L);
                 } else {
                     assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
                     assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
@@ -582,18 +683,33 @@ class MongoSessionStoreTest {
         assertThat(MongoSessionStore.DEFAULT_EXPIRY_GRACE).isEqualTo(Duration.ofSeconds(60));
         assertThat(ttlSeconds(raw)).isEqualTo(60);
         assertThatThrownBy(() -> MongoSessionStore.builder().expiryGrace(Duration.ofSeconds(59)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("60");
-        assertThatThrownBy(() -> new MongoSessionStoreProvider().create(SessionKitConfig.of(Map.of(
-                "sessionkit.mongo.expiry-grace", "10s")))).isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("60");
+        assertThatThrownBy(() -> new MongoSessionStoreProvider()
+                        .create(SessionKitConfig.of(Map.of("sessionkit.mongo.expiry-grace", "10s"))))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sessionkit.mongo.expiry-grace");
 
         String collection = raw.getNamespace().getCollectionName() + "_more";
-        MongoSessionStore patient = track(MongoSessionStore.builder().uri(mongo.uri).database(database).collection(collection)
-                .expiryGrace(Duration.ofMinutes(5)).clock(clock).build());
-        MongoCollection<BsonDocument> more = mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
+        MongoSessionStore patient = track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(collection)
+                .expiryGrace(Duration.ofMinutes(5))
+                .clock(clock)
+                .build());
+        MongoCollection<BsonDocument> more =
+                mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
         assertThat(ttlSeconds(more)).isEqualTo(300);
-        track(MongoSessionStore.builder().uri(mongo.uri).database(database).collection(collection).clock(clock).build());
-        assertThat(ttlSeconds(more)).as("a node with less grace never lowers it").isEqualTo(300);
+        track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(collection)
+                .clock(clock)
+                .build());
+        assertThat(ttlSeconds(more))
+                .as("a node with less grace never lowers it")
+                .isEqualTo(300);
 
         SessionRecord r = record(null, "{}");
         patient.create(r);
@@ -606,22 +722,33 @@ class MongoSessionStoreTest {
     @Test
     void item11_aTtlIndexWithLessGraceFromAnEarlierVersionIsRaisedWhereTheServerCan() {
         String collection = raw.getNamespace().getCollectionName() + "_old";
-        MongoCollection<BsonDocument> old = mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
+        MongoCollection<BsonDocument> old =
+                mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
         SessionRecord r = record(null, "{\"kept\":true}");
         old.insertOne(MongoSessionStore.toDocument(r));
         old.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
         boolean hasCollMod = supportsCollMod(collection);
-        MongoSessionStore upgraded = track(MongoSessionStore.builder().uri(mongo.uri).database(database).collection(collection)
-                .clock(clock).build());
+        MongoSessionStore upgraded = track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(collection)
+                .clock(clock)
+                .build());
         if (hasCollMod) {
             assertThat(ttlSeconds(old)).as("raised with collMod").isEqualTo(60);
         } else {
-            // mongo-java-server has no collMod (and its index bookkeeping breaks on drop and rebuild): the store starts,
+            // mongo-java-server has no collMod (and its index bookkeeping breaks on drop and rebuild): the store
+            // starts,
             // warns with the fix, and leaves the index alone.
-            assertThat(mongo.embedded).as("only the embedded test server lacks collMod").isTrue();
+            assertThat(mongo.embedded)
+                    .as("only the embedded test server lacks collMod")
+                    .isTrue();
             assertThat(ttlSeconds(old)).isZero();
         }
-        assertThat(upgraded.load(r.key())).as("sessions survive the change").get().extracting(SessionRecord::attributes)
+        assertThat(upgraded.load(r.key()))
+                .as("sessions survive the change")
+                .get()
+                .extracting(SessionRecord::attributes)
                 .isEqualTo("{\"kept\":true}");
     }
 
@@ -640,7 +767,11 @@ class MongoSessionStoreTest {
     private static long ttlSeconds(MongoCollection<BsonDocument> collection) {
         return collection.listIndexes(BsonDocument.class).into(new ArrayList<>()).stream()
                 .filter(i -> i.getDocument("key").equals(new BsonDocument("e", new BsonInt32(1))))
-                .findFirst().orElseThrow().get("expireAfterSeconds").asNumber().longValue();
+                .findFirst()
+                .orElseThrow()
+                .get("expireAfterSeconds")
+                .asNumber()
+                .longValue();
     }
 
     /**
@@ -656,44 +787,64 @@ class MongoSessionStoreTest {
         boolean withinGrace = skew.abs().compareTo(grace) < 0;
         MutableClock otherClock = MutableClock.startingNow();
         otherClock.set(clock.instant().plus(skew));
-        MongoSessionStore other = track(MongoSessionStore.builder().uri(mongo.uri).database(database)
-                .collection(raw.getNamespace().getCollectionName()).clock(otherClock).build());
+        MongoSessionStore other = track(MongoSessionStore.builder()
+                .uri(mongo.uri)
+                .database(database)
+                .collection(raw.getNamespace().getCollectionName())
+                .clock(otherClock)
+                .build());
         MongoSessionStore ahead = skew.isNegative() ? store : other;
         MongoSessionStore behind = skew.isNegative() ? other : store;
         MutableClock aheadClock = skew.isNegative() ? clock : otherClock;
         MutableClock behindClock = skew.isNegative() ? otherClock : clock;
         for (MongoSessionStore writer : List.of(store, other)) {
             Instant t0 = (writer == store ? clock : otherClock).instant();
-            SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, t0, t0, idle, t0.plus(idle), null, "{\"n\":1}");
+            SessionRecord r =
+                    new SessionRecord(SessionId.generate().key(), 1, t0, t0, idle, t0.plus(idle), null, "{\"n\":1}");
             assertThat(writer.create(r)).isTrue();
             assertThat(store.load(r.key())).isPresent();
-            assertThat(other.load(r.key())).as("the other node sees the new session").isPresent();
+            assertThat(other.load(r.key()))
+                    .as("the other node sees the new session")
+                    .isPresent();
 
-            advanceBoth(otherClock, Duration.between(aheadClock.instant(), r.expiresAt()).minusMillis(1));
+            advanceBoth(
+                    otherClock,
+                    Duration.between(aheadClock.instant(), r.expiresAt()).minusMillis(1));
             assertThat(ahead.load(r.key())).isPresent();
             advanceBoth(otherClock, Duration.ofMillis(1));
             assertThat(ahead.load(r.key())).as("the node ahead sees it expire").isEmpty();
-            assertThat(Duration.between(behindClock.instant(), r.expiresAt())).as("early by exactly the skew").isEqualTo(skew.abs());
+            assertThat(Duration.between(behindClock.instant(), r.expiresAt()))
+                    .as("early by exactly the skew")
+                    .isEqualTo(skew.abs());
             assertThat(behind.load(r.key())).isPresent();
 
             advanceBoth(otherClock, skew.abs().minusMillis(1));
-            assertThat(behind.load(r.key())).as("the node behind serves it up to its own expiry").isPresent();
+            assertThat(behind.load(r.key()))
+                    .as("the node behind serves it up to its own expiry")
+                    .isPresent();
             Instant ttlFires = r.expiresAt().plusSeconds(ttlSeconds(raw));
             Duration serverUntilTtl = Duration.between(clock.instant(), ttlFires);
             Duration otherStillServes = Duration.between(otherClock.instant(), r.expiresAt());
             if (withinGrace || !skew.isNegative()) {
-                assertThat(serverUntilTtl).as("the TTL monitor removes it only after every node sees it expired")
+                assertThat(serverUntilTtl)
+                        .as("the TTL monitor removes it only after every node sees it expired")
                         .isGreaterThan(otherStillServes);
             } else {
-                assertThat(otherStillServes.minus(serverUntilTtl)).as("a node behind the server by more than the grace"
-                        + " loses it to the TTL monitor early by the skew minus the grace").isEqualTo(skew.abs().minus(grace));
+                assertThat(otherStillServes.minus(serverUntilTtl))
+                        .as("a node behind the server by more than the grace"
+                                + " loses it to the TTL monitor early by the skew minus the grace")
+                        .isEqualTo(skew.abs().minus(grace));
             }
             int purged = ahead.purgeExpired();
             if (withinGrace) {
-                assertThat(purged).as("the node ahead does not purge what the node behind still serves").isZero();
+                assertThat(purged)
+                        .as("the node ahead does not purge what the node behind still serves")
+                        .isZero();
                 assertThat(behind.load(r.key())).isPresent();
             } else {
-                assertThat(purged).as("beyond the grace, the node ahead purges what the node behind still serves").isEqualTo(1);
+                assertThat(purged)
+                        .as("beyond the grace, the node ahead purges what the node behind still serves")
+                        .isEqualTo(1);
                 assertThat(behind.load(r.key())).isEmpty();
             }
 
@@ -741,7 +892,10 @@ class MongoSessionStoreTest {
         hostile.put("a before 1970", Updates.set("a", new BsonDateTime(-1_000L)));
         hostile.put("c far past", Updates.set("c", new BsonDateTime(Long.MIN_VALUE)));
         for (DecodeFailurePolicy policy : DecodeFailurePolicy.values()) {
-            SessionManager manager = SessionManager.builder(store).clock(clock).decodeFailurePolicy(policy).build();
+            SessionManager manager = SessionManager.builder(store)
+                    .clock(clock)
+                    .decodeFailurePolicy(policy)
+                    .build();
             Session healthy = manager.create();
             healthy.setAttribute("ok", true);
             manager.save(healthy);
@@ -751,11 +905,15 @@ class MongoSessionStoreTest {
                 manager.save(victim);
                 raw.updateOne(Filters.eq("_id", victim.id().key().value()), h.getValue());
                 if (!h.getKey().startsWith("e ")) {
-                    assertThatThrownBy(() -> store.load(victim.id().key())).as(h.getKey())
-                            .isInstanceOf(SessionCodecException.class).hasMessageNotContaining(victim.id().key().value());
+                    assertThatThrownBy(() -> store.load(victim.id().key()))
+                            .as(h.getKey())
+                            .isInstanceOf(SessionCodecException.class)
+                            .hasMessageNotContaining(victim.id().key().value());
                 }
                 if (policy == DecodeFailurePolicy.FAIL && !h.getKey().startsWith("e ")) {
-                    assertThatThrownBy(() -> manager.find(victim.id())).as(h.getKey()).isInstanceOf(SessionCodecException.class);
+                    assertThatThrownBy(() -> manager.find(victim.id()))
+                            .as(h.getKey())
+                            .isInstanceOf(SessionCodecException.class);
                 } else if (h.getKey().startsWith("e ")) {
                     // e is also the load filter: a date past year 9999 matches e > now, then fails to decode.
                     if (policy == DecodeFailurePolicy.FAIL) {
@@ -764,11 +922,15 @@ class MongoSessionStoreTest {
                         assertThat(manager.find(victim.id())).as(h.getKey()).isEmpty();
                     }
                 } else {
-                    assertThat(manager.find(victim.id())).as("%s under %s", h.getKey(), policy).isEmpty();
+                    assertThat(manager.find(victim.id()))
+                            .as("%s under %s", h.getKey(), policy)
+                            .isEmpty();
                 }
                 Session again = manager.find(healthy.id()).orElseThrow();
                 again.setAttribute("touched", h.getKey());
-                assertThat(manager.save(again)).as("other sessions keep working").isEqualTo(SaveResult.UPDATED);
+                assertThat(manager.save(again))
+                        .as("other sessions keep working")
+                        .isEqualTo(SaveResult.UPDATED);
             }
         }
     }
@@ -781,20 +943,28 @@ class MongoSessionStoreTest {
         }
         int closedPort = port;
         long start = System.nanoTime();
-        assertThatThrownBy(() -> MongoSessionStore.builder().uri("mongodb://user:secret@127.0.0.1:" + closedPort + "/?authSource=admin")
-                .build())
+        assertThatThrownBy(() -> MongoSessionStore.builder()
+                        .uri("mongodb://user:secret@127.0.0.1:" + closedPort + "/?authSource=admin")
+                        .build())
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort)
                 .hasMessageContaining("Connection refused")
                 .hasMessageNotContaining("secret");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).as("fails as soon as the host refused, not after the %s selection timeout", MongoSessionStore.DEFAULT_TIMEOUT)
+        assertThat(took)
+                .as(
+                        "fails as soon as the host refused, not after the %s selection timeout",
+                        MongoSessionStore.DEFAULT_TIMEOUT)
                 .isLessThan(MongoSessionStore.DEFAULT_CONNECT_TIMEOUT);
 
-        MongoSessionStore lazy = track(MongoSessionStore.builder().uri("mongodb://127.0.0.1:" + closedPort).createIndexes(false)
-                .timeout(Duration.ofMillis(500)).build());
+        MongoSessionStore lazy = track(MongoSessionStore.builder()
+                .uri("mongodb://127.0.0.1:" + closedPort)
+                .createIndexes(false)
+                .timeout(Duration.ofMillis(500))
+                .build());
         SessionRecord r = record(null, "{}");
-        assertThatThrownBy(() -> lazy.load(r.key())).as("a later operation says the same after its timeout")
+        assertThatThrownBy(() -> lazy.load(r.key()))
+                .as("a later operation says the same after its timeout")
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("load of session " + r.key().shortForm())
                 .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort);

@@ -28,7 +28,8 @@ final class SharedMongo {
         this.client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(2, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
+                .applyToSocketSettings(
+                        b -> b.connectTimeout(2, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS))
                 .build());
     }
 
@@ -39,8 +40,10 @@ final class SharedMongo {
                 m.client.getDatabase("admin").runCommand(new BsonDocument("ping", new BsonInt32(1)));
             } catch (RuntimeException e) {
                 m.client.close();
-                throw new IllegalStateException("something listens at " + TestServers.redact(m.uri)
-                        + " but does not answer MongoDB's ping (" + e.getMessage() + ")", e);
+                throw new IllegalStateException(
+                        "something listens at " + TestServers.redact(m.uri) + " but does not answer MongoDB's ping ("
+                                + e.getMessage() + ")",
+                        e);
             }
             instance = m;
         }
@@ -49,7 +52,8 @@ final class SharedMongo {
 
     /** A fresh database name for one test class; the class drops it when done. */
     static String newDatabaseName() {
-        return "sessionkit_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        return "sessionkit_test_"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     void dropDatabase(String name) {

@@ -158,8 +158,7 @@ final class RedisScripts {
             return 0
             """);
 
-    private RedisScripts() {
-    }
+    private RedisScripts() {}
 
     /** A script and its SHA-1, computed locally so that no SCRIPT LOAD is needed before the first EVALSHA. */
     record Script(String source, String sha1) {
@@ -181,7 +180,8 @@ final class RedisScripts {
 
         private static String sha1Hex(String s) {
             try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-1 is required of every Java platform", e);
             }

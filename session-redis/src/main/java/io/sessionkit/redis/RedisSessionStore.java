@@ -115,6 +115,7 @@ public final class RedisSessionStore implements SessionStore {
     private static final int TOKEN_BYTES = 12;
     /** The shortest a delete tombstone lives: it must outlast every re-sent copy of the delete. */
     private static final Duration MIN_TOMBSTONE_TTL = Duration.ofSeconds(10);
+
     private static final SecureRandom TOKENS = new SecureRandom();
 
     private final UnifiedJedis jedis;
@@ -132,14 +133,14 @@ public final class RedisSessionStore implements SessionStore {
         this.keyPrefix = b.keyPrefix;
         this.graceMillis = b.expiryGrace.toMillis();
         // Twice the longest the cluster executor keeps re-sending one command.
-        this.tombstoneMillis = Math.max(MIN_TOMBSTONE_TTL.toMillis(),
-                2 * retriesDuration(b).toMillis());
+        this.tombstoneMillis =
+                Math.max(MIN_TOMBSTONE_TTL.toMillis(), 2 * retriesDuration(b).toMillis());
         this.clock = b.clock;
         if (b.client != null) {
             this.jedis = b.client;
             this.ownsClient = false;
             this.cluster = b.client instanceof RedisClusterClient || isLegacyCluster(b.client);
-            this.clearIdleConnections = () -> { };
+            this.clearIdleConnections = () -> {};
             this.server = "Redis (" + b.client.getClass().getSimpleName() + ")";
             return;
         }
@@ -147,16 +148,18 @@ public final class RedisSessionStore implements SessionStore {
         JedisClientConfig clientConfig = clientConfig(b);
         ConnectionPoolConfig pool = poolConfig(b);
         if (!b.clusterNodes.isEmpty()) {
-            RedisClusterClient c = connect("Redis Cluster " + b.clusterNodes, () -> RedisClusterClient.builder()
-                    .nodes(new LinkedHashSet<>(b.clusterNodes))
-                    .clientConfig(clientConfig)
-                    .poolConfig(pool)
-                    .maxAttempts(b.clusterMaxAttempts)
-                    .maxTotalRetriesDuration(retriesDuration(b))
-                    .build());
+            RedisClusterClient c = connect(
+                    "Redis Cluster " + b.clusterNodes,
+                    () -> RedisClusterClient.builder()
+                            .nodes(new LinkedHashSet<>(b.clusterNodes))
+                            .clientConfig(clientConfig)
+                            .poolConfig(pool)
+                            .maxAttempts(b.clusterMaxAttempts)
+                            .maxTotalRetriesDuration(retriesDuration(b))
+                            .build());
             this.jedis = c;
             this.cluster = true;
-            this.clearIdleConnections = () -> { };
+            this.clearIdleConnections = () -> {};
             this.server = "Redis Cluster " + b.clusterNodes;
         } else if (b.sentinelMaster != null) {
             Set<HostAndPort> sentinels = new LinkedHashSet<>(b.sentinelNodes);
@@ -170,8 +173,15 @@ public final class RedisSessionStore implements SessionStore {
             JedisClientConfig sentinelConfig = sc.build();
             // Built here rather than by the client builder so that the store can reach the master's pool.
             String where = "Redis master '" + b.sentinelMaster + "' via Sentinel " + b.sentinelNodes;
-            SentineledConnectionProvider provider = connect(where, () -> new SentineledConnectionProvider(b.sentinelMaster,
-                    clientConfig, pool, sentinels, sentinelConfig, Math.max(500, b.connectTimeout.toMillis())));
+            SentineledConnectionProvider provider = connect(
+                    where,
+                    () -> new SentineledConnectionProvider(
+                            b.sentinelMaster,
+                            clientConfig,
+                            pool,
+                            sentinels,
+                            sentinelConfig,
+                            Math.max(500, b.connectTimeout.toMillis())));
             this.jedis = RedisSentinelClient.builder()
                     .masterName(b.sentinelMaster)
                     .sentinels(sentinels)
@@ -180,11 +190,16 @@ public final class RedisSessionStore implements SessionStore {
                     .connectionProvider(provider)
                     .build();
             this.cluster = false;
-            this.clearIdleConnections = () -> clearPools(provider.getConnectionMap().values());
+            this.clearIdleConnections =
+                    () -> clearPools(provider.getConnectionMap().values());
             this.server = where;
         } else {
             HostAndPort hp = new HostAndPort(b.uri.getHost(), b.uri.getPort() < 0 ? 6379 : b.uri.getPort());
-            RedisClient c = RedisClient.builder().hostAndPort(hp).clientConfig(clientConfig).poolConfig(pool).build();
+            RedisClient c = RedisClient.builder()
+                    .hostAndPort(hp)
+                    .clientConfig(clientConfig)
+                    .poolConfig(pool)
+                    .build();
             this.jedis = c;
             this.cluster = false;
             this.clearIdleConnections = () -> c.getPool().clear();
@@ -270,9 +285,11 @@ public final class RedisSessionStore implements SessionStore {
     /** {@link #delete(SessionKey, long)} with a given writer token. */
     ReplaceResult delete(SessionKey key, long expectedVersion, String token) {
         requireNonNull(key, "key");
-        List<String> args = List.of(Long.toString(clock.millis()), Long.toString(expectedVersion), token,
-                Long.toString(tombstoneMillis));
-        return result(reply("delete", key,
+        List<String> args = List.of(
+                Long.toString(clock.millis()), Long.toString(expectedVersion), token, Long.toString(tombstoneMillis));
+        return result(reply(
+                "delete",
+                key,
                 call("delete", key, false, () -> RedisScripts.DELETE_IF.run(jedis, List.of(sessionKey(key)), args))));
     }
 
@@ -295,8 +312,7 @@ public final class RedisSessionStore implements SessionStore {
         requireNonNull(principal, "principal");
         String index = indexKey(principal);
         long now = clock.millis();
-        List<String> members = call("findByPrincipal", null, true,
-                () -> jedis.zrangeByScore(index, "(" + now, "+inf"));
+        List<String> members = call("findByPrincipal", null, true, () -> jedis.zrangeByScore(index, "(" + now, "+inf"));
         if (members.isEmpty()) {
             return List.of();
         }
@@ -317,7 +333,8 @@ public final class RedisSessionStore implements SessionStore {
             }
             // A member whose record is absent or names someone else is skipped, never removed: on Cluster the index is
             // written before the record, so "absent" may mean "being written now", and removing it would hide a
-            // session from "log out everywhere". Members leave the index by their score (see RedisScripts.INDEX_FUNCTION).
+            // session from "log out everywhere". Members leave the index by their score (see
+            // RedisScripts.INDEX_FUNCTION).
             if (record != null && !record.isExpiredAt(instant) && principal.equals(record.principal())) {
                 live.add(record);
             }
@@ -335,13 +352,14 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public int purgeExpired() {
         String now = Long.toString(clock.millis() - graceMillis);
-        ScanParams params = new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
+        ScanParams params =
+                new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
         int removed = 0;
         if (!cluster) {
             return purge(jedis::scan, params, now);
         }
-        java.util.Map<String, ConnectionPool> nodes = jedis instanceof RedisClusterClient c ? c.getClusterNodes()
-                : legacyClusterNodes(jedis);
+        java.util.Map<String, ConnectionPool> nodes =
+                jedis instanceof RedisClusterClient c ? c.getClusterNodes() : legacyClusterNodes(jedis);
         for (ConnectionPool pool : nodes.values()) {
             try (Connection connection = pool.getResource()) {
                 Jedis node = new Jedis(connection);
@@ -356,14 +374,16 @@ public final class RedisSessionStore implements SessionStore {
         return removed;
     }
 
-    private int purge(java.util.function.BiFunction<String, ScanParams, ScanResult<String>> scan, ScanParams params, String now) {
+    private int purge(
+            java.util.function.BiFunction<String, ScanParams, ScanResult<String>> scan, ScanParams params, String now) {
         int removed = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             String from = cursor;
             ScanResult<String> page = call("purgeExpired", null, true, () -> scan.apply(from, params));
             for (String key : page.getResult()) {
-                Object r = call("purgeExpired", null, true, () -> RedisScripts.PURGE.run(jedis, List.of(key), List.of(now)));
+                Object r = call(
+                        "purgeExpired", null, true, () -> RedisScripts.PURGE.run(jedis, List.of(key), List.of(now)));
                 if (Long.valueOf(1).equals(r)) {
                     removed++;
                 }
@@ -424,7 +444,8 @@ public final class RedisSessionStore implements SessionStore {
         return clock;
     }
 
-    private long write(RedisScripts.Script script, SessionRecord record, String token, List<String> extraArgs, String operation) {
+    private long write(
+            RedisScripts.Script script, SessionRecord record, String token, List<String> extraArgs, String operation) {
         requireNonNull(token, "token");
         String envelope = RecordEnvelope.encode(record);
         long now = clock.millis();
@@ -441,8 +462,19 @@ public final class RedisSessionStore implements SessionStore {
             if (cluster) {
                 // Index first: a stale index entry is harmless (readers verify it), a missing one would hide a session
                 // from "log out everywhere".
-                call(operation, record.key(), true, () -> RedisScripts.INDEX.run(jedis, List.of(index),
-                        List.of(member, Long.toString(expiresAt), trimBefore, Long.toString(now), Long.toString(graceMillis))));
+                call(
+                        operation,
+                        record.key(),
+                        true,
+                        () -> RedisScripts.INDEX.run(
+                                jedis,
+                                List.of(index),
+                                List.of(
+                                        member,
+                                        Long.toString(expiresAt),
+                                        trimBefore,
+                                        Long.toString(now),
+                                        Long.toString(graceMillis))));
             } else {
                 keys.add(index);
             }
@@ -458,7 +490,8 @@ public final class RedisSessionStore implements SessionStore {
         args.add(token);
         args.addAll(extraArgs);
         // Not retried by the store; the cluster executor may re-send it, which the writer token makes harmless.
-        return reply(operation, record.key(), call(operation, record.key(), false, () -> script.run(jedis, keys, args)));
+        return reply(
+                operation, record.key(), call(operation, record.key(), false, () -> script.run(jedis, keys, args)));
     }
 
     private long reply(String operation, SessionKey key, Object reply) {
@@ -505,7 +538,12 @@ public final class RedisSessionStore implements SessionStore {
             if (!idempotent) {
                 throw translate(operation, key, e);
             }
-            LOG.log(System.Logger.Level.DEBUG, "{0}: connection broken during {1}, retrying once: {2}", server, operation, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: connection broken during {1}, retrying once: {2}",
+                    server,
+                    operation,
+                    e.getMessage());
             try {
                 return action.get();
             } catch (JedisException retryFailure) {
@@ -534,14 +572,17 @@ public final class RedisSessionStore implements SessionStore {
             return StoreFailures.unavailable(server, operation, key, "cannot serve it now: " + message, e);
         }
         if (message.startsWith("WRONGTYPE")) {
-            return new SessionCodecException("session " + (key == null ? "index" : key.shortForm())
-                    + " is stored as another Redis type: " + message, e);
+            return new SessionCodecException(
+                    "session " + (key == null ? "index" : key.shortForm()) + " is stored as another Redis type: "
+                            + message,
+                    e);
         }
         return StoreFailures.failed(server, operation, key, message, e);
     }
 
     private static boolean isTransientServerState(String message) {
-        for (String prefix : List.of("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "NOREPLICAS")) {
+        for (String prefix :
+                List.of("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "BUSY", "NOREPLICAS")) {
             if (message.startsWith(prefix)) {
                 return true;
             }
@@ -634,8 +675,7 @@ public final class RedisSessionStore implements SessionStore {
         private int clusterMaxAttempts = DEFAULT_CLUSTER_MAX_ATTEMPTS;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The server, as {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS.
@@ -755,15 +795,18 @@ public final class RedisSessionStore implements SessionStore {
          * @throws SessionStoreUnavailableException if no Sentinel or cluster seed node answers
          */
         public RedisSessionStore build() {
-            int selected = (sentinelMaster != null ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1) + (client != null ? 1 : 0);
+            int selected =
+                    (sentinelMaster != null ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1) + (client != null ? 1 : 0);
             if (selected > 1) {
                 throw new IllegalArgumentException("choose one of sentinel, cluster or client, not several");
             }
             if (poolMinIdle > poolMaxTotal) {
-                throw new IllegalArgumentException("poolMinIdle (" + poolMinIdle + ") must be <= poolMaxTotal (" + poolMaxTotal + ")");
+                throw new IllegalArgumentException(
+                        "poolMinIdle (" + poolMinIdle + ") must be <= poolMaxTotal (" + poolMaxTotal + ")");
             }
             if (!clusterNodes.isEmpty() && RedisUri.database(uri) != 0) {
-                throw new IllegalArgumentException("Redis Cluster has only database 0, the URI names " + RedisUri.database(uri));
+                throw new IllegalArgumentException(
+                        "Redis Cluster has only database 0, the URI names " + RedisUri.database(uri));
             }
             return new RedisSessionStore(this);
         }

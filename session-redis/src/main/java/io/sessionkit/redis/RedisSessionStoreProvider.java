@@ -32,9 +32,20 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "redis";
 
-    static final Set<String> KEYS = Set.of("uri", "sentinel.master", "sentinel.nodes", "sentinel.password", "cluster.nodes",
-            "cluster.max-attempts", "pool.max-total", "pool.min-idle", "pool.max-wait", "connect-timeout", "read-timeout",
-            "key-prefix", "expiry-grace");
+    static final Set<String> KEYS = Set.of(
+            "uri",
+            "sentinel.master",
+            "sentinel.nodes",
+            "sentinel.password",
+            "cluster.nodes",
+            "cluster.max-attempts",
+            "pool.max-total",
+            "pool.min-idle",
+            "pool.max-wait",
+            "connect-timeout",
+            "read-timeout",
+            "key-prefix",
+            "expiry-grace");
 
     @Override
     public String name() {
@@ -50,7 +61,8 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         List<String> sentinels = c.list("sentinel.nodes");
         List<String> clusterNodes = c.list("cluster.nodes");
         if (master.isPresent() != !sentinels.isEmpty()) {
-            c.problem(c.key("sentinel.master") + " and " + c.key("sentinel.nodes") + ": set both for Sentinel mode, or neither");
+            c.problem(c.key("sentinel.master") + " and " + c.key("sentinel.nodes")
+                    + ": set both for Sentinel mode, or neither");
         } else if (master.isPresent() && !clusterNodes.isEmpty()) {
             c.problem(c.key("sentinel.*") + " and " + c.key("cluster.nodes") + ": choose one mode");
         } else if (master.isPresent()) {
@@ -60,12 +72,20 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         if (!clusterNodes.isEmpty()) {
             c.apply("cluster.nodes", clusterNodes, b::cluster);
         }
-        c.apply("cluster.max-attempts", c.integer("cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS),
+        c.apply(
+                "cluster.max-attempts",
+                c.integer("cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS),
                 b::clusterMaxAttempts);
-        c.apply("pool.max-total", c.integer("pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL), b::poolMaxTotal);
+        c.apply(
+                "pool.max-total",
+                c.integer("pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL),
+                b::poolMaxTotal);
         c.apply("pool.min-idle", c.integer("pool.min-idle", RedisSessionStore.DEFAULT_POOL_MIN_IDLE), b::poolMinIdle);
         c.apply("pool.max-wait", c.duration("pool.max-wait", RedisSessionStore.DEFAULT_POOL_MAX_WAIT), b::poolMaxWait);
-        c.apply("connect-timeout", c.duration("connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT), b::connectTimeout);
+        c.apply(
+                "connect-timeout",
+                c.duration("connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT),
+                b::connectTimeout);
         c.apply("read-timeout", c.duration("read-timeout", RedisSessionStore.DEFAULT_READ_TIMEOUT), b::readTimeout);
         c.apply("key-prefix", c.string("key-prefix", RedisSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
         c.apply("expiry-grace", c.duration("expiry-grace", RedisSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);

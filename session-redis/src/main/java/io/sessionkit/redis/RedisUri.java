@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** Parsing of {@code redis://} URIs, with messages that never echo a password. */
 final class RedisUri {
-    private RedisUri() {
-    }
+    private RedisUri() {}
 
     static URI parse(String text) {
         URI uri;
@@ -20,7 +19,8 @@ final class RedisUri {
             // Neither the exception nor its message (which quotes the input, password included) is kept: only the
             // reason, the position and the input with its user info redacted.
             throw new IllegalArgumentException("not a URI (expected redis://[[user]:password@]host[:port][/database]): "
-                    + e.getReason() + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()) + " of '" + redact(text.trim()) + "'");
+                    + e.getReason() + (e.getIndex() < 0 ? "" : " at index " + e.getIndex()) + " of '"
+                    + redact(text.trim()) + "'");
         }
         return validate(uri);
     }

@@ -71,6 +71,8 @@ public final class RedisBackdoor implements StoreBackdoor {
     @Override
     public Optional<Instant> nativeExpiry(SessionKey key) {
         long ttl = keyClient.pttl(store.sessionKey(key));
-        return ttl < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(store.clock().millis() + ttl));
+        return ttl < 0
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(store.clock().millis() + ttl));
     }
 }

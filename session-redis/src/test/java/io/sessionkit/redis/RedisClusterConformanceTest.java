@@ -88,12 +88,15 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
             s.setAttribute("n", s.version());
             manager.save(s);
         });
-        System.out.printf("cluster commandstats per request (client-sent, %d requests each): read-only %s, modifying %s, new %s,"
-                + " modifying with principal %s%n", n, readOnly, modifying, created, modifyingWithPrincipal);
+        System.out.printf(
+                "cluster commandstats per request (client-sent, %d requests each): read-only %s, modifying %s, new %s,"
+                        + " modifying with principal %s%n",
+                n, readOnly, modifying, created, modifyingWithPrincipal);
         assertThat(readOnly).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n));
         assertThat(modifying).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n, "evalsha", (long) n));
         assertThat(created).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) n));
-        assertThat(modifyingWithPrincipal).as("index in another slot: one more EVALSHA")
+        assertThat(modifyingWithPrincipal)
+                .as("index in another slot: one more EVALSHA")
                 .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n, "evalsha", 2L * n));
     }
 
@@ -115,7 +118,8 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
                 if (line.startsWith("cmdstat_")) {
                     String name = line.substring("cmdstat_".length(), line.indexOf(':'));
                     long c = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
-                    if (Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem").contains(name)) {
+                    if (Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem")
+                            .contains(name)) {
                         calls.merge(name, c, Long::sum);
                     }
                 }

@@ -56,7 +56,8 @@ class RedisClusterFaultTest {
     private static ScheduledExecutorService timer;
 
     private final MutableClock clock = MutableClock.startingNow();
-    private final String prefix = "sk:f" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+    private final String prefix =
+            "sk:f" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
     private final List<RedisSessionStore> stores = new ArrayList<>();
 
     @BeforeAll
@@ -90,8 +91,13 @@ class RedisClusterFaultTest {
     }
 
     private RedisSessionStore clusterStore(Duration readTimeout) {
-        RedisSessionStore s = RedisSessionStore.builder().cluster(cluster.nodes()).keyPrefix(prefix).clock(clock)
-                .connectTimeout(readTimeout).readTimeout(readTimeout).build();
+        RedisSessionStore s = RedisSessionStore.builder()
+                .cluster(cluster.nodes())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .connectTimeout(readTimeout)
+                .readTimeout(readTimeout)
+                .build();
         stores.add(s);
         return s;
     }
@@ -136,9 +142,11 @@ class RedisClusterFaultTest {
         System.out.printf("item 6 replace: acknowledged %s, unknown %s, stored %s%n", acknowledged, unknown, ops);
         assertThat(ops).as("no increment applied twice").doesNotHaveDuplicates();
         assertThat(ops).as("every acknowledged increment applied").containsAll(acknowledged);
-        assertThat(ops).as("nothing applied that was reported as failed, except unknown outcomes")
+        assertThat(ops)
+                .as("nothing applied that was reported as failed, except unknown outcomes")
                 .allMatch(op -> acknowledged.contains(op) || unknown.contains(op));
-        assertThat(acknowledgedAfterTimeout).as("the scenario happened: a write answered after a read timeout and a re-send")
+        assertThat(acknowledgedAfterTimeout)
+                .as("the scenario happened: a write answered after a read timeout and a re-send")
                 .isPositive();
     }
 
@@ -166,8 +174,12 @@ class RedisClusterFaultTest {
                     createdAfterTimeout++;
                 }
                 pausing.resumeAndAwait();
-                assertThat(manager.find(n.id())).as("reported created, so stored").isPresent()
-                        .get().extracting(found -> found.getAttribute("round")).isEqualTo(n.getAttribute("round"));
+                assertThat(manager.find(n.id()))
+                        .as("reported created, so stored")
+                        .isPresent()
+                        .get()
+                        .extracting(found -> found.getAttribute("round"))
+                        .isEqualTo(n.getAttribute("round"));
             } catch (SessionStoreUnavailableException e) {
                 outcomes.add("unavailable");
             } finally {
@@ -175,7 +187,8 @@ class RedisClusterFaultTest {
             }
         }
         System.out.println("item 6 create outcomes: " + outcomes);
-        assertThat(createdAfterTimeout).as("the scenario happened: a create answered after a read timeout and a re-send")
+        assertThat(createdAfterTimeout)
+                .as("the scenario happened: a create answered after a read timeout and a re-send")
                 .isPositive();
     }
 
@@ -230,8 +243,12 @@ class RedisClusterFaultTest {
                 node.resume();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            try (RedisClient c = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", node.port()))
-                    .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(1000).build()).build()) {
+            try (RedisClient c = RedisClient.builder()
+                    .hostAndPort(new HostAndPort("127.0.0.1", node.port()))
+                    .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder()
+                            .socketTimeoutMillis(1000)
+                            .build())
+                    .build()) {
                 while (true) {
                     try {
                         if ("PONG".equals(c.ping())) {
@@ -239,7 +256,8 @@ class RedisClusterFaultTest {
                         }
                     } catch (RuntimeException e) {
                         if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("node on port " + node.port() + " does not answer 10 s after SIGCONT", e);
+                            throw new IllegalStateException(
+                                    "node on port " + node.port() + " does not answer 10 s after SIGCONT", e);
                         }
                     }
                     ServerProcess.sleepMillis(20);
@@ -301,13 +319,20 @@ class RedisClusterFaultTest {
     void item14_findByPrincipalRacingALoginKeepsTheNewSessionInTheIndex() {
         HookedCluster client = new HookedCluster(cluster.nodes());
         try {
-            RedisSessionStore writer = RedisSessionStore.builder().client(client).keyPrefix(prefix).clock(clock).build();
+            RedisSessionStore writer = RedisSessionStore.builder()
+                    .client(client)
+                    .keyPrefix(prefix)
+                    .clock(clock)
+                    .build();
             stores.add(writer);
             RedisSessionStore reader = clusterStore(Duration.ofSeconds(2));
-            SessionManager writerManager = SessionManager.builder(writer).clock(clock).build();
-            SessionManager readerManager = SessionManager.builder(reader).clock(clock).build();
+            SessionManager writerManager =
+                    SessionManager.builder(writer).clock(clock).build();
+            SessionManager readerManager =
+                    SessionManager.builder(reader).clock(clock).build();
             List<Set<SessionKey>> seenBetween = new CopyOnWriteArrayList<>();
-            Runnable read = () -> seenBetween.add(reader.findByPrincipal("carol").stream().map(SessionRecord::key)
+            Runnable read = () -> seenBetween.add(reader.findByPrincipal("carol").stream()
+                    .map(SessionRecord::key)
                     .collect(Collectors.toSet()));
 
             // A login on an existing anonymous session: the record still has no principal when the reader looks.
@@ -325,11 +350,18 @@ class RedisClusterFaultTest {
             client.afterNextIndexWrite(read);
             assertThat(writerManager.save(fresh)).isEqualTo(SaveResult.CREATED);
 
-            assertThat(seenBetween).as("the reader ran between the two writes, once per write").hasSize(2);
-            assertThat(seenBetween.get(0)).as("mid-login, the record has no principal yet").doesNotContain(login.id().key());
-            assertThat(seenBetween.get(1)).as("mid-create, the record does not exist yet")
-                    .contains(login.id().key()).doesNotContain(fresh.id().key());
-            assertThat(readerManager.findByPrincipal("carol")).extracting(SessionInfo::key)
+            assertThat(seenBetween)
+                    .as("the reader ran between the two writes, once per write")
+                    .hasSize(2);
+            assertThat(seenBetween.get(0))
+                    .as("mid-login, the record has no principal yet")
+                    .doesNotContain(login.id().key());
+            assertThat(seenBetween.get(1))
+                    .as("mid-create, the record does not exist yet")
+                    .contains(login.id().key())
+                    .doesNotContain(fresh.id().key());
+            assertThat(readerManager.findByPrincipal("carol"))
+                    .extracting(SessionInfo::key)
                     .containsExactlyInAnyOrder(login.id().key(), fresh.id().key());
             assertThat(readerManager.invalidateAll("carol")).isEqualTo(2);
             assertThat(writerManager.find(login.id())).isEmpty();
@@ -391,7 +423,8 @@ class RedisClusterFaultTest {
         RedisSessionStore store = clusterStore(Duration.ofSeconds(2));
         Instant now = clock.instant();
         SessionKey key = RedisSessionStoreTest.randomKey();
-        SessionRecord v1 = new SessionRecord(key, 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), "dave", "{}");
+        SessionRecord v1 = new SessionRecord(
+                key, 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), "dave", "{}");
         assertThat(store.create(v1)).isTrue();
         assertThat(store.delete(key, 2)).isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.load(key)).contains(v1);
@@ -400,7 +433,8 @@ class RedisClusterFaultTest {
         assertThat(store.findByPrincipal("dave")).isEmpty();
         assertThat(store.delete(key, 1)).isEqualTo(ReplaceResult.GONE);
         SessionKey expiring = RedisSessionStoreTest.randomKey();
-        assertThat(store.create(new SessionRecord(expiring, 1, now, now, Duration.ofMinutes(1), now.plus(Duration.ofMinutes(1)), null, "{}")))
+        assertThat(store.create(new SessionRecord(
+                        expiring, 1, now, now, Duration.ofMinutes(1), now.plus(Duration.ofMinutes(1)), null, "{}")))
                 .isTrue();
         clock.advance(Duration.ofMinutes(1));
         assertThat(store.delete(expiring, 1)).as("expired by the store's clock").isEqualTo(ReplaceResult.GONE);

@@ -33,9 +33,13 @@ class RedisCommandBudgetTest {
     static void start() {
         server = ServerProcess.redis("budget");
         admin = RedisClient.create("127.0.0.1", server.port());
-        store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort()).clock(CLOCK).build();
+        store = RedisSessionStore.builder()
+                .uri("redis://" + server.hostAndPort())
+                .clock(CLOCK)
+                .build();
         manager = SessionManager.builder(store).clock(CLOCK).build();
-        // Warm up: the pooled connection is opened (CLIENT SETINFO/SETNAME) and the scripts are cached (NOSCRIPT + EVAL).
+        // Warm up: the pooled connection is opened (CLIENT SETINFO/SETNAME) and the scripts are cached (NOSCRIPT +
+        // EVAL).
         Session s = manager.create();
         s.setAttribute("warm", 1);
         manager.save(s);
@@ -79,7 +83,8 @@ class RedisCommandBudgetTest {
             found.setAttribute("n", ++n[0]);
             assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
         });
-        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
+        assertThat(clientCommands(stats))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
         // Inside the script: the header (version, expiry) and the tail (writer tokens, carried to the new value).
         assertThat(stats).containsEntry("getrange", 2L * N).containsEntry("set", (long) N);
     }
@@ -114,7 +119,8 @@ class RedisCommandBudgetTest {
     }
 
     @Test
-    @DisplayName("[7] modifying request of a logged-in session: still 2 commands on standalone (index kept inside the script)")
+    @DisplayName(
+            "[7] modifying request of a logged-in session: still 2 commands on standalone (index kept inside the script)")
     void modifyingWithPrincipal() {
         Session s = storedSession();
         Session login = manager.find(s.id()).orElseThrow();
@@ -126,7 +132,8 @@ class RedisCommandBudgetTest {
             found.setAttribute("n", ++n[0]);
             assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
         });
-        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
+        assertThat(clientCommands(stats))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
     }
 
     private static Session storedSession() {
@@ -154,7 +161,8 @@ class RedisCommandBudgetTest {
         }
         Map<String, Long> client = clientCommands(calls);
         long perRequest = client.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf("commandstats %-26s %d requests: client-sent %s = %.2f per request; all incl. script-internal %s%n",
+        System.out.printf(
+                "commandstats %-26s %d requests: client-sent %s = %.2f per request; all incl. script-internal %s%n",
                 label, N, client, perRequest / (double) N, calls);
         return calls;
     }
@@ -162,8 +170,14 @@ class RedisCommandBudgetTest {
     /** The commands the store sends itself (everything else in commandstats ran inside a script). */
     private static Map<String, Long> clientCommands(Map<String, Long> calls) {
         Map<String, Long> out = new TreeMap<>(calls);
-        out.keySet().removeIf(k -> !(k.equals("get") || k.equals("evalsha") || k.equals("eval") || k.equals("unlink")
-                || k.equals("mget") || k.equals("zrangebyscore") || k.equals("zrem")));
+        out.keySet()
+                .removeIf(k -> !(k.equals("get")
+                        || k.equals("evalsha")
+                        || k.equals("eval")
+                        || k.equals("unlink")
+                        || k.equals("mget")
+                        || k.equals("zrangebyscore")
+                        || k.equals("zrem")));
         return out;
     }
 }

@@ -37,7 +37,8 @@ class RedisCorrectnessTest {
     private static final Duration GRACE = RedisSessionStore.DEFAULT_EXPIRY_GRACE;
     private static final Duration IDLE = Duration.ofMinutes(2);
 
-    private final String prefix = "sk:c" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+    private final String prefix =
+            "sk:c" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
     private final List<RedisSessionStore> stores = new ArrayList<>();
     private RedisClient raw;
 
@@ -54,18 +55,32 @@ class RedisCorrectnessTest {
     }
 
     private RedisSessionStore store(MutableClock clock) {
-        RedisSessionStore s = RedisSessionStore.builder().uri(TestServers.redisUri()).keyPrefix(prefix).clock(clock).build();
+        RedisSessionStore s = RedisSessionStore.builder()
+                .uri(TestServers.redisUri())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build();
         stores.add(s);
         return s;
     }
 
     private static SessionManager manager(RedisSessionStore store, MutableClock clock) {
-        return SessionManager.builder(store).clock(clock).expiryPolicy(ExpiryPolicy.of(IDLE, Duration.ofHours(12))).build();
+        return SessionManager.builder(store)
+                .clock(clock)
+                .expiryPolicy(ExpiryPolicy.of(IDLE, Duration.ofHours(12)))
+                .build();
     }
 
     private static SessionRecord record(MutableClock clock, SessionKey key, long version, String principal) {
         Instant now = clock.instant();
-        return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), principal,
+        return new SessionRecord(
+                key,
+                version,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                principal,
                 "{\"v\":" + version + "}");
     }
 
@@ -85,14 +100,23 @@ class RedisCorrectnessTest {
         assertThat(store.delete(key, 2)).isEqualTo(ReplaceResult.OK);
         assertThat(store.load(key)).isEmpty();
         assertThat(store.findByPrincipal("alice")).isEmpty();
-        assertThat(store.replace(record(clock, key, 3, "alice"), 2)).as("never resurrected").isEqualTo(ReplaceResult.GONE);
+        assertThat(store.replace(record(clock, key, 3, "alice"), 2))
+                .as("never resurrected")
+                .isEqualTo(ReplaceResult.GONE);
         assertThat(store.delete(key, 2)).isEqualTo(ReplaceResult.GONE);
-        assertThat(store.delete(key, 3)).as("the tombstone is not a live record of any version").isEqualTo(ReplaceResult.GONE);
+        assertThat(store.delete(key, 3))
+                .as("the tombstone is not a live record of any version")
+                .isEqualTo(ReplaceResult.GONE);
         assertThat(store.delete(RedisSessionStoreTest.randomKey(), 1)).isEqualTo(ReplaceResult.GONE);
-        assertThat(store.purgeExpired()).as("a tombstone is not counted as a purged record").isZero();
+        assertThat(store.purgeExpired())
+                .as("a tombstone is not counted as a purged record")
+                .isZero();
 
         long ttl = raw.pttl(store.sessionKey(key));
-        assertThat(ttl).as("the tombstone expires by itself, within seconds").isPositive().isLessThanOrEqualTo(60_000);
+        assertThat(ttl)
+                .as("the tombstone expires by itself, within seconds")
+                .isPositive()
+                .isLessThanOrEqualTo(60_000);
     }
 
     @Test
@@ -115,14 +139,20 @@ class RedisCorrectnessTest {
         SessionKey key = RedisSessionStoreTest.randomKey();
         String create = RedisSessionStore.newToken();
         assertThat(store.create(record(clock, key, 1, null), create)).isTrue();
-        assertThat(store.create(record(clock, key, 1, null), create)).as("the same create again: already applied").isTrue();
-        assertThat(store.create(record(clock, key, 1, null), RedisSessionStore.newToken())).as("another writer's create").isFalse();
+        assertThat(store.create(record(clock, key, 1, null), create))
+                .as("the same create again: already applied")
+                .isTrue();
+        assertThat(store.create(record(clock, key, 1, null), RedisSessionStore.newToken()))
+                .as("another writer's create")
+                .isFalse();
 
         String replace = RedisSessionStore.newToken();
         SessionRecord v2 = record(clock, key, 2, null);
         assertThat(store.replace(v2, 1, replace)).isEqualTo(ReplaceResult.OK);
         assertThat(store.replace(v2, 1, replace)).as("the same replace again").isEqualTo(ReplaceResult.OK);
-        assertThat(store.replace(v2, 1, RedisSessionStore.newToken())).as("another writer from the same base").isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.replace(v2, 1, RedisSessionStore.newToken()))
+                .as("another writer from the same base")
+                .isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.load(key)).contains(v2);
 
         // Other writers followed: the late copy is still recognised while fewer than KEPT_TOKENS writes came after it.
@@ -135,7 +165,9 @@ class RedisCorrectnessTest {
         long last = 1L + RedisScripts.KEPT_TOKENS;
         String delete = RedisSessionStore.newToken();
         assertThat(store.delete(key, last, delete)).isEqualTo(ReplaceResult.OK);
-        assertThat(store.delete(key, last, delete)).as("the same delete again: OK, not GONE").isEqualTo(ReplaceResult.OK);
+        assertThat(store.delete(key, last, delete))
+                .as("the same delete again: OK, not GONE")
+                .isEqualTo(ReplaceResult.OK);
         assertThat(store.delete(key, last, RedisSessionStore.newToken())).isEqualTo(ReplaceResult.GONE);
         assertThat(store.load(key)).isEmpty();
     }
@@ -169,18 +201,22 @@ class RedisCorrectnessTest {
         s.setPrincipal("alice");
         s.setAttribute("cart", List.of("apple"));
         assertThat(managerA.save(s)).isEqualTo(SaveResult.CREATED);
-        Session seenByB = managerB.find(s.id()).orElseThrow(() -> new AssertionError("B lost the session A just created"));
+        Session seenByB =
+                managerB.find(s.id()).orElseThrow(() -> new AssertionError("B lost the session A just created"));
         seenByB.setAttribute("cart", List.of("apple", "pear"));
         long beforeSave = System.nanoTime();
         assertThat(managerB.save(seenByB)).isEqualTo(SaveResult.UPDATED);
-        Session seenByA = managerA.find(s.id()).orElseThrow(() -> new AssertionError("A lost the session B just saved"));
+        Session seenByA =
+                managerA.find(s.id()).orElseThrow(() -> new AssertionError("A lost the session B just saved"));
         assertThat(seenByA.getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
 
         // The native expiry comes after the expiry by either clock: Redis never removes what a node considers live.
         Instant expiresAt = seenByA.expiresAt();
         long ttl = raw.pttl(storeB.sessionKey(s.id().key()));
         long elapsed = (System.nanoTime() - beforeSave) / 1_000_000 + 1;
-        assertThat(ttl).isGreaterThanOrEqualTo(Duration.between(behindClock.instant(), expiresAt).toMillis() - elapsed);
+        assertThat(ttl)
+                .isGreaterThanOrEqualTo(
+                        Duration.between(behindClock.instant(), expiresAt).toMillis() - elapsed);
 
         // Until just before its expiry by the faster clock both nodes see it; the faster one stops seeing it at most
         // `skew` before the slower one.
@@ -192,9 +228,13 @@ class RedisCorrectnessTest {
         a.advance(Duration.ofMillis(1));
         b.advance(Duration.ofMillis(1));
         assertThat(ahead.find(s.id())).as("expired by the faster clock").isEmpty();
-        assertThat(behind.find(s.id())).as("still live by the slower clock, which is `skew` behind").isPresent();
+        assertThat(behind.find(s.id()))
+                .as("still live by the slower clock, which is `skew` behind")
+                .isPresent();
         (skewSeconds > 0 ? storeB : storeA).purgeExpired();
-        assertThat(behind.find(s.id())).as("the faster node's purge keeps what the slower node considers live").isPresent();
+        assertThat(behind.find(s.id()))
+                .as("the faster node's purge keeps what the slower node considers live")
+                .isPresent();
 
         // The faster node writes alice's index now: by its clock her first session has expired, by the slower node's
         // it has not, and trimming (by score, with the grace) must keep it.
@@ -228,7 +268,9 @@ class RedisCorrectnessTest {
         byFast.setAttribute("n", 1);
         long before = System.nanoTime();
         assertThat(fastManager.save(byFast)).isEqualTo(SaveResult.CREATED);
-        assertThat(slowManager.find(byFast.id())).as("readable at once: nothing is lost at write time").isPresent();
+        assertThat(slowManager.find(byFast.id()))
+                .as("readable at once: nothing is lost at write time")
+                .isPresent();
         long ttl = raw.pttl(fastStore.sessionKey(byFast.id().key()));
         long elapsed = (System.nanoTime() - before) / 1_000_000 + 1;
         long slowExpects = Duration.between(slow.instant(), byFast.expiresAt()).toMillis();
@@ -244,9 +286,13 @@ class RedisCorrectnessTest {
         Session another = fastManager.create();
         another.setPrincipal("bob");
         assertThat(fastManager.save(another)).isEqualTo(SaveResult.CREATED);
-        assertThat(slowManager.find(bySlow.id())).as("live for 20 s more by the slow clock").isPresent();
-        assertThat(slowManager.findByPrincipal("bob")).extracting(SessionInfo::key)
-                .as("documented: beyond the grace, log-out-everywhere may miss a session within skew - grace of its expiry")
+        assertThat(slowManager.find(bySlow.id()))
+                .as("live for 20 s more by the slow clock")
+                .isPresent();
+        assertThat(slowManager.findByPrincipal("bob"))
+                .extracting(SessionInfo::key)
+                .as(
+                        "documented: beyond the grace, log-out-everywhere may miss a session within skew - grace of its expiry")
                 .doesNotContain(bySlow.id().key())
                 .contains(another.id().key());
     }
@@ -258,7 +304,10 @@ class RedisCorrectnessTest {
     void item13_absurdStoredMetadataIsUndecodableNeverADateTimeExceptionAtSave(String absurd) {
         MutableClock clock = MutableClock.startingNow();
         RedisSessionStore store = store(clock);
-        SessionManager manager = SessionManager.builder(store).clock(clock).decodeFailurePolicy(DecodeFailurePolicy.DROP_SESSION).build();
+        SessionManager manager = SessionManager.builder(store)
+                .clock(clock)
+                .decodeFailurePolicy(DecodeFailurePolicy.DROP_SESSION)
+                .build();
         SessionId id = SessionId.generate();
         long now = clock.millis();
         java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();

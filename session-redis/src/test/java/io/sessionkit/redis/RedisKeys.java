@@ -6,8 +6,7 @@ import redis.clients.jedis.resps.ScanResult;
 
 /** Test clean-up on the shared server: deletes the keys under one prefix (SCAN, not KEYS). */
 final class RedisKeys {
-    private RedisKeys() {
-    }
+    private RedisKeys() {}
 
     static void deleteAll(UnifiedJedis jedis, String prefix) {
         ScanParams match = new ScanParams().match(prefix + "*").count(1000);

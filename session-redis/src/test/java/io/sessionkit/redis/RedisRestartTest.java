@@ -33,9 +33,14 @@ class RedisRestartTest {
     @Test
     @DisplayName("while idle connections are pooled, a restart costs at most one failed call per pooled connection")
     void restartWhileIdle() throws Exception {
-        try (ServerProcess server = ServerProcess.redis("restart-idle", "--appendonly", "yes", "--appendfsync", "always");
-             RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
-                     .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).poolMaxTotal(POOL).build()) {
+        try (ServerProcess server =
+                        ServerProcess.redis("restart-idle", "--appendonly", "yes", "--appendfsync", "always");
+                RedisSessionStore store = RedisSessionStore.builder()
+                        .uri("redis://" + server.hostAndPort())
+                        .connectTimeout(Duration.ofMillis(500))
+                        .readTimeout(Duration.ofMillis(500))
+                        .poolMaxTotal(POOL)
+                        .build()) {
             SessionManager manager = SessionManager.builder(store).build();
             List<String> ids = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
@@ -50,8 +55,10 @@ class RedisRestartTest {
                 server.kill();
                 server.start();
                 int[] failures = burst(pool, manager, ids);
-                System.out.printf("restart while idle: %d threads, pool %d: failed reads %d, failed writes %d after the restart"
-                        + " (reads are retried once on a fresh connection, writes never)%n", THREADS, POOL, failures[0], failures[1]);
+                System.out.printf(
+                        "restart while idle: %d threads, pool %d: failed reads %d, failed writes %d after the restart"
+                                + " (reads are retried once on a fresh connection, writes never)%n",
+                        THREADS, POOL, failures[0], failures[1]);
                 assertThat(failures[0]).isZero();
                 assertThat(failures[0] + failures[1]).isLessThanOrEqualTo(POOL);
                 int[] later = burst(pool, manager, ids);
@@ -63,11 +70,15 @@ class RedisRestartTest {
     }
 
     @Test
-    @DisplayName("a Redis that stops answering (SIGSTOP) fails each call with SessionStoreUnavailableException, none hangs")
+    @DisplayName(
+            "a Redis that stops answering (SIGSTOP) fails each call with SessionStoreUnavailableException, none hangs")
     void frozenServer() {
         try (ServerProcess server = ServerProcess.redis("frozen");
-             RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
-                     .connectTimeout(Duration.ofMillis(300)).readTimeout(Duration.ofMillis(300)).build()) {
+                RedisSessionStore store = RedisSessionStore.builder()
+                        .uri("redis://" + server.hostAndPort())
+                        .connectTimeout(Duration.ofMillis(300))
+                        .readTimeout(Duration.ofMillis(300))
+                        .build()) {
             SessionManager manager = SessionManager.builder(store).build();
             Session s = manager.create();
             s.setAttribute("n", 0);
@@ -79,15 +90,18 @@ class RedisRestartTest {
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
                     assertThatThrownBy(() -> manager.find(id))
-                            .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(server.hostAndPort());
+                            .isInstanceOf(SessionStoreUnavailableException.class)
+                            .hasMessageContaining(server.hostAndPort());
                     slowest = Math.max(slowest, System.nanoTime() - start);
                     start = System.nanoTime();
                     assertThatThrownBy(() -> manager.update(id, x -> x.setAttribute("n", 1)))
                             .isInstanceOf(SessionStoreUnavailableException.class);
                     slowest = Math.max(slowest, System.nanoTime() - start);
                 }
-                System.out.printf("frozen server: each call failed with SessionStoreUnavailableException; slowest %d ms"
-                        + " (read timeout 300 ms, connect timeout 300 ms)%n", slowest / 1_000_000);
+                System.out.printf(
+                        "frozen server: each call failed with SessionStoreUnavailableException; slowest %d ms"
+                                + " (read timeout 300 ms, connect timeout 300 ms)%n",
+                        slowest / 1_000_000);
             } finally {
                 server.resume();
             }
@@ -130,9 +144,13 @@ class RedisRestartTest {
     @DisplayName("a Redis restarted under load: calls fail fast while it is down, then service resumes")
     void restartUnderLoad() throws Exception {
         try (ServerProcess server = ServerProcess.redis("restart", "--appendonly", "yes", "--appendfsync", "always");
-             RedisSessionStore store = RedisSessionStore.builder().uri("redis://" + server.hostAndPort())
-                     .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500))
-                     .poolMaxTotal(POOL).poolMaxWait(Duration.ofMillis(500)).build()) {
+                RedisSessionStore store = RedisSessionStore.builder()
+                        .uri("redis://" + server.hostAndPort())
+                        .connectTimeout(Duration.ofMillis(500))
+                        .readTimeout(Duration.ofMillis(500))
+                        .poolMaxTotal(POOL)
+                        .poolMaxWait(Duration.ofMillis(500))
+                        .build()) {
             SessionManager manager = SessionManager.builder(store).build();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong requests = new AtomicLong();
@@ -158,7 +176,8 @@ class RedisRestartTest {
                             if (i % 2 == 0) {
                                 manager.find(id).orElseThrow();
                             } else {
-                                manager.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1)).orElseThrow();
+                                manager.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1))
+                                        .orElseThrow();
                                 st.increments++;
                             }
                             st.recordSuccess(start, serverUpAt.get());
@@ -183,16 +202,28 @@ class RedisRestartTest {
             }
             pool.shutdownNow();
 
-            long failedWhileDown = stats.stream().mapToLong(x -> x.failedWhileDown).sum();
+            long failedWhileDown =
+                    stats.stream().mapToLong(x -> x.failedWhileDown).sum();
             long failedAfterUp = stats.stream().mapToLong(x -> x.failedAfterUp).sum();
-            long failedBeforeKill = stats.stream().mapToLong(x -> x.failedBeforeKill).sum();
-            long recoverMillis = stats.stream().mapToLong(x -> x.firstSuccessAfterUp).max().orElseThrow() - serverUpAt.get();
-            long maxFailedMillis = stats.stream().mapToLong(x -> x.slowestFailureNanos).max().orElseThrow() / 1_000_000;
-            System.out.printf("restart: %d requests, %d threads, pool %d; down for %d ms; failed calls: %d while down, %d after the"
+            long failedBeforeKill =
+                    stats.stream().mapToLong(x -> x.failedBeforeKill).sum();
+            long recoverMillis =
+                    stats.stream().mapToLong(x -> x.firstSuccessAfterUp).max().orElseThrow() - serverUpAt.get();
+            long maxFailedMillis =
+                    stats.stream().mapToLong(x -> x.slowestFailureNanos).max().orElseThrow() / 1_000_000;
+            System.out.printf(
+                    "restart: %d requests, %d threads, pool %d; down for %d ms; failed calls: %d while down, %d after the"
                             + " server was back (limit %d = pooled connections); every thread served again %d ms after restart;"
                             + " slowest failed call %d ms (timeouts 500 ms)%n",
-                    requests.get(), THREADS, POOL, (serverUpAt.get() - killedAt.get()) / 1_000_000, failedWhileDown, failedAfterUp,
-                    POOL, recoverMillis / 1_000_000, maxFailedMillis);
+                    requests.get(),
+                    THREADS,
+                    POOL,
+                    (serverUpAt.get() - killedAt.get()) / 1_000_000,
+                    failedWhileDown,
+                    failedAfterUp,
+                    POOL,
+                    recoverMillis / 1_000_000,
+                    maxFailedMillis);
             assertThat(failedBeforeKill).isZero();
             assertThat(failedAfterUp).isLessThanOrEqualTo(POOL);
             assertThat(stats).allSatisfy(st -> assertThat(st.successesAfterUp).isPositive());

@@ -29,6 +29,7 @@ import redis.clients.jedis.RedisClient;
 class RedisSentinelFailoverTest {
     /** The stated bound: down-after (1 s) + election and promotion (typically 1–3 s) + the client's switch, with margin. */
     static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+
     private static final Duration TIMEOUT = Duration.ofMillis(500);
 
     @Test
@@ -38,11 +39,13 @@ class RedisSentinelFailoverTest {
         try {
             ServerProcess master = ServerProcess.redis("sentinel-master");
             processes.add(master);
-            ServerProcess replica = ServerProcess.redis("sentinel-replica", "--replicaof", "127.0.0.1", Integer.toString(master.port()));
+            ServerProcess replica = ServerProcess.redis(
+                    "sentinel-replica", "--replicaof", "127.0.0.1", Integer.toString(master.port()));
             processes.add(replica);
             List<String> sentinels = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                ServerProcess s = ServerProcess.redisSentinel("sentinel" + i,
+                ServerProcess s = ServerProcess.redisSentinel(
+                        "sentinel" + i,
                         "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 2",
                         "sentinel down-after-milliseconds mymaster 1000",
                         "sentinel failover-timeout mymaster 5000",
@@ -90,8 +93,11 @@ class RedisSentinelFailoverTest {
                         ServerProcess.sleepMillis(50);
                     }
                 }
-                assertThat(recoveredAt).as("served again within %s", RECOVERY_BOUND).isPositive();
-                System.out.printf("sentinel failover: served by the promoted replica %d ms after the master was killed;"
+                assertThat(recoveredAt)
+                        .as("served again within %s", RECOVERY_BOUND)
+                        .isPositive();
+                System.out.printf(
+                        "sentinel failover: served by the promoted replica %d ms after the master was killed;"
                                 + " %d failed calls meanwhile (each retried after 50 ms); slowest call %d ms (timeouts %d ms)%n",
                         (recoveredAt - killedAt) / 1_000_000, failed, slowestCall / 1_000_000, TIMEOUT.toMillis());
                 Session after = manager.find(id).orElseThrow();

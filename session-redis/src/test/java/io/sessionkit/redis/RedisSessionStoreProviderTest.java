@@ -27,7 +27,9 @@ class RedisSessionStoreProviderTest {
     @Test
     @DisplayName("sessionkit.store=redis finds the provider through ServiceLoader")
     void discovered() {
-        var provider = SessionStores.select(SessionKitConfig.of(Map.of("sessionkit.store", "redis")), getClass().getClassLoader());
+        var provider = SessionStores.select(
+                SessionKitConfig.of(Map.of("sessionkit.store", "redis")),
+                getClass().getClassLoader());
         assertThat(provider).isInstanceOf(RedisSessionStoreProvider.class);
     }
 
@@ -35,37 +37,58 @@ class RedisSessionStoreProviderTest {
     @DisplayName("the provider builds a working store from sessionkit.redis.* keys and uses config.clock()")
     void buildsFromKeys() {
         MutableClock clock = MutableClock.startingNow();
-        Map<String, String> keys = Map.of("sessionkit.store", "redis",
-                "sessionkit.redis.uri", TestServers.redisUri().toString(),
-                "sessionkit.redis.key-prefix", "sk:prov:",
-                "sessionkit.redis.connect-timeout", "1s",
-                "sessionkit.redis.read-timeout", "750ms",
-                "sessionkit.redis.pool.max-total", "4",
-                "sessionkit.redis.expiry-grace", "30s");
+        Map<String, String> keys = Map.of(
+                "sessionkit.store",
+                "redis",
+                "sessionkit.redis.uri",
+                TestServers.redisUri().toString(),
+                "sessionkit.redis.key-prefix",
+                "sk:prov:",
+                "sessionkit.redis.connect-timeout",
+                "1s",
+                "sessionkit.redis.read-timeout",
+                "750ms",
+                "sessionkit.redis.pool.max-total",
+                "4",
+                "sessionkit.redis.expiry-grace",
+                "30s");
         try (SessionStore store = SessionStores.open(SessionKitConfig.of(keys).withClock(clock))) {
             assertThat(store).isInstanceOf(RedisSessionStore.class);
             assertThat(store.toString()).contains("sk:prov:");
-            assertThat(store.features()).containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+            assertThat(store.features())
+                    .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
             assertThat(store.findByPrincipal("nobody")).isEmpty();
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis://app:s3cr3tPw d@redis.internal:6380/0", "redis://app:s3cr3tPw%zz@redis.internal:6380",
-            "redis://app:s3cr3tPw@redis internal:6380", "redis://:s3cr3tPw@[::1:6380", "redis://s3cr3tPw@h:1/x"})
+    @ValueSource(
+            strings = {
+                "redis://app:s3cr3tPw d@redis.internal:6380/0",
+                "redis://app:s3cr3tPw%zz@redis.internal:6380",
+                "redis://app:s3cr3tPw@redis internal:6380",
+                "redis://:s3cr3tPw@[::1:6380",
+                "redis://s3cr3tPw@h:1/x"
+            })
     void item15_aMalformedUriNeverCarriesThePasswordInTheExceptionChain(String uri) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> open(Map.of("sessionkit.redis.uri", uri)));
+        Throwable thrown =
+                org.assertj.core.api.Assertions.catchThrowable(() -> open(Map.of("sessionkit.redis.uri", uri)));
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("sessionkit.redis.uri");
         java.util.List<Throwable> chain = new java.util.ArrayList<>();
         collect(thrown, chain);
         for (Throwable t : chain) {
-            assertThat(String.valueOf(t)).as("%s in the chain of %s", t.getClass().getName(), thrown).doesNotContain("s3cr3tPw");
+            assertThat(String.valueOf(t))
+                    .as("%s in the chain of %s", t.getClass().getName(), thrown)
+                    .doesNotContain("s3cr3tPw");
             assertThat(t).isNotInstanceOf(java.net.URISyntaxException.class);
         }
-        Throwable direct = org.assertj.core.api.Assertions.catchThrowable(() -> RedisSessionStore.builder().uri(uri));
+        Throwable direct = org.assertj.core.api.Assertions.catchThrowable(
+                () -> RedisSessionStore.builder().uri(uri));
         java.util.List<Throwable> directChain = new java.util.ArrayList<>();
         collect(direct, directChain);
-        assertThat(directChain).isNotEmpty().allSatisfy(t -> assertThat(String.valueOf(t)).doesNotContain("s3cr3tPw"));
+        assertThat(directChain)
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(String.valueOf(t)).doesNotContain("s3cr3tPw"));
     }
 
     private static void collect(Throwable t, java.util.List<Throwable> out) {
@@ -91,21 +114,25 @@ class RedisSessionStoreProviderTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         config.addHandler(handler);
         try {
-            Map<String, String> keys = Map.of("sessionkit.redis.uri", TestServers.redisUri().toString(),
-                    "sessionkit.redis.url", "redis://typo:6379", "sessionkit.redis.key-prefix", "sk:typo:");
+            Map<String, String> keys = Map.of(
+                    "sessionkit.redis.uri",
+                    TestServers.redisUri().toString(),
+                    "sessionkit.redis.url",
+                    "redis://typo:6379",
+                    "sessionkit.redis.key-prefix",
+                    "sk:typo:");
             open(keys).close();
             open(keys).close();
-            assertThat(warnings).containsExactly("Unknown SessionKit configuration key ignored: sessionkit.redis.url"
-                    + " (did you mean sessionkit.redis.uri?)");
+            assertThat(warnings)
+                    .containsExactly("Unknown SessionKit configuration key ignored: sessionkit.redis.url"
+                            + " (did you mean sessionkit.redis.uri?)");
         } finally {
             config.removeHandler(handler);
         }
@@ -114,19 +141,34 @@ class RedisSessionStoreProviderTest {
     @Test
     @DisplayName("bad values are refused with the full key name and never echo a password")
     void badValuesNameTheKey() {
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "http://h:1"))).hasMessageStartingWith("sessionkit.redis.uri");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "http://h:1")))
+                .hasMessageStartingWith("sessionkit.redis.uri");
         assertThatThrownBy(() -> open(Map.of("sessionkit.redis.uri", "redis://u:s3cret@h:1/x")))
-                .hasMessageStartingWith("sessionkit.redis.uri").hasMessageNotContaining("s3cret");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.read-timeout", "0s"))).hasMessageStartingWith("sessionkit.redis.read-timeout");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.connect-timeout", "soon"))).hasMessageStartingWith("sessionkit.redis.connect-timeout");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-total", "0"))).hasMessageStartingWith("sessionkit.redis.pool.max-total");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-wait", "-1s"))).hasMessageStartingWith("sessionkit.redis.pool.max-wait");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.key-prefix", "a b"))).hasMessageStartingWith("sessionkit.redis.key-prefix");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.cluster.nodes", "h:notaport"))).hasMessageStartingWith("sessionkit.redis.cluster.nodes");
+                .hasMessageStartingWith("sessionkit.redis.uri")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.read-timeout", "0s")))
+                .hasMessageStartingWith("sessionkit.redis.read-timeout");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.connect-timeout", "soon")))
+                .hasMessageStartingWith("sessionkit.redis.connect-timeout");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-total", "0")))
+                .hasMessageStartingWith("sessionkit.redis.pool.max-total");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.pool.max-wait", "-1s")))
+                .hasMessageStartingWith("sessionkit.redis.pool.max-wait");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.key-prefix", "a b")))
+                .hasMessageStartingWith("sessionkit.redis.key-prefix");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.cluster.nodes", "h:notaport")))
+                .hasMessageStartingWith("sessionkit.redis.cluster.nodes");
         assertThatThrownBy(() -> open(Map.of("sessionkit.redis.sentinel.master", "m")))
                 .hasMessageContaining("sessionkit.redis.sentinel.nodes");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.sentinel.master", "m", "sessionkit.redis.sentinel.nodes", "h:26379",
-                "sessionkit.redis.cluster.nodes", "h:7000"))).hasMessageContaining("choose one mode");
-        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.expiry-grace", "-5s"))).hasMessageStartingWith("sessionkit.redis.expiry-grace");
+        assertThatThrownBy(() -> open(Map.of(
+                        "sessionkit.redis.sentinel.master",
+                        "m",
+                        "sessionkit.redis.sentinel.nodes",
+                        "h:26379",
+                        "sessionkit.redis.cluster.nodes",
+                        "h:7000")))
+                .hasMessageContaining("choose one mode");
+        assertThatThrownBy(() -> open(Map.of("sessionkit.redis.expiry-grace", "-5s")))
+                .hasMessageStartingWith("sessionkit.redis.expiry-grace");
     }
 }

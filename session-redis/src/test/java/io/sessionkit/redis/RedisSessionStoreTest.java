@@ -26,14 +26,19 @@ import redis.clients.jedis.UnifiedJedis;
 /** Redis-specific behaviour beyond the conformance kit, on the shared standalone Redis. */
 class RedisSessionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
-    private final String prefix = "sk:t" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
+    private final String prefix =
+            "sk:t" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
     private RedisClient raw;
     private RedisSessionStore store;
 
     @BeforeEach
     void open() {
         raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
-        store = RedisSessionStore.builder().uri(TestServers.redisUri()).keyPrefix(prefix).clock(clock).build();
+        store = RedisSessionStore.builder()
+                .uri(TestServers.redisUri())
+                .keyPrefix(prefix)
+                .clock(clock)
+                .build();
     }
 
     @AfterEach
@@ -51,18 +56,22 @@ class RedisSessionStoreTest {
 
     SessionRecord record(SessionKey key, long version, String principal, String attrs) {
         Instant now = clock.instant();
-        return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), principal, attrs);
+        return new SessionRecord(
+                key, version, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), principal, attrs);
     }
 
     @Test
-    @DisplayName("the stored value is the JSON envelope plus one writer token, with a relative native expiry expiresAt + 60 s - now")
+    @DisplayName(
+            "the stored value is the JSON envelope plus one writer token, with a relative native expiry expiresAt + 60 s - now")
     void layout() {
         SessionKey key = randomKey();
         SessionRecord r = record(key, 1, null, "{\"cart\":[1,2]}");
         long before = System.nanoTime();
         assertThat(store.create(r)).isTrue();
         String value = raw.get(prefix + "s:" + key.value());
-        assertThat(value).startsWith("{\"fmt\":1,\"v\":1,").contains("\"attrs\":{\"cart\":[1,2]}")
+        assertThat(value)
+                .startsWith("{\"fmt\":1,\"v\":1,")
+                .contains("\"attrs\":{\"cart\":[1,2]}")
                 .matches(".*,\"w\":\"[A-Za-z0-9_-]{16}\"}");
         assertThat(RecordEnvelope.decode(key, value)).isEqualTo(r);
         assertTtl(prefix + "s:" + key.value(), r.expiresAt().toEpochMilli() + 60_000 - clock.millis(), before);
@@ -84,7 +93,9 @@ class RedisSessionStoreTest {
         assertThat(store.create(r1)).isFalse();
         SessionRecord r2 = record(key, 2, null, "{\"n\":1}");
         assertThat(store.replace(r2, 1)).isEqualTo(ReplaceResult.OK);
-        assertThat(store.replace(r2, 1)).as("two increments from the same base must not both succeed").isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(store.replace(r2, 1))
+                .as("two increments from the same base must not both succeed")
+                .isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.load(key)).contains(r2);
     }
 
@@ -105,15 +116,18 @@ class RedisSessionStoreTest {
         SessionKey key = randomKey();
         long e = clock.instant().plus(Duration.ofMinutes(30)).toEpochMilli();
         long now = clock.millis();
-        raw.set(prefix + "s:" + key.value(), "{\"attrs\":{},\"p\":null,\"mi\":1800,\"e\":" + e + ",\"a\":" + now + ",\"c\":" + now
-                + ",\"v\":4,\"fmt\":1}");
+        raw.set(
+                prefix + "s:" + key.value(),
+                "{\"attrs\":{},\"p\":null,\"mi\":1800,\"e\":" + e + ",\"a\":" + now + ",\"c\":" + now
+                        + ",\"v\":4,\"fmt\":1}");
         assertThat(store.replace(record(key, 2, null, "{}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.replace(record(key, 5, null, "{}"), 4)).isEqualTo(ReplaceResult.OK);
         assertThat(store.create(record(key, 1, null, "{}"))).isFalse();
     }
 
     @Test
-    @DisplayName("the principal index is a sorted set under a hashed name; stale members are skipped on read and trimmed by score")
+    @DisplayName(
+            "the principal index is a sorted set under a hashed name; stale members are skipped on read and trimmed by score")
     void principalIndex() {
         SessionKey a = randomKey();
         SessionKey b = randomKey();
@@ -126,10 +140,14 @@ class RedisSessionStoreTest {
         assertTtl(index, Duration.ofMinutes(31).toMillis(), before);
 
         store.replace(record(b, 2, "bob", "{}"), 1);
-        assertThat(store.findByPrincipal("alice@example.com")).extracting(SessionRecord::key).containsExactly(a);
+        assertThat(store.findByPrincipal("alice@example.com"))
+                .extracting(SessionRecord::key)
+                .containsExactly(a);
         store.delete(a);
         assertThat(store.findByPrincipal("alice@example.com")).isEmpty();
-        assertThat(raw.zcard(index)).as("a reader never removes members, it only skips them").isEqualTo(2);
+        assertThat(raw.zcard(index))
+                .as("a reader never removes members, it only skips them")
+                .isEqualTo(2);
 
         // Once their scores are more than the grace in the past, the next write of the index trims them.
         clock.advance(Duration.ofMinutes(31).plusMillis(1));
@@ -153,8 +171,13 @@ class RedisSessionStoreTest {
     @Test
     @DisplayName("a client passed in is used and left open")
     void suppliedClient() {
-        try (UnifiedJedis client = RedisClient.builder().fromURI(TestServers.redisUri()).build()) {
-            RedisSessionStore s = RedisSessionStore.builder().client(client).keyPrefix(prefix).clock(clock).build();
+        try (UnifiedJedis client =
+                RedisClient.builder().fromURI(TestServers.redisUri()).build()) {
+            RedisSessionStore s = RedisSessionStore.builder()
+                    .client(client)
+                    .keyPrefix(prefix)
+                    .clock(clock)
+                    .build();
             SessionKey key = randomKey();
             assertThat(s.create(record(key, 1, null, "{}"))).isTrue();
             s.close();
@@ -163,16 +186,21 @@ class RedisSessionStoreTest {
     }
 
     @Test
-    @DisplayName("a Redis that is not there fails fast with SessionStoreUnavailableException naming server and operation")
+    @DisplayName(
+            "a Redis that is not there fails fast with SessionStoreUnavailableException naming server and operation")
     void downServer() {
         int port = ServerProcess.freePortWithBusPort();
-        try (RedisSessionStore s = RedisSessionStore.builder().uri("redis://127.0.0.1:" + port)
-                .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).build()) {
+        try (RedisSessionStore s = RedisSessionStore.builder()
+                .uri("redis://127.0.0.1:" + port)
+                .connectTimeout(Duration.ofMillis(500))
+                .readTimeout(Duration.ofMillis(500))
+                .build()) {
             SessionKey key = randomKey();
             long start = System.nanoTime();
             assertThatThrownBy(() -> s.load(key))
                     .isInstanceOf(SessionStoreUnavailableException.class)
-                    .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("load of session " + key.shortForm())
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("load of session " + key.shortForm())
                     .hasMessageNotContaining(key.value());
             System.out.printf("down server: load failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
         }
@@ -182,19 +210,31 @@ class RedisSessionStoreTest {
     @DisplayName("unreachable Sentinel or cluster seed nodes fail the build with SessionStoreUnavailableException")
     void unreachableTopology() {
         String nowhere = "127.0.0.1:" + ServerProcess.freePortWithBusPort();
-        assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of(nowhere)).connectTimeout(Duration.ofMillis(300)).build())
-                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining(nowhere);
-        assertThatThrownBy(() -> RedisSessionStore.builder().sentinel("mymaster", List.of(nowhere))
-                .connectTimeout(Duration.ofMillis(300)).build())
-                .isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining("mymaster");
+        assertThatThrownBy(() -> RedisSessionStore.builder()
+                        .cluster(List.of(nowhere))
+                        .connectTimeout(Duration.ofMillis(300))
+                        .build())
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining(nowhere);
+        assertThatThrownBy(() -> RedisSessionStore.builder()
+                        .sentinel("mymaster", List.of(nowhere))
+                        .connectTimeout(Duration.ofMillis(300))
+                        .build())
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("mymaster");
     }
 
     @Test
     @DisplayName("the builder refuses infinite timeouts and unsafe prefixes")
     void builderChecks() {
-        assertThatThrownBy(() -> RedisSessionStore.builder().keyPrefix("a b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RedisSessionStore.builder().readTimeout(Duration.ZERO)).hasMessageContaining("never infinite");
-        assertThatThrownBy(() -> RedisSessionStore.builder().cluster(List.of("127.0.0.1:7000")).uri("redis://h/3").build())
+        assertThatThrownBy(() -> RedisSessionStore.builder().keyPrefix("a b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSessionStore.builder().readTimeout(Duration.ZERO))
+                .hasMessageContaining("never infinite");
+        assertThatThrownBy(() -> RedisSessionStore.builder()
+                        .cluster(List.of("127.0.0.1:7000"))
+                        .uri("redis://h/3")
+                        .build())
                 .hasMessageContaining("database 0");
     }
 }

@@ -8,8 +8,7 @@ import io.sessionkit.SessionStore;
  * copy that could drift) and the principal index key it derives from a principal.
  */
 public final class RedisScriptSource {
-    private RedisScriptSource() {
-    }
+    private RedisScriptSource() {}
 
     /** The Lua source of the compare-and-set replace script, exactly as the store sends it. */
     public static String replaceScript() {

@@ -58,8 +58,7 @@ abstract class Backend {
     abstract void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind);
 
     /** Removes what a run under {@code namespace} left on a shared server. Best effort. */
-    void cleanup(String namespace) {
-    }
+    void cleanup(String namespace) {}
 
     @Override
     public final String toString() {

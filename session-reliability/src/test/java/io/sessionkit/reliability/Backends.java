@@ -46,8 +46,7 @@ final class Backends {
             new Jdbc("mariadb"),
             new Mongo());
 
-    private Backends() {
-    }
+    private Backends() {}
 
     /** For {@code @MethodSource}. */
     static Stream<Backend> all() {
@@ -86,11 +85,22 @@ final class Backends {
             };
             // No raw client to go behind the store's back: write the bad text through the SPI, as any writer with
             // access to the store could (the store keeps attribute text as given; only the codec reads it).
-            SessionRecord r = store.load(key).orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
-            ReplaceResult written = store.replace(new SessionRecord(key, r.version() + 1, r.createdAt(), r.lastAccessedAt(), r.maxIdle(),
-                    r.expiresAt(), r.principal(), text), r.version());
+            SessionRecord r = store.load(key)
+                    .orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
+            ReplaceResult written = store.replace(
+                    new SessionRecord(
+                            key,
+                            r.version() + 1,
+                            r.createdAt(),
+                            r.lastAccessedAt(),
+                            r.maxIdle(),
+                            r.expiresAt(),
+                            r.principal(),
+                            text),
+                    r.version());
             if (written != ReplaceResult.OK) {
-                throw new IllegalStateException("could not write the bad record for " + key.shortForm() + ": " + written);
+                throw new IllegalStateException(
+                        "could not write the bad record for " + key.shortForm() + ": " + written);
             }
         }
     }
@@ -108,12 +118,19 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of("sessionkit.store", "redis",
-                    "sessionkit.redis.uri", TestServers.redisUri().toString(),
-                    "sessionkit.redis.key-prefix", prefix(namespace),
-                    "sessionkit.redis.pool.max-total", "40",
-                    "sessionkit.redis.connect-timeout", "2s",
-                    "sessionkit.redis.read-timeout", "2s");
+            return Map.of(
+                    "sessionkit.store",
+                    "redis",
+                    "sessionkit.redis.uri",
+                    TestServers.redisUri().toString(),
+                    "sessionkit.redis.key-prefix",
+                    prefix(namespace),
+                    "sessionkit.redis.pool.max-total",
+                    "40",
+                    "sessionkit.redis.connect-timeout",
+                    "2s",
+                    "sessionkit.redis.read-timeout",
+                    "2s");
         }
 
         @Override
@@ -131,7 +148,10 @@ final class Backends {
                 }
                 byte[] bad = kind.of(current);
                 // KEEPTTL: the store's native expiry stays, so only the bytes are wrong.
-                jedis.set(redisKey.getBytes(StandardCharsets.UTF_8), bad, SetParams.setParams().keepTtl());
+                jedis.set(
+                        redisKey.getBytes(StandardCharsets.UTF_8),
+                        bad,
+                        SetParams.setParams().keepTtl());
             }
         }
 
@@ -140,7 +160,9 @@ final class Backends {
             try (Jedis jedis = jedis()) {
                 String cursor = ScanParams.SCAN_POINTER_START;
                 do {
-                    ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix(namespace) + "*").count(1000));
+                    ScanResult<String> page = jedis.scan(
+                            cursor,
+                            new ScanParams().match(prefix(namespace) + "*").count(1000));
                     if (!page.getResult().isEmpty()) {
                         jedis.unlink(page.getResult().toArray(String[]::new));
                     }
@@ -168,12 +190,18 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of("sessionkit.store", "memcached",
-                    "sessionkit.memcached.servers", TestServers.memcachedServers(),
-                    "sessionkit.memcached.key-prefix", prefix(namespace),
+            return Map.of(
+                    "sessionkit.store",
+                    "memcached",
+                    "sessionkit.memcached.servers",
+                    TestServers.memcachedServers(),
+                    "sessionkit.memcached.key-prefix",
+                    prefix(namespace),
                     // A loaded 2-core build machine: the default 500 ms is for production latency, not for CI.
-                    "sessionkit.memcached.operation-timeout", "2s",
-                    "sessionkit.memcached.connect-timeout", "2s");
+                    "sessionkit.memcached.operation-timeout",
+                    "2s",
+                    "sessionkit.memcached.connect-timeout",
+                    "2s");
         }
 
         @Override
@@ -245,7 +273,8 @@ final class Backends {
                 case WRONG_FIELD_TYPE -> "UPDATE " + t + " SET max_idle_seconds = -5 WHERE session_id = ?";
                 default -> throw new IllegalArgumentException(kind.name());
             };
-            try (Connection c = DriverManager.getConnection(url(namespace)); PreparedStatement ps = c.prepareStatement(sql)) {
+            try (Connection c = DriverManager.getConnection(url(namespace));
+                    PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 if (kind == Corruption.FOREIGN_DATA) {
                     ps.setString(i++, "[\"another application's\", \"row\"]");
@@ -261,7 +290,8 @@ final class Backends {
 
         @Override
         void cleanup(String namespace) {
-            try (Connection c = DriverManager.getConnection(url(namespace)); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url(namespace));
+                    Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS " + table(namespace));
             } catch (SQLException e) {
                 System.out.println("[session-reliability] could not drop " + table(namespace) + ": " + e.getMessage());
@@ -284,10 +314,15 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of("sessionkit.store", "mongo",
-                    "sessionkit.mongo.uri", TestServers.mongoUri(),
-                    "sessionkit.mongo.database", database(namespace),
-                    "sessionkit.mongo.collection", "sessions");
+            return Map.of(
+                    "sessionkit.store",
+                    "mongo",
+                    "sessionkit.mongo.uri",
+                    TestServers.mongoUri(),
+                    "sessionkit.mongo.database",
+                    database(namespace),
+                    "sessionkit.mongo.collection",
+                    "sessions");
         }
 
         @Override
@@ -298,16 +333,22 @@ final class Backends {
 
         @Override
         void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            MongoCollection<BsonDocument> sessions = client().getDatabase(database(namespace)).getCollection("sessions", BsonDocument.class);
+            MongoCollection<BsonDocument> sessions =
+                    client().getDatabase(database(namespace)).getCollection("sessions", BsonDocument.class);
             BsonDocument doc = sessions.find(Filters.eq("_id", key.value())).first();
             if (doc == null) {
                 throw new IllegalStateException("no document for " + key.shortForm());
             }
             BsonDocument bad = switch (kind) {
                 case WRONG_VERSION_FIELD -> doc.clone().append("v", new BsonString("three"));
-                case FOREIGN_DATA -> new BsonDocument("_id", doc.get("_id")).append("e", doc.get("e"))
-                        .append("cart", new BsonString("another application's document"));
-                case WRONG_FIELD_TYPE -> doc.clone().append("attrs", new BsonString("not a document")).append("mi", new BsonInt64(-5));
+                case FOREIGN_DATA ->
+                    new BsonDocument("_id", doc.get("_id"))
+                            .append("e", doc.get("e"))
+                            .append("cart", new BsonString("another application's document"));
+                case WRONG_FIELD_TYPE ->
+                    doc.clone()
+                            .append("attrs", new BsonString("not a document"))
+                            .append("mi", new BsonInt64(-5));
                 default -> throw new IllegalArgumentException(kind.name());
             };
             sessions.replaceOne(Filters.eq("_id", key.value()), bad);

@@ -44,7 +44,8 @@ class BadInputTest {
     @DisplayName("12 000 hostile ids: all absent, no backend error, no raw value in a backend key or a log line")
     void hostileIdsAreAbsentAndNeverReachABackendOrALog(Backend backend) {
         List<MalformedIds.Presented> presented = MalformedIds.generate(MALFORMED, WELL_FORMED_UNKNOWN, 10);
-        try (Fixture f = new Fixture(backend); LogCapture logs = new LogCapture()) {
+        try (Fixture f = new Fixture(backend);
+                LogCapture logs = new LogCapture()) {
             CountingSessionStore store = new CountingSessionStore(f.open());
             SessionManager manager = SessionManager.builder(store).build();
             // A live session that an injection (flush_all, DROP TABLE, FLUSHALL, a glob delete) would destroy.
@@ -61,11 +62,14 @@ class BadInputTest {
             for (MalformedIds.Presented p : presented) {
                 String raw = p.value();
                 // The test's own oracle for the shape, independent of SessionId.
-                assertThat(ID_SHAPE.matcher(raw).matches()).as("generator classification of a value").isEqualTo(p.wellFormed());
+                assertThat(ID_SHAPE.matcher(raw).matches())
+                        .as("generator classification of a value")
+                        .isEqualTo(p.wellFormed());
                 int callsBefore = store.calls();
                 try {
                     assertThat(manager.find(raw)).isEmpty();
-                    assertThat(manager.update(raw, s -> s.setAttribute("pwned", true))).isEmpty();
+                    assertThat(manager.update(raw, s -> s.setAttribute("pwned", true)))
+                            .isEmpty();
                     manager.invalidate(raw);
                 } catch (RuntimeException e) {
                     errors.add(e.getClass().getName() + ": " + e.getMessage());
@@ -75,7 +79,9 @@ class BadInputTest {
                     expectedKeys.add(sha256Key(raw));
                 } else {
                     malformedSeen++;
-                    assertThat(store.calls()).as("store calls for a malformed id").isEqualTo(callsBefore);
+                    assertThat(store.calls())
+                            .as("store calls for a malformed id")
+                            .isEqualTo(callsBefore);
                 }
             }
             assertThat(errors).as("backend errors").isEmpty();
@@ -105,7 +111,8 @@ class BadInputTest {
             Optional<Session> survivor = manager.find(bystanderId);
             assertThat(survivor).as("the live session survived the flood").isPresent();
             assertThat(survivor.get().getAttribute("n")).isEqualTo(42);
-            System.out.printf("[bad-input] %s: %d malformed ids -> 0 store calls; %d unknown well-formed ids -> %d loads, %d deletes,"
+            System.out.printf(
+                    "[bad-input] %s: %d malformed ids -> 0 store calls; %d unknown well-formed ids -> %d loads, %d deletes,"
                             + " all keys SHA-256; 0 errors; %d log lines, none with a presented value%n",
                     backend, MALFORMED, WELL_FORMED_UNKNOWN, store.loads(), store.deletes(), lines.size());
         }
@@ -113,13 +120,17 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.sessionkit.reliability.Backends#all")
-    @DisplayName("corrupted records (truncated JSON, wrong version field, foreign data, wrong field type) are absent, one load per request, logged by hashed key")
+    @DisplayName(
+            "corrupted records (truncated JSON, wrong version field, foreign data, wrong field type) are absent, one load per request, logged by hashed key")
     void corruptedRecordsAreAbsentAndNeverLoop(Backend backend) {
-        try (Fixture f = new Fixture(backend); LogCapture logs = new LogCapture()) {
+        try (Fixture f = new Fixture(backend);
+                LogCapture logs = new LogCapture()) {
             SessionStore raw = f.open();
             CountingSessionStore store = new CountingSessionStore(raw);
             SessionManager manager = SessionManager.builder(store).build();
-            SessionManager failing = SessionManager.builder(store).decodeFailurePolicy(DecodeFailurePolicy.FAIL).build();
+            SessionManager failing = SessionManager.builder(store)
+                    .decodeFailurePolicy(DecodeFailurePolicy.FAIL)
+                    .build();
             for (Corruption kind : backend.corruptions()) {
                 Session s = manager.create();
                 s.setAttribute("n", 1);
@@ -133,17 +144,27 @@ class BadInputTest {
                 int requests = 50;
                 for (int i = 0; i < requests; i++) {
                     assertThat(manager.find(id)).as(kind + ": find").isEmpty();
-                    assertThat(manager.update(id, x -> x.setAttribute("n", 2))).as(kind + ": update").isEmpty();
+                    assertThat(manager.update(id, x -> x.setAttribute("n", 2)))
+                            .as(kind + ": update")
+                            .isEmpty();
                 }
                 // One load per request and nothing else: no retry storm, no write over the bad record.
                 assertThat(store.loads()).as(kind + ": loads").isEqualTo(2 * requests);
-                assertThat(store.creates() + store.replaces()).as(kind + ": writes").isZero();
-                assertThatThrownBy(() -> failing.find(id)).as(kind + ": FAIL policy").isInstanceOf(SessionCodecException.class);
+                assertThat(store.creates() + store.replaces())
+                        .as(kind + ": writes")
+                        .isZero();
+                assertThatThrownBy(() -> failing.find(id))
+                        .as(kind + ": FAIL policy")
+                        .isInstanceOf(SessionCodecException.class);
 
                 List<String> mentions = logs.linesContaining(key.shortForm());
                 assertThat(mentions).as(kind + ": logged with the hashed key").isNotEmpty();
-                assertThat(mentions.size()).as(kind + ": at most one line per request").isLessThanOrEqualTo(2 * requests + 1);
-                assertThat(logs.linesContaining(id)).as(kind + ": raw id in logs").isEmpty();
+                assertThat(mentions.size())
+                        .as(kind + ": at most one line per request")
+                        .isLessThanOrEqualTo(2 * requests + 1);
+                assertThat(logs.linesContaining(id))
+                        .as(kind + ": raw id in logs")
+                        .isEmpty();
 
                 // The user simply gets a fresh session.
                 Session fresh = manager.create();
@@ -151,8 +172,10 @@ class BadInputTest {
                 manager.save(fresh);
                 assertThat(manager.find(fresh.id().value())).isPresent();
             }
-            System.out.printf("[bad-input] %s: corruptions %s -> absent (drop-session), 1 load per request, no writes,"
-                    + " SessionCodecException under FAIL, logged by short key only%n", backend, backend.corruptions());
+            System.out.printf(
+                    "[bad-input] %s: corruptions %s -> absent (drop-session), 1 load per request, no writes,"
+                            + " SessionCodecException under FAIL, logged by short key only%n",
+                    backend, backend.corruptions());
         }
     }
 
@@ -160,11 +183,13 @@ class BadInputTest {
     @MethodSource("io.sessionkit.reliability.Backends#all")
     @DisplayName("a corrupted record does not make \"log out everywhere\" fail for its user")
     void corruptedRecordDoesNotBlockInvalidateAll(Backend backend) {
-        try (Fixture f = new Fixture(backend); LogCapture logs = new LogCapture()) {
+        try (Fixture f = new Fixture(backend);
+                LogCapture logs = new LogCapture()) {
             SessionStore raw = f.open();
             SessionManager manager = SessionManager.builder(raw).build();
             if (!raw.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
-                assertThatThrownBy(() -> manager.invalidateAll("victim")).isInstanceOf(UnsupportedOperationException.class);
+                assertThatThrownBy(() -> manager.invalidateAll("victim"))
+                        .isInstanceOf(UnsupportedOperationException.class);
                 return;
             }
             for (Corruption kind : backend.corruptions()) {
@@ -178,9 +203,15 @@ class BadInputTest {
                 manager.save(bad);
                 backend.corrupt(f.namespace, raw, bad.id().key(), kind);
 
-                assertThatCode(() -> manager.invalidateAll(principal)).as(kind + ": invalidateAll").doesNotThrowAnyException();
-                assertThat(manager.find(good.id().value())).as(kind + ": the good session is logged out").isEmpty();
-                assertThat(manager.find(bad.id().value())).as(kind + ": the bad one stays absent").isEmpty();
+                assertThatCode(() -> manager.invalidateAll(principal))
+                        .as(kind + ": invalidateAll")
+                        .doesNotThrowAnyException();
+                assertThat(manager.find(good.id().value()))
+                        .as(kind + ": the good session is logged out")
+                        .isEmpty();
+                assertThat(manager.find(bad.id().value()))
+                        .as(kind + ": the bad one stays absent")
+                        .isEmpty();
             }
         }
     }
@@ -199,7 +230,9 @@ class BadInputTest {
             fresh.setAttribute("big", big);
             store.reset();
             assertThatThrownBy(() -> manager.save(fresh)).isInstanceOf(SessionTooLargeException.class);
-            assertThat(store.calls()).as("store calls for a refused new session").isZero();
+            assertThat(store.calls())
+                    .as("store calls for a refused new session")
+                    .isZero();
             assertThat(store.delegate().load(fresh.id().key())).isEmpty();
 
             Session s = manager.create();
@@ -229,13 +262,16 @@ class BadInputTest {
 
             // Attribute names: bounded length, no control characters; refused when set, before any encoding.
             Session named = manager.find(s.id().value()).orElseThrow();
-            assertThatThrownBy(() -> named.setAttribute("k".repeat(257), 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> named.setAttribute("k".repeat(257), 1))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> named.setAttribute("a\r\nb", 1)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> named.setAttribute("a\0b", 1)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> named.setPrincipal("p".repeat(257))).isInstanceOf(IllegalArgumentException.class);
             assertThat(named.hasChanges()).isFalse();
-            System.out.printf("[bad-input] %s: 300 KiB attribute, 300 x 1 KiB attributes -> SessionTooLargeException, 0 writes,"
-                    + " stored record unchanged%n", backend);
+            System.out.printf(
+                    "[bad-input] %s: 300 KiB attribute, 300 x 1 KiB attributes -> SessionTooLargeException, 0 writes,"
+                            + " stored record unchanged%n",
+                    backend);
         }
     }
 

@@ -50,14 +50,18 @@ class ConcurrencySoakTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.sessionkit.reliability.Backends#all")
-    @DisplayName("soak: 32 threads, 2 nodes, 1 000 sessions; no resurrection, exact counters, consistent principal index")
+    @DisplayName(
+            "soak: 32 threads, 2 nodes, 1 000 sessions; no resurrection, exact counters, consistent principal index")
     void soak(Backend backend) throws Exception {
         Duration duration = Duration.ofSeconds(Integer.getInteger("sessionkit.soak.seconds", DEFAULT_SECONDS));
         try (Fixture f = new Fixture(backend)) {
             SessionStore first = f.open();
             SessionStore second = backend.sharedBetweenStores() ? f.open() : first;
-            Model m = new Model(new SessionManager[] {
-                SessionManager.builder(first).build(), SessionManager.builder(second).build()},
+            Model m = new Model(
+                    new SessionManager[] {
+                        SessionManager.builder(first).build(),
+                        SessionManager.builder(second).build()
+                    },
                     first.features().contains(StoreFeature.PRINCIPAL_INDEX));
             inParallel(m.slots.length, i -> m.slots[i].lineage = m.newSession(m.nodes[i % 2], m.slots[i]));
 
@@ -73,10 +77,19 @@ class ConcurrencySoakTest {
             }
             pool.shutdown();
             // Each operation is bounded by the store's timeouts; a minute past the deadline means something hangs.
-            assertThat(pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS)).as("workers finished").isTrue();
+            assertThat(pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS))
+                    .as("workers finished")
+                    .isTrue();
 
-            assertThat(m.errors.size()).as("errors during the soak, the first: %s", m.errors.stream().limit(5).toList()).isZero();
-            assertThat(m.vanished.size()).as("sessions that vanished without being invalidated: %s", m.vanished.stream().limit(5).toList())
+            assertThat(m.errors.size())
+                    .as(
+                            "errors during the soak, the first: %s",
+                            m.errors.stream().limit(5).toList())
+                    .isZero();
+            assertThat(m.vanished.size())
+                    .as(
+                            "sessions that vanished without being invalidated: %s",
+                            m.vanished.stream().limit(5).toList())
                     .isZero();
 
             // 1. No resurrection: every id invalidated, logged out or rotated away is absent, on both nodes.
@@ -86,7 +99,8 @@ class ConcurrencySoakTest {
             inParallel(deadList.size(), i -> {
                 String id = deadList.get(i).getKey();
                 if (m.nodes[0].find(id).isPresent() || m.nodes[1].find(id).isPresent()) {
-                    resurrected.add(id.substring(0, 6) + "... (" + deadList.get(i).getValue() + ")");
+                    resurrected.add(
+                            id.substring(0, 6) + "... (" + deadList.get(i).getValue() + ")");
                 }
             });
             assertThat(resurrected).as("dead ids that load again").isEmpty();
@@ -105,13 +119,18 @@ class ConcurrencySoakTest {
                 assertThat(s).as("a live session loads").isPresent();
                 long stored = ((Number) s.get().getAttribute("n")).longValue();
                 if (stored != l.increments.get()) {
-                    wrongCounters.add("slot " + slot.index + ": stored " + stored + ", acknowledged " + l.increments.get());
+                    wrongCounters.add(
+                            "slot " + slot.index + ": stored " + stored + ", acknowledged " + l.increments.get());
                 }
                 if (slot.principal != null) {
-                    livePerPrincipal.computeIfAbsent(slot.principal, p -> new HashSet<>()).add(s.get().id().key());
+                    livePerPrincipal
+                            .computeIfAbsent(slot.principal, p -> new HashSet<>())
+                            .add(s.get().id().key());
                 }
             }
-            assertThat(wrongCounters).as("counters that differ from acknowledged increments").isEmpty();
+            assertThat(wrongCounters)
+                    .as("counters that differ from acknowledged increments")
+                    .isEmpty();
 
             // 3. The principal index lists exactly each user's live sessions.
             int principalsChecked = 0;
@@ -122,15 +141,30 @@ class ConcurrencySoakTest {
                     assertThat(listed).allMatch(i -> i.principal().equals(principal));
                     Set<SessionKey> keys = new HashSet<>();
                     listed.forEach(i -> keys.add(i.key()));
-                    assertThat(keys).as("index of " + principal).isEqualTo(livePerPrincipal.getOrDefault(principal, Set.of()));
+                    assertThat(keys)
+                            .as("index of " + principal)
+                            .isEqualTo(livePerPrincipal.getOrDefault(principal, Set.of()));
                     principalsChecked++;
                 }
             }
-            String report = String.format("[soak] %s: %ds, %d threads, 2 nodes: %d ops (read %d, modify %d ok, rotate %d, invalidate %d,"
+            String report = String.format(
+                    "[soak] %s: %ds, %d threads, 2 nodes: %d ops (read %d, modify %d ok, rotate %d, invalidate %d,"
                             + " invalidateAll %d, new %d); checked %d dead ids absent, %d live counters exact, %s; 0 errors",
-                    backend, duration.toSeconds(), THREADS, m.ops.sum(), m.reads.sum(), m.increments.sum(), m.rotations.sum(),
-                    m.invalidations.sum(), m.logouts.sum(), m.creations.sum(), dead.size(), live,
-                    m.principalIndex ? principalsChecked + " principal index sets exact" : "no PRINCIPAL_INDEX (not declared)");
+                    backend,
+                    duration.toSeconds(),
+                    THREADS,
+                    m.ops.sum(),
+                    m.reads.sum(),
+                    m.increments.sum(),
+                    m.rotations.sum(),
+                    m.invalidations.sum(),
+                    m.logouts.sum(),
+                    m.creations.sum(),
+                    dead.size(),
+                    live,
+                    m.principalIndex
+                            ? principalsChecked + " principal index sets exact"
+                            : "no PRINCIPAL_INDEX (not declared)");
             System.out.println(report);
             Figures.record("soak", backend.name(), report);
         }
@@ -138,7 +172,8 @@ class ConcurrencySoakTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.sessionkit.reliability.Backends#all")
-    @DisplayName("a session stays in its principal's index through updates and rotation (deterministic companion to the soak)")
+    @DisplayName(
+            "a session stays in its principal's index through updates and rotation (deterministic companion to the soak)")
     void principalIndexSurvivesUpdatesAndRotation(Backend backend) {
         try (Fixture f = new Fixture(backend)) {
             SessionStore store = f.open();
@@ -153,10 +188,14 @@ class ConcurrencySoakTest {
             manager.save(s);
             assertThat(keysOf(manager.findByPrincipal("carol"))).containsExactly(s.id().key());
             manager.update(s.id().value(), x -> x.setAttribute("n", 1)).orElseThrow();
-            assertThat(keysOf(manager.findByPrincipal("carol"))).as("after an update").containsExactly(s.id().key());
+            assertThat(keysOf(manager.findByPrincipal("carol")))
+                    .as("after an update")
+                    .containsExactly(s.id().key());
             Session again = manager.find(s.id().value()).orElseThrow();
             manager.rotateId(again);
-            assertThat(keysOf(manager.findByPrincipal("carol"))).as("after a rotation").containsExactly(again.id().key());
+            assertThat(keysOf(manager.findByPrincipal("carol")))
+                    .as("after a rotation")
+                    .containsExactly(again.id().key());
             assertThat(manager.invalidateAll("carol")).isEqualTo(1);
             assertThat(manager.find(again.id().value())).isEmpty();
         }
@@ -186,7 +225,9 @@ class ConcurrencySoakTest {
             });
         }
         pool.shutdown();
-        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).as("parallel setup or check finished").isTrue();
+        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES))
+                .as("parallel setup or check finished")
+                .isTrue();
         if (!failures.isEmpty()) {
             throw failures.peek();
         }
@@ -226,7 +267,8 @@ class ConcurrencySoakTest {
         final Slot[] slots = new Slot[SESSIONS];
         final Map<String, ReentrantReadWriteLock> principalLocks = new HashMap<>();
         final Map<String, List<Slot>> slotsOf = new HashMap<>();
-        final java.util.concurrent.ConcurrentHashMap<String, String> deadIds = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<String, String> deadIds =
+                new java.util.concurrent.ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> vanished = new ConcurrentLinkedQueue<>();
         final LongAdder ops = new LongAdder();
@@ -308,7 +350,8 @@ class ConcurrencySoakTest {
             slot.lock.readLock().lock();
             try {
                 Lineage l = slot.lineage;
-                Optional<Session> s = node.update(l.id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).longValue() + 1));
+                Optional<Session> s =
+                        node.update(l.id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).longValue() + 1));
                 if (s.isPresent()) {
                     l.increments.incrementAndGet();
                     increments.increment();

@@ -72,7 +72,8 @@ class DeserializationSafetyTest {
     @Test
     @DisplayName("positive control: an allow-listed class round-trips through the Java codec")
     void allowListedClassRoundTrips() {
-        SessionManager manager = SessionManager.builder(store).javaSerialization(CART).build();
+        SessionManager manager =
+                SessionManager.builder(store).javaSerialization(CART).build();
         Session s = manager.create();
         s.setAttribute("cart", new Cart(List.of("apple", "pear")));
         manager.save(s);
@@ -83,15 +84,19 @@ class DeserializationSafetyTest {
     static List<Gadget> gadgets() {
         List<Gadget> g = new ArrayList<>();
         g.add(new Gadget("a class outside the allow-list with readObject side effects", new EvilGadget()));
-        g.add(new Gadget("an allowed ArrayList holding a refused class", new ArrayList<>(List.of("ok", new EvilGadget()))));
+        g.add(new Gadget(
+                "an allowed ArrayList holding a refused class", new ArrayList<>(List.of("ok", new EvilGadget()))));
         g.add(new Gadget("an allowed HashMap holding a refused class", new HashMap<>(Map.of("k", new EvilGadget()))));
         PriorityQueue<Object> queue = new PriorityQueue<>(new EvilComparator());
         queue.add("b");
         queue.add("a");
         g.add(new Gadget("java.util.PriorityQueue with a comparator not on the list", queue));
-        g.add(new Gadget("javax.management.BadAttributeValueExpException", new BadAttributeValueExpException("toString gadget")));
+        g.add(new Gadget(
+                "javax.management.BadAttributeValueExpException",
+                new BadAttributeValueExpException("toString gadget")));
         g.add(new Gadget("a URLDNS-shaped HashMap<java.net.URL, String>", urlDnsShape()));
-        g.add(new Gadget("java.util.concurrent.atomic.AtomicReference (JDK, not on the list)", new AtomicReference<>("x")));
+        g.add(new Gadget(
+                "java.util.concurrent.atomic.AtomicReference (JDK, not on the list)", new AtomicReference<>("x")));
         g.add(new Gadget("a harmless Serializable app class that is not allow-listed", new Cart(List.of("x"))));
         g.add(new Gadget("nesting deeper than maxdepth=32", nested(40)));
         return g;
@@ -102,15 +107,20 @@ class DeserializationSafetyTest {
     @DisplayName("Java codec: stored gadget refused on read, nothing instantiated")
     void storedGadgetIsRefusedOnRead(Gadget gadget) {
         // Cart is allow-listed in the positive control only; here the list holds an unrelated class.
-        SessionManager manager = SessionManager.builder(store).javaSerialization("com.example.Unrelated").build();
+        SessionManager manager = SessionManager.builder(store)
+                .javaSerialization("com.example.Unrelated")
+                .build();
         String id = plant("{\"g\":{\"@java\":\"" + Base64.getEncoder().encodeToString(gadget.bytes) + "\"}}");
         resetCounters();
 
         Session s = manager.find(id).orElseThrow();
-        assertThatThrownBy(() -> s.getAttribute("g")).isInstanceOf(SessionCodecException.class)
+        assertThatThrownBy(() -> s.getAttribute("g"))
+                .isInstanceOf(SessionCodecException.class)
                 .hasMessageContaining("refused or unreadable");
-        SessionManager dropping = SessionManager.builder(store).javaSerialization("com.example.Unrelated")
-                .decodeFailurePolicy(DecodeFailurePolicy.DROP_ATTRIBUTE).build();
+        SessionManager dropping = SessionManager.builder(store)
+                .javaSerialization("com.example.Unrelated")
+                .decodeFailurePolicy(DecodeFailurePolicy.DROP_ATTRIBUTE)
+                .build();
         assertThat(dropping.find(id).orElseThrow().getAttribute("g")).isNull();
         assertNothingInstantiated();
     }
@@ -119,7 +129,9 @@ class DeserializationSafetyTest {
     @MethodSource("gadgets")
     @DisplayName("Java codec: a gadget set by the application is refused before anything is written")
     void gadgetIsRefusedOnWrite(Gadget gadget) {
-        SessionManager manager = SessionManager.builder(store).javaSerialization("com.example.Unrelated").build();
+        SessionManager manager = SessionManager.builder(store)
+                .javaSerialization("com.example.Unrelated")
+                .build();
         Session s = manager.create();
         resetCounters();
         assertThatThrownBy(() -> s.setAttribute("g", gadget.value)).isInstanceOf(SessionCodecException.class);
@@ -161,8 +173,16 @@ class DeserializationSafetyTest {
     private String plant(String attributes) {
         SessionId id = SessionId.generate();
         Instant now = Instant.now();
-        assertThat(store.create(new SessionRecord(id.key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)),
-                null, attributes))).isTrue();
+        assertThat(store.create(new SessionRecord(
+                        id.key(),
+                        1,
+                        now,
+                        now,
+                        Duration.ofMinutes(30),
+                        now.plus(Duration.ofMinutes(30)),
+                        null,
+                        attributes)))
+                .isTrue();
         return id.value();
     }
 

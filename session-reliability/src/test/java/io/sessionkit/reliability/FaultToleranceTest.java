@@ -51,10 +51,12 @@ class FaultToleranceTest {
     static final Duration MARGIN = Duration.ofSeconds(2);
 
     @Test
-    @DisplayName("Redis without persistence: restart loses every session (documented), calls stay within timeouts, recovery")
+    @DisplayName(
+            "Redis without persistence: restart loses every session (documented), calls stay within timeouts, recovery")
     void redisRestart() throws Exception {
         try (ServerProcess server = ServerProcess.redis("fault-redis")) {
-            Outage outage = Outage.graceful(server, "redis-server :" + server.port() + " (no persistence: save '', appendonly no)");
+            Outage outage = Outage.graceful(
+                    server, "redis-server :" + server.port() + " (no persistence: save '', appendonly no)");
             Result r = run("redis", outage, () -> redisConfig(server), Duration.ofSeconds(3), false);
             assertThat(r.lost).as("a Redis without persistence restarts empty").isEqualTo(SESSIONS);
         }
@@ -63,23 +65,31 @@ class FaultToleranceTest {
     @Test
     @DisplayName("Redis with AOF (fsync always): restart loses nothing")
     void redisAofRestart() throws Exception {
-        try (ServerProcess server = ServerProcess.redis("fault-redis-aof", "--appendonly", "yes", "--appendfsync", "always")) {
-            Outage outage = Outage.graceful(server, "redis-server :" + server.port() + " (appendonly yes, appendfsync always)");
+        try (ServerProcess server =
+                ServerProcess.redis("fault-redis-aof", "--appendonly", "yes", "--appendfsync", "always")) {
+            Outage outage =
+                    Outage.graceful(server, "redis-server :" + server.port() + " (appendonly yes, appendfsync always)");
             Result r = run("redis-aof", outage, () -> redisConfig(server), Duration.ofSeconds(3), true);
             assertThat(r.lost).isZero();
         }
     }
 
     @Test
-    @DisplayName("memcached: restart loses every session (memory only, documented), calls stay within timeouts, recovery")
+    @DisplayName(
+            "memcached: restart loses every session (memory only, documented), calls stay within timeouts, recovery")
     void memcachedRestart() throws Exception {
         try (ServerProcess server = ServerProcess.memcached()) {
-            Result r = run("memcached", Outage.graceful(server, "memcached :" + server.port()), () -> Map.of(
-                    "sessionkit.store", "memcached",
-                    "sessionkit.memcached.servers", server.hostAndPort(),
-                    "sessionkit.memcached.operation-timeout", "1s",
-                    "sessionkit.memcached.connect-timeout", "2s",
-                    "sessionkit.memcached.max-reconnect-delay", "1s"), Duration.ofSeconds(1), false);
+            Result r = run(
+                    "memcached",
+                    Outage.graceful(server, "memcached :" + server.port()),
+                    () -> Map.of(
+                            "sessionkit.store", "memcached",
+                            "sessionkit.memcached.servers", server.hostAndPort(),
+                            "sessionkit.memcached.operation-timeout", "1s",
+                            "sessionkit.memcached.connect-timeout", "2s",
+                            "sessionkit.memcached.max-reconnect-delay", "1s"),
+                    Duration.ofSeconds(1),
+                    false);
             assertThat(r.lost).as("memcached restarts empty").isEqualTo(SESSIONS);
         }
     }
@@ -88,12 +98,18 @@ class FaultToleranceTest {
     @DisplayName("PostgreSQL: restart loses no session and no acknowledged increment")
     void postgresRestart() throws Exception {
         try (ServerProcess server = PrivateDatabases.postgres()) {
-            // Fast shutdown (SIGINT): clients are disconnected at once, as in a crash or failover; SIGTERM would wait for them.
+            // Fast shutdown (SIGINT): clients are disconnected at once, as in a crash or failover; SIGTERM would wait
+            // for them.
             Outage outage = new Outage(server, "PostgreSQL (private initdb cluster) :" + server.port(), s -> {
                 s.signal("INT");
                 s.stop();
             });
-            Result r = run("jdbc-postgres", outage, () -> jdbcConfig(PrivateDatabases.postgresUrl(server)), Duration.ofSeconds(3), true);
+            Result r = run(
+                    "jdbc-postgres",
+                    outage,
+                    () -> jdbcConfig(PrivateDatabases.postgresUrl(server)),
+                    Duration.ofSeconds(3),
+                    true);
             assertThat(r.lost).isZero();
         }
     }
@@ -104,7 +120,12 @@ class FaultToleranceTest {
         try (ServerProcess server = PrivateDatabases.mariadb()) {
             // SIGTERM: a normal shutdown that closes client connections.
             Outage outage = Outage.graceful(server, "MariaDB (private mariadb-install-db instance) :" + server.port());
-            Result r = run("jdbc-mariadb", outage, () -> jdbcConfig(PrivateDatabases.mariadbUrl(server)), Duration.ofSeconds(3), true);
+            Result r = run(
+                    "jdbc-mariadb",
+                    outage,
+                    () -> jdbcConfig(PrivateDatabases.mariadbUrl(server)),
+                    Duration.ofSeconds(3),
+                    true);
             assertThat(r.lost).isZero();
         }
     }
@@ -117,34 +138,54 @@ class FaultToleranceTest {
     }
 
     private static Map<String, String> redisConfig(ServerProcess server) {
-        return Map.of("sessionkit.store", "redis",
-                "sessionkit.redis.uri", "redis://" + server.hostAndPort(),
-                "sessionkit.redis.connect-timeout", "1s",
-                "sessionkit.redis.read-timeout", "1s",
-                "sessionkit.redis.pool.max-wait", "1s");
+        return Map.of(
+                "sessionkit.store",
+                "redis",
+                "sessionkit.redis.uri",
+                "redis://" + server.hostAndPort(),
+                "sessionkit.redis.connect-timeout",
+                "1s",
+                "sessionkit.redis.read-timeout",
+                "1s",
+                "sessionkit.redis.pool.max-wait",
+                "1s");
     }
 
     private static Map<String, String> jdbcConfig(String url) {
-        return Map.of("sessionkit.store", "jdbc",
-                "sessionkit.jdbc.url", url,
-                "sessionkit.jdbc.create-schema", "true",
-                "sessionkit.jdbc.connect-timeout", "1s",
-                "sessionkit.jdbc.query-timeout", "2s",
-                "sessionkit.jdbc.pool.max-size", "8");
+        return Map.of(
+                "sessionkit.store",
+                "jdbc",
+                "sessionkit.jdbc.url",
+                url,
+                "sessionkit.jdbc.create-schema",
+                "true",
+                "sessionkit.jdbc.connect-timeout",
+                "1s",
+                "sessionkit.jdbc.query-timeout",
+                "2s",
+                "sessionkit.jdbc.pool.max-size",
+                "8");
     }
 
     /** What one run measured. */
-    record Result(long requests, long failedRequests, long failedCalls, long longestCallMillis, long longestRequestMillis,
-                  long outageMillis, long recoverMillis, int lost) {
-    }
+    record Result(
+            long requests,
+            long failedRequests,
+            long failedCalls,
+            long longestCallMillis,
+            long longestRequestMillis,
+            long outageMillis,
+            long recoverMillis,
+            int lost) {}
 
     /**
      * Runs the request stream, stops the server after {@link #BEFORE_STOP}, starts it after {@link #DOWN}, and keeps
      * going for {@link #AFTER_START}. {@code callBound} is the longest a single store call may take by the
      * configuration (the sum of the timeouts one call can meet).
      */
-    private static Result run(String label, Outage target, Supplier<Map<String, String>> config, Duration callBound,
-                              boolean durable) throws Exception {
+    private static Result run(
+            String label, Outage target, Supplier<Map<String, String>> config, Duration callBound, boolean durable)
+            throws Exception {
         TimedStore store = new TimedStore(SessionStores.open(SessionKitConfig.of(config.get())));
         try {
             SessionManager manager = SessionManager.builder(store).build();
@@ -179,11 +220,16 @@ class FaultToleranceTest {
                                 manager.find(ids[i]);
                             } else if (op < 9) {
                                 try {
-                                    if (manager.update(ids[i], s -> s.setAttribute("n", ((Number) s.getAttribute("n")).longValue() + 1)).isPresent()) {
+                                    if (manager.update(
+                                                    ids[i],
+                                                    s -> s.setAttribute(
+                                                            "n", ((Number) s.getAttribute("n")).longValue() + 1))
+                                            .isPresent()) {
                                         acknowledged.incrementAndGet(i);
                                     }
                                 } catch (RuntimeException e) {
-                                    // The replace may have reached the server before the failure: the increment may or may not be stored.
+                                    // The replace may have reached the server before the failure: the increment may or
+                                    // may not be stored.
                                     ambiguous.incrementAndGet(i);
                                     throw e;
                                 }
@@ -202,7 +248,8 @@ class FaultToleranceTest {
                         }
                         requests.add(new long[] {start, System.nanoTime(), ok ? 1 : 0});
                         if (!ok) {
-                            // A failing app would answer 503 and the client would come back: do not spin on a dead server.
+                            // A failing app would answer 503 and the client would come back: do not spin on a dead
+                            // server.
                             sleepQuietly(20);
                         }
                     }
@@ -216,17 +263,32 @@ class FaultToleranceTest {
             startedAt[0] = System.nanoTime();
             endAt.set(startedAt[0] + AFTER_START.toNanos());
             workers.shutdown();
-            boolean finished = workers.awaitTermination(AFTER_START.toSeconds() + callBound.multipliedBy(4).toSeconds() + 30, TimeUnit.SECONDS);
+            boolean finished = workers.awaitTermination(
+                    AFTER_START.toSeconds() + callBound.multipliedBy(4).toSeconds() + 30, TimeUnit.SECONDS);
             assertThat(finished).as("request stream finished (nothing hangs)").isTrue();
 
             // Figures.
             List<long[]> all = new ArrayList<>(requests);
             long failed = all.stream().filter(q -> q[2] == 0).count();
             long longestRequest = all.stream().mapToLong(q -> q[1] - q[0]).max().orElse(0);
-            long lastSuccessBeforeStop = all.stream().filter(q -> q[2] == 1 && q[1] <= stopAt[0] + 1).mapToLong(q -> q[1]).max().orElse(t0);
-            long firstSuccessAfterStart = all.stream().filter(q -> q[2] == 1 && q[0] >= startedAt[0]).mapToLong(q -> q[1]).min().orElse(-1);
-            long lastFailure = all.stream().filter(q -> q[2] == 0).mapToLong(q -> q[1]).max().orElse(startedAt[0]);
-            assertThat(firstSuccessAfterStart).as("a request succeeded after the restart").isPositive();
+            long lastSuccessBeforeStop = all.stream()
+                    .filter(q -> q[2] == 1 && q[1] <= stopAt[0] + 1)
+                    .mapToLong(q -> q[1])
+                    .max()
+                    .orElse(t0);
+            long firstSuccessAfterStart = all.stream()
+                    .filter(q -> q[2] == 1 && q[0] >= startedAt[0])
+                    .mapToLong(q -> q[1])
+                    .min()
+                    .orElse(-1);
+            long lastFailure = all.stream()
+                    .filter(q -> q[2] == 0)
+                    .mapToLong(q -> q[1])
+                    .max()
+                    .orElse(startedAt[0]);
+            assertThat(firstSuccessAfterStart)
+                    .as("a request succeeded after the restart")
+                    .isPositive();
             long outage = firstSuccessAfterStart - lastSuccessBeforeStop;
             long recover = firstSuccessAfterStart - startedAt[0];
             long failuresEnd = Math.max(0, lastFailure - startedAt[0]);
@@ -242,24 +304,51 @@ class FaultToleranceTest {
                 }
                 long n = ((Number) s.get().getAttribute("n")).longValue();
                 if (n < acknowledged.get(i) || n > acknowledged.get(i) + ambiguous.get(i)) {
-                    countersOff.add("session " + i + ": stored " + n + ", acknowledged " + acknowledged.get(i) + ", ambiguous " + ambiguous.get(i));
+                    countersOff.add("session " + i + ": stored " + n + ", acknowledged " + acknowledged.get(i)
+                            + ", ambiguous " + ambiguous.get(i));
                 }
             }
-            Result result = new Result(all.size(), failed, store.failures.get(), store.longestMillis(), millis(longestRequest),
-                    millis(outage), millis(recover), lost);
-            String line = String.format("[fault] %s on %s: %d requests by %d threads, %d failed (%d failed store calls);"
+            Result result = new Result(
+                    all.size(),
+                    failed,
+                    store.failures.get(),
+                    store.longestMillis(),
+                    millis(longestRequest),
+                    millis(outage),
+                    millis(recover),
+                    lost);
+            String line = String.format(
+                    "[fault] %s on %s: %d requests by %d threads, %d failed (%d failed store calls);"
                             + " longest store call %d ms (bound %d ms + margin %d ms), longest request %d ms; no successful request for %d ms;"
                             + " first success %d ms after the server listened again, last failure %d ms after; sessions lost %d of %d%s",
-                    label, target.description(), result.requests, WORKERS, result.failedRequests, result.failedCalls,
-                    result.longestCallMillis, callBound.toMillis(), MARGIN.toMillis(), result.longestRequestMillis, result.outageMillis,
-                    result.recoverMillis, millis(failuresEnd), lost, SESSIONS,
+                    label,
+                    target.description(),
+                    result.requests,
+                    WORKERS,
+                    result.failedRequests,
+                    result.failedCalls,
+                    result.longestCallMillis,
+                    callBound.toMillis(),
+                    MARGIN.toMillis(),
+                    result.longestRequestMillis,
+                    result.outageMillis,
+                    result.recoverMillis,
+                    millis(failuresEnd),
+                    lost,
+                    SESSIONS,
                     durable ? "; acknowledged increments all stored" : "");
             System.out.println(line);
             Figures.record("fault", label, line);
 
-            assertThat(unexpected).as("failures other than SessionStoreUnavailableException").isEmpty();
-            assertThat(store.longestMillis()).as("longest store call, ms").isLessThanOrEqualTo(callBound.plus(MARGIN).toMillis());
-            assertThat(failed).as("some requests failed while the server was down").isPositive();
+            assertThat(unexpected)
+                    .as("failures other than SessionStoreUnavailableException")
+                    .isEmpty();
+            assertThat(store.longestMillis())
+                    .as("longest store call, ms")
+                    .isLessThanOrEqualTo(callBound.plus(MARGIN).toMillis());
+            assertThat(failed)
+                    .as("some requests failed while the server was down")
+                    .isPositive();
             if (durable) {
                 assertThat(countersOff).as("acknowledged increments").isEmpty();
             }

@@ -14,14 +14,17 @@ import java.time.Instant;
 final class Figures {
     private static final Path FILE = Path.of("target", "reliability-figures.txt");
 
-    private Figures() {
-    }
+    private Figures() {}
 
     static synchronized void record(String suite, String backend, String line) {
         try {
             Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, Instant.now() + " " + suite + " " + backend + " " + line + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    FILE,
+                    Instant.now() + " " + suite + " " + backend + " " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("[session-reliability] could not write " + FILE + ": " + e.getMessage());
         }

@@ -18,7 +18,10 @@ final class Fixture implements AutoCloseable {
 
     Fixture(Backend backend) {
         this.backend = backend;
-        this.namespace = "r" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
+        this.namespace = "r"
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextLong())
+                        .substring(0, 12);
     }
 
     /** A store as an application opens it, on the real clock. */

@@ -24,8 +24,7 @@ public final class IdLookupTiming {
     private static final int ROUNDS = 30;
     private static final int PER_ROUND = 20_000;
 
-    private IdLookupTiming() {
-    }
+    private IdLookupTiming() {}
 
     public static void main(String[] args) {
         try (SessionStore store = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "local")))) {
@@ -42,7 +41,9 @@ public final class IdLookupTiming {
                 int n = 0;
                 for (char c : MalformedIds.ID_ALPHABET.toCharArray()) {
                     if (c != id.charAt(shared)) {
-                        distinct[n++] = id.substring(0, shared) + c + MalformedIds.validShape(random).substring(shared + 1);
+                        distinct[n++] = id.substring(0, shared)
+                                + c
+                                + MalformedIds.validShape(random).substring(shared + 1);
                     }
                 }
                 String[] p = new String[PER_ROUND];
@@ -69,12 +70,14 @@ public final class IdLookupTiming {
                     }
                 }
             }
-            System.out.println("find() of an unknown id, in-process store, " + ROUNDS + " rounds x " + PER_ROUND + " lookups (sink " + sink + ")");
+            System.out.println("find() of an unknown id, in-process store, " + ROUNDS + " rounds x " + PER_ROUND
+                    + " lookups (sink " + sink + ")");
             System.out.println("shared prefix  median ns/lookup  p10  p90");
             for (int k = 0; k < SHARED.length; k++) {
                 long[] v = nanosPerLookup[k].clone();
                 Arrays.sort(v);
-                System.out.printf("%13d  %16d  %4d  %4d%n", SHARED[k], v[ROUNDS / 2], v[ROUNDS / 10], v[ROUNDS * 9 / 10]);
+                System.out.printf(
+                        "%13d  %16d  %4d  %4d%n", SHARED[k], v[ROUNDS / 2], v[ROUNDS / 10], v[ROUNDS * 9 / 10]);
             }
         }
     }

@@ -30,7 +30,8 @@ class IdQualityTest {
     private static final String ALPHABET = MalformedIds.ID_ALPHABET;
 
     @Test
-    @DisplayName("10^6 generated ids: unique, 32 chars of [A-Za-z0-9_-], 24 random bytes, every symbol at every position near 1/64")
+    @DisplayName(
+            "10^6 generated ids: unique, 32 chars of [A-Za-z0-9_-], 24 random bytes, every symbol at every position near 1/64")
     void aMillionIdsAreUniqueWellFormedAndEvenlySpread() {
         Set<String> seen = new HashSet<>(COUNT * 2);
         int[][] counts = new int[SessionId.LENGTH][64];
@@ -62,18 +63,22 @@ class IdQualityTest {
         double expected = COUNT / 64.0;
         for (int p = 0; p < SessionId.LENGTH; p++) {
             for (int s = 0; s < 64; s++) {
-                assertThat((double) counts[p][s]).as("symbol %c at position %d", ALPHABET.charAt(s), p)
+                assertThat((double) counts[p][s])
+                        .as("symbol %c at position %d", ALPHABET.charAt(s), p)
                         .isBetween(expected * 0.9, expected * 1.1);
             }
         }
-        System.out.printf("[id-quality] %d ids: all unique, 32 chars, 64-symbol alphabet, every (position, symbol) within 10%% of %.0f%n",
+        System.out.printf(
+                "[id-quality] %d ids: all unique, 32 chars, 64-symbol alphabet, every (position, symbol) within 10%% of %.0f%n",
                 COUNT, expected);
     }
 
     @Test
-    @DisplayName("lookup is by SHA-256 key: an id sharing 0..31 leading characters with a live one yields an unrelated key")
+    @DisplayName(
+            "lookup is by SHA-256 key: an id sharing 0..31 leading characters with a live one yields an unrelated key")
     void lookupSeesOnlyTheHashNeverAPrefix() {
-        try (CountingSessionStore store = new CountingSessionStore(SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "local"))))) {
+        try (CountingSessionStore store = new CountingSessionStore(
+                SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "local"))))) {
             SessionManager manager = SessionManager.builder(store).build();
             Session live = manager.create();
             manager.save(live);
@@ -87,7 +92,9 @@ class IdQualityTest {
                 String seen = store.keysSeen().get(store.keysSeen().size() - 1);
                 assertThat(seen).isEqualTo(BadInputTest.sha256Key(probe));
                 // 64^-7 per probe: a shared prefix of the id never becomes a shared prefix of the key.
-                assertThat(commonPrefix(seen, liveKey)).as("key prefix shared with the live key, id prefix %d", shared).isLessThan(7);
+                assertThat(commonPrefix(seen, liveKey))
+                        .as("key prefix shared with the live key, id prefix %d", shared)
+                        .isLessThan(7);
                 assertThat(SessionId.parse(probe).orElseThrow()).isNotEqualTo(live.id());
             }
             assertThat(store.loads()).isEqualTo(SessionId.LENGTH);
@@ -104,7 +111,8 @@ class IdQualityTest {
         assertThat(classFile).contains("java/security/MessageDigest").contains("isEqual");
         String keyClass = constantPool(io.sessionkit.SessionKey.class);
         assertThat(keyClass).contains("SHA-256").contains("java/security/MessageDigest");
-        assertThat(List.of(SessionId.class.getDeclaredMethods())).anyMatch(m -> m.getName().equals("equals"));
+        assertThat(List.of(SessionId.class.getDeclaredMethods()))
+                .anyMatch(m -> m.getName().equals("equals"));
     }
 
     private static String constantPool(Class<?> type) throws IOException {

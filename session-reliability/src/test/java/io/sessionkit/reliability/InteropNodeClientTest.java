@@ -70,6 +70,7 @@ class InteropNodeClientTest {
     private static final Duration ABSOLUTE = Duration.ofHours(12);
     /** Not ASCII, so a client that hashed the principal in any encoding but UTF-8 would miss the index. */
     private static final String PRINCIPAL = "Zoë Ångström";
+
     private static final int NODE_INCREMENTS = 150;
     private static final int JAVA_THREADS = 3;
 
@@ -78,7 +79,8 @@ class InteropNodeClientTest {
 
     /** The two backends item 17 names, memcached and MongoDB, as an application configures them. */
     static Stream<Backend> backends() {
-        return Stream.of(new Backends.Redis(), new Backends.Jdbc("postgres"), new Backends.Memcached(), new Backends.Mongo());
+        return Stream.of(
+                new Backends.Redis(), new Backends.Jdbc("postgres"), new Backends.Memcached(), new Backends.Mongo());
     }
 
     @BeforeAll
@@ -91,11 +93,15 @@ class InteropNodeClientTest {
         for (String f : List.of("package.json", "package-lock.json", "client.js")) {
             Files.copy(source.resolve(f), clientDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
-        String lockHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(source.resolve("package-lock.json"))));
+        String lockHash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(source.resolve("package-lock.json"))));
         Path marker = clientDir.resolve("node_modules").resolve(".sessionkit-lock-sha256");
         if (!Files.exists(marker) || !Files.readString(marker).equals(lockHash)) {
-            run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), clientDir, NPM_TIMEOUT,
+            run(
+                    List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"),
+                    clientDir,
+                    NPM_TIMEOUT,
                     "npm ci in " + clientDir + " (the npm registry must be reachable; or run it there by hand)");
             Files.writeString(marker, lockHash);
         }
@@ -129,24 +135,31 @@ class InteropNodeClientTest {
                     .set("set", JSON.valueToTree(Map.of("fromNode", "written by node", "n", 7))));
 
             // What Node read: the key it derived from the id, and the record field by field.
-            assertThat(out.path("key").asText()).as("base64url(SHA-256(ASCII id)) computed by Node").isEqualTo(key.value());
+            assertThat(out.path("key").asText())
+                    .as("base64url(SHA-256(ASCII id)) computed by Node")
+                    .isEqualTo(key.value());
             JsonNode read = out.path("read");
             assertThat(read.path("v").asLong()).isEqualTo(stored.version());
             assertThat(read.path("c").asLong()).isEqualTo(stored.createdAt().toEpochMilli());
-            assertThat(read.path("a").asLong()).isEqualTo(stored.lastAccessedAt().toEpochMilli());
+            assertThat(read.path("a").asLong())
+                    .isEqualTo(stored.lastAccessedAt().toEpochMilli());
             assertThat(read.path("e").asLong()).isEqualTo(stored.expiresAt().toEpochMilli());
             assertThat(read.path("mi").asLong()).isEqualTo(stored.maxIdle().getSeconds());
             assertThat(read.path("p").asText()).isEqualTo(PRINCIPAL);
             assertThat(read.path("attrs")).isEqualTo(JSON.readTree(stored.attributes()));
             if (backend instanceof Backends.Jdbc) {
-                assertThat(read.path("dataType").asText()).as("PostgreSQL data of attributes holding U+0000").isEqualTo("string");
+                assertThat(read.path("dataType").asText())
+                        .as("PostgreSQL data of attributes holding U+0000")
+                        .isEqualTo("string");
             }
 
             // What Node wrote, seen by Java.
             assertThat(out.path("result").asText()).isEqualTo("OK");
             JsonNode written = out.path("writes").get(0);
             Session seen = manager.find(id).orElseThrow(() -> new AssertionError("Java lost the session Node wrote"));
-            assertThat(seen.version()).isEqualTo(stored.version() + 1).isEqualTo(written.path("v").asLong());
+            assertThat(seen.version())
+                    .isEqualTo(stored.version() + 1)
+                    .isEqualTo(written.path("v").asLong());
             assertThat(seen.getAttribute("counter", Long.class)).isEqualTo(42L);
             assertThat(seen.getAttribute("fromNode")).isEqualTo("written by node");
             assertThat(seen.getAttribute("n", Long.class)).isEqualTo(7L);
@@ -158,12 +171,19 @@ class InteropNodeClientTest {
             assertThat(seen.maxIdle()).isEqualTo(MAX_IDLE);
             assertThat(seen.createdAt()).isEqualTo(stored.createdAt());
             long a = written.path("a").asLong();
-            assertThat(seen.previousAccessAt().toEpochMilli()).as("a as stored").isEqualTo(a).isGreaterThanOrEqualTo(stored.lastAccessedAt().toEpochMilli());
-            assertThat(seen.expiresAt().toEpochMilli()).as("e = min(a + mi, c + absolute timeout)")
-                    .isEqualTo(Math.min(a + MAX_IDLE.toMillis(), stored.createdAt().toEpochMilli() + ABSOLUTE.toMillis()))
+            assertThat(seen.previousAccessAt().toEpochMilli())
+                    .as("a as stored")
+                    .isEqualTo(a)
+                    .isGreaterThanOrEqualTo(stored.lastAccessedAt().toEpochMilli());
+            assertThat(seen.expiresAt().toEpochMilli())
+                    .as("e = min(a + mi, c + absolute timeout)")
+                    .isEqualTo(
+                            Math.min(a + MAX_IDLE.toMillis(), stored.createdAt().toEpochMilli() + ABSOLUTE.toMillis()))
                     .isEqualTo(written.path("e").asLong());
             if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
-                assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(key);
+                assertThat(manager.findByPrincipal(PRINCIPAL))
+                        .extracting(info -> info.key())
+                        .containsExactly(key);
             }
 
             long e = seen.expiresAt().toEpochMilli();
@@ -174,7 +194,9 @@ class InteropNodeClientTest {
             } else if (backend instanceof Backends.Memcached) {
                 // memcached's remaining lifetime, whole seconds, as Node read it right after its write: e + grace.
                 long grace = MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis();
-                assertThat(out.path("ttlMs").asLong()).as("item exptime").isPositive()
+                assertThat(out.path("ttlMs").asLong())
+                        .as("item exptime")
+                        .isPositive()
                         .isLessThanOrEqualTo(e + grace - a + 1000)
                         .isGreaterThan(e + grace - a - NODE_TIMEOUT.toMillis());
             }
@@ -188,7 +210,8 @@ class InteropNodeClientTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    @DisplayName("14.17 Node never extends a session past its absolute timeout, and never brings back an invalidated one")
+    @DisplayName(
+            "14.17 Node never extends a session past its absolute timeout, and never brings back an invalidated one")
     void item17_nodeKeepsTheAbsoluteTimeoutAndNeverResurrects(Backend backend) throws Exception {
         try (Fixture fixture = new Fixture(backend)) {
             SessionStore store = fixture.open();
@@ -208,16 +231,23 @@ class InteropNodeClientTest {
             assertThat(out.path("result").asText()).isEqualTo("OK");
             Session seen = manager.find(id).orElseThrow();
             assertThat(seen.getAttribute("counter", Long.class)).isEqualTo(2L);
-            assertThat(seen.previousAccessAt().toEpochMilli()).isEqualTo(out.path("writes").get(0).path("a").asLong());
-            assertThat(seen.expiresAt().toEpochMilli()).as("capped by the absolute timeout, not a + mi").isEqualTo(cap);
+            assertThat(seen.previousAccessAt().toEpochMilli())
+                    .isEqualTo(out.path("writes").get(0).path("a").asLong());
+            assertThat(seen.expiresAt().toEpochMilli())
+                    .as("capped by the absolute timeout, not a + mi")
+                    .isEqualTo(cap);
 
             manager.invalidate(seen);
             JsonNode gone = node(job(backend, fixture, id, "update")
                     .<ObjectNode>set("increment", JSON.valueToTree(List.of("counter"))));
-            assertThat(gone.path("read").isNull()).as("Node reads an invalidated session as absent").isTrue();
+            assertThat(gone.path("read").isNull())
+                    .as("Node reads an invalidated session as absent")
+                    .isTrue();
             assertThat(gone.path("result").asText()).isEqualTo("GONE");
             assertThat(gone.path("writes")).isEmpty();
-            assertThat(store.load(created.id().key())).as("nothing written back").isEmpty();
+            assertThat(store.load(created.id().key()))
+                    .as("nothing written back")
+                    .isEmpty();
             assertThat(manager.find(id)).isEmpty();
             manager.close();
         }
@@ -252,10 +282,11 @@ class InteropNodeClientTest {
                 workers.add(pool.submit(() -> {
                     while (nodeProcess.process().isAlive() && System.nanoTime() < deadline) {
                         Session s = manager.update(id, x -> {
-                            x.setAttribute("counter", x.getAttribute("counter", Long.class) + 1);
-                            Long mine = x.getAttribute("javaCount", Long.class);
-                            x.setAttribute("javaCount", mine == null ? 1 : mine + 1);
-                        }).orElseThrow(() -> new AssertionError("Java lost the session during the race"));
+                                    x.setAttribute("counter", x.getAttribute("counter", Long.class) + 1);
+                                    Long mine = x.getAttribute("javaCount", Long.class);
+                                    x.setAttribute("javaCount", mine == null ? 1 : mine + 1);
+                                })
+                                .orElseThrow(() -> new AssertionError("Java lost the session during the race"));
                         assertThat(s.version()).isGreaterThan(1);
                         javaIncrements.incrementAndGet();
                     }
@@ -273,58 +304,80 @@ class InteropNodeClientTest {
             assertThat(out.path("writes")).hasSize(NODE_INCREMENTS);
             int java = javaIncrements.get();
             assertThat(java).as("Java increments made while Node ran").isPositive();
-            assertThat(out.path("conflicts").asInt()).as("Node's writes met Java's (CONFLICT, reload, re-apply)").isPositive();
+            assertThat(out.path("conflicts").asInt())
+                    .as("Node's writes met Java's (CONFLICT, reload, re-apply)")
+                    .isPositive();
             Session end = manager.find(id).orElseThrow();
-            assertThat(end.getAttribute("counter", Long.class)).as("Java increments + Node increments, nothing lost")
+            assertThat(end.getAttribute("counter", Long.class))
+                    .as("Java increments + Node increments, nothing lost")
                     .isEqualTo((long) java + NODE_INCREMENTS);
             assertThat(end.getAttribute("nodeCount", Long.class)).isEqualTo((long) NODE_INCREMENTS);
             assertThat(end.getAttribute("javaCount", Long.class)).isEqualTo((long) java);
-            assertThat(end.version()).as("one version per write, from either side").isEqualTo(1L + java + NODE_INCREMENTS);
+            assertThat(end.version())
+                    .as("one version per write, from either side")
+                    .isEqualTo(1L + java + NODE_INCREMENTS);
             assertThat(end.principal()).hasValue(PRINCIPAL);
             if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
-                assertThat(manager.findByPrincipal(PRINCIPAL)).extracting(info -> info.key()).containsExactly(created.id().key());
+                assertThat(manager.findByPrincipal(PRINCIPAL))
+                        .extracting(info -> info.key())
+                        .containsExactly(created.id().key());
             }
-            Figures.record("interop", backend.name(), java + " Java and " + NODE_INCREMENTS + " Node increments, "
-                    + out.path("conflicts").asInt() + " Node conflicts, counter " + end.getAttribute("counter"));
+            Figures.record(
+                    "interop",
+                    backend.name(),
+                    java + " Java and " + NODE_INCREMENTS + " Node increments, "
+                            + out.path("conflicts").asInt() + " Node conflicts, counter "
+                            + end.getAttribute("counter"));
             manager.close();
         }
     }
 
     // ---- checks of what the store holds beyond the record ----
 
-    private static void assertRedisUpkeep(Fixture fixture, SessionStore store, SessionKey key, long expiresAt, long ttlSeenByNode,
-            long writtenAt) {
+    private static void assertRedisUpkeep(
+            Fixture fixture, SessionStore store, SessionKey key, long expiresAt, long ttlSeenByNode, long writtenAt) {
         String prefix = Backends.Redis.prefix(fixture.namespace);
         String index = RedisScriptSource.indexKey(store, PRINCIPAL);
         long grace = RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis();
         try (Jedis jedis = jedis()) {
-            assertThat(jedis.zscore(index, key.value())).as("principal index member scored by e").isEqualTo((double) expiresAt);
+            assertThat(jedis.zscore(index, key.value()))
+                    .as("principal index member scored by e")
+                    .isEqualTo((double) expiresAt);
             List<String> indexes = new ArrayList<>();
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(prefix + "p:*").count(1000));
+                ScanResult<String> page = jedis.scan(
+                        cursor, new ScanParams().match(prefix + "p:*").count(1000));
                 indexes.addAll(page.getResult());
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-            assertThat(indexes).as("no index under another hash of the principal").containsExactly(index);
+            assertThat(indexes)
+                    .as("no index under another hash of the principal")
+                    .containsExactly(index);
             long ttl = jedis.pttl(index);
-            assertThat(ttl).as("index expires grace after its latest member").isPositive()
+            assertThat(ttl)
+                    .as("index expires grace after its latest member")
+                    .isPositive()
                     .isLessThanOrEqualTo(expiresAt + grace - writtenAt);
         }
         // The session key's native expiry, as Node read it right after its write: e + grace from the write's clock.
-        assertThat(ttlSeenByNode).isPositive().isLessThanOrEqualTo(expiresAt + grace - writtenAt)
+        assertThat(ttlSeenByNode)
+                .isPositive()
+                .isLessThanOrEqualTo(expiresAt + grace - writtenAt)
                 .isGreaterThan(expiresAt + grace - writtenAt - NODE_TIMEOUT.toMillis());
     }
 
     private static void assertPostgresRow(Fixture fixture, SessionKey key, long expiresAt) throws SQLException {
         String table = Backends.Jdbc.table(fixture.namespace);
         try (Connection c = DriverManager.getConnection(TestServers.postgresUrl());
-                PreparedStatement ps = c.prepareStatement("SELECT jsonb_typeof(data), expires_at, principal FROM " + table
-                        + " WHERE session_id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT jsonb_typeof(data), expires_at, principal FROM " + table + " WHERE session_id = ?")) {
             ps.setString(1, key.value());
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).as("Node kept the JSON-string form for attributes holding U+0000").isEqualTo("string");
+                assertThat(rs.getString(1))
+                        .as("Node kept the JSON-string form for attributes holding U+0000")
+                        .isEqualTo("string");
                 assertThat(rs.getLong(2)).isEqualTo(expiresAt);
                 assertThat(rs.getString(3)).isEqualTo(PRINCIPAL);
             }
@@ -341,15 +394,20 @@ class InteropNodeClientTest {
     }
 
     private static ObjectNode job(Backend backend, Fixture fixture, String id, String action) {
-        ObjectNode job = JSON.createObjectNode().put("id", id).put("action", action).put("absoluteTimeoutMs", ABSOLUTE.toMillis());
+        ObjectNode job = JSON.createObjectNode()
+                .put("id", id)
+                .put("action", action)
+                .put("absoluteTimeoutMs", ABSOLUTE.toMillis());
         if (backend instanceof Backends.Redis) {
             // The client follows FORMAT.md's contract of the replace script: 9 arguments, the 8th a writer token.
             assertThat(RedisScriptSource.replaceScript())
-                    .as("the Redis replace script takes the ARGV of docs/FORMAT.md (relative PX TTL 3rd, writer token 8th,"
-                            + " expected version 9th); a store without writer tokens goes with the FORMAT.md of its own version")
+                    .as(
+                            "the Redis replace script takes the ARGV of docs/FORMAT.md (relative PX TTL 3rd, writer token 8th,"
+                                    + " expected version 9th); a store without writer tokens goes with the FORMAT.md of its own version")
                     .contains("ARGV[9]", "'PX', ARGV[3]");
             URI u = TestServers.redisUri();
-            job.put("backend", "redis").putObject("redis")
+            job.put("backend", "redis")
+                    .putObject("redis")
                     .put("host", u.getHost())
                     .put("port", u.getPort() < 0 ? 6379 : u.getPort())
                     .put("prefix", Backends.Redis.prefix(fixture.namespace))
@@ -357,20 +415,23 @@ class InteropNodeClientTest {
                     .put("replaceScriptFile", clientDir.resolve("replace.lua").toString());
         } else if (backend instanceof Backends.Memcached) {
             InetSocketAddress memcached = TestServers.memcachedAddresses().get(0);
-            job.put("backend", "memcached").putObject("memcached")
+            job.put("backend", "memcached")
+                    .putObject("memcached")
                     .put("host", memcached.getHostString())
                     .put("port", memcached.getPort())
                     .put("prefix", Backends.Memcached.prefix(fixture.namespace))
                     .put("graceMs", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis());
         } else if (backend instanceof Backends.Mongo) {
-            job.put("backend", "mongo").putObject("mongo")
+            job.put("backend", "mongo")
+                    .putObject("mongo")
                     .put("uri", TestServers.mongoUri())
                     .put("database", Backends.Mongo.database(fixture.namespace))
                     .put("collection", "sessions");
         } else {
             // jdbc:postgresql://host:port/db?user=...&password=...
             URI u = URI.create(TestServers.postgresUrl().substring("jdbc:".length()));
-            ObjectNode pg = job.put("backend", "postgres").putObject("postgres")
+            ObjectNode pg = job.put("backend", "postgres")
+                    .putObject("postgres")
                     .put("host", u.getHost())
                     .put("port", u.getPort() < 0 ? 5432 : u.getPort())
                     .put("database", u.getPath().substring(1))
@@ -392,14 +453,14 @@ class InteropNodeClientTest {
         return finishNode(startNode(job));
     }
 
-    private record NodeRun(Process process, Path stdout, Path stderr, String description) {
-    }
+    private record NodeRun(Process process, Path stdout, Path stderr, String description) {}
 
     private static NodeRun startNode(ObjectNode job) throws IOException {
         int n = RUNS.incrementAndGet();
         Path stdout = clientDir.resolve("run-" + n + ".out");
         Path stderr = clientDir.resolve("run-" + n + ".err");
-        String description = "node client.js (" + job.path("backend").asText() + ", " + job.path("action").asText() + ")";
+        String description = "node client.js (" + job.path("backend").asText() + ", "
+                + job.path("action").asText() + ")";
         ProcessBuilder pb = new ProcessBuilder("node", "client.js", JSON.writeValueAsString(job))
                 .directory(clientDir.toFile())
                 .redirectOutput(stdout.toFile())
@@ -431,16 +492,22 @@ class InteropNodeClientTest {
         try {
             Process p;
             try {
-                p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).start();
+                p = new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
             } catch (IOException e) {
-                throw new AssertionError(what + ": cannot start '" + command.get(0) + "' (" + e.getMessage()
-                        + "). Node.js 18+ with npm is required on every machine that builds SessionKit; install it"
-                        + " (e.g. `apt-get install nodejs npm`) and put node and npm on the PATH.", e);
+                throw new AssertionError(
+                        what + ": cannot start '" + command.get(0) + "' (" + e.getMessage()
+                                + "). Node.js 18+ with npm is required on every machine that builds SessionKit; install it"
+                                + " (e.g. `apt-get install nodejs npm`) and put node and npm on the PATH.",
+                        e);
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail(what + " did not finish within " + timeout.toSeconds() + " s; output: " + Files.readString(output));
+                fail(what + " did not finish within " + timeout.toSeconds() + " s; output: "
+                        + Files.readString(output));
             }
             String text = Files.readString(output);
             if (p.exitValue() != 0) {

@@ -24,7 +24,10 @@ final class LogCapture implements AutoCloseable {
 
         @Override
         public void publish(LogRecord r) {
-            StringBuilder sb = new StringBuilder(r.getLoggerName()).append(' ').append(r.getLevel()).append(' ')
+            StringBuilder sb = new StringBuilder(r.getLoggerName())
+                    .append(' ')
+                    .append(r.getLevel())
+                    .append(' ')
                     .append(formatter.formatMessage(r));
             for (Throwable t = r.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {
                 sb.append(" | ").append(t);
@@ -33,12 +36,10 @@ final class LogCapture implements AutoCloseable {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     LogCapture() {

@@ -14,19 +14,36 @@ final class MalformedIds {
     private static final Pattern ID_SHAPE = Pattern.compile("[A-Za-z0-9_-]{32}");
     static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     /** Characters that break key spaces, protocols, query languages and logs. */
-    private static final String NASTY = "\r\n\t\0 *?'\"`\\/%$.{}[]()<>;:=+&|#!~^,@\u00e9\u0430\uff10\u202e\ud83d\ude00\u0007\u007f";
+    private static final String NASTY =
+            "\r\n\t\0 *?'\"`\\/%$.{}[]()<>;:=+&|#!~^,@\u00e9\u0430\uff10\u202e\ud83d\ude00\u0007\u007f";
+
     private static final String[] INJECTIONS = {
-        "\r\nflush_all\r\n", "set sk:x 0 0 1\r\nX\r\n", "delete sk:*\r\n", "' OR '1'='1", "\"; DROP TABLE sessionkit_sessions; --",
-        "*", "sk:s:*", "{\"$gt\": \"\"}", "{\"$ne\": null}", "') or redis.call('FLUSHALL') --", "../../etc/passwd",
-        "%0d%0aSet-Cookie:%20x=y", "${jndi:ldap://127.0.0.1/a}", "\u0000", "", " ", "null", "undefined", "\u202e", "\\x00"
+        "\r\nflush_all\r\n",
+        "set sk:x 0 0 1\r\nX\r\n",
+        "delete sk:*\r\n",
+        "' OR '1'='1",
+        "\"; DROP TABLE sessionkit_sessions; --",
+        "*",
+        "sk:s:*",
+        "{\"$gt\": \"\"}",
+        "{\"$ne\": null}",
+        "') or redis.call('FLUSHALL') --",
+        "../../etc/passwd",
+        "%0d%0aSet-Cookie:%20x=y",
+        "${jndi:ldap://127.0.0.1/a}",
+        "\u0000",
+        "",
+        " ",
+        "null",
+        "undefined",
+        "\u202e",
+        "\\x00"
     };
 
-    private MalformedIds() {
-    }
+    private MalformedIds() {}
 
     /** A presented value. */
-    record Presented(String value, boolean wellFormed) {
-    }
+    record Presented(String value, boolean wellFormed) {}
 
     /**
      * {@code malformed} values that are not ids and {@code wellFormed} values that have an id's shape but were never

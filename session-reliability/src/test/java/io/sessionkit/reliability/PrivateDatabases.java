@@ -19,8 +19,7 @@ final class PrivateDatabases {
     private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private PrivateDatabases() {
-    }
+    private PrivateDatabases() {}
 
     /**
      * PostgreSQL as a child {@code postgres} process (trust authentication, user {@code postgres}, fsync off), started.
@@ -28,21 +27,47 @@ final class PrivateDatabases {
      * stay in between and turn every signal into SIGTERM, and {@code SIGINT} (fast shutdown) must reach the server.
      */
     static ServerProcess postgres() {
-        return ServerProcess.builder("postgres").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(postgresUrl(port))).command((port, dir) -> {
-            Path data = dir.resolve("data");
-            if (!Files.exists(data)) {
-                chown(dir, "postgres");
-                ServerProcess.run(INSTALL_TIMEOUT, dir, ServerProcess.asUser("postgres", ServerProcess.binary("initdb"), "-D", data.toString(),
-                        "-A", "trust", "-U", "postgres", "-N", "--no-instructions"));
-            }
-            List<String> cmd = new ArrayList<>();
-            if (ServerProcess.runsAsRoot()) {
-                cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
-            }
-            cmd.addAll(List.of(ServerProcess.binary("postgres"), "-D", data.toString(), "-p", Integer.toString(port), "-k", dir.toString(),
-                    "-c", "listen_addresses=" + ServerProcess.HOST, "-c", "fsync=off"));
-            return cmd;
-        }).start();
+        return ServerProcess.builder("postgres")
+                .startTimeout(START_TIMEOUT)
+                .ready(port -> acceptsLogin(postgresUrl(port)))
+                .command((port, dir) -> {
+                    Path data = dir.resolve("data");
+                    if (!Files.exists(data)) {
+                        chown(dir, "postgres");
+                        ServerProcess.run(
+                                INSTALL_TIMEOUT,
+                                dir,
+                                ServerProcess.asUser(
+                                        "postgres",
+                                        ServerProcess.binary("initdb"),
+                                        "-D",
+                                        data.toString(),
+                                        "-A",
+                                        "trust",
+                                        "-U",
+                                        "postgres",
+                                        "-N",
+                                        "--no-instructions"));
+                    }
+                    List<String> cmd = new ArrayList<>();
+                    if (ServerProcess.runsAsRoot()) {
+                        cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
+                    }
+                    cmd.addAll(List.of(
+                            ServerProcess.binary("postgres"),
+                            "-D",
+                            data.toString(),
+                            "-p",
+                            Integer.toString(port),
+                            "-k",
+                            dir.toString(),
+                            "-c",
+                            "listen_addresses=" + ServerProcess.HOST,
+                            "-c",
+                            "fsync=off"));
+                    return cmd;
+                })
+                .start();
     }
 
     static String postgresUrl(ServerProcess postgres) {
@@ -55,19 +80,42 @@ final class PrivateDatabases {
 
     /** MariaDB ({@code root} with an empty password, database {@code test}) as a child {@code mariadbd}, started. */
     static ServerProcess mariadb() {
-        return ServerProcess.builder("mariadb").startTimeout(START_TIMEOUT).ready(port -> acceptsLogin(mariadbUrl(port))).command((port, dir) -> {
-            Path data = dir.resolve("data");
-            Path init = dir.resolve("init.sql");
-            if (!Files.exists(data)) {
-                chown(dir, "mysql");
-                ServerProcess.run(INSTALL_TIMEOUT, dir, List.of(ServerProcess.binary("mariadb-install-db"), "--no-defaults", "--user=mysql",
-                        "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"));
-                Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
-            }
-            return List.of(ServerProcess.binary("mariadbd"), "--no-defaults", "--user=mysql", "--datadir=" + data, "--port=" + port,
-                    "--bind-address=" + ServerProcess.HOST, "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
-                    "--init-file=" + init, "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--skip-log-bin");
-        }).start();
+        return ServerProcess.builder("mariadb")
+                .startTimeout(START_TIMEOUT)
+                .ready(port -> acceptsLogin(mariadbUrl(port)))
+                .command((port, dir) -> {
+                    Path data = dir.resolve("data");
+                    Path init = dir.resolve("init.sql");
+                    if (!Files.exists(data)) {
+                        chown(dir, "mysql");
+                        ServerProcess.run(
+                                INSTALL_TIMEOUT,
+                                dir,
+                                List.of(
+                                        ServerProcess.binary("mariadb-install-db"),
+                                        "--no-defaults",
+                                        "--user=mysql",
+                                        "--datadir=" + data,
+                                        "--auth-root-authentication-method=normal",
+                                        "--skip-test-db",
+                                        "--skip-name-resolve"));
+                        Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
+                    }
+                    return List.of(
+                            ServerProcess.binary("mariadbd"),
+                            "--no-defaults",
+                            "--user=mysql",
+                            "--datadir=" + data,
+                            "--port=" + port,
+                            "--bind-address=" + ServerProcess.HOST,
+                            "--socket=" + dir.resolve("sock"),
+                            "--pid-file=" + dir.resolve("pid"),
+                            "--init-file=" + init,
+                            "--skip-name-resolve",
+                            "--innodb-buffer-pool-size=32M",
+                            "--skip-log-bin");
+                })
+                .start();
     }
 
     static String mariadbUrl(ServerProcess mariadb) {

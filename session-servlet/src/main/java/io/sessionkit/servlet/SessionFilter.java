@@ -70,6 +70,7 @@ import java.util.function.Function;
 public class SessionFilter implements Filter {
     /** Servlet context attribute under which a web app may put the {@link SessionManager} to use. */
     public static final String MANAGER_ATTRIBUTE = SessionManager.class.getName();
+
     static final System.Logger LOG = System.getLogger("io.sessionkit.servlet");
     private static final String ACTIVE_ATTRIBUTE = SessionFilter.class.getName() + ".active";
 
@@ -78,8 +79,7 @@ public class SessionFilter implements Filter {
     private boolean ownsManager;
 
     /** For {@code web.xml}: the manager and configuration come from {@link #init(FilterConfig)}. */
-    public SessionFilter() {
-    }
+    public SessionFilter() {}
 
     /** A filter over a manager the caller owns (this filter never closes it). */
     public SessionFilter(SessionManager manager, SessionFilterConfig config) {
@@ -98,7 +98,8 @@ public class SessionFilter implements Filter {
         }
         ServletContext context = filterConfig.getServletContext();
         SessionKitConfig settings = SessionKitConfig.fromEnvironment()
-                .orElse(SessionKitConfig.of(parameters(filterConfig.getInitParameterNames(), filterConfig::getInitParameter)))
+                .orElse(SessionKitConfig.of(
+                        parameters(filterConfig.getInitParameterNames(), filterConfig::getInitParameter)))
                 .orElse(SessionKitConfig.of(parameters(context.getInitParameterNames(), context::getInitParameter)));
         try {
             config = SessionFilterConfig.from(settings);
@@ -110,17 +111,24 @@ public class SessionFilter implements Filter {
                 ownsManager = true;
             }
         } catch (RuntimeException e) {
-            throw new ServletException("SessionKit filter '" + filterConfig.getFilterName() + "' could not start: " + e.getMessage(), e);
+            throw new ServletException(
+                    "SessionKit filter '" + filterConfig.getFilterName() + "' could not start: " + e.getMessage(), e);
         }
-        LOG.log(System.Logger.Level.INFO, "SessionKit filter ''{0}'' started: {1}", filterConfig.getFilterName(), config);
+        LOG.log(
+                System.Logger.Level.INFO,
+                "SessionKit filter ''{0}'' started: {1}",
+                filterConfig.getFilterName(),
+                config);
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         if (manager == null) {
             throw new ServletException("SessionFilter was not initialised: no SessionManager");
         }
-        if (!(req instanceof HttpServletRequest httpRequest) || !(res instanceof HttpServletResponse httpResponse)
+        if (!(req instanceof HttpServletRequest httpRequest)
+                || !(res instanceof HttpServletResponse httpResponse)
                 || req.getAttribute(ACTIVE_ATTRIBUTE) != null) {
             // Not HTTP, or a forward/include/error dispatch inside a request we already wrap.
             chain.doFilter(req, res);
@@ -182,14 +190,23 @@ public class SessionFilter implements Filter {
     static boolean answeredSaveFailure(HttpServletResponse response, SessionException e) throws IOException {
         boolean conflict = e instanceof SessionConflictException;
         if (response.isCommitted()) {
-            LOG.log(System.Logger.Level.ERROR, "{0} after the response was committed; this request''s session changes "
-                    + "are lost and the response is aborted: {1}", conflict ? "session conflict" : "session store unavailable", e.getMessage());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "{0} after the response was committed; this request''s session changes "
+                            + "are lost and the response is aborted: {1}",
+                    conflict ? "session conflict" : "session store unavailable",
+                    e.getMessage());
             return false;
         }
         response.reset();
         if (conflict) {
-            LOG.log(System.Logger.Level.INFO, "session changed concurrently by another request, answering 409: {0}", e.getMessage());
-            response.sendError(HttpServletResponse.SC_CONFLICT, "The session was changed by another request at the same time; nothing was kept, retry");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "session changed concurrently by another request, answering 409: {0}",
+                    e.getMessage());
+            response.sendError(
+                    HttpServletResponse.SC_CONFLICT,
+                    "The session was changed by another request at the same time; nothing was kept, retry");
         } else {
             LOG.log(System.Logger.Level.WARNING, "session store unavailable, answering 503: {0}", e.getMessage());
             response.setHeader("Retry-After", "5");
@@ -273,8 +290,7 @@ public class SessionFilter implements Filter {
         }
 
         @Override
-        public void onTimeout(AsyncEvent event) {
-        }
+        public void onTimeout(AsyncEvent event) {}
 
         /** A new async cycle (startAsync after a dispatch) drops listeners: stay registered. */
         @Override

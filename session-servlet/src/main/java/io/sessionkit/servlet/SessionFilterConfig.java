@@ -105,7 +105,8 @@ public final class SessionFilterConfig {
                 }
             }
             if (ts.isEmpty()) {
-                throw SessionKitConfig.invalid(KEY_TRANSPORT, config.get(KEY_TRANSPORT), "cookie, header or cookie,header");
+                throw SessionKitConfig.invalid(
+                        KEY_TRANSPORT, config.get(KEY_TRANSPORT), "cookie, header or cookie,header");
             }
             b.transports(ts);
         }
@@ -117,8 +118,10 @@ public final class SessionFilterConfig {
             case "false" -> b.cookieSecure(false);
             default -> throw SessionKitConfig.invalid(KEY_COOKIE_SECURE, secure, "auto, true or false");
         }
-        rethrowNamingKey(KEY_COOKIE_SAME_SITE, () -> config.string(KEY_COOKIE_SAME_SITE).ifPresent(b::cookieSameSite));
-        rethrowNamingKey(KEY_COOKIE_DOMAIN, () -> config.string(KEY_COOKIE_DOMAIN).ifPresent(b::cookieDomain));
+        rethrowNamingKey(
+                KEY_COOKIE_SAME_SITE, () -> config.string(KEY_COOKIE_SAME_SITE).ifPresent(b::cookieSameSite));
+        rethrowNamingKey(
+                KEY_COOKIE_DOMAIN, () -> config.string(KEY_COOKIE_DOMAIN).ifPresent(b::cookieDomain));
         rethrowNamingKey(KEY_COOKIE_PATH, () -> config.string(KEY_COOKIE_PATH).ifPresent(b::cookiePath));
         Duration maxAge = config.duration(KEY_COOKIE_MAX_AGE, null);
         if (maxAge != null) {
@@ -195,8 +198,7 @@ public final class SessionFilterConfig {
         private Duration cookieMaxAge;
         private String headerName = DEFAULT_HEADER_NAME;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Which transports are accepted; default both. */
         public Builder transports(Set<Transport> transports) {
@@ -209,7 +211,8 @@ public final class SessionFilterConfig {
         public Builder cookieName(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
-                throw new IllegalArgumentException("cookie name must be a non-empty RFC 6265 token, was '" + name + "'");
+                throw new IllegalArgumentException(
+                        "cookie name must be a non-empty RFC 6265 token, was '" + name + "'");
             }
             this.cookieName = name;
             return this;
@@ -231,7 +234,9 @@ public final class SessionFilterConfig {
                 case "lax" -> "Lax";
                 case "strict" -> "Strict";
                 case "none" -> "None";
-                default -> throw new IllegalArgumentException("SameSite must be Lax, Strict, None or off, was '" + sameSite + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "SameSite must be Lax, Strict, None or off, was '" + sameSite + "'");
             };
             return this;
         }
@@ -247,8 +252,10 @@ public final class SessionFilterConfig {
 
         /** A fixed {@code Path}; default null: the context path, or {@code /}. */
         public Builder cookiePath(String path) {
-            if (path != null && (!path.startsWith("/") || path.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == ';'))) {
-                throw new IllegalArgumentException("cookie path must start with / and hold no spaces, controls or ';', was '" + path + "'");
+            if (path != null
+                    && (!path.startsWith("/") || path.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == ';'))) {
+                throw new IllegalArgumentException(
+                        "cookie path must start with / and hold no spaces, controls or ';', was '" + path + "'");
             }
             this.cookiePath = path;
             return this;
@@ -279,7 +286,10 @@ public final class SessionFilterConfig {
 
         /** RFC 7230 tchar, which is also what RFC 6265 allows in a cookie name. */
         private static boolean isTokenChar(int c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            return (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
     }
 }

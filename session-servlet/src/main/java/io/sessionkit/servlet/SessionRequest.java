@@ -29,7 +29,9 @@ import java.util.Optional;
 final class SessionRequest extends HttpServletRequestWrapper {
     /** How many well-formed ids from one request are looked up at most (duplicate cookies on several paths). */
     private static final int MAX_CANDIDATES = 3;
-    private static final DateTimeFormatter COOKIE_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+
+    private static final DateTimeFormatter COOKIE_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
     private final SessionManager manager;
     private final SessionFilterConfig config;
@@ -37,18 +39,22 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     /** How the client sent an id, or null if it sent none; the response answers the same way. */
     private final Transport presentedBy;
+
     private final List<SessionId> candidates;
     private boolean lookedUp;
     /** The id the client holds and that was found live, or null. */
     private SessionId clientId;
+
     private StoreHttpSession current;
     /** The id most recently sent in this response (cookie or header), or null. */
     private SessionId sentId;
+
     private boolean clearSent;
     /** Something about the session may have changed since the last save: the next body write saves first. */
     private boolean unsaved;
     /** A save of this request lost a same-attribute race: every later save reports it again, never a success. */
     private SessionConflictException conflict;
+
     private SessionAsyncContext asyncContext;
     private boolean saveOnCompletionAdded;
 
@@ -138,7 +144,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
             throw new IllegalStateException("changeSessionId: the request has no session");
         }
         if (response.isCommitted()) {
-            throw new IllegalStateException("changeSessionId: the response is committed, the client could not learn the new id");
+            throw new IllegalStateException(
+                    "changeSessionId: the response is committed, the client could not learn the new id");
         }
         sessionChanged();
         manager.rotateId(current.session());
@@ -157,7 +164,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
     @Override
     public boolean isRequestedSessionIdValid() {
         getSession(false);
-        return clientId != null && current != null && !current.isInvalidated() && current.session().id().equals(clientId);
+        return clientId != null
+                && current != null
+                && !current.isInvalidated()
+                && current.session().id().equals(clientId);
     }
 
     @Override
@@ -222,7 +232,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (result == SaveResult.GONE) {
             // Invalidated (or rotated) by another request meanwhile: this request's changes were dropped, never
             // resurrected. The client's cookie may already name the newer id, so it is not touched.
-            SessionFilter.LOG.log(System.Logger.Level.DEBUG, "session {0} was gone at save; changes dropped", session.id().key().shortForm());
+            SessionFilter.LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "session {0} was gone at save; changes dropped",
+                    session.id().key().shortForm());
             s.afterSave();
             return;
         }
@@ -322,14 +335,20 @@ final class SessionRequest extends HttpServletRequestWrapper {
      * whatever its cookie processor supports.
      */
     String cookieHeader(String value, boolean expire) {
-        StringBuilder b = new StringBuilder(160).append(config.cookieName()).append('=').append(value);
+        StringBuilder b =
+                new StringBuilder(160).append(config.cookieName()).append('=').append(value);
         b.append("; Path=").append(config.cookiePath().orElseGet(this::contextCookiePath));
         config.cookieDomain().ifPresent(d -> b.append("; Domain=").append(d));
         if (expire) {
             b.append("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         } else {
-            config.cookieMaxAge().ifPresent(age -> b.append("; Max-Age=").append(age.toSeconds()).append("; Expires=")
-                    .append(COOKIE_DATE.format(ZonedDateTime.now(manager.clock().withZone(ZoneOffset.UTC)).plus(age))));
+            config.cookieMaxAge()
+                    .ifPresent(age -> b.append("; Max-Age=")
+                            .append(age.toSeconds())
+                            .append("; Expires=")
+                            .append(COOKIE_DATE.format(
+                                    ZonedDateTime.now(manager.clock().withZone(ZoneOffset.UTC))
+                                            .plus(age))));
         }
         String sameSite = config.cookieSameSite().orElse(null);
         boolean secure = config.cookieSecure().orElseGet(this::isSecure) || "None".equals(sameSite);

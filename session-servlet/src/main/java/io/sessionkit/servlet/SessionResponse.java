@@ -54,7 +54,8 @@ final class SessionResponse extends HttpServletResponseWrapper {
     /** Sets our Set-Cookie (replacing one this response already carries, e.g. after a rotation). */
     void setSessionCookie(String header) {
         if (isCommitted()) {
-            SessionFilter.LOG.log(System.Logger.Level.WARNING,
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
                     "the session cookie could not be sent: the response was committed before the session was saved");
             return;
         }
@@ -85,7 +86,8 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
     void setSessionHeader(String name, String value) {
         if (isCommitted()) {
-            SessionFilter.LOG.log(System.Logger.Level.WARNING,
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
                     "the session header could not be sent: the response was committed before the session was saved");
             return;
         }
@@ -351,8 +353,9 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
     private static MethodHandle servlet61WriteByteBuffer() {
         try {
-            return MethodHandles.publicLookup().findVirtual(ServletOutputStream.class, "write",
-                    MethodType.methodType(void.class, ByteBuffer.class));
+            return MethodHandles.publicLookup()
+                    .findVirtual(
+                            ServletOutputStream.class, "write", MethodType.methodType(void.class, ByteBuffer.class));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             return null;
         }
@@ -360,8 +363,8 @@ final class SessionResponse extends HttpServletResponseWrapper {
 
     private static MethodHandle servlet61Redirect(Class<?>... params) {
         try {
-            return MethodHandles.publicLookup().findVirtual(HttpServletResponse.class, "sendRedirect",
-                    MethodType.methodType(void.class, params));
+            return MethodHandles.publicLookup()
+                    .findVirtual(HttpServletResponse.class, "sendRedirect", MethodType.methodType(void.class, params));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             return null;
         }

@@ -39,7 +39,8 @@ import java.util.function.UnaryOperator;
  * <p>Not thread-safe, like the request it belongs to.
  */
 final class StoreHttpSession implements SessionKitHttpSession {
-    private static final ObjectMapper FINGERPRINT = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final ObjectMapper FINGERPRINT =
+            new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final SessionRequest request;
     private final Session session;
@@ -49,6 +50,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
     private final Map<String, String> pristine = new HashMap<>();
     /** Attributes changed with {@link #updateAttribute} since the last save: never cached, never tracked in place. */
     private final Set<String> updated = new HashSet<>();
+
     private boolean invalidated;
 
     StoreHttpSession(SessionRequest request, Session session, boolean createdByThisRequest) {
@@ -107,8 +109,10 @@ final class StoreHttpSession implements SessionKitHttpSession {
     @Override
     public void setMaxInactiveInterval(int interval) {
         checkValid();
-        Duration idle = interval > 0 ? Duration.ofSeconds(interval)
-                : Duration.ofSeconds(Math.max(1, request.manager().expiryPolicy().absoluteTimeout().toSeconds()));
+        Duration idle = interval > 0
+                ? Duration.ofSeconds(interval)
+                : Duration.ofSeconds(Math.max(
+                        1, request.manager().expiryPolicy().absoluteTimeout().toSeconds()));
         session.setMaxIdle(idle);
         request.sessionChanged();
     }
@@ -232,7 +236,8 @@ final class StoreHttpSession implements SessionKitHttpSession {
         pristine.clear();
         updated.clear();
         for (Map.Entry<String, Object> e : listeners) {
-            ((HttpSessionBindingListener) e.getValue()).valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
+            ((HttpSessionBindingListener) e.getValue())
+                    .valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
         }
     }
 

@@ -31,7 +31,8 @@ final class Browser {
     }
 
     HttpResponse<String> post(URI uri, String... headers) {
-        return send(request(uri, headers).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(
+                request(uri, headers).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** Returns as soon as the response headers arrive; the body streams on. */
@@ -49,7 +50,10 @@ final class Browser {
     /** The value of the cookie named {@code name} in this browser's jar. */
     Optional<String> cookie(String name) {
         List<HttpCookie> all = cookies.getCookieStore().getCookies();
-        return all.stream().filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst();
+        return all.stream()
+                .filter(c -> c.getName().equals(name))
+                .map(HttpCookie::getValue)
+                .findFirst();
     }
 
     private static HttpRequest.Builder request(URI uri, String... headers) {
@@ -73,6 +77,8 @@ final class Browser {
 
     /** The Set-Cookie headers of a response for the cookie {@code name}. */
     static List<String> setCookies(HttpResponse<?> response, String name) {
-        return response.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).toList();
+        return response.headers().allValues("Set-Cookie").stream()
+                .filter(h -> h.startsWith(name + "="))
+                .toList();
     }
 }

@@ -20,10 +20,16 @@ class CrossContainerSessionTest {
     @DisplayName("Jetty and Tomcat over one store serve the same session, both ways, including rotation and logout")
     void jettyAndTomcatShareSessions() {
         try (SessionStore store = CaffeineSessionStore.builder().build();
-             WebServer jetty = JettyServer.start(new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
-                     null, Map.of(), new TestApp());
-             WebServer tomcat = TomcatServer.start(new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
-                     null, Map.of(), new TestApp())) {
+                WebServer jetty = JettyServer.start(
+                        new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
+                        null,
+                        Map.of(),
+                        new TestApp());
+                WebServer tomcat = TomcatServer.start(
+                        new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
+                        null,
+                        Map.of(),
+                        new TestApp())) {
             shareOneSession(jetty, tomcat);
         }
     }
@@ -31,7 +37,8 @@ class CrossContainerSessionTest {
     /** The scenario, also run over a networked store. */
     static void shareOneSession(WebServer jetty, WebServer tomcat) {
         Browser browser = new Browser();
-        assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode()).isEqualTo(200);
+        assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode())
+                .isEqualTo(200);
         String id = browser.cookie(SessionFilterConfig.DEFAULT_COOKIE_NAME).orElseThrow();
 
         // Cookies ignore ports, so the same jar presents the session to the other container, as behind one host name.
@@ -39,7 +46,8 @@ class CrossContainerSessionTest {
         assertThat(onTomcat.body()).isEqualTo("apple");
         assertThat(onTomcat.headers().allValues("Set-Cookie")).isEmpty();
 
-        assertThat(browser.get(tomcat.uri("/set?name=user&value=bob")).statusCode()).isEqualTo(200);
+        assertThat(browser.get(tomcat.uri("/set?name=user&value=bob")).statusCode())
+                .isEqualTo(200);
         assertThat(browser.get(jetty.uri("/get?name=user")).body()).isEqualTo("bob");
         assertThat(browser.cookie(SessionFilterConfig.DEFAULT_COOKIE_NAME)).contains(id);
 
@@ -48,10 +56,15 @@ class CrossContainerSessionTest {
         assertThat(browser.get(jetty.uri("/get?name=user")).body()).isEqualTo("carol");
         assertThat(browser.get(jetty.uri("/get?name=cart")).body()).isEqualTo("apple");
         Browser replayOld = new Browser();
-        assertThat(replayOld.get(jetty.uri("/get?name=cart"), "Cookie", "SESSION=" + id).body()).isEqualTo("no-session");
+        assertThat(replayOld
+                        .get(jetty.uri("/get?name=cart"), "Cookie", "SESSION=" + id)
+                        .body())
+                .isEqualTo("no-session");
 
         assertThat(browser.get(jetty.uri("/invalidate")).body()).isEqualTo("invalidated");
         Browser replay = new Browser();
-        assertThat(replay.get(tomcat.uri("/get?name=cart"), "Cookie", "SESSION=" + rotated).body()).isEqualTo("no-session");
+        assertThat(replay.get(tomcat.uri("/get?name=cart"), "Cookie", "SESSION=" + rotated)
+                        .body())
+                .isEqualTo("no-session");
     }
 }

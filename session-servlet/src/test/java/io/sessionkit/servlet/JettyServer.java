@@ -26,12 +26,17 @@ final class JettyServer implements WebServer {
         this.base = base;
     }
 
-    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+    static WebServer start(
+            Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
         return start(filter, filterClass, initParams, Map.of(), servlet);
     }
 
-    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
-            Map<String, Object> contextAttributes, HttpServlet servlet) {
+    static WebServer start(
+            Filter filter,
+            Class<? extends Filter> filterClass,
+            Map<String, String> initParams,
+            Map<String, Object> contextAttributes,
+            HttpServlet servlet) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("jetty-test");
         Server server = new Server(threads);

@@ -56,7 +56,8 @@ abstract class SessionFilterContractTest {
     @BeforeAll
     void startContainer() {
         clock = MutableClock.startingNow();
-        store = new ForwardingSessionStore(CaffeineSessionStore.builder().clock(clock).build());
+        store = new ForwardingSessionStore(
+                CaffeineSessionStore.builder().clock(clock).build());
         manager = SessionManager.builder(store).clock(clock).build();
         server = container().start(new SessionFilter(manager, SessionFilterConfig.defaults()), new TestApp());
     }
@@ -86,7 +87,8 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("the cookie is SESSION=<32-char id>; Path=context; HttpOnly; SameSite=Lax; no Domain, Secure or Max-Age on plain HTTP")
+    @DisplayName(
+            "the cookie is SESSION=<32-char id>; Path=context; HttpOnly; SameSite=Lax; no Domain, Secure or Max-Age on plain HTTP")
     void defaultCookieAttributes() {
         HttpResponse<String> r = get("/set?name=a&value=1");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -102,26 +104,37 @@ abstract class SessionFilterContractTest {
     @DisplayName("auto Secure: the cookie is Secure when the request is (here: HTTPS at a proxy, X-Forwarded-Proto)")
     void secureWhenRequestIsSecure() {
         HttpResponse<String> r = browser.get(server.uri("/set?name=a&value=1"), "X-Forwarded-Proto", "https");
-        assertThat(setCookies(r, COOKIE)).singleElement().asString()
+        assertThat(setCookies(r, COOKIE))
+                .singleElement()
+                .asString()
                 .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; Secure; HttpOnly; SameSite=Lax");
     }
 
     @Test
     @DisplayName("configured cookie: name, Secure, SameSite, Domain, Path and a persistent Max-Age")
     void configuredCookieAttributes() {
-        SessionFilterConfig config = SessionFilterConfig.builder().cookieName("SID").cookieSecure(true)
-                .cookieSameSite("strict").cookieDomain("example.test").cookiePath("/").cookieMaxAge(Duration.ofHours(1)).build();
+        SessionFilterConfig config = SessionFilterConfig.builder()
+                .cookieName("SID")
+                .cookieSecure(true)
+                .cookieSameSite("strict")
+                .cookieDomain("example.test")
+                .cookiePath("/")
+                .cookieMaxAge(Duration.ofHours(1))
+                .build();
         try (WebServer other = container().start(new SessionFilter(manager, config), new TestApp())) {
             HttpResponse<String> r = browser.get(other.uri("/set?name=a&value=1"));
             List<String> cookies = setCookies(r, "SID");
             assertThat(cookies).hasSize(1);
-            assertThat(cookies.get(0)).matches("SID=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; "
-                    + "Expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; Secure; HttpOnly; SameSite=Strict");
+            assertThat(cookies.get(0))
+                    .matches(
+                            "SID=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; "
+                                    + "Expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT; Secure; HttpOnly; SameSite=Strict");
         }
     }
 
     @Test
-    @DisplayName("lazy: a request that does not ask for a session, or asks without create, makes none and calls no store")
+    @DisplayName(
+            "lazy: a request that does not ask for a session, or asks without create, makes none and calls no store")
     void lazyCreation() {
         HttpResponse<String> none = get("/none");
         assertThat(none.body()).isEqualTo("none");
@@ -135,7 +148,8 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("a new session costs one store call; a read-only request inside the touch interval writes nothing; after it, one touch")
+    @DisplayName(
+            "a new session costs one store call; a read-only request inside the touch interval writes nothing; after it, one touch")
     void readOnlyRequestWritesNothing() {
         get("/set?name=a&value=1");
         assertThat(store.creates()).isEqualTo(1);
@@ -187,13 +201,16 @@ abstract class SessionFilterContractTest {
 
         assertThat(get("/get?name=cart").body()).isEqualTo("apple");
         assertThat(get("/get?name=user").body()).isEqualTo("alice");
-        assertThat(store.delegate().load(SessionId.parse(before).orElseThrow().key())).isEmpty();
+        assertThat(store.delegate().load(SessionId.parse(before).orElseThrow().key()))
+                .isEmpty();
 
         Browser attacker = new Browser();
         HttpResponse<String> replay = attacker.get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + before);
         assertThat(replay.body()).isEqualTo("no-session");
         // Item 14.2: a dead id is never answered with a clearing cookie (it could delete a newer cookie of the client).
-        assertThat(setCookies(replay, COOKIE)).as("no cookie is set or cleared for a dead id").isEmpty();
+        assertThat(setCookies(replay, COOKIE))
+                .as("no cookie is set or cleared for a dead id")
+                .isEmpty();
     }
 
     @Test
@@ -211,7 +228,10 @@ abstract class SessionFilterContractTest {
         HttpResponse<String> again = browser.post(server.uri("/post-redirect?name=flash&value=second"));
         assertThat(again.statusCode()).isEqualTo(302);
         assertThat(setCookies(again, COOKIE)).isEmpty();
-        assertThat(browser.get(server.base().resolve(again.headers().firstValue("Location").orElseThrow())).body()).isEqualTo("second");
+        assertThat(browser.get(server.base()
+                                .resolve(again.headers().firstValue("Location").orElseThrow()))
+                        .body())
+                .isEqualTo("second");
     }
 
     @Test
@@ -236,7 +256,8 @@ abstract class SessionFilterContractTest {
             assertThat(get("/get?name=a").body()).isEqualTo("early");
             TestApp.streamGate.countDown();
             try (InputStream body = streaming.body()) {
-                assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("committed done");
+                assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo("committed done");
             }
         } finally {
             TestApp.streamGate.countDown();
@@ -283,8 +304,13 @@ abstract class SessionFilterContractTest {
             pool.shutdownNow();
         }
         assertThat(sessionCookie()).isEqualTo(id);
-        String expected = IntStream.range(0, 20).mapToObj(i -> "a" + i).collect(Collectors.toCollection(java.util.TreeSet::new))
-                .stream().collect(Collectors.joining(",")) + ",start";
+        String expected =
+                IntStream.range(0, 20)
+                                .mapToObj(i -> "a" + i)
+                                .collect(Collectors.toCollection(java.util.TreeSet::new))
+                                .stream()
+                                .collect(Collectors.joining(","))
+                        + ",start";
         assertThat(get("/names").body()).isEqualTo(expected);
     }
 
@@ -299,12 +325,17 @@ abstract class SessionFilterContractTest {
         HttpResponse<String> r = get("/invalidate");
         assertThat(r.body()).isEqualTo("invalidated");
         assertThat(store.delegate().load(key)).isEmpty();
-        assertThat(setCookies(r, COOKIE)).singleElement().asString().contains("Max-Age=0").startsWith(COOKIE + "=;");
+        assertThat(setCookies(r, COOKIE))
+                .singleElement()
+                .asString()
+                .contains("Max-Age=0")
+                .startsWith(COOKIE + "=;");
         assertThat(get("/get?name=a").body()).isEqualTo("no-session");
     }
 
     @Test
-    @DisplayName("invalidate then a new session in one request (logout): one cookie with the new id; the old id is dead")
+    @DisplayName(
+            "invalidate then a new session in one request (logout): one cookie with the new id; the old id is dead")
     void invalidateThenNewSession() {
         get("/set?name=user&value=alice");
         String old = sessionCookie();
@@ -313,7 +344,8 @@ abstract class SessionFilterContractTest {
         assertThat(sessionCookie()).isEqualTo(r.body()).isNotEqualTo(old);
         assertThat(get("/get?name=user").body()).isEqualTo("null");
         assertThat(get("/get?name=fresh").body()).isEqualTo("yes");
-        assertThat(store.delegate().load(SessionId.parse(old).orElseThrow().key())).isEmpty();
+        assertThat(store.delegate().load(SessionId.parse(old).orElseThrow().key()))
+                .isEmpty();
     }
 
     @Test
@@ -326,9 +358,11 @@ abstract class SessionFilterContractTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(store.loads()).as("store loads for %s", bad).isZero();
             assertThat(store.creates()).isEqualTo(1);
-            String fresh = Browser.setCookies(r, COOKIE).get(0).substring(COOKIE.length() + 1, COOKIE.length() + 1 + 32);
+            String fresh =
+                    Browser.setCookies(r, COOKIE).get(0).substring(COOKIE.length() + 1, COOKIE.length() + 1 + 32);
             assertThat(fresh).isNotEqualTo(bad);
-            assertThat(store.keysSeen()).containsExactly(SessionId.parse(fresh).orElseThrow().key());
+            assertThat(store.keysSeen())
+                    .containsExactly(SessionId.parse(fresh).orElseThrow().key());
         }
     }
 
@@ -341,9 +375,12 @@ abstract class SessionFilterContractTest {
         String fresh = client.cookie(COOKIE).orElseThrow();
         assertThat(fresh).isNotEqualTo(forged);
         assertThat(store.loads()).isEqualTo(1);
-        assertThat(store.keysSeen()).first().isEqualTo(SessionId.parse(forged).orElseThrow().key());
+        assertThat(store.keysSeen())
+                .first()
+                .isEqualTo(SessionId.parse(forged).orElseThrow().key());
         assertThat(store.keysSeen()).extracting(k -> k.value()).doesNotContain(forged);
-        assertThat(store.delegate().load(SessionId.parse(forged).orElseThrow().key())).isEmpty();
+        assertThat(store.delegate().load(SessionId.parse(forged).orElseThrow().key()))
+                .isEmpty();
         assertThat(r.statusCode()).isEqualTo(200);
     }
 
@@ -393,8 +430,12 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("isNew, max inactive interval and requested-id validity")
     void sessionInfo() {
-        assertThat(get("/info").body()).startsWith("new=true;maxInactive=1800;").endsWith(";requestedValid=false;fromCookie=false");
-        assertThat(get("/info?maxInactive=60").body()).startsWith("new=false;maxInactive=60;").endsWith(";requestedValid=true;fromCookie=true");
+        assertThat(get("/info").body())
+                .startsWith("new=true;maxInactive=1800;")
+                .endsWith(";requestedValid=false;fromCookie=false");
+        assertThat(get("/info?maxInactive=60").body())
+                .startsWith("new=false;maxInactive=60;")
+                .endsWith(";requestedValid=true;fromCookie=true");
         assertThat(get("/info").body()).startsWith("new=false;maxInactive=60;");
     }
 
@@ -423,28 +464,47 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("opt-in Java serialization: Serializable objects round-trip, classes outside the allow-list are refused")
+    @DisplayName(
+            "opt-in Java serialization: Serializable objects round-trip, classes outside the allow-list are refused")
     void javaSerializationCodec() {
-        SessionManager legacy = SessionManager.builder(store).clock(clock)
-                .javaSerialization("io.sessionkit.servlet.TestApp$Cart").build();
-        SessionManager strict = SessionManager.builder(store).clock(clock).javaSerialization("").build();
-        try (WebServer allowed = container().start(new SessionFilter(legacy, SessionFilterConfig.defaults()), new TestApp());
-             WebServer refusing = container().start(new SessionFilter(strict, SessionFilterConfig.defaults()), new TestApp())) {
-            assertThat(browser.get(allowed.uri("/set-cart-object?name=cart&value=apple")).body()).isEqualTo("stored");
-            assertThat(browser.get(allowed.uri("/get-cart-object?name=cart")).body()).isEqualTo("Cart[apple]");
-            assertThat(browser.get(allowed.uri("/set-unstorable?name=x")).body()).isEqualTo("refused SessionCodecException");
+        SessionManager legacy = SessionManager.builder(store)
+                .clock(clock)
+                .javaSerialization("io.sessionkit.servlet.TestApp$Cart")
+                .build();
+        SessionManager strict =
+                SessionManager.builder(store).clock(clock).javaSerialization("").build();
+        try (WebServer allowed =
+                        container().start(new SessionFilter(legacy, SessionFilterConfig.defaults()), new TestApp());
+                WebServer refusing =
+                        container().start(new SessionFilter(strict, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(allowed.uri("/set-cart-object?name=cart&value=apple"))
+                            .body())
+                    .isEqualTo("stored");
+            assertThat(browser.get(allowed.uri("/get-cart-object?name=cart")).body())
+                    .isEqualTo("Cart[apple]");
+            assertThat(browser.get(allowed.uri("/set-unstorable?name=x")).body())
+                    .isEqualTo("refused SessionCodecException");
 
             Browser other = new Browser();
-            assertThat(other.get(refusing.uri("/set-cart-object?name=cart&value=apple")).body()).isEqualTo("refused SessionCodecException");
+            assertThat(other.get(refusing.uri("/set-cart-object?name=cart&value=apple"))
+                            .body())
+                    .isEqualTo("refused SessionCodecException");
         }
     }
 
     @Test
-    @DisplayName("web.xml style: a SessionManager in the servlet context attribute is used, and not closed by the filter")
+    @DisplayName(
+            "web.xml style: a SessionManager in the servlet context attribute is used, and not closed by the filter")
     void managerFromContextAttribute() {
         store.reset();
         Map<String, Object> attributes = Map.of(SessionFilter.MANAGER_ATTRIBUTE, manager);
-        try (WebServer webXml = container().start(null, SessionFilter.class, Map.of("sessionkit.servlet.cookie-name", "CTX"), attributes, new TestApp())) {
+        try (WebServer webXml = container()
+                .start(
+                        null,
+                        SessionFilter.class,
+                        Map.of("sessionkit.servlet.cookie-name", "CTX"),
+                        attributes,
+                        new TestApp())) {
             HttpResponse<String> r = browser.get(webXml.uri("/set?name=a&value=shared"));
             assertThat(setCookies(r, "CTX")).hasSize(1);
             assertThat(store.creates()).isEqualTo(1);
@@ -457,8 +517,13 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("web.xml style: no-argument filter configured by init-params opens its own manager")
     void configuredByInitParams() {
-        Map<String, String> params = Map.of("sessionkit.store", "local", "sessionkit.servlet.cookie-name", "WEBXML",
-                "sessionkit.servlet.cookie-same-site", "Strict");
+        Map<String, String> params = Map.of(
+                "sessionkit.store",
+                "local",
+                "sessionkit.servlet.cookie-name",
+                "WEBXML",
+                "sessionkit.servlet.cookie-same-site",
+                "Strict");
         try (WebServer webXml = container().start(null, SessionFilter.class, params, new TestApp())) {
             HttpResponse<String> r = browser.get(webXml.uri("/set?name=a&value=from-web-xml"));
             assertThat(setCookies(r, "WEBXML")).singleElement().asString().endsWith("; HttpOnly; SameSite=Strict");
@@ -487,16 +552,30 @@ abstract class SessionFilterContractTest {
     }
 
     @ParameterizedTest(name = "14.1 every write path ({0}), 9 and 17 KiB in one call: Set-Cookie sent, session kept")
-    @ValueSource(strings = {"stream-offset", "stream-int", "stream-bytebuffer", "stream-print", "stream-println",
-            "stream-transfer", "stream-flush", "content-length", "writer-chars", "writer-print", "writer-println",
-            "writer-append", "writer-int"})
+    @ValueSource(
+            strings = {
+                "stream-offset",
+                "stream-int",
+                "stream-bytebuffer",
+                "stream-print",
+                "stream-println",
+                "stream-transfer",
+                "stream-flush",
+                "content-length",
+                "writer-chars",
+                "writer-print",
+                "writer-println",
+                "writer-append",
+                "writer-int"
+            })
     void item1_everyWritePathSavesBeforeTheFirstByte(String via) {
         assertOneShot(9 * 1024, via, false);
         assertOneShot(17 * 1024, via, true);
     }
 
     @Test
-    @DisplayName("14.1 a session created after the body started, then one 17 KiB write: saved before that write, Set-Cookie sent")
+    @DisplayName(
+            "14.1 a session created after the body started, then one 17 KiB write: saved before that write, Set-Cookie sent")
     void item1_sessionCreatedMidBodyIsSavedBeforeTheNextWrite() {
         HttpResponse<String> r = get("/late-session?name=k&value=late&size=" + 17 * 1024);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -509,22 +588,29 @@ abstract class SessionFilterContractTest {
         Browser client = new Browser();
         String before = null;
         if (rotate) {
-            assertThat(client.get(server.uri("/set?name=pre&value=kept")).statusCode()).isEqualTo(200);
+            assertThat(client.get(server.uri("/set?name=pre&value=kept")).statusCode())
+                    .isEqualTo(200);
             before = client.cookie(COOKIE).orElseThrow();
         }
-        HttpResponse<String> r = client.get(server.uri("/one-shot?size=" + size + "&via=" + via + "&rotate=" + rotate
-                + "&name=k&value=v" + size));
+        HttpResponse<String> r = client.get(
+                server.uri("/one-shot?size=" + size + "&via=" + via + "&rotate=" + rotate + "&name=k&value=v" + size));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).hasSize(size);
         String id = r.headers().firstValue("X-Test-Session").orElseThrow();
-        assertThat(setCookies(r, COOKIE)).as("Set-Cookie of a %d-byte one-shot write via %s", size, via)
-                .singleElement().asString().startsWith(COOKIE + "=" + id + ";");
+        assertThat(setCookies(r, COOKIE))
+                .as("Set-Cookie of a %d-byte one-shot write via %s", size, via)
+                .singleElement()
+                .asString()
+                .startsWith(COOKIE + "=" + id + ";");
         assertThat(client.cookie(COOKIE)).contains(id);
         assertThat(client.get(server.uri("/get?name=k")).body()).isEqualTo("v" + size);
         if (rotate) {
             assertThat(id).isNotEqualTo(before);
             assertThat(client.get(server.uri("/get?name=pre")).body()).isEqualTo("kept");
-            assertThat(new Browser().get(server.uri("/get?name=pre"), "Cookie", COOKIE + "=" + before).body()).isEqualTo("no-session");
+            assertThat(new Browser()
+                            .get(server.uri("/get?name=pre"), "Cookie", COOKIE + "=" + before)
+                            .body())
+                    .isEqualTo("no-session");
         }
     }
 
@@ -537,7 +623,8 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.2 a request in flight that loaded the pre-login session and saves after the rotation (GONE) does not log the user out")
+    @DisplayName(
+            "14.2 a request in flight that loaded the pre-login session and saves after the rotation (GONE) does not log the user out")
     void item2_inFlightSaveOfTheOldSessionKeepsTheLogin() throws Exception {
         interleaveWithLogin("/slow-set?name=late&value=1", "ok");
     }
@@ -550,7 +637,9 @@ abstract class SessionFilterContractTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<HttpResponse<String>> slow = pool.submit(() -> get(slowPath));
-            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS))
+                    .as("the slow request arrived")
+                    .isTrue();
 
             HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
             assertThat(login.statusCode()).isEqualTo(200);
@@ -561,7 +650,9 @@ abstract class SessionFilterContractTest {
             HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
             assertThat(late.statusCode()).isEqualTo(200);
             assertThat(late.body()).isEqualTo(slowBody);
-            assertThat(setCookies(late, COOKIE)).as("the late answer sets or clears no cookie").isEmpty();
+            assertThat(setCookies(late, COOKIE))
+                    .as("the late answer sets or clears no cookie")
+                    .isEmpty();
             assertThat(sessionCookie()).isEqualTo(after);
             assertThat(get("/get?name=user").body()).isEqualTo("alice");
             assertThat(get("/get?name=cart").body()).isEqualTo("apple");
@@ -575,20 +666,30 @@ abstract class SessionFilterContractTest {
     @DisplayName("14.2 header transport: a request in flight with the pre-login token gets no empty token back")
     void item2_inFlightRequestWithOldTokenGetsNoEmptyHeader() throws Exception {
         Browser api = new Browser();
-        String before = api.get(server.uri("/set?name=cart&value=apple"), HEADER, "new").headers().firstValue(HEADER).orElseThrow();
+        String before = api.get(server.uri("/set?name=cart&value=apple"), HEADER, "new")
+                .headers()
+                .firstValue(HEADER)
+                .orElseThrow();
         TestApp.slowGate = new CountDownLatch(1);
         TestApp.slowArrived = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<HttpResponse<String>> slow = pool.submit(() -> api.get(server.uri("/slow-get?name=user"), HEADER, before));
-            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS)).as("the slow request arrived").isTrue();
-            String after = api.post(server.uri("/login?user=alice"), HEADER, before).headers().firstValue(HEADER).orElseThrow();
+            Future<HttpResponse<String>> slow =
+                    pool.submit(() -> api.get(server.uri("/slow-get?name=user"), HEADER, before));
+            assertThat(TestApp.slowArrived.await(10, TimeUnit.SECONDS))
+                    .as("the slow request arrived")
+                    .isTrue();
+            String after = api.post(server.uri("/login?user=alice"), HEADER, before)
+                    .headers()
+                    .firstValue(HEADER)
+                    .orElseThrow();
             assertThat(after).isNotEqualTo(before);
             TestApp.slowGate.countDown();
             HttpResponse<String> late = slow.get(30, TimeUnit.SECONDS);
             assertThat(late.body()).isEqualTo("no-session");
             assertThat(late.headers().allValues(HEADER)).isEmpty();
-            assertThat(api.get(server.uri("/get?name=user"), HEADER, after).body()).isEqualTo("alice");
+            assertThat(api.get(server.uri("/get?name=user"), HEADER, after).body())
+                    .isEqualTo("alice");
         } finally {
             TestApp.slowGate.countDown();
             pool.shutdownNow();
@@ -598,7 +699,8 @@ abstract class SessionFilterContractTest {
     // ---- 14.7: startAsync() ----
 
     @Test
-    @DisplayName("14.7 startAsync() without arguments: async code reads and writes the SessionKit session, never the container's")
+    @DisplayName(
+            "14.7 startAsync() without arguments: async code reads and writes the SessionKit session, never the container's")
     void item7_asyncCodeUsesTheSessionKitSession() {
         HttpResponse<String> first = get("/async?name=a&value=async-1");
         assertThat(first.statusCode()).isEqualTo(200);
@@ -627,7 +729,8 @@ abstract class SessionFilterContractTest {
     @DisplayName("async completed through the container's own context: the completion listener still saves the session")
     void asyncCompletionListenerSaves() throws InterruptedException {
         assertThat(get("/set?name=a&value=before").statusCode()).isEqualTo(200);
-        assertThat(get("/async-container-complete?name=a&value=after").statusCode()).isEqualTo(200);
+        assertThat(get("/async-container-complete?name=a&value=after").statusCode())
+                .isEqualTo(200);
         // The listener runs when the container completes, which may be just after the client got the response:
         // poll the real session, bounded.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -642,7 +745,8 @@ abstract class SessionFilterContractTest {
     // ---- 14.15: invalidate() deletes first; Cache-Control on responses that carry the id ----
 
     @Test
-    @DisplayName("14.15 invalidate() whose store delete fails: 503 or the app's own answer, the cookie kept and the session live")
+    @DisplayName(
+            "14.15 invalidate() whose store delete fails: 503 or the app's own answer, the cookie kept and the session live")
     void item15_failedDeleteKeepsTheCookieAndTheSession() {
         get("/set?name=a&value=1");
         String id = sessionCookie();
@@ -667,7 +771,8 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.15 a response that sets or clears the session cookie, or carries the token, is Cache-Control: no-store unless the app set Cache-Control")
+    @DisplayName(
+            "14.15 a response that sets or clears the session cookie, or carries the token, is Cache-Control: no-store unless the app set Cache-Control")
     void item15_responsesCarryingTheIdAreNotCacheable() throws InterruptedException {
         HttpResponse<String> created = get("/set?name=a&value=1");
         assertThat(setCookies(created, COOKIE)).hasSize(1);
@@ -675,7 +780,9 @@ abstract class SessionFilterContractTest {
 
         HttpResponse<String> readOnly = get("/get?name=a");
         assertThat(readOnly.headers().allValues("Set-Cookie")).isEmpty();
-        assertThat(readOnly.headers().allValues("Cache-Control")).as("no id on the response: caching is the app's call").isEmpty();
+        assertThat(readOnly.headers().allValues("Cache-Control"))
+                .as("no id on the response: caching is the app's call")
+                .isEmpty();
 
         HttpResponse<String> login = browser.post(server.uri("/login?user=alice"));
         assertThat(login.headers().allValues("Cache-Control")).containsExactly("no-store");
@@ -699,7 +806,10 @@ abstract class SessionFilterContractTest {
         Browser api = new Browser();
         HttpResponse<String> token = api.get(server.uri("/set?name=a&value=1"), HEADER, "new");
         assertThat(token.headers().allValues("Cache-Control")).containsExactly("no-store");
-        HttpResponse<String> echoed = api.get(server.uri("/get?name=a"), HEADER, token.headers().firstValue(HEADER).orElseThrow());
+        HttpResponse<String> echoed = api.get(
+                server.uri("/get?name=a"),
+                HEADER,
+                token.headers().firstValue(HEADER).orElseThrow());
         assertThat(echoed.headers().firstValue(HEADER)).isPresent();
         assertThat(echoed.headers().allValues("Cache-Control")).containsExactly("no-store");
     }
@@ -707,11 +817,13 @@ abstract class SessionFilterContractTest {
     // ---- 14.9: a write lost to a concurrent change is never answered 2xx ----
 
     @Test
-    @DisplayName("14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
+    @DisplayName(
+            "14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
     void item9_sameAttributeConflictIsAnswered409() {
         assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
         String id = sessionCookie();
-        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
         store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
 
         HttpResponse<String> r = get("/cart-rmw?item=b");
@@ -722,12 +834,17 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.9 SessionConflictException at save before the response commits: 409 Conflict with a short body, never the app's 200")
+    @DisplayName(
+            "14.9 SessionConflictException at save before the response commits: 409 Conflict with a short body, never the app's 200")
     void item9_conflictAtSaveAnswers409() {
-        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
-        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
-        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
-            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+        SessionManager impatient =
+                SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node =
+                container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
+                    .isEqualTo(200);
             String id = sessionCookie();
             store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
             HttpResponse<String> r = browser.get(node.uri("/set?name=a&value=2"));
@@ -739,37 +856,55 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.9 SessionConflictException at save after the response committed: the response is aborted, never completed as a success")
+    @DisplayName(
+            "14.9 SessionConflictException at save after the response committed: the response is aborted, never completed as a success")
     void item9_conflictAfterCommitAbortsTheResponse() {
-        SessionManager impatient = SessionManager.builder(store).clock(clock).maxRetries(0).build();
-        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
-        try (WebServer node = container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
-            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+        SessionManager impatient =
+                SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
+        try (WebServer node =
+                container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
+                    .isEqualTo(200);
             String id = sessionCookie();
             store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
             assertThatThrownBy(() -> browser.get(node.uri("/flush-then-set?name=a&value=2")))
-                    .as("the client must not receive a complete response").isInstanceOf(java.io.UncheckedIOException.class);
+                    .as("the client must not receive a complete response")
+                    .isInstanceOf(java.io.UncheckedIOException.class);
             assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
         }
     }
 
     @Test
-    @DisplayName("14.9 200 parallel plain read-modify-write adds to one cart over two nodes: each lands or is answered 409, none is lost with a 2xx")
+    @DisplayName(
+            "14.9 200 parallel plain read-modify-write adds to one cart over two nodes: each lands or is answered 409, none is lost with a 2xx")
     void item9_parallelPlainAddsNeverAcknowledgeALostWrite() throws Exception {
-        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
-        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+        SessionManager secondManager =
+                SessionManager.builder(store).clock(clock).build();
+        try (WebServer second =
+                container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
             Map<String, Integer> statuses = parallelAdds("/cart-rmw", second, 200);
             assertThat(statuses.values()).allMatch(code -> code == 200 || code == 409);
-            List<String> acknowledged = statuses.entrySet().stream().filter(e -> e.getValue() == 200).map(Map.Entry::getKey).sorted().toList();
-            assertThat(cartItems()).as("exactly the acknowledged adds, each once").isEqualTo(acknowledged);
+            List<String> acknowledged = statuses.entrySet().stream()
+                    .filter(e -> e.getValue() == 200)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
+            assertThat(cartItems())
+                    .as("exactly the acknowledged adds, each once")
+                    .isEqualTo(acknowledged);
         }
     }
 
     @Test
-    @DisplayName("14.9 200 parallel adds with SessionKitHttpSession.updateAttribute over two nodes: all answered 200, the cart keeps 200 of 200")
+    @DisplayName(
+            "14.9 200 parallel adds with SessionKitHttpSession.updateAttribute over two nodes: all answered 200, the cart keeps 200 of 200")
     void item9_parallelUpdateAttributeAddsKeepEveryItem() throws Exception {
-        SessionManager secondManager = SessionManager.builder(store).clock(clock).build();
-        try (WebServer second = container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
+        SessionManager secondManager =
+                SessionManager.builder(store).clock(clock).build();
+        try (WebServer second =
+                container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
             Map<String, Integer> statuses = parallelAdds("/cart-update", second, 200);
             assertThat(statuses.values()).as("every add lands").allMatch(code -> code == 200);
             assertThat(cartItems()).hasSize(200).isEqualTo(List.copyOf(statuses.keySet()));
@@ -777,11 +912,13 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
+    @DisplayName(
+            "14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
     void item9_updateAttributeIsReRunAfterAConflict() {
         assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
         String id = sessionCookie();
-        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
         store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
         HttpResponse<String> r = get("/cart-update?item=b");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -789,11 +926,13 @@ abstract class SessionFilterContractTest {
     }
 
     @Test
-    @DisplayName("14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
+    @DisplayName(
+            "14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
     void item9_blindSetIsNotCountedAsARead() {
         assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
         String id = sessionCookie();
-        SessionManager otherNode = SessionManager.builder(store.delegate()).clock(clock).build();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
         store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
         HttpResponse<String> r = get("/set?name=theme&value=dark");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -832,6 +971,8 @@ abstract class SessionFilterContractTest {
         }
         assertThat(body).startsWith("[").endsWith("]");
         String inner = body.substring(1, body.length() - 1);
-        return inner.isEmpty() ? List.of() : java.util.Arrays.stream(inner.split(", ")).sorted().toList();
+        return inner.isEmpty()
+                ? List.of()
+                : java.util.Arrays.stream(inner.split(", ")).sorted().toList();
     }
 }

@@ -34,13 +34,16 @@ class SharedRedisSessionTest {
                 "sessionkit.redis.key-prefix", prefix);
         try (Jedis raw = new Jedis(URI.create(uri), TIMEOUT_MILLIS)) {
             try (WebServer jetty = JettyServer.start(null, SessionFilter.class, params, new TestApp());
-                 WebServer tomcat = TomcatServer.start(null, SessionFilter.class, params, new TestApp())) {
+                    WebServer tomcat = TomcatServer.start(null, SessionFilter.class, params, new TestApp())) {
                 Browser browser = new Browser();
-                assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode()).isEqualTo(200);
-                String id = browser.cookie(SessionFilterConfig.DEFAULT_COOKIE_NAME).orElseThrow();
+                assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode())
+                        .isEqualTo(200);
+                String id =
+                        browser.cookie(SessionFilterConfig.DEFAULT_COOKIE_NAME).orElseThrow();
 
                 // What the server holds: the record under the hashed key, and no key or value with the raw id.
-                String key = prefix + "s:" + SessionId.parse(id).orElseThrow().key().value();
+                String key =
+                        prefix + "s:" + SessionId.parse(id).orElseThrow().key().value();
                 assertThat(raw.keys(prefix + "*")).containsExactly(key);
                 assertThat(raw.get(key)).contains("apple").doesNotContain(id);
                 browser.get(jetty.uri("/invalidate"));
@@ -51,7 +54,11 @@ class SharedRedisSessionTest {
                 // tombstone (no attributes, no principal) so that a write re-sent by the client is recognised; nothing
                 // else may remain after the log-out.
                 for (String left : raw.keys(prefix + "*")) {
-                    assertThat(raw.get(left)).as(left).contains("\"e\":0").contains("\"attrs\":{}").contains("\"p\":null");
+                    assertThat(raw.get(left))
+                            .as(left)
+                            .contains("\"e\":0")
+                            .contains("\"attrs\":{}")
+                            .contains("\"p\":null");
                     assertThat(raw.pttl(left)).as(left).isBetween(1L, 120_000L);
                 }
             } finally {

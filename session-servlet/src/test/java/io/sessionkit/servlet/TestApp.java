@@ -71,7 +71,11 @@ final class TestApp extends HttpServlet {
             }
             case "/names" -> {
                 HttpSession s = req.getSession(false);
-                resp.getWriter().print(s == null ? "no-session" : String.join(",", new TreeSet<>(Collections.list(s.getAttributeNames()))));
+                resp.getWriter()
+                        .print(
+                                s == null
+                                        ? "no-session"
+                                        : String.join(",", new TreeSet<>(Collections.list(s.getAttributeNames()))));
             }
             case "/id" -> {
                 HttpSession s = req.getSession(false);
@@ -187,9 +191,11 @@ final class TestApp extends HttpServlet {
                 if (req.getParameter("maxInactive") != null) {
                     s.setMaxInactiveInterval(Integer.parseInt(req.getParameter("maxInactive")));
                 }
-                resp.getWriter().print("new=" + s.isNew() + ";maxInactive=" + s.getMaxInactiveInterval()
-                        + ";created=" + s.getCreationTime() + ";requestedValid=" + req.isRequestedSessionIdValid()
-                        + ";fromCookie=" + req.isRequestedSessionIdFromCookie());
+                resp.getWriter()
+                        .print("new=" + s.isNew() + ";maxInactive=" + s.getMaxInactiveInterval()
+                                + ";created=" + s.getCreationTime() + ";requestedValid="
+                                + req.isRequestedSessionIdValid()
+                                + ";fromCookie=" + req.isRequestedSessionIdFromCookie());
             }
             case "/one-shot" -> oneShot(req, resp);
             case "/late-session" -> {
@@ -248,7 +254,9 @@ final class TestApp extends HttpServlet {
                 HttpSession s = req.getSession();
                 AsyncContext ac = req.startAsync();
                 ac.setTimeout(10_000);
-                AsyncContext container = ((HttpServletRequest) ((jakarta.servlet.ServletRequestWrapper) req).getRequest()).getAsyncContext();
+                AsyncContext container = ((HttpServletRequest)
+                                ((jakarta.servlet.ServletRequestWrapper) req).getRequest())
+                        .getAsyncContext();
                 ac.start(() -> {
                     try {
                         s.setAttribute(name, value);
@@ -381,8 +389,7 @@ final class TestApp extends HttpServlet {
     }
 
     /** A legacy-style session value: Serializable, not a JSON value. */
-    record Cart(List<String> items) implements Serializable {
-    }
+    record Cart(List<String> items) implements Serializable {}
 
     /** Records what the session tells it. */
     static final class Listener implements HttpSessionBindingListener {

@@ -29,12 +29,17 @@ final class TomcatServer implements WebServer {
         this.base = base;
     }
 
-    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+    static WebServer start(
+            Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
         return start(filter, filterClass, initParams, Map.of(), servlet);
     }
 
-    static WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
-            Map<String, Object> contextAttributes, HttpServlet servlet) {
+    static WebServer start(
+            Filter filter,
+            Class<? extends Filter> filterClass,
+            Map<String, String> initParams,
+            Map<String, Object> contextAttributes,
+            HttpServlet servlet) {
         Path baseDir;
         try {
             baseDir = Files.createTempDirectory("sessionkit-tomcat");

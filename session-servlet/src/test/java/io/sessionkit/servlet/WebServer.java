@@ -25,10 +25,18 @@ interface WebServer extends AutoCloseable {
      */
     @FunctionalInterface
     interface Factory {
-        WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams,
-                Map<String, Object> contextAttributes, HttpServlet servlet);
+        WebServer start(
+                Filter filter,
+                Class<? extends Filter> filterClass,
+                Map<String, String> initParams,
+                Map<String, Object> contextAttributes,
+                HttpServlet servlet);
 
-        default WebServer start(Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
+        default WebServer start(
+                Filter filter,
+                Class<? extends Filter> filterClass,
+                Map<String, String> initParams,
+                HttpServlet servlet) {
             return start(filter, filterClass, initParams, Map.of(), servlet);
         }
 

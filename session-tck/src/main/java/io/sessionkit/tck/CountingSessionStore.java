@@ -126,7 +126,7 @@ public final class CountingSessionStore implements SessionStore {
 
     @Override
     public String toString() {
-        return "CountingSessionStore[creates=" + creates + ", loads=" + loads + ", replaces=" + replaces + ", deletes=" + deletes
-                + ", principalLookups=" + principalLookups + "]";
+        return "CountingSessionStore[creates=" + creates + ", loads=" + loads + ", replaces=" + replaces + ", deletes="
+                + deletes + ", principalLookups=" + principalLookups + "]";
     }
 }

@@ -24,10 +24,12 @@ final class FeatureCondition implements ExecutionCondition {
         for (AnnotatedElement element : elements(context)) {
             Optional<RequiresFeature> feature = AnnotationSupport.findAnnotation(element, RequiresFeature.class);
             if (feature.isPresent() && !caps.features().contains(feature.get().value())) {
-                return ConditionEvaluationResult.disabled("store does not declare feature " + feature.get().value());
+                return ConditionEvaluationResult.disabled(
+                        "store does not declare feature " + feature.get().value());
             }
             if (AnnotationSupport.isAnnotated(element, RequiresBackdoor.class) && !caps.backdoor()) {
-                return ConditionEvaluationResult.disabled("no StoreBackdoor: override backdoor(SessionStore) to run this rule");
+                return ConditionEvaluationResult.disabled(
+                        "no StoreBackdoor: override backdoor(SessionStore) to run this rule");
             }
             if (AnnotationSupport.isAnnotated(element, RequiresSharedNodes.class) && !caps.sharedByNodes()) {
                 return ConditionEvaluationResult.disabled("single-process store: no second node shares its records");

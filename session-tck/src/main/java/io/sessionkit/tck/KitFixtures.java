@@ -36,7 +36,8 @@ import java.util.function.Function;
  * the rules read as before and the kit class holds rules, not plumbing.
  */
 final class KitFixtures implements AutoCloseable {
-    static final ExpiryPolicy POLICY = new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
+    static final ExpiryPolicy POLICY =
+            new ExpiryPolicy(Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofMinutes(3));
     static final long MAX_SIZE = SessionManager.DEFAULT_MAX_SESSION_SIZE;
 
     final MutableClock clock;
@@ -73,11 +74,19 @@ final class KitFixtures implements AutoCloseable {
     }
 
     static SessionManager managerOn(SessionStore node, Clock nodeClock) {
-        return SessionManager.builder(node).clock(nodeClock).expiryPolicy(POLICY).build();
+        return SessionManager.builder(node)
+                .clock(nodeClock)
+                .expiryPolicy(POLICY)
+                .build();
     }
 
     SessionManager managerWith(DecodeFailurePolicy policy, long maxSize) {
-        return SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).decodeFailurePolicy(policy).maxSessionSize(maxSize).build();
+        return SessionManager.builder(store)
+                .clock(clock)
+                .expiryPolicy(POLICY)
+                .decodeFailurePolicy(policy)
+                .maxSessionSize(maxSize)
+                .build();
     }
 
     Session saved(Map<String, ?> attributes) {
@@ -88,7 +97,8 @@ final class KitFixtures implements AutoCloseable {
     }
 
     Session reload(Session s) {
-        return manager.find(s.id().value()).orElseThrow(() -> new AssertionError("session " + s.id() + " should be live"));
+        return manager.find(s.id().value())
+                .orElseThrow(() -> new AssertionError("session " + s.id() + " should be live"));
     }
 
     boolean isLive(Session s) {
@@ -98,14 +108,29 @@ final class KitFixtures implements AutoCloseable {
     /** A version-1 record with a fresh key, idle 30 min, written now. */
     SessionRecord record(String attributes) {
         Instant now = clock.instant();
-        return new SessionRecord(SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)),
-                null, attributes);
+        return new SessionRecord(
+                SessionId.generate().key(),
+                1,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                null,
+                attributes);
     }
 
     /** The record that follows {@code r}: version + 1, accessed now. */
     SessionRecord next(SessionRecord r, String attributes) {
         Instant now = clock.instant();
-        return new SessionRecord(r.key(), r.version() + 1, r.createdAt(), now, r.maxIdle(), now.plus(r.maxIdle()), r.principal(), attributes);
+        return new SessionRecord(
+                r.key(),
+                r.version() + 1,
+                r.createdAt(),
+                now,
+                r.maxIdle(),
+                now.plus(r.maxIdle()),
+                r.principal(),
+                attributes);
     }
 
     /** Runs tasks on real threads, all released at once, and waits a bounded time. */

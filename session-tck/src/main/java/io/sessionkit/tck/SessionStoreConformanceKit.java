@@ -82,6 +82,7 @@ public abstract class SessionStoreConformanceKit {
     protected CountingSessionStore store;
     /** A manager over {@link #store} with {@link #POLICY}. */
     protected SessionManager manager;
+
     private KitFixtures fixtures;
 
     /** Creates the store under test for one test. It must use {@code context.clock()} for "now". */
@@ -113,15 +114,15 @@ public abstract class SessionStoreConformanceKit {
         return true;
     }
 
-    record Capabilities(Set<StoreFeature> features, boolean backdoor, boolean sharedByNodes) {
-    }
+    record Capabilities(Set<StoreFeature> features, boolean backdoor, boolean sharedByNodes) {}
 
     /** What the store under test declares, probed once per conformance class. */
     Capabilities capabilities() {
         return CAPABILITIES.computeIfAbsent(getClass(), c -> {
             SessionStore probe = createStore(new TckContext(MutableClock.startingNow(), KitFixtures.newNamespace()));
             try {
-                return new Capabilities(Set.copyOf(probe.features()), backdoor(probe).isPresent(), sharedByNodes());
+                return new Capabilities(
+                        Set.copyOf(probe.features()), backdoor(probe).isPresent(), sharedByNodes());
             } finally {
                 probe.close();
             }
@@ -163,7 +164,8 @@ public abstract class SessionStoreConformanceKit {
 
     /** The backdoor; only called from rules gated by {@link RequiresBackdoor}. */
     protected StoreBackdoor requireBackdoor() {
-        return backdoor(fixtures.rawStore).orElseThrow(() -> new AssertionError("override backdoor(SessionStore) to run this rule"));
+        return backdoor(fixtures.rawStore)
+                .orElseThrow(() -> new AssertionError("override backdoor(SessionStore) to run this rule"));
     }
 
     // ------------------------------------------------------------------ fixtures (see KitFixtures)
@@ -267,7 +269,9 @@ public abstract class SessionStoreConformanceKit {
                 manager.save(found);
                 manager.rotateId(found);
             });
-            assertThat(store.keysSeen()).isNotEmpty().allSatisfy(k -> assertThat(k).hasSize(SessionKey.LENGTH).isNotEqualTo(raw));
+            assertThat(store.keysSeen())
+                    .isNotEmpty()
+                    .allSatisfy(k -> assertThat(k).hasSize(SessionKey.LENGTH).isNotEqualTo(raw));
         }
 
         @Test
@@ -280,8 +284,12 @@ public abstract class SessionStoreConformanceKit {
             manager.rotateId(s);
             Session other = saved(Map.of("n", 1));
             String dump = requireBackdoor().dump();
-            assertThat(dump).contains(s.id().key().value()).contains(other.id().key().value());
-            assertThat(dump).doesNotContain(s.id().value()).doesNotContain(other.id().value());
+            assertThat(dump)
+                    .contains(s.id().key().value())
+                    .contains(other.id().key().value());
+            assertThat(dump)
+                    .doesNotContain(s.id().value())
+                    .doesNotContain(other.id().value());
         }
     }
 
@@ -308,8 +316,15 @@ public abstract class SessionStoreConformanceKit {
         void createIsInsertIfAbsent() {
             SessionRecord first = record("{\"who\":\"first\"}");
             assertThat(store.create(first)).isTrue();
-            SessionRecord second = new SessionRecord(first.key(), 1, first.createdAt(), first.lastAccessedAt(), first.maxIdle(),
-                    first.expiresAt(), "mallory", "{\"who\":\"second\"}");
+            SessionRecord second = new SessionRecord(
+                    first.key(),
+                    1,
+                    first.createdAt(),
+                    first.lastAccessedAt(),
+                    first.maxIdle(),
+                    first.expiresAt(),
+                    "mallory",
+                    "{\"who\":\"second\"}");
             assertThat(store.create(second)).isFalse();
             SessionRecord loaded = store.load(first.key()).orElseThrow();
             assertThat(loaded.principal()).isNull();
@@ -405,7 +420,14 @@ public abstract class SessionStoreConformanceKit {
             store.create(r);
             clock.advance(Duration.ofMinutes(31));
             Instant now = clock.instant();
-            SessionRecord fresh = new SessionRecord(r.key(), 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), null,
+            SessionRecord fresh = new SessionRecord(
+                    r.key(),
+                    1,
+                    now,
+                    now,
+                    Duration.ofMinutes(30),
+                    now.plus(Duration.ofMinutes(30)),
+                    null,
                     "{\"new\":true}");
             assertThat(store.create(fresh)).isTrue();
             assertThat(store.load(r.key()).orElseThrow().attributes()).contains("new");
@@ -431,8 +453,15 @@ public abstract class SessionStoreConformanceKit {
         @DisplayName("3.13 principal, idle timeout and creation time are stored with the record")
         void metadataRoundTrip() {
             Instant now = clock.instant();
-            SessionRecord r = new SessionRecord(SessionId.generate().key(), 1, now.minusSeconds(60), now, Duration.ofSeconds(90),
-                    now.plusSeconds(90), "alice@example.com", "{}");
+            SessionRecord r = new SessionRecord(
+                    SessionId.generate().key(),
+                    1,
+                    now.minusSeconds(60),
+                    now,
+                    Duration.ofSeconds(90),
+                    now.plusSeconds(90),
+                    "alice@example.com",
+                    "{}");
             store.create(r);
             SessionRecord loaded = store.load(r.key()).orElseThrow();
             assertThat(loaded.principal()).isEqualTo("alice@example.com");
@@ -458,7 +487,8 @@ public abstract class SessionStoreConformanceKit {
             SessionRecord v2 = next(r, "{\"a\":2}");
             assertThat(store.replace(v2, 1)).isEqualTo(ReplaceResult.OK);
             assertThat(store.delete(r.key(), 1)).isEqualTo(ReplaceResult.CONFLICT);
-            SessionRecord kept = store.load(r.key()).orElseThrow(() -> new AssertionError("a stale delete removed the record"));
+            SessionRecord kept =
+                    store.load(r.key()).orElseThrow(() -> new AssertionError("a stale delete removed the record"));
             assertThat(kept.version()).isEqualTo(2);
             assertThat(kept.attributes()).contains("2").doesNotContain("1");
         }
@@ -511,7 +541,8 @@ public abstract class SessionStoreConformanceKit {
                 SessionManager node = t % 2 == 0 ? manager : otherNode;
                 tasks.add(() -> {
                     for (int i = 0; i < 200; i++) {
-                        assertThat(node.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1))).isPresent();
+                        assertThat(node.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1)))
+                                .isPresent();
                     }
                     return 200;
                 });
@@ -609,12 +640,14 @@ public abstract class SessionStoreConformanceKit {
         @DisplayName("4.7 update() of an absent session is empty and writes nothing")
         void updateAbsent() {
             store.reset();
-            assertThat(manager.update(SessionId.generate().value(), x -> x.setAttribute("a", 1))).isEmpty();
+            assertThat(manager.update(SessionId.generate().value(), x -> x.setAttribute("a", 1)))
+                    .isEmpty();
             assertThat(store.creates() + store.replaces()).isZero();
         }
 
         @Test
-        @DisplayName("4.8 a request that read an attribute and changed it, racing a writer of it, fails and writes nothing")
+        @DisplayName(
+                "4.8 a request that read an attribute and changed it, racing a writer of it, fails and writes nothing")
         void sameAttributeConflictFails() {
             Session s = saved(Map.of("cart", List.of("apple")));
             Session a = reload(s);
@@ -626,7 +659,8 @@ public abstract class SessionStoreConformanceKit {
             a.setAttribute("cart", cartA);
             b.setAttribute("cart", cartB);
             assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
-            assertThatThrownBy(() -> manager.save(b)).isInstanceOf(SessionConflictException.class)
+            assertThatThrownBy(() -> manager.save(b))
+                    .isInstanceOf(SessionConflictException.class)
                     .hasMessageContaining("cart");
             assertThat(reload(s).getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
         }
@@ -660,7 +694,8 @@ public abstract class SessionStoreConformanceKit {
             int n = mine.getAttribute("n", Integer.class);
             SessionRecord stored = store.load(s.id().key()).orElseThrow();
             // Another program (another language, following docs/FORMAT.md) writes n=10 with compare-and-set.
-            assertThat(store.replace(next(stored, "{\"n\":10}"), stored.version())).isEqualTo(ReplaceResult.OK);
+            assertThat(store.replace(next(stored, "{\"n\":10}"), stored.version()))
+                    .isEqualTo(ReplaceResult.OK);
             mine.setAttribute("n", n + 1);
             assertThatThrownBy(() -> manager.save(mine)).isInstanceOf(SessionConflictException.class);
             assertThat(reload(s).getAttribute("n", Integer.class)).isEqualTo(10);
@@ -719,7 +754,8 @@ public abstract class SessionStoreConformanceKit {
                 clock.advance(Duration.ofMinutes(20));
                 Optional<Session> found = manager.find(s.id());
                 if (found.isEmpty()) {
-                    assertThat(Duration.between(s.createdAt(), clock.instant())).isGreaterThanOrEqualTo(Duration.ofHours(12));
+                    assertThat(Duration.between(s.createdAt(), clock.instant()))
+                            .isGreaterThanOrEqualTo(Duration.ofHours(12));
                     return;
                 }
                 found.get().setAttribute("i", i);
@@ -734,8 +770,10 @@ public abstract class SessionStoreConformanceKit {
             Session s = saved(Map.of("a", 1));
             SessionRecord r = store.load(s.id().key()).orElseThrow();
             assertThat(r.expiresAt()).isEqualTo(r.lastAccessedAt().plus(Duration.ofMinutes(30)));
-            SessionManager shortLived = SessionManager.builder(store).clock(clock)
-                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(30), Duration.ofMinutes(40))).build();
+            SessionManager shortLived = SessionManager.builder(store)
+                    .clock(clock)
+                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(30), Duration.ofMinutes(40)))
+                    .build();
             Session s2 = shortLived.create();
             shortLived.save(s2);
             clock.advance(Duration.ofMinutes(20));
@@ -785,8 +823,10 @@ public abstract class SessionStoreConformanceKit {
         private void assertNativeExpiryNotEarly(Session s, String when) {
             // Every backend holds some expiry for a live record (a TTL, an exptime, a TTL-indexed field, an expires_at
             // column): a backdoor that reports none for a live session would let an early native expiry pass unseen.
-            Instant reported = requireBackdoor().nativeExpiry(s.id().key()).orElseThrow(() -> new AssertionError(
-                    "the backdoor reports no expiry for a live session " + when + ": StoreBackdoor.nativeExpiry must report"
+            Instant reported = requireBackdoor()
+                    .nativeExpiry(s.id().key())
+                    .orElseThrow(() -> new AssertionError("the backdoor reports no expiry for a live session " + when
+                            + ": StoreBackdoor.nativeExpiry must report"
                             + " the TTL or expiry the backend holds for every live record"));
             assertThat(reported).as("native expiry %s", when).isAfterOrEqualTo(s.expiresAt());
         }
@@ -835,8 +875,9 @@ public abstract class SessionStoreConformanceKit {
             manager.save(s);
             for (int minute = 1; minute <= 10; minute++) {
                 clock.advance(Duration.ofSeconds(60));
-                Session found = manager.find(s.id()).orElseThrow(
-                        () -> new AssertionError("a session read every 60 s with a 120 s idle timeout expired while in use"));
+                Session found = manager.find(s.id())
+                        .orElseThrow(() -> new AssertionError(
+                                "a session read every 60 s with a 120 s idle timeout expired while in use"));
                 manager.save(found);
             }
             clock.advance(Duration.ofSeconds(121));
@@ -904,7 +945,8 @@ public abstract class SessionStoreConformanceKit {
             manager.rotateId(found);
             assertThat(found.id().value()).isNotEqualTo(oldId);
             assertThat(manager.find(oldId)).isEmpty();
-            assertThat(manager.find(found.id().value()).orElseThrow().getAttribute("cart")).isEqualTo(List.of("apple", "pear"));
+            assertThat(manager.find(found.id().value()).orElseThrow().getAttribute("cart"))
+                    .isEqualTo(List.of("apple", "pear"));
         }
 
         @Test
@@ -952,7 +994,10 @@ public abstract class SessionStoreConformanceKit {
             manager.save(s);
             SessionKey old = s.id().key();
             manager.rotateId(s);
-            assertThat(manager.findByPrincipal("rot-user")).extracting(SessionInfo::key).containsExactly(s.id().key()).doesNotContain(old);
+            assertThat(manager.findByPrincipal("rot-user"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(s.id().key())
+                    .doesNotContain(old);
         }
 
         @Test
@@ -968,7 +1013,9 @@ public abstract class SessionStoreConformanceKit {
             assertThatThrownBy(() -> manager.rotateId(found)).isInstanceOf(IllegalStateException.class);
             assertThat(manager.find(found.id())).isEmpty();
             assertThat(found.isInvalidated()).isTrue();
-            assertThat(store.keysSeen()).allSatisfy(k -> assertThat(store.delegate().load(new SessionKey(k))).isEmpty());
+            assertThat(store.keysSeen())
+                    .allSatisfy(k ->
+                            assertThat(store.delegate().load(new SessionKey(k))).isEmpty());
             if (store.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
                 assertThat(manager.findByPrincipal("rot-gone")).isEmpty();
             }
@@ -991,7 +1038,8 @@ public abstract class SessionStoreConformanceKit {
         }
 
         @Test
-        @DisplayName("8.8 writers racing a rotation land in the new session or get GONE: nothing acknowledged is lost (20 rounds)")
+        @DisplayName(
+                "8.8 writers racing a rotation land in the new session or get GONE: nothing acknowledged is lost (20 rounds)")
         void writersRacingRotation() throws Exception {
             SessionManager otherNode = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
             for (int round = 0; round < 20; round++) {
@@ -1015,12 +1063,15 @@ public abstract class SessionStoreConformanceKit {
                     });
                 }
                 List<Object> results = concurrently(tasks);
-                long acknowledged = results.stream().filter(r -> r == SaveResult.UPDATED).count();
-                assertThat(results.subList(1, results.size())).as("round %d", round)
+                long acknowledged =
+                        results.stream().filter(r -> r == SaveResult.UPDATED).count();
+                assertThat(results.subList(1, results.size()))
+                        .as("round %d", round)
                         .allSatisfy(r -> assertThat(r).isIn(SaveResult.UPDATED, SaveResult.GONE));
                 assertThat(manager.find(oldId)).as("round %d: old id", round).isEmpty();
                 Session rotated = manager.find((SessionId) results.get(0)).orElseThrow();
-                assertThat(rotated.getAttribute("n", Integer.class)).as("round %d: acknowledged writes", round)
+                assertThat(rotated.getAttribute("n", Integer.class))
+                        .as("round %d: acknowledged writes", round)
                         .isEqualTo((int) acknowledged);
             }
         }
@@ -1043,7 +1094,8 @@ public abstract class SessionStoreConformanceKit {
             Session a = login("alice");
             Session b = login("alice");
             login("bob");
-            assertThat(manager.findByPrincipal("alice")).extracting(SessionInfo::key)
+            assertThat(manager.findByPrincipal("alice"))
+                    .extracting(SessionInfo::key)
                     .containsExactlyInAnyOrder(a.id().key(), b.id().key());
         }
 
@@ -1066,7 +1118,9 @@ public abstract class SessionStoreConformanceKit {
             login("erin");
             clock.advance(Duration.ofMinutes(31));
             Session fresh = login("erin");
-            assertThat(manager.findByPrincipal("erin")).extracting(SessionInfo::key).containsExactly(fresh.id().key());
+            assertThat(manager.findByPrincipal("erin"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(fresh.id().key());
         }
 
         @Test
@@ -1077,7 +1131,9 @@ public abstract class SessionStoreConformanceKit {
             found.setPrincipal("grace");
             manager.save(found);
             assertThat(manager.findByPrincipal("frank")).isEmpty();
-            assertThat(manager.findByPrincipal("grace")).extracting(SessionInfo::key).containsExactly(s.id().key());
+            assertThat(manager.findByPrincipal("grace"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(s.id().key());
         }
 
         @Test
@@ -1091,7 +1147,8 @@ public abstract class SessionStoreConformanceKit {
         @Test
         @DisplayName("9.6 an unknown principal has no sessions")
         void unknown() {
-            assertThat(manager.findByPrincipal("nobody-" + SessionId.generate().value())).isEmpty();
+            assertThat(manager.findByPrincipal("nobody-" + SessionId.generate().value()))
+                    .isEmpty();
         }
 
         @Test
@@ -1099,7 +1156,10 @@ public abstract class SessionStoreConformanceKit {
         void oddPrincipals() {
             for (String user : List.of("o'brien@example.com", "用户", "a:b{c}*d", "line\nbreak", "x".repeat(200))) {
                 Session s = login(user);
-                assertThat(manager.findByPrincipal(user)).as(user).extracting(SessionInfo::key).containsExactly(s.id().key());
+                assertThat(manager.findByPrincipal(user))
+                        .as(user)
+                        .extracting(SessionInfo::key)
+                        .containsExactly(s.id().key());
             }
         }
 
@@ -1114,7 +1174,8 @@ public abstract class SessionStoreConformanceKit {
         }
 
         @Test
-        @DisplayName("9.9 a session stays listed after it is changed, touched, updated and rotated; invalidateAll then removes it")
+        @DisplayName(
+                "9.9 a session stays listed after it is changed, touched, updated and rotated; invalidateAll then removes it")
         void listedAfterWrites() {
             Session s = login("judy");
             Session found = reload(s);
@@ -1123,12 +1184,16 @@ public abstract class SessionStoreConformanceKit {
             clock.advance(Duration.ofMinutes(4));
             manager.save(reload(s));
             manager.update(s.id().value(), x -> x.setAttribute("n", 1));
-            assertThat(manager.findByPrincipal("judy")).extracting(SessionInfo::key).containsExactly(s.id().key());
+            assertThat(manager.findByPrincipal("judy"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(s.id().key());
             Session again = reload(s);
             manager.rotateId(again);
             again.setAttribute("after", true);
             manager.save(again);
-            assertThat(manager.findByPrincipal("judy")).extracting(SessionInfo::key).containsExactly(again.id().key());
+            assertThat(manager.findByPrincipal("judy"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(again.id().key());
             assertThat(manager.invalidateAll("judy")).isEqualTo(1);
             assertThat(isLive(again)).isFalse();
         }
@@ -1145,8 +1210,16 @@ public abstract class SessionStoreConformanceKit {
         @Test
         @DisplayName("10.1 strings round-trip: unicode, emoji, control characters, quotes")
         void strings() {
-            for (String v : List.of("plain", "Grüße, 世界, مرحبا", "emoji 🎉👩‍👩‍👧", "tab\tnewline\ncr\r", "nul\u0000byte",
-                    "quotes \" ' and \\ backslash", "<script>alert(1)</script>", "\u2028\u2029", "")) {
+            for (String v : List.of(
+                    "plain",
+                    "Grüße, 世界, مرحبا",
+                    "emoji 🎉👩‍👩‍👧",
+                    "tab\tnewline\ncr\r",
+                    "nul\u0000byte",
+                    "quotes \" ' and \\ backslash",
+                    "<script>alert(1)</script>",
+                    "\u2028\u2029",
+                    "")) {
                 assertThat(roundTrip(v)).as("value %s", v).isEqualTo(v);
             }
         }
@@ -1194,17 +1267,17 @@ public abstract class SessionStoreConformanceKit {
         }
 
         /** A typed value, stored by its properties. */
-        public record Cart(String owner, List<Line> lines) {
-        }
+        public record Cart(String owner, List<Line> lines) {}
 
         /** A cart line. */
-        public record Line(String sku, int quantity, BigDecimal price) {
-        }
+        public record Line(String sku, int quantity, BigDecimal price) {}
 
         @Test
         @DisplayName("10.5 objects are stored by their properties and read back by type")
         void typed() {
-            Cart cart = new Cart("alice", List.of(new Line("apple", 3, new BigDecimal("0.40")), new Line("pear", 1, new BigDecimal("1.25"))));
+            Cart cart = new Cart(
+                    "alice",
+                    List.of(new Line("apple", 3, new BigDecimal("0.40")), new Line("pear", 1, new BigDecimal("1.25"))));
             Session s = saved(Map.of("cart", cart));
             Cart back = reload(s).getAttribute("cart", Cart.class);
             assertThat(back.owner()).isEqualTo("alice");
@@ -1264,7 +1337,8 @@ public abstract class SessionStoreConformanceKit {
             Session s = saved(Map.of("a", 1));
             requireBackdoor().corrupt(s.id().key());
             SessionManager strict = managerWith(DecodeFailurePolicy.FAIL, MAX_SIZE);
-            assertThatThrownBy(() -> strict.find(s.id().value())).isInstanceOf(SessionCodecException.class)
+            assertThatThrownBy(() -> strict.find(s.id().value()))
+                    .isInstanceOf(SessionCodecException.class)
                     .hasMessageNotContaining(s.id().value());
         }
 
@@ -1284,7 +1358,8 @@ public abstract class SessionStoreConformanceKit {
         void corruptUpdate() {
             Session s = saved(Map.of("a", 1));
             requireBackdoor().corrupt(s.id().key());
-            assertThat(manager.update(s.id().value(), x -> x.setAttribute("a", 2))).isEmpty();
+            assertThat(manager.update(s.id().value(), x -> x.setAttribute("a", 2)))
+                    .isEmpty();
         }
     }
 
@@ -1342,7 +1417,8 @@ public abstract class SessionStoreConformanceKit {
             assertThat(reload(s).getAttribute("deep")).isEqualTo(atLimit);
             Session found = reload(s);
             Object tooDeep = List.of(atLimit);
-            assertThatThrownBy(() -> found.setAttribute("deeper", tooDeep)).isInstanceOf(SessionCodecException.class)
+            assertThatThrownBy(() -> found.setAttribute("deeper", tooDeep))
+                    .isInstanceOf(SessionCodecException.class)
                     .hasMessageContaining(String.valueOf(ValueLimits.MAX_DEPTH));
             assertThat(found.hasChanges()).isFalse();
         }
@@ -1362,9 +1438,12 @@ public abstract class SessionStoreConformanceKit {
             assertThat(after.getAttribute("precise", BigDecimal.class)).isEqualByComparingTo(precise);
             assertThat(after.getAttribute("large", BigDecimal.class)).isEqualByComparingTo(large);
             assertThat(after.getAttribute("small", BigDecimal.class)).isEqualByComparingTo(small);
-            assertThatThrownBy(() -> after.setAttribute("x", new BigInteger("9".repeat(significant + 1)))).isInstanceOf(SessionCodecException.class);
-            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E+" + max))).isInstanceOf(SessionCodecException.class);
-            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E-" + max))).isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigInteger("9".repeat(significant + 1))))
+                    .isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E+" + max)))
+                    .isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> after.setAttribute("x", new BigDecimal("1E-" + max)))
+                    .isInstanceOf(SessionCodecException.class);
         }
     }
 
@@ -1399,7 +1478,9 @@ public abstract class SessionStoreConformanceKit {
             assertThat(store.purgeExpired()).isGreaterThanOrEqualTo(0);
             assertThat(isLive(live)).isTrue();
             String dump = requireBackdoor().dump();
-            assertThat(dump).contains(live.id().key().value()).doesNotContain(old.key().value());
+            assertThat(dump)
+                    .contains(live.id().key().value())
+                    .doesNotContain(old.key().value());
         }
 
         @Test
@@ -1413,11 +1494,17 @@ public abstract class SessionStoreConformanceKit {
             } catch (UnsupportedOperationException expected) {
                 // An unmodifiable set is the best answer; a fresh copy per call is also fine.
             }
-            assertThat(store.features()).as("features() after a caller cleared the returned set").isEqualTo(copy);
-            assertThat(copy).as("features() of this store and of the probe the kit gates rules on").isEqualTo(capabilities().features());
+            assertThat(store.features())
+                    .as("features() after a caller cleared the returned set")
+                    .isEqualTo(copy);
+            assertThat(copy)
+                    .as("features() of this store and of the probe the kit gates rules on")
+                    .isEqualTo(capabilities().features());
             SessionStore second = createStore(new TckContext(clock, KitFixtures.newNamespace()));
             try {
-                assertThat(second.features()).as("features() of a second store from the same factory").isEqualTo(copy);
+                assertThat(second.features())
+                        .as("features() of a second store from the same factory")
+                        .isEqualTo(copy);
             } finally {
                 second.close();
             }
@@ -1436,21 +1523,27 @@ public abstract class SessionStoreConformanceKit {
     @DisplayName("14 Clock skew")
     class ClockSkew {
         @Test
-        @DisplayName("14.1 a node whose clock is 5 min behind the server's, with a 2 min idle timeout, keeps its sessions")
+        @DisplayName(
+                "14.1 a node whose clock is 5 min behind the server's, with a 2 min idle timeout, keeps its sessions")
         void nodeBehindServer() {
             // Beyond any grace: native TTLs must be relative to the writer's clock, never absolute times from it.
             MutableClock behind = MutableClock.startingNow();
             behind.advance(Duration.ofMinutes(-5));
             SessionStore node = fixtures.node(behind);
-            SessionManager m = SessionManager.builder(node).clock(behind)
-                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(2), Duration.ofHours(1))).build();
+            SessionManager m = SessionManager.builder(node)
+                    .clock(behind)
+                    .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(2), Duration.ofHours(1)))
+                    .build();
             Session s = m.create();
             s.setAttribute("user", "alice");
             assertThat(m.save(s)).isEqualTo(SaveResult.CREATED);
-            Session found = m.find(s.id()).orElseThrow(() -> new AssertionError("a session saved by a node 5 min behind vanished at once"));
+            Session found = m.find(s.id())
+                    .orElseThrow(() -> new AssertionError("a session saved by a node 5 min behind vanished at once"));
             found.setAttribute("n", 1);
             assertThat(m.save(found)).isEqualTo(SaveResult.UPDATED);
-            assertThat(m.find(s.id())).as("after an update from the node behind").isPresent();
+            assertThat(m.find(s.id()))
+                    .as("after an update from the node behind")
+                    .isPresent();
         }
 
         @Test
@@ -1466,10 +1559,13 @@ public abstract class SessionStoreConformanceKit {
                 Session theirs = other.create();
                 theirs.setAttribute("n", 2);
                 other.save(theirs);
-                Session a = manager.find(theirs.id()).orElseThrow(() -> new AssertionError("skew " + offset + ": lost the other node's session"));
+                Session a = manager.find(theirs.id())
+                        .orElseThrow(() -> new AssertionError("skew " + offset + ": lost the other node's session"));
                 a.setAttribute("m", 1);
                 assertThat(manager.save(a)).isEqualTo(SaveResult.UPDATED);
-                Session b = other.find(mine.id()).orElseThrow(() -> new AssertionError("skew " + offset + ": the other node lost this node's session"));
+                Session b = other.find(mine.id())
+                        .orElseThrow(() ->
+                                new AssertionError("skew " + offset + ": the other node lost this node's session"));
                 b.setAttribute("m", 2);
                 assertThat(other.save(b)).isEqualTo(SaveResult.UPDATED);
                 // Two fresh sessions, one per writer, each with one second left by its writer's clock: the node ahead
@@ -1483,8 +1579,12 @@ public abstract class SessionStoreConformanceKit {
                     otherStore.purgeExpired();
                     store.purgeExpired();
                 }
-                assertThat(manager.find(x.id())).as("skew %s: this node's session after both nodes swept", offset).isPresent();
-                assertThat(other.find(y.id())).as("skew %s: the other node's session after both nodes swept", offset).isPresent();
+                assertThat(manager.find(x.id()))
+                        .as("skew %s: this node's session after both nodes swept", offset)
+                        .isPresent();
+                assertThat(other.find(y.id()))
+                        .as("skew %s: the other node's session after both nodes swept", offset)
+                        .isPresent();
                 clock.advance(Duration.ofHours(1));
             }
         }
@@ -1492,7 +1592,8 @@ public abstract class SessionStoreConformanceKit {
         @Test
         @RequiresSharedNodes
         @RequiresFeature(StoreFeature.PRINCIPAL_INDEX)
-        @DisplayName("14.3 a node ahead by less than the grace never drops another node's live session from the principal index")
+        @DisplayName(
+                "14.3 a node ahead by less than the grace never drops another node's live session from the principal index")
         void principalIndexWithinGrace() {
             Duration skew = expiryGrace().minusSeconds(1);
             SessionStore aheadStore = otherNode(skew);
@@ -1502,7 +1603,9 @@ public abstract class SessionStoreConformanceKit {
             manager.save(s);
             clock.advance(POLICY.maxIdle().minus(skew).plusSeconds(1));
             ahead.findByPrincipal("skewed-user");
-            assertThat(manager.findByPrincipal("skewed-user")).extracting(SessionInfo::key).containsExactly(s.id().key());
+            assertThat(manager.findByPrincipal("skewed-user"))
+                    .extracting(SessionInfo::key)
+                    .containsExactly(s.id().key());
             assertThat(manager.invalidateAll("skewed-user")).isEqualTo(1);
         }
 
@@ -1517,7 +1620,9 @@ public abstract class SessionStoreConformanceKit {
             // Left by its writer's clock: skew - grace + 30 s; expired by grace - 30 s for the node ahead.
             clock.advance(POLICY.maxIdle().minus(skew).plus(expiryGrace()).minusSeconds(30));
             aheadStore.purgeExpired();
-            assertThat(isLive(s)).as("a session the node ahead sees expired by less than the grace").isTrue();
+            assertThat(isLive(s))
+                    .as("a session the node ahead sees expired by less than the grace")
+                    .isTrue();
         }
     }
 }

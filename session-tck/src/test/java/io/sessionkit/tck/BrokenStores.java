@@ -11,8 +11,7 @@ import java.util.Set;
 
 /** Stores that each break one promise, for the kit's self-test. */
 final class BrokenStores {
-    private BrokenStores() {
-    }
+    private BrokenStores() {}
 
     /** Sweeps by its own clock alone: a node ahead deletes other nodes' sessions in their last seconds. */
     static final class SweepsWithoutGrace extends MapStore {
@@ -95,13 +94,22 @@ final class BrokenStores {
 
         @Override
         protected SessionRecord stored(SessionRecord r) {
-            return new SessionRecord(r.key(), r.version(), r.createdAt(), r.lastAccessedAt(), r.maxIdle(), r.expiresAt(), null, r.attributes());
+            return new SessionRecord(
+                    r.key(),
+                    r.version(),
+                    r.createdAt(),
+                    r.lastAccessedAt(),
+                    r.maxIdle(),
+                    r.expiresAt(),
+                    null,
+                    r.attributes());
         }
     }
 
     /** Hands every caller the one mutable set it declares by: a caller that clears it changes what the store declares. */
     static final class SharesMutableFeatures extends MapStore {
-        private static final Set<StoreFeature> DECLARED = EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+        private static final Set<StoreFeature> DECLARED =
+                EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
 
         SharesMutableFeatures(Clock clock) {
             super(clock);

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 class Issue14ItemsTest {
     private final MutableClock clock = MutableClock.startingNow();
     private final MapStore shared = new MapStore(clock);
-    private final SessionManager node1 = SessionManager.builder(shared).clock(clock).build();
-    private final SessionManager node2 = SessionManager.builder(shared).clock(clock).build();
+    private final SessionManager node1 =
+            SessionManager.builder(shared).clock(clock).build();
+    private final SessionManager node2 =
+            SessionManager.builder(shared).clock(clock).build();
 
     private Session loggedOut() {
         Session s = node1.create();
@@ -47,9 +49,12 @@ class Issue14ItemsTest {
         Session loginRequest = node1.find(s.id()).orElseThrow();
         loginRequest.setPrincipal("alice");
         node2.invalidate(s.id().value()); // "log out" in another tab, before the login request rotates
-        assertThatThrownBy(() -> node1.rotateId(loginRequest)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> node1.rotateId(loginRequest))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("invalidated");
-        assertThat(shared.map.values()).as("nothing live, principal included").noneMatch(r -> !r.isExpiredAt(clock.instant()));
+        assertThat(shared.map.values())
+                .as("nothing live, principal included")
+                .noneMatch(r -> !r.isExpiredAt(clock.instant()));
     }
 
     @Test
@@ -76,7 +81,8 @@ class Issue14ItemsTest {
             Session found = node1.find(s.id()).orElseThrow(() -> new AssertionError("expired while in use"));
             node1.save(found);
         }
-        assertThat(ExpiryPolicy.defaults().touchIntervalFor(Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(12));
+        assertThat(ExpiryPolicy.defaults().touchIntervalFor(Duration.ofSeconds(120)))
+                .isEqualTo(Duration.ofSeconds(12));
     }
 
     @Test
@@ -138,8 +144,10 @@ class Issue14ItemsTest {
         Object tooDeep = List.of(deep);
         assertThatThrownBy(() -> s.setAttribute("deeper", tooDeep)).isInstanceOf(SessionCodecException.class);
         assertThatThrownBy(() -> s.setAttribute("n", new BigInteger("1" + "0".repeat(1000))))
-                .isInstanceOf(SessionCodecException.class).hasMessageContaining("digits");
-        assertThatThrownBy(() -> s.setAttribute("n", new BigInteger("9".repeat(35)))).isInstanceOf(SessionCodecException.class);
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("digits");
+        assertThatThrownBy(() -> s.setAttribute("n", new BigInteger("9".repeat(35))))
+                .isInstanceOf(SessionCodecException.class);
         s.setAttribute("n", new BigInteger("9".repeat(34)));
         s.setAttribute("n2", Long.MIN_VALUE);
         assertThatThrownBy(() -> s.setAttribute("n", new java.math.BigDecimal("1E+1001")))
@@ -157,12 +165,22 @@ class Issue14ItemsTest {
         for (String bad : List.of("\"mi\":1000000000000000", "\"mi\":-5", "\"mi\":0")) {
             String text = "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + (now + 60_000) + "," + bad
                     + ",\"p\":null,\"attrs\":{}}";
-            assertThatThrownBy(() -> RecordEnvelope.decode(id.key(), text)).as(bad).isInstanceOf(SessionCodecException.class);
+            assertThatThrownBy(() -> RecordEnvelope.decode(id.key(), text))
+                    .as(bad)
+                    .isInstanceOf(SessionCodecException.class);
         }
         String farFuture = "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + Long.MAX_VALUE
                 + ",\"mi\":1800,\"p\":null,\"attrs\":{}}";
         assertThatThrownBy(() -> RecordEnvelope.decode(id.key(), farFuture)).isInstanceOf(SessionCodecException.class);
-        assertThatThrownBy(() -> new SessionRecord(id.key(), 1, Instant.now(), Instant.now(), Duration.ofSeconds(Long.MAX_VALUE / 2),
-                Instant.now(), null, "{}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SessionRecord(
+                        id.key(),
+                        1,
+                        Instant.now(),
+                        Instant.now(),
+                        Duration.ofSeconds(Long.MAX_VALUE / 2),
+                        Instant.now(),
+                        null,
+                        "{}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
  * they only run when the self-test launches them through the JUnit Platform test kit.
  */
 final class Kits {
-    private Kits() {
-    }
+    private Kits() {}
 
     /** The records of each namespace, so that two stores made for one test are two nodes over the same data. */
-    private static final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.ConcurrentMap<SessionKey, SessionRecord>> DATA =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentMap<
+                    String, java.util.concurrent.ConcurrentMap<SessionKey, SessionRecord>>
+            DATA = new java.util.concurrent.ConcurrentHashMap<>();
 
     static MapStore shared(MapStore store, TckContext context) {
         store.map = DATA.computeIfAbsent(context.namespace(), n -> new java.util.concurrent.ConcurrentHashMap<>());
@@ -43,19 +43,32 @@ final class Kits {
             return Optional.of(new StoreBackdoor() {
                 @Override
                 public String dump() {
-                    return m.map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().attributes()).collect(Collectors.joining("\n"));
+                    return m.map.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().attributes())
+                            .collect(Collectors.joining("\n"));
                 }
 
                 @Override
                 public void corrupt(SessionKey key) {
-                    m.map.computeIfPresent(key, (k, r) -> new SessionRecord(k, r.version(), r.createdAt(), r.lastAccessedAt(),
-                            r.maxIdle(), r.expiresAt(), r.principal(), "[not an object"));
+                    m.map.computeIfPresent(
+                            key,
+                            (k, r) -> new SessionRecord(
+                                    k,
+                                    r.version(),
+                                    r.createdAt(),
+                                    r.lastAccessedAt(),
+                                    r.maxIdle(),
+                                    r.expiresAt(),
+                                    r.principal(),
+                                    "[not an object"));
                 }
 
                 @Override
                 public Optional<Instant> nativeExpiry(SessionKey key) {
                     // The map has no TTL of its own: the expiry it holds is the record's.
-                    return reportsExpiry() ? Optional.ofNullable(m.map.get(key)).map(SessionRecord::expiresAt) : Optional.empty();
+                    return reportsExpiry()
+                            ? Optional.ofNullable(m.map.get(key)).map(SessionRecord::expiresAt)
+                            : Optional.empty();
                 }
             });
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 class MapStore implements SessionStore {
     /** The records; two instances given the same map are two nodes of one store. */
     ConcurrentMap<SessionKey, SessionRecord> map = new ConcurrentHashMap<>();
+
     final Clock clock;
 
     MapStore(Clock clock) {
@@ -78,7 +79,9 @@ class MapStore implements SessionStore {
 
     @Override
     public List<SessionRecord> findByPrincipal(String principal) {
-        return map.values().stream().filter(r -> principal.equals(r.principal()) && !r.isExpiredAt(clock.instant())).toList();
+        return map.values().stream()
+                .filter(r -> principal.equals(r.principal()) && !r.isExpiredAt(clock.instant()))
+                .toList();
     }
 
     @Override
@@ -95,5 +98,5 @@ class MapStore implements SessionStore {
     @Override
     public void close() {
         // The records belong to the "server" (shared by the nodes of one test), not to this node.
-}
+    }
 }

@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
 class SpecSyncTest {
     private static final Path SPEC = Path.of("SPEC.md");
     private static final Path KIT_SOURCE = Path.of("src/main/java/io/sessionkit/tck/SessionStoreConformanceKit.java");
-    // session-api cannot depend on the kit and the kit cannot see session-api's test classes, so the API rules' names are
+    // session-api cannot depend on the kit and the kit cannot see session-api's test classes, so the API rules' names
+    // are
     // read from their source, as written.
-    private static final Path API_RULES_SOURCE = Path.of("../session-api/src/test/java/io/sessionkit/ApiRulesTest.java");
+    private static final Path API_RULES_SOURCE =
+            Path.of("../session-api/src/test/java/io/sessionkit/ApiRulesTest.java");
 
     private static final Pattern SECTION = Pattern.compile("^## (\\d+) (.+?)(?: \\*\\(.*\\)\\*)?$");
     private static final Pattern RULE = Pattern.compile("^- \\*\\*(\\d+\\.\\d+) (.+?)\\*\\*(.*)$");
@@ -40,8 +42,7 @@ class SpecSyncTest {
             .thenComparing(n -> n.contains(".") ? Integer.parseInt(n.substring(n.indexOf('.') + 1)) : 0);
 
     /** Rule (or section) number → title, as SPEC.md states them, split into the kit's and the API's. */
-    record Spec(Map<String, String> kit, Map<String, String> api, List<String> problems) {
-    }
+    record Spec(Map<String, String> kit, Map<String, String> api, List<String> problems) {}
 
     static Spec parseSpec(List<String> lines) {
         Map<String, String> kit = new TreeMap<>(BY_NUMBER);
@@ -82,7 +83,8 @@ class SpecSyncTest {
             }
             put(names, group.getAnnotation(DisplayName.class), group.getName());
             for (Method rule : group.getDeclaredMethods()) {
-                if (rule.isAnnotationPresent(Test.class) || rule.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class)) {
+                if (rule.isAnnotationPresent(Test.class)
+                        || rule.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class)) {
                     put(names, rule.getAnnotation(DisplayName.class), group.getSimpleName() + "." + rule.getName());
                 }
             }
@@ -164,36 +166,52 @@ class SpecSyncTest {
         List<String> problems = new ArrayList<>(spec.problems());
         problems.addAll(differences(spec.kit(), kitDisplayNames(), "the kit"));
         problems.addAll(differences(spec.api(), byNumber(apiNames), "ApiRulesTest"));
-        problems.addAll(outOfOrder(displayNamesInSourceOrder(Files.readString(KIT_SOURCE, StandardCharsets.UTF_8)), "the kit's source"));
+        problems.addAll(outOfOrder(
+                displayNamesInSourceOrder(Files.readString(KIT_SOURCE, StandardCharsets.UTF_8)), "the kit's source"));
         problems.addAll(outOfOrder(apiNames, "ApiRulesTest"));
-        assertThat(problems).as("SPEC.md and the display names differ:%n  %s", String.join("\n  ", problems)).isEmpty();
-        assertThat(spec.kit().size() + spec.api().size()).as("rules and sections read from SPEC.md").isGreaterThan(100);
+        assertThat(problems)
+                .as("SPEC.md and the display names differ:%n  %s", String.join("\n  ", problems))
+                .isEmpty();
+        assertThat(spec.kit().size() + spec.api().size())
+                .as("rules and sections read from SPEC.md")
+                .isGreaterThan(100);
     }
 
     @Test
     void aRuleRenamedOnOneSideOnlyIsReported() {
-        List<String> specLines = List.of("## 3 Versioned records and compare-and-set",
+        List<String> specLines = List.of(
+                "## 3 Versioned records and compare-and-set",
                 "- **3.1 create then load returns the same record** Times to the millisecond.",
                 "- **3.2 create on a live key returns false and keeps the first record**",
                 "- **3.3 load of an absent key is empty** *(API)*");
         Spec spec = parseSpec(specLines);
-        Map<String, String> code = byNumber(List.of("3 Versioned records and compare-and-set",
-                "3.1 create then load returns the same record", "3.2 create on a live key returns false and keeps the FIRST record",
+        Map<String, String> code = byNumber(List.of(
+                "3 Versioned records and compare-and-set",
+                "3.1 create then load returns the same record",
+                "3.2 create on a live key returns false and keeps the FIRST record",
                 "3.4 replace with the expected version succeeds and bumps the version"));
-        assertThat(differences(spec.kit(), code, "the kit")).containsExactly(
-                "3.2: SPEC.md says \"3.2 create on a live key returns false and keeps the first record\", the kit says"
-                        + " \"3.2 create on a live key returns false and keeps the FIRST record\"",
-                "3.4: in the kit only: \"3.4 replace with the expected version succeeds and bumps the version\"");
-        assertThat(differences(spec.api(), Map.of(), "ApiRulesTest")).containsExactly("3.3: in SPEC.md only: \"3.3 load of an absent key is empty\"");
-        assertThat(differences(spec.kit(), code, "the kit")).as("a renamed rule is one line, not two").hasSize(2);
+        assertThat(differences(spec.kit(), code, "the kit"))
+                .containsExactly(
+                        "3.2: SPEC.md says \"3.2 create on a live key returns false and keeps the first record\", the kit says"
+                                + " \"3.2 create on a live key returns false and keeps the FIRST record\"",
+                        "3.4: in the kit only: \"3.4 replace with the expected version succeeds and bumps the version\"");
+        assertThat(differences(spec.api(), Map.of(), "ApiRulesTest"))
+                .containsExactly("3.3: in SPEC.md only: \"3.3 load of an absent key is empty\"");
+        assertThat(differences(spec.kit(), code, "the kit"))
+                .as("a renamed rule is one line, not two")
+                .hasSize(2);
     }
 
     @Test
     void rulesOutOfOrderOrStatedTwiceAreReported() {
         Spec spec = parseSpec(List.of("- **9.9 b**", "- **9.8 a**", "- **9.8 c**"));
-        assertThat(spec.problems()).containsExactly("9.8: stands after 9.9 in SPEC.md", "9.8: stated twice in SPEC.md",
-                "9.8: stands after 9.8 in SPEC.md");
-        assertThat(outOfOrder(List.of("9 Principal index", "9.9 b", "9.8 a", "10 Values", "10.1 c"), "the kit's source"))
+        assertThat(spec.problems())
+                .containsExactly(
+                        "9.8: stands after 9.9 in SPEC.md",
+                        "9.8: stated twice in SPEC.md",
+                        "9.8: stands after 9.8 in SPEC.md");
+        assertThat(outOfOrder(
+                        List.of("9 Principal index", "9.9 b", "9.8 a", "10 Values", "10.1 c"), "the kit's source"))
                 .containsExactly("9.8: stands after 9.9 in the kit's source");
     }
 }

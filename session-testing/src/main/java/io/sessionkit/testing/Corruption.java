@@ -40,7 +40,8 @@ public enum Corruption {
     public byte[] of(String envelope) {
         try {
             return switch (this) {
-                case TRUNCATED_JSON -> envelope.substring(0, envelope.length() / 2).getBytes(StandardCharsets.UTF_8);
+                case TRUNCATED_JSON ->
+                    envelope.substring(0, envelope.length() / 2).getBytes(StandardCharsets.UTF_8);
                 case WRONG_VERSION_FIELD -> {
                     ObjectNode n = (ObjectNode) JSON.readTree(envelope);
                     n.put("fmt", 99);

@@ -32,7 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ForwardingSessionStore implements SessionStore {
     /** The store calls, as counted and as failure injection names them. */
     public enum Operation {
-        CREATE, LOAD, REPLACE, DELETE, FIND_BY_PRINCIPAL, PURGE_EXPIRED;
+        CREATE,
+        LOAD,
+        REPLACE,
+        DELETE,
+        FIND_BY_PRINCIPAL,
+        PURGE_EXPIRED;
 
         /** The operations that change the store. */
         public static Set<Operation> writes() {
@@ -143,7 +148,8 @@ public class ForwardingSessionStore implements SessionStore {
      */
     protected void before(Operation operation, SessionKey key) {
         if (failing.contains(operation)) {
-            throw new SessionStoreUnavailableException("test store is down (" + operation.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            throw new SessionStoreUnavailableException(
+                    "test store is down (" + operation.name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         Runnable action = beforeNext.remove(operation);
         if (action != null) {

@@ -24,8 +24,7 @@ import java.util.Optional;
 public final class MemcachedText {
     private static final int TIMEOUT_MS = 5_000;
 
-    private MemcachedText() {
-    }
+    private MemcachedText() {}
 
     /** The server's {@code stats} counters. */
     public static Map<String, String> stats(InetSocketAddress server) {
@@ -104,7 +103,8 @@ public final class MemcachedText {
     public static void set(InetSocketAddress server, String key, byte[] data, int exptime) {
         try (Socket s = connect(server)) {
             OutputStream out = s.getOutputStream();
-            out.write(("set " + key + " 0 " + exptime + " " + data.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("set " + key + " 0 " + exptime + " " + data.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(data);
             out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -137,8 +137,12 @@ public final class MemcachedText {
             while (true) {
                 String line = readLine(in);
                 lines.add(line);
-                if (terminator == null || line.equals(terminator) || line.startsWith("BUSY") || line.startsWith("ERROR")
-                        || line.startsWith("CLIENT_ERROR") || line.startsWith("SERVER_ERROR")) {
+                if (terminator == null
+                        || line.equals(terminator)
+                        || line.startsWith("BUSY")
+                        || line.startsWith("ERROR")
+                        || line.startsWith("CLIENT_ERROR")
+                        || line.startsWith("SERVER_ERROR")) {
                     return lines;
                 }
             }

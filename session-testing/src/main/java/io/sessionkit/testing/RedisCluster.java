@@ -15,8 +15,7 @@ import java.util.List;
 public final class RedisCluster implements AutoCloseable {
     private final List<ServerProcess> nodes = new ArrayList<>();
 
-    private RedisCluster() {
-    }
+    private RedisCluster() {}
 
     /**
      * Starts {@code masters} masters with {@code replicasPerMaster} replicas each. {@code nodeTimeout} is
@@ -27,13 +26,20 @@ public final class RedisCluster implements AutoCloseable {
         RedisCluster cluster = new RedisCluster();
         try {
             for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
-                cluster.nodes.add(ServerProcess.redis("cluster-node" + i, "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis())));
+                cluster.nodes.add(ServerProcess.redis(
+                        "cluster-node" + i,
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        Long.toString(nodeTimeout.toMillis())));
             }
             List<String> cmd = new ArrayList<>(List.of(ServerProcess.binary("redis-cli"), "--cluster", "create"));
             cmd.addAll(cluster.nodes());
             cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
-            String out = ServerProcess.run(Duration.ofSeconds(60), cluster.nodes.get(0).dir(), cmd);
+            String out = ServerProcess.run(
+                    Duration.ofSeconds(60), cluster.nodes.get(0).dir(), cmd);
             if (!out.contains("All 16384 slots covered")) {
                 throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
             }
@@ -94,7 +100,9 @@ public final class RedisCluster implements AutoCloseable {
                 int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
                 if (slot >= from && slot <= to) {
                     int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
-                    return nodes.stream().filter(n -> n.port() == port).findFirst()
+                    return nodes.stream()
+                            .filter(n -> n.port() == port)
+                            .findFirst()
                             .orElseThrow(() -> new IllegalStateException("no process on port " + port));
                 }
             }

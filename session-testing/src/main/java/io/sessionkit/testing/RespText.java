@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /** One Redis command over a plain socket (RESP2), for topology queries that need no client library. */
 final class RespText {
-    private RespText() {
-    }
+    private RespText() {}
 
     /** Sends {@code args} to {@code 127.0.0.1:port} and returns a simple-string, bulk or integer reply as text. */
     static String command(int port, String... args) {
@@ -21,7 +20,11 @@ final class RespText {
             s.setSoTimeout(5000);
             StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {
-                req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+                req.append('$')
+                        .append(a.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(a)
+                        .append("\r\n");
             }
             OutputStream out = s.getOutputStream();
             out.write(req.toString().getBytes(StandardCharsets.UTF_8));
@@ -39,8 +42,9 @@ final class RespText {
                     line(in);
                     yield body;
                 }
-                default -> throw new IllegalStateException("Redis on port " + port + " answered " + String.join(" ", args)
-                        + " with " + header);
+                default ->
+                    throw new IllegalStateException(
+                            "Redis on port " + port + " answered " + String.join(" ", args) + " with " + header);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("Redis on port " + port + ": " + String.join(" ", args), e);

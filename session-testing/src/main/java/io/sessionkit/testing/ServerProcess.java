@@ -89,12 +89,28 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess redis(String name, String... extraArgs) {
         List<String> extra = List.of(extraArgs);
-        return builder(name).busPort().ready(ServerProcess::answersRedisPing).command((port, dir) -> {
-            List<String> cmd = new ArrayList<>(List.of(binary("redis-server"), "--port", Integer.toString(port),
-                    "--bind", HOST, "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no"));
-            cmd.addAll(extra);
-            return cmd;
-        }).start();
+        return builder(name)
+                .busPort()
+                .ready(ServerProcess::answersRedisPing)
+                .command((port, dir) -> {
+                    List<String> cmd = new ArrayList<>(List.of(
+                            binary("redis-server"),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            HOST,
+                            "--dir",
+                            dir.toString(),
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--protected-mode",
+                            "no"));
+                    cmd.addAll(extra);
+                    return cmd;
+                })
+                .start();
     }
 
     /**
@@ -103,15 +119,18 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess redisSentinel(String name, String... configLines) {
         List<String> lines = List.of(configLines);
-        return builder(name).ready(ServerProcess::answersRedisPing).command((port, dir) -> {
-            Path conf = dir.resolve("sentinel.conf");
-            if (!Files.exists(conf)) {
-                List<String> all = new ArrayList<>(List.of("port " + port, "bind " + HOST, "dir " + dir));
-                all.addAll(lines);
-                Files.write(conf, all, StandardCharsets.UTF_8);
-            }
-            return List.of(binary("redis-server"), conf.toString(), "--sentinel");
-        }).start();
+        return builder(name)
+                .ready(ServerProcess::answersRedisPing)
+                .command((port, dir) -> {
+                    Path conf = dir.resolve("sentinel.conf");
+                    if (!Files.exists(conf)) {
+                        List<String> all = new ArrayList<>(List.of("port " + port, "bind " + HOST, "dir " + dir));
+                        all.addAll(lines);
+                        Files.write(conf, all, StandardCharsets.UTF_8);
+                    }
+                    return List.of(binary("redis-server"), conf.toString(), "--sentinel");
+                })
+                .start();
     }
 
     /**
@@ -131,8 +150,20 @@ public final class ServerProcess implements AutoCloseable {
     private static Builder memcachedBuilder(String... extraArgs) {
         List<String> extra = List.of(extraArgs);
         return builder("memcached").command((port, dir) -> {
-            List<String> cmd = new ArrayList<>(List.of(binary("memcached"), "-l", HOST, "-p", Integer.toString(port), "-U", "0",
-                    "-m", "64", "-t", "2", "-c", "1024"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    binary("memcached"),
+                    "-l",
+                    HOST,
+                    "-p",
+                    Integer.toString(port),
+                    "-U",
+                    "0",
+                    "-m",
+                    "64",
+                    "-t",
+                    "2",
+                    "-c",
+                    "1024"));
             if (ROOT) {
                 cmd.addAll(List.of("-u", "root"));
             }
@@ -262,19 +293,25 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd;
         try {
             cmd = command.build(port, dir);
-            process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
+            process = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("server.log").toFile()))
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage() + hint(), e);
         }
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (!ready.isReady(port)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited at start on port " + port + " (" + String.join(" ", cmd) + "): " + log());
+                throw new IllegalStateException(
+                        name + " exited at start on port " + port + " (" + String.join(" ", cmd) + "): " + log());
             }
             if (System.nanoTime() > deadline) {
                 destroyQuietly();
-                throw new IllegalStateException(name + " was not ready on port " + port + " within " + startTimeout + ": " + log());
+                throw new IllegalStateException(
+                        name + " was not ready on port " + port + " within " + startTimeout + ": " + log());
             }
             sleepMillis(20);
         }
@@ -384,7 +421,8 @@ public final class ServerProcess implements AutoCloseable {
      * {@code /usr/lib/postgresql/<version>/bin}), else the bare name (looked up on the {@code PATH} when started).
      */
     public static String binary(String program) {
-        String variable = "SESSIONKIT_TEST_" + program.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_BIN";
+        String variable =
+                "SESSIONKIT_TEST_" + program.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_BIN";
         List<String> variables = new ArrayList<>(List.of(variable));
         variables.addAll(OLD_BINARY_VARIABLES.getOrDefault(program, List.of()));
         for (String v : variables) {
@@ -399,10 +437,13 @@ public final class ServerProcess implements AutoCloseable {
                 return server.substring(0, server.length() - "redis-server".length()) + "redis-cli";
             }
         }
-        List<Path> dirs = new ArrayList<>(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/opt/homebrew/bin")));
+        List<Path> dirs =
+                new ArrayList<>(List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/opt/homebrew/bin")));
         // Debian keeps PostgreSQL's server programs (initdb, pg_ctl, postgres) per version, off the PATH.
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            versions.map(v -> v.resolve("bin")).sorted(Comparator.reverseOrder()).forEach(dirs::add);
+            versions.map(v -> v.resolve("bin"))
+                    .sorted(Comparator.reverseOrder())
+                    .forEach(dirs::add);
         } catch (IOException e) {
             // no PostgreSQL installed the Debian way
         }
@@ -476,8 +517,11 @@ public final class ServerProcess implements AutoCloseable {
     public static String run(Duration timeout, Path dir, List<String> command) {
         try {
             Path out = Files.createTempFile(dir, "command-", ".log");
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out after " + timeout + ": " + command);

@@ -37,25 +37,44 @@ public final class TestServers {
     private static final Map<Kind, Server> RESOLVED = new ConcurrentHashMap<>();
     private static volatile String dockerProblem;
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     /** The kinds of server the tests use, with their variable, standard address and how to start one. */
     public enum Kind {
-        POSTGRES("SESSIONKIT_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres", 5432,
-                "PostgreSQL", "start it (e.g. `pg_ctlcluster 15 main start`, trust auth, database `test`) or set "
+        POSTGRES(
+                "SESSIONKIT_TEST_POSTGRES",
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+                5432,
+                "PostgreSQL",
+                "start it (e.g. `pg_ctlcluster 15 main start`, trust auth, database `test`) or set "
                         + "SESSIONKIT_TEST_POSTGRES=jdbc:postgresql://host:5432/db?user=...&password=..."),
-        MARIADB("SESSIONKIT_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/test?user=root", 3306,
-                "MariaDB", "start it (e.g. `service mariadb start`, user root with an empty password, database `test`) or set "
+        MARIADB(
+                "SESSIONKIT_TEST_MARIADB",
+                "jdbc:mariadb://127.0.0.1:3306/test?user=root",
+                3306,
+                "MariaDB",
+                "start it (e.g. `service mariadb start`, user root with an empty password, database `test`) or set "
                         + "SESSIONKIT_TEST_MARIADB=jdbc:mariadb://host:3306/db?user=...&password=..."),
-        REDIS("SESSIONKIT_TEST_REDIS", "redis://127.0.0.1:6379", 6379,
-                "Redis", "start one (`redis-server --port 6379 --save ''`), install redis-server, or set "
+        REDIS(
+                "SESSIONKIT_TEST_REDIS",
+                "redis://127.0.0.1:6379",
+                6379,
+                "Redis",
+                "start one (`redis-server --port 6379 --save ''`), install redis-server, or set "
                         + "SESSIONKIT_TEST_REDIS=redis://host:port"),
-        MEMCACHED("SESSIONKIT_TEST_MEMCACHED", "127.0.0.1:11211", 11211,
-                "memcached", "start one (`memcached -d -u root -l 127.0.0.1 -p 11211 -m 256`), install memcached, or set "
+        MEMCACHED(
+                "SESSIONKIT_TEST_MEMCACHED",
+                "127.0.0.1:11211",
+                11211,
+                "memcached",
+                "start one (`memcached -d -u root -l 127.0.0.1 -p 11211 -m 256`), install memcached, or set "
                         + "SESSIONKIT_TEST_MEMCACHED=host:port[,host:port]"),
-        MONGO("SESSIONKIT_TEST_MONGO", "mongodb://127.0.0.1:27017", 27017,
-                "MongoDB", "start a mongod on 27017 or set SESSIONKIT_TEST_MONGO=mongodb://host:port");
+        MONGO(
+                "SESSIONKIT_TEST_MONGO",
+                "mongodb://127.0.0.1:27017",
+                27017,
+                "MongoDB",
+                "start a mongod on 27017 or set SESSIONKIT_TEST_MONGO=mongodb://host:port");
 
         private final String variable;
         private final String standardAddress;
@@ -97,7 +116,11 @@ public final class TestServers {
 
     /** Where a server came from. */
     public enum Source {
-        ENVIRONMENT, STANDARD_PORT, CONTAINER, PRIVATE_PROCESS, EMBEDDED
+        ENVIRONMENT,
+        STANDARD_PORT,
+        CONTAINER,
+        PRIVATE_PROCESS,
+        EMBEDDED
     }
 
     /**
@@ -171,7 +194,8 @@ public final class TestServers {
         String p = dockerProblem;
         if (p == null) {
             try {
-                p = DockerClientFactory.instance().isDockerAvailable() ? ""
+                p = DockerClientFactory.instance().isDockerAvailable()
+                        ? ""
                         : "no Docker engine answers at " + dockerHost() + " (Testcontainers found no working strategy)";
             } catch (RuntimeException | LinkageError e) {
                 p = "no Docker engine answers at " + dockerHost() + ": " + e;
@@ -197,15 +221,24 @@ public final class TestServers {
             throw new IllegalStateException(dockerProblem());
         }
         GenericContainer<?> c = switch (kind) {
-            case POSTGRES -> new GenericContainer<>(DockerImageName.parse("postgres:17-alpine"))
-                    .withEnv("POSTGRES_HOST_AUTH_METHOD", "trust").withEnv("POSTGRES_DB", "test");
-            case MARIADB -> new GenericContainer<>(DockerImageName.parse("mariadb:11"))
-                    .withEnv("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1").withEnv("MARIADB_DATABASE", "test");
-            case REDIS -> new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withCommand("redis-server", "--save", "");
-            case MEMCACHED -> new GenericContainer<>(DockerImageName.parse("memcached:1.6-alpine")).withCommand("memcached", "-m", "256");
+            case POSTGRES ->
+                new GenericContainer<>(DockerImageName.parse("postgres:17-alpine"))
+                        .withEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
+                        .withEnv("POSTGRES_DB", "test");
+            case MARIADB ->
+                new GenericContainer<>(DockerImageName.parse("mariadb:11"))
+                        .withEnv("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1")
+                        .withEnv("MARIADB_DATABASE", "test");
+            case REDIS ->
+                new GenericContainer<>(DockerImageName.parse("redis:7-alpine"))
+                        .withCommand("redis-server", "--save", "");
+            case MEMCACHED ->
+                new GenericContainer<>(DockerImageName.parse("memcached:1.6-alpine"))
+                        .withCommand("memcached", "-m", "256");
             case MONGO -> new GenericContainer<>(DockerImageName.parse("mongo:8"));
         };
-        c.withExposedPorts(kind.standardPort()).waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
+        c.withExposedPorts(kind.standardPort())
+                .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
         c.start();
         String host = c.getHost();
         int port = c.getMappedPort(kind.standardPort());
@@ -219,8 +252,12 @@ public final class TestServers {
         if (kind == Kind.POSTGRES || kind == Kind.MARIADB) {
             awaitJdbc(address, Duration.ofSeconds(90)); // the port opens before the database accepts logins
         }
-        return new Server(kind, address, Source.CONTAINER, kind.displayName() + " in a Testcontainers container ("
-                + c.getDockerImageName() + ") at " + host + ":" + port);
+        return new Server(
+                kind,
+                address,
+                Source.CONTAINER,
+                kind.displayName() + " in a Testcontainers container (" + c.getDockerImageName() + ") at " + host + ":"
+                        + port);
     }
 
     // ---------------------------------------------------------------- the lookup
@@ -243,30 +280,44 @@ public final class TestServers {
             String address = normalize(kind, env.trim());
             String problem = problem(kind, address);
             if (problem != null) {
-                throw new IllegalStateException(kind.displayName() + " for the tests is not reachable at " + redact(address)
-                        + " (" + kind.variable() + "): " + problem + ". Start that server or unset " + kind.variable() + ".");
+                throw new IllegalStateException(kind.displayName() + " for the tests is not reachable at "
+                        + redact(address) + " (" + kind.variable() + "): " + problem + ". Start that server or unset "
+                        + kind.variable() + ".");
             }
             return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable() + ")");
         }
         String standardProblem = problem(kind, kind.standardAddress());
         if (standardProblem == null) {
-            return new Server(kind, kind.standardAddress(), Source.STANDARD_PORT,
+            return new Server(
+                    kind,
+                    kind.standardAddress(),
+                    Source.STANDARD_PORT,
                     redact(kind.standardAddress()) + " (the standard local port)");
         }
         if (dockerAvailable()) {
             return container(kind);
         }
-        String tried = "nothing usable at " + redact(kind.standardAddress()) + " (" + standardProblem + "), " + dockerProblem();
+        String tried = "nothing usable at " + redact(kind.standardAddress()) + " (" + standardProblem + "), "
+                + dockerProblem();
         switch (kind) {
             case REDIS, MEMCACHED -> {
                 try {
-                    ServerProcess p = kind == Kind.REDIS ? ServerProcess.redis("shared-redis") : ServerProcess.memcached("-m", "256");
+                    ServerProcess p = kind == Kind.REDIS
+                            ? ServerProcess.redis("shared-redis")
+                            : ServerProcess.memcached("-m", "256");
                     String address = kind == Kind.REDIS ? "redis://" + p.hostAndPort() : p.hostAndPort();
-                    return new Server(kind, address, Source.PRIVATE_PROCESS, p.hostAndPort() + ": a private " + kind.displayName()
-                            + " this JVM started (pid " + p.pid() + "), killed when the tests end; " + tried);
+                    return new Server(
+                            kind,
+                            address,
+                            Source.PRIVATE_PROCESS,
+                            p.hostAndPort() + ": a private " + kind.displayName() + " this JVM started (pid " + p.pid()
+                                    + "), killed when the tests end; " + tried);
                 } catch (IllegalStateException e) {
-                    throw new IllegalStateException("No " + kind.displayName() + " for the tests: " + tried
-                            + ", and no local binary could be started (" + e.getMessage() + "). " + kind.howToStart() + ".", e);
+                    throw new IllegalStateException(
+                            "No " + kind.displayName() + " for the tests: " + tried
+                                    + ", and no local binary could be started (" + e.getMessage() + "). "
+                                    + kind.howToStart() + ".",
+                            e);
                 }
             }
             case MONGO -> {
@@ -274,10 +325,16 @@ public final class TestServers {
                 InetSocketAddress a = server.bind();
                 Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "embedded-mongo-shutdown"));
                 String hp = a.getHostString() + ":" + a.getPort();
-                return new Server(kind, "mongodb://" + hp, Source.EMBEDDED, "embedded de.bwaldvogel:mongo-java-server"
-                        + " (in-memory backend) at " + hp + " - MongoDB has no Debian package; no " + kind.variable() + ", " + tried);
+                return new Server(
+                        kind,
+                        "mongodb://" + hp,
+                        Source.EMBEDDED,
+                        "embedded de.bwaldvogel:mongo-java-server" + " (in-memory backend) at " + hp
+                                + " - MongoDB has no Debian package; no " + kind.variable() + ", " + tried);
             }
-            default -> throw new IllegalStateException(kind.displayName() + " for the tests: " + tried + ". " + kind.howToStart() + ".");
+            default ->
+                throw new IllegalStateException(
+                        kind.displayName() + " for the tests: " + tried + ". " + kind.howToStart() + ".");
         }
     }
 
@@ -295,14 +352,17 @@ public final class TestServers {
                 URI u = URI.create(address);
                 int port = u.getPort() < 0 ? 6379 : u.getPort();
                 // An authenticated Redis answers PING with -NOAUTH: then a listening port is all we can check here.
-                boolean ok = u.getUserInfo() != null ? ServerProcess.accepts(u.getHost(), port, 1000)
+                boolean ok = u.getUserInfo() != null
+                        ? ServerProcess.accepts(u.getHost(), port, 1000)
                         : ServerProcess.answersRedisPing(u.getHost(), port);
                 return ok ? null : "no answer to PING on " + u.getHost() + ":" + port;
             }
             case MEMCACHED -> {
                 for (String hp : address.split("\\s*,\\s*")) {
                     int colon = hp.lastIndexOf(':');
-                    if (colon < 0 || !ServerProcess.accepts(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)), 1000)) {
+                    if (colon < 0
+                            || !ServerProcess.accepts(
+                                    hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)), 1000)) {
                         return "nothing listens on " + hp;
                     }
                 }
@@ -335,7 +395,8 @@ public final class TestServers {
         String problem;
         while ((problem = jdbcProblem(url)) != null) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the container at " + redact(url) + " accepted no login within " + timeout + ": " + problem);
+                throw new IllegalStateException(
+                        "the container at " + redact(url) + " accepted no login within " + timeout + ": " + problem);
             }
             ServerProcess.sleepMillis(250);
         }

@@ -23,8 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ContainerPathTest {
     @BeforeEach
     void docker() {
-        assumeTrue(TestServers.dockerAvailable(), () -> "skipped: " + TestServers.dockerProblem()
-                + "; the lookup uses the environment, the standard local ports and local binaries instead");
+        assumeTrue(
+                TestServers.dockerAvailable(),
+                () -> "skipped: " + TestServers.dockerProblem()
+                        + "; the lookup uses the environment, the standard local ports and local binaries instead");
     }
 
     @ParameterizedTest
@@ -35,25 +37,30 @@ class ContainerPathTest {
         assertThat(s.source()).isEqualTo(Source.CONTAINER);
         switch (kind) {
             case POSTGRES, MARIADB -> {
-                try (Connection c = DriverManager.getConnection(s.address()); Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT 1")) {
+                try (Connection c = DriverManager.getConnection(s.address());
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT 1")) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getInt(1)).isEqualTo(1);
                 }
             }
             case REDIS -> {
                 URI u = URI.create(s.address());
-                assertThat(ServerProcess.answersRedisPing(u.getHost(), u.getPort())).isTrue();
+                assertThat(ServerProcess.answersRedisPing(u.getHost(), u.getPort()))
+                        .isTrue();
             }
             case MEMCACHED -> {
                 var server = TestServers.memcachedAddressesOf(s.address()).get(0);
                 MemcachedText.set(server, "sk-container-check", new byte[] {1, 2, 3}, 60);
-                assertThat(MemcachedText.get(server, "sk-container-check")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+                assertThat(MemcachedText.get(server, "sk-container-check"))
+                        .hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
             }
             case MONGO -> {
                 String hostPort = s.address().substring("mongodb://".length());
                 int colon = hostPort.lastIndexOf(':');
-                assertThat(ServerProcess.accepts(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)), 2000)).isTrue();
+                assertThat(ServerProcess.accepts(
+                                hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)), 2000))
+                        .isTrue();
             }
             default -> throw new AssertionError(kind);
         }

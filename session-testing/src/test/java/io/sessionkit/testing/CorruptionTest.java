@@ -10,10 +10,13 @@ class CorruptionTest {
 
     @Test
     void eachKindBreaksTheEnvelopeItsOwnWay() {
-        assertThat(new String(Corruption.TRUNCATED_JSON.of(ENVELOPE), StandardCharsets.UTF_8)).isEqualTo(ENVELOPE.substring(0, ENVELOPE.length() / 2));
-        assertThat(new String(Corruption.WRONG_VERSION_FIELD.of(ENVELOPE), StandardCharsets.UTF_8)).contains("\"fmt\":99");
+        assertThat(new String(Corruption.TRUNCATED_JSON.of(ENVELOPE), StandardCharsets.UTF_8))
+                .isEqualTo(ENVELOPE.substring(0, ENVELOPE.length() / 2));
+        assertThat(new String(Corruption.WRONG_VERSION_FIELD.of(ENVELOPE), StandardCharsets.UTF_8))
+                .contains("\"fmt\":99");
         assertThat(Corruption.FOREIGN_DATA.of(ENVELOPE)).startsWith((byte) 0xAC, (byte) 0xED);
         assertThat(new String(Corruption.WRONG_FIELD_TYPE.of(ENVELOPE), StandardCharsets.UTF_8))
-                .contains("\"attrs\":\"not an object\"").contains("\"v\":\"three\"");
+                .contains("\"attrs\":\"not an object\"")
+                .contains("\"v\":\"three\"");
     }
 }

@@ -57,16 +57,22 @@ class ForwardingSessionStoreTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static SessionRecord record(long version) {
         byte[] b = new byte[32];
         ThreadLocalRandom.current().nextBytes(b);
         Instant now = Instant.now();
-        return new SessionRecord(new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(b)), version, now, now,
-                Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), null, "{}");
+        return new SessionRecord(
+                new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(b)),
+                version,
+                now,
+                now,
+                Duration.ofMinutes(30),
+                now.plus(Duration.ofMinutes(30)),
+                null,
+                "{}");
     }
 
     @Test
@@ -97,7 +103,9 @@ class ForwardingSessionStoreTest {
         ForwardingSessionStore store = new ForwardingSessionStore(real);
         SessionRecord r = record(1);
         store.fail(Operation.writes());
-        assertThatThrownBy(() -> store.create(r)).isInstanceOf(SessionStoreUnavailableException.class).hasMessageContaining("create");
+        assertThatThrownBy(() -> store.create(r))
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("create");
         assertThat(real.map).isEmpty();
         assertThat(store.load(r.key())).isEmpty();
         store.down(true);

@@ -18,8 +18,12 @@ class ServerProcessTest {
             int port = redis.port();
             assertThat(ServerProcess.answersRedisPing(port)).isTrue();
             redis.pause();
-            assertThat(ServerProcess.accepts(ServerProcess.HOST, port, 500)).as("a frozen server keeps its socket").isTrue();
-            assertThat(ServerProcess.answersRedisPing(port)).as("but answers nothing").isFalse();
+            assertThat(ServerProcess.accepts(ServerProcess.HOST, port, 500))
+                    .as("a frozen server keeps its socket")
+                    .isTrue();
+            assertThat(ServerProcess.answersRedisPing(port))
+                    .as("but answers nothing")
+                    .isFalse();
             redis.resume();
             assertThat(ServerProcess.answersRedisPing(port)).isTrue();
             long pid = redis.pid();
@@ -42,14 +46,19 @@ class ServerProcessTest {
             InetSocketAddress a = memcached.address();
             assertThat(MemcachedText.stats(a)).containsEntry("limit_maxbytes", Long.toString(32L * 1024 * 1024));
             MemcachedText.set(a, "k", "v".getBytes(StandardCharsets.UTF_8), 0);
-            assertThat(MemcachedText.get(a, "k")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v"));
+            assertThat(MemcachedText.get(a, "k"))
+                    .hasValueSatisfying(v ->
+                            assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v"));
             assertThat(MemcachedText.ttlSeconds(a, "k")).contains(-1L);
             assertThat(MemcachedText.delete(a, "k")).isTrue();
             assertThat(MemcachedText.get(a, "k")).isEmpty();
             memcached.kill();
-            assertThat(ServerProcess.accepts(ServerProcess.HOST, a.getPort(), 500)).isFalse();
+            assertThat(ServerProcess.accepts(ServerProcess.HOST, a.getPort(), 500))
+                    .isFalse();
             memcached.start();
-            assertThat(MemcachedText.get(a, "k")).as("a restarted memcached is empty").isEmpty();
+            assertThat(MemcachedText.get(a, "k"))
+                    .as("a restarted memcached is empty")
+                    .isEmpty();
         }
     }
 

@@ -15,7 +15,9 @@ class TestServersTest {
             assertThat(s.description()).isNotBlank();
             assertThat(TestServers.server(kind)).as("resolved once").isSameAs(s);
         }
-        assertThat(ServerProcess.answersRedisPing(TestServers.redisUri().getHost(), TestServers.redisUri().getPort())).isTrue();
+        assertThat(ServerProcess.answersRedisPing(
+                        TestServers.redisUri().getHost(), TestServers.redisUri().getPort()))
+                .isTrue();
         var memcached = TestServers.memcachedAddresses().get(0);
         MemcachedText.set(memcached, "sk-testing-lookup", "x".getBytes(StandardCharsets.UTF_8), 60);
         assertThat(MemcachedText.get(memcached, "sk-testing-lookup")).isPresent();
