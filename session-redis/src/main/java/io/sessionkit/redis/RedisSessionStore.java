@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
@@ -162,6 +163,7 @@ public final class RedisSessionStore implements SessionStore {
             this.clearIdleConnections = () -> {};
             this.server = "Redis Cluster " + b.clusterNodes;
         } else if (b.sentinelMaster != null) {
+            String master = b.sentinelMaster;
             Set<HostAndPort> sentinels = new LinkedHashSet<>(b.sentinelNodes);
             DefaultJedisClientConfig.Builder sc = DefaultJedisClientConfig.builder()
                     .connectionTimeoutMillis(millis(b.connectTimeout))
@@ -172,18 +174,18 @@ public final class RedisSessionStore implements SessionStore {
             }
             JedisClientConfig sentinelConfig = sc.build();
             // Built here rather than by the client builder so that the store can reach the master's pool.
-            String where = "Redis master '" + b.sentinelMaster + "' via Sentinel " + b.sentinelNodes;
+            String where = "Redis master '" + master + "' via Sentinel " + b.sentinelNodes;
             SentineledConnectionProvider provider = connect(
                     where,
                     () -> new SentineledConnectionProvider(
-                            b.sentinelMaster,
+                            master,
                             clientConfig,
                             pool,
                             sentinels,
                             sentinelConfig,
                             Math.max(500, b.connectTimeout.toMillis())));
             this.jedis = RedisSentinelClient.builder()
-                    .masterName(b.sentinelMaster)
+                    .masterName(master)
                     .sentinels(sentinels)
                     .clientConfig(clientConfig)
                     .sentinelClientConfig(sentinelConfig)
@@ -400,7 +402,8 @@ public final class RedisSessionStore implements SessionStore {
 
     private static String globEscape(String s) {
         StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
                 out.append('\\');
             }
@@ -527,7 +530,7 @@ public final class RedisSessionStore implements SessionStore {
      * connection. Timeouts are not retried, so a call takes at most about one timeout plus one connect. On Cluster,
      * Jedis itself retries within its attempt budget.
      */
-    private <T> T call(String operation, SessionKey key, boolean idempotent, Supplier<T> action) {
+    private <T> T call(String operation, @Nullable SessionKey key, boolean idempotent, Supplier<T> action) {
         try {
             return action.get();
         } catch (JedisConnectionException e) {
@@ -563,7 +566,7 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    private SessionException translate(String operation, SessionKey key, JedisException e) {
+    private SessionException translate(String operation, @Nullable SessionKey key, JedisException e) {
         String message = String.valueOf(e.getMessage());
         if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
             return StoreFailures.unavailable(server, operation, key, "unavailable: " + message, e);
@@ -660,11 +663,11 @@ public final class RedisSessionStore implements SessionStore {
      */
     public static final class Builder {
         private URI uri = DEFAULT_URI;
-        private String sentinelMaster;
+        private @Nullable String sentinelMaster;
         private List<HostAndPort> sentinelNodes = List.of();
-        private String sentinelPassword;
+        private @Nullable String sentinelPassword;
         private List<HostAndPort> clusterNodes = List.of();
-        private UnifiedJedis client;
+        private @Nullable UnifiedJedis client;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;

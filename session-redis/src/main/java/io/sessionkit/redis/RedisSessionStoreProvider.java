@@ -4,9 +4,11 @@ import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The {@code redis} provider: builds a {@link RedisSessionStore} from {@code sessionkit.redis.*} keys.
@@ -72,28 +74,29 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         if (!clusterNodes.isEmpty()) {
             c.apply("cluster.nodes", clusterNodes, b::cluster);
         }
-        c.apply(
-                "cluster.max-attempts",
-                c.integer("cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS),
-                b::clusterMaxAttempts);
-        c.apply(
-                "pool.max-total",
-                c.integer("pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL),
-                b::poolMaxTotal);
-        c.apply("pool.min-idle", c.integer("pool.min-idle", RedisSessionStore.DEFAULT_POOL_MIN_IDLE), b::poolMinIdle);
-        c.apply("pool.max-wait", c.duration("pool.max-wait", RedisSessionStore.DEFAULT_POOL_MAX_WAIT), b::poolMaxWait);
-        c.apply(
-                "connect-timeout",
-                c.duration("connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT),
-                b::connectTimeout);
-        c.apply("read-timeout", c.duration("read-timeout", RedisSessionStore.DEFAULT_READ_TIMEOUT), b::readTimeout);
+        integer(c, "cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS, b::clusterMaxAttempts);
+        integer(c, "pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL, b::poolMaxTotal);
+        integer(c, "pool.min-idle", RedisSessionStore.DEFAULT_POOL_MIN_IDLE, b::poolMinIdle);
+        duration(c, "pool.max-wait", RedisSessionStore.DEFAULT_POOL_MAX_WAIT, b::poolMaxWait);
+        duration(c, "connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT, b::connectTimeout);
+        duration(c, "read-timeout", RedisSessionStore.DEFAULT_READ_TIMEOUT, b::readTimeout);
         c.apply("key-prefix", c.string("key-prefix", RedisSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
-        c.apply("expiry-grace", c.duration("expiry-grace", RedisSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        duration(c, "expiry-grace", RedisSessionStore.DEFAULT_EXPIRY_GRACE, b::expiryGrace);
         c.validate();
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(c.key("*") + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Reads the integer key {@code suffix} (or its default) and hands it to the builder, naming the key only once. */
+    private static void integer(ProviderConfig c, String suffix, int defaultValue, Consumer<Integer> setter) {
+        c.apply(suffix, c.integer(suffix, defaultValue), setter);
+    }
+
+    /** Reads the duration key {@code suffix} (or its default) and hands it to the builder, naming the key only once. */
+    private static void duration(ProviderConfig c, String suffix, Duration defaultValue, Consumer<Duration> setter) {
+        c.apply(suffix, c.duration(suffix, defaultValue), setter);
     }
 }

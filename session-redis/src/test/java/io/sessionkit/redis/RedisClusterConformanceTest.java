@@ -13,14 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -106,24 +104,13 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
      * failover moved a master.
      */
     private static Map<String, Long> measure(int n, Runnable request) {
-        for (UnifiedJedis m : ALL_NODES) {
-            m.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
-        }
+        ALL_NODES.forEach(CommandStats::reset);
         for (int i = 0; i < n; i++) {
             request.run();
         }
         Map<String, Long> calls = new TreeMap<>();
         for (UnifiedJedis m : ALL_NODES) {
-            for (String line : m.info("commandstats").split("\r?\n")) {
-                if (line.startsWith("cmdstat_")) {
-                    String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                    long c = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
-                    if (Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem")
-                            .contains(name)) {
-                        calls.merge(name, c, Long::sum);
-                    }
-                }
-            }
+            CommandStats.clientSent(CommandStats.read(m)).forEach((name, c) -> calls.merge(name, c, Long::sum));
         }
         return calls;
     }

@@ -106,8 +106,7 @@ class RedisClusterFaultTest {
 
     @Test
     void item6_timeoutDuringReplaceNeverAppliesTheWriteTwice() {
-        RedisSessionStore store = clusterStore(READ_TIMEOUT);
-        PausingStore pausing = new PausingStore(store);
+        PausingStore pausing = new PausingStore(clusterStore(READ_TIMEOUT));
         SessionManager manager = SessionManager.builder(pausing).clock(clock).build();
         Session s = manager.create();
         s.setAttribute("ops", List.of());
@@ -152,8 +151,7 @@ class RedisClusterFaultTest {
 
     @Test
     void item6_timeoutDuringCreateNeverReportsAlreadyExists() {
-        RedisSessionStore store = clusterStore(READ_TIMEOUT);
-        PausingStore pausing = new PausingStore(store);
+        PausingStore pausing = new PausingStore(clusterStore(READ_TIMEOUT));
         SessionManager manager = SessionManager.builder(pausing).clock(clock).build();
         Session warm = manager.create();
         warm.setAttribute("warm", 1);
@@ -392,27 +390,21 @@ class RedisClusterFaultTest {
 
         @Override
         public Object evalsha(String sha1, List<String> keys, List<String> args) {
-            Object reply = super.evalsha(sha1, keys, args);
-            if (sha1.equals(RedisScripts.INDEX.sha1())) {
-                runHook();
-            }
-            return reply;
+            return afterIndexWrite(sha1.equals(RedisScripts.INDEX.sha1()), super.evalsha(sha1, keys, args));
         }
 
         @Override
         public Object eval(String script, List<String> keys, List<String> args) {
-            Object reply = super.eval(script, keys, args);
-            if (script.equals(RedisScripts.INDEX.source())) {
-                runHook();
-            }
-            return reply;
+            return afterIndexWrite(script.equals(RedisScripts.INDEX.source()), super.eval(script, keys, args));
         }
 
-        private void runHook() {
-            Runnable r = hook.getAndSet(null);
+        /** Runs the pending hook once the index script has answered, then passes its reply on. */
+        private Object afterIndexWrite(boolean indexScript, Object reply) {
+            Runnable r = indexScript ? hook.getAndSet(null) : null;
             if (r != null) {
                 r.run();
             }
+            return reply;
         }
     }
 

@@ -8,7 +8,6 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.ServerProcess;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -76,14 +75,8 @@ class RedisCommandBudgetTest {
     @Test
     @DisplayName("[7] modifying request: 2 commands (GET + EVALSHA of the replace script)")
     void modifying() {
-        Session s = storedSession();
-        int[] n = {0};
-        Map<String, Long> stats = measure("modifying", () -> {
-            Session found = manager.find(s.id()).orElseThrow();
-            found.setAttribute("n", ++n[0]);
-            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
-        });
-        assertThat(clientCommands(stats))
+        Map<String, Long> stats = measureModifying("modifying", storedSession());
+        assertThat(CommandStats.clientSent(stats))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
         // Inside the script: the header (version, expiry) and the tail (writer tokens, carried to the new value).
         assertThat(stats).containsEntry("getrange", 2L * N).containsEntry("set", (long) N);
@@ -104,7 +97,7 @@ class RedisCommandBudgetTest {
             Session s = next.next();
             assertThat(store.delete(s.id().key(), s.version())).isEqualTo(io.sessionkit.ReplaceResult.OK);
         });
-        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
+        assertThat(CommandStats.clientSent(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
     }
 
     @Test
@@ -115,7 +108,7 @@ class RedisCommandBudgetTest {
             s.setAttribute("cart", java.util.List.of("apple"));
             assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
         });
-        assertThat(clientCommands(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
+        assertThat(CommandStats.clientSent(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
     }
 
     @Test
@@ -126,13 +119,8 @@ class RedisCommandBudgetTest {
         Session login = manager.find(s.id()).orElseThrow();
         login.setPrincipal("alice");
         manager.save(login);
-        int[] n = {0};
-        Map<String, Long> stats = measure("modifying, with principal", () -> {
-            Session found = manager.find(s.id()).orElseThrow();
-            found.setAttribute("n", ++n[0]);
-            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
-        });
-        assertThat(clientCommands(stats))
+        Map<String, Long> stats = measureModifying("modifying, with principal", s);
+        assertThat(CommandStats.clientSent(stats))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
     }
 
@@ -143,41 +131,28 @@ class RedisCommandBudgetTest {
         return s;
     }
 
+    /** {@link #measure}s N requests that each load {@code s} and save it with a changed attribute. */
+    private static Map<String, Long> measureModifying(String label, Session s) {
+        int[] n = {0};
+        return measure(label, () -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            found.setAttribute("n", ++n[0]);
+            assertThat(manager.save(found)).isEqualTo(SaveResult.UPDATED);
+        });
+    }
+
     /** Runs {@code request} N times between CONFIG RESETSTAT and INFO commandstats; returns calls per command. */
     private static Map<String, Long> measure(String label, Runnable request) {
-        admin.sendCommand(redis.clients.jedis.Protocol.Command.CONFIG, "RESETSTAT");
+        CommandStats.reset(admin);
         for (int i = 0; i < N; i++) {
             request.run();
         }
-        Map<String, Long> calls = new TreeMap<>();
-        for (String line : admin.info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                long c = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
-                if (!name.equals("config|resetstat") && !name.equals("info")) {
-                    calls.put(name, c);
-                }
-            }
-        }
-        Map<String, Long> client = clientCommands(calls);
+        Map<String, Long> calls = CommandStats.read(admin);
+        Map<String, Long> client = CommandStats.clientSent(calls);
         long perRequest = client.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf(
                 "commandstats %-26s %d requests: client-sent %s = %.2f per request; all incl. script-internal %s%n",
                 label, N, client, perRequest / (double) N, calls);
         return calls;
-    }
-
-    /** The commands the store sends itself (everything else in commandstats ran inside a script). */
-    private static Map<String, Long> clientCommands(Map<String, Long> calls) {
-        Map<String, Long> out = new TreeMap<>(calls);
-        out.keySet()
-                .removeIf(k -> !(k.equals("get")
-                        || k.equals("evalsha")
-                        || k.equals("eval")
-                        || k.equals("unlink")
-                        || k.equals("mget")
-                        || k.equals("zrangebyscore")
-                        || k.equals("zrem")));
-        return out;
     }
 }

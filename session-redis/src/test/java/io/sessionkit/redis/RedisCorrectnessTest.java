@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 
@@ -299,9 +300,11 @@ class RedisCorrectnessTest {
 
     // ---- item 13: hostile stored metadata ----
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"mi=1000000000000000", "mi=0", "e=100000000000000000", "a=-5", "c=9223372036854775807"})
-    void item13_absurdStoredMetadataIsUndecodableNeverADateTimeExceptionAtSave(String absurd) {
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '=',
+            value = {"mi=1000000000000000", "mi=0", "e=100000000000000000", "a=-5", "c=9223372036854775807"})
+    void item13_absurdStoredMetadataIsUndecodableNeverADateTimeExceptionAtSave(String field, String absurd) {
         MutableClock clock = MutableClock.startingNow();
         RedisSessionStore store = store(clock);
         SessionManager manager = SessionManager.builder(store)
@@ -315,8 +318,7 @@ class RedisCorrectnessTest {
         fields.put("a", Long.toString(now));
         fields.put("e", Long.toString(now + 1_800_000));
         fields.put("mi", "1800");
-        String[] override = absurd.split("=");
-        fields.put(override[0], override[1]);
+        fields.put(field, absurd);
         StringBuilder envelope = new StringBuilder("{\"fmt\":1,\"v\":1");
         fields.forEach((k, v) -> envelope.append(",\"").append(k).append("\":").append(v));
         envelope.append(",\"p\":null,\"attrs\":{\"cart\":[1]}}");

@@ -118,7 +118,7 @@ class RedisRestartTest {
                 go.await();
                 int[] failed = new int[2];
                 try {
-                    manager.find(id).orElseThrow();
+                    assertThat(manager.find(id)).as("session %s", id).isPresent();
                 } catch (SessionStoreUnavailableException e) {
                     failed[0]++;
                 }
@@ -174,10 +174,14 @@ class RedisRestartTest {
                         long start = System.nanoTime();
                         try {
                             if (i % 2 == 0) {
-                                manager.find(id).orElseThrow();
+                                assertThat(manager.find(id))
+                                        .as("session %s", id)
+                                        .isPresent();
                             } else {
-                                manager.update(id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1))
-                                        .orElseThrow();
+                                assertThat(manager.update(
+                                                id, x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1)))
+                                        .as("session %s", id)
+                                        .isPresent();
                                 st.increments++;
                             }
                             st.recordSuccess(start, serverUpAt.get());
