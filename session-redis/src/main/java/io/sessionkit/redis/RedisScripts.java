@@ -103,21 +103,35 @@ final class RedisScripts {
             """);
 
     /**
+     * The version check of replace and the compare-and-set delete: calls {@code write(v)} and answers
+     * {@link #WRITTEN} only if a live record of the expected version is stored; otherwise answers {@link #WRITTEN}
+     * for a write recognised by its token, {@link #REFUSED} without a live record, {@link #CONFLICT} for another
+     * version.
+     */
+    private static final String COMPARE_AND_SET = HEADER + """
+            local function compare_and_set(key, now, expected, token, write)
+              local v, e = header(key)
+              if v and e > now and v == expected then
+                write(v)
+                return 1
+              end
+              if v and wrote(key, token) then return 1 end
+              if not v or e <= now then return 0 end
+              return -1
+            end
+            """;
+
+    /**
      * KEYS[1] session key, optional KEYS[2] principal index; ARGV: envelope, now, native TTL (PX, ms), member,
      * expiresAt, trim-before, grace, token, expected version. Never writes unless a live record of the expected
      * version is stored.
      */
-    static final Script REPLACE = new Script(HEADER + INDEX_FUNCTION + """
+    static final Script REPLACE = new Script(COMPARE_AND_SET + INDEX_FUNCTION + """
             local now = tonumber(ARGV[2])
-            local v, e = header(KEYS[1])
-            if v and e > now and v == tonumber(ARGV[9]) then
+            return compare_and_set(KEYS[1], now, tonumber(ARGV[9]), ARGV[8], function()
               redis.call('SET', KEYS[1], stamp(ARGV[1], ARGV[8], writers(KEYS[1])), 'PX', ARGV[3])
               if KEYS[2] then index(KEYS[2], ARGV[4], ARGV[5], ARGV[6], now, tonumber(ARGV[7])) end
-              return 1
-            end
-            if v and wrote(KEYS[1], ARGV[8]) then return 1 end
-            if not v or e <= now then return 0 end
-            return -1
+            end)
             """);
 
     /**
@@ -126,17 +140,11 @@ final class RedisScripts {
      * for every reader, so {@code load} finds nothing and {@code replace} answers GONE), no principal, no attributes,
      * and the writer tokens, expiring natively after the tombstone TTL (long enough for any re-sent copy to arrive).
      */
-    static final Script DELETE_IF = new Script(HEADER + """
-            local now = tonumber(ARGV[1])
-            local v, e = header(KEYS[1])
-            if v and e > now and v == tonumber(ARGV[2]) then
+    static final Script DELETE_IF = new Script(COMPARE_AND_SET + """
+            return compare_and_set(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], function(v)
               local tombstone = '{"fmt":1,"v":' .. string.format('%d', v + 1) .. ',"c":0,"a":0,"e":0,"mi":1,"p":null,"attrs":{}}'
               redis.call('SET', KEYS[1], stamp(tombstone, ARGV[3], writers(KEYS[1])), 'PX', ARGV[4])
-              return 1
-            end
-            if v and wrote(KEYS[1], ARGV[3]) then return 1 end
-            if not v or e <= now then return 0 end
-            return -1
+            end)
             """);
 
     /** KEYS[1] principal index; ARGV: member, expiresAt, trim-before, now, grace. For Redis Cluster, where it lives in another slot. */

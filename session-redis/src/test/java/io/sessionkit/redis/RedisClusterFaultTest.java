@@ -71,13 +71,8 @@ class RedisClusterFaultTest {
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void stopCluster() throws Exception {
+        TestResources.closeAll(timer == null ? null : timer::shutdownNow, cluster);
     }
 
     @BeforeEach

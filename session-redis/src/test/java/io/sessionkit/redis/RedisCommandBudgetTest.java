@@ -48,16 +48,8 @@ class RedisCommandBudgetTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        TestResources.closeAll(store, admin, server);
     }
 
     @Test
