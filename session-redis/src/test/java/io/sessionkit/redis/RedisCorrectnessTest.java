@@ -15,14 +15,10 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.tck.MutableClock;
-import io.sessionkit.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,31 +34,16 @@ class RedisCorrectnessTest {
     private static final Duration GRACE = RedisSessionStore.DEFAULT_EXPIRY_GRACE;
     private static final Duration IDLE = Duration.ofMinutes(2);
 
-    private final String prefix =
-            "sk:c" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
-    private final List<RedisSessionStore> stores = new ArrayList<>();
-    private RedisClient raw;
-
-    @BeforeEach
-    void open() {
-        raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
-    }
+    private final SharedRedisPrefix redis = new SharedRedisPrefix("c");
+    private final RedisClient raw = redis.raw();
 
     @AfterEach
     void close() {
-        RedisKeys.deleteAll(raw, prefix);
-        stores.forEach(RedisSessionStore::close);
-        raw.close();
+        redis.close();
     }
 
     private RedisSessionStore store(MutableClock clock) {
-        RedisSessionStore s = RedisSessionStore.builder()
-                .uri(TestServers.redisUri())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build();
-        stores.add(s);
-        return s;
+        return redis.store(clock);
     }
 
     private static SessionManager manager(RedisSessionStore store, MutableClock clock) {

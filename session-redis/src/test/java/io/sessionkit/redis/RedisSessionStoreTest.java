@@ -26,26 +26,19 @@ import redis.clients.jedis.UnifiedJedis;
 /** Redis-specific behaviour beyond the conformance kit, on the shared standalone Redis. */
 class RedisSessionStoreTest {
     private final MutableClock clock = MutableClock.startingNow();
-    private final String prefix =
-            "sk:t" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
-    private RedisClient raw;
+    private final SharedRedisPrefix redis = new SharedRedisPrefix("t");
+    private final String prefix = redis.prefix();
+    private final RedisClient raw = redis.raw();
     private RedisSessionStore store;
 
     @BeforeEach
     void open() {
-        raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
-        store = RedisSessionStore.builder()
-                .uri(TestServers.redisUri())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build();
+        store = redis.store(clock);
     }
 
     @AfterEach
     void close() {
-        RedisKeys.deleteAll(raw, prefix);
-        store.close();
-        raw.close();
+        redis.close();
     }
 
     static SessionKey randomKey() {
