@@ -16,7 +16,6 @@ import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.RedisCluster;
 import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -408,10 +407,8 @@ class RedisClusterFaultTest {
     @Test
     void item3_deleteWithVersionOnClusterIsOneScriptOnTheSessionSlot() {
         RedisSessionStore store = clusterStore(Duration.ofSeconds(2));
-        Instant now = clock.instant();
         SessionKey key = RedisSessionStoreTest.randomKey();
-        SessionRecord v1 = new SessionRecord(
-                key, 1, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), "dave", "{}");
+        SessionRecord v1 = RedisSessionStoreTest.written(clock, key, 1, Duration.ofMinutes(30), "dave", "{}");
         assertThat(store.create(v1)).isTrue();
         assertThat(store.delete(key, 2)).isEqualTo(ReplaceResult.CONFLICT);
         assertThat(store.load(key)).contains(v1);
@@ -420,8 +417,7 @@ class RedisClusterFaultTest {
         assertThat(store.findByPrincipal("dave")).isEmpty();
         assertThat(store.delete(key, 1)).isEqualTo(ReplaceResult.GONE);
         SessionKey expiring = RedisSessionStoreTest.randomKey();
-        assertThat(store.create(new SessionRecord(
-                        expiring, 1, now, now, Duration.ofMinutes(1), now.plus(Duration.ofMinutes(1)), null, "{}")))
+        assertThat(store.create(RedisSessionStoreTest.written(clock, expiring, 1, Duration.ofMinutes(1), null, "{}")))
                 .isTrue();
         clock.advance(Duration.ofMinutes(1));
         assertThat(store.delete(expiring, 1)).as("expired by the store's clock").isEqualTo(ReplaceResult.GONE);

@@ -54,16 +54,8 @@ class RedisCorrectnessTest {
     }
 
     private static SessionRecord record(MutableClock clock, SessionKey key, long version, String principal) {
-        Instant now = clock.instant();
-        return new SessionRecord(
-                key,
-                version,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                principal,
-                "{\"v\":" + version + "}");
+        return RedisSessionStoreTest.written(
+                clock, key, version, Duration.ofMinutes(30), principal, "{\"v\":" + version + "}");
     }
 
     // ---- item 3: the compare-and-set delete rotation needs ----

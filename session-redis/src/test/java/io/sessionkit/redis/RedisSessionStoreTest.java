@@ -11,11 +11,13 @@ import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.ServerProcess;
 import io.sessionkit.testing.TestServers;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -47,10 +49,15 @@ class RedisSessionStoreTest {
         return new SessionKey(Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     }
 
-    SessionRecord record(SessionKey key, long version, String principal, String attrs) {
+    /** A record written now by {@code clock}: created and accessed now, idle {@code idle}, expiring after it. */
+    static SessionRecord written(
+            Clock clock, SessionKey key, long version, Duration idle, @Nullable String principal, String attrs) {
         Instant now = clock.instant();
-        return new SessionRecord(
-                key, version, now, now, Duration.ofMinutes(30), now.plus(Duration.ofMinutes(30)), principal, attrs);
+        return new SessionRecord(key, version, now, now, idle, now.plus(idle), principal, attrs);
+    }
+
+    SessionRecord record(SessionKey key, long version, @Nullable String principal, String attrs) {
+        return written(clock, key, version, Duration.ofMinutes(30), principal, attrs);
     }
 
     @Test
