@@ -1,16 +1,22 @@
 package io.sessionkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** Turns attribute values into JSON values and back. Chosen by {@code sessionkit.codec}. */
 sealed interface AttributeCodec permits JsonAttributeCodec, JavaSerializationCodec {
 
-    /** @throws SessionCodecException naming the attribute when the value cannot be stored */
+    /**
+     * The JSON form in which {@code value} is stored.
+     *
+     * @throws SessionCodecException naming the attribute when the value cannot be stored
+     */
     JsonNode encode(String name, Object value);
 
     /** The plain Java form of a stored value. @throws SessionCodecException when it cannot be decoded */
+    @Nullable
     Object decode(String name, JsonNode node);
 
     /** The stored value as {@code type}. @throws SessionCodecException when it cannot be read as that type */
-    <T> T decode(String name, JsonNode node, Class<T> type);
+    <T> @Nullable T decode(String name, JsonNode node, Class<T> type);
 }

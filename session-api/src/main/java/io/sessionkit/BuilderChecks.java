@@ -141,7 +141,7 @@ public final class BuilderChecks {
         if (d.isZero()) {
             return "0s";
         }
-        if (d.getNano() % 1_000_000 != 0) {
+        if (d.toNanosPart() % 1_000_000 != 0) {
             return d.toString();
         }
         long ms = d.toMillis();

@@ -14,7 +14,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opt-in codec for legacy apps that keep {@link Serializable} objects in the session and cast what they read back. Every
@@ -68,26 +68,38 @@ final class JavaSerializationCodec implements AttributeCodec {
      * the text {@code toString()} writes (and somewhat more: it is Java's own parser for the type).
      */
     enum Tag {
-        LONG("@long", Long.class, Long::valueOf),
-        SHORT("@short", Short.class, Short::valueOf),
-        BYTE("@byte", Byte.class, Byte::valueOf),
-        FLOAT("@float", Float.class, Float::valueOf),
-        DOUBLE("@double", Double.class, Double::valueOf),
-        CHARACTER("@character", Character.class, Tag::character),
-        BIG_INTEGER("@biginteger", BigInteger.class, BigInteger::new),
-        BIG_DECIMAL("@bigdecimal", BigDecimal.class, BigDecimal::new);
+        LONG("@long", Long.class),
+        SHORT("@short", Short.class),
+        BYTE("@byte", Byte.class),
+        FLOAT("@float", Float.class),
+        DOUBLE("@double", Double.class),
+        CHARACTER("@character", Character.class),
+        BIG_INTEGER("@biginteger", BigInteger.class),
+        BIG_DECIMAL("@bigdecimal", BigDecimal.class);
 
         final String field;
         final Class<?> type;
-        private final Function<String, Object> parse;
 
-        Tag(String field, Class<?> type, Function<String, Object> parse) {
+        Tag(String field, Class<?> type) {
             this.field = field;
             this.type = type;
-            this.parse = parse;
         }
 
-        static Tag of(Class<?> type) {
+        /** Java's own parser for the type (a switch, not a function field, so the enum stays immutable). */
+        Object parse(String text) {
+            return switch (this) {
+                case LONG -> Long.valueOf(text);
+                case SHORT -> Short.valueOf(text);
+                case BYTE -> Byte.valueOf(text);
+                case FLOAT -> Float.valueOf(text);
+                case DOUBLE -> Double.valueOf(text);
+                case CHARACTER -> character(text);
+                case BIG_INTEGER -> new BigInteger(text);
+                case BIG_DECIMAL -> new BigDecimal(text);
+            };
+        }
+
+        static @Nullable Tag of(Class<?> type) {
             for (Tag t : values()) {
                 if (t.type == type) {
                     return t;
@@ -96,7 +108,7 @@ final class JavaSerializationCodec implements AttributeCodec {
             return null;
         }
 
-        static Tag named(String field) {
+        static @Nullable Tag named(String field) {
             for (Tag t : values()) {
                 if (t.field.equals(field)) {
                     return t;
@@ -116,7 +128,7 @@ final class JavaSerializationCodec implements AttributeCodec {
     private final ObjectInputFilter filter;
     private final String pattern;
 
-    JavaSerializationCodec(String allowList) {
+    JavaSerializationCodec(@Nullable String allowList) {
         String user = allowList == null ? "" : allowList.trim();
         this.pattern = LIMITS + ";" + BASE_ALLOW + (user.isEmpty() ? "" : ";" + user) + ";!*";
         this.filter = ObjectInputFilter.Config.createFilter(pattern);
@@ -162,7 +174,7 @@ final class JavaSerializationCodec implements AttributeCodec {
     }
 
     @Override
-    public Object decode(String name, JsonNode node) {
+    public @Nullable Object decode(String name, JsonNode node) {
         String field = singleTextField(node);
         if (FIELD.equals(field)) {
             byte[] bytes;
@@ -181,7 +193,7 @@ final class JavaSerializationCodec implements AttributeCodec {
     }
 
     @Override
-    public <T> T decode(String name, JsonNode node, Class<T> type) {
+    public <T> @Nullable T decode(String name, JsonNode node, Class<T> type) {
         Object value = decode(name, node);
         if (value == null) {
             return null;
@@ -198,11 +210,11 @@ final class JavaSerializationCodec implements AttributeCodec {
     }
 
     /** The name of the only member of {@code node} when it is an object whose one member is a string, else null. */
-    private static String singleTextField(JsonNode node) {
+    private static @Nullable String singleTextField(@Nullable JsonNode node) {
         if (node == null || !node.isObject() || node.size() != 1) {
             return null;
         }
-        Map.Entry<String, JsonNode> only = node.fields().next();
+        Map.Entry<String, JsonNode> only = node.properties().iterator().next();
         return only.getValue().isTextual() ? only.getKey() : null;
     }
 
@@ -212,7 +224,7 @@ final class JavaSerializationCodec implements AttributeCodec {
                     + MAX_TAGGED_TEXT + " characters");
         }
         try {
-            return tag.parse.apply(text);
+            return tag.parse(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
             // NumberFormatException is an IllegalArgumentException. The text is data, not echoed: it could be anything.
             throw new SessionCodecException(

@@ -1,6 +1,7 @@
 package io.sessionkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default codec: values are JSON values, or objects Jackson maps to JSON by their properties. No polymorphic
@@ -24,12 +25,12 @@ final class JsonAttributeCodec implements AttributeCodec {
     }
 
     @Override
-    public Object decode(String name, JsonNode node) {
+    public @Nullable Object decode(String name, JsonNode node) {
         return Json.toPlain(node);
     }
 
     @Override
-    public <T> T decode(String name, JsonNode node, Class<T> type) {
+    public <T> @Nullable T decode(String name, JsonNode node, Class<T> type) {
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (Exception e) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code sessionkit.<name>.*} keys of one provider, read by suffix ({@code "connect-timeout"}), in the style of
@@ -31,7 +32,7 @@ public final class ProviderConfig {
     private final Set<String> keys = new LinkedHashSet<>();
     private final Set<String> secrets = new HashSet<>();
     private final List<String> problems = new ArrayList<>();
-    private IllegalArgumentException firstProblem;
+    private @Nullable IllegalArgumentException firstProblem;
 
     private ProviderConfig(SessionKitConfig config, String name, Set<String> suffixes) {
         this.config = Objects.requireNonNull(config, "config");
@@ -156,12 +157,12 @@ public final class ProviderConfig {
             return parse.get();
         } catch (IllegalArgumentException e) {
             // SessionKitConfig's message already leads with the key.
-            record(null, e.getMessage(), e);
+            record(null, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
             return defaultValue;
         }
     }
 
-    private void record(String key, String detail, IllegalArgumentException cause) {
+    private void record(@Nullable String key, String detail, @Nullable IllegalArgumentException cause) {
         String message = key == null ? detail : key + ": " + detail;
         for (String secret : secrets) {
             String value = config.get(secret);

@@ -37,7 +37,7 @@ public final class RecordEnvelope {
             g.writeNumberField("c", r.createdAt().toEpochMilli());
             g.writeNumberField("a", r.lastAccessedAt().toEpochMilli());
             g.writeNumberField("e", r.expiresAt().toEpochMilli());
-            g.writeNumberField("mi", r.maxIdle().getSeconds());
+            g.writeNumberField("mi", r.maxIdle().toSeconds());
             g.writeStringField("p", r.principal());
             g.writeFieldName("attrs");
             g.writeRawValue(r.attributes());

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One session as a request sees it, obtained from {@link SessionManager#create()} or
@@ -40,14 +41,19 @@ public final class Session {
     private static final JsonNode REMOVED = MissingNode.getInstance();
     private static final int MAX_NAME_LENGTH = 256;
 
+    /** Whether {@code node} is the {@link #REMOVED} marker (the only missing node a delta produces). */
+    private static boolean isRemoved(@Nullable JsonNode node) {
+        return node != null && node.isMissingNode();
+    }
+
     private final AttributeCodec codec;
     private final DecodeFailurePolicy decodeFailurePolicy;
     private SessionId id;
-    private SessionRecord stored;
+    private @Nullable SessionRecord stored;
     private final Instant createdAt;
     private final Instant accessedAt;
     private Duration maxIdle;
-    private String principal;
+    private @Nullable String principal;
     private ObjectNode attributes;
     /** This request's changes, in order, as deltas that can be re-applied onto a newer stored version. */
     private final Map<String, Delta> changes = new LinkedHashMap<>();
@@ -71,14 +77,7 @@ public final class Session {
             Instant now,
             Duration maxIdle,
             Instant expiresAt) {
-        this.id = id;
-        this.codec = codec;
-        this.decodeFailurePolicy = policy;
-        this.createdAt = now;
-        this.accessedAt = now;
-        this.maxIdle = maxIdle;
-        this.attributes = JsonNodeFactory.instance.objectNode();
-        this.expiresAt = expiresAt;
+        this(id, null, codec, policy, now, now, maxIdle, null, JsonNodeFactory.instance.objectNode(), expiresAt);
     }
 
     /** A session loaded from a record whose attributes are already parsed. */
@@ -89,16 +88,40 @@ public final class Session {
             AttributeCodec codec,
             DecodeFailurePolicy policy,
             Instant now) {
+        this(
+                id,
+                stored,
+                codec,
+                policy,
+                stored.createdAt(),
+                now,
+                stored.maxIdle(),
+                stored.principal(),
+                attributes,
+                stored.expiresAt());
+    }
+
+    private Session(
+            SessionId id,
+            @Nullable SessionRecord stored,
+            AttributeCodec codec,
+            DecodeFailurePolicy policy,
+            Instant createdAt,
+            Instant accessedAt,
+            Duration maxIdle,
+            @Nullable String principal,
+            ObjectNode attributes,
+            Instant expiresAt) {
         this.id = id;
+        this.stored = stored;
         this.codec = codec;
         this.decodeFailurePolicy = policy;
-        this.stored = stored;
-        this.createdAt = stored.createdAt();
-        this.accessedAt = now;
-        this.maxIdle = stored.maxIdle();
-        this.principal = stored.principal();
+        this.createdAt = createdAt;
+        this.accessedAt = accessedAt;
+        this.maxIdle = maxIdle;
+        this.principal = principal;
         this.attributes = attributes;
-        this.expiresAt = stored.expiresAt();
+        this.expiresAt = expiresAt;
     }
 
     /** The id for the cookie or header. Its {@code toString()} is redacted. */
@@ -161,7 +184,7 @@ public final class Session {
     }
 
     /** Sets the authenticated user (null to clear). Call {@link SessionManager#rotateId} too on login. */
-    public void setPrincipal(String principal) {
+    public void setPrincipal(@Nullable String principal) {
         checkValid();
         if (principal != null && (principal.isEmpty() || principal.length() > MAX_NAME_LENGTH)) {
             throw new IllegalArgumentException("principal must be 1.." + MAX_NAME_LENGTH + " characters");
@@ -184,7 +207,7 @@ public final class Session {
      * @throws SessionCodecException if the stored value cannot be decoded (unless the decode-failure policy is
      *                               {@code DROP_ATTRIBUTE}, which drops it and returns null)
      */
-    public Object getAttribute(String name) {
+    public @Nullable Object getAttribute(String name) {
         checkValid();
         recordRead(name);
         return peekAttribute(name);
@@ -194,7 +217,7 @@ public final class Session {
      * Like {@link #getAttribute(String)}, but not counted as a read for conflict detection: for frameworks that need
      * the current value only to notify it (e.g. {@code HttpSessionBindingListener.valueUnbound}) before a blind set.
      */
-    public Object peekAttribute(String name) {
+    public @Nullable Object peekAttribute(String name) {
         checkValid();
         Objects.requireNonNull(name, "name");
         JsonNode node = attributes.get(name);
@@ -213,7 +236,7 @@ public final class Session {
      *
      * @throws SessionCodecException if the stored value cannot be read as {@code type}
      */
-    public <T> T getAttribute(String name, Class<T> type) {
+    public <T> @Nullable T getAttribute(String name, Class<T> type) {
         checkValid();
         Objects.requireNonNull(type, "type");
         recordRead(name);
@@ -234,7 +257,7 @@ public final class Session {
      * @throws IllegalArgumentException if the name is empty, longer than 256 characters or holds control characters
      * @throws SessionCodecException    if the value cannot be encoded, or exceeds {@link ValueLimits}
      */
-    public void setAttribute(String name, Object value) {
+    public void setAttribute(String name, @Nullable Object value) {
         checkValid();
         checkName(name);
         if (value == null) {
@@ -267,7 +290,7 @@ public final class Session {
      * @return the new value, as {@code fn} returned it
      * @throws SessionCodecException if the current value cannot be read as {@code type} or the new one cannot be stored
      */
-    public <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn) {
+    public <T> @Nullable T updateAttribute(String name, Class<T> type, UnaryOperator<@Nullable T> fn) {
         checkValid();
         checkName(name);
         Objects.requireNonNull(type, "type");
@@ -275,7 +298,7 @@ public final class Session {
         Update<T> update = new Update<>(type, fn, changes.get(name));
         T next = update.compute(this, name, attributes.get(name));
         JsonNode node = next == null ? REMOVED : encode(name, next);
-        if (node == REMOVED) {
+        if (isRemoved(node)) {
             attributes.remove(name);
         } else {
             attributes.set(name, node);
@@ -296,8 +319,9 @@ public final class Session {
 
     // ---- package-private: used by SessionManager ----
 
+    /** The record this session was read from or last saved as; only for a session that is not {@link #isNew()}. */
     SessionRecord stored() {
-        return stored;
+        return Objects.requireNonNull(stored, "a new session has no stored record");
     }
 
     ObjectNode attributesNode() {
@@ -309,15 +333,16 @@ public final class Session {
      * {@code base} is what this session was loaded from (or null, for a new session), the working attributes already
      * hold the deltas.
      */
-    ObjectNode mergedAttributes(SessionRecord base, ObjectNode baseAttributes) {
+    @SuppressWarnings("ReferenceEquality") // identity is the question: is base the very record this session read?
+    ObjectNode mergedAttributes(@Nullable SessionRecord base, @Nullable ObjectNode baseAttributes) {
         if (base == stored) {
             return attributes;
         }
-        ObjectNode merged = baseAttributes;
+        ObjectNode merged = Objects.requireNonNull(baseAttributes, "baseAttributes");
         for (Map.Entry<String, Delta> change : changes.entrySet()) {
             String name = change.getKey();
             JsonNode value = change.getValue().applyTo(this, name, merged.get(name));
-            if (value == REMOVED) {
+            if (isRemoved(value)) {
                 merged.remove(name);
             } else {
                 merged.set(name, value);
@@ -328,7 +353,7 @@ public final class Session {
 
     /** The record to write on top of {@code base} (null for a new session), accessed at {@code now}. */
     SessionRecord toRecord(
-            SessionRecord base,
+            @Nullable SessionRecord base,
             String mergedAttributes,
             SessionKey key,
             long version,
@@ -362,7 +387,7 @@ public final class Session {
         this.invalidated = true;
     }
 
-    private Object dropOrThrow(String name, SessionCodecException e) {
+    private @Nullable Object dropOrThrow(String name, SessionCodecException e) {
         if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
             throw e;
         }
@@ -394,13 +419,13 @@ public final class Session {
     /** One change of one attribute, re-applicable onto the attribute's value in a newer stored version. */
     private sealed interface Delta permits Assign, Update {
         /** The attribute's new value ({@code REMOVED} to remove it) given its value {@code fresh} (null if absent). */
-        JsonNode applyTo(Session session, String name, JsonNode fresh);
+        JsonNode applyTo(Session session, String name, @Nullable JsonNode fresh);
     }
 
     /** A set or a removal ({@code REMOVED}): the same value whatever is stored, unless it was computed from a read. */
     private record Assign(JsonNode value) implements Delta {
         @Override
-        public JsonNode applyTo(Session session, String name, JsonNode fresh) {
+        public JsonNode applyTo(Session session, String name, @Nullable JsonNode fresh) {
             JsonNode read = session.reads.get(name);
             JsonNode now = fresh == null ? REMOVED : fresh;
             if (read != null && !read.equals(now)) {
@@ -413,15 +438,19 @@ public final class Session {
     }
 
     /** A function of the value, run again on the fresh value (after the earlier change of this request, if any). */
-    private record Update<T>(Class<T> type, UnaryOperator<T> fn, Delta before) implements Delta {
+    private record Update<T>(
+            Class<T> type,
+            UnaryOperator<@Nullable T> fn,
+            @Nullable Delta before) implements Delta {
         @Override
-        public JsonNode applyTo(Session session, String name, JsonNode fresh) {
+        public JsonNode applyTo(Session session, String name, @Nullable JsonNode fresh) {
             JsonNode base = before == null ? fresh : before.applyTo(session, name, fresh);
-            T next = compute(session, name, base == REMOVED ? null : base);
+            T next = compute(session, name, isRemoved(base) ? null : base);
             return next == null ? REMOVED : session.encode(name, next);
         }
 
-        T compute(Session session, String name, JsonNode current) {
+        @Nullable
+        T compute(Session session, String name, @Nullable JsonNode current) {
             T value = current == null || current.isNull() ? null : session.codec.decode(name, current, type);
             return fn.apply(value);
         }

@@ -1,5 +1,7 @@
 package io.sessionkit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception SessionKit throws. Unchecked: a session store that fails is an infrastructure
  * problem the request cannot fix, so callers catch it at the edge (a servlet filter, an error page), not everywhere.
@@ -11,7 +13,7 @@ public class SessionException extends RuntimeException {
         super(message);
     }
 
-    public SessionException(String message, Throwable cause) {
+    public SessionException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -3,6 +3,7 @@ package io.sessionkit;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A session id as the client holds it: 32 characters of URL-safe base64 (no padding) encoding 192 bits from
@@ -46,12 +47,12 @@ public final class SessionId {
      *
      * @param raw the presented value, may be null
      */
-    public static Optional<SessionId> parse(String raw) {
-        return isWellFormed(raw) ? Optional.of(new SessionId(raw)) : Optional.empty();
+    public static Optional<SessionId> parse(@Nullable String raw) {
+        return raw != null && isWellFormed(raw) ? Optional.of(new SessionId(raw)) : Optional.empty();
     }
 
     /** Whether {@code raw} has the shape of an id; says nothing of whether it was issued. */
-    public static boolean isWellFormed(String raw) {
+    public static boolean isWellFormed(@Nullable String raw) {
         if (raw == null || raw.length() != LENGTH) {
             return false;
         }

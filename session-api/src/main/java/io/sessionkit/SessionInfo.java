@@ -1,6 +1,7 @@
 package io.sessionkit;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * What can be said about a session without its raw id, e.g. for a "your devices" page or an admin view. Returned by
@@ -15,6 +16,12 @@ import java.time.Instant;
 public record SessionInfo(
         SessionKey key, String principal, Instant createdAt, Instant lastAccessedAt, Instant expiresAt) {
     static SessionInfo of(SessionRecord r) {
-        return new SessionInfo(r.key(), r.principal(), r.createdAt(), r.lastAccessedAt(), r.expiresAt());
+        // Only records found by their principal come here.
+        return new SessionInfo(
+                r.key(),
+                Objects.requireNonNull(r.principal(), "principal"),
+                r.createdAt(),
+                r.lastAccessedAt(),
+                r.expiresAt());
     }
 }

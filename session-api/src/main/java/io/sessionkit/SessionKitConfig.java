@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration as a view over one lookup, {@link #get(String)}, in the style of Micrometer's registry configs.
@@ -41,6 +43,7 @@ public interface SessionKitConfig {
     String PREFIX = "sessionkit.";
 
     /** The raw value of {@code key}, or null when unset. */
+    @Nullable
     String get(String key);
 
     /**
@@ -92,19 +95,9 @@ public interface SessionKitConfig {
                 });
     }
 
-    /** A view whose {@link #keys()} come from {@code keys}. */
-    private static SessionKitConfig listing(SessionKitConfig lookup, Supplier<Set<String>> keys) {
-        return new SessionKitConfig() {
-            @Override
-            public String get(String key) {
-                return lookup.get(key);
-            }
-
-            @Override
-            public Set<String> keys() {
-                return keys.get();
-            }
-        };
+    /** A view whose {@link #keys()} come from {@code keys}, on the system clock. */
+    private static SessionKitConfig listing(Function<String, @Nullable String> lookup, Supplier<Set<String>> keys) {
+        return new ConfigView(lookup, keys, Clock::systemUTC);
     }
 
     /** The environment variable for a key: upper case, dots and dashes as underscores. */
@@ -114,48 +107,23 @@ public interface SessionKitConfig {
 
     /** This view, falling back to {@code other} for keys it lacks. */
     default SessionKitConfig orElse(SessionKitConfig other) {
-        SessionKitConfig self = this;
-        return new SessionKitConfig() {
-            @Override
-            public String get(String key) {
-                String v = self.get(key);
-                return v != null ? v : other.get(key);
-            }
-
-            @Override
-            public Set<String> keys() {
-                Set<String> keys = new TreeSet<>(self.keys());
-                keys.addAll(other.keys());
-                return keys;
-            }
-
-            @Override
-            public Clock clock() {
-                return self.clock();
-            }
-        };
+        return new ConfigView(
+                key -> {
+                    String v = get(key);
+                    return v != null ? v : other.get(key);
+                },
+                () -> {
+                    Set<String> all = new TreeSet<>(keys());
+                    all.addAll(other.keys());
+                    return all;
+                },
+                this::clock);
     }
 
     /** This view with another clock. */
     default SessionKitConfig withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        SessionKitConfig self = this;
-        return new SessionKitConfig() {
-            @Override
-            public String get(String key) {
-                return self.get(key);
-            }
-
-            @Override
-            public Set<String> keys() {
-                return self.keys();
-            }
-
-            @Override
-            public Clock clock() {
-                return clock;
-            }
-        };
+        return new ConfigView(this::get, this::keys, () -> clock);
     }
 
     /** The trimmed value, empty when unset or blank. */
@@ -233,7 +201,7 @@ public interface SessionKitConfig {
     default List<String> list(String key) {
         List<String> out = new ArrayList<>();
         string(key).ifPresent(v -> {
-            for (String part : v.split(",")) {
+            for (String part : v.split(",", -1)) {
                 if (!part.isBlank()) {
                     out.add(part.trim());
                 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The façade applications use: create, find, save, update, rotate and invalidate sessions on one
@@ -130,7 +131,7 @@ public final class SessionManager implements AutoCloseable {
      * The live session for an id presented by a client. A value that is not a well-formed id is absent without any
      * store call; an unknown or expired id is absent and is never adopted.
      */
-    public Optional<Session> find(String rawId) {
+    public Optional<Session> find(@Nullable String rawId) {
         return SessionId.parse(rawId).flatMap(this::find);
     }
 
@@ -216,7 +217,7 @@ public final class SessionManager implements AutoCloseable {
      * @return the saved session, or empty if the id is malformed, unknown, expired or was invalidated meanwhile
      * @throws SessionConflictException after {@code maxRetries} lost races
      */
-    public Optional<Session> update(String rawId, Consumer<Session> mutation) {
+    public Optional<Session> update(@Nullable String rawId, Consumer<Session> mutation) {
         Objects.requireNonNull(mutation, "mutation");
         Optional<SessionId> parsed = SessionId.parse(rawId);
         if (parsed.isEmpty()) {
@@ -357,7 +358,7 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /** Deletes the session with this id, if the value is a well-formed id. */
-    public void invalidate(String rawId) {
+    public void invalidate(@Nullable String rawId) {
         SessionId.parse(rawId).ifPresent(id -> store.delete(id.key()));
     }
 
@@ -546,7 +547,7 @@ public final class SessionManager implements AutoCloseable {
 
     /** Builds a {@link SessionManager}; every setting has a documented default. */
     public static final class Builder {
-        private SessionStore store;
+        private @Nullable SessionStore store;
         private Clock clock = Clock.systemUTC();
         private ExpiryPolicy policy = ExpiryPolicy.defaults();
         private AttributeCodec codec = JsonAttributeCodec.INSTANCE;

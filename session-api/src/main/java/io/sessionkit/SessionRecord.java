@@ -3,6 +3,7 @@ package io.sessionkit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stored session as the SPI sees it: metadata plus the attributes as a JSON object text. Immutable; backends
@@ -29,7 +30,7 @@ public record SessionRecord(
         Instant lastAccessedAt,
         Duration maxIdle,
         Instant expiresAt,
-        String principal,
+        @Nullable String principal,
         String attributes) {
 
     public SessionRecord {

@@ -1,6 +1,7 @@
 package io.sessionkit;
 
 import java.lang.System.Logger.Level;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a store reports a failing server and a record it cannot decode, so that every backend says it in the same
@@ -22,7 +23,7 @@ public final class StoreFailures {
      * @param cause the driver's exception, or null
      */
     public static SessionStoreUnavailableException unavailable(
-            String server, String operation, SessionKey key, String why, Throwable cause) {
+            String server, String operation, @Nullable SessionKey key, String why, @Nullable Throwable cause) {
         String message = message(server, operation, key, why);
         return cause == null
                 ? new SessionStoreUnavailableException(message)
@@ -31,7 +32,7 @@ public final class StoreFailures {
 
     /** The server answered with an error that retrying will not fix (a bad statement, no rights). */
     public static SessionException failed(
-            String server, String operation, SessionKey key, String why, Throwable cause) {
+            String server, String operation, @Nullable SessionKey key, String why, @Nullable Throwable cause) {
         return new SessionException(message(server, operation, key, why), cause);
     }
 
@@ -39,7 +40,8 @@ public final class StoreFailures {
      * Logs, once per record met, that a stored record could not be decoded and was left out of a multi-record read
      * ({@code findByPrincipal}); {@code key} is null when even the stored key is malformed.
      */
-    public static void skipped(System.Logger log, String server, String operation, SessionKey key, Throwable cause) {
+    public static void skipped(
+            System.Logger log, String server, String operation, @Nullable SessionKey key, Throwable cause) {
         log.log(
                 Level.WARNING,
                 "{0}: {1} skipped an undecodable record of session {2}: {3}",
@@ -50,11 +52,11 @@ public final class StoreFailures {
     }
 
     /** {@code <operation> of session <short key>}, or the operation alone when {@code key} is null. */
-    public static String what(String operation, SessionKey key) {
+    public static String what(String operation, @Nullable SessionKey key) {
         return key == null ? operation : operation + " of session " + key.shortForm();
     }
 
-    private static String message(String server, String operation, SessionKey key, String why) {
+    private static String message(String server, String operation, @Nullable SessionKey key, String why) {
         return server + ": " + what(operation, key) + " failed: " + why;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal store for session-api's own tests (not a backend under test): it keeps each record as the text of its
@@ -20,6 +21,7 @@ final class EnvelopeMapStore implements SessionStore {
     }
 
     /** The stored attribute text of the session with this key, as a backend would hand it to another reader. */
+    @Nullable
     String storedAttributes(SessionKey key) {
         String text = texts.get(key);
         return text == null ? null : RecordEnvelope.decode(key, text).attributes();
@@ -34,7 +36,7 @@ final class EnvelopeMapStore implements SessionStore {
     public boolean create(SessionRecord record) {
         boolean[] inserted = {false};
         texts.compute(record.key(), (k, old) -> {
-            if (old != null && !RecordEnvelope.decode(k, old).isExpiredAt(clock.instant())) {
+            if (live(k, old) != null) {
                 return old;
             }
             inserted[0] = true;
@@ -45,30 +47,29 @@ final class EnvelopeMapStore implements SessionStore {
 
     @Override
     public Optional<SessionRecord> load(SessionKey key) {
-        String text = texts.get(key);
-        if (text == null) {
-            return Optional.empty();
-        }
-        SessionRecord r = RecordEnvelope.decode(key, text);
-        return r.isExpiredAt(clock.instant()) ? Optional.empty() : Optional.of(r);
+        return Optional.ofNullable(live(key, texts.get(key)));
     }
 
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
         ReplaceResult[] result = {ReplaceResult.GONE};
         texts.computeIfPresent(record.key(), (k, old) -> {
-            SessionRecord current = RecordEnvelope.decode(k, old);
-            if (current.isExpiredAt(clock.instant())) {
-                return old;
+            SessionRecord current = live(k, old);
+            if (current != null) {
+                result[0] = current.version() == expectedVersion ? ReplaceResult.OK : ReplaceResult.CONFLICT;
             }
-            if (current.version() != expectedVersion) {
-                result[0] = ReplaceResult.CONFLICT;
-                return old;
-            }
-            result[0] = ReplaceResult.OK;
-            return RecordEnvelope.encode(record);
+            return result[0] == ReplaceResult.OK ? RecordEnvelope.encode(record) : old;
         });
         return result[0];
+    }
+
+    /** The record stored as {@code text}, or null when there is none or it has expired. */
+    private @Nullable SessionRecord live(SessionKey key, @Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        SessionRecord record = RecordEnvelope.decode(key, text);
+        return record.isExpiredAt(clock.instant()) ? null : record;
     }
 
     @Override

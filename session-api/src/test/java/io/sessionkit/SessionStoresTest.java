@@ -32,64 +32,63 @@ class SessionStoresTest {
         return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
     }
 
+    /** Which provider made the store that {@code sessionkit.store=store} opens (no key when null). */
+    private String madeBy(String store, Class<?>... providers) throws IOException {
+        SessionStore opened = SessionStores.open(storeNamed(store), withProviders(providers));
+        return ((TestProviders.NamedStore) opened).madeBy();
+    }
+
+    private static SessionKitConfig storeNamed(String store) {
+        return SessionKitConfig.of(store == null ? Map.of() : Map.of("sessionkit.store", store));
+    }
+
     @Test
     void singleProviderIsUsedWithoutAName() throws IOException {
-        SessionStore store =
-                SessionStores.open(SessionKitConfig.of(Map.of()), withProviders(TestProviders.Alpha.class));
-        assertThat(((TestProviders.NamedStore) store).madeBy()).isEqualTo("alpha");
+        assertThat(madeBy(null, TestProviders.Alpha.class)).isEqualTo("alpha");
     }
 
     @Test
     void providerIsChosenByConfigAlone() throws IOException {
-        ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.Beta.class);
-        SessionStore store = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "beta")), loader);
-        assertThat(((TestProviders.NamedStore) store).madeBy()).isEqualTo("beta");
+        assertThat(madeBy("beta", TestProviders.Alpha.class, TestProviders.Beta.class))
+                .isEqualTo("beta");
     }
 
     @Test
     void zeroProvidersSaysWhatToAdd() throws IOException {
-        assertThatThrownBy(() -> SessionStores.open(SessionKitConfig.of(Map.of()), withProviders()))
-                .isInstanceOf(SessionException.class)
-                .hasMessageContaining("No SessionKit store on the class path")
-                .hasMessageContaining("sessionkit.store");
+        assertThat(failureOf(null, withProviders()))
+                .contains("No SessionKit store on the class path")
+                .contains("sessionkit.store");
     }
 
     @Test
     void unknownNameListsWhatWasFound() throws IOException {
-        ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.Beta.class);
-        assertThatThrownBy(() -> SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "redis")), loader))
-                .isInstanceOf(SessionException.class)
-                .hasMessageContaining("No SessionKit store named 'redis'")
-                .hasMessageContaining("alpha (")
-                .hasMessageContaining("beta (")
-                .hasMessageContaining("session-redis");
+        assertThat(failureOf("redis", withProviders(TestProviders.Alpha.class, TestProviders.Beta.class)))
+                .contains("No SessionKit store named 'redis'")
+                .contains("alpha (")
+                .contains("beta (")
+                .contains("session-redis");
     }
 
     @Test
     void severalProvidersAndNoNameIsAmbiguous() throws IOException {
-        ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.Beta.class);
-        assertThatThrownBy(() -> SessionStores.open(SessionKitConfig.of(Map.of()), loader))
-                .isInstanceOf(SessionException.class)
-                .hasMessageContaining("Set sessionkit.store")
-                .hasMessageContaining("alpha")
-                .hasMessageContaining("beta");
+        assertThat(failureOf(null, withProviders(TestProviders.Alpha.class, TestProviders.Beta.class)))
+                .contains("Set sessionkit.store")
+                .contains("alpha")
+                .contains("beta");
     }
 
     @Test
     void failingProviderIsReportedByName() throws IOException {
-        ClassLoader loader = withProviders(TestProviders.Alpha.class, TestProviders.Failing.class);
-        assertThatThrownBy(() -> SessionStores.open(SessionKitConfig.of(Map.of()), loader))
-                .isInstanceOf(SessionException.class)
-                .hasMessageContaining("Failed to load")
-                .hasMessageContaining(TestProviders.Failing.class.getName())
-                .hasMessageContaining("driver missing");
+        assertThat(failureOf(null, withProviders(TestProviders.Alpha.class, TestProviders.Failing.class)))
+                .contains("Failed to load")
+                .contains(TestProviders.Failing.class.getName())
+                .contains("driver missing");
     }
 
     @Test
     void failingProviderDoesNotHideTheNamedOne() throws IOException {
-        ClassLoader loader = withProviders(TestProviders.Failing.class, TestProviders.Alpha.class);
-        SessionStore store = SessionStores.open(SessionKitConfig.of(Map.of("sessionkit.store", "alpha")), loader);
-        assertThat(((TestProviders.NamedStore) store).madeBy()).isEqualTo("alpha");
+        assertThat(madeBy("alpha", TestProviders.Failing.class, TestProviders.Alpha.class))
+                .isEqualTo("alpha");
     }
 
     @Test
@@ -122,8 +121,7 @@ class SessionStoresTest {
     // ---- issue 14 item 16: a newcomer's startup errors say what is wrong, and name real artifacts only
 
     private static String failureOf(String store, ClassLoader loader) {
-        Map<String, String> config = store == null ? Map.of() : Map.of("sessionkit.store", store);
-        Throwable t = catchThrowable(() -> SessionStores.open(SessionKitConfig.of(config), loader));
+        Throwable t = catchThrowable(() -> SessionStores.open(storeNamed(store), loader));
         assertThat(t).as("sessionkit.store=%s", store).isInstanceOf(SessionException.class);
         String message = t.getMessage();
         Matcher artifacts =

@@ -36,53 +36,48 @@ final class TestProviders {
         public void close() {}
     }
 
-    public static final class Alpha implements SessionStoreProvider {
+    /** A provider answering to {@code name} whose stores remember that name. */
+    abstract static class Named implements SessionStoreProvider {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
         @Override
         public String name() {
-            return "alpha";
+            return name;
         }
 
         @Override
         public SessionStore create(SessionKitConfig config) {
-            return new NamedStore("alpha", config);
+            return new NamedStore(name, config);
         }
     }
 
-    public static final class Beta implements SessionStoreProvider {
-        @Override
-        public String name() {
-            return "beta";
+    public static final class Alpha extends Named {
+        public Alpha() {
+            super("alpha");
         }
+    }
 
-        @Override
-        public SessionStore create(SessionKitConfig config) {
-            return new NamedStore("beta", config);
+    public static final class Beta extends Named {
+        public Beta() {
+            super("beta");
         }
     }
 
     /** Answers to {@code redis}, as session-redis's provider does, without its client. */
-    public static final class RedisNamed implements SessionStoreProvider {
-        @Override
-        public String name() {
-            return "redis";
-        }
-
-        @Override
-        public SessionStore create(SessionKitConfig config) {
-            return new NamedStore("redis", config);
+    public static final class RedisNamed extends Named {
+        public RedisNamed() {
+            super("redis");
         }
     }
 
     /** Differs from {@link Alpha} only by case. */
-    public static final class AlphaCapitalized implements SessionStoreProvider {
-        @Override
-        public String name() {
-            return "Alpha";
-        }
-
-        @Override
-        public SessionStore create(SessionKitConfig config) {
-            return new NamedStore("Alpha", config);
+    public static final class AlphaCapitalized extends Named {
+        public AlphaCapitalized() {
+            super("Alpha");
         }
     }
 
