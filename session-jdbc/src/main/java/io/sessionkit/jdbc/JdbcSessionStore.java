@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} on one SQL table, for H2, PostgreSQL and MySQL/MariaDB.
@@ -109,25 +111,28 @@ public final class JdbcSessionStore implements SessionStore {
     /** The SQL dialects this store speaks. */
     public enum Dialect {
         /** H2 2.x, in memory or in a file. */
-        H2("h2", "H2", SqlDialect.H2),
+        H2("h2", "H2"),
         /** PostgreSQL 9.5 or later ({@code ON CONFLICT}, {@code SKIP LOCKED}). */
-        POSTGRESQL("postgresql", "PostgreSQL", SqlDialect.POSTGRESQL),
+        POSTGRESQL("postgresql", "PostgreSQL"),
         /** MariaDB 10.4+ and MySQL 8.0+ (one schema and one set of statements serve both). */
-        MARIADB("mariadb", "MariaDB/MySQL", SqlDialect.MARIADB);
+        MARIADB("mariadb", "MariaDB/MySQL");
 
         private final String fileName;
         private final String displayName;
-        private final SqlDialect strategy;
 
-        Dialect(String fileName, String displayName, SqlDialect strategy) {
+        Dialect(String fileName, String displayName) {
             this.fileName = fileName;
             this.displayName = displayName;
-            this.strategy = strategy;
         }
 
         /** What this database needs that the others do not. */
         SqlDialect strategy() {
-            return strategy;
+            // A switch, not a field: an enum's fields must be immutable, and the strategies are objects with code.
+            return switch (this) {
+                case H2 -> SqlDialect.H2;
+                case POSTGRESQL -> SqlDialect.POSTGRESQL;
+                case MARIADB -> SqlDialect.MARIADB;
+            };
         }
 
         /** The name used in {@code sessionkit.jdbc.dialect} and in the schema file name. */
@@ -153,7 +158,7 @@ public final class JdbcSessionStore implements SessionStore {
             };
         }
 
-        static Optional<Dialect> fromProductName(String product) {
+        static Optional<Dialect> fromProductName(@Nullable String product) {
             String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
             if (p.contains("postgres")) {
                 return Optional.of(POSTGRESQL);
@@ -169,23 +174,23 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private final DataSource dataSource;
-    private final HikariDataSource ownedPool;
+    private final @Nullable HikariDataSource ownedPool;
     final SqlStatements sql;
     private final String server;
     /** The JDBC URL, if known (given, or an application's HikariCP pool's); null otherwise. */
-    private final String url;
+    private final @Nullable String url;
 
     private final Clock clock;
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
     private final Duration sweepInterval;
     private final long graceMillis;
-    private final ScheduledExecutorService sweeper;
+    private final @Nullable ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sweepRetries = new AtomicLong();
     private final AtomicBoolean manualCommitReported = new AtomicBoolean();
 
-    private JdbcSessionStore(Builder b, DataSource dataSource, HikariDataSource ownedPool) {
+    private JdbcSessionStore(Builder b, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.clock = b.clock;
@@ -304,13 +309,7 @@ public final class JdbcSessionStore implements SessionStore {
         return run("replace", record.key(), c -> {
             boolean classified = sql.strategy.classifiesInOneStatement();
             try (PreparedStatement ps = prepare(c, classified ? sql.replaceClassified : sql.replace)) {
-                ps.setLong(1, record.version());
-                ps.setLong(2, record.createdAt().toEpochMilli());
-                ps.setLong(3, record.lastAccessedAt().toEpochMilli());
-                ps.setLong(4, record.maxIdle().getSeconds());
-                ps.setLong(5, record.expiresAt().toEpochMilli());
-                ps.setString(6, record.principal());
-                ps.setString(7, sql.strategy.encode(record.attributes()));
+                bindColumns(ps, 1, record);
                 ps.setString(8, record.key().value());
                 ps.setLong(9, expectedVersion);
                 ps.setLong(10, now);
@@ -556,7 +555,7 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private <T> T run(String operation, SessionKey key, SqlWork<T> work) {
+    private <T> T run(String operation, @Nullable SessionKey key, SqlWork<T> work) {
         ensureOpen();
         for (int attempt = 0; ; attempt++) {
             try (Lease lease = new Lease()) {
@@ -611,8 +610,13 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     private void scheduleSweep(long delayMillis) {
+        ScheduledExecutorService executor = sweeper;
+        if (executor == null) {
+            return; // sweepInterval 0: no background sweep
+        }
         try {
-            sweeper.schedule(this::sweepOnce, delayMillis, TimeUnit.MILLISECONDS);
+            // The future is not kept: sweepOnce reports its own failures, and close() stops the executor.
+            ScheduledFuture<?> unused = executor.schedule(this::sweepOnce, delayMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed meanwhile
         }
@@ -690,13 +694,21 @@ public final class JdbcSessionStore implements SessionStore {
 
     /** Binds the eight INSERT columns from {@code first} on; returns the next parameter index. */
     int bindInsert(PreparedStatement ps, int first, SessionRecord r) throws SQLException {
+        ps.setString(first, r.key().value());
+        return bindColumns(ps, first + 1, r);
+    }
+
+    /**
+     * Binds the seven columns after {@code session_id}, in the INSERT's order (principal, created_at,
+     * last_accessed_at, expires_at, max_idle_seconds, version, data), from {@code first} on; returns the next index.
+     */
+    int bindColumns(PreparedStatement ps, int first, SessionRecord r) throws SQLException {
         int i = first;
-        ps.setString(i++, r.key().value());
         ps.setString(i++, r.principal());
         ps.setLong(i++, r.createdAt().toEpochMilli());
         ps.setLong(i++, r.lastAccessedAt().toEpochMilli());
         ps.setLong(i++, r.expiresAt().toEpochMilli());
-        ps.setLong(i++, r.maxIdle().getSeconds());
+        ps.setLong(i++, r.maxIdle().toSeconds());
         ps.setLong(i++, r.version());
         ps.setString(i++, sql.strategy.encode(r.attributes()));
         return i;
@@ -756,7 +768,7 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private RuntimeException failure(String operation, SessionKey key, SQLException e) {
+    private RuntimeException failure(String operation, @Nullable SessionKey key, SQLException e) {
         String why = explain(e, url);
         return isUnavailable(e)
                 ? StoreFailures.unavailable(server, operation, key, why, e)
@@ -768,7 +780,7 @@ public final class JdbcSessionStore implements SessionStore {
      * timed out" says nothing of the "Connection refused" underneath. Then the SQLState and every message of the
      * cause chain that adds something, so nothing the driver said is lost. {@code url} may be null (unknown).
      */
-    static String explain(SQLException e, String url) {
+    static String explain(SQLException e, @Nullable String url) {
         Throwable root = e;
         Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         StringBuilder chain = new StringBuilder("SQLState ")
@@ -794,7 +806,7 @@ public final class JdbcSessionStore implements SessionStore {
     }
 
     /** The {@code host:port} part of a JDBC URL such as {@code jdbc:postgresql://db:5432/app}, or null. */
-    static String hostAndPort(String url) {
+    static @Nullable String hostAndPort(String url) {
         String s = sanitize(url);
         int scheme = s.indexOf("//");
         if (scheme < 0) {
@@ -864,14 +876,14 @@ public final class JdbcSessionStore implements SessionStore {
      * closes it) or {@link #url(String)} (the store builds and owns a HikariCP pool).
      */
     public static final class Builder {
-        private DataSource dataSource;
-        private String url;
-        private String user;
-        private String password;
+        private @Nullable DataSource dataSource;
+        private @Nullable String url;
+        private @Nullable String user;
+        private @Nullable String password;
         private int poolMaxSize = DEFAULT_POOL_MAX_SIZE;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
-        private Dialect dialect;
+        private @Nullable Dialect dialect;
         private String table = DEFAULT_TABLE;
         private boolean createSchema;
         private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
@@ -894,12 +906,14 @@ public final class JdbcSessionStore implements SessionStore {
             return this;
         }
 
-        public Builder user(String user) {
+        /** The user of the pool the store builds; none by default. */
+        public Builder user(@Nullable String user) {
             this.user = user;
             return this;
         }
 
-        public Builder password(String password) {
+        /** The password of the pool the store builds; none by default. */
+        public Builder password(@Nullable String password) {
             this.password = password;
             return this;
         }
@@ -1000,13 +1014,15 @@ public final class JdbcSessionStore implements SessionStore {
          * @throws SessionStoreUnavailableException if the database cannot be reached to detect the dialect
          */
         public JdbcSessionStore build() {
-            if ((dataSource == null) == (url == null)) {
+            DataSource given = dataSource;
+            String jdbcUrl = url;
+            if ((given == null) == (jdbcUrl == null)) {
                 throw new IllegalStateException("give exactly one of dataSource(...) or url(...)");
             }
-            if (dataSource != null) {
-                return new JdbcSessionStore(this, dataSource, null);
+            if (given != null) {
+                return new JdbcSessionStore(this, given, null);
             }
-            HikariDataSource pool = new HikariDataSource(poolConfig());
+            HikariDataSource pool = new HikariDataSource(poolConfig(requireNonNull(jdbcUrl, "url")));
             try {
                 return new JdbcSessionStore(this, pool, pool);
             } catch (RuntimeException e) {
@@ -1015,7 +1031,7 @@ public final class JdbcSessionStore implements SessionStore {
             }
         }
 
-        private HikariConfig poolConfig() {
+        private HikariConfig poolConfig(String url) {
             HikariConfig hc = new HikariConfig();
             hc.setPoolName("sessionkit-jdbc-" + POOL_SEQUENCE.incrementAndGet());
             hc.setJdbcUrl(url);

@@ -16,8 +16,17 @@ abstract class SqlDialect {
     static final SqlDialect POSTGRESQL = new PostgreSql();
     static final SqlDialect MARIADB = new MariaDb();
 
+    private final String json;
+
+    /** {@code json} is the bind parameter of the JSON data column. */
+    SqlDialect(String json) {
+        this.json = json;
+    }
+
     /** The bind parameter of the JSON data column. */
-    abstract String json();
+    final String json() {
+        return json;
+    }
 
     /** An index hint after the table name in statements by key; empty by default. */
     String byKeyHint() {
@@ -64,9 +73,8 @@ abstract class SqlDialect {
     abstract boolean create(JdbcSessionStore s, Connection c, SessionRecord record, long now) throws SQLException;
 
     private static final class H2 extends SqlDialect {
-        @Override
-        String json() {
-            return "? FORMAT JSON";
+        H2() {
+            super("? FORMAT JSON");
         }
 
         @Override
@@ -87,14 +95,7 @@ abstract class SqlDialect {
             try (PreparedStatement ps = s.prepare(c, s.sql.create)) {
                 ps.setString(1, record.key().value());
                 ps.setLong(2, now);
-                ps.setString(3, record.principal());
-                ps.setLong(4, record.createdAt().toEpochMilli());
-                ps.setLong(5, record.lastAccessedAt().toEpochMilli());
-                ps.setLong(6, record.expiresAt().toEpochMilli());
-                ps.setLong(7, record.maxIdle().getSeconds());
-                ps.setLong(8, record.version());
-                ps.setString(9, record.attributes());
-                s.bindInsert(ps, 10, record);
+                s.bindInsert(ps, s.bindColumns(ps, 3, record), record);
                 return ps.executeUpdate() == 1;
             } catch (SQLException e) {
                 // Two MERGEs of one new key race to the insert; the loser sees the winner's live row.
@@ -107,9 +108,8 @@ abstract class SqlDialect {
     }
 
     private static final class PostgreSql extends SqlDialect {
-        @Override
-        String json() {
-            return "CAST(? AS jsonb)";
+        PostgreSql() {
+            super("CAST(? AS jsonb)");
         }
 
         @Override
@@ -157,9 +157,8 @@ abstract class SqlDialect {
     }
 
     private static final class MariaDb extends SqlDialect {
-        @Override
-        String json() {
-            return "?";
+        MariaDb() {
+            super("?");
         }
 
         /*

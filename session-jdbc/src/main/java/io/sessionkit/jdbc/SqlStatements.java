@@ -72,8 +72,8 @@ final class SqlStatements {
         findByPrincipal =
                 "SELECT session_id, " + COLUMNS + " FROM " + table + " WHERE principal = ? AND expires_at > ?";
         replace = "UPDATE " + table + byKey
-                + " SET version = ?, created_at = ?, last_accessed_at = ?, max_idle_seconds = ?,"
-                + " expires_at = ?, principal = ?, data = " + data
+                + " SET principal = ?, created_at = ?, last_accessed_at = ?, expires_at = ?, max_idle_seconds = ?,"
+                + " version = ?, data = " + data
                 + " WHERE session_id = ? AND version = ? AND expires_at > ?";
         liveVersion = "SELECT version FROM " + table + byKey + " WHERE session_id = ? AND expires_at > ?";
         // The outer SELECT reads the statement's snapshot, taken before the UPDATE: it says whether a live row existed.
@@ -107,7 +107,7 @@ final class SqlStatements {
         String text = schemaText(dialect, table);
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("--")) {
                 continue;

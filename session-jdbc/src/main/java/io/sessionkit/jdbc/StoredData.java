@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What goes into the {@code data} column: the attributes' JSON object text, with two PostgreSQL JSONB exceptions.
@@ -76,7 +77,7 @@ final class StoredData {
      * the shape is checked: the JSON column types already refuse malformed JSON, and parsing the attributes is the
      * SessionManager's job.
      */
-    static String decode(String data) {
+    static @Nullable String decode(@Nullable String data) {
         if (data == null) {
             return null;
         }

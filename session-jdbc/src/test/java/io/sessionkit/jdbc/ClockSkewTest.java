@@ -7,14 +7,12 @@ import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
 import io.sessionkit.tck.MutableClock;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,8 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClockSkewTest {
     private static final Duration GRACE = JdbcSessionStore.DEFAULT_EXPIRY_GRACE;
     private static final Duration TTL = Duration.ofMinutes(2);
-    private static final AtomicInteger TABLES = new AtomicInteger();
-    private static final Map<Dialect, HikariDataSource> POOLS = new java.util.EnumMap<>(Dialect.class);
+    private static final TablePerTest TABLES = new TablePerTest("sk_skew");
 
     private final MutableClock trueTime = MutableClock.startingNow();
     private HikariDataSource pool;
@@ -42,31 +39,21 @@ class ClockSkewTest {
 
     @AfterEach
     void dropTable() throws Exception {
-        if (pool != null) {
-            try (Connection c = pool.getConnection()) {
-                TestJdbc.dropTable(c, table);
-            }
-        }
+        TABLES.dropTables();
     }
 
     @AfterAll
     static void closePools() {
-        POOLS.values().forEach(HikariDataSource::close);
+        TABLES.closePools();
     }
 
-    private JdbcSessionStore node(Dialect dialect, Duration offset) {
-        return JdbcSessionStore.builder()
-                .dataSource(pool)
-                .table(table)
-                .createSchema(true)
-                .sweepInterval(Duration.ZERO)
-                .clock(Clock.offset(trueTime, offset))
-                .build();
+    private JdbcSessionStore node(Duration offset) {
+        return TestJdbc.store(pool, table, Clock.offset(trueTime, offset)).build();
     }
 
     private void useTable(Dialect dialect) {
-        pool = POOLS.computeIfAbsent(dialect, d -> TestJdbc.pool(TestJdbc.url(d), 4));
-        table = "sk_skew_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
+        pool = TABLES.pool(dialect);
+        table = TABLES.next(dialect);
     }
 
     private static SessionRecord written(JdbcSessionStore node, Clock clock) {
@@ -86,8 +73,8 @@ class ClockSkewTest {
                 List.of(GRACE.minusSeconds(1), GRACE.minusSeconds(1).negated())) {
             Clock clockA = trueTime;
             Clock clockB = Clock.offset(trueTime, skew);
-            try (JdbcSessionStore a = node(dialect, Duration.ZERO);
-                    JdbcSessionStore b = node(dialect, skew)) {
+            try (JdbcSessionStore a = node(Duration.ZERO);
+                    JdbcSessionStore b = node(skew)) {
                 SessionRecord byA = written(a, clockA);
                 SessionRecord byB = written(b, clockB);
                 // Walk each session to the last millisecond its writer considers it live, and sweep on both nodes.
@@ -127,8 +114,8 @@ class ClockSkewTest {
         Duration skew = GRACE.plusSeconds(30);
         Duration lost = skew.minus(GRACE);
         Clock writerClock = trueTime;
-        try (JdbcSessionStore writer = node(dialect, Duration.ZERO);
-                JdbcSessionStore ahead = node(dialect, skew)) {
+        try (JdbcSessionStore writer = node(Duration.ZERO);
+                JdbcSessionStore ahead = node(skew)) {
             SessionRecord r = written(writer, writerClock);
             trueTime.advance(Duration.between(
                     writerClock.instant(), r.expiresAt().minus(lost).minusMillis(1)));

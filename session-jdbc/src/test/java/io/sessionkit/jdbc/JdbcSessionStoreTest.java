@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -36,8 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Dialect-specific behaviour that the TCK cannot see, on all three databases. */
 class JdbcSessionStoreTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final AtomicInteger TABLES = new AtomicInteger();
-    private static final Map<Dialect, HikariDataSource> POOLS = new EnumMap<>(Dialect.class);
+    private static final TablePerTest TABLES = new TablePerTest("sk_basic");
 
     private final MutableClock clock = MutableClock.startingNow();
     private JdbcSessionStore store;
@@ -49,17 +46,21 @@ class JdbcSessionStoreTest {
         if (store != null) {
             store.close();
         }
-        if (pool != null) {
-            try (Connection c = pool.getConnection()) {
-                TestJdbc.dropTable(c, table);
-            }
-        }
+        TABLES.dropTables();
     }
 
     @AfterAll
     static void closePools() {
-        POOLS.values().forEach(HikariDataSource::close);
-        POOLS.clear();
+        TABLES.closePools();
+    }
+
+    /** A manager on a fresh store that fails on an undecodable record instead of skipping it. */
+    private io.sessionkit.SessionManager strictManager(Dialect dialect) {
+        open(dialect);
+        return io.sessionkit.SessionManager.builder(store)
+                .clock(clock)
+                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
+                .build();
     }
 
     private JdbcSessionStore open(Dialect dialect) {
@@ -67,16 +68,9 @@ class JdbcSessionStoreTest {
     }
 
     private JdbcSessionStore open(Dialect dialect, int batchSize) {
-        pool = POOLS.computeIfAbsent(dialect, d -> TestJdbc.pool(TestJdbc.url(d), 4));
-        table = "sk_basic_" + dialect.fileName() + "_" + TABLES.incrementAndGet();
-        store = JdbcSessionStore.builder()
-                .dataSource(pool)
-                .table(table)
-                .createSchema(true)
-                .sweepInterval(Duration.ZERO)
-                .sweepBatchSize(batchSize)
-                .clock(clock)
-                .build();
+        pool = TABLES.pool(dialect);
+        table = TABLES.next(dialect);
+        store = TestJdbc.store(pool, table, clock).sweepBatchSize(batchSize).build();
         assertThat(store.dialect()).isEqualTo(dialect);
         return store;
     }
@@ -372,7 +366,7 @@ class JdbcSessionStoreTest {
     void item13_absurdStoredMetadataIsUndecodable(Dialect dialect) throws Exception {
         open(dialect);
         long year10000 = java.time.Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
-        long centuryPlusOne = io.sessionkit.SessionRecord.MAX_IDLE.getSeconds() + 1;
+        long centuryPlusOne = io.sessionkit.SessionRecord.MAX_IDLE.toSeconds() + 1;
         String[] damage = {
             "max_idle_seconds = " + Long.MAX_VALUE, "max_idle_seconds = 0", "max_idle_seconds = -1",
             "max_idle_seconds = " + centuryPlusOne, "created_at = " + Long.MAX_VALUE, "created_at = -1",
@@ -428,11 +422,7 @@ class JdbcSessionStoreTest {
     @EnumSource(Dialect.class)
     @DisplayName("14.10 values at the API limits (depth 20; 400 plain digits, 34 significant) save and read back equal")
     void item10_valuesAtTheApiLimitsRoundTrip(Dialect dialect) {
-        open(dialect);
-        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
-                .clock(clock)
-                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
-                .build();
+        io.sessionkit.SessionManager manager = strictManager(dialect);
         Map<String, java.math.BigDecimal> decimals = new java.util.LinkedHashMap<>();
         decimals.put("big", new java.math.BigDecimal("1E+399"));
         decimals.put("negativeBig", new java.math.BigDecimal("-1E+399"));
@@ -477,11 +467,7 @@ class JdbcSessionStoreTest {
     @DisplayName(
             "14.10 every dialect stores and reads values 30 deep: the API's 20 leaves MariaDB's JSON_VALID a margin of 10")
     void item10_thirtyDeepIsTheStrictestDialectsLimit(Dialect dialect) {
-        open(dialect);
-        io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
-                .clock(clock)
-                .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
-                .build();
+        io.sessionkit.SessionManager manager = strictManager(dialect);
         // Written as raw attributes text, so the test keeps working whatever limit setAttribute enforces.
         io.sessionkit.SessionId id = io.sessionkit.SessionId.generate();
         String thirty = "[".repeat(15) + "{\"a\":".repeat(15) + "1" + "}".repeat(15) + "]".repeat(15);
@@ -502,13 +488,7 @@ class JdbcSessionStoreTest {
     void schemaCreationIsIdempotentAndPlainSqlReadsSessions(Dialect dialect) throws Exception {
         open(dialect);
         store.create(record(randomKey(), 1, Duration.ofMinutes(1), "erin", "{\"cart\":[1,2]}"));
-        try (JdbcSessionStore again = JdbcSessionStore.builder()
-                .dataSource(pool)
-                .table(table)
-                .createSchema(true)
-                .sweepInterval(Duration.ZERO)
-                .clock(clock)
-                .build()) {
+        try (JdbcSessionStore again = TestJdbc.store(pool, table, clock).build()) {
             assertThat(again.findByPrincipal("erin")).hasSize(1);
         }
         try (Connection c = pool.getConnection();

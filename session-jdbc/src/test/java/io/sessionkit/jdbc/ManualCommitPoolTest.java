@@ -2,7 +2,6 @@ package io.sessionkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
@@ -44,13 +43,7 @@ class ManualCommitPoolTest {
         String url = TestJdbc.url(dialect);
         String table = "sk_manual_commit_" + dialect.fileName();
         try (HikariDataSource pool = manualCommitPool(url, dialect);
-                JdbcSessionStore store = JdbcSessionStore.builder()
-                        .dataSource(pool)
-                        .table(table)
-                        .createSchema(true)
-                        .sweepInterval(Duration.ZERO)
-                        .clock(clock)
-                        .build()) {
+                JdbcSessionStore store = TestJdbc.store(pool, table, clock).build()) {
             assertThat(pool.isAutoCommit()).isFalse();
             try (Connection fresh = fresh(url)) {
                 // createSchema ran DDL: PostgreSQL rolls DDL back with the transaction, so the table proves the commit.
@@ -101,12 +94,12 @@ class ManualCommitPoolTest {
                 SessionKey swept = JdbcSessionStoreTest.randomKey();
                 store.create(record(swept, 1, clock.instant(), Duration.ofSeconds(1), null, "{}"));
                 clock.advance(Duration.ofSeconds(1).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
-                try (JdbcSessionStore sweeping = JdbcSessionStore.builder()
-                        .dataSource(pool)
-                        .table(table)
+                // Only its background sweeper matters, so the store is closed in a finally, not referenced in a try.
+                JdbcSessionStore sweeping = TestJdbc.store(pool, table, clock)
+                        .createSchema(false)
                         .sweepInterval(Duration.ofMillis(50))
-                        .clock(clock)
-                        .build()) {
+                        .build();
+                try {
                     // A bounded poll of the table from the outside, not a wait for expiry: the clock already moved.
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (count(fresh, table, "1 = 1") > 1 && System.nanoTime() < deadline) {
@@ -115,6 +108,8 @@ class ManualCommitPoolTest {
                     assertThat(count(fresh, table, "1 = 1"))
                             .as("after the background sweep")
                             .isEqualTo(1);
+                } finally {
+                    sweeping.close();
                 }
                 assertThat(store.load(a)).isPresent();
 
@@ -132,16 +127,14 @@ class ManualCommitPoolTest {
     }
 
     private static HikariDataSource manualCommitPool(String url, Dialect dialect) {
-        HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl(url);
-        hc.setAutoCommit(false);
-        hc.setMaximumPoolSize(3);
-        hc.setConnectionTimeout(5000);
-        hc.setPoolName("manual-commit-" + dialect.fileName());
-        if (dialect == Dialect.POSTGRESQL) {
-            hc.addDataSourceProperty("ApplicationName", APP);
-        }
-        return new HikariDataSource(hc);
+        return TestJdbc.pool(url, 3, hc -> {
+            hc.setAutoCommit(false);
+            hc.setMinimumIdle(3);
+            hc.setPoolName("manual-commit-" + dialect.fileName());
+            if (dialect == Dialect.POSTGRESQL) {
+                hc.addDataSourceProperty("ApplicationName", APP);
+            }
+        });
     }
 
     private SessionRecord record(

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,14 +110,14 @@ class PostgresRestartTest {
     }
 
     private static List<String> command(String action) {
-        String custom = System.getenv("SESSIONKIT_TEST_POSTGRES_" + action.toUpperCase());
+        String custom = System.getenv("SESSIONKIT_TEST_POSTGRES_" + action.toUpperCase(Locale.ROOT));
         if (custom != null && !custom.isBlank()) {
             return List.of("sh", "-c", custom);
         }
         String[] versions = new File("/etc/postgresql").list();
         if (versions == null || versions.length == 0) {
             throw new IllegalStateException("no PostgreSQL cluster in /etc/postgresql; set SESSIONKIT_TEST_POSTGRES_"
-                    + action.toUpperCase() + " to a shell command that " + action + "s the test server");
+                    + action.toUpperCase(Locale.ROOT) + " to a shell command that " + action + "s the test server");
         }
         Arrays.sort(versions);
         return List.of("pg_ctlcluster", "--skip-systemctl-redirect", versions[versions.length - 1], "main", action);
@@ -128,8 +129,8 @@ class PostgresRestartTest {
 
     private static void ensureRunning(String url) throws Exception {
         DriverManager.setLoginTimeout(3);
-        try (Connection c = DriverManager.getConnection(url)) {
-            return;
+        try {
+            DriverManager.getConnection(url).close();
         } catch (Exception e) {
             run(command("start"));
         }

@@ -88,7 +88,7 @@ class SweeperTest {
                     live.add(key);
                 }
             }
-            insertAll(nodes.get(0), dialect, table, rows);
+            insertAll(nodes.get(0), rows);
             assertThat(live).hasSize(LIVE);
             clock.advance(Duration.ofMinutes(2));
 
@@ -224,24 +224,14 @@ class SweeperTest {
         return out;
     }
 
-    private static void insertAll(JdbcSessionStore store, Dialect dialect, String table, List<SessionRecord> rows)
-            throws Exception {
-        String data = dialect == Dialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
+    /** Inserts {@code rows} in batches with the store's own INSERT, bypassing {@code create}'s checks. */
+    private static void insertAll(JdbcSessionStore store, List<SessionRecord> rows) throws Exception {
         try (Connection c = store.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                    + " (session_id, principal, created_at, last_accessed_at, expires_at, max_idle_seconds, version, data)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, " + data + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(store.sql.insert)) {
                 int n = 0;
                 for (SessionRecord r : rows) {
-                    ps.setString(1, r.key().value());
-                    ps.setString(2, r.principal());
-                    ps.setLong(3, r.createdAt().toEpochMilli());
-                    ps.setLong(4, r.lastAccessedAt().toEpochMilli());
-                    ps.setLong(5, r.expiresAt().toEpochMilli());
-                    ps.setLong(6, r.maxIdle().getSeconds());
-                    ps.setLong(7, r.version());
-                    ps.setString(8, r.attributes());
+                    store.bindInsert(ps, 1, r);
                     ps.addBatch();
                     if (++n % 1000 == 0) {
                         ps.executeBatch();

@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * JDBC pieces the tests share: H2 URLs, the URL per dialect (PostgreSQL and MariaDB come from the shared
  * {@link TestServers} lookup), a small pool, dropping a table. Not a server lookup: that lives in session-testing.
  */
 final class TestJdbc {
-    private static final java.util.concurrent.atomic.AtomicInteger POOLS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private TestJdbc() {}
 
@@ -38,13 +42,29 @@ final class TestJdbc {
 
     /** A small pool for a test class; the test closes it. */
     static HikariDataSource pool(String url, int size) {
+        return pool(url, size, hc -> {});
+    }
+
+    /** A small pool for a test class, with {@code tune} applied to its configuration last; the test closes it. */
+    static HikariDataSource pool(String url, int size, Consumer<HikariConfig> tune) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(5000);
         hc.setPoolName("test-pool-" + POOLS.incrementAndGet());
+        tune.accept(hc);
         return new HikariDataSource(hc);
+    }
+
+    /** A store on {@code table} of {@code dataSource} as most tests want it: schema created, no background sweep. */
+    static JdbcSessionStore.Builder store(DataSource dataSource, String table, Clock clock) {
+        return JdbcSessionStore.builder()
+                .dataSource(dataSource)
+                .table(table)
+                .createSchema(true)
+                .sweepInterval(Duration.ZERO)
+                .clock(clock);
     }
 
     static void dropTable(Connection c, String table) throws SQLException {

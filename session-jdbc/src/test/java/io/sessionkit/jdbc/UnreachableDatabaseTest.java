@@ -107,13 +107,7 @@ class UnreachableDatabaseTest {
         hc.setInitializationFailTimeout(-1);
         hc.setPoolName("unreachable-" + scheme);
         try (HikariDataSource pool = new HikariDataSource(hc)) {
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
-                    .dataSource(pool)
-                    .sweepInterval(Duration.ZERO)
-                    .build()
-                    .close());
-            System.out.println("startup error [" + scheme + ", application Hikari pool]: " + e.getMessage());
-            assertNamesTheRootCause(e);
+            assertStartupNamesTheRootCause(pool, scheme + ", application Hikari pool");
         }
     }
 
@@ -136,13 +130,7 @@ class UnreachableDatabaseTest {
             }
             default -> throw new IllegalArgumentException(scheme);
         };
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
-                .dataSource(ds)
-                .sweepInterval(Duration.ZERO)
-                .build()
-                .close());
-        System.out.println("startup error [" + scheme + ", plain DataSource]: " + e.getMessage());
-        assertNamesTheRootCause(e);
+        assertStartupNamesTheRootCause(ds, scheme + ", plain DataSource");
         // With the dialect given there is nothing to detect: the store starts, the first call reports the cause.
         Dialect dialect = Dialect.of(scheme);
         try (JdbcSessionStore store = JdbcSessionStore.builder()
@@ -153,5 +141,16 @@ class UnreachableDatabaseTest {
             assertThatThrownBy(() -> store.findByPrincipal("alice"))
                     .satisfies(UnreachableDatabaseTest::assertNamesTheRootCause);
         }
+    }
+
+    /** Building a store on {@code ds} detects the dialect, so it connects and must fail naming the root cause. */
+    private static void assertStartupNamesTheRootCause(DataSource ds, String label) {
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
+                .dataSource(ds)
+                .sweepInterval(Duration.ZERO)
+                .build()
+                .close());
+        System.out.println("startup error [" + label + "]: " + e.getMessage());
+        assertNamesTheRootCause(e);
     }
 }
