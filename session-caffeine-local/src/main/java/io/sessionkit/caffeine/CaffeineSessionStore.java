@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process {@link SessionStore} on a bounded Caffeine cache.
@@ -93,21 +94,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
         Objects.requireNonNull(record, "record");
-        Instant now = clock.instant();
-        ReplaceResult[] result = {ReplaceResult.GONE};
-        cache.asMap().computeIfPresent(record.key(), (key, old) -> {
-            if (old.isExpiredAt(now)) {
-                return null;
-            }
-            if (old.version() != expectedVersion) {
-                result[0] = ReplaceResult.CONFLICT;
-                return old;
-            }
-            result[0] = ReplaceResult.OK;
-            reindex(old, record);
-            return record;
-        });
-        return result[0];
+        return compareAndSet(record.key(), expectedVersion, record);
     }
 
     @Override
@@ -119,6 +106,15 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public ReplaceResult delete(SessionKey key, long expectedVersion) {
         Objects.requireNonNull(key, "key");
+        return compareAndSet(key, expectedVersion, null);
+    }
+
+    /**
+     * Replaces the live record under {@code key} at {@code expectedVersion} by {@code replacement}, or removes it when
+     * {@code replacement} is null, in one {@code computeIfPresent}; an expired record is removed and is GONE. A removal
+     * is unindexed by the removal listener.
+     */
+    private ReplaceResult compareAndSet(SessionKey key, long expectedVersion, @Nullable SessionRecord replacement) {
         Instant now = clock.instant();
         ReplaceResult[] result = {ReplaceResult.GONE};
         cache.asMap().computeIfPresent(key, (k, old) -> {
@@ -130,7 +126,10 @@ public final class CaffeineSessionStore implements SessionStore {
                 return old;
             }
             result[0] = ReplaceResult.OK;
-            return null;
+            if (replacement != null) {
+                reindex(old, replacement);
+            }
+            return replacement;
         });
         return result[0];
     }
