@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,8 +53,9 @@ public final class CaffeineSessionStore implements SessionStore {
                 .executor(Runnable::run)
                 // A replace is indexed inside compute(), where both records are at hand; the listener only sees the old
                 // one.
-                .removalListener((SessionKey key, SessionRecord record, RemovalCause cause) -> {
-                    if (cause != RemovalCause.REPLACED) {
+                .removalListener((@Nullable SessionKey key, @Nullable SessionRecord record, RemovalCause cause) -> {
+                    // Caffeine passes null only for collected weak or soft entries; this cache holds both strongly.
+                    if (key != null && record != null && cause != RemovalCause.REPLACED) {
                         unindex(key, record);
                     }
                 })
@@ -143,12 +145,12 @@ public final class CaffeineSessionStore implements SessionStore {
         }
         Instant now = clock.instant();
         List<SessionRecord> found = new ArrayList<>();
-        for (SessionKey key : keys) {
-            SessionRecord r = cache.getIfPresent(key);
+        for (Iterator<SessionKey> it = keys.iterator(); it.hasNext(); ) {
+            SessionRecord r = cache.getIfPresent(it.next());
             if (r != null && !r.isExpiredAt(now) && principal.equals(r.principal())) {
                 found.add(r);
             } else if (r == null || !principal.equals(r.principal())) {
-                keys.remove(key);
+                it.remove();
             }
         }
         byPrincipal.computeIfPresent(principal, (p, set) -> set.isEmpty() ? null : set);
@@ -216,7 +218,7 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     /** Each entry lives until its own {@code expiresAt}, on the store's clock. */
-    private final class ExpiresAt implements Expiry<SessionKey, SessionRecord> {
+    private static final class ExpiresAt implements Expiry<SessionKey, SessionRecord> {
         @Override
         public long expireAfterCreate(SessionKey key, SessionRecord value, long currentTime) {
             return Math.max(0, nanos(value.expiresAt()) - currentTime);

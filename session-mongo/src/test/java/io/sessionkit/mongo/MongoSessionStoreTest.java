@@ -101,7 +101,8 @@ class MongoSessionStoreTest {
 
     @BeforeEach
     void open() {
-        String collection = "c" + (++collections);
+        collections++;
+        String collection = "c" + collections;
         store = track(MongoSessionStore.builder()
                 .uri(mongo.uri)
                 .database(database)

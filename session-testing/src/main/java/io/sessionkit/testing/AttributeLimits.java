@@ -51,7 +51,7 @@ public final class AttributeLimits {
     public static void assertHeldBy(Session back, Map<String, Object> values) {
         values.forEach((name, expected) -> {
             Object actual = back.getAttribute(name);
-            boolean same = expected instanceof BigDecimal e && actual instanceof BigDecimal a
+            boolean same = (expected instanceof BigDecimal e && actual instanceof BigDecimal a)
                     ? e.compareTo(a) == 0
                     : Objects.equals(expected, actual);
             if (!same) {
