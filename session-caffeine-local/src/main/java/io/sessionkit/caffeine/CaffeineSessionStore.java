@@ -14,12 +14,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process {@link SessionStore} on a bounded Caffeine cache.
@@ -51,8 +53,9 @@ public final class CaffeineSessionStore implements SessionStore {
                 .executor(Runnable::run)
                 // A replace is indexed inside compute(), where both records are at hand; the listener only sees the old
                 // one.
-                .removalListener((SessionKey key, SessionRecord record, RemovalCause cause) -> {
-                    if (cause != RemovalCause.REPLACED) {
+                .removalListener((@Nullable SessionKey key, @Nullable SessionRecord record, RemovalCause cause) -> {
+                    // Caffeine passes null only for collected weak or soft entries; this cache holds both strongly.
+                    if (key != null && record != null && cause != RemovalCause.REPLACED) {
                         unindex(key, record);
                     }
                 })
@@ -93,21 +96,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
         Objects.requireNonNull(record, "record");
-        Instant now = clock.instant();
-        ReplaceResult[] result = {ReplaceResult.GONE};
-        cache.asMap().computeIfPresent(record.key(), (key, old) -> {
-            if (old.isExpiredAt(now)) {
-                return null;
-            }
-            if (old.version() != expectedVersion) {
-                result[0] = ReplaceResult.CONFLICT;
-                return old;
-            }
-            result[0] = ReplaceResult.OK;
-            reindex(old, record);
-            return record;
-        });
-        return result[0];
+        return compareAndSet(record.key(), expectedVersion, record);
     }
 
     @Override
@@ -119,6 +108,15 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public ReplaceResult delete(SessionKey key, long expectedVersion) {
         Objects.requireNonNull(key, "key");
+        return compareAndSet(key, expectedVersion, null);
+    }
+
+    /**
+     * Replaces the live record under {@code key} at {@code expectedVersion} by {@code replacement}, or removes it when
+     * {@code replacement} is null, in one {@code computeIfPresent}; an expired record is removed and is GONE. A removal
+     * is unindexed by the removal listener.
+     */
+    private ReplaceResult compareAndSet(SessionKey key, long expectedVersion, @Nullable SessionRecord replacement) {
         Instant now = clock.instant();
         ReplaceResult[] result = {ReplaceResult.GONE};
         cache.asMap().computeIfPresent(key, (k, old) -> {
@@ -130,7 +128,10 @@ public final class CaffeineSessionStore implements SessionStore {
                 return old;
             }
             result[0] = ReplaceResult.OK;
-            return null;
+            if (replacement != null) {
+                reindex(old, replacement);
+            }
+            return replacement;
         });
         return result[0];
     }
@@ -144,12 +145,12 @@ public final class CaffeineSessionStore implements SessionStore {
         }
         Instant now = clock.instant();
         List<SessionRecord> found = new ArrayList<>();
-        for (SessionKey key : keys) {
-            SessionRecord r = cache.getIfPresent(key);
+        for (Iterator<SessionKey> it = keys.iterator(); it.hasNext(); ) {
+            SessionRecord r = cache.getIfPresent(it.next());
             if (r != null && !r.isExpiredAt(now) && principal.equals(r.principal())) {
                 found.add(r);
             } else if (r == null || !principal.equals(r.principal())) {
-                keys.remove(key);
+                it.remove();
             }
         }
         byPrincipal.computeIfPresent(principal, (p, set) -> set.isEmpty() ? null : set);
@@ -217,7 +218,7 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     /** Each entry lives until its own {@code expiresAt}, on the store's clock. */
-    private final class ExpiresAt implements Expiry<SessionKey, SessionRecord> {
+    private static final class ExpiresAt implements Expiry<SessionKey, SessionRecord> {
         @Override
         public long expireAfterCreate(SessionKey key, SessionRecord value, long currentTime) {
             return Math.max(0, nanos(value.expiresAt()) - currentTime);

@@ -9,19 +9,14 @@ import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.tck.MutableClock;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import io.sessionkit.testing.AttributeLimits;
+import io.sessionkit.testing.DeleteReplaceRace;
+import io.sessionkit.testing.FreshRecords;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,22 +33,13 @@ class CaffeineSessionStoreTest {
         store.close();
     }
 
-    private SessionRecord record(long version, String principal) {
-        Instant now = clock.instant();
-        return new SessionRecord(
-                SessionId.generate().key(),
-                version,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                principal,
-                "{\"a\":1}");
+    private SessionRecord record(@Nullable String principal) {
+        return FreshRecords.record(clock, principal, "{\"a\":1}");
     }
 
     @Test
     void item4_casDeleteRemovesOnlyTheExpectedVersion() {
-        SessionRecord v1 = record(1, "alice");
+        SessionRecord v1 = record("alice");
         store.create(v1);
         assertThat(store.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
 
@@ -78,7 +64,7 @@ class CaffeineSessionStoreTest {
 
     @Test
     void item3_casDeleteOfAnExpiredRecordIsGoneAndRemovesIt() {
-        SessionRecord r = record(1, null);
+        SessionRecord r = record(null);
         store.create(r);
         clock.advance(Duration.ofMinutes(30));
         assertThat(store.delete(r.key(), 1)).isEqualTo(ReplaceResult.GONE);
@@ -90,38 +76,15 @@ class CaffeineSessionStoreTest {
 
     @Test
     void item4_casDeleteRacingReplaceHasExactlyOneWinner() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 500; round++) {
-                SessionRecord v1 = record(1, null);
-                store.create(v1);
-                CountDownLatch start = new CountDownLatch(1);
-                Future<ReplaceResult> replace = pool.submit(() -> {
-                    start.await();
-                    return store.replace(v1.withVersion(2), 1);
-                });
-                Future<ReplaceResult> delete = pool.submit(() -> {
-                    start.await();
-                    return store.delete(v1.key(), 1);
-                });
-                start.countDown();
-                ReplaceResult replaced = replace.get(10, TimeUnit.SECONDS);
-                ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
-                if (replaced == ReplaceResult.OK) {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key()))
-                            .get()
-                            .extracting(SessionRecord::version)
-                            .isEqualTo(2L);
-                } else {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
-                    assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
-                    assertThat(store.load(v1.key())).isEmpty();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        DeleteReplaceRace.assertExactlyOneWinner(
+                500,
+                round -> {
+                    SessionRecord v1 = FreshRecords.record(clock, null, "{\"a\":1}");
+                    store.create(v1);
+                    return v1;
+                },
+                store,
+                store);
     }
 
     @Test
@@ -158,52 +121,10 @@ class CaffeineSessionStoreTest {
     void item10_valuesAtTheLimitsRoundTrip() {
         SessionManager manager = SessionManager.builder(store).clock(clock).build();
         Session s = manager.create();
-        Object deep = nested(20);
-        // The limits setAttribute enforces (ValueLimits): 34 significant digits, 400 digits in plain form.
-        BigInteger nines = new BigInteger("9".repeat(34));
-        BigDecimal widest = new BigDecimal("9".repeat(34) + "E+366");
-        BigDecimal finest = new BigDecimal("0." + "0".repeat(365) + "1".repeat(34));
-        BigDecimal huge = new BigDecimal("1E+399");
-        BigDecimal tiny = new BigDecimal("1E-399");
-        Map<String, Object> oddKeys = new LinkedHashMap<>();
-        oddKeys.put("a.b", 1);
-        oddKeys.put("$x", 2);
-        oddKeys.put("nul\u0000", 3);
-        oddKeys.put("%2E", 4);
-        s.setAttribute("deep", deep);
-        s.setAttribute("nines", nines);
-        s.setAttribute("widest", widest);
-        s.setAttribute("finest", finest);
-        s.setAttribute("huge", huge);
-        s.setAttribute("tiny", tiny);
-        s.setAttribute("keys", oddKeys);
+        Map<String, Object> limits = AttributeLimits.values();
+        limits.forEach(s::setAttribute);
         manager.save(s);
 
-        Session back = manager.find(s.id()).orElseThrow();
-        assertThat(back.getAttribute("deep")).isEqualTo(deep);
-        assertThat(back.getAttribute("nines")).isEqualTo(nines);
-        assertThat((BigDecimal) back.getAttribute("widest")).isEqualByComparingTo(widest);
-        assertThat((BigDecimal) back.getAttribute("finest")).isEqualByComparingTo(finest);
-        assertThat((BigDecimal) back.getAttribute("huge")).isEqualByComparingTo(huge);
-        assertThat((BigDecimal) back.getAttribute("tiny")).isEqualByComparingTo(tiny);
-        assertThat(back.getAttribute("keys")).isEqualTo(oddKeys);
-    }
-
-    /** Maps and lists nested {@code depth} levels deep, the innermost holding a string. */
-    static Object nested(int depth) {
-        Object value = "leaf";
-        for (int level = depth; level >= 1; level--) {
-            if (level % 2 == 0) {
-                List<Object> list = new ArrayList<>();
-                list.add(level);
-                list.add(value);
-                value = list;
-            } else {
-                Map<String, Object> map = new LinkedHashMap<>();
-                map.put("level" + level, value);
-                value = map;
-            }
-        }
-        return value;
+        AttributeLimits.assertHeldBy(manager.find(s.id()).orElseThrow(), limits);
     }
 }

@@ -4,6 +4,7 @@ import io.sessionkit.SessionKey;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The memcached CAS id this store last saw for a key, with the version and expiry of the record it belonged to, so
@@ -43,6 +44,8 @@ final class CasTokens {
         }
     }
 
+    /** The remembered token, or null when there is none (or remembering is off). */
+    @Nullable
     Token get(SessionKey key) {
         if (capacity == 0) {
             return null;

@@ -41,6 +41,7 @@ import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} on one or more memcached servers, through spymemcached with the binary protocol and Ketama
@@ -588,7 +589,7 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private SessionStoreUnavailableException unavailable(
-            String command, String itemKey, SessionKey key, String why, Throwable cause) {
+            String command, String itemKey, SessionKey key, String why, @Nullable Throwable cause) {
         return StoreFailures.unavailable("memcached " + server(itemKey), command, key, why, cause);
     }
 
@@ -654,7 +655,8 @@ public final class MemcachedSessionStore implements SessionStore {
 
     /** Options for a {@link MemcachedSessionStore}; every one has a documented default. Not thread-safe. */
     public static final class Builder {
-        private List<InetSocketAddress> servers;
+        // Empty until set (servers(...) refuses an empty list): the default is parsed, and resolved, only at build.
+        private List<InetSocketAddress> servers = List.of();
         private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
@@ -758,7 +760,7 @@ public final class MemcachedSessionStore implements SessionStore {
          * calls for its keys fail until it is up.
          */
         public MemcachedSessionStore build() {
-            if (servers == null) {
+            if (servers.isEmpty()) {
                 servers = parseServers(DEFAULT_SERVERS);
             }
             return new MemcachedSessionStore(this);

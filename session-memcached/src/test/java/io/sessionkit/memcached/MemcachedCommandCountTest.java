@@ -78,12 +78,11 @@ class MemcachedCommandCountTest {
         }
         Map<String, String> after = MemcachedText.stats(server.address());
         Map<String, Double> out = new LinkedHashMap<>();
-        double commands = 0;
         for (String c : COUNTERS) {
             double d = (Long.parseLong(after.get(c)) - Long.parseLong(before.get(c))) / (double) sessions.size();
             out.put(c, d);
         }
-        commands = out.get("cmd_get")
+        double commands = out.get("cmd_get")
                 + out.get("cmd_set")
                 + out.get("cmd_touch")
                 + out.get("delete_hits")

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.sessionkit.ReplaceResult;
-import io.sessionkit.SessionId;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,16 +61,7 @@ class MemcachedMultiNodeTest {
     }
 
     private SessionRecord record(int n) {
-        Instant now = clock.instant();
-        return new SessionRecord(
-                SessionId.generate().key(),
-                1,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                null,
-                "{\"n\":" + n + "}");
+        return FreshRecords.record(clock, null, "{\"n\":" + n + "}");
     }
 
     private List<SessionRecord> createSessions() {

@@ -12,10 +12,15 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.AttributeLimits;
+import io.sessionkit.testing.DeleteReplaceRace;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.ServerProcess;
 import io.sessionkit.testing.TestServers;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,11 +44,7 @@ class MemcachedSessionStoreTest {
 
     @BeforeEach
     void open() {
-        store = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build();
+        store = sameItems(clock);
     }
 
     @AfterEach
@@ -52,9 +53,7 @@ class MemcachedSessionStoreTest {
     }
 
     private SessionRecord record(Duration ttl, String attributes) {
-        Instant now = clock.instant();
-        return new SessionRecord(
-                SessionId.generate().key(), 1, now, now, Duration.ofMinutes(30), now.plus(ttl), "alice", attributes);
+        return FreshRecords.record(clock, ttl, "alice", attributes);
     }
 
     @Test
@@ -89,13 +88,22 @@ class MemcachedSessionStoreTest {
     void longLivedItemOnServer() {
         SessionRecord r = record(Duration.ofDays(40), "{}");
         assertThat(store.create(r)).isTrue();
-        long ttl = MemcachedText.ttlSeconds(store.serverFor(r.key()), store.itemKey(r.key()))
-                .orElseThrow();
-        long expected = Duration.ofDays(40)
-                .plus(MemcachedSessionStore.DEFAULT_EXPIRY_GRACE)
-                .toSeconds();
-        // The server's clock ticks in whole seconds; the exptime is rounded up.
-        assertThat(ttl).isBetween(expected - 2, expected + 2);
+        InetSocketAddress server = store.serverFor(r.key());
+        // An absolute exptime is counted down on memcached's clock, not ours: that clock ticks once a second on a
+        // timer, so it lags the wall clock by up to a second and by more when the timer runs late under load. So
+        // the expected TTL is measured from the server's own time, read on each side of the mg.
+        long before = serverTime(server);
+        long ttl = MemcachedText.ttlSeconds(server, store.itemKey(r.key())).orElseThrow();
+        long after = serverTime(server);
+        long until =
+                r.expiresAt().plus(MemcachedSessionStore.DEFAULT_EXPIRY_GRACE).toEpochMilli();
+        long absolute = -Math.floorDiv(-until, 1000); // rounded up to a whole second
+        assertThat(ttl).as("read as an absolute Unix time").isBetween(absolute - after, absolute - before);
+    }
+
+    /** The server's current Unix time in seconds, the clock it counts absolute exptimes on ({@code stats time}). */
+    private static long serverTime(InetSocketAddress server) {
+        return Long.parseLong(MemcachedText.stats(server).get("time"));
     }
 
     @Test
@@ -148,12 +156,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a record over max-item-size is refused before any write, on create and on replace")
     void maxItemSize() {
-        try (MemcachedSessionStore small = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .maxItemSize(1024)
-                .build()) {
+        try (MemcachedSessionStore small = onSameItems(clock).maxItemSize(1024).build()) {
             SessionRecord big = record(Duration.ofMinutes(30), "{\"x\":\"" + "x".repeat(1024) + "\"}");
             assertThatThrownBy(() -> small.create(big))
                     .isInstanceOf(SessionTooLargeException.class)
@@ -181,11 +184,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a stale remembered CAS id (another node wrote) ends in CONFLICT, not a lost update")
     void staleCasIdFromOtherNode() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build()) {
+        try (MemcachedSessionStore other = sameItems(clock)) {
             SessionRecord r = record(Duration.ofMinutes(30), "{\"n\":0}");
             store.create(r);
             assertThat(store.load(r.key())).isPresent();
@@ -199,11 +198,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("a remembered CAS id never revives a record another node deleted")
     void staleCasIdAfterDelete() {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build()) {
+        try (MemcachedSessionStore other = sameItems(clock)) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             store.create(r);
             store.load(r.key());
@@ -226,12 +221,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("with the CAS-id cache off, replace still works (gets + cas)")
     void noCasCache() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .casCacheSize(0)
-                .build()) {
+        try (MemcachedSessionStore plain = onSameItems(clock).casCacheSize(0).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             assertThat(plain.create(r)).isTrue();
             assertThat(plain.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
@@ -293,11 +283,7 @@ class MemcachedSessionStoreTest {
     @Test
     @DisplayName("two app instances (two stores, two CAS-id caches) x 4 threads x 100 increments = exactly 800")
     void noLostUpdatesAcrossInstances() throws Exception {
-        try (MemcachedSessionStore other = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .build()) {
+        try (MemcachedSessionStore other = sameItems(clock)) {
             SessionManager a = SessionManager.builder(store).clock(clock).build();
             SessionManager b = SessionManager.builder(other).clock(clock).build();
             Session s = a.create();
@@ -311,8 +297,10 @@ class MemcachedSessionStoreTest {
                     SessionManager m = t % 2 == 0 ? a : b;
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < 100; i++) {
-                            m.update(id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).intValue() + 1))
-                                    .orElseThrow();
+                            assertThat(m.update(
+                                            id,
+                                            x -> x.setAttribute("n", ((Number) x.getAttribute("n")).intValue() + 1)))
+                                    .isPresent();
                         }
                     }));
                 }
@@ -327,12 +315,16 @@ class MemcachedSessionStoreTest {
     }
     // ---- issue 14 ----
 
-    private MemcachedSessionStore sameItems(java.time.Clock c) {
+    /** A builder for a store on the same servers and items as {@code store}, on clock {@code c}. */
+    private MemcachedSessionStore.Builder onSameItems(Clock c) {
         return MemcachedSessionStore.builder()
                 .servers(TestServers.memcachedServers())
                 .keyPrefix(prefix)
-                .clock(c)
-                .build();
+                .clock(c);
+    }
+
+    private MemcachedSessionStore sameItems(Clock c) {
+        return onSameItems(c).build();
     }
 
     @Test
@@ -364,12 +356,7 @@ class MemcachedSessionStoreTest {
 
     @Test
     void item4_casDeleteWithoutACasIdAndOfAnExpiredRecord() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(clock)
-                .casCacheSize(0)
-                .build()) {
+        try (MemcachedSessionStore plain = onSameItems(clock).casCacheSize(0).build()) {
             SessionRecord r = record(Duration.ofMinutes(30), "{}");
             plain.create(r);
             assertThat(plain.delete(r.key(), 2)).isEqualTo(ReplaceResult.CONFLICT);
@@ -389,38 +376,17 @@ class MemcachedSessionStoreTest {
 
     @Test
     void item4_casDeleteRacingReplaceOnAnotherNodeHasExactlyOneWinner() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
         try (MemcachedSessionStore other = sameItems(clock)) {
-            for (int round = 0; round < 200; round++) {
-                SessionRecord v1 = record(Duration.ofMinutes(30), "{\"round\":" + round + "}");
-                store.create(v1);
-                other.load(v1.key());
-                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-                Future<ReplaceResult> replace = pool.submit(() -> {
-                    start.await();
-                    return other.replace(v1.withVersion(2), 1);
-                });
-                Future<ReplaceResult> delete = pool.submit(() -> {
-                    start.await();
-                    return store.delete(v1.key(), 1);
-                });
-                start.countDown();
-                ReplaceResult replaced = replace.get(10, TimeUnit.SECONDS);
-                ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
-                if (replaced == ReplaceResult.OK) {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key()))
-                            .get()
-                            .extracting(SessionRecord::version)
-                            .isEqualTo(2L);
-                } else {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
-                    assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
-                    assertThat(other.load(v1.key())).isEmpty();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
+            DeleteReplaceRace.assertExactlyOneWinner(
+                    200,
+                    round -> {
+                        SessionRecord v1 = record(Duration.ofMinutes(30), "{\"round\":" + round + "}");
+                        store.create(v1);
+                        other.load(v1.key()); // the replacing node needs the item's CAS id, as after a real load
+                        return v1;
+                    },
+                    other,
+                    store);
         }
     }
 
@@ -463,12 +429,11 @@ class MemcachedSessionStoreTest {
                 }
                 servedPastTheItem.add(readerServes.minusSeconds(sent));
                 // The node ahead ends it early by exactly the skew: move both clocks to its end.
-                MutableClock aheadClock = Duration.between(writerClock.instant(), readerClock.instant())
-                                .isNegative()
-                        ? writerClock
-                        : readerClock;
-                MemcachedSessionStore ahead = aheadClock == writerClock ? writer : reader;
-                MemcachedSessionStore behind = ahead == writer ? reader : writer;
+                boolean writerAhead = Duration.between(writerClock.instant(), readerClock.instant())
+                        .isNegative();
+                MutableClock aheadClock = writerAhead ? writerClock : readerClock;
+                MemcachedSessionStore ahead = writerAhead ? writer : reader;
+                MemcachedSessionStore behind = writerAhead ? reader : writer;
                 Duration toAheadEnd = Duration.between(aheadClock.instant(), r.expiresAt());
                 clock.advance(toAheadEnd);
                 otherClock.advance(toAheadEnd);
@@ -583,49 +548,10 @@ class MemcachedSessionStoreTest {
     void item10_valuesAtTheSetAttributeLimitsRoundTrip() {
         SessionManager manager = SessionManager.builder(store).clock(clock).build();
         Session s = manager.create();
-        Object deep = nested(20);
-        // The limits setAttribute enforces (ValueLimits): 34 significant digits, 400 digits in plain form.
-        java.math.BigInteger nines = new java.math.BigInteger("9".repeat(34));
-        java.math.BigDecimal widest = new java.math.BigDecimal("9".repeat(34) + "E+366");
-        java.math.BigDecimal finest = new java.math.BigDecimal("0." + "0".repeat(365) + "1".repeat(34));
-        java.math.BigDecimal huge = new java.math.BigDecimal("1E+399");
-        java.math.BigDecimal tiny = new java.math.BigDecimal("1E-399");
-        java.util.Map<String, Object> oddKeys = new java.util.LinkedHashMap<>();
-        oddKeys.put("a.b", 1);
-        oddKeys.put("$x", 2);
-        oddKeys.put("nul\u0000", 3);
-        oddKeys.put("%2E", 4);
-        s.setAttribute("deep", deep);
-        s.setAttribute("nines", nines);
-        s.setAttribute("widest", widest);
-        s.setAttribute("finest", finest);
-        s.setAttribute("huge", huge);
-        s.setAttribute("tiny", tiny);
-        s.setAttribute("keys", oddKeys);
+        java.util.Map<String, Object> limits = AttributeLimits.values();
+        limits.forEach(s::setAttribute);
         manager.save(s);
 
-        Session back = manager.find(s.id()).orElseThrow();
-        assertThat(back.getAttribute("deep")).isEqualTo(deep);
-        assertThat(back.getAttribute("nines")).isEqualTo(nines);
-        assertThat((java.math.BigDecimal) back.getAttribute("widest")).isEqualByComparingTo(widest);
-        assertThat((java.math.BigDecimal) back.getAttribute("finest")).isEqualByComparingTo(finest);
-        assertThat((java.math.BigDecimal) back.getAttribute("huge")).isEqualByComparingTo(huge);
-        assertThat((java.math.BigDecimal) back.getAttribute("tiny")).isEqualByComparingTo(tiny);
-        assertThat(back.getAttribute("keys")).isEqualTo(oddKeys);
-    }
-
-    /** Maps and lists nested {@code depth} levels deep, the innermost holding a string. */
-    private static Object nested(int depth) {
-        Object value = "leaf";
-        for (int level = depth; level >= 1; level--) {
-            if (level % 2 == 0) {
-                value = new ArrayList<>(List.of(level, value));
-            } else {
-                java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
-                map.put("level" + level, value);
-                value = map;
-            }
-        }
-        return value;
+        AttributeLimits.assertHeldBy(manager.find(s.id()).orElseThrow(), limits);
     }
 }

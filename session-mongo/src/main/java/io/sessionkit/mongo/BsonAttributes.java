@@ -23,6 +23,7 @@ import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.types.Decimal128;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts the attributes of a record between their JSON text and a native BSON document, so that they read
@@ -110,51 +111,42 @@ final class BsonAttributes {
 
     private static BsonValue readValue(JsonParser p, int depth) throws IOException {
         JsonToken t = p.currentToken();
-        switch (t) {
-            case START_OBJECT:
-                return readObject(p, depth + 1);
-            case START_ARRAY: {
+        return switch (t) {
+            case START_OBJECT -> readObject(p, depth + 1);
+            case START_ARRAY -> {
                 checkDepth(depth + 1);
                 BsonArray array = new BsonArray();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     array.add(readValue(p, depth + 1));
                 }
-                return array;
+                yield array;
             }
-            case VALUE_STRING:
-                return new BsonString(p.getText());
-            case VALUE_TRUE:
-                return BsonBoolean.TRUE;
-            case VALUE_FALSE:
-                return BsonBoolean.FALSE;
-            case VALUE_NULL:
-                return BsonNull.VALUE;
-            case VALUE_NUMBER_INT:
+            case VALUE_STRING -> new BsonString(p.getText());
+            case VALUE_TRUE -> BsonBoolean.TRUE;
+            case VALUE_FALSE -> BsonBoolean.FALSE;
+            case VALUE_NULL -> BsonNull.VALUE;
+            case VALUE_NUMBER_INT ->
                 switch (p.getNumberType()) {
-                    case INT:
-                        return new BsonInt32(p.getIntValue());
-                    case LONG:
-                        return new BsonInt64(p.getLongValue());
-                    default: {
+                    case INT -> new BsonInt32(p.getIntValue());
+                    case LONG -> new BsonInt64(p.getLongValue());
+                    default -> {
                         BigDecimal integer = new BigDecimal(p.getBigIntegerValue());
                         // Decimal128 would keep 10^40 as 1E+40, which reads back as a decimal: an integer it cannot
                         // hold with exponent 0 keeps its text instead.
-                        return integer.precision() <= DECIMAL128_DIGITS
+                        yield integer.precision() <= DECIMAL128_DIGITS
                                 ? decimal128(integer, p.getText(), depth)
                                 : numberText(p.getText(), depth);
                     }
-                }
-            case VALUE_NUMBER_FLOAT: {
+                };
+            case VALUE_NUMBER_FLOAT -> {
                 BigDecimal exact = p.getDecimalValue();
                 double d = exact.doubleValue();
-                if (Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0) {
-                    return new BsonDouble(d);
-                }
-                return decimal128(exact, p.getText(), depth);
+                yield Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0
+                        ? new BsonDouble(d)
+                        : decimal128(exact, p.getText(), depth);
             }
-            default:
-                throw new SessionCodecException("unexpected JSON token " + t + " in attributes");
-        }
+            default -> throw new SessionCodecException("unexpected JSON token " + t + " in attributes");
+        };
     }
 
     private static void checkDepth(int depth) {
@@ -180,7 +172,7 @@ final class BsonAttributes {
     }
 
     /** The JSON number text of a {@link #NUMBER_TEXT} sub-document, or null if {@code doc} is not one. */
-    private static String numberText(BsonDocument doc, String where) {
+    private static @Nullable String numberText(BsonDocument doc, String where) {
         if (doc.size() != 1 || !doc.containsKey(NUMBER_TEXT)) {
             return null;
         }
@@ -194,53 +186,28 @@ final class BsonAttributes {
 
     private static void writeValue(JsonGenerator g, BsonValue v, String where) throws IOException {
         switch (v.getBsonType()) {
-            case DOCUMENT: {
-                String number = numberText(v.asDocument(), where);
-                if (number != null) {
-                    g.writeNumber(number);
-                    break;
-                }
-                g.writeStartObject();
-                for (Map.Entry<String, BsonValue> e : v.asDocument().entrySet()) {
-                    String name = unescape(e.getKey());
-                    g.writeFieldName(name);
-                    writeValue(g, e.getValue(), name);
-                }
-                g.writeEndObject();
-                break;
-            }
-            case ARRAY:
+            case DOCUMENT -> writeDocument(g, v.asDocument(), where);
+            case ARRAY -> {
                 g.writeStartArray();
                 for (BsonValue item : v.asArray()) {
                     writeValue(g, item, where);
                 }
                 g.writeEndArray();
-                break;
-            case STRING:
-                g.writeString(v.asString().getValue());
-                break;
-            case BOOLEAN:
-                g.writeBoolean(v.asBoolean().getValue());
-                break;
-            case NULL:
-                g.writeNull();
-                break;
-            case INT32:
-                g.writeNumber(v.asInt32().getValue());
-                break;
-            case INT64:
-                g.writeNumber(v.asInt64().getValue());
-                break;
-            case DOUBLE: {
+            }
+            case STRING -> g.writeString(v.asString().getValue());
+            case BOOLEAN -> g.writeBoolean(v.asBoolean().getValue());
+            case NULL -> g.writeNull();
+            case INT32 -> g.writeNumber(v.asInt32().getValue());
+            case INT64 -> g.writeNumber(v.asInt64().getValue());
+            case DOUBLE -> {
                 double d = v.asDouble().getValue();
                 if (!Double.isFinite(d)) {
                     throw new SessionCodecException(
                             "attribute '" + where + "' holds " + d + ", which JSON cannot express");
                 }
                 g.writeNumber(d);
-                break;
             }
-            case DECIMAL128: {
+            case DECIMAL128 -> {
                 Decimal128 d = v.asDecimal128().getValue();
                 if (d.isNaN() || d.isInfinite()) {
                     throw new SessionCodecException(
@@ -259,12 +226,27 @@ final class BsonAttributes {
                 } else {
                     g.writeNumber(exact);
                 }
-                break;
             }
-            default:
+            default ->
                 throw new SessionCodecException(
                         "attribute '" + where + "' holds BSON type " + v.getBsonType() + ", which has no JSON form");
         }
+    }
+
+    /** A sub-document: a number kept as its text, or an object whose field names are unescaped. */
+    private static void writeDocument(JsonGenerator g, BsonDocument doc, String where) throws IOException {
+        String number = numberText(doc, where);
+        if (number != null) {
+            g.writeNumber(number);
+            return;
+        }
+        g.writeStartObject();
+        for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+            String name = unescape(e.getKey());
+            g.writeFieldName(name);
+            writeValue(g, e.getValue(), name);
+        }
+        g.writeEndObject();
     }
 
     static String escape(String name) {

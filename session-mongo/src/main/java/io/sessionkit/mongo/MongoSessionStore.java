@@ -62,6 +62,7 @@ import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 import org.bson.codecs.BsonDocumentCodec;
 import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} on MongoDB: one document per session in one collection,
@@ -274,7 +275,8 @@ public final class MongoSessionStore implements SessionStore {
                         .into(new ArrayList<>()));
         List<SessionRecord> records = new ArrayList<>(docs.size());
         for (BsonDocument doc : docs) {
-            BsonValue id = doc.get("_id");
+            // A document always has an _id; were it missing, BsonNull.asString() throws and the document is skipped.
+            BsonValue id = doc.get("_id", BsonNull.VALUE);
             SessionKey key = null;
             try {
                 key = new SessionKey(id.asString().getValue());
@@ -404,7 +406,7 @@ public final class MongoSessionStore implements SessionStore {
         return new BsonDateTime(clock.instant().toEpochMilli());
     }
 
-    private <T> T call(String operation, SessionKey key, Supplier<T> action) {
+    private <T> T call(String operation, @Nullable SessionKey key, Supplier<T> action) {
         try {
             return action.get();
         } catch (MongoException e) {
@@ -445,7 +447,7 @@ public final class MongoSessionStore implements SessionStore {
      * nothing answers in time, no such host) or the SRV lookup failed; null when some server answers or one has not
      * been tried yet. Names host:port only, never credentials.
      */
-    static String unanswered(ClusterDescription cluster) {
+    static @Nullable String unanswered(ClusterDescription cluster) {
         if (cluster.getSrvResolutionException() != null) {
             return "the DNS SRV lookup of the hosts failed (" + rootCause(cluster.getSrvResolutionException()) + ")";
         }
@@ -474,7 +476,7 @@ public final class MongoSessionStore implements SessionStore {
      */
     static final class FirstContact implements ClusterListener {
         private final CountDownLatch settled = new CountDownLatch(1);
-        private volatile ClusterDescription latest;
+        private volatile @Nullable ClusterDescription latest;
 
         @Override
         public void clusterDescriptionChanged(ClusterDescriptionChangedEvent event) {
@@ -511,7 +513,7 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     static BsonDocument toDocument(SessionRecord r) {
-        long mi = r.maxIdle().getSeconds();
+        long mi = r.maxIdle().toSeconds();
         return new BsonDocument()
                 .append("_id", new BsonString(r.key().value()))
                 .append("fmt", new BsonInt32(FORMAT))
@@ -570,7 +572,7 @@ public final class MongoSessionStore implements SessionStore {
         return Instant.ofEpochMilli(v.asDateTime().getValue());
     }
 
-    private String hosts(ConnectionString uri) {
+    private String hosts(@Nullable ConnectionString uri) {
         List<String> hosts;
         if (uri != null) {
             hosts = uri.getHosts();
@@ -587,7 +589,7 @@ public final class MongoSessionStore implements SessionStore {
      * default URI when neither is set); the timeouts apply only to a client the store creates itself.
      */
     public static final class Builder {
-        private MongoClient client;
+        private @Nullable MongoClient client;
         private String uri = DEFAULT_URI;
         private String database = DEFAULT_DATABASE;
         private String collection = DEFAULT_COLLECTION;
@@ -646,7 +648,7 @@ public final class MongoSessionStore implements SessionStore {
 
         /**
          * Bound on each wait within an operation: server selection, pool checkout, the socket read of the reply, and
-         * the write concern's {@code wtimeout}; positive, whole milliseconds.
+         * the write concern's time limit ({@code wTimeoutMS}); positive, whole milliseconds.
          */
         public Builder timeout(Duration timeout) {
             this.timeout = BuilderChecks.positive("timeout", timeout);
@@ -689,7 +691,7 @@ public final class MongoSessionStore implements SessionStore {
         public Builder expiryGrace(Duration grace) {
             // The TTL index's expireAfterSeconds is whole seconds, and its monitor runs every 60 s.
             String rule = "(whole seconds, at least " + DEFAULT_EXPIRY_GRACE.toSeconds() + "s)";
-            if (requireNonNull(grace, "expiryGrace").getNano() != 0) {
+            if (requireNonNull(grace, "expiryGrace").toNanosPart() != 0) {
                 throw BuilderChecks.invalid("expiryGrace", grace, "a duration " + rule);
             }
             this.expiryGrace =

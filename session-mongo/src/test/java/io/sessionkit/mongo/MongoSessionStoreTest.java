@@ -36,6 +36,9 @@ import io.sessionkit.SessionStores;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.AttributeLimits;
+import io.sessionkit.testing.DeleteReplaceRace;
+import io.sessionkit.testing.FreshRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -52,10 +55,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -65,6 +64,7 @@ import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +101,8 @@ class MongoSessionStoreTest {
 
     @BeforeEach
     void open() {
-        String collection = "c" + (++collections);
+        collections++;
+        String collection = "c" + collections;
         store = track(MongoSessionStore.builder()
                 .uri(mongo.uri)
                 .database(database)
@@ -121,17 +122,8 @@ class MongoSessionStoreTest {
         return s;
     }
 
-    private SessionRecord record(String principal, String attributes) {
-        Instant now = clock.instant();
-        return new SessionRecord(
-                SessionId.generate().key(),
-                1,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                principal,
-                attributes);
+    private SessionRecord record(@Nullable String principal, String attributes) {
+        return FreshRecords.record(clock, principal, attributes);
     }
 
     private BsonDocument rawDocument(SessionRecord r) {
@@ -237,60 +229,21 @@ class MongoSessionStoreTest {
     void item10_valuesAtTheSetAttributeLimitsRoundTripThroughTheManager() throws Exception {
         SessionManager manager = SessionManager.builder(store).clock(clock).build();
         Session s = manager.create();
-        Object deep = nested(20);
-        // The limits setAttribute enforces (ValueLimits): 34 significant digits, 400 digits in plain form.
-        BigInteger nines = new BigInteger("9".repeat(34));
-        BigDecimal widest = new BigDecimal("9".repeat(34) + "E+366");
-        BigDecimal finest = new BigDecimal("0." + "0".repeat(365) + "1".repeat(34));
-        BigDecimal huge = new BigDecimal("1E+399");
-        BigDecimal tiny = new BigDecimal("1E-399");
-        Map<String, Object> oddKeys = new LinkedHashMap<>();
-        oddKeys.put("a.b", 1);
-        oddKeys.put("$x", 2);
-        oddKeys.put("nul\u0000", 3);
-        oddKeys.put("%2E", 4);
-        oddKeys.put("$", Map.of("$$", List.of(Map.of(".", "dot"))));
-        s.setAttribute("deep", deep);
-        s.setAttribute("nines", nines);
-        s.setAttribute("widest", widest);
-        s.setAttribute("finest", finest);
-        s.setAttribute("huge", huge);
-        s.setAttribute("tiny", tiny);
-        s.setAttribute("keys", oddKeys);
+        Map<String, Object> limits =
+                AttributeLimits.values(Map.<String, Object>of("$", Map.of("$$", List.of(Map.of(".", "dot")))));
+        limits.forEach(s::setAttribute);
         manager.save(s);
 
-        Session back = manager.find(s.id()).orElseThrow();
-        assertThat(back.getAttribute("deep")).isEqualTo(deep);
-        assertThat(back.getAttribute("nines")).isEqualTo(nines);
-        assertThat((BigDecimal) back.getAttribute("widest")).isEqualByComparingTo(widest);
-        assertThat((BigDecimal) back.getAttribute("finest")).isEqualByComparingTo(finest);
-        assertThat((BigDecimal) back.getAttribute("huge")).isEqualByComparingTo(huge);
-        assertThat((BigDecimal) back.getAttribute("tiny")).isEqualByComparingTo(tiny);
-        assertThat(back.getAttribute("keys")).isEqualTo(oddKeys);
+        AttributeLimits.assertHeldBy(manager.find(s.id()).orElseThrow(), limits);
         JsonNode stored = EXACT.readTree(store.load(s.id().key()).orElseThrow().attributes());
-        assertThat(stored.get("huge").decimalValue()).isEqualByComparingTo(huge);
-        assertThat(stored.get("tiny").decimalValue()).isEqualByComparingTo(tiny);
+        assertThat(stored.get("huge").decimalValue()).isEqualByComparingTo((BigDecimal) limits.get("huge"));
+        assertThat(stored.get("tiny").decimalValue()).isEqualByComparingTo((BigDecimal) limits.get("tiny"));
         assertThat(stored.get("nines").isIntegralNumber()).isTrue();
         BsonDocument attrs =
                 raw.find(Filters.eq("_id", s.id().key().value())).first().getDocument("attrs");
         assertThat(attrs.get("huge").getBsonType()).isEqualTo(BsonType.DECIMAL128);
         assertThat(attrs.get("tiny").getBsonType()).isEqualTo(BsonType.DECIMAL128);
         assertThat(attrs.getDocument("keys").keySet()).containsExactly("a%2Eb", "%24x", "nul%00", "%252E", "%24");
-    }
-
-    /** Maps and lists nested {@code depth} levels deep, the innermost holding a string. */
-    private static Object nested(int depth) {
-        Object value = "leaf";
-        for (int level = depth; level >= 1; level--) {
-            if (level % 2 == 0) {
-                value = new ArrayList<>(List.of(level, value));
-            } else {
-                Map<String, Object> map = new LinkedHashMap<>();
-                map.put("level" + level, value);
-                value = map;
-            }
-        }
-        return value;
     }
 
     @Test
@@ -644,38 +597,15 @@ class MongoSessionStoreTest {
 
     @Test
     void item4_casDeleteRacingReplaceHasExactlyOneWinner() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 100; round++) {
-                SessionRecord v1 = record(null, "{\"round\":" + round + "}");
-                store.create(v1);
-                CountDownLatch start = new CountDownLatch(1);
-                Future<ReplaceResult> replace = pool.submit(() -> {
-                    start.await();
-                    return store.replace(v1.withVersion(2), 1);
-                });
-                Future<ReplaceResult> delete = pool.submit(() -> {
-                    start.await();
-                    return store.delete(v1.key(), 1);
-                });
-                start.countDown();
-                ReplaceResult replaced = replace.get(10, TimeUnit.SECONDS);
-                ReplaceResult deleted = delete.get(10, TimeUnit.SECONDS);
-                if (replaced == ReplaceResult.OK) {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.CONFLICT);
-                    assertThat(store.load(v1.key()))
-                            .get()
-                            .extracting(SessionRecord::version)
-                            .isEqualTo(2L);
-                } else {
-                    assertThat(deleted).as("round %d", round).isEqualTo(ReplaceResult.OK);
-                    assertThat(replaced).as("round %d", round).isEqualTo(ReplaceResult.GONE);
-                    assertThat(store.load(v1.key())).isEmpty();
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        DeleteReplaceRace.assertExactlyOneWinner(
+                100,
+                round -> {
+                    SessionRecord v1 = record(null, "{\"round\":" + round + "}");
+                    store.create(v1);
+                    return v1;
+                },
+                store,
+                store);
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.sessionkit.testing;
+
+import io.sessionkit.SessionId;
+import io.sessionkit.SessionRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The version-1 record backend tests write first: a fresh random key, created and accessed at the clock's now, idle
+ * timeout 30 minutes. Nothing is stored; the caller decides where the record goes.
+ */
+public final class FreshRecords {
+    /** The idle timeout of every record made here. */
+    public static final Duration MAX_IDLE = Duration.ofMinutes(30);
+
+    private FreshRecords() {}
+
+    /** Expires {@link #MAX_IDLE} from now; {@code principal} may be null (no principal). */
+    public static SessionRecord record(Clock clock, @Nullable String principal, String attributes) {
+        return record(clock, MAX_IDLE, principal, attributes);
+    }
+
+    /** Expires {@code ttl} from now; {@code principal} may be null (no principal). */
+    public static SessionRecord record(Clock clock, Duration ttl, @Nullable String principal, String attributes) {
+        Instant now = clock.instant();
+        return new SessionRecord(
+                SessionId.generate().key(), 1, now, now, MAX_IDLE, now.plus(ttl), principal, attributes);
+    }
+}
