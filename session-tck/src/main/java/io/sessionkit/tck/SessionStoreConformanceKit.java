@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -567,7 +568,9 @@ public abstract class SessionStoreConformanceKit {
             Integer n = countedOnEightThreads(
                     200,
                     (node, id) -> assertThat(node.update(
-                                    id.value(), x -> x.setAttribute("n", x.getAttribute("n", Integer.class) + 1)))
+                                    id.value(),
+                                    x -> x.setAttribute(
+                                            "n", Objects.requireNonNull(x.getAttribute("n", Integer.class)) + 1)))
                             .isPresent());
             assertThat(n).isEqualTo(1600);
         }
@@ -715,7 +718,7 @@ public abstract class SessionStoreConformanceKit {
         void foreignWriterNotReverted() {
             Session s = saved(Map.of("n", 1));
             Session mine = reload(s);
-            int n = mine.getAttribute("n", Integer.class);
+            int n = Objects.requireNonNull(mine.getAttribute("n", Integer.class));
             SessionRecord stored = store.load(s.id().key()).orElseThrow();
             // Another program (another language, following docs/FORMAT.md) writes n=10 with compare-and-set.
             assertThat(store.replace(next(stored, "{\"n\":10}"), stored.version()))

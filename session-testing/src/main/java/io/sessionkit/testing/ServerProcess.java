@@ -59,7 +59,7 @@ public final class ServerProcess implements AutoCloseable {
         this.name = b.name;
         this.port = port;
         this.dir = dir;
-        this.command = b.command;
+        this.command = Objects.requireNonNull(b.command, "command");
         this.ready = b.ready;
         this.startTimeout = b.startTimeout;
         this.hook = new Thread(this::destroyQuietly, "kill-" + name + "-" + port);
@@ -176,7 +176,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Builds a {@link ServerProcess}. */
     public static final class Builder {
         private final String name;
-        private CommandLine command;
+        private @Nullable CommandLine command; // required: start() and build() refuse null
         private ReadyCheck ready = port -> accepts(HOST, port, 200);
         private Duration startTimeout = Duration.ofSeconds(15);
         private int port;
