@@ -1,56 +1,66 @@
 package io.sessionkit.tck;
 
-import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
-import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
-import io.sessionkit.StoreFeature;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pass-through {@link SessionStore} that counts calls and records the keys it was given, so tests can prove the
  * round-trip budget and that no raw id reaches a store. It wraps a real store; it never answers by itself.
+ * {@code purgeExpired} is forwarded but not counted: it is the sweeper's call, not a request's.
  */
-public final class CountingSessionStore implements SessionStore {
-    private final SessionStore delegate;
-    private final AtomicInteger creates = new AtomicInteger();
-    private final AtomicInteger loads = new AtomicInteger();
-    private final AtomicInteger replaces = new AtomicInteger();
-    private final AtomicInteger deletes = new AtomicInteger();
-    private final AtomicInteger principalLookups = new AtomicInteger();
+public final class CountingSessionStore extends InterceptingSessionStore {
+    private final ConcurrentMap<Call, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<String> keysSeen = new CopyOnWriteArrayList<>();
 
     public CountingSessionStore(SessionStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
-    public SessionStore delegate() {
-        return delegate;
+    @Override
+    protected void before(Call call, @Nullable SessionKey key) {
+        if (call == Call.PURGE_EXPIRED) {
+            return;
+        }
+        counter(call).incrementAndGet();
+        if (key != null) {
+            keysSeen.add(key.value());
+        }
+    }
+
+    private AtomicInteger counter(Call call) {
+        return counts.computeIfAbsent(call, c -> new AtomicInteger());
+    }
+
+    private int count(Call call) {
+        return counter(call).get();
     }
 
     /** Calls of every kind since the last {@link #reset()}. */
     public int calls() {
-        return creates.get() + loads.get() + replaces.get() + deletes.get() + principalLookups.get();
+        return counts.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     public int creates() {
-        return creates.get();
+        return count(Call.CREATE);
     }
 
     public int loads() {
-        return loads.get();
+        return count(Call.LOAD);
     }
 
     public int replaces() {
-        return replaces.get();
+        return count(Call.REPLACE);
     }
 
+    /** Both {@code delete} forms: one store call each. */
     public int deletes() {
-        return deletes.get();
+        return count(Call.DELETE);
     }
 
     /** Every key value handed to the store, in order. */
@@ -59,74 +69,13 @@ public final class CountingSessionStore implements SessionStore {
     }
 
     public void reset() {
-        creates.set(0);
-        loads.set(0);
-        replaces.set(0);
-        deletes.set(0);
-        principalLookups.set(0);
+        counts.values().forEach(c -> c.set(0));
         keysSeen.clear();
     }
 
     @Override
-    public Set<StoreFeature> features() {
-        return delegate.features();
-    }
-
-    @Override
-    public boolean create(SessionRecord record) {
-        creates.incrementAndGet();
-        keysSeen.add(record.key().value());
-        return delegate.create(record);
-    }
-
-    @Override
-    public Optional<SessionRecord> load(SessionKey key) {
-        loads.incrementAndGet();
-        keysSeen.add(key.value());
-        return delegate.load(key);
-    }
-
-    @Override
-    public ReplaceResult replace(SessionRecord record, long expectedVersion) {
-        replaces.incrementAndGet();
-        keysSeen.add(record.key().value());
-        return delegate.replace(record, expectedVersion);
-    }
-
-    @Override
-    public void delete(SessionKey key) {
-        deletes.incrementAndGet();
-        keysSeen.add(key.value());
-        delegate.delete(key);
-    }
-
-    /** Counted as a delete: one store call. */
-    @Override
-    public ReplaceResult delete(SessionKey key, long expectedVersion) {
-        deletes.incrementAndGet();
-        keysSeen.add(key.value());
-        return delegate.delete(key, expectedVersion);
-    }
-
-    @Override
-    public List<SessionRecord> findByPrincipal(String principal) {
-        principalLookups.incrementAndGet();
-        return delegate.findByPrincipal(principal);
-    }
-
-    @Override
-    public int purgeExpired() {
-        return delegate.purgeExpired();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
     public String toString() {
-        return "CountingSessionStore[creates=" + creates + ", loads=" + loads + ", replaces=" + replaces + ", deletes="
-                + deletes + ", principalLookups=" + principalLookups + "]";
+        return "CountingSessionStore[creates=" + creates() + ", loads=" + loads() + ", replaces=" + replaces()
+                + ", deletes=" + deletes() + ", principalLookups=" + count(Call.FIND_BY_PRINCIPAL) + "]";
     }
 }

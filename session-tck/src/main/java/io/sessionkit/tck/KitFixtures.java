@@ -105,6 +105,13 @@ final class KitFixtures implements AutoCloseable {
         return manager.find(s.id().value()).isPresent();
     }
 
+    /** Adds {@code item} to a copy of the list {@code s} holds under {@code name}: one request's read-modify-write. */
+    static void addToList(Session s, String name, Object item) {
+        List<Object> list = new ArrayList<>((List<?>) s.getAttribute(name));
+        list.add(item);
+        s.setAttribute(name, list);
+    }
+
     /** A version-1 record with a fresh key, idle 30 min, written now. */
     SessionRecord record(String attributes) {
         Instant now = clock.instant();

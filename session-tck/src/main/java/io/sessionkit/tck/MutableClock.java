@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock the kit moves by hand, so expiry is tested without sleeping. It starts at the real current time (to the
@@ -14,14 +13,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * logical time past {@code expiresAt}. Thread-safe.
  */
 public final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
+    /** The time every clock made by {@link #offset} shares; changed under its own lock. */
+    private static final class Now {
+        private volatile Instant value;
+
+        Now(Instant value) {
+            this.value = value;
+        }
+    }
+
+    private final Now now;
     private final Duration offset;
 
     private MutableClock(Instant start) {
-        this(new AtomicReference<>(start), Duration.ZERO);
+        this(new Now(start), Duration.ZERO);
     }
 
-    private MutableClock(AtomicReference<Instant> now, Duration offset) {
+    private MutableClock(Now now, Duration offset) {
         this.now = now;
         this.offset = offset;
     }
@@ -43,17 +51,22 @@ public final class MutableClock extends Clock {
     /** Moves time forward (or back, with a negative duration). */
     public void advance(Duration d) {
         Objects.requireNonNull(d, "d");
-        now.updateAndGet(t -> t.plus(d));
+        synchronized (now) {
+            now.value = now.value.plus(d);
+        }
     }
 
     /** Sets this clock to {@code instant} (a clock made by {@link #offset} keeps its offset). */
     public void set(Instant instant) {
-        now.set(Objects.requireNonNull(instant, "instant").minus(offset));
+        Instant start = Objects.requireNonNull(instant, "instant").minus(offset);
+        synchronized (now) {
+            now.value = start;
+        }
     }
 
     @Override
     public Instant instant() {
-        return now.get().plus(offset);
+        return now.value.plus(offset);
     }
 
     @Override

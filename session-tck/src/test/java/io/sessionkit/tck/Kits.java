@@ -3,38 +3,48 @@ package io.sessionkit.tck;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.tck.MapStore.Flaw;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Conformance classes over the reference and the broken stores. Their names do not match the surefire patterns, so
  * they only run when the self-test launches them through the JUnit Platform test kit.
  */
 final class Kits {
+    /** The configuration parameter that names the {@link Flaw} of {@link MapKit}'s store; absent: none. */
+    static final String FLAW = "sessionkit.selftest.flaw";
+
     private Kits() {}
 
     /** The records of each namespace, so that two stores made for one test are two nodes over the same data. */
-    private static final java.util.concurrent.ConcurrentMap<
-                    String, java.util.concurrent.ConcurrentMap<SessionKey, SessionRecord>>
-            DATA = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, ConcurrentMap<SessionKey, SessionRecord>> DATA =
+            new ConcurrentHashMap<>();
 
     static MapStore shared(MapStore store, TckContext context) {
-        store.map = DATA.computeIfAbsent(context.namespace(), n -> new java.util.concurrent.ConcurrentHashMap<>());
+        store.map = DATA.computeIfAbsent(context.namespace(), n -> new ConcurrentHashMap<>());
         return store;
     }
 
-    abstract static class MapKit extends SessionStoreConformanceKit {
-        abstract Function<java.time.Clock, MapStore> factory();
+    /** The kit over a {@link MapStore} with the flaw the launcher names in {@link #FLAW}, and a backdoor into it. */
+    @ExtendWith(ChosenFlaw.class)
+    static class MapKit extends SessionStoreConformanceKit {
+        private final Flaw flaw;
 
-        boolean reportsExpiry() {
-            return true;
+        MapKit(Flaw flaw) {
+            this.flaw = flaw;
         }
 
         @Override
         protected SessionStore createStore(TckContext context) {
-            return shared(factory().apply(context.clock()), context);
+            return shared(new MapStore(context.clock(), flaw), context);
         }
 
         @Override
@@ -66,80 +76,24 @@ final class Kits {
                 @Override
                 public Optional<Instant> nativeExpiry(SessionKey key) {
                     // The map has no TTL of its own: the expiry it holds is the record's.
-                    return reportsExpiry()
-                            ? Optional.ofNullable(m.map.get(key)).map(SessionRecord::expiresAt)
-                            : Optional.empty();
+                    return flaw == Flaw.REPORTS_NO_EXPIRY
+                            ? Optional.empty()
+                            : Optional.ofNullable(m.map.get(key)).map(SessionRecord::expiresAt);
                 }
             });
         }
     }
 
-    static class ReferenceKit extends MapKit {
+    /** Hands {@link MapKit} the flaw named by the {@link #FLAW} configuration parameter. */
+    static final class ChosenFlaw implements ParameterResolver {
         @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return MapStore::new;
-        }
-    }
-
-    static class SweepsWithoutGraceKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.SweepsWithoutGrace::new;
-        }
-    }
-
-    static class NoCompareAndSetKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.NoCompareAndSet::new;
-        }
-    }
-
-    static class ReturnsExpiredKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.ReturnsExpired::new;
-        }
-    }
-
-    static class ResurrectsKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.Resurrects::new;
-        }
-    }
-
-    static class CreateOverwritesKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.CreateOverwrites::new;
-        }
-    }
-
-    static class ForgetsPrincipalKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.ForgetsPrincipal::new;
-        }
-    }
-
-    /** A backdoor that reports no expiry for live records: rule 5.8 must fail it, not pass it vacuously. */
-    static class ReportsNoExpiryKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return MapStore::new;
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == Flaw.class;
         }
 
         @Override
-        boolean reportsExpiry() {
-            return false;
-        }
-    }
-
-    static class SharesMutableFeaturesKit extends MapKit {
-        @Override
-        Function<java.time.Clock, MapStore> factory() {
-            return BrokenStores.SharesMutableFeatures::new;
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getConfigurationParameter(FLAW).map(Flaw::valueOf).orElse(Flaw.NONE);
         }
     }
 

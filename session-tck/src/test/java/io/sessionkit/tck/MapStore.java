@@ -6,6 +6,9 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,29 +16,68 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A minimal correct store on a ConcurrentHashMap: the reference the kit must accept, and the base the broken stores
- * below bend. Its hooks are protected so each broken store changes exactly one thing.
+ * A minimal correct store on a ConcurrentHashMap: the reference the kit must accept and, given a {@link Flaw}, a
+ * store that breaks exactly that one promise, which the kit must reject.
  */
 class MapStore implements SessionStore {
+    /** The one promise a broken store breaks. */
+    enum Flaw {
+        /** None: the reference store. */
+        NONE,
+        /** Sweeps by its own clock alone: a node ahead deletes other nodes' sessions in their last seconds. */
+        SWEEPS_WITHOUT_GRACE,
+        /** Last writer wins: replace ignores the expected version. */
+        NO_COMPARE_AND_SET,
+        /** Relies on native expiry alone: load returns records past their expiresAt. */
+        RETURNS_EXPIRED,
+        /** Upsert instead of compare-and-set: replace writes a record that is gone. */
+        RESURRECTS,
+        /** Create is a plain put: a second create overwrites a live session. */
+        CREATE_OVERWRITES,
+        /** Drops the principal on the floor. */
+        FORGETS_PRINCIPAL,
+        /** Hands every caller the one mutable set it declares by: a caller that clears it changes the store. */
+        SHARES_MUTABLE_FEATURES,
+        /** The store is correct, but its backdoor reports no expiry for live records (rule 5.8 must fail it). */
+        REPORTS_NO_EXPIRY
+    }
+
+    static final Duration GRACE = Duration.ofSeconds(60);
+
+    private static final Set<StoreFeature> SHARED_MUTABLE_FEATURES =
+            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+
     /** The records; two instances given the same map are two nodes of one store. */
     ConcurrentMap<SessionKey, SessionRecord> map = new ConcurrentHashMap<>();
 
     final Clock clock;
+    final Flaw flaw;
 
     MapStore(Clock clock) {
+        this(clock, Flaw.NONE);
+    }
+
+    MapStore(Clock clock, Flaw flaw) {
         this.clock = clock;
+        this.flaw = flaw;
+    }
+
+    private boolean expired(SessionRecord r) {
+        return r.isExpiredAt(clock.instant());
     }
 
     @Override
     public Set<StoreFeature> features() {
-        return Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+        return flaw == Flaw.SHARES_MUTABLE_FEATURES
+                ? SHARED_MUTABLE_FEATURES
+                : Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
     }
 
     @Override
     public boolean create(SessionRecord record) {
         boolean[] inserted = {false};
         map.compute(record.key(), (k, old) -> {
-            if (old != null && !old.isExpiredAt(clock.instant())) {
+            if (old != null && !expired(old) && flaw != Flaw.CREATE_OVERWRITES) {
                 return old;
             }
             inserted[0] = true;
@@ -44,25 +86,37 @@ class MapStore implements SessionStore {
         return inserted[0];
     }
 
-    /** What is kept for a record; broken stores override. */
-    protected SessionRecord stored(SessionRecord record) {
-        return record;
+    /** What is kept for a record. */
+    private SessionRecord stored(SessionRecord r) {
+        if (flaw != Flaw.FORGETS_PRINCIPAL) {
+            return r;
+        }
+        return new SessionRecord(
+                r.key(),
+                r.version(),
+                r.createdAt(),
+                r.lastAccessedAt(),
+                r.maxIdle(),
+                r.expiresAt(),
+                null,
+                r.attributes());
     }
 
     @Override
     public Optional<SessionRecord> load(SessionKey key) {
         SessionRecord r = map.get(key);
-        return r == null || r.isExpiredAt(clock.instant()) ? Optional.empty() : Optional.of(r);
+        return r == null || (expired(r) && flaw != Flaw.RETURNS_EXPIRED) ? Optional.empty() : Optional.of(r);
     }
 
     @Override
     public ReplaceResult replace(SessionRecord record, long expectedVersion) {
         ReplaceResult[] result = {ReplaceResult.GONE};
-        map.computeIfPresent(record.key(), (k, old) -> {
-            if (old.isExpiredAt(clock.instant())) {
+        map.compute(record.key(), (k, old) -> {
+            boolean gone = old == null || expired(old);
+            if (gone && flaw != Flaw.RESURRECTS) {
                 return null;
             }
-            if (old.version() != expectedVersion) {
+            if (!gone && old.version() != expectedVersion && flaw != Flaw.NO_COMPARE_AND_SET) {
                 result[0] = ReplaceResult.CONFLICT;
                 return old;
             }
@@ -80,20 +134,18 @@ class MapStore implements SessionStore {
     @Override
     public List<SessionRecord> findByPrincipal(String principal) {
         return map.values().stream()
-                .filter(r -> principal.equals(r.principal()) && !r.isExpiredAt(clock.instant()))
+                .filter(r -> principal.equals(r.principal()) && !expired(r))
                 .toList();
     }
 
     @Override
     public int purgeExpired() {
         // Only records expired for longer than the grace: another node's clock may be behind this one's by up to it.
-        java.time.Instant cutoff = clock.instant().minus(GRACE);
+        Instant cutoff = clock.instant().minus(flaw == Flaw.SWEEPS_WITHOUT_GRACE ? Duration.ZERO : GRACE);
         int before = map.size();
         map.values().removeIf(r -> r.isExpiredAt(cutoff));
         return before - map.size();
     }
-
-    static final java.time.Duration GRACE = java.time.Duration.ofSeconds(60);
 
     @Override
     public void close() {

@@ -38,8 +38,14 @@ class SpecSyncTest {
     private static final Pattern DISPLAY_NAME = Pattern.compile("@DisplayName\\(\"((\\d+(?:\\.\\d+)?) [^\"]*)\"\\)");
 
     /** Orders "9.8" before "9.9" before "9.10", and a section "9" before its rules. */
-    static final Comparator<String> BY_NUMBER = Comparator.comparing((String n) -> Integer.parseInt(n.split("\\.")[0]))
+    static final Comparator<String> BY_NUMBER = Comparator.comparing((String n) -> Integer.parseInt(section(n)))
             .thenComparing(n -> n.contains(".") ? Integer.parseInt(n.substring(n.indexOf('.') + 1)) : 0);
+
+    /** The section of a rule number ("9" of "9.10"), or a section number itself. */
+    private static String section(String number) {
+        int dot = number.indexOf('.');
+        return dot < 0 ? number : number.substring(0, dot);
+    }
 
     /** Rule (or section) number → title, as SPEC.md states them, split into the kit's and the API's. */
     record Spec(Map<String, String> kit, Map<String, String> api, List<String> problems) {}

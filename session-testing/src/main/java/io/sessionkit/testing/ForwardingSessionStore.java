@@ -1,21 +1,20 @@
 package io.sessionkit.testing;
 
-import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
-import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
-import io.sessionkit.StoreFeature;
-import java.util.EnumMap;
+import io.sessionkit.tck.InterceptingSessionStore;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} that forwards every call to a real store and, on the way, counts calls per
@@ -26,11 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It never answers in the real store's place: an injected failure throws {@link SessionStoreUnavailableException}
  * before the call is forwarded or counted. Not final: a test may override one method to model a specific misbehaviour
- * and still inherit the counting. Thread-safe. ({@code io.sessionkit.tck.CountingSessionStore} is the kit's own
- * counting wrapper; this one is the general one for SessionKit's module tests.)
+ * and still inherit the counting. Thread-safe. The forwarding itself is the kit's {@link InterceptingSessionStore}, which
+ * the kit's own {@code CountingSessionStore} extends too; this one is the general wrapper for SessionKit's module
+ * tests.
  */
-public class ForwardingSessionStore implements SessionStore {
-    /** The store calls, as counted and as failure injection names them. */
+public class ForwardingSessionStore extends InterceptingSessionStore {
+    /**
+     * The store calls, as counted and as failure injection names them: the kit's {@link InterceptingSessionStore.Call}
+     * by the same names, plus {@link #writes()}.
+     */
     public enum Operation {
         CREATE,
         LOAD,
@@ -45,22 +48,13 @@ public class ForwardingSessionStore implements SessionStore {
         }
     }
 
-    private final SessionStore delegate;
-    private final Map<Operation, AtomicInteger> counts = new EnumMap<>(Operation.class);
+    private final Map<Operation, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<SessionKey> keysSeen = new CopyOnWriteArrayList<>();
     private final Set<Operation> failing = ConcurrentHashMap.newKeySet();
     private final Map<Operation, Runnable> beforeNext = new ConcurrentHashMap<>();
 
     public ForwardingSessionStore(SessionStore delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
-        for (Operation op : Operation.values()) {
-            counts.put(op, new AtomicInteger());
-        }
-    }
-
-    /** The real store. */
-    public SessionStore delegate() {
-        return delegate;
+        super(delegate);
     }
 
     /** From now on, {@code operations} fail with {@link SessionStoreUnavailableException}; replaces an earlier choice. */
@@ -89,9 +83,13 @@ public class ForwardingSessionStore implements SessionStore {
         beforeNext.put(operation, Objects.requireNonNull(action, "action"));
     }
 
+    private AtomicInteger counter(Operation operation) {
+        return counts.computeIfAbsent(operation, op -> new AtomicInteger());
+    }
+
     /** Calls of {@code operation} forwarded since the last {@link #reset()}. */
     public int count(Operation operation) {
-        return counts.get(operation).get();
+        return counter(operation).get();
     }
 
     public int creates() {
@@ -123,8 +121,8 @@ public class ForwardingSessionStore implements SessionStore {
     /** Calls of every kind. */
     public int calls() {
         int n = 0;
-        for (AtomicInteger c : counts.values()) {
-            n += c.get();
+        for (Operation op : Operation.values()) {
+            n += count(op);
         }
         return n;
     }
@@ -146,75 +144,29 @@ public class ForwardingSessionStore implements SessionStore {
      * Called before every call is forwarded: fails the call if its operation is failing, runs a pending
      * {@link #beforeNext} action, counts it and records {@code key} (null for calls without one).
      */
-    protected void before(Operation operation, SessionKey key) {
+    @Override
+    protected void before(Call call, @Nullable SessionKey key) {
+        Operation operation = Operation.valueOf(call.name());
         if (failing.contains(operation)) {
             throw new SessionStoreUnavailableException(
-                    "test store is down (" + operation.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    "test store is down (" + operation.name().toLowerCase(Locale.ROOT) + ")");
         }
         Runnable action = beforeNext.remove(operation);
         if (action != null) {
             action.run();
         }
-        counts.get(operation).incrementAndGet();
+        counter(operation).incrementAndGet();
         if (key != null) {
             keysSeen.add(key);
         }
     }
 
     @Override
-    public Set<StoreFeature> features() {
-        return delegate.features();
-    }
-
-    @Override
-    public boolean create(SessionRecord record) {
-        before(Operation.CREATE, record.key());
-        return delegate.create(record);
-    }
-
-    @Override
-    public Optional<SessionRecord> load(SessionKey key) {
-        before(Operation.LOAD, key);
-        return delegate.load(key);
-    }
-
-    @Override
-    public ReplaceResult replace(SessionRecord record, long expectedVersion) {
-        before(Operation.REPLACE, record.key());
-        return delegate.replace(record, expectedVersion);
-    }
-
-    @Override
-    public void delete(SessionKey key) {
-        before(Operation.DELETE, key);
-        delegate.delete(key);
-    }
-
-    @Override
-    public ReplaceResult delete(SessionKey key, long expectedVersion) {
-        before(Operation.DELETE, key);
-        return delegate.delete(key, expectedVersion);
-    }
-
-    @Override
-    public List<SessionRecord> findByPrincipal(String principal) {
-        before(Operation.FIND_BY_PRINCIPAL, null);
-        return delegate.findByPrincipal(principal);
-    }
-
-    @Override
-    public int purgeExpired() {
-        before(Operation.PURGE_EXPIRED, null);
-        return delegate.purgeExpired();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
     public String toString() {
-        return getClass().getSimpleName() + counts + " over " + delegate;
+        StringJoiner text = new StringJoiner(", ", getClass().getSimpleName() + "{", "} over " + delegate());
+        for (Operation op : Operation.values()) {
+            text.add(op + "=" + count(op));
+        }
+        return text.toString();
     }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * memcached's text protocol over a plain socket, for tests that look behind the store with the server's own commands
@@ -127,7 +128,7 @@ public final class MemcachedText {
     }
 
     /** Sends one command and reads lines up to {@code terminator} (or one line when it is null). */
-    private static List<String> command(InetSocketAddress server, String command, String terminator) {
+    private static List<String> command(InetSocketAddress server, String command, @Nullable String terminator) {
         try (Socket s = connect(server)) {
             OutputStream out = s.getOutputStream();
             out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));

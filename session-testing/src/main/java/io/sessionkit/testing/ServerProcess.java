@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server process a test owns: started from a local binary on a free loopback port (or a port the test names), in a
@@ -51,14 +52,14 @@ public final class ServerProcess implements AutoCloseable {
     private final ReadyCheck ready;
     private final Duration startTimeout;
     private final Thread hook;
-    private Process process;
+    private @Nullable Process process;
     private boolean paused;
 
     private ServerProcess(Builder b, int port, Path dir) {
         this.name = b.name;
         this.port = port;
         this.dir = dir;
-        this.command = b.command;
+        this.command = Objects.requireNonNull(b.command, "command");
         this.ready = b.ready;
         this.startTimeout = b.startTimeout;
         this.hook = new Thread(this::destroyQuietly, "kill-" + name + "-" + port);
@@ -175,7 +176,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Builds a {@link ServerProcess}. */
     public static final class Builder {
         private final String name;
-        private CommandLine command;
+        private @Nullable CommandLine command; // required: start() and build() refuse null
         private ReadyCheck ready = port -> accepts(HOST, port, 200);
         private Duration startTimeout = Duration.ofSeconds(15);
         private int port;
@@ -471,8 +472,8 @@ public final class ServerProcess implements AutoCloseable {
         for (int i = 0; i < 50; i++) {
             int port = freePort();
             if (port + 10000 <= 65535) {
-                try (ServerSocket s = new ServerSocket(port + 10000)) {
-                    return port;
+                try (ServerSocket bus = new ServerSocket(port + 10000)) {
+                    return bus.getLocalPort() - 10000; // = port: the bus port could be bound, so the pair is free
                 } catch (IOException e) {
                     // taken: try another
                 }

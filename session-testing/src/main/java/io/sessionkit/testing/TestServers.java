@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -35,7 +36,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class TestServers {
     private static final Map<Kind, Server> RESOLVED = new ConcurrentHashMap<>();
-    private static volatile String dockerProblem;
+    private static volatile @Nullable String dockerProblem;
 
     private TestServers() {}
 
@@ -343,7 +344,7 @@ public final class TestServers {
     }
 
     /** Null when the server answers, else why not. */
-    private static String problem(Kind kind, String address) {
+    private static @Nullable String problem(Kind kind, String address) {
         switch (kind) {
             case POSTGRES, MARIADB -> {
                 return jdbcProblem(address);
@@ -381,7 +382,7 @@ public final class TestServers {
         }
     }
 
-    private static String jdbcProblem(String url) {
+    private static @Nullable String jdbcProblem(String url) {
         DriverManager.setLoginTimeout(5);
         try (Connection c = DriverManager.getConnection(url)) {
             return c.isValid(5) ? null : "connection not valid";

@@ -4,6 +4,10 @@
  * ({@link io.sessionkit.testing.ServerProcess}, {@link io.sessionkit.testing.RedisCluster}), a counting and
  * failure-injecting store wrapper ({@link io.sessionkit.testing.ForwardingSessionStore}), memcached's text protocol
  * ({@link io.sessionkit.testing.MemcachedText}) and the kinds of corrupted record
- * ({@link io.sessionkit.testing.Corruption}). Parameters and results are non-null unless documented otherwise.
+ * ({@link io.sessionkit.testing.Corruption}). Nullness is checked by the compiler: everything here is
+ * {@link org.jspecify.annotations.NullMarked}.
  */
+@NullMarked
 package io.sessionkit.testing;
+
+import org.jspecify.annotations.NullMarked;
