@@ -30,8 +30,9 @@ class ConcurrentCartTest {
             "14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
         Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-race-");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
-                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.start(workDir, env)) {
+            DemoProcess a = nodes.a();
+            DemoProcess b = nodes.b();
             Browser browser = new Browser();
             // The first add creates the session (and its token); then every addition is the same mug, one at a time.
             Page start = browser.addToCart(a, "kettle", 1, "");
