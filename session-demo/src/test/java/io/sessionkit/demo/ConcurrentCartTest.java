@@ -29,8 +29,7 @@ class ConcurrentCartTest {
     @DisplayName(
             "14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-race-");
-        try (DemoProcess.Pair nodes = DemoProcess.Pair.start(workDir, env)) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.onSharedRedis(workDir, "sk-demo-race-")) {
             DemoProcess a = nodes.a();
             DemoProcess b = nodes.b();
             Browser browser = new Browser();

@@ -127,6 +127,11 @@ final class DemoProcess implements AutoCloseable {
 
     /** Instances {@code A} and {@code B} on one environment, as two nodes behind a load balancer; closes both. */
     record Pair(DemoProcess a, DemoProcess b) implements AutoCloseable {
+        /** Both on the shared test Redis, under {@code prefix} (see {@link #onSharedRedis}). */
+        static Pair onSharedRedis(Path workDir, String prefix) throws IOException, InterruptedException {
+            return start(workDir, DemoProcess.onSharedRedis(prefix));
+        }
+
         static Pair start(Path workDir, Map<String, String> env) throws IOException, InterruptedException {
             DemoProcess a = DemoProcess.start(workDir, env, "A");
             try {

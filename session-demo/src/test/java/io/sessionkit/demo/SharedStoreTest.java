@@ -22,8 +22,7 @@ class SharedStoreTest {
     @Test
     @DisplayName("two instances sharing Redis serve one session alternately")
     void redisIsSharedByTwoInstances(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-test-");
-        try (DemoProcess.Pair nodes = DemoProcess.Pair.start(workDir, env)) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.onSharedRedis(workDir, "sk-demo-test-")) {
             DemoProcess a = nodes.a();
             DemoProcess b = nodes.b();
             Browser browser = new Browser();

@@ -62,25 +62,25 @@ public final class SessionFilterConfig {
             "header-name");
 
     private final Set<Transport> transports;
-    private final String cookieName;
-    private final @Nullable Boolean cookieSecure;
-    private final @Nullable String sameSite;
-    private final @Nullable String cookieDomain;
-    private final @Nullable String cookiePath;
-    private final @Nullable Duration cookieMaxAge;
+    private final Cookie cookie;
     private final String headerName;
+
+    /** The cookie's name and attributes, as the builder checked them; null: the attribute's default. */
+    private record Cookie(
+            String name,
+            @Nullable Boolean secure,
+            @Nullable String sameSite,
+            @Nullable String domain,
+            @Nullable String path,
+            @Nullable Duration maxAge) {}
 
     private SessionFilterConfig(Builder b) {
         if (b.transports.isEmpty()) {
             throw new IllegalArgumentException("at least one transport (cookie or header) must be enabled");
         }
         this.transports = Set.copyOf(b.transports);
-        this.cookieName = b.cookieName;
-        this.cookieSecure = b.cookieSecure;
-        this.sameSite = b.sameSite;
-        this.cookieDomain = b.cookieDomain;
-        this.cookiePath = b.cookiePath;
-        this.cookieMaxAge = b.cookieMaxAge;
+        this.cookie =
+                new Cookie(b.cookieName, b.cookieSecure, b.sameSite, b.cookieDomain, b.cookiePath, b.cookieMaxAge);
         this.headerName = b.headerName;
     }
 
@@ -163,31 +163,31 @@ public final class SessionFilterConfig {
     }
 
     public String cookieName() {
-        return cookieName;
+        return cookie.name();
     }
 
     /** True or false when fixed; empty for {@code auto} (Secure when the request is secure). */
     public Optional<Boolean> cookieSecure() {
-        return Optional.ofNullable(cookieSecure);
+        return Optional.ofNullable(cookie.secure());
     }
 
     /** {@code Lax}, {@code Strict} or {@code None}; empty when no SameSite attribute is sent. */
     public Optional<String> cookieSameSite() {
-        return Optional.ofNullable(sameSite);
+        return Optional.ofNullable(cookie.sameSite());
     }
 
     public Optional<String> cookieDomain() {
-        return Optional.ofNullable(cookieDomain);
+        return Optional.ofNullable(cookie.domain());
     }
 
     /** Empty: the context path, or {@code /} for the root context. */
     public Optional<String> cookiePath() {
-        return Optional.ofNullable(cookiePath);
+        return Optional.ofNullable(cookie.path());
     }
 
     /** Empty: a session cookie (no {@code Max-Age}). */
     public Optional<Duration> cookieMaxAge() {
-        return Optional.ofNullable(cookieMaxAge);
+        return Optional.ofNullable(cookie.maxAge());
     }
 
     public String headerName() {
@@ -196,10 +196,11 @@ public final class SessionFilterConfig {
 
     @Override
     public String toString() {
-        return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookieName + ", cookieSecure="
-                + (cookieSecure == null ? "auto" : cookieSecure) + ", sameSite=" + (sameSite == null ? "off" : sameSite)
-                + ", cookieDomain=" + cookieDomain + ", cookiePath=" + cookiePath + ", cookieMaxAge=" + cookieMaxAge
-                + ", headerName=" + headerName + "]";
+        return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookie.name() + ", cookieSecure="
+                + (cookie.secure() == null ? "auto" : cookie.secure()) + ", sameSite="
+                + (cookie.sameSite() == null ? "off" : cookie.sameSite()) + ", cookieDomain=" + cookie.domain()
+                + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", headerName=" + headerName
+                + "]";
     }
 
     /** Builds a {@link SessionFilterConfig}; every setting has the default documented on the class. */

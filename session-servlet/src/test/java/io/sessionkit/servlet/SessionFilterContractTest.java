@@ -443,20 +443,19 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("store unavailable when the session is loaded: 503 with Retry-After")
     void storeUnavailableGives503() {
-        get("/set?name=a&value=1");
-        store.down(true);
-        HttpResponse<String> r = get("/set?name=a&value=2");
-        assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.headers().firstValue("Retry-After")).contains("5");
-        store.recover();
-        assertThat(get("/get?name=a").body()).isEqualTo("1");
+        assertAnswered503AndUnchanged(() -> store.down(true));
     }
 
     @Test
     @DisplayName("store unavailable at save, before the response commits: 503, and the stored session is unchanged")
     void storeUnavailableAtSaveGives503() {
+        assertAnswered503AndUnchanged(() -> store.fail(Operation.writes()));
+    }
+
+    /** Stores a=1, breaks the store with {@code failure}, then a change of a is answered 503 and a stays 1. */
+    private void assertAnswered503AndUnchanged(Runnable failure) {
         get("/set?name=a&value=1");
-        store.fail(Operation.writes());
+        failure.run();
         HttpResponse<String> r = get("/set?name=a&value=2");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("5");
