@@ -821,10 +821,7 @@ abstract class SessionFilterContractTest {
             "14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
     void item9_sameAttributeConflictIsAnswered409() {
         assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
 
         HttpResponse<String> r = get("/cart-rmw?item=b");
         assertThat(r.statusCode()).isEqualTo(409);
@@ -846,6 +843,14 @@ abstract class SessionFilterContractTest {
         });
     }
 
+    /** Another node over the same store sets {@code name=value} in this client's session just before the next replace. */
+    private void otherNodeSetsBeforeNextReplace(String name, Object value) {
+        String id = sessionCookie();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute(name, value)));
+    }
+
     /**
      * Runs {@code test} on a second node whose manager never retries, after this client stored {@code a=1} there and
      * with another node's change ({@code other=x}) scheduled just before the node's next replace.
@@ -853,14 +858,11 @@ abstract class SessionFilterContractTest {
     private void onNodeWithoutRetriesFacingAConflict(Consumer<WebServer> test) {
         SessionManager impatient =
                 SessionManager.builder(store).clock(clock).maxRetries(0).build();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
         try (WebServer node =
                 container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
             assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
                     .isEqualTo(200);
-            String id = sessionCookie();
-            store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+            otherNodeSetsBeforeNextReplace("other", "x");
             test.accept(node);
         }
     }
@@ -905,10 +907,7 @@ abstract class SessionFilterContractTest {
             "14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
     void item9_updateAttributeIsReRunAfterAConflict() {
         assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
         HttpResponse<String> r = get("/cart-update?item=b");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
@@ -919,10 +918,7 @@ abstract class SessionFilterContractTest {
             "14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
     void item9_blindSetIsNotCountedAsARead() {
         assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
+        otherNodeSetsBeforeNextReplace("theme", "blue");
         HttpResponse<String> r = get("/set?name=theme&value=dark");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=theme").body()).isEqualTo("dark");
