@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cart as it lives in the session attribute {@code cart}: a JSON list of {@code {sku, qty, note}} objects, which
@@ -85,6 +86,7 @@ final class Cart {
     }
 
     /** The line of a product, or null if the cart has none. */
+    @Nullable
     Line line(Catalog.Product product) {
         return lines.stream()
                 .filter(l -> l.product().sku().equals(product.sku()))
@@ -93,7 +95,7 @@ final class Cart {
     }
 
     /** The cart with the product's line put back as {@code line} (in its place), or removed if {@code line} is null. */
-    Cart withLine(Catalog.Product product, Line line) {
+    Cart withLine(Catalog.Product product, @Nullable Line line) {
         List<Line> next = new ArrayList<>();
         boolean found = false;
         for (Line l : lines) {

@@ -2,6 +2,7 @@ package io.sessionkit.demo;
 
 import io.sessionkit.SessionConflictException;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One "add to cart" as a change of the cart. How many of the asked quantity fit under the line's cap
@@ -18,7 +19,7 @@ final class CartAddition implements UnaryOperator<Cart> {
     /** How many this addition adds; -1 until its first run. */
     private int decided = -1;
     /** The product's line as the latest run found it (null: none), for {@link #undo()}. */
-    private Cart.Line lineBefore;
+    private Cart.@Nullable Line lineBefore;
 
     CartAddition(Catalog.Product product, int quantity, String note) {
         this.product = product;

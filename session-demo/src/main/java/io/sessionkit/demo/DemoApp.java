@@ -8,6 +8,8 @@ import io.sessionkit.servlet.SessionFilter;
 import io.sessionkit.servlet.SessionFilterConfig;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Properties;
@@ -171,17 +173,16 @@ public final class DemoApp {
         }
     }
 
-    /** Quiet, readable logs unless the user configured slf4j-simple already. */
+    /** Quiet, readable logs unless the user configured slf4j-simple already: logging-defaults.properties. */
     private static void configureLogging() {
-        Properties p = System.getProperties();
-        p.putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        p.putIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        p.putIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        p.putIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-        p.putIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-        p.putIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
-        p.putIfAbsent("org.slf4j.simpleLogger.log.org.mongodb.driver", "warn");
-        p.putIfAbsent("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
-        p.putIfAbsent("org.slf4j.simpleLogger.log.net.spy.memcached", "warn");
+        Properties defaults = new Properties();
+        try (InputStream in = DemoApp.class.getResourceAsStream("logging-defaults.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        defaults.forEach(System.getProperties()::putIfAbsent);
     }
 }

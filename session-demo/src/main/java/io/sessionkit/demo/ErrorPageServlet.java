@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Jetty's error dispatch lands here: the {@code 503} that {@code SessionFilter} answers when the store is unavailable,
@@ -88,7 +89,7 @@ final class ErrorPageServlet extends HttpServlet {
                 Pages.problem(chrome, title, "The request could not be completed (HTTP " + status + ").", null));
     }
 
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    private static <T extends Throwable> @Nullable T find(@Nullable Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (type.isInstance(c)) {
                 return type.cast(c);

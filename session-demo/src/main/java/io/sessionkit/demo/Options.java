@@ -2,6 +2,7 @@ package io.sessionkit.demo;
 
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Command-line flags, falling back to environment variables, falling back to defaults. Flags win, so that a shell
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * @param instance the name shown on every page ({@code --instance}, {@code INSTANCE}); null: derived from the port
  * @param help     whether {@code --help} was given
  */
-record Options(String host, int port, String instance, boolean help) {
+record Options(String host, int port, @Nullable String instance, boolean help) {
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
     private static final Pattern INSTANCE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,40}");

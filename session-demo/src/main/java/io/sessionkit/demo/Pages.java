@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Server-rendered HTML. Every value that comes from a user or a store goes through {@link #esc}. Elements carry
@@ -17,7 +18,12 @@ final class Pages {
      * What every page shows around its content. {@code user}, {@code csrf} and {@code session} are null for a visitor
      * without a session; {@code cartCount} is -1 if unknown (a page that did not look the session up).
      */
-    record Chrome(Instance instance, String user, int cartCount, String csrf, SessionFacts session) {
+    record Chrome(
+            Instance instance,
+            @Nullable String user,
+            int cartCount,
+            @Nullable String csrf,
+            @Nullable SessionFacts session) {
         /** For pages that do not look the session up (not found, errors): no cart count, no panel facts. */
         static Chrome bare(Instance instance) {
             return new Chrome(instance, null, -1, null, null);
@@ -32,7 +38,7 @@ final class Pages {
      * @param version    the stored version (0 while unsaved)
      * @param principal  the principal in the store's index, or null
      * @param createdAt  creation time
-     * @param lastAccess the access time the store holds (written lazily, so it may lag by up to the touch interval)
+     * @param lastAccess the access time the store holds (written lazily, so it may lag by up to the touch interval; null while unsaved)
      * @param expiresAt  absolute expiry as stored (null while unsaved)
      * @param maxIdle    idle timeout
      */
@@ -40,15 +46,15 @@ final class Pages {
             String keyShort,
             boolean stored,
             long version,
-            String principal,
+            @Nullable String principal,
             Instant createdAt,
-            Instant lastAccess,
-            Instant expiresAt,
+            @Nullable Instant lastAccess,
+            @Nullable Instant expiresAt,
             Duration maxIdle) {}
 
     private Pages() {}
 
-    static String products(Chrome c, String flash) {
+    static String products(Chrome c, @Nullable String flash) {
         StringBuilder b = new StringBuilder();
         b.append(
                 "<h1>Products</h1><p class=\"lead\">Add something to your cart, then restart the server, or open the same "
@@ -77,7 +83,7 @@ final class Pages {
         return layout("Products", c, flash, b.toString());
     }
 
-    static String cart(Chrome c, Cart cart, String flash) {
+    static String cart(Chrome c, Cart cart, @Nullable String flash) {
         StringBuilder b = new StringBuilder("<h1>Your cart</h1>");
         if (cart.isEmpty()) {
             b.append("<p id=\"cart-empty\">Your cart is empty. <a href=\"/\">Browse the products</a>.</p>");
@@ -117,7 +123,7 @@ final class Pages {
         return layout("Cart", c, flash, b.toString());
     }
 
-    static String login(Chrome c, String error) {
+    static String login(Chrome c, @Nullable String error) {
         StringBuilder b = new StringBuilder("<h1>Log in</h1>");
         if (error != null) {
             b.append("<p class=\"flash error\">").append(esc(error)).append("</p>");
@@ -139,7 +145,7 @@ final class Pages {
     }
 
     /** A page for a refused or failed request; {@code detail} is plain text. */
-    static String problem(Chrome c, String title, String message, String detail) {
+    static String problem(Chrome c, String title, String message, @Nullable String detail) {
         StringBuilder b = new StringBuilder("<h1 id=\"problem\">")
                 .append(esc(title))
                 .append("</h1><p class=\"flash error\">")
@@ -152,7 +158,7 @@ final class Pages {
         return layout(title, c, null, b.toString());
     }
 
-    static String layout(String title, Chrome c, String flash, String content) {
+    static String layout(String title, Chrome c, @Nullable String flash, String content) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -234,34 +240,25 @@ final class Pages {
                     .append("<dt>Key <small>(SHA-256 of the id, first 8)</small></dt><dd><code id=\"session-key\">")
                     .append(esc(s.keyShort()))
                     .append("</code></dd>");
+            b.append("<dt>Version</dt><dd id=\"session-version\">")
+                    .append(s.stored() ? String.valueOf(s.version()) : "new: written when this page is sent")
+                    .append("</dd>");
             if (s.stored()) {
-                b.append("<dt>Version</dt><dd id=\"session-version\">")
-                        .append(s.version())
-                        .append("</dd>")
-                        .append("<dt>Principal</dt><dd id=\"session-principal\">")
+                b.append("<dt>Principal</dt><dd id=\"session-principal\">")
                         .append(s.principal() == null ? "—" : esc(s.principal()))
-                        .append("</dd>")
-                        .append("<dt>Created</dt><dd>")
-                        .append(TIME.format(s.createdAt()))
-                        .append("</dd>")
-                        .append("<dt>Last access stored</dt><dd>")
-                        .append(TIME.format(s.lastAccess()))
-                        .append("</dd>")
-                        .append("<dt>Expires</dt><dd id=\"session-expires\">")
-                        .append(TIME.format(s.expiresAt()))
-                        .append("</dd>")
-                        .append("<dt>Idle timeout</dt><dd>")
-                        .append(s.maxIdle().toMinutes())
-                        .append(" min</dd>");
-            } else {
-                b.append("<dt>Version</dt><dd id=\"session-version\">new: written when this page is sent</dd>")
-                        .append("<dt>Created</dt><dd>")
-                        .append(TIME.format(s.createdAt()))
-                        .append("</dd>")
-                        .append("<dt>Idle timeout</dt><dd>")
-                        .append(s.maxIdle().toMinutes())
-                        .append(" min</dd>");
+                        .append("</dd>");
             }
+            b.append("<dt>Created</dt><dd>").append(TIME.format(s.createdAt())).append("</dd>");
+            if (s.stored()) {
+                b.append("<dt>Last access stored</dt><dd>")
+                        .append(TIME.format(s.lastAccess()))
+                        .append("</dd><dt>Expires</dt><dd id=\"session-expires\">")
+                        .append(TIME.format(s.expiresAt()))
+                        .append("</dd>");
+            }
+            b.append("<dt>Idle timeout</dt><dd>")
+                    .append(s.maxIdle().toMinutes())
+                    .append(" min</dd>");
             b.append(
                     "</dl><p class=\"hint\">The raw id is only in your <code>HttpOnly</code> cookie; the store knows the session by "
                             + "its hash. The version shown is the one stored before this request's own changes.</p>");
@@ -277,22 +274,21 @@ final class Pages {
         return c.csrf() == null ? "" : "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(c.csrf()) + "\">";
     }
 
-    static String esc(String s) {
+    static String esc(@Nullable String s) {
         if (s == null) {
             return "";
         }
         StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(ch);
-            }
-        }
+        s.chars()
+                .forEach(ch -> b.append(
+                        switch (ch) {
+                            case '<' -> "&lt;";
+                            case '>' -> "&gt;";
+                            case '&' -> "&amp;";
+                            case '"' -> "&quot;";
+                            case '\'' -> "&#39;";
+                            default -> Character.toString(ch);
+                        }));
         return b.toString();
     }
 }

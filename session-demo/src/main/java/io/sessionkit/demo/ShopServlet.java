@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shop. It uses nothing but the standard {@link HttpSession} API for the cart, the login and the logout: the
@@ -81,11 +82,11 @@ final class ShopServlet extends HttpServlet {
             case "GET /favicon.ico" -> asset(resp, "image/x-icon", faviconIco);
             case "GET /health" -> health(resp);
             case "POST /cart/add" -> add(req, resp);
-            case "POST /cart/remove" -> remove(req, resp);
-            case "POST /cart/clear" -> clear(req, resp);
-            case "POST /login" -> login(req, resp);
-            case "POST /logout" -> logout(req, resp);
-            case "POST /logout-everywhere" -> logoutEverywhere(req, resp);
+            case "POST /cart/remove" -> withCheckedSession(req, resp, this::remove);
+            case "POST /cart/clear" -> withCheckedSession(req, resp, this::clear);
+            case "POST /login" -> withCheckedSession(req, resp, this::login);
+            case "POST /logout" -> withCheckedSession(req, resp, this::logout);
+            case "POST /logout-everywhere" -> withCheckedSession(req, resp, this::logoutEverywhere);
             default -> {
                 if (path.equals("/") || path.startsWith("/cart") || path.startsWith("/log")) {
                     resp.setHeader("Allow", "GET, POST");
@@ -191,29 +192,32 @@ final class ShopServlet extends HttpServlet {
         }
     }
 
-    private void remove(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    /** A form post that changes an existing session, run only once {@link #checkedSession} accepted it. */
+    @FunctionalInterface
+    private interface SessionAction {
+        void run(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException;
+    }
+
+    private void withCheckedSession(HttpServletRequest req, HttpServletResponse resp, SessionAction action)
+            throws IOException {
         Optional<HttpSession> checked = checkedSession(req, resp, false);
         if (checked.isPresent()) {
-            String sku = String.valueOf(req.getParameter("sku"));
-            CartSession.update(checked.get(), cart -> cart.without(sku));
-            resp.sendRedirect("/cart?m=removed");
+            action.run(req, resp, checked.get());
         }
     }
 
-    private void clear(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp, false);
-        if (checked.isPresent()) {
-            CartSession.clear(checked.get());
-            resp.sendRedirect("/cart?m=cleared");
-        }
+    private void remove(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException {
+        String sku = String.valueOf(req.getParameter("sku"));
+        CartSession.update(s, cart -> cart.without(sku));
+        resp.sendRedirect("/cart?m=removed");
     }
 
-    private void login(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp, false);
-        if (checked.isEmpty()) {
-            return;
-        }
-        HttpSession s = checked.get();
+    private void clear(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException {
+        CartSession.clear(s);
+        resp.sendRedirect("/cart?m=cleared");
+    }
+
+    private void login(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException {
         String user =
                 Optional.ofNullable(req.getParameter("user")).map(String::strip).orElse("");
         if (!USER_NAME.matcher(user).matches()) {
@@ -235,20 +239,12 @@ final class ShopServlet extends HttpServlet {
         resp.sendRedirect("/?m=welcome");
     }
 
-    private void logout(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp, false);
-        if (checked.isPresent()) {
-            checked.get().invalidate();
-            resp.sendRedirect("/?m=bye");
-        }
+    private void logout(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException {
+        s.invalidate();
+        resp.sendRedirect("/?m=bye");
     }
 
-    private void logoutEverywhere(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<HttpSession> checked = checkedSession(req, resp, false);
-        if (checked.isEmpty()) {
-            return;
-        }
-        HttpSession s = checked.get();
+    private void logoutEverywhere(HttpServletRequest req, HttpServletResponse resp, HttpSession s) throws IOException {
         Object user = s.getAttribute(USER);
         if (!(user instanceof String name)) {
             resp.sendRedirect("/login");
@@ -283,7 +279,7 @@ final class ShopServlet extends HttpServlet {
     // ---- session helpers ----
 
     /** The request's session if it has one, never creating one; with a CSRF token for its forms. */
-    private static HttpSession existingSession(HttpServletRequest req) {
+    private static @Nullable HttpSession existingSession(HttpServletRequest req) {
         HttpSession s = req.getSession(false);
         if (s != null && s.getAttribute(CSRF) == null) {
             s.setAttribute(CSRF, newToken());
@@ -366,7 +362,7 @@ final class ShopServlet extends HttpServlet {
     }
 
     /** The chrome of a page for this request; {@code s} null: a visitor without a session (an empty cart). */
-    Pages.Chrome chrome(HttpServletRequest req, HttpSession s) {
+    Pages.Chrome chrome(HttpServletRequest req, @Nullable HttpSession s) {
         if (s == null) {
             return new Pages.Chrome(instance, null, 0, null, null);
         }
@@ -411,7 +407,7 @@ final class ShopServlet extends HttpServlet {
                 st.maxIdle());
     }
 
-    private static String flash(HttpServletRequest req, HttpSession s) {
+    private static @Nullable String flash(HttpServletRequest req, @Nullable HttpSession s) {
         String m = req.getParameter("m");
         if (m == null) {
             return null;
@@ -428,7 +424,7 @@ final class ShopServlet extends HttpServlet {
             case "removed" -> "Removed from your cart.";
             case "cleared" -> "Your cart is empty now.";
             case "welcome" ->
-                s.getAttribute(USER) instanceof String u
+                s != null && s.getAttribute(USER) instanceof String u
                         ? "Welcome, " + u + ". Your session moved to a new id at login; the old id is dead."
                         : null;
             case "bye" -> "You are logged out: the session was deleted from the store.";
@@ -439,7 +435,7 @@ final class ShopServlet extends HttpServlet {
         };
     }
 
-    private static int parseInt(String s, int otherwise) {
+    private static int parseInt(@Nullable String s, int otherwise) {
         if (s == null || s.isBlank()) {
             return otherwise;
         }

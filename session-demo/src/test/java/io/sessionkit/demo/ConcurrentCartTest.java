@@ -29,17 +29,15 @@ class ConcurrentCartTest {
     @DisplayName(
             "14.9 200 parallel adds to one cart, round-robin over two instances on Redis: all answered Added, all 200 in the cart")
     void item9_parallelAddsThroughTwoInstancesAllLand(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-race-");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
-                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.onSharedRedis(workDir, "sk-demo-race-")) {
             Browser browser = new Browser();
             // The first add creates the session (and its token); then every addition is the same mug, one at a time.
-            Page start = browser.addToCart(a, "kettle", 1, "");
+            Page start = browser.addToCart(nodes.a(), "kettle", 1, "");
             String token = start.csrf();
 
             List<CompletableFuture<Page>> answers = new ArrayList<>();
             for (int i = 0; i < ADDS; i++) {
-                DemoProcess target = i % 2 == 0 ? a : b;
+                DemoProcess target = i % 2 == 0 ? nodes.a() : nodes.b();
                 answers.add(
                         browser.postAsync(target.uri("/cart/add"), Map.of("sku", "mug", "qty", "1", "csrf", token)));
             }
@@ -55,8 +53,8 @@ class ConcurrentCartTest {
                     added++;
                 }
             }
-            Page onA = browser.get(a.uri("/cart"));
-            Page onB = browser.get(b.uri("/cart"));
+            Page onA = browser.get(nodes.a().uri("/cart"));
+            Page onB = browser.get(nodes.b().uri("/cart"));
             int mugs = onA.cart().getOrDefault("mug", 0);
             // First the weaker promise, that no answer "Added" is lost; then the one the safe update form keeps: all
             // land.

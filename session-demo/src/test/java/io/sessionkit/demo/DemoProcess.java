@@ -125,6 +125,33 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(p, port[0], lines);
     }
 
+    /** Instances {@code A} and {@code B} on one environment, as two nodes behind a load balancer; closes both. */
+    record Pair(DemoProcess a, DemoProcess b) implements AutoCloseable {
+        /** Both on the shared test Redis, under {@code prefix} (see {@link #onSharedRedis}). */
+        static Pair onSharedRedis(Path workDir, String prefix) throws IOException, InterruptedException {
+            return start(workDir, DemoProcess.onSharedRedis(prefix));
+        }
+
+        static Pair start(Path workDir, Map<String, String> env) throws IOException, InterruptedException {
+            DemoProcess a = DemoProcess.start(workDir, env, "A");
+            try {
+                return new Pair(a, DemoProcess.start(workDir, env, "B"));
+            } catch (IOException | InterruptedException | RuntimeException | Error e) {
+                a.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
+        }
+    }
+
     /**
      * The environment of an instance on the shared test Redis ({@link TestServers#redisUri()}), with a five-minute idle
      * timeout; its keys go under {@code prefix} and a random suffix, apart from anything else in that Redis.

@@ -42,28 +42,21 @@ class LauncherPartsTest {
     @Test
     @DisplayName("the store description shown on every page never carries credentials")
     void storeDescriptionIsRedacted() {
-        SessionKitConfig redis = SessionKitConfig.of(Map.of(
-                "sessionkit.store",
-                "redis",
-                "sessionkit.redis.uri",
-                "redis://app:s3cret@cache.internal:6380/2?timeout=5"));
-        assertThat(StoreDescription.of(redis, new Object()).target()).isEqualTo("redis://cache.internal:6380/2");
-        SessionKitConfig pg = SessionKitConfig.of(Map.of(
-                "sessionkit.store",
-                "jdbc",
-                "sessionkit.jdbc.url",
-                "jdbc:postgresql://db:5432/app?user=app&password=s3cret"));
-        assertThat(StoreDescription.of(pg, new Object()).target()).isEqualTo("jdbc:postgresql://db:5432/app");
+        assertThat(target("redis", "redis.uri", "redis://app:s3cret@cache.internal:6380/2?timeout=5"))
+                .isEqualTo("redis://cache.internal:6380/2");
+        assertThat(target("jdbc", "jdbc.url", "jdbc:postgresql://db:5432/app?user=app&password=s3cret"))
+                .isEqualTo("jdbc:postgresql://db:5432/app");
         SessionKitConfig h2 = SessionKitConfig.of(DemoApp.DEFAULTS);
         assertThat(StoreDescription.of(h2, new Object()).target()).isEqualTo("jdbc:h2:file:./data/sessions");
-        SessionKitConfig mongo = SessionKitConfig.of(Map.of(
-                "sessionkit.store",
-                "mongo",
-                "sessionkit.mongo.uri",
-                "mongodb://u:s3cret@m1:27017,m2:27017/?replicaSet=rs0"));
-        assertThat(StoreDescription.of(mongo, new Object()).target())
+        assertThat(target("mongo", "mongo.uri", "mongodb://u:s3cret@m1:27017,m2:27017/?replicaSet=rs0"))
                 .isEqualTo("mongodb://m1:27017,m2:27017/")
                 .doesNotContain("s3cret");
+    }
+
+    /** The target shown for {@code sessionkit.store=store} with {@code sessionkit.<key>=value}. */
+    private static String target(String store, String key, String value) {
+        SessionKitConfig config = SessionKitConfig.of(Map.of("sessionkit.store", store, "sessionkit." + key, value));
+        return StoreDescription.of(config, new Object()).target();
     }
 
     @Test

@@ -22,9 +22,9 @@ class SharedStoreTest {
     @Test
     @DisplayName("two instances sharing Redis serve one session alternately")
     void redisIsSharedByTwoInstances(@TempDir Path workDir) throws Exception {
-        Map<String, String> env = DemoProcess.onSharedRedis("sk-demo-test-");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
-                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.onSharedRedis(workDir, "sk-demo-test-")) {
+            DemoProcess a = nodes.a();
+            DemoProcess b = nodes.b();
             Browser browser = new Browser();
             Page p1 = browser.addToCart(a, "mug", 1, "");
             String cookie = browser.sessionCookie().orElseThrow();
@@ -57,8 +57,9 @@ class SharedStoreTest {
     @DisplayName("two instances with the local store do not share: the per-process-memory pitfall")
     void localStoreIsNotShared(@TempDir Path workDir) throws Exception {
         Map<String, String> env = Map.of("SESSIONKIT_STORE", "local");
-        try (DemoProcess a = DemoProcess.start(workDir, env, "A");
-                DemoProcess b = DemoProcess.start(workDir, env, "B")) {
+        try (DemoProcess.Pair nodes = DemoProcess.Pair.start(workDir, env)) {
+            DemoProcess a = nodes.a();
+            DemoProcess b = nodes.b();
             Browser browser = new Browser();
             Page onA = browser.addToCart(a, "grinder", 1, "");
             assertThat(onA.cart()).containsExactly(entry("grinder", 1));

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Servlet filter that makes {@code request.getSession()} a session kept in a {@link SessionManager}'s store instead
@@ -74,8 +75,8 @@ public class SessionFilter implements Filter {
     static final System.Logger LOG = System.getLogger("io.sessionkit.servlet");
     private static final String ACTIVE_ATTRIBUTE = SessionFilter.class.getName() + ".active";
 
-    private SessionManager manager;
-    private SessionFilterConfig config;
+    private @Nullable SessionManager manager;
+    private @Nullable SessionFilterConfig config;
     private boolean ownsManager;
 
     /** For {@code web.xml}: the manager and configuration come from {@link #init(FilterConfig)}. */
@@ -124,7 +125,9 @@ public class SessionFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (manager == null) {
+        SessionManager manager = this.manager;
+        SessionFilterConfig config = this.config;
+        if (manager == null || config == null) {
             throw new ServletException("SessionFilter was not initialised: no SessionManager");
         }
         if (!(req instanceof HttpServletRequest httpRequest)
@@ -134,10 +137,9 @@ public class SessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        SessionRequest request = new SessionRequest(httpRequest, manager, config);
-        SessionResponse response = new SessionResponse(httpResponse, request);
-        request.attach(response);
-        req.setAttribute(ACTIVE_ATTRIBUTE, Boolean.TRUE);
+        SessionRequest request = new SessionRequest(httpRequest, httpResponse, manager, config);
+        SessionResponse response = request.response();
+        req.setAttribute(ACTIVE_ATTRIBUTE, true);
         try {
             try {
                 chain.doFilter(request, response);
@@ -228,7 +230,7 @@ public class SessionFilter implements Filter {
         LOG.log(System.Logger.Level.ERROR, "saving the session of an async request failed: {0}", e.toString());
     }
 
-    private static SessionException saveFailureCause(Throwable t) {
+    private static @Nullable SessionException saveFailureCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SessionStoreUnavailableException || c instanceof SessionConflictException) {
                 return (SessionException) c;
@@ -245,13 +247,13 @@ public class SessionFilter implements Filter {
         }
     }
 
-    /** The manager in use (after {@link #init} for a {@code web.xml} filter). */
-    public SessionManager manager() {
+    /** The manager in use; null for a {@code web.xml} filter before {@link #init}. */
+    public @Nullable SessionManager manager() {
         return manager;
     }
 
-    /** The id transport configuration in use (after {@link #init} for a {@code web.xml} filter). */
-    public SessionFilterConfig config() {
+    /** The id transport configuration in use; null for a {@code web.xml} filter before {@link #init}. */
+    public @Nullable SessionFilterConfig config() {
         return config;
     }
 
@@ -272,13 +274,7 @@ public class SessionFilter implements Filter {
      * response is committed by then, so a new session or a new id created by async code that neither wrote nor
      * completed through the SessionKit context cannot reach the client.
      */
-    static final class SaveOnCompletion implements AsyncListener {
-        private final SessionRequest request;
-
-        SaveOnCompletion(SessionRequest request) {
-            this.request = request;
-        }
-
+    record SaveOnCompletion(SessionRequest request) implements AsyncListener {
         @Override
         public void onComplete(AsyncEvent event) {
             save();

@@ -1,5 +1,6 @@
 package io.sessionkit.servlet;
 
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -7,6 +8,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link SessionFilter} carries the session id between client and server: the cookie's name and attributes, the
@@ -45,36 +48,39 @@ public final class SessionFilterConfig {
     /** Default {@code sessionkit.servlet.cookie-same-site}. */
     public static final String DEFAULT_SAME_SITE = "Lax";
 
-    static final String KEY_PREFIX = "sessionkit.servlet.";
-    static final String KEY_TRANSPORT = KEY_PREFIX + "transport";
-    static final String KEY_COOKIE_NAME = KEY_PREFIX + "cookie-name";
-    static final String KEY_COOKIE_SECURE = KEY_PREFIX + "cookie-secure";
-    static final String KEY_COOKIE_SAME_SITE = KEY_PREFIX + "cookie-same-site";
-    static final String KEY_COOKIE_DOMAIN = KEY_PREFIX + "cookie-domain";
-    static final String KEY_COOKIE_PATH = KEY_PREFIX + "cookie-path";
-    static final String KEY_COOKIE_MAX_AGE = KEY_PREFIX + "cookie-max-age";
-    static final String KEY_HEADER_NAME = KEY_PREFIX + "header-name";
+    /** The namespace of the keys: {@code sessionkit.servlet.*}. */
+    static final String NAMESPACE = "servlet";
+    /** Every key {@link #from(SessionKitConfig)} reads, without the {@code sessionkit.servlet.} prefix. */
+    static final Set<String> KEYS = Set.of(
+            "transport",
+            "cookie-name",
+            "cookie-secure",
+            "cookie-same-site",
+            "cookie-domain",
+            "cookie-path",
+            "cookie-max-age",
+            "header-name");
 
     private final Set<Transport> transports;
-    private final String cookieName;
-    private final Boolean cookieSecure;
-    private final String sameSite;
-    private final String cookieDomain;
-    private final String cookiePath;
-    private final Duration cookieMaxAge;
+    private final Cookie cookie;
     private final String headerName;
+
+    /** The cookie's name and attributes, as the builder checked them; null: the attribute's default. */
+    private record Cookie(
+            String name,
+            @Nullable Boolean secure,
+            @Nullable String sameSite,
+            @Nullable String domain,
+            @Nullable String path,
+            @Nullable Duration maxAge) {}
 
     private SessionFilterConfig(Builder b) {
         if (b.transports.isEmpty()) {
             throw new IllegalArgumentException("at least one transport (cookie or header) must be enabled");
         }
         this.transports = Set.copyOf(b.transports);
-        this.cookieName = b.cookieName;
-        this.cookieSecure = b.cookieSecure;
-        this.sameSite = b.sameSite;
-        this.cookieDomain = b.cookieDomain;
-        this.cookiePath = b.cookiePath;
-        this.cookieMaxAge = b.cookieMaxAge;
+        this.cookie =
+                new Cookie(b.cookieName, b.cookieSecure, b.sameSite, b.cookieDomain, b.cookiePath, b.cookieMaxAge);
         this.headerName = b.headerName;
     }
 
@@ -88,55 +94,64 @@ public final class SessionFilterConfig {
     }
 
     /**
-     * Reads the {@code sessionkit.servlet.*} keys listed above; unset keys keep their defaults.
+     * Reads the {@code sessionkit.servlet.*} keys listed above; unset keys keep their defaults. Unknown keys under
+     * {@code sessionkit.servlet.} are logged once, at WARNING, with the nearest known key.
      *
-     * @throws IllegalArgumentException naming the key, if a value is invalid
+     * @throws IllegalArgumentException naming every key whose value is invalid, all at once
      */
     public static SessionFilterConfig from(SessionKitConfig config) {
-        Objects.requireNonNull(config, "config");
+        ProviderConfig c = ProviderConfig.of(config, NAMESPACE, KEYS);
         Builder b = builder();
-        if (config.string(KEY_TRANSPORT).isPresent()) {
-            Set<Transport> ts = EnumSet.noneOf(Transport.class);
-            for (String t : config.list(KEY_TRANSPORT)) {
-                switch (t.toLowerCase(Locale.ROOT)) {
-                    case "cookie" -> ts.add(Transport.COOKIE);
-                    case "header" -> ts.add(Transport.HEADER);
-                    default -> throw SessionKitConfig.invalid(KEY_TRANSPORT, t, "cookie, header or cookie,header");
-                }
-            }
-            if (ts.isEmpty()) {
-                throw SessionKitConfig.invalid(
-                        KEY_TRANSPORT, config.get(KEY_TRANSPORT), "cookie, header or cookie,header");
-            }
-            b.transports(ts);
+        if (c.string("transport").isPresent()) {
+            transports(c).ifPresent(b::transports);
         }
-        rethrowNamingKey(KEY_COOKIE_NAME, () -> config.string(KEY_COOKIE_NAME).ifPresent(b::cookieName));
-        String secure = config.string(KEY_COOKIE_SECURE, "auto").toLowerCase(Locale.ROOT);
-        switch (secure) {
+        set(c, "cookie-name", b::cookieName);
+        switch (c.string("cookie-secure", "auto").toLowerCase(Locale.ROOT)) {
             case "auto" -> b.cookieSecure(null);
             case "true" -> b.cookieSecure(true);
             case "false" -> b.cookieSecure(false);
-            default -> throw SessionKitConfig.invalid(KEY_COOKIE_SECURE, secure, "auto, true or false");
+            default -> c.invalid("cookie-secure", "auto, true or false");
         }
-        rethrowNamingKey(
-                KEY_COOKIE_SAME_SITE, () -> config.string(KEY_COOKIE_SAME_SITE).ifPresent(b::cookieSameSite));
-        rethrowNamingKey(
-                KEY_COOKIE_DOMAIN, () -> config.string(KEY_COOKIE_DOMAIN).ifPresent(b::cookieDomain));
-        rethrowNamingKey(KEY_COOKIE_PATH, () -> config.string(KEY_COOKIE_PATH).ifPresent(b::cookiePath));
-        Duration maxAge = config.duration(KEY_COOKIE_MAX_AGE, null);
-        if (maxAge != null) {
-            rethrowNamingKey(KEY_COOKIE_MAX_AGE, () -> b.cookieMaxAge(maxAge));
+        set(c, "cookie-same-site", b::cookieSameSite);
+        set(c, "cookie-domain", b::cookieDomain);
+        set(c, "cookie-path", b::cookiePath);
+        if (c.string("cookie-max-age").isPresent()) {
+            try {
+                // Set, so the default is never returned; a value that does not parse throws, naming the key.
+                Duration maxAge = config.duration(c.key("cookie-max-age"), Duration.ZERO);
+                c.apply("cookie-max-age", maxAge, b::cookieMaxAge);
+            } catch (IllegalArgumentException e) {
+                c.problem(String.valueOf(e.getMessage()));
+            }
         }
-        rethrowNamingKey(KEY_HEADER_NAME, () -> config.string(KEY_HEADER_NAME).ifPresent(b::headerName));
+        set(c, "header-name", b::headerName);
+        c.validate();
         return b.build();
     }
 
-    private static void rethrowNamingKey(String key, Runnable r) {
-        try {
-            r.run();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    /** The transports listed in {@code sessionkit.servlet.transport}, or empty (and recorded) if it is invalid. */
+    private static Optional<Set<Transport>> transports(ProviderConfig c) {
+        Set<Transport> ts = EnumSet.noneOf(Transport.class);
+        for (String t : c.list("transport")) {
+            switch (t.toLowerCase(Locale.ROOT)) {
+                case "cookie" -> ts.add(Transport.COOKIE);
+                case "header" -> ts.add(Transport.HEADER);
+                default -> {
+                    c.invalid("transport", "cookie, header or cookie,header");
+                    return Optional.empty();
+                }
+            }
         }
+        if (ts.isEmpty()) {
+            c.invalid("transport", "cookie, header or cookie,header");
+            return Optional.empty();
+        }
+        return Optional.of(ts);
+    }
+
+    /** Passes {@code suffix}'s value, if set, to {@code setter}; a value the setter refuses is recorded. */
+    private static void set(ProviderConfig c, String suffix, Consumer<String> setter) {
+        c.string(suffix).ifPresent(v -> c.apply(suffix, v, setter));
     }
 
     public Set<Transport> transports() {
@@ -148,31 +163,31 @@ public final class SessionFilterConfig {
     }
 
     public String cookieName() {
-        return cookieName;
+        return cookie.name();
     }
 
     /** True or false when fixed; empty for {@code auto} (Secure when the request is secure). */
     public Optional<Boolean> cookieSecure() {
-        return Optional.ofNullable(cookieSecure);
+        return Optional.ofNullable(cookie.secure());
     }
 
     /** {@code Lax}, {@code Strict} or {@code None}; empty when no SameSite attribute is sent. */
     public Optional<String> cookieSameSite() {
-        return Optional.ofNullable(sameSite);
+        return Optional.ofNullable(cookie.sameSite());
     }
 
     public Optional<String> cookieDomain() {
-        return Optional.ofNullable(cookieDomain);
+        return Optional.ofNullable(cookie.domain());
     }
 
     /** Empty: the context path, or {@code /} for the root context. */
     public Optional<String> cookiePath() {
-        return Optional.ofNullable(cookiePath);
+        return Optional.ofNullable(cookie.path());
     }
 
     /** Empty: a session cookie (no {@code Max-Age}). */
     public Optional<Duration> cookieMaxAge() {
-        return Optional.ofNullable(cookieMaxAge);
+        return Optional.ofNullable(cookie.maxAge());
     }
 
     public String headerName() {
@@ -181,21 +196,22 @@ public final class SessionFilterConfig {
 
     @Override
     public String toString() {
-        return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookieName + ", cookieSecure="
-                + (cookieSecure == null ? "auto" : cookieSecure) + ", sameSite=" + (sameSite == null ? "off" : sameSite)
-                + ", cookieDomain=" + cookieDomain + ", cookiePath=" + cookiePath + ", cookieMaxAge=" + cookieMaxAge
-                + ", headerName=" + headerName + "]";
+        return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookie.name() + ", cookieSecure="
+                + (cookie.secure() == null ? "auto" : cookie.secure()) + ", sameSite="
+                + (cookie.sameSite() == null ? "off" : cookie.sameSite()) + ", cookieDomain=" + cookie.domain()
+                + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", headerName=" + headerName
+                + "]";
     }
 
     /** Builds a {@link SessionFilterConfig}; every setting has the default documented on the class. */
     public static final class Builder {
         private Set<Transport> transports = EnumSet.allOf(Transport.class);
         private String cookieName = DEFAULT_COOKIE_NAME;
-        private Boolean cookieSecure;
-        private String sameSite = DEFAULT_SAME_SITE;
-        private String cookieDomain;
-        private String cookiePath;
-        private Duration cookieMaxAge;
+        private @Nullable Boolean cookieSecure;
+        private @Nullable String sameSite = DEFAULT_SAME_SITE;
+        private @Nullable String cookieDomain;
+        private @Nullable String cookiePath;
+        private @Nullable Duration cookieMaxAge;
         private String headerName = DEFAULT_HEADER_NAME;
 
         private Builder() {}
@@ -219,13 +235,13 @@ public final class SessionFilterConfig {
         }
 
         /** {@code true}: always {@code Secure}; {@code false}: never; {@code null} (default): when the request is. */
-        public Builder cookieSecure(Boolean secure) {
+        public Builder cookieSecure(@Nullable Boolean secure) {
             this.cookieSecure = secure;
             return this;
         }
 
         /** {@code Lax} (default), {@code Strict}, {@code None}, or {@code off} / null for no attribute. */
-        public Builder cookieSameSite(String sameSite) {
+        public Builder cookieSameSite(@Nullable String sameSite) {
             if (sameSite == null || sameSite.equalsIgnoreCase("off")) {
                 this.sameSite = null;
                 return this;
@@ -242,7 +258,7 @@ public final class SessionFilterConfig {
         }
 
         /** A {@code Domain} attribute (e.g. {@code example.com} to share with subdomains); default none. */
-        public Builder cookieDomain(String domain) {
+        public Builder cookieDomain(@Nullable String domain) {
             if (domain != null && (domain.isBlank() || !domain.chars().allMatch(c -> isTokenChar(c) && c != ','))) {
                 throw new IllegalArgumentException("cookie domain must be a host name, was '" + domain + "'");
             }
@@ -251,7 +267,7 @@ public final class SessionFilterConfig {
         }
 
         /** A fixed {@code Path}; default null: the context path, or {@code /}. */
-        public Builder cookiePath(String path) {
+        public Builder cookiePath(@Nullable String path) {
             if (path != null
                     && (!path.startsWith("/") || path.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == ';'))) {
                 throw new IllegalArgumentException(
@@ -262,7 +278,7 @@ public final class SessionFilterConfig {
         }
 
         /** A persistent cookie's lifetime (whole seconds, at least 1 s); default null: a session cookie. */
-        public Builder cookieMaxAge(Duration maxAge) {
+        public Builder cookieMaxAge(@Nullable Duration maxAge) {
             if (maxAge != null && (maxAge.getSeconds() < 1 || maxAge.getNano() != 0)) {
                 throw new IllegalArgumentException("cookie max-age must be whole seconds >= 1s, was " + maxAge);
             }

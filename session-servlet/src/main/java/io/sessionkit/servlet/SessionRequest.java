@@ -12,6 +12,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,7 +20,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request an application sees behind {@link SessionFilter}: its session methods work on {@link SessionManager},
@@ -35,35 +38,41 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     private final SessionManager manager;
     private final SessionFilterConfig config;
-    private SessionResponse response;
+    private final SessionResponse response;
 
     /** How the client sent an id, or null if it sent none; the response answers the same way. */
-    private final Transport presentedBy;
+    private final @Nullable Transport presentedBy;
 
     private final List<SessionId> candidates;
     private boolean lookedUp;
     /** The id the client holds and that was found live, or null. */
-    private SessionId clientId;
+    private @Nullable SessionId clientId;
 
-    private StoreHttpSession current;
+    private @Nullable StoreHttpSession current;
     /** The id most recently sent in this response (cookie or header), or null. */
-    private SessionId sentId;
+    private @Nullable SessionId sentId;
 
     private boolean clearSent;
     /** Something about the session may have changed since the last save: the next body write saves first. */
     private boolean unsaved;
     /** A save of this request lost a same-attribute race: every later save reports it again, never a success. */
-    private SessionConflictException conflict;
+    private @Nullable SessionConflictException conflict;
 
-    private SessionAsyncContext asyncContext;
+    private @Nullable SessionAsyncContext asyncContext;
     private boolean saveOnCompletionAdded;
 
-    SessionRequest(HttpServletRequest request, SessionManager manager, SessionFilterConfig config) {
+    /** Wraps {@code request} and {@code response} (the latter as {@link #response()}). */
+    SessionRequest(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            SessionManager manager,
+            SessionFilterConfig config) {
         super(request);
         this.manager = manager;
         this.config = config;
+        this.response = new SessionResponse(response, this);
         List<SessionId> found = new ArrayList<>();
-        Transport by = null;
+        @Nullable Transport by = null;
         if (config.accepts(Transport.HEADER)) {
             String header = request.getHeader(config.headerName());
             if (header != null) {
@@ -90,21 +99,18 @@ final class SessionRequest extends HttpServletRequestWrapper {
         this.candidates = List.copyOf(found);
     }
 
-    void attach(SessionResponse response) {
-        this.response = response;
-    }
-
     SessionManager manager() {
         return manager;
     }
 
     @Override
     public HttpSession getSession() {
-        return getSession(true);
+        // getSession(true) returns a session or throws, never null.
+        return Objects.requireNonNull(getSession(true), "session");
     }
 
     @Override
-    public HttpSession getSession(boolean create) {
+    public @Nullable HttpSession getSession(boolean create) {
         if (current != null && !current.isInvalidated()) {
             return current;
         }
@@ -139,8 +145,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
      */
     @Override
     public String changeSessionId() {
-        HttpSession s = getSession(false);
-        if (s == null) {
+        if (!(getSession(false) instanceof StoreHttpSession s)) {
             throw new IllegalStateException("changeSessionId: the request has no session");
         }
         if (response.isCommitted()) {
@@ -148,13 +153,13 @@ final class SessionRequest extends HttpServletRequestWrapper {
                     "changeSessionId: the response is committed, the client could not learn the new id");
         }
         sessionChanged();
-        manager.rotateId(current.session());
-        return current.getId();
+        manager.rotateId(s.session());
+        return s.getId();
     }
 
     /** The well-formed id the client presented, or null (malformed values are not repeated to the application). */
     @Override
-    public String getRequestedSessionId() {
+    public @Nullable String getRequestedSessionId() {
         if (clientId != null) {
             return clientId.value();
         }

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Saves the session before the response can commit: before the first byte or character of the body is written (and
@@ -29,18 +30,19 @@ import java.util.List;
  * hand one user's session id to another.
  */
 final class SessionResponse extends HttpServletResponseWrapper {
-    private static final MethodHandle REDIRECT_STATUS_CLEAR = servlet61Redirect(String.class, int.class, boolean.class);
-    private static final MethodHandle REDIRECT_CLEAR = servlet61Redirect(String.class, boolean.class);
-    private static final MethodHandle REDIRECT_STATUS = servlet61Redirect(String.class, int.class);
+    private static final @Nullable MethodHandle REDIRECT_STATUS_CLEAR =
+            servlet61Redirect(String.class, int.class, boolean.class);
+    private static final @Nullable MethodHandle REDIRECT_CLEAR = servlet61Redirect(String.class, boolean.class);
+    private static final @Nullable MethodHandle REDIRECT_STATUS = servlet61Redirect(String.class, int.class);
 
-    private static final MethodHandle WRITE_BYTE_BUFFER = servlet61WriteByteBuffer();
+    private static final @Nullable MethodHandle WRITE_BYTE_BUFFER = servlet61WriteByteBuffer();
 
     private final SessionRequest request;
-    private ServletOutputStream stream;
-    private PrintWriter writer;
-    private String cookieHeader;
-    private String headerName;
-    private String headerValue;
+    private @Nullable ServletOutputStream stream;
+    private @Nullable PrintWriter writer;
+    private @Nullable String cookieHeader;
+    private @Nullable String headerName;
+    private @Nullable String headerValue;
     /** Whether the {@code Cache-Control} header now on the response is our {@code no-store}. */
     private boolean noStoreAdded;
 
@@ -257,6 +259,8 @@ final class SessionResponse extends HttpServletResponseWrapper {
          * Servlet 6.1's {@code write(ByteBuffer)} (this class is compiled against 6.0, so this overrides it only where
          * the container provides 6.1): saves first, then hands the buffer to the container's own implementation.
          */
+        // Called by Servlet 6.1 containers, where it overrides write(ByteBuffer): neither unused nor private in effect.
+        @SuppressWarnings({"UnusedMethod", "EffectivelyPrivate"})
         public void write(ByteBuffer buffer) throws IOException {
             beforeWrite();
             if (WRITE_BYTE_BUFFER != null) {
@@ -335,7 +339,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private void invoke(MethodHandle handle, Object... args) throws IOException {
+    private void invoke(@Nullable MethodHandle handle, Object... args) throws IOException {
         if (handle == null) {
             throw new UnsupportedOperationException("this container's Servlet API has no such sendRedirect overload");
         }
@@ -351,7 +355,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private static MethodHandle servlet61WriteByteBuffer() {
+    private static @Nullable MethodHandle servlet61WriteByteBuffer() {
         try {
             return MethodHandles.publicLookup()
                     .findVirtual(
@@ -361,7 +365,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private static MethodHandle servlet61Redirect(Class<?>... params) {
+    private static @Nullable MethodHandle servlet61Redirect(Class<?>... params) {
         try {
             return MethodHandles.publicLookup()
                     .findVirtual(HttpServletResponse.class, "sendRedirect", MethodType.methodType(void.class, params));

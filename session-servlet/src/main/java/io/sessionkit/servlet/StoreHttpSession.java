@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link HttpSession} an application sees for one request, backed by a {@link Session} working copy.
@@ -265,7 +266,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
 
     /** Remembers the JSON form of a list, set or map; true if the value is one whose in-place changes are tracked. */
     private boolean rememberPristine(String name, Object value) {
-        String f = isContainer(value) ? fingerprint(value) : null;
+        @Nullable String f = isContainer(value) ? fingerprint(value) : null;
         if (f != null) {
             pristine.put(name, f);
             return true;
@@ -275,7 +276,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
     }
 
     /** The value's JSON text, used only to compare; null when it has no JSON form (then changes are not detected). */
-    private static String fingerprint(Object value) {
+    private static @Nullable String fingerprint(Object value) {
         try {
             return FINGERPRINT.writeValueAsString(value);
         } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
@@ -291,7 +292,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
      * The value a listener would be told about: the cached one, else the stored one decoded (null if unreadable).
      * Peeked, not read: a blind {@code setAttribute} must not count as a read-modify-write for conflict detection.
      */
-    private Object currentValueForUnbind(String name) {
+    private @Nullable Object currentValueForUnbind(String name) {
         if (cache.containsKey(name)) {
             return cache.get(name);
         }

@@ -1,5 +1,9 @@
 /**
  * A Jakarta Servlet filter that backs {@code HttpSession} with a {@link io.sessionkit.SessionManager}: start with
- * {@link io.sessionkit.servlet.SessionFilter}. Everything here is non-null unless its Javadoc says otherwise.
+ * {@link io.sessionkit.servlet.SessionFilter}. Nullness is declared with JSpecify: {@code @NullMarked}, so every type
+ * is non-null unless marked {@code @Nullable}.
  */
+@NullMarked
 package io.sessionkit.servlet;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,7 +6,6 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
 import io.sessionkit.caffeine.CaffeineSessionStore;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +19,11 @@ class CrossContainerSessionTest {
     @DisplayName("Jetty and Tomcat over one store serve the same session, both ways, including rotation and logout")
     void jettyAndTomcatShareSessions() {
         try (SessionStore store = CaffeineSessionStore.builder().build();
-                WebServer jetty = JettyServer.start(
+                WebServer jetty = Containers.JETTY.start(
                         new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
-                        null,
-                        Map.of(),
                         new TestApp());
-                WebServer tomcat = TomcatServer.start(
+                WebServer tomcat = Containers.TOMCAT.start(
                         new SessionFilter(SessionManager.builder(store).build(), SessionFilterConfig.defaults()),
-                        null,
-                        Map.of(),
                         new TestApp())) {
             shareOneSession(jetty, tomcat);
         }

@@ -1,11 +1,8 @@
 package io.sessionkit.servlet;
 
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
 import java.util.EnumSet;
-import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -17,26 +14,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Embedded Jetty 12 (ee10) without a container session handler: only the filter can provide sessions. */
-final class JettyServer implements WebServer {
-    private final Server server;
-    private final URI base;
-
-    private JettyServer(Server server, URI base) {
-        this.server = server;
-        this.base = base;
-    }
-
-    static WebServer start(
-            Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
-        return start(filter, filterClass, initParams, Map.of(), servlet);
-    }
-
-    static WebServer start(
-            Filter filter,
-            Class<? extends Filter> filterClass,
-            Map<String, String> initParams,
-            Map<String, Object> contextAttributes,
-            HttpServlet servlet) {
+record JettyServer(Server server, URI base) implements WebServer {
+    static WebServer start(Deployment d) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("jetty-test");
         Server server = new Server(threads);
@@ -49,13 +28,13 @@ final class JettyServer implements WebServer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(CONTEXT);
-        contextAttributes.forEach(context::setAttribute);
-        FilterHolder holder = filter != null ? new FilterHolder(filter) : new FilterHolder(filterClass);
+        d.contextAttributes().forEach(context::setAttribute);
+        FilterHolder holder = d.filter() != null ? new FilterHolder(d.filter()) : new FilterHolder(d.filterClass());
         holder.setName("sessionkit");
         holder.setAsyncSupported(true);
-        initParams.forEach(holder::setInitParameter);
+        d.initParams().forEach(holder::setInitParameter);
         context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder app = new ServletHolder("app", servlet);
+        ServletHolder app = new ServletHolder("app", d.servlet());
         app.setAsyncSupported(true);
         context.addServlet(app, "/*");
         server.setHandler(context);
@@ -70,11 +49,6 @@ final class JettyServer implements WebServer {
             throw new IllegalStateException("Jetty did not start", e);
         }
         return new JettyServer(server, URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT));
-    }
-
-    @Override
-    public URI base() {
-        return base;
     }
 
     @Override

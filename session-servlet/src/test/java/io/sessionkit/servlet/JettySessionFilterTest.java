@@ -6,6 +6,6 @@ import org.junit.jupiter.api.DisplayName;
 class JettySessionFilterTest extends SessionFilterContractTest {
     @Override
     protected WebServer.Factory container() {
-        return JettyServer::start;
+        return Containers.JETTY;
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -442,20 +443,19 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("store unavailable when the session is loaded: 503 with Retry-After")
     void storeUnavailableGives503() {
-        get("/set?name=a&value=1");
-        store.down(true);
-        HttpResponse<String> r = get("/set?name=a&value=2");
-        assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.headers().firstValue("Retry-After")).contains("5");
-        store.recover();
-        assertThat(get("/get?name=a").body()).isEqualTo("1");
+        assertAnswered503AndUnchanged(() -> store.down(true));
     }
 
     @Test
     @DisplayName("store unavailable at save, before the response commits: 503, and the stored session is unchanged")
     void storeUnavailableAtSaveGives503() {
+        assertAnswered503AndUnchanged(() -> store.fail(Operation.writes()));
+    }
+
+    /** Stores a=1, breaks the store with {@code failure}, then a change of a is answered 503 and a stays 1. */
+    private void assertAnswered503AndUnchanged(Runnable failure) {
         get("/set?name=a&value=1");
-        store.fail(Operation.writes());
+        failure.run();
         HttpResponse<String> r = get("/set?name=a&value=2");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).contains("5");
@@ -499,12 +499,12 @@ abstract class SessionFilterContractTest {
         store.reset();
         Map<String, Object> attributes = Map.of(SessionFilter.MANAGER_ATTRIBUTE, manager);
         try (WebServer webXml = container()
-                .start(
+                .start(new WebServer.Deployment(
                         null,
                         SessionFilter.class,
                         Map.of("sessionkit.servlet.cookie-name", "CTX"),
                         attributes,
-                        new TestApp())) {
+                        new TestApp()))) {
             HttpResponse<String> r = browser.get(webXml.uri("/set?name=a&value=shared"));
             assertThat(setCookies(r, "CTX")).hasSize(1);
             assertThat(store.creates()).isEqualTo(1);
@@ -821,10 +821,7 @@ abstract class SessionFilterContractTest {
             "14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
     void item9_sameAttributeConflictIsAnswered409() {
         assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
 
         HttpResponse<String> r = get("/cart-rmw?item=b");
         assertThat(r.statusCode()).isEqualTo(409);
@@ -837,21 +834,36 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.9 SessionConflictException at save before the response commits: 409 Conflict with a short body, never the app's 200")
     void item9_conflictAtSaveAnswers409() {
-        SessionManager impatient =
-                SessionManager.builder(store).clock(clock).maxRetries(0).build();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        try (WebServer node =
-                container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
-            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
-                    .isEqualTo(200);
-            String id = sessionCookie();
-            store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+        onNodeWithoutRetriesFacingAConflict(node -> {
             HttpResponse<String> r = browser.get(node.uri("/set?name=a&value=2"));
             assertThat(r.statusCode()).isEqualTo(409);
             assertThat(r.body()).doesNotContain("ok");
             assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
             assertThat(browser.get(node.uri("/get?name=other")).body()).isEqualTo("x");
+        });
+    }
+
+    /** Another node over the same store sets {@code name=value} in this client's session just before the next replace. */
+    private void otherNodeSetsBeforeNextReplace(String name, Object value) {
+        String id = sessionCookie();
+        SessionManager otherNode =
+                SessionManager.builder(store.delegate()).clock(clock).build();
+        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute(name, value)));
+    }
+
+    /**
+     * Runs {@code test} on a second node whose manager never retries, after this client stored {@code a=1} there and
+     * with another node's change ({@code other=x}) scheduled just before the node's next replace.
+     */
+    private void onNodeWithoutRetriesFacingAConflict(Consumer<WebServer> test) {
+        SessionManager impatient =
+                SessionManager.builder(store).clock(clock).maxRetries(0).build();
+        try (WebServer node =
+                container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
+            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
+                    .isEqualTo(200);
+            otherNodeSetsBeforeNextReplace("other", "x");
+            test.accept(node);
         }
     }
 
@@ -859,56 +871,35 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.9 SessionConflictException at save after the response committed: the response is aborted, never completed as a success")
     void item9_conflictAfterCommitAbortsTheResponse() {
-        SessionManager impatient =
-                SessionManager.builder(store).clock(clock).maxRetries(0).build();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        try (WebServer node =
-                container().start(new SessionFilter(impatient, SessionFilterConfig.defaults()), new TestApp())) {
-            assertThat(browser.get(node.uri("/set?name=a&value=1")).statusCode())
-                    .isEqualTo(200);
-            String id = sessionCookie();
-            store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("other", "x")));
+        onNodeWithoutRetriesFacingAConflict(node -> {
             assertThatThrownBy(() -> browser.get(node.uri("/flush-then-set?name=a&value=2")))
                     .as("the client must not receive a complete response")
                     .isInstanceOf(java.io.UncheckedIOException.class);
             assertThat(browser.get(node.uri("/get?name=a")).body()).isEqualTo("1");
-        }
+        });
     }
 
     @Test
     @DisplayName(
             "14.9 200 parallel plain read-modify-write adds to one cart over two nodes: each lands or is answered 409, none is lost with a 2xx")
     void item9_parallelPlainAddsNeverAcknowledgeALostWrite() throws Exception {
-        SessionManager secondManager =
-                SessionManager.builder(store).clock(clock).build();
-        try (WebServer second =
-                container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
-            Map<String, Integer> statuses = parallelAdds("/cart-rmw", second, 200);
-            assertThat(statuses.values()).allMatch(code -> code == 200 || code == 409);
-            List<String> acknowledged = statuses.entrySet().stream()
-                    .filter(e -> e.getValue() == 200)
-                    .map(Map.Entry::getKey)
-                    .sorted()
-                    .toList();
-            assertThat(cartItems())
-                    .as("exactly the acknowledged adds, each once")
-                    .isEqualTo(acknowledged);
-        }
+        Map<String, Integer> statuses = parallelAddsOverTwoNodes("/cart-rmw", 200);
+        assertThat(statuses.values()).allMatch(code -> code == 200 || code == 409);
+        List<String> acknowledged = statuses.entrySet().stream()
+                .filter(e -> e.getValue() == 200)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        assertThat(cartItems()).as("exactly the acknowledged adds, each once").isEqualTo(acknowledged);
     }
 
     @Test
     @DisplayName(
             "14.9 200 parallel adds with SessionKitHttpSession.updateAttribute over two nodes: all answered 200, the cart keeps 200 of 200")
     void item9_parallelUpdateAttributeAddsKeepEveryItem() throws Exception {
-        SessionManager secondManager =
-                SessionManager.builder(store).clock(clock).build();
-        try (WebServer second =
-                container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
-            Map<String, Integer> statuses = parallelAdds("/cart-update", second, 200);
-            assertThat(statuses.values()).as("every add lands").allMatch(code -> code == 200);
-            assertThat(cartItems()).hasSize(200).isEqualTo(List.copyOf(statuses.keySet()));
-        }
+        Map<String, Integer> statuses = parallelAddsOverTwoNodes("/cart-update", 200);
+        assertThat(statuses.values()).as("every add lands").allMatch(code -> code == 200);
+        assertThat(cartItems()).hasSize(200).isEqualTo(List.copyOf(statuses.keySet()));
     }
 
     @Test
@@ -916,10 +907,7 @@ abstract class SessionFilterContractTest {
             "14.9 updateAttribute while another node changes the same attribute: re-run on the fresh value, 200, both changes kept")
     void item9_updateAttributeIsReRunAfterAConflict() {
         assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("cart", List.of("a", "c"))));
+        otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
         HttpResponse<String> r = get("/cart-update?item=b");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
@@ -930,23 +918,23 @@ abstract class SessionFilterContractTest {
             "14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
     void item9_blindSetIsNotCountedAsARead() {
         assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
-        String id = sessionCookie();
-        SessionManager otherNode =
-                SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute("theme", "blue")));
+        otherNodeSetsBeforeNextReplace("theme", "blue");
         HttpResponse<String> r = get("/set?name=theme&value=dark");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(get("/get?name=theme").body()).isEqualTo("dark");
     }
 
     /**
-     * Sends {@code n} adds of distinct items to one session, alternating between this node and {@code second} (two
-     * nodes behind a round-robin balancer), 32 at a time; returns each item's status.
+     * Sends {@code n} adds of distinct items to one session, alternating between this node and a second one over the
+     * same store (two nodes behind a round-robin balancer), 32 at a time; returns each item's status.
      */
-    Map<String, Integer> parallelAdds(String path, WebServer second, int n) throws Exception {
+    Map<String, Integer> parallelAddsOverTwoNodes(String path, int n) throws Exception {
         assertThat(get("/set?name=start&value=0").statusCode()).isEqualTo(200);
+        SessionManager secondManager =
+                SessionManager.builder(store).clock(clock).build();
         ExecutorService pool = Executors.newFixedThreadPool(32);
-        try {
+        try (WebServer second =
+                container().start(new SessionFilter(secondManager, SessionFilterConfig.defaults()), new TestApp())) {
             Map<String, Future<HttpResponse<String>>> sent = new java.util.LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String item = String.format("i%03d", i);

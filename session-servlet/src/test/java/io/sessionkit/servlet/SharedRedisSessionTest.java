@@ -33,8 +33,8 @@ class SharedRedisSessionTest {
                 "sessionkit.redis.uri", uri,
                 "sessionkit.redis.key-prefix", prefix);
         try (Jedis raw = new Jedis(URI.create(uri), TIMEOUT_MILLIS)) {
-            try (WebServer jetty = JettyServer.start(null, SessionFilter.class, params, new TestApp());
-                    WebServer tomcat = TomcatServer.start(null, SessionFilter.class, params, new TestApp())) {
+            try (WebServer jetty = Containers.JETTY.start(null, SessionFilter.class, params, new TestApp());
+                    WebServer tomcat = Containers.TOMCAT.start(null, SessionFilter.class, params, new TestApp())) {
                 Browser browser = new Browser();
                 assertThat(browser.get(jetty.uri("/set?name=cart&value=apple")).statusCode())
                         .isEqualTo(200);

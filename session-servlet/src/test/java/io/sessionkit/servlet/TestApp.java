@@ -337,11 +337,11 @@ final class TestApp extends HttpServlet {
     private static void oneShot(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         int size = Integer.parseInt(req.getParameter("size"));
         String via = req.getParameter("via");
-        HttpSession s = req.getSession();
+        req.getSession(); // creates the session, so that rotate=true has one to rotate
         if (Boolean.parseBoolean(req.getParameter("rotate"))) {
             req.changeSessionId();
         }
-        s = req.getSession();
+        HttpSession s = req.getSession();
         s.setAttribute(req.getParameter("name"), req.getParameter("value"));
         resp.setHeader("X-Test-Session", s.getId());
         byte[] bytes = new byte[size];

@@ -1,13 +1,12 @@
 package io.sessionkit.servlet;
 
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -18,28 +17,8 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /** Embedded Tomcat 11 with its own base directory in a temporary folder, removed on close. */
-final class TomcatServer implements WebServer {
-    private final Tomcat tomcat;
-    private final Path baseDir;
-    private final URI base;
-
-    private TomcatServer(Tomcat tomcat, Path baseDir, URI base) {
-        this.tomcat = tomcat;
-        this.baseDir = baseDir;
-        this.base = base;
-    }
-
-    static WebServer start(
-            Filter filter, Class<? extends Filter> filterClass, Map<String, String> initParams, HttpServlet servlet) {
-        return start(filter, filterClass, initParams, Map.of(), servlet);
-    }
-
-    static WebServer start(
-            Filter filter,
-            Class<? extends Filter> filterClass,
-            Map<String, String> initParams,
-            Map<String, Object> contextAttributes,
-            HttpServlet servlet) {
+record TomcatServer(Tomcat tomcat, Path baseDir, URI base) implements WebServer {
+    static WebServer start(Deployment d) {
         Path baseDir;
         try {
             baseDir = Files.createTempDirectory("sessionkit-tomcat");
@@ -63,20 +42,22 @@ final class TomcatServer implements WebServer {
         FilterDef def = new FilterDef();
         def.setFilterName("sessionkit");
         def.setAsyncSupported("true");
+        Filter filter = d.filter();
         if (filter != null) {
             def.setFilter(filter);
             def.setFilterClass(filter.getClass().getName());
         } else {
-            def.setFilterClass(filterClass.getName());
+            def.setFilterClass(
+                    Objects.requireNonNull(d.filterClass(), "filterClass").getName());
         }
-        initParams.forEach(def::addInitParameter);
+        d.initParams().forEach(def::addInitParameter);
         context.addFilterDef(def);
         FilterMap map = new FilterMap();
         map.setFilterName("sessionkit");
         map.addURLPattern("/*");
         context.addFilterMap(map);
-        contextAttributes.forEach(context.getServletContext()::setAttribute);
-        Tomcat.addServlet(context, "app", servlet).setAsyncSupported(true);
+        d.contextAttributes().forEach(context.getServletContext()::setAttribute);
+        Tomcat.addServlet(context, "app", d.servlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "app");
         try {
             tomcat.start();
@@ -85,11 +66,6 @@ final class TomcatServer implements WebServer {
             throw new IllegalStateException("Tomcat did not start", e);
         }
         return new TomcatServer(tomcat, baseDir, URI.create("http://127.0.0.1:" + connector.getLocalPort() + CONTEXT));
-    }
-
-    @Override
-    public URI base() {
-        return base;
     }
 
     @Override

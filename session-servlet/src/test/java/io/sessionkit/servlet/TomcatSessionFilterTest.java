@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class TomcatSessionFilterTest extends SessionFilterContractTest {
     @Override
     protected WebServer.Factory container() {
-        return TomcatServer::start;
+        return Containers.TOMCAT;
     }
 
     @Test
