@@ -755,7 +755,7 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    private static void checkPrincipal(String principal) {
+    private static void checkPrincipal(@Nullable String principal) {
         if (principal != null && principal.length() > MAX_PRINCIPAL_LENGTH) {
             throw new IllegalArgumentException(
                     "principal longer than " + MAX_PRINCIPAL_LENGTH + " characters cannot be stored");
