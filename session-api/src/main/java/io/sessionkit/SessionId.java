@@ -78,7 +78,7 @@ public final class SessionId {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof SessionId other
                 && java.security.MessageDigest.isEqual(
                         value.getBytes(java.nio.charset.StandardCharsets.US_ASCII),

@@ -46,7 +46,7 @@ public final class MemcachedText {
         if (first.startsWith("EN")) {
             return Optional.empty();
         }
-        for (String flag : first.split(" ")) {
+        for (String flag : first.split(" ", -1)) {
             if (flag.startsWith("t")) {
                 return Optional.of(Long.parseLong(flag.substring(1)));
             }
@@ -87,7 +87,7 @@ public final class MemcachedText {
             if (header.equals("END")) {
                 return Optional.empty();
             }
-            String[] parts = header.split(" ");
+            String[] parts = header.split(" ", -1);
             if (!parts[0].equals("VALUE")) {
                 throw new IllegalStateException("unexpected answer to get: " + header);
             }

@@ -74,8 +74,8 @@ public final class RedisCluster implements AutoCloseable {
     /** The {@code host:port} of the masters that are not failed, as the cluster reports them now. */
     public List<String> masters() {
         List<String> out = new ArrayList<>();
-        for (String line : clusterNodes().split("\n")) {
-            String[] f = line.trim().split(" ");
+        for (String line : clusterNodes().lines().toList()) {
+            String[] f = line.trim().split(" ", -1);
             if (f.length > 2 && f[2].contains("master") && !f[2].contains("fail")) {
                 out.add(f[1].substring(0, f[1].indexOf('@')));
             }
@@ -86,13 +86,13 @@ public final class RedisCluster implements AutoCloseable {
     /** The process of the live master that serves {@code slot} now, by {@code CLUSTER NODES}. */
     public ServerProcess masterServing(int slot) {
         String info = clusterNodes();
-        for (String line : info.split("\n")) {
-            String[] f = line.trim().split(" ");
+        for (String line : info.lines().toList()) {
+            String[] f = line.trim().split(" ", -1);
             if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
                 continue;
             }
             for (int i = 8; i < f.length; i++) {
-                String[] range = f[i].split("-");
+                String[] range = f[i].split("-", -1);
                 if (range[0].startsWith("[")) {
                     continue; // a slot being migrated or imported
                 }

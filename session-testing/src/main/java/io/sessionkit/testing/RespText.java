@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ final class RespText {
     /** Sends {@code args} to {@code 127.0.0.1:port} and returns a simple-string, bulk or integer reply as text. */
     static String command(int port, String... args) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ServerProcess.HOST, port), 2000);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
             s.setSoTimeout(5000);
             StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {

@@ -2,6 +2,7 @@ package io.sessionkit.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -262,7 +263,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(HOST, port);
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
     /** The process's own directory (working directory, {@code server.log}); deleted by {@link #close()}. */

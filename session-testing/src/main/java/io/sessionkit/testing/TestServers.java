@@ -171,7 +171,7 @@ public final class TestServers {
     /** {@code host:port[,host:port]} as socket addresses. */
     public static List<InetSocketAddress> memcachedAddressesOf(String servers) {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String hp : servers.split("\\s*,\\s*")) {
+        for (String hp : servers.split("\\s*,\\s*", -1)) {
             int colon = hp.lastIndexOf(':');
             out.add(new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1))));
         }
@@ -359,7 +359,7 @@ public final class TestServers {
                 return ok ? null : "no answer to PING on " + u.getHost() + ":" + port;
             }
             case MEMCACHED -> {
-                for (String hp : address.split("\\s*,\\s*")) {
+                for (String hp : address.split("\\s*,\\s*", -1)) {
                     int colon = hp.lastIndexOf(':');
                     if (colon < 0
                             || !ServerProcess.accepts(
@@ -372,7 +372,7 @@ public final class TestServers {
             case MONGO -> {
                 String rest = address.substring(address.indexOf("://") + 3);
                 rest = rest.substring(rest.indexOf('@') + 1);
-                String first = rest.split("[,/?]")[0];
+                String first = rest.split("[,/?]", -1)[0];
                 int colon = first.lastIndexOf(':');
                 String host = colon < 0 ? first : first.substring(0, colon);
                 int port = colon < 0 ? 27017 : Integer.parseInt(first.substring(colon + 1));
