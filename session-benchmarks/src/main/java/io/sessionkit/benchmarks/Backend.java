@@ -16,10 +16,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
 /**
  * One backend under test and the servers it runs on, found as the tests find theirs ({@link TestServers}: an address
@@ -31,14 +38,14 @@ import org.bson.Document;
  * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
  */
 enum Backend {
-    LOCAL("local", null),
-    REDIS("redis", Kind.REDIS),
-    REDIS_CLUSTER("redis-cluster", null),
-    MEMCACHED("memcached", Kind.MEMCACHED),
-    JDBC_H2("jdbc-h2", null),
-    JDBC_POSTGRES("jdbc-postgres", Kind.POSTGRES),
-    JDBC_MARIADB("jdbc-mariadb", Kind.MARIADB),
-    MONGO("mongo", Kind.MONGO);
+    LOCAL("local", "local", null),
+    REDIS("redis", "redis", Kind.REDIS),
+    REDIS_CLUSTER("redis-cluster", "redis", null),
+    MEMCACHED("memcached", "memcached", Kind.MEMCACHED),
+    JDBC_H2("jdbc-h2", "jdbc", null),
+    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES),
+    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB),
+    MONGO("mongo", "mongo", Kind.MONGO);
 
     /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
     static final int POOL = 16;
@@ -46,11 +53,14 @@ enum Backend {
     static final String MONGO_DATABASE = "sessionkit_bench";
 
     final String id;
+    /** The {@code sessionkit.store} name. */
+    private final String store;
     /** The shared test server this backend runs on; null for the in-process ones and the cluster. */
-    private final Kind kind;
+    private final @Nullable Kind kind;
 
-    Backend(String id, Kind kind) {
+    Backend(String id, String store, @Nullable Kind kind) {
         this.id = id;
+        this.store = store;
         this.kind = kind;
     }
 
@@ -66,35 +76,26 @@ enum Backend {
         String nodes = System.getenv("SESSIONKIT_BENCH_REDIS_CLUSTER");
         if (kind != null) {
             TestServers.Server s = TestServers.server(kind);
-            return new Servers(
-                    this,
+            String address = TestServers.redact(s.address()).replaceFirst("\\?.*", "");
+            return servers(
                     s.address(),
                     s.embedded()
                             ? "embedded mongo-java-server (in-memory, in the benchmark JVM)"
-                            : kind.displayName() + " "
-                                    + TestServers.redact(s.address()).replaceFirst("\\?.*", ""),
-                    POOL,
-                    null);
+                            : kind.displayName() + " " + address);
         } else if (this == JDBC_H2) {
-            return new Servers(
-                    this, "jdbc:h2:mem:sessionkit_bench;DB_CLOSE_DELAY=-1", "H2 in-memory, in-process", POOL, null);
+            return servers("jdbc:h2:mem:sessionkit_bench;DB_CLOSE_DELAY=-1", "H2 in-memory, in-process");
         } else if (this == REDIS_CLUSTER && nodes != null && !nodes.isBlank()) {
-            return new Servers(this, nodes.trim(), "Redis Cluster " + nodes.trim(), POOL, null);
+            return servers(nodes.trim(), "Redis Cluster " + nodes.trim());
         } else if (this == REDIS_CLUSTER) {
             RedisCluster cluster = RedisCluster.start(3, 0, Duration.ofSeconds(5));
-            return new Servers(
-                    this,
-                    String.join(",", cluster.nodes()),
-                    "Redis Cluster of 3 local masters started for the run",
-                    POOL,
-                    cluster);
+            String started = String.join(",", cluster.nodes());
+            return new Servers(this, started, "Redis Cluster of 3 local masters started for the run", POOL, cluster);
         }
-        return new Servers(this, "", "in-process Caffeine", POOL, null);
+        return servers("", "in-process Caffeine");
     }
 
-    /** Servers at {@code address} (a private server of CommandCounter's), with pools of one connection. */
-    Servers servers(String address, String description) {
-        return new Servers(this, address, description, 1, null);
+    private Servers servers(String address, String description) {
+        return new Servers(this, address, description, POOL, null);
     }
 
     /**
@@ -102,53 +103,41 @@ enum Backend {
      *
      * @param address the address in the form the store's configuration takes it (URI, JDBC URL, {@code host:port} list)
      * @param description what actually serves, for the report (e.g. "embedded mongo-java-server")
-     * @param pool connections per pool of the store and of the raw client
+     * @param pool connections per pool of the store and of the raw client (1 on CommandCounter's private servers)
      * @param cluster the Redis Cluster started for this run, or null
      */
-    record Servers(Backend backend, String address, String description, int pool, RedisCluster cluster)
-            implements AutoCloseable {
+    record Servers(
+            Backend backend,
+            String address,
+            String description,
+            int pool,
+            @Nullable RedisCluster cluster) implements AutoCloseable {
 
         /**
          * The configuration of a store in {@code namespace} whose sessions live {@code ttl}, as {@code sessionkit.*}
          * keys: the same keys an application would set.
          */
         Map<String, String> storeConfig(String namespace, Duration ttl) {
-            Map<String, String> c = new HashMap<>();
-            String grace = ttl.compareTo(Duration.ofMinutes(1)) < 0 ? "1s" : "60s";
-            switch (backend) {
-                case LOCAL -> {
-                    c.put("sessionkit.store", "local");
-                    c.put("sessionkit.local.maximum-size", "100000");
+            String p = "sessionkit." + backend.store + ".";
+            Map<String, String> c = new HashMap<>(Map.of("sessionkit.store", backend.store));
+            if (backend == LOCAL) {
+                c.put(p + "maximum-size", "100000");
+            } else if (backend.store.equals("redis") || backend == MEMCACHED) {
+                c.put(p + (backend == REDIS ? "uri" : backend == MEMCACHED ? "servers" : "cluster.nodes"), address);
+                c.put(p + "key-prefix", namespace + ":");
+                c.put(p + "expiry-grace", ttl.compareTo(Duration.ofMinutes(1)) < 0 ? "1s" : "60s");
+                if (backend != MEMCACHED) {
+                    c.put(p + "pool.max-total", Integer.toString(pool));
                 }
-                case REDIS, REDIS_CLUSTER -> {
-                    c.put("sessionkit.store", "redis");
-                    c.put(backend == REDIS ? "sessionkit.redis.uri" : "sessionkit.redis.cluster.nodes", address);
-                    c.put("sessionkit.redis.pool.max-total", Integer.toString(pool));
-                    c.put("sessionkit.redis.key-prefix", namespace + ":");
-                    c.put("sessionkit.redis.expiry-grace", grace);
-                }
-                case MEMCACHED -> {
-                    c.put("sessionkit.store", "memcached");
-                    c.put("sessionkit.memcached.servers", address);
-                    c.put("sessionkit.memcached.key-prefix", namespace + ":");
-                    c.put("sessionkit.memcached.expiry-grace", grace);
-                }
-                case JDBC_H2, JDBC_POSTGRES, JDBC_MARIADB -> {
-                    c.put("sessionkit.store", "jdbc");
-                    c.put("sessionkit.jdbc.url", address);
-                    c.put("sessionkit.jdbc.table", table(namespace));
-                    c.put("sessionkit.jdbc.create-schema", "true");
-                    c.put("sessionkit.jdbc.pool.max-size", Integer.toString(pool));
-                    // The sweeper would compete with the measured requests; new-session tables are emptied between
-                    // iterations instead.
-                    c.put("sessionkit.jdbc.sweep-interval", "0s");
-                }
-                case MONGO -> {
-                    c.put("sessionkit.store", "mongo");
-                    c.put("sessionkit.mongo.uri", address);
-                    c.put("sessionkit.mongo.database", MONGO_DATABASE);
-                    c.put("sessionkit.mongo.collection", table(namespace));
-                }
+            } else if (backend == MONGO) {
+                c.putAll(
+                        Map.of(p + "uri", address, p + "database", MONGO_DATABASE, p + "collection", table(namespace)));
+            } else {
+                c.putAll(Map.of(p + "url", address, p + "table", table(namespace), p + "create-schema", "true"));
+                c.put(p + "pool.max-size", Integer.toString(pool));
+                // The sweeper would compete with the measured requests; new-session tables are emptied between
+                // iterations instead.
+                c.put(p + "sweep-interval", "0s");
             }
             return c;
         }
@@ -159,27 +148,47 @@ enum Backend {
         }
 
         /** The raw baseline in {@code namespace}, writing with expiry {@code ttl}. */
-        RawClient openRaw(String namespace, Duration ttl) {
+        RawClient<?> openRaw(String namespace, Duration ttl) {
             long ttlMillis = ttl.toMillis();
+            JedisClientConfig redisConfig = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(2000)
+                    .socketTimeoutMillis(2000)
+                    .build();
+            ConnectionPoolConfig redisPool = new ConnectionPoolConfig();
+            redisPool.setMaxTotal(pool);
+            redisPool.setMaxIdle(pool);
             return switch (backend) {
                 case LOCAL -> new RawCaffeine(100_000, ttl);
                 case REDIS -> {
                     URI u = URI.create(address);
-                    yield RawRedis.standalone(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort(), ttlMillis);
+                    HostAndPort node = new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort());
+                    yield new RawRedis(
+                            RedisClient.builder()
+                                    .hostAndPort(node)
+                                    .clientConfig(redisConfig)
+                                    .poolConfig(redisPool)
+                                    .build(),
+                            ttlMillis);
                 }
-                case REDIS_CLUSTER -> RawRedis.cluster(List.of(address.split("\\s*,\\s*")), ttlMillis);
+                case REDIS_CLUSTER ->
+                    new RawRedis(
+                            RedisClusterClient.builder()
+                                    .nodes(Arrays.stream(address.split("\\s*,\\s*"))
+                                            .map(HostAndPort::from)
+                                            .collect(Collectors.toSet()))
+                                    .clientConfig(redisConfig)
+                                    .poolConfig(redisPool)
+                                    .build(),
+                            ttlMillis);
                 case MEMCACHED -> new RawMemcached(address, (int) Math.max(1, ttl.toSeconds()));
+                case MONGO -> new RawMongo(address, MONGO_DATABASE, table(namespace), ttlMillis);
                 case JDBC_H2, JDBC_POSTGRES, JDBC_MARIADB -> {
                     // The raw table is made from the store's own schema file: same columns, types and indexes.
                     openStore(namespace, ttl).close();
-                    String dataParam = switch (backend) {
-                        case JDBC_POSTGRES -> "CAST(? AS jsonb)";
-                        case JDBC_H2 -> "? FORMAT JSON";
-                        default -> "?";
-                    };
+                    String dataParam =
+                            backend == JDBC_POSTGRES ? "CAST(? AS jsonb)" : backend == JDBC_H2 ? "? FORMAT JSON" : "?";
                     yield new RawJdbc(address, pool, table(namespace), dataParam, ttlMillis);
                 }
-                case MONGO -> new RawMongo(address, MONGO_DATABASE, table(namespace), ttlMillis);
             };
         }
 

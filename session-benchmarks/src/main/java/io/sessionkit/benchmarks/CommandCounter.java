@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.MemcachedClient;
 import redis.clients.jedis.HostAndPort;
@@ -51,17 +53,10 @@ public final class CommandCounter {
     /** Commands the Redis store sends itself; any other command in commandstats ran inside one of its scripts. */
     static final Set<String> REDIS_SENT = Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem");
 
-    private static final Set<String> MEMCACHED_COMMANDS = Set.of(
-            "cmd_get",
-            "cmd_set",
-            "cmd_touch",
-            "delete_hits",
-            "delete_misses",
-            "incr_hits",
-            "incr_misses",
-            "decr_hits",
-            "decr_misses",
-            "cmd_flush");
+    /** The memcached counters that are commands ({@code cas} is a {@code cmd_set}). */
+    private static final Pattern MEMCACHED_COMMANDS =
+            Pattern.compile("cmd_(get|set|touch|flush)|(delete|incr|decr)_(hits|misses)");
+
     private static final String PG_DATABASE = "sessionkit_bench";
 
     private CommandCounter() {}
@@ -78,19 +73,25 @@ public final class CommandCounter {
      * @param commands the counters that are commands (round trips)
      */
     private record Target(
-            Backend.Servers servers, String method, Reader counters, Reader settled, Set<String> commands) {
+            Backend.Servers servers, String method, Reader counters, Reader settled, Predicate<String> commands) {
         long commandsIn(Map<String, Long> delta) {
-            return commands.stream().mapToLong(k -> delta.getOrDefault(k, 0L)).sum();
+            return delta.entrySet().stream()
+                    .filter(e -> commands.test(e.getKey()))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
         }
     }
 
+    /** The output file's content. */
+    record Report(String generated, int n1, int n2, Map<String, Object> backends) {}
+
     public static void main(String[] args) throws Exception {
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
-        Options o = Options.parse(args, "out", "n1", "n2", "backends");
+        Options o = Options.parse(args, "out n1 n2 backends");
         int n1 = o.get("n1", 200);
         int n2 = o.get("n2", 1000);
         Map<String, Object> results = new LinkedHashMap<>();
-        for (String backend : o.get("backends", "redis,memcached,jdbc-postgres").split(",")) {
+        for (String backend : o.get("backends", "redis,memcached,jdbc-postgres").split(",", -1)) {
             List<AutoCloseable> cleanup = new ArrayList<>();
             try {
                 results.put(backend, count(open(backend, cleanup), backend, n1, n2));
@@ -103,11 +104,7 @@ public final class CommandCounter {
                 }
             }
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("generated", Instant.now().toString());
-        report.put("n1", n1);
-        report.put("n2", n2);
-        report.put("backends", results);
+        Report report = new Report(Instant.now().toString(), n1, n2, results);
         File out = new File(o.get("out", "target/command-counts.json"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.println("[command-counter] wrote " + out);
@@ -123,13 +120,17 @@ public final class CommandCounter {
                 cleanup.add(admin);
                 Reader stats = () -> commandstats(admin);
                 return new Target(
-                        Backend.REDIS.servers(
-                                "redis://" + redis.hostAndPort(), "private redis-server " + redis.hostAndPort()),
+                        new Backend.Servers(
+                                Backend.REDIS,
+                                "redis://" + redis.hostAndPort(),
+                                "private redis-server " + redis.hostAndPort(),
+                                1,
+                                null),
                         "INFO commandstats; commands sent by the store: "
                                 + REDIS_SENT.stream().sorted().toList() + ", in-script.* = run inside its Lua scripts",
                         stats,
                         stats,
-                        REDIS_SENT);
+                        REDIS_SENT::contains);
             }
             case "memcached" -> {
                 ServerProcess memcached = ServerProcess.memcached("-m", "512");
@@ -138,12 +139,16 @@ public final class CommandCounter {
                 cleanup.add(admin::shutdown);
                 Reader stats = () -> stats(admin);
                 return new Target(
-                        Backend.MEMCACHED.servers(
-                                memcached.hostAndPort(), "private memcached " + memcached.hostAndPort()),
+                        new Backend.Servers(
+                                Backend.MEMCACHED,
+                                memcached.hostAndPort(),
+                                "private memcached " + memcached.hostAndPort(),
+                                1,
+                                null),
                         "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr",
                         stats,
                         stats,
-                        MEMCACHED_COMMANDS);
+                        MEMCACHED_COMMANDS.asMatchPredicate());
             }
             case "jdbc-postgres" -> {
                 String adminUrl = withDatabase(TestServers.postgresUrl(), "postgres");
@@ -180,11 +185,12 @@ public final class CommandCounter {
                     return m;
                 };
                 return new Target(
-                        Backend.JDBC_POSTGRES.servers(benchUrl, "PostgreSQL, database " + PG_DATABASE),
+                        new Backend.Servers(
+                                Backend.JDBC_POSTGRES, benchUrl, "PostgreSQL, database " + PG_DATABASE, 1, null),
                         "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)",
                         all,
                         transactions,
-                        Set.of("xact_commit", "xact_rollback"));
+                        Set.of("xact_commit", "xact_rollback")::contains);
             }
             default -> throw new IllegalArgumentException("no command counter for " + backend);
         }
@@ -196,8 +202,9 @@ public final class CommandCounter {
             Map<String, Long> d1 = run(target, kind, n1);
             Map<String, Long> d2 = run(target, kind, n2);
             Map<String, Double> perRequest = new TreeMap<>();
-            for (String k : d2.keySet()) {
-                double v = (d2.get(k) - d1.getOrDefault(k, 0L)) / (double) (n2 - n1);
+            for (Map.Entry<String, Long> e : d2.entrySet()) {
+                String k = e.getKey();
+                double v = (e.getValue() - d1.getOrDefault(k, 0L)) / (double) (n2 - n1);
                 if (Math.abs(v) >= 0.005) {
                     perRequest.put(k, round(v));
                 }
@@ -250,7 +257,7 @@ public final class CommandCounter {
 
     private static Map<String, Long> commandstats(RedisClient admin) {
         Map<String, Long> m = new TreeMap<>();
-        for (String line : admin.info("commandstats").split("\r?\n")) {
+        for (String line : admin.info("commandstats").lines().toList()) {
             // cmdstat_get:calls=12,usec=...; INFO is this reader's own
             if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
                 String name = line.substring("cmdstat_".length(), line.indexOf(':'));
@@ -266,10 +273,7 @@ public final class CommandCounter {
         admin.getStats()
                 .values()
                 .forEach(stats -> stats.forEach((k, v) -> {
-                    if (MEMCACHED_COMMANDS.contains(k)
-                            || k.startsWith("get_")
-                            || k.startsWith("cas_")
-                            || k.startsWith("touch_")) {
+                    if (MEMCACHED_COMMANDS.matcher(k).matches() || k.matches("(get|cas|touch)_.*")) {
                         m.merge(k, Long.parseLong(v), Long::sum);
                     }
                 }));

@@ -35,7 +35,7 @@ public final class MemoryFootprint {
     public static void main(String[] args) throws Exception {
         // Caffeine's lambdas are hidden classes, whose field offsets Unsafe refuses: JOL then finds them by probing.
         System.setProperty("jol.magicFieldOffset", "true");
-        Options o = Options.parse(args, "out", "sessions", "size");
+        Options o = Options.parse(args, "out sessions size");
         int sessions = o.get("sessions", 20_000);
         Payload payload = Payload.ofSize(o.get("size", 1024));
 

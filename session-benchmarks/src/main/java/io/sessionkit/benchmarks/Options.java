@@ -9,14 +9,15 @@ import java.util.Set;
 /** The {@code --name value} options of this module's command-line tools; a name may be given more than once. */
 record Options(Map<String, List<String>> values) {
 
-    /** Parses {@code args}, refusing a name that is not in {@code names}. */
-    static Options parse(String[] args, String... names) {
+    /** Parses {@code args}, refusing a name that is not one of the space-separated {@code names}. */
+    static Options parse(String[] args, String names) {
+        Set<String> known = Set.of(names.split(" "));
         Map<String, List<String>> values = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : args[i];
-            if (!Set.of(names).contains(name) || i + 1 == args.length) {
+            if (!known.contains(name) || i + 1 == args.length) {
                 throw new IllegalArgumentException(
-                        "unknown option or missing value: " + args[i] + "; options: " + Set.of(names));
+                        "unknown option or missing value: " + args[i] + "; options: " + names);
             }
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(args[++i]);
         }

@@ -3,12 +3,14 @@ package io.sessionkit.benchmarks;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Raw Caffeine: getIfPresent + put on a bounded cache with an expiry, as small as an in-process session map gets. */
-final class RawCaffeine implements RawClient {
+final class RawCaffeine extends RawClient<String> {
     private final Cache<String, String> cache;
 
     RawCaffeine(long maximumSize, Duration ttl) {
+        super("raw caffeine");
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfterWrite(ttl)
@@ -16,44 +18,30 @@ final class RawCaffeine implements RawClient {
     }
 
     @Override
-    public void seed(String key, String value) {
+    @Nullable
+    String find(String key) {
+        return cache.getIfPresent(key);
+    }
+
+    @Override
+    String text(String found) {
+        return found;
+    }
+
+    @Override
+    boolean replace(String key, String found, String value) {
         cache.put(key, value);
+        return true;
     }
 
     @Override
-    public String read(String key) {
-        return required(key);
+    boolean insert(String key, String value) {
+        return cache.asMap().putIfAbsent(key, value) == null;
     }
 
     @Override
-    public void modify(String key, String value) {
-        required(key);
-        cache.put(key, value);
-    }
-
-    @Override
-    public void create(String key, String value) {
-        cache.asMap().putIfAbsent(key, value);
-    }
-
-    @Override
-    public void rotate(String oldKey, String newKey) {
-        String value = required(oldKey);
-        cache.asMap().putIfAbsent(newKey, value);
-        cache.invalidate(oldKey);
-    }
-
-    @Override
-    public void delete(String key) {
+    void delete(String key) {
         cache.invalidate(key);
-    }
-
-    private String required(String key) {
-        String v = cache.getIfPresent(key);
-        if (v == null) {
-            throw new IllegalStateException("raw caffeine: key vanished");
-        }
-        return v;
     }
 
     @Override

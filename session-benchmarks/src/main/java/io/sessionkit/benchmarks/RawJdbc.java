@@ -6,13 +6,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Raw JDBC on a HikariCP pool of the store's size, on a table created from the store's own schema file (same columns,
  * types and indexes), one autocommit statement per round trip: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
  * DELETE. No version check, no expiry filter: the least a session table needs.
  */
-final class RawJdbc implements RawClient {
+final class RawJdbc extends RawClient<RawJdbc.Row> {
     private final HikariDataSource pool;
     private final long ttlMillis;
     private final String select;
@@ -20,8 +21,11 @@ final class RawJdbc implements RawClient {
     private final String insert;
     private final String delete;
 
-    /** {@code dataParam} is how the dialect binds JSON text, as the store does: {@code CAST(? AS jsonb)}, {@code ? FORMAT JSON} or {@code ?}. */
+    record Row(long version, String data) {}
+
+    /** {@code dataParam} binds JSON text as the store does: {@code CAST(? AS jsonb)}, {@code ? FORMAT JSON} or {@code ?}. */
     RawJdbc(String url, int poolSize, String table, String dataParam, long ttlMillis) {
+        super("raw jdbc");
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("raw-" + table);
         hc.setJdbcUrl(url);
@@ -38,105 +42,55 @@ final class RawJdbc implements RawClient {
     }
 
     @Override
-    public void seed(String key, String value) {
+    @Nullable
+    Row find(String key) {
         try (Connection c = pool.getConnection();
-                PreparedStatement del = c.prepareStatement(delete)) {
-            del.setString(1, key);
-            del.executeUpdate();
-            insert(c, key, value);
+                PreparedStatement ps = prepare(c, select, key);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Row(rs.getLong(1), rs.getString(3)) : null;
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
     @Override
-    public String read(String key) {
-        try (Connection c = pool.getConnection()) {
-            return select(c, key).data;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+    String text(Row found) {
+        return found.data;
     }
 
     @Override
-    public void modify(String key, String value) {
-        try (Connection c = pool.getConnection()) {
-            Row row = select(c, key);
-            long now = System.currentTimeMillis();
-            try (PreparedStatement ps = c.prepareStatement(update)) {
-                ps.setLong(1, row.version + 1);
-                ps.setLong(2, now);
-                ps.setLong(3, now + ttlMillis);
-                ps.setString(4, value);
-                ps.setString(5, key);
-                if (ps.executeUpdate() != 1) {
-                    throw new IllegalStateException("raw jdbc: row vanished");
-                }
-            }
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public void create(String key, String value) {
-        try (Connection c = pool.getConnection()) {
-            insert(c, key, value);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public void rotate(String oldKey, String newKey) {
-        try (Connection c = pool.getConnection()) {
-            Row row = select(c, oldKey);
-            insert(c, newKey, row.data);
-            try (PreparedStatement ps = c.prepareStatement(delete)) {
-                ps.setString(1, oldKey);
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public void delete(String key) {
-        try (Connection c = pool.getConnection();
-                PreparedStatement ps = c.prepareStatement(delete)) {
-            ps.setString(1, key);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    private record Row(long version, String data) {}
-
-    private Row select(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(select)) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("raw jdbc: row vanished");
-                }
-                return new Row(rs.getLong(1), rs.getString(3));
-            }
-        }
-    }
-
-    private void insert(Connection c, String key, String value) throws SQLException {
+    boolean replace(String key, Row found, String value) {
         long now = System.currentTimeMillis();
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-            ps.setString(1, key);
-            ps.setLong(2, now);
-            ps.setLong(3, now);
-            ps.setLong(4, now + ttlMillis);
-            ps.setLong(5, Math.max(1, ttlMillis / 1000));
-            ps.setString(6, value);
-            ps.executeUpdate();
+        return execute(update, found.version + 1, now, now + ttlMillis, value, key) == 1;
+    }
+
+    /** Insert-if-absent as the key's primary key makes it: a taken key fails the statement. */
+    @Override
+    boolean insert(String key, String value) {
+        long now = System.currentTimeMillis();
+        return execute(insert, key, now, now, now + ttlMillis, Math.max(1, ttlMillis / 1000), value) == 1;
+    }
+
+    @Override
+    void delete(String key) {
+        execute(delete, key);
+    }
+
+    private int execute(String sql, Object... params) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(e);
         }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
     }
 
     private static IllegalStateException failed(SQLException e) {

@@ -14,16 +14,18 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.transcoders.SerializingTranscoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Raw spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout) and the
  * text as its bytes (no compression, no serialization): get; gets + cas; add; get + add + delete.
  */
-final class RawMemcached implements RawClient {
+final class RawMemcached extends RawClient<CASValue<Object>> {
     private final MemcachedClient client;
     private final int ttlSeconds;
 
     RawMemcached(String servers, int ttlSeconds) {
+        super("raw memcached");
         this.ttlSeconds = ttlSeconds;
         // Strings go out as their UTF-8 bytes, flags 0; with this threshold they are never compressed.
         SerializingTranscoder text = new SerializingTranscoder();
@@ -50,53 +52,40 @@ final class RawMemcached implements RawClient {
         }
     }
 
+    /** A plain get where no cas follows (read-only, rotation): gets only for the modifying request. */
     @Override
-    public void seed(String key, String value) {
-        await(client.set(key, ttlSeconds, value));
-    }
-
-    @Override
-    public String read(String key) {
-        return required(key);
-    }
-
-    @Override
-    public void modify(String key, String value) {
-        CASValue<Object> current = client.gets(key);
-        if (current == null) {
-            throw new IllegalStateException("raw memcached: key vanished");
-        }
-        if (client.cas(key, current.getCas(), ttlSeconds, value) != CASResponse.OK) {
-            throw new IllegalStateException("raw memcached: cas failed");
-        }
-    }
-
-    @Override
-    public void create(String key, String value) {
-        if (!await(client.add(key, ttlSeconds, value))) {
-            throw new IllegalStateException("raw memcached: key taken");
-        }
-    }
-
-    @Override
-    public void rotate(String oldKey, String newKey) {
-        if (!await(client.add(newKey, ttlSeconds, required(oldKey)))) {
-            throw new IllegalStateException("raw memcached: key taken");
-        }
-        await(client.delete(oldKey));
-    }
-
-    @Override
-    public void delete(String key) {
-        await(client.delete(key));
-    }
-
-    private String required(String key) {
+    String read(String key) {
         String v = (String) client.get(key);
         if (v == null) {
             throw new IllegalStateException("raw memcached: key vanished");
         }
         return v;
+    }
+
+    @Override
+    @Nullable
+    CASValue<Object> find(String key) {
+        return client.gets(key);
+    }
+
+    @Override
+    String text(CASValue<Object> found) {
+        return (String) found.getValue();
+    }
+
+    @Override
+    boolean replace(String key, CASValue<Object> found, String value) {
+        return client.cas(key, found.getCas(), ttlSeconds, value) == CASResponse.OK;
+    }
+
+    @Override
+    boolean insert(String key, String value) {
+        return await(client.add(key, ttlSeconds, value));
+    }
+
+    @Override
+    void delete(String key) {
+        await(client.delete(key));
     }
 
     private static boolean await(OperationFuture<Boolean> f) {

@@ -7,21 +7,22 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
-import java.util.Date;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Raw MongoDB driver with the store's write concern ({@code majority}): find; find + replaceOne; insertOne;
  * find + insertOne + deleteOne. The document holds the session JSON as one string field plus a version and an expiry.
  */
-final class RawMongo implements RawClient {
+final class RawMongo extends RawClient<Document> {
     private final MongoClient client;
     private final MongoCollection<Document> sessions;
     private final long ttlMillis;
 
     RawMongo(String uri, String database, String collection, long ttlMillis) {
+        super("raw mongo");
         this.client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
                 .applyToSocketSettings(
@@ -33,53 +34,38 @@ final class RawMongo implements RawClient {
     }
 
     @Override
-    public void seed(String key, String value) {
-        sessions.replaceOne(Filters.eq("_id", key), doc(key, 1, value), new ReplaceOptions().upsert(true));
+    @Nullable
+    Document find(String key) {
+        return sessions.find(Filters.eq("_id", key)).first();
     }
 
     @Override
-    public String read(String key) {
-        return required(key).getString("data");
+    String text(Document found) {
+        return found.getString("data");
     }
 
     @Override
-    public void modify(String key, String value) {
-        Document current = required(key);
-        if (sessions.replaceOne(Filters.eq("_id", key), doc(key, current.getLong("v") + 1, value))
+    boolean replace(String key, Document found, String value) {
+        return sessions.replaceOne(Filters.eq("_id", key), doc(key, found.getLong("v") + 1, value))
                         .getMatchedCount()
-                != 1) {
-            throw new IllegalStateException("raw mongo: document vanished");
-        }
+                == 1;
     }
 
     @Override
-    public void create(String key, String value) {
-        sessions.insertOne(doc(key, 1, value));
+    boolean insert(String key, String value) {
+        sessions.insertOne(doc(key, 1, value)); // a taken key throws a duplicate key error
+        return true;
     }
 
     @Override
-    public void rotate(String oldKey, String newKey) {
-        sessions.insertOne(doc(newKey, 1, required(oldKey).getString("data")));
-        sessions.deleteOne(Filters.eq("_id", oldKey));
-    }
-
-    @Override
-    public void delete(String key) {
+    void delete(String key) {
         sessions.deleteOne(Filters.eq("_id", key));
-    }
-
-    private Document required(String key) {
-        Document d = sessions.find(Filters.eq("_id", key)).first();
-        if (d == null) {
-            throw new IllegalStateException("raw mongo: document vanished");
-        }
-        return d;
     }
 
     private Document doc(String key, long version, String value) {
         return new Document("_id", key)
                 .append("v", version)
-                .append("e", new Date(System.currentTimeMillis() + ttlMillis))
+                .append("e", Instant.now().plusMillis(ttlMillis))
                 .append("data", value);
     }
 

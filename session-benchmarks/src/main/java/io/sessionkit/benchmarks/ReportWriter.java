@@ -2,7 +2,6 @@ package io.sessionkit.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sessionkit.benchmarks.JmhResults.Key;
 import io.sessionkit.benchmarks.JmhResults.Side;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +11,12 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites one generated section of {@code BENCHMARKS.md} (between the BEGIN/END GENERATED markers of
@@ -25,8 +26,6 @@ import java.util.stream.Collectors;
  * measured value. Text outside the markers is left as it is.
  */
 public final class ReportWriter {
-    static final List<String> BACKENDS = List.of(
-            "local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo");
     static final Map<String, String> KIND_NAMES = Map.of(
             "readOnly", "read-only", "modifying", "modifying", "newSession", "new session", "rotation", "rotation");
     static final Map<String, Double> RATIO_TARGETS =
@@ -41,18 +40,7 @@ public final class ReportWriter {
     public static void main(String[] args) throws IOException {
         Options o = Options.parse(
                 args,
-                "results",
-                "counts",
-                "memory",
-                "servers",
-                "out",
-                "command",
-                "title",
-                "machine",
-                "load-before",
-                "load-after",
-                "placement",
-                "section");
+                "results counts memory servers out command title machine load-before load-after placement section");
         JmhResults results = JmhResults.read(o.all("results"));
         JsonNode counts = readJson(o.get("counts", ""));
         ReportWriter report = new ReportWriter();
@@ -66,96 +54,84 @@ public final class ReportWriter {
         System.out.println("[report] rewrote the results in " + out + " (" + results.rows.size() + " rows)");
     }
 
-    /** The markers of one run mode's section ({@code quick} or {@code full}): each run rewrites only its own. */
-    static String begin(String section) {
-        return "<!-- BEGIN GENERATED " + section + " by session-benchmarks/run.sh " + section
-                + ": everything up to END GENERATED " + section + " is rewritten -->";
-    }
-
-    static String end(String section) {
-        return "<!-- END GENERATED " + section + " -->";
-    }
-
     /** Replaces the text between {@code section}'s markers in {@code out} (appending the section if it has none). */
     static void rewrite(Path out, String section, String body) throws IOException {
-        String begin = begin(section);
-        String end = end(section);
+        String begin =
+                "<!-- BEGIN GENERATED %s by session-benchmarks/run.sh %1$s: everything up to END GENERATED %1$s is rewritten -->"
+                        .formatted(section);
+        String end = "<!-- END GENERATED " + section + " -->";
         String md = begin + "\n\n" + body + "\n" + end + "\n";
         String old = Files.exists(out)
                 ? Files.readString(out, StandardCharsets.UTF_8)
                 : "# Benchmarks\n\n" + begin + "\n" + end + "\n";
         int b = old.indexOf(begin);
         int e = old.indexOf(end);
+        String after = b >= 0 && e > b ? old.substring(e + end.length()).replaceFirst("^\n", "") : null;
         Files.writeString(
-                out,
-                b >= 0 && e > b
-                        ? old.substring(0, b)
-                                + md
-                                + old.substring(e + end.length()).replaceFirst("^\n", "")
-                        : old + "\n" + md,
-                StandardCharsets.UTF_8);
+                out, after != null ? old.substring(0, b) + md + after : old + "\n" + md, StandardCharsets.UTF_8);
     }
 
     private void header(Options o, String jvm, Map<String, String> servers) {
-        md.append("## Results: ")
-                .append(o.get("title", "quick run"))
-                .append(", ")
-                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-                .append("\n\n");
-        md.append("**Machine.** ")
-                .append(o.get("machine", "n/a"))
-                .append(", ")
-                .append(jvm.isBlank() ? System.getProperty("java.vm.name") : jvm)
-                .append(". Load average (1/5/15 min) before the run: ")
-                .append(o.get("load-before", "n/a"))
-                .append("; after: ")
-                .append(o.get("load-after", "n/a"))
-                .append(".\n\n");
+        md.append("""
+                ## Results: %s, %s
+
+                **Machine.** %s, %s. Load average (1/5/15 min) before the run: %s; after: %s.
+
+                """.formatted(
+                        o.get("title", "quick run"),
+                        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                        o.get("machine", "n/a"),
+                        jvm.isBlank() ? System.getProperty("java.vm.name") : jvm,
+                        o.get("load-before", "n/a"),
+                        o.get("load-after", "n/a")));
         if (!o.get("placement", "").isBlank()) {
             md.append("**Placement.** ").append(o.get("placement", "")).append("\n\n");
         }
         md.append("**Command.** `").append(o.get("command", "")).append("`\n\n");
         if (!servers.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            BACKENDS.stream().filter(servers::containsKey).forEach(b -> parts.add(b + ": " + servers.get(b)));
-            md.append("**Servers.** ").append(String.join("; ", parts)).append(".\n\n");
+            String parts = Arrays.stream(Backend.values())
+                    .filter(b -> servers.containsKey(b.id))
+                    .map(b -> b.id + ": " + servers.get(b.id))
+                    .collect(Collectors.joining("; "));
+            md.append("**Servers.** ").append(parts).append(".\n\n");
         }
     }
 
     private void throughput(JmhResults results) {
-        md.append("### Throughput, latency, ratio to the raw client\n\n");
-        md.append("ops/s: ")
-                .append(results.anyOpsMeasured() ? "measured (throughput mode)" : "threads / mean sample time")
-                .append(
-                        ", ± half the range of the measurement iterations' means (how much the figure moved while measured)."
-                                + " Latency in µs per request (sample mode). Alloc: bytes allocated per request, all threads of the"
-                                + " JVM (`-prof gc`, gc.alloc.rate.norm; for in-process servers, H2 and the embedded Mongo, the server's"
-                                + " allocation is included).\n\n");
-        md.append(
-                "| backend | request | session | threads | store ops/s | raw ops/s | **store/raw** | store p50 | store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("""
+                ### Throughput, latency, ratio to the raw client
+
+                ops/s: threads / mean sample time, ± half the range of the measurement iterations' means (how much \
+                the figure moved while measured). Latency in µs per request (sample mode). Alloc: bytes allocated per \
+                request, all threads of the JVM (`-prof gc`, gc.alloc.rate.norm; for in-process servers, H2 and the \
+                embedded Mongo, the server's allocation is included).
+
+                | backend | request | session | threads | store ops/s | raw ops/s | **store/raw** | store p50 | \
+                store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |
+                |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+                """);
         results.rows.forEach((k, sides) -> {
             Side store = sides[0];
             Side raw = sides[1];
             row(
                     k.backend(),
-                    KIND_NAMES.get(k.kind()),
+                    name(k.kind()),
                     k.bytes() % 1024 == 0 ? (k.bytes() / 1024) + " KiB" : k.bytes() + " B",
                     Integer.toString(k.threads()),
                     ops(store),
                     ops(raw),
-                    "**" + ratio(store.opsPerSecond / raw.opsPerSecond) + "**",
-                    us(store.p50),
-                    us(store.p99),
-                    us(raw.p50),
-                    us(raw.p99),
-                    number(store.allocPerOp),
-                    number(raw.allocPerOp));
+                    "**" + ratio(store.opsPerSecond() / raw.opsPerSecond()) + "**",
+                    us(store.p50()),
+                    us(store.p99()),
+                    us(raw.p50()),
+                    us(raw.p99()),
+                    format("%,.0f", store.allocPerOp()),
+                    format("%,.0f", raw.allocPerOp()));
         });
         md.append('\n');
     }
 
-    private void commands(JsonNode counts) {
+    private void commands(@Nullable JsonNode counts) {
         md.append("### Server-side commands per request\n\n");
         if (counts == null) {
             md.append("Not measured in this run.\n\n");
@@ -163,19 +139,15 @@ public final class ReportWriter {
         }
         int n1 = counts.path("n1").asInt();
         int n2 = counts.path("n2").asInt();
-        md.append("`CommandCounter`: ")
-                .append(n2 - n1)
-                .append(" requests of each kind, one thread, 1 KiB sessions; (counters after ")
-                .append(n2)
-                .append(" requests − after ")
-                .append(n1)
-                .append(
-                        ") / difference, which cancels connecting and seeding."
-                                + " Budget: read-only 1, modifying 2, new 1 (rotation: create + delete after the find, 3).\n\n");
-        md.append(
-                "| backend | read-only | modifying | new session | rotation | counted with | breakdown per request |\n");
-        md.append("|---|---:|---:|---:|---:|---|---|\n");
-        counts.path("backends").fields().forEachRemaining(b -> {
+        md.append("""
+                `CommandCounter`: %d requests of each kind, one thread, 1 KiB sessions; (counters after %d requests \
+                − after %d) / difference, which cancels connecting and seeding. Budget: read-only 1, modifying 2, new \
+                1 (rotation: create + delete after the find, 3).
+
+                | backend | read-only | modifying | new session | rotation | counted with | breakdown per request |
+                |---|---:|---:|---:|---:|---|---|
+                """.formatted(n2 - n1, n2, n1));
+        counts.path("backends").properties().forEach(b -> {
             JsonNode kinds = b.getValue().path("kinds");
             if (kinds.isMissingNode()) {
                 row(b.getKey(), "error: " + b.getValue().path("error").asText(), "", "", "", "", "");
@@ -184,14 +156,15 @@ public final class ReportWriter {
             List<String> cells = new ArrayList<>(List.of(b.getKey()));
             List<String> detail = new ArrayList<>();
             for (String kind : CommandCounter.KINDS) {
-                cells.add(fmt(kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN)));
+                cells.add(format(
+                        "%.2f", kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN)));
                 List<String> c = new ArrayList<>();
                 kinds.path(kind)
                         .path("counters")
-                        .fields()
-                        .forEachRemaining(
-                                f -> c.add(f.getKey() + " " + fmt(f.getValue().asDouble())));
-                detail.add(KIND_NAMES.get(kind) + ": " + String.join(", ", c));
+                        .properties()
+                        .forEach(f -> c.add(
+                                f.getKey() + " " + format("%.2f", f.getValue().asDouble())));
+                detail.add(name(kind) + ": " + String.join(", ", c));
             }
             cells.add(b.getValue().path("server").asText() + "; "
                     + b.getValue().path("method").asText());
@@ -201,73 +174,74 @@ public final class ReportWriter {
         md.append('\n');
     }
 
-    private void memory(JsonNode memory) {
+    private void memory(@Nullable JsonNode memory) {
         md.append("### Memory\n\n");
         if (memory == null) {
             md.append("Not measured in this run.\n\n");
             return;
         }
-        md.append("Retained heap per stored session in the Caffeine store (`local`), ")
-                .append(memory.path("sessions").asInt())
-                .append(" sessions of ")
-                .append(memory.path("attributeJsonBytes").asInt())
-                .append(
-                        " B of attribute JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; ")
-                .append(String.join(", ", new ObjectMapper().convertValue(memory.path("vm"), String[].class)))
-                .append("): **")
-                .append(memory.path("storeBytesPerSession").asLong())
-                .append(" B per session**; a raw `Cache<String,String>`"
-                        + " holding the same JSON under 43-character keys: ")
-                .append(memory.path("rawCaffeineBytesPerEntry").asLong())
-                .append(" B per entry.\n\n");
+        md.append("""
+                Retained heap per stored session in the Caffeine store (`local`), %d sessions of %d B of attribute \
+                JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; %s): **%d B per \
+                session**; a raw `Cache<String,String>` holding the same JSON under 43-character keys: %d B per entry.
+
+                """.formatted(
+                        memory.path("sessions").asInt(),
+                        memory.path("attributeJsonBytes").asInt(),
+                        String.join(", ", new ObjectMapper().convertValue(memory.path("vm"), String[].class)),
+                        memory.path("storeBytesPerSession").asLong(),
+                        memory.path("rawCaffeineBytesPerEntry").asLong()));
     }
 
-    private void targets(JmhResults results, JsonNode counts) {
+    private void targets(JmhResults results, @Nullable JsonNode counts) {
         md.append("### Targets\n\n| target | measured | met |\n|---|---|---|\n");
-        for (String backend : BACKENDS) {
-            Double target = RATIO_TARGETS.get(backend);
+        for (Backend backend : Backend.values()) {
+            @Nullable Double target = RATIO_TARGETS.get(backend.id);
+            if (target == null) {
+                continue;
+            }
             List<String> measured = new ArrayList<>();
             boolean all = true;
-            for (String kind : target == null ? List.<String>of() : CommandCounter.KINDS) {
-                Side[] s = results.get(new Key(backend, kind, 1024, 16));
-                double r = s[0].opsPerSecond / s[1].opsPerSecond;
+            for (String kind : CommandCounter.KINDS) {
+                Side[] s = results.get(new JmhResults.Key(backend.id, kind, 1024, 16));
+                double r = s[0].opsPerSecond() / s[1].opsPerSecond();
                 if (!Double.isNaN(r)) {
                     all &= r >= target;
-                    measured.add(KIND_NAMES.get(kind) + " " + ratio(r));
+                    measured.add(name(kind) + " " + ratio(r));
                 }
             }
-            if (target != null) {
-                row(
-                        backend + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
-                        measured.isEmpty() ? "not measured" : String.join(", ", measured),
-                        measured.isEmpty() ? "–" : all ? "yes" : "no");
-            }
+            row(
+                    backend.id + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
+                    measured.isEmpty() ? "not measured" : String.join(", ", measured),
+                    measured.isEmpty() ? "–" : all ? "yes" : "no");
         }
         if (counts != null) {
             counts.path("backends")
-                    .fields()
-                    .forEachRemaining(b -> CommandCounter.KINDS.stream()
+                    .properties()
+                    .forEach(b -> CommandCounter.KINDS.stream()
                             .filter(COMMAND_TARGETS::containsKey)
                             .forEach(kind -> {
-                                double target = COMMAND_TARGETS.get(kind);
+                                double target = COMMAND_TARGETS.getOrDefault(kind, Double.NaN);
                                 double v = b.getValue()
-                                        .path("kinds")
-                                        .path(kind)
-                                        .path("commandsPerRequest")
+                                        .at("/kinds/" + kind + "/commandsPerRequest")
                                         .asDouble(Double.NaN);
                                 row(
-                                        b.getKey() + ": " + KIND_NAMES.get(kind) + " = " + fmt(target) + " command(s)",
-                                        fmt(v),
+                                        b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
+                                        format("%.2f", v),
                                         Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
                             }));
         }
+    }
+
+    private static String name(String kind) {
+        return KIND_NAMES.getOrDefault(kind, kind);
     }
 
     private void row(String... cells) {
         md.append("| ").append(String.join(" | ", cells)).append(" |\n");
     }
 
-    private static JsonNode readJson(String file) throws IOException {
+    private static @Nullable JsonNode readJson(String file) throws IOException {
         return !file.isBlank() && Files.exists(Path.of(file))
                 ? new ObjectMapper().readTree(Path.of(file).toFile())
                 : null;
@@ -284,29 +258,22 @@ public final class ReportWriter {
     }
 
     private static String ops(Side s) {
-        if (Double.isNaN(s.opsPerSecond)) {
-            return "–";
-        }
-        String ops = String.format(Locale.ROOT, "%,.0f", s.opsPerSecond);
-        return Double.isNaN(s.relativeError)
-                ? ops
-                : ops + String.format(Locale.ROOT, " ±%.0f%%", 100 * s.relativeError);
+        String spread = Double.isNaN(s.relativeError()) ? "" : format(" ±%.0f%%", 100 * s.relativeError());
+        return Double.isNaN(s.opsPerSecond()) ? "–" : format("%,.0f", s.opsPerSecond()) + spread;
     }
 
     /** Two decimals, or three significant digits below 0.1, so that a small ratio does not read as zero. */
     static String ratio(double r) {
-        return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, r >= 0.1 ? "%.2f" : "%.3g", r);
+        return format(r >= 0.1 ? "%.2f" : "%.3g", r);
     }
 
+    /** A latency in µs: one decimal below 100. */
     private static String us(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%.1f", v);
+        return format(v >= 100 ? "%,.0f" : "%.1f", v);
     }
 
-    private static String number(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static String fmt(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    /** {@code value} in {@code pattern} (root locale), "–" for NaN (not measured). */
+    private static String format(String pattern, double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, pattern, value);
     }
 }

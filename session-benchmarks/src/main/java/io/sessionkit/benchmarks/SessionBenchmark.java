@@ -1,25 +1,29 @@
 package io.sessionkit.benchmarks;
 
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+
 import io.sessionkit.ExpiryPolicy;
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
+import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,6 +82,8 @@ public class SessionBenchmark {
 
     /** The backend, the session size and the side (store or raw) of this run. */
     @State(Scope.Benchmark)
+    @SuppressWarnings(
+            "NullAway.Init") // JMH sets the fields in @Setup (or CommandCounter through open), not a constructor
     public static class Target {
         @Param({"local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo"})
         public String backend;
@@ -89,7 +95,7 @@ public class SessionBenchmark {
         Backend.Servers servers;
         SessionStore store;
         SessionManager manager;
-        RawClient raw;
+        RawClient<?> raw;
         Payload payload;
         boolean rawSide;
         boolean newSessions;
@@ -98,7 +104,7 @@ public class SessionBenchmark {
         final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
         final LongAdder prewarmCalls = new LongAdder();
         volatile boolean warm;
-        volatile RuntimeException prewarmFailure;
+        volatile @Nullable RuntimeException prewarmFailure;
         String prewarmMethod;
         /** Upper bound of this trial's pre-warm; 0 for none (CommandCounter's requests need no warm code). */
         long prewarmMillis = PREWARM_MAX_MILLIS;
@@ -148,46 +154,42 @@ public class SessionBenchmark {
                 warm = true;
                 return;
             }
-            Thread referee = new Thread(
-                    () -> {
-                        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-                        long start = System.nanoTime();
-                        long compiled = jit.getTotalCompilationTime();
-                        try {
-                            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(prewarmMillis)) {
-                                Thread.sleep(
-                                        QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
-                                long now = jit.getTotalCompilationTime();
-                                // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's
-                                // thresholds.
-                                if (prewarmCalls.sum() >= PREWARM_MIN_CALLS && now - compiled < QUIET_MILLIS / 50) {
-                                    break;
-                                }
-                                compiled = now;
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        String placement;
-                        try {
-                            placement = pinToClientCpus();
-                        } catch (RuntimeException e) {
-                            prewarmFailure = e;
-                            placement = ", pinning failed: " + e.getMessage();
-                        } finally {
-                            warm = true;
-                        }
-                        System.out.printf(
-                                "pre-warm: %d %s requests, at most %d at a time, in %d ms%s%n",
-                                prewarmCalls.sum(),
-                                method,
-                                PREWARM_CONCURRENCY,
-                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                                placement);
-                    },
-                    "prewarm-referee");
+            Thread referee = new Thread(this::referee, "prewarm-referee");
             referee.setDaemon(true);
             referee.start();
+        }
+
+        /** Waits for a quiet compiler (bounded by {@link #prewarmMillis}), then pins the JVM and ends the pre-warm. */
+        private void referee() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long start = System.nanoTime();
+            long compiled = jit.getTotalCompilationTime();
+            try {
+                while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(prewarmMillis)) {
+                    Thread.sleep(QUIET_MILLIS); // a bounded poll of the JIT's counter, not a wait for expiry
+                    long now = jit.getTotalCompilationTime();
+                    // Quiet: the compiler spent under 2 % of the window, after enough calls for C2's thresholds.
+                    if (prewarmCalls.sum() >= PREWARM_MIN_CALLS && now - compiled < QUIET_MILLIS / 50) {
+                        break;
+                    }
+                    compiled = now;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String placement;
+            try {
+                placement = pinToClientCpus();
+            } catch (RuntimeException e) {
+                prewarmFailure = e;
+                placement = ", pinning failed: " + e.getMessage();
+            } finally {
+                warm = true;
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.printf(
+                    "pre-warm: %d %s requests, at most %d at a time, in %d ms%s%n",
+                    prewarmCalls.sum(), prewarmMethod, PREWARM_CONCURRENCY, millis, placement);
         }
 
         /**
@@ -196,26 +198,12 @@ public class SessionBenchmark {
          * request threads and the store's code was still being compiled during the measurement.
          */
         private static String pinToClientCpus() {
-            if (CLIENT_CPUS.isBlank()) {
-                return "";
+            if (!CLIENT_CPUS.isBlank()) {
+                String pid = Long.toString(ProcessHandle.current().pid());
+                Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+                ServerProcess.run(Duration.ofSeconds(10), dir, List.of("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid));
             }
-            String pid = Long.toString(ProcessHandle.current().pid());
-            try {
-                Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-                if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0) {
-                    throw new IllegalStateException("taskset -a -p -c " + CLIENT_CPUS + " " + pid + " failed");
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(
-                        "cannot run taskset to pin the benchmark JVM to CPUs " + CLIENT_CPUS, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while pinning the benchmark JVM", e);
-            }
-            return ", then pinned to CPU(s) " + CLIENT_CPUS;
+            return CLIENT_CPUS.isBlank() ? "" : ", then pinned to CPU(s) " + CLIENT_CPUS;
         }
 
         /** One request of this trial's kind (the benchmark method named {@code method}) on {@code client}'s sessions. */
@@ -236,17 +224,12 @@ public class SessionBenchmark {
         /** Tells run.sh's report what served each backend (e.g. the embedded Mongo), via a file named in the environment. */
         private static void recordServer(String backend, String description) {
             String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
-            if (file != null && !file.isBlank()) {
-                try {
-                    Files.writeString(
-                            Path.of(file),
-                            backend + "\t" + description + "\n",
-                            StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
-                } catch (IOException e) {
-                    System.err.println("cannot record the server of " + backend + ": " + e);
+            try {
+                if (file != null && !file.isBlank()) {
+                    Files.writeString(Path.of(file), backend + "\t" + description + "\n", CREATE, APPEND);
                 }
+            } catch (IOException e) {
+                System.err.println("cannot record the server of " + backend + ": " + e);
             }
         }
 
@@ -278,6 +261,7 @@ public class SessionBenchmark {
 
     /** One benchmark thread's own sessions (or raw keys). */
     @State(Scope.Thread)
+    @SuppressWarnings("NullAway.Init") // set in seed, JMH's @Setup
     public static class Client {
         static final int SESSIONS = 32;
 
