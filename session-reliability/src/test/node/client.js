@@ -325,24 +325,7 @@ class MongoSessions {
       }
       return n;
     }
-    if (v instanceof b.Double || v instanceof b.Decimal128) {
-      return v;
-    }
-    if (Array.isArray(v)) {
-      return v.map((x) => this.fromBson(x));
-    }
-    if (v !== null && typeof v === 'object') {
-      const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === '%num') {
-        return v;
-      }
-      const out = {};
-      for (const k of keys) {
-        out[MongoSessions.unescape(k)] = this.fromBson(v[k]);
-      }
-      return out;
-    }
-    return v;
+    return MongoSessions.mapTree(v, b, MongoSessions.unescape, (x) => this.fromBson(x));
   }
 
   toBson(v) {
@@ -353,11 +336,19 @@ class MongoSessions {
       }
       return new b.Double(v);
     }
+    return MongoSessions.mapTree(v, b, MongoSessions.escape, (x) => this.toBson(x));
+  }
+
+  /**
+   * The walk fromBson and toBson share: Double, Decimal128 and {"%num": text} kept as they are, arrays element by
+   * element through `value`, sub-documents with each name through `name` and each value through `value`.
+   */
+  static mapTree(v, b, name, value) {
     if (v instanceof b.Double || v instanceof b.Decimal128) {
       return v;
     }
     if (Array.isArray(v)) {
-      return v.map((x) => this.toBson(x));
+      return v.map(value);
     }
     if (v !== null && typeof v === 'object') {
       const keys = Object.keys(v);
@@ -366,7 +357,7 @@ class MongoSessions {
       }
       const out = {};
       for (const k of keys) {
-        out[MongoSessions.escape(k)] = this.toBson(v[k]);
+        out[name(k)] = value(v[k]);
       }
       return out;
     }

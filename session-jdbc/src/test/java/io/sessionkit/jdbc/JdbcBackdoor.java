@@ -1,29 +1,33 @@
 package io.sessionkit.jdbc;
 
 import io.sessionkit.SessionKey;
+import io.sessionkit.SessionStore;
 import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
 import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.testing.BadRecordWriter;
+import io.sessionkit.testing.Corruption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Reads and damages a test's table with plain SQL, as an operator with a SQL console would. *
+/**
+ * Reads and damages a test's table with plain SQL, as an operator with a SQL console would.
+ *
  * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
-public final class JdbcBackdoor implements StoreBackdoor {
-    private final DataSource dataSource;
-    private final Dialect dialect;
-    private final String table;
+public record JdbcBackdoor(DataSource dataSource, Dialect dialect, String table)
+        implements StoreBackdoor, BadRecordWriter {
 
-    public JdbcBackdoor(DataSource dataSource, Dialect dialect, String table) {
-        this.dataSource = dataSource;
-        this.dialect = dialect;
-        this.table = table;
+    /** A backdoor on {@code store}'s own pool and table ({@code store} opened from configuration). */
+    public static JdbcBackdoor of(SessionStore store) {
+        JdbcSessionStore jdbc = (JdbcSessionStore) store;
+        return new JdbcBackdoor(jdbc.dataSource(), jdbc.dialect(), jdbc.table());
     }
 
     @Override
@@ -50,13 +54,46 @@ public final class JdbcBackdoor implements StoreBackdoor {
     /** Replaces data with a JSON value that is not an object: the JSON column types refuse anything worse. */
     @Override
     public void corrupt(SessionKey key) {
-        String bad = "'[\"not\", \"an object\"]'";
-        String value = switch (dialect) {
-            case POSTGRESQL -> bad + "::jsonb";
-            case H2 -> bad + " FORMAT JSON";
-            case MARIADB -> bad;
+        corrupt(key, Corruption.FOREIGN_DATA);
+    }
+
+    /** Not truncated JSON: the JSON column types (JSONB, MariaDB's JSON_VALID check, H2 JSON) refuse it themselves. */
+    @Override
+    public List<Corruption> kinds() {
+        return BadRecordWriter.typedKinds();
+    }
+
+    /**
+     * A version the store never writes (0), another application's JSON (not an object) in {@code data}, or a negative
+     * {@code max_idle_seconds}.
+     */
+    @Override
+    public void corrupt(SessionKey key, Corruption kind) {
+        String json = switch (dialect) {
+            case POSTGRESQL -> "CAST(? AS jsonb)";
+            case H2 -> "? FORMAT JSON";
+            case MARIADB -> "?";
         };
-        update("UPDATE " + table + " SET data = " + value + " WHERE session_id = ?", key);
+        String set = switch (kind) {
+            case WRONG_VERSION_FIELD -> "version = 0";
+            case FOREIGN_DATA -> "data = " + json;
+            case WRONG_FIELD_TYPE -> "max_idle_seconds = -5";
+            case TRUNCATED_JSON -> throw new IllegalArgumentException(kind + ": the JSON column refuses it");
+        };
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE session_id = ?")) {
+            int i = 1;
+            if (kind == Corruption.FOREIGN_DATA) {
+                ps.setString(i++, "[\"another application's\", \"row\"]");
+            }
+            ps.setString(i, key.value());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no row for " + key.shortForm() + " in " + table);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The row's expires_at: the column the sweeper deletes by, the JDBC store's only native expiry. */
@@ -80,18 +117,6 @@ public final class JdbcBackdoor implements StoreBackdoor {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void update(String sql, SessionKey key) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, key.value());
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("no row for " + key.shortForm() + " in " + table);
-            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

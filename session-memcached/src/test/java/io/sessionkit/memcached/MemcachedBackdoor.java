@@ -1,7 +1,10 @@
 package io.sessionkit.memcached;
 
 import io.sessionkit.SessionKey;
+import io.sessionkit.SessionStore;
 import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.testing.BadRecordWriter;
+import io.sessionkit.testing.Corruption;
 import io.sessionkit.testing.MemcachedText;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +14,23 @@ import java.util.Optional;
 /**
  * Looks behind a {@link MemcachedSessionStore} with memcached's own text commands: the items under the store's prefix
  * on every server ({@code lru_crawler metadump}), the exptime the server holds ({@code mg <key> t}), and bad bytes
- * written over an item ({@code set}).
+ * written over an item ({@code set}, every {@link Corruption} kind).
  *
  * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
-public final class MemcachedBackdoor implements StoreBackdoor {
+public final class MemcachedBackdoor implements StoreBackdoor, BadRecordWriter.OverEnvelopeBytes {
+    /** The exptime of a corrupted item: long enough for any test, short enough not to linger on a shared server. */
+    private static final int CORRUPT_EXPTIME_SECONDS = 3600;
+
     private final MemcachedSessionStore store;
 
     public MemcachedBackdoor(MemcachedSessionStore store) {
         this.store = store;
+    }
+
+    /** A backdoor on {@code store}, opened from configuration and so typed {@link SessionStore}. */
+    public static MemcachedBackdoor of(SessionStore store) {
+        return new MemcachedBackdoor((MemcachedSessionStore) store);
     }
 
     @Override
@@ -37,11 +48,20 @@ public final class MemcachedBackdoor implements StoreBackdoor {
         return out.toString();
     }
 
+    /** Truncated JSON: what a half-written value looks like. */
     @Override
     public void corrupt(SessionKey key) {
-        // Truncated JSON: what a half-written or foreign value looks like.
-        byte[] bad = "{\"fmt\":1,\"v\":1,\"attrs\":{\"a\"".getBytes(StandardCharsets.UTF_8);
-        MemcachedText.set(store.serverFor(key), store.itemKey(key), bad, 3600);
+        corrupt(key, Corruption.TRUNCATED_JSON);
+    }
+
+    @Override
+    public Optional<byte[]> read(SessionKey key) {
+        return MemcachedText.get(store.serverFor(key), store.itemKey(key));
+    }
+
+    @Override
+    public void write(SessionKey key, byte[] bytes) {
+        MemcachedText.set(store.serverFor(key), store.itemKey(key), bytes, CORRUPT_EXPTIME_SECONDS);
     }
 
     /** The server's remaining TTL, added to the store's clock (the clock the store computed the exptime from). */

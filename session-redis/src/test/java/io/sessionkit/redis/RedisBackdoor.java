@@ -1,7 +1,11 @@
 package io.sessionkit.redis;
 
 import io.sessionkit.SessionKey;
+import io.sessionkit.SessionStore;
 import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.testing.BadRecordWriter;
+import io.sessionkit.testing.Corruption;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,18 +20,11 @@ import redis.clients.jedis.resps.ScanResult;
  * commands (a cluster client routes them) and {@code scanNodes} (every node; replicas list their masters' keys too)
  * for listing keys.
  *
- * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
+ * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout:
+ * it writes every {@link Corruption} kind, and hands a foreign client the replace script and index key names.
  */
-public final class RedisBackdoor implements StoreBackdoor {
-    private final RedisSessionStore store;
-    private final UnifiedJedis keyClient;
-    private final List<UnifiedJedis> scanNodes;
-
-    public RedisBackdoor(RedisSessionStore store, UnifiedJedis keyClient, List<UnifiedJedis> scanNodes) {
-        this.store = store;
-        this.keyClient = keyClient;
-        this.scanNodes = scanNodes;
-    }
+public record RedisBackdoor(RedisSessionStore store, UnifiedJedis keyClient, List<UnifiedJedis> scanNodes)
+        implements StoreBackdoor, BadRecordWriter.OverEnvelopeBytes {
 
     @Override
     public String dump() {
@@ -58,9 +55,44 @@ public final class RedisBackdoor implements StoreBackdoor {
         };
     }
 
+    /** A backdoor on {@code store} (opened from configuration, so typed {@link SessionStore}) over {@code client}. */
+    public static RedisBackdoor of(SessionStore store, UnifiedJedis client) {
+        return new RedisBackdoor((RedisSessionStore) store, client, List.of(client));
+    }
+
+    /** Truncated JSON, what a half-written value looks like. */
     @Override
     public void corrupt(SessionKey key) {
-        keyClient.set(store.sessionKey(key), "{\"fmt\":1,\"v\":\"not-a-number\",\"attrs\":", new SetParams().keepTtl());
+        corrupt(key, Corruption.TRUNCATED_JSON);
+    }
+
+    @Override
+    public Optional<byte[]> read(SessionKey key) {
+        return Optional.ofNullable(keyClient.get(store.sessionKey(key).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** KEEPTTL: the store's native expiry stays, so only the bytes are wrong. */
+    @Override
+    public void write(SessionKey key, byte[] bytes) {
+        keyClient.set(store.sessionKey(key).getBytes(StandardCharsets.UTF_8), bytes, new SetParams().keepTtl());
+    }
+
+    /**
+     * The Lua source of the compare-and-set replace script, exactly as the store sends it, for a writer in another
+     * language (never a copy that could drift).
+     */
+    public static String replaceScript() {
+        return RedisScripts.REPLACE.source();
+    }
+
+    /** Deletes every key under {@code prefix} (SCAN, not KEYS): a test's clean-up on a shared server. */
+    public static void deleteKeys(UnifiedJedis client, String prefix) {
+        RedisKeys.deleteAll(client, prefix);
+    }
+
+    /** The Redis key of {@code principal}'s index in {@code store}. */
+    public static String indexKey(SessionStore store, String principal) {
+        return ((RedisSessionStore) store).indexKey(principal);
     }
 
     /**

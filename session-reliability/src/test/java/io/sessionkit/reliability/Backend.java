@@ -1,21 +1,19 @@
 package io.sessionkit.reliability;
 
-import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
-import io.sessionkit.testing.Corruption;
+import io.sessionkit.testing.BadRecordWriter;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 
 /**
  * One backend as an application meets it: a configuration map handed to {@link SessionStores#open}. The suites only
  * ever open stores this way, so adding a backend is one entry in {@link Backends}.
  *
- * <p>Besides the configuration, a backend knows how to write bad data under a key with its own raw client (Jedis, a
- * memcached socket, JDBC, the Mongo driver) — the corruption a store must survive — and how to clear what a run left
- * on a shared server.
+ * <p>Besides the configuration, a backend hands out its module's store backdoor, which writes bad data under a key in
+ * the backend's own layout (the corruption a store must survive), and knows how to clear what a run left on a shared
+ * server.
  */
 abstract class Backend {
     private final String name;
@@ -48,14 +46,11 @@ abstract class Backend {
         return true;
     }
 
-    /** The kinds of bad record this backend can hold, each a short description used in test output. */
-    abstract List<Corruption> corruptions();
-
     /**
-     * Overwrites the record under {@code key} (which exists and is live) with bad data of the given kind, using the
-     * backend's raw client and leaving the record's expiry in the future so that a load reaches the decoding step.
+     * Writes bad records behind {@code store}'s back (a store this backend opened), with the backend module's own
+     * backdoor; its {@link BadRecordWriter#kinds()} are the kinds of bad record this backend can hold at all.
      */
-    abstract void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind);
+    abstract BadRecordWriter badRecords(SessionStore store);
 
     /** Removes what a run under {@code namespace} left on a shared server. Best effort. */
     void cleanup(String namespace) {}

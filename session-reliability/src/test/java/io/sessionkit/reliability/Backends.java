@@ -2,38 +2,32 @@ package io.sessionkit.reliability;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
-import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.caffeine.CaffeineBackdoor;
+import io.sessionkit.caffeine.CaffeineSessionStore;
+import io.sessionkit.jdbc.JdbcBackdoor;
+import io.sessionkit.memcached.MemcachedBackdoor;
+import io.sessionkit.mongo.MongoBackdoor;
+import io.sessionkit.redis.RedisBackdoor;
+import io.sessionkit.testing.BadRecordWriter;
 import io.sessionkit.testing.Corruption;
-import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.TestServers;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bson.BsonDocument;
-import org.bson.BsonInt64;
-import org.bson.BsonString;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Every backend the suites run on. Adding one is one entry in {@link #ALL}: its configuration keys (from its README)
- * and how its raw client writes bad data.
+ * and its module's store backdoor, which writes bad data in the backend's own layout.
  */
 final class Backends {
     /** The backends of this build, in the order the suites run them. */
@@ -53,6 +47,19 @@ final class Backends {
         return ALL.stream();
     }
 
+    /**
+     * The configuration that selects {@code store}, with {@code settings} (name, value, name, value...) under
+     * {@code sessionkit.<store>.}.
+     */
+    static Map<String, String> config(String store, String... settings) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("sessionkit.store", store);
+        for (int i = 0; i < settings.length; i += 2) {
+            c.put("sessionkit." + store + "." + settings[i], settings[i + 1]);
+        }
+        return c;
+    }
+
     // ---------------------------------------------------------------- local (Caffeine, in process)
 
     static final class Local extends Backend {
@@ -62,7 +69,7 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of("sessionkit.store", "local", "sessionkit.local.maximum-size", "100000");
+            return Backends.config("local", "maximum-size", "100000");
         }
 
         @Override
@@ -71,43 +78,33 @@ final class Backends {
         }
 
         @Override
-        List<Corruption> corruptions() {
-            // No bytes to corrupt in a heap cache: only the attribute text the record carries can be wrong.
-            return List.of(Corruption.TRUNCATED_JSON, Corruption.WRONG_FIELD_TYPE);
-        }
+        BadRecordWriter badRecords(SessionStore store) {
+            // The store is the real clock's (Fixture); the clock only matters to nativeExpiry, unused here.
+            CaffeineBackdoor backdoor = new CaffeineBackdoor((CaffeineSessionStore) store, Clock.systemUTC());
+            return new BadRecordWriter() {
+                // No bytes to corrupt in a heap cache: only the attribute text the record carries can be wrong.
+                @Override
+                public List<Corruption> kinds() {
+                    return List.of(Corruption.TRUNCATED_JSON, Corruption.WRONG_FIELD_TYPE);
+                }
 
-        @Override
-        void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            String text = switch (kind) {
-                case TRUNCATED_JSON -> "{\"n\": [1, 2";
-                case WRONG_FIELD_TYPE -> "[\"not\", \"an\", \"object\"]";
-                default -> throw new IllegalArgumentException(kind.name());
+                @Override
+                public void corrupt(SessionKey key, Corruption kind) {
+                    switch (kind) {
+                        case TRUNCATED_JSON -> backdoor.corrupt(key);
+                        case WRONG_FIELD_TYPE -> backdoor.setAttributesText(key, "[\"not\", \"an\", \"object\"]");
+                        default -> throw new IllegalArgumentException(kind.name());
+                    }
+                }
             };
-            // No raw client to go behind the store's back: write the bad text through the SPI, as any writer with
-            // access to the store could (the store keeps attribute text as given; only the codec reads it).
-            SessionRecord r = store.load(key)
-                    .orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
-            ReplaceResult written = store.replace(
-                    new SessionRecord(
-                            key,
-                            r.version() + 1,
-                            r.createdAt(),
-                            r.lastAccessedAt(),
-                            r.maxIdle(),
-                            r.expiresAt(),
-                            r.principal(),
-                            text),
-                    r.version());
-            if (written != ReplaceResult.OK) {
-                throw new IllegalStateException(
-                        "could not write the bad record for " + key.shortForm() + ": " + written);
-            }
         }
     }
 
     // ---------------------------------------------------------------- Redis
 
     static final class Redis extends Backend {
+        private UnifiedJedis client;
+
         Redis() {
             super("redis");
         }
@@ -118,62 +115,36 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of(
-                    "sessionkit.store",
+            return Backends.config(
                     "redis",
-                    "sessionkit.redis.uri",
+                    "uri",
                     TestServers.redisUri().toString(),
-                    "sessionkit.redis.key-prefix",
+                    "key-prefix",
                     prefix(namespace),
-                    "sessionkit.redis.pool.max-total",
+                    "pool.max-total",
                     "40",
-                    "sessionkit.redis.connect-timeout",
+                    "connect-timeout",
                     "2s",
-                    "sessionkit.redis.read-timeout",
+                    "read-timeout",
                     "2s");
         }
 
         @Override
-        List<Corruption> corruptions() {
-            return List.of(Corruption.values());
-        }
-
-        @Override
-        void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            String redisKey = prefix(namespace) + "s:" + key.value();
-            try (Jedis jedis = jedis()) {
-                String current = jedis.get(redisKey);
-                if (current == null) {
-                    throw new IllegalStateException("nothing stored under " + key.shortForm());
-                }
-                byte[] bad = kind.of(current);
-                // KEEPTTL: the store's native expiry stays, so only the bytes are wrong.
-                jedis.set(
-                        redisKey.getBytes(StandardCharsets.UTF_8),
-                        bad,
-                        SetParams.setParams().keepTtl());
-            }
+        BadRecordWriter badRecords(SessionStore store) {
+            return RedisBackdoor.of(store, client());
         }
 
         @Override
         void cleanup(String namespace) {
-            try (Jedis jedis = jedis()) {
-                String cursor = ScanParams.SCAN_POINTER_START;
-                do {
-                    ScanResult<String> page = jedis.scan(
-                            cursor,
-                            new ScanParams().match(prefix(namespace) + "*").count(1000));
-                    if (!page.getResult().isEmpty()) {
-                        jedis.unlink(page.getResult().toArray(String[]::new));
-                    }
-                    cursor = page.getCursor();
-                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-            }
+            RedisBackdoor.deleteKeys(client(), prefix(namespace));
         }
 
-        private static Jedis jedis() {
-            URI u = TestServers.redisUri();
-            return new Jedis(u.getHost(), u.getPort(), 5000);
+        /** One pooled client for the run, closed with the JVM, as {@link Mongo}'s. */
+        private synchronized UnifiedJedis client() {
+            if (client == null) {
+                client = RedisClient.builder().fromURI(TestServers.redisUri()).build();
+            }
+            return client;
         }
     }
 
@@ -190,32 +161,22 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of(
-                    "sessionkit.store",
+            return Backends.config(
                     "memcached",
-                    "sessionkit.memcached.servers",
+                    "servers",
                     TestServers.memcachedServers(),
-                    "sessionkit.memcached.key-prefix",
+                    "key-prefix",
                     prefix(namespace),
                     // A loaded 2-core build machine: the default 500 ms is for production latency, not for CI.
-                    "sessionkit.memcached.operation-timeout",
+                    "operation-timeout",
                     "2s",
-                    "sessionkit.memcached.connect-timeout",
+                    "connect-timeout",
                     "2s");
         }
 
         @Override
-        List<Corruption> corruptions() {
-            return List.of(Corruption.values());
-        }
-
-        @Override
-        void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            String itemKey = prefix(namespace) + key.value();
-            InetSocketAddress server = TestServers.memcachedAddresses().get(0);
-            byte[] current = MemcachedText.get(server, itemKey)
-                    .orElseThrow(() -> new IllegalStateException("nothing stored under " + key.shortForm()));
-            MemcachedText.set(server, itemKey, kind.of(new String(current, StandardCharsets.UTF_8)), 600);
+        BadRecordWriter badRecords(SessionStore store) {
+            return MemcachedBackdoor.of(store);
         }
     }
 
@@ -244,48 +205,21 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            Map<String, String> c = new LinkedHashMap<>();
-            c.put("sessionkit.store", "jdbc");
-            c.put("sessionkit.jdbc.url", url(namespace));
-            c.put("sessionkit.jdbc.table", table(namespace));
-            c.put("sessionkit.jdbc.create-schema", "true");
-            c.put("sessionkit.jdbc.pool.max-size", "16");
-            return c;
+            return Backends.config(
+                    "jdbc",
+                    "url",
+                    url(namespace),
+                    "table",
+                    table(namespace),
+                    "create-schema",
+                    "true",
+                    "pool.max-size",
+                    "16");
         }
 
         @Override
-        List<Corruption> corruptions() {
-            // The JSON column types (JSONB, MariaDB's JSON_VALID check, H2 JSON) refuse truncated JSON themselves.
-            return List.of(Corruption.WRONG_VERSION_FIELD, Corruption.FOREIGN_DATA, Corruption.WRONG_FIELD_TYPE);
-        }
-
-        @Override
-        void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            String t = table(namespace);
-            String json = switch (dialect) {
-                case "postgres" -> "CAST(? AS jsonb)";
-                case "h2" -> "? FORMAT JSON";
-                default -> "?";
-            };
-            String sql = switch (kind) {
-                case WRONG_VERSION_FIELD -> "UPDATE " + t + " SET version = 0 WHERE session_id = ?";
-                case FOREIGN_DATA -> "UPDATE " + t + " SET data = " + json + " WHERE session_id = ?";
-                case WRONG_FIELD_TYPE -> "UPDATE " + t + " SET max_idle_seconds = -5 WHERE session_id = ?";
-                default -> throw new IllegalArgumentException(kind.name());
-            };
-            try (Connection c = DriverManager.getConnection(url(namespace));
-                    PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                if (kind == Corruption.FOREIGN_DATA) {
-                    ps.setString(i++, "[\"another application's\", \"row\"]");
-                }
-                ps.setString(i, key.value());
-                if (ps.executeUpdate() != 1) {
-                    throw new IllegalStateException("no row for " + key.shortForm());
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+        BadRecordWriter badRecords(SessionStore store) {
+            return JdbcBackdoor.of(store);
         }
 
         @Override
@@ -314,44 +248,13 @@ final class Backends {
 
         @Override
         Map<String, String> config(String namespace) {
-            return Map.of(
-                    "sessionkit.store",
-                    "mongo",
-                    "sessionkit.mongo.uri",
-                    TestServers.mongoUri(),
-                    "sessionkit.mongo.database",
-                    database(namespace),
-                    "sessionkit.mongo.collection",
-                    "sessions");
+            return Backends.config(
+                    "mongo", "uri", TestServers.mongoUri(), "database", database(namespace), "collection", "sessions");
         }
 
         @Override
-        List<Corruption> corruptions() {
-            // Documents, not text: nothing can be truncated mid-JSON.
-            return List.of(Corruption.WRONG_VERSION_FIELD, Corruption.FOREIGN_DATA, Corruption.WRONG_FIELD_TYPE);
-        }
-
-        @Override
-        void corrupt(String namespace, SessionStore store, SessionKey key, Corruption kind) {
-            MongoCollection<BsonDocument> sessions =
-                    client().getDatabase(database(namespace)).getCollection("sessions", BsonDocument.class);
-            BsonDocument doc = sessions.find(Filters.eq("_id", key.value())).first();
-            if (doc == null) {
-                throw new IllegalStateException("no document for " + key.shortForm());
-            }
-            BsonDocument bad = switch (kind) {
-                case WRONG_VERSION_FIELD -> doc.clone().append("v", new BsonString("three"));
-                case FOREIGN_DATA ->
-                    new BsonDocument("_id", doc.get("_id"))
-                            .append("e", doc.get("e"))
-                            .append("cart", new BsonString("another application's document"));
-                case WRONG_FIELD_TYPE ->
-                    doc.clone()
-                            .append("attrs", new BsonString("not a document"))
-                            .append("mi", new BsonInt64(-5));
-                default -> throw new IllegalArgumentException(kind.name());
-            };
-            sessions.replaceOne(Filters.eq("_id", key.value()), bad);
+        BadRecordWriter badRecords(SessionStore store) {
+            return MongoBackdoor.of(store);
         }
 
         @Override

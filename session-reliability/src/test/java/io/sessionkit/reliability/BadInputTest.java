@@ -14,6 +14,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.CountingSessionStore;
+import io.sessionkit.testing.BadRecordWriter;
 import io.sessionkit.testing.Corruption;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -126,19 +128,20 @@ class BadInputTest {
         try (Fixture f = new Fixture(backend);
                 LogCapture logs = new LogCapture()) {
             SessionStore raw = f.open();
+            BadRecordWriter badRecords = backend.badRecords(raw);
             CountingSessionStore store = new CountingSessionStore(raw);
             SessionManager manager = SessionManager.builder(store).build();
             SessionManager failing = SessionManager.builder(store)
                     .decodeFailurePolicy(DecodeFailurePolicy.FAIL)
                     .build();
-            for (Corruption kind : backend.corruptions()) {
+            for (Corruption kind : badRecords.kinds()) {
                 Session s = manager.create();
                 s.setAttribute("n", 1);
-                s.setPrincipal("victim-" + kind.name().toLowerCase());
+                s.setPrincipal("victim-" + kind.name().toLowerCase(Locale.ROOT));
                 manager.save(s);
                 String id = s.id().value();
                 SessionKey key = s.id().key();
-                backend.corrupt(f.namespace, raw, key, kind);
+                badRecords.corrupt(key, kind);
                 store.reset();
 
                 int requests = 50;
@@ -175,7 +178,7 @@ class BadInputTest {
             System.out.printf(
                     "[bad-input] %s: corruptions %s -> absent (drop-session), 1 load per request, no writes,"
                             + " SessionCodecException under FAIL, logged by short key only%n",
-                    backend, backend.corruptions());
+                    backend, badRecords.kinds());
         }
     }
 
@@ -183,8 +186,7 @@ class BadInputTest {
     @MethodSource("io.sessionkit.reliability.Backends#all")
     @DisplayName("a corrupted record does not make \"log out everywhere\" fail for its user")
     void corruptedRecordDoesNotBlockInvalidateAll(Backend backend) {
-        try (Fixture f = new Fixture(backend);
-                LogCapture logs = new LogCapture()) {
+        try (Fixture f = new Fixture(backend)) {
             SessionStore raw = f.open();
             SessionManager manager = SessionManager.builder(raw).build();
             if (!raw.features().contains(StoreFeature.PRINCIPAL_INDEX)) {
@@ -192,8 +194,9 @@ class BadInputTest {
                         .isInstanceOf(UnsupportedOperationException.class);
                 return;
             }
-            for (Corruption kind : backend.corruptions()) {
-                String principal = "victim-" + kind.name().toLowerCase();
+            BadRecordWriter badRecords = backend.badRecords(raw);
+            for (Corruption kind : badRecords.kinds()) {
+                String principal = "victim-" + kind.name().toLowerCase(Locale.ROOT);
                 Session good = manager.create();
                 good.setPrincipal(principal);
                 manager.save(good);
@@ -201,7 +204,7 @@ class BadInputTest {
                 bad.setPrincipal(principal);
                 bad.setAttribute("n", 1);
                 manager.save(bad);
-                backend.corrupt(f.namespace, raw, bad.id().key(), kind);
+                badRecords.corrupt(bad.id().key(), kind);
 
                 assertThatCode(() -> manager.invalidateAll(principal))
                         .as(kind + ": invalidateAll")

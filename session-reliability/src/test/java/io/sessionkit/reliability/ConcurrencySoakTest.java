@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -187,7 +188,8 @@ class ConcurrencySoakTest {
             s.setAttribute("n", 0);
             manager.save(s);
             assertThat(keysOf(manager.findByPrincipal("carol"))).containsExactly(s.id().key());
-            manager.update(s.id().value(), x -> x.setAttribute("n", 1)).orElseThrow();
+            assertThat(manager.update(s.id().value(), x -> x.setAttribute("n", 1)))
+                    .isPresent();
             assertThat(keysOf(manager.findByPrincipal("carol")))
                     .as("after an update")
                     .containsExactly(s.id().key());
@@ -331,8 +333,7 @@ class ConcurrencySoakTest {
         }
 
         private void read(SessionManager node, Slot slot) {
-            slot.lock.readLock().lock();
-            try {
+            holding(slot.lock.readLock(), () -> {
                 Lineage l = slot.lineage;
                 Optional<Session> s = node.find(l.id);
                 if (s.isPresent()) {
@@ -341,14 +342,11 @@ class ConcurrencySoakTest {
                     vanished.add("read of slot " + slot.index);
                 }
                 reads.increment();
-            } finally {
-                slot.lock.readLock().unlock();
-            }
+            });
         }
 
         private void modify(SessionManager node, Slot slot) {
-            slot.lock.readLock().lock();
-            try {
+            holding(slot.lock.readLock(), () -> {
                 Lineage l = slot.lineage;
                 Optional<Session> s =
                         node.update(l.id, x -> x.setAttribute("n", ((Number) x.getAttribute("n")).longValue() + 1));
@@ -358,53 +356,44 @@ class ConcurrencySoakTest {
                 } else if (!l.dead) {
                     vanished.add("update of slot " + slot.index);
                 }
-            } finally {
-                slot.lock.readLock().unlock();
-            }
-        }
-
-        private void rotate(SessionManager node, Slot slot) {
-            withPrincipal(slot, false, () -> {
-                slot.lock.writeLock().lock();
-                try {
-                    Lineage l = slot.lineage;
-                    if (l.dead) {
-                        return;
-                    }
-                    Optional<Session> s = node.find(l.id);
-                    if (s.isEmpty()) {
-                        vanished.add("rotate of slot " + slot.index);
-                        return;
-                    }
-                    String old = l.id;
-                    node.rotateId(s.get());
-                    l.id = s.get().id().value();
-                    deadIds.put(old, "rotated away");
-                    rotations.increment();
-                } finally {
-                    slot.lock.writeLock().unlock();
-                }
             });
         }
 
+        private void rotate(SessionManager node, Slot slot) {
+            withPrincipal(
+                    slot,
+                    false,
+                    () -> holding(slot.lock.writeLock(), () -> {
+                        Lineage l = slot.lineage;
+                        if (l.dead) {
+                            return;
+                        }
+                        Optional<Session> s = node.find(l.id);
+                        if (s.isEmpty()) {
+                            vanished.add("rotate of slot " + slot.index);
+                            return;
+                        }
+                        String old = l.id;
+                        node.rotateId(s.get());
+                        l.id = s.get().id().value();
+                        deadIds.put(old, "rotated away");
+                        rotations.increment();
+                    }));
+        }
+
         private void invalidate(SessionManager node, Slot slot) {
-            slot.lock.readLock().lock();
-            try {
+            holding(slot.lock.readLock(), () -> {
                 Lineage l = slot.lineage;
                 // Marked first: from here on an absent session is expected.
                 l.dead = true;
                 node.invalidate(l.id);
                 deadIds.put(l.id, "invalidated");
                 invalidations.increment();
-            } finally {
-                slot.lock.readLock().unlock();
-            }
+            });
         }
 
         private void logoutEverywhere(SessionManager node, String principal) {
-            ReentrantReadWriteLock lock = principalLocks.get(principal);
-            lock.writeLock().lock();
-            try {
+            holding(principalLocks.get(principal).writeLock(), () -> {
                 List<Lineage> lineages = new ArrayList<>();
                 for (Slot s : slotsOf.get(principal)) {
                     Lineage l = s.lineage;
@@ -414,23 +403,19 @@ class ConcurrencySoakTest {
                 node.invalidateAll(principal);
                 lineages.forEach(l -> deadIds.putIfAbsent(l.id, "logged out everywhere"));
                 logouts.increment();
-            } finally {
-                lock.writeLock().unlock();
-            }
+            });
         }
 
         private void recreate(SessionManager node, Slot slot) {
-            withPrincipal(slot, false, () -> {
-                slot.lock.writeLock().lock();
-                try {
-                    if (slot.lineage.dead) {
-                        slot.lineage = newSession(node, slot);
-                        creations.increment();
-                    }
-                } finally {
-                    slot.lock.writeLock().unlock();
-                }
-            });
+            withPrincipal(
+                    slot,
+                    false,
+                    () -> holding(slot.lock.writeLock(), () -> {
+                        if (slot.lineage.dead) {
+                            slot.lineage = newSession(node, slot);
+                            creations.increment();
+                        }
+                    }));
         }
 
         private void withPrincipal(Slot slot, boolean exclusive, Runnable action) {
@@ -439,12 +424,15 @@ class ConcurrencySoakTest {
                 return;
             }
             ReentrantReadWriteLock lock = principalLocks.get(slot.principal);
-            var l = exclusive ? lock.writeLock() : lock.readLock();
-            l.lock();
+            holding(exclusive ? lock.writeLock() : lock.readLock(), action);
+        }
+
+        private static void holding(Lock lock, Runnable action) {
+            lock.lock();
             try {
                 action.run();
             } finally {
-                l.unlock();
+                lock.unlock();
             }
         }
     }

@@ -107,20 +107,15 @@ class DeserializationSafetyTest {
     @DisplayName("Java codec: stored gadget refused on read, nothing instantiated")
     void storedGadgetIsRefusedOnRead(Gadget gadget) {
         // Cart is allow-listed in the positive control only; here the list holds an unrelated class.
-        SessionManager manager = SessionManager.builder(store)
-                .javaSerialization("com.example.Unrelated")
-                .build();
-        String id = plant("{\"g\":{\"@java\":\"" + Base64.getEncoder().encodeToString(gadget.bytes) + "\"}}");
+        SessionManager manager = unrelatedAllowList(DecodeFailurePolicy.DROP_SESSION);
+        String id = plant("{\"g\":{\"@java\":\"" + gadget.base64 + "\"}}");
         resetCounters();
 
         Session s = manager.find(id).orElseThrow();
         assertThatThrownBy(() -> s.getAttribute("g"))
                 .isInstanceOf(SessionCodecException.class)
                 .hasMessageContaining("refused or unreadable");
-        SessionManager dropping = SessionManager.builder(store)
-                .javaSerialization("com.example.Unrelated")
-                .decodeFailurePolicy(DecodeFailurePolicy.DROP_ATTRIBUTE)
-                .build();
+        SessionManager dropping = unrelatedAllowList(DecodeFailurePolicy.DROP_ATTRIBUTE);
         assertThat(dropping.find(id).orElseThrow().getAttribute("g")).isNull();
         assertNothingInstantiated();
     }
@@ -129,9 +124,7 @@ class DeserializationSafetyTest {
     @MethodSource("gadgets")
     @DisplayName("Java codec: a gadget set by the application is refused before anything is written")
     void gadgetIsRefusedOnWrite(Gadget gadget) {
-        SessionManager manager = SessionManager.builder(store)
-                .javaSerialization("com.example.Unrelated")
-                .build();
+        SessionManager manager = unrelatedAllowList(DecodeFailurePolicy.DROP_SESSION);
         Session s = manager.create();
         resetCounters();
         assertThatThrownBy(() -> s.setAttribute("g", gadget.value)).isInstanceOf(SessionCodecException.class);
@@ -168,6 +161,14 @@ class DeserializationSafetyTest {
     }
 
     // ---- helpers
+
+    /** Java serialization on, with an allow-list that holds none of the gadgets' classes (nor Cart). */
+    private SessionManager unrelatedAllowList(DecodeFailurePolicy onDecodeFailure) {
+        return SessionManager.builder(store)
+                .javaSerialization("com.example.Unrelated")
+                .decodeFailurePolicy(onDecodeFailure)
+                .build();
+    }
 
     /** Writes a live record with these attributes straight into the store, as someone with store access could. */
     private String plant(String attributes) {
@@ -214,7 +215,9 @@ class DeserializationSafetyTest {
      * URL and resolves its host. Defused twice: the host is under {@code .invalid}, and the URL is built with a handler
      * that never resolves, whose hash is cached in the serialized form. The point is the refusal of java.net.URL.
      */
-    private static HashMap<URL, String> urlDnsShape() {
+    // A HashMap keyed by java.net.URL is the very gadget (URL.hashCode resolving the host): on purpose here.
+    @SuppressWarnings("URLEqualsHashCode")
+    private static Map<URL, String> urlDnsShape() {
         URLStreamHandler noDns = new URLStreamHandler() {
             @Override
             protected URLConnection openConnection(URL u) {
@@ -246,10 +249,10 @@ class DeserializationSafetyTest {
         return current;
     }
 
-    /** A named payload. */
-    record Gadget(String description, Object value, byte[] bytes) {
+    /** A named payload, and its serialized form in Base64 (as the Java codec stores it). */
+    record Gadget(String description, Object value, String base64) {
         Gadget(String description, Object value) {
-            this(description, value, serialize(value));
+            this(description, value, Base64.getEncoder().encodeToString(serialize(value)));
         }
 
         @Override

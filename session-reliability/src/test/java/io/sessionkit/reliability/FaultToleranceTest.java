@@ -82,12 +82,16 @@ class FaultToleranceTest {
             Result r = run(
                     "memcached",
                     Outage.graceful(server, "memcached :" + server.port()),
-                    () -> Map.of(
-                            "sessionkit.store", "memcached",
-                            "sessionkit.memcached.servers", server.hostAndPort(),
-                            "sessionkit.memcached.operation-timeout", "1s",
-                            "sessionkit.memcached.connect-timeout", "2s",
-                            "sessionkit.memcached.max-reconnect-delay", "1s"),
+                    () -> Backends.config(
+                            "memcached",
+                            "servers",
+                            server.hostAndPort(),
+                            "operation-timeout",
+                            "1s",
+                            "connect-timeout",
+                            "2s",
+                            "max-reconnect-delay",
+                            "1s"),
                     Duration.ofSeconds(1),
                     false);
             assertThat(r.lost).as("memcached restarts empty").isEqualTo(SESSIONS);
@@ -104,13 +108,7 @@ class FaultToleranceTest {
                 s.signal("INT");
                 s.stop();
             });
-            Result r = run(
-                    "jdbc-postgres",
-                    outage,
-                    () -> jdbcConfig(PrivateDatabases.postgresUrl(server)),
-                    Duration.ofSeconds(3),
-                    true);
-            assertThat(r.lost).isZero();
+            assertDatabaseRestartLosesNothing("jdbc-postgres", outage, PrivateDatabases.postgresUrl(server));
         }
     }
 
@@ -120,14 +118,14 @@ class FaultToleranceTest {
         try (ServerProcess server = PrivateDatabases.mariadb()) {
             // SIGTERM: a normal shutdown that closes client connections.
             Outage outage = Outage.graceful(server, "MariaDB (private mariadb-install-db instance) :" + server.port());
-            Result r = run(
-                    "jdbc-mariadb",
-                    outage,
-                    () -> jdbcConfig(PrivateDatabases.mariadbUrl(server)),
-                    Duration.ofSeconds(3),
-                    true);
-            assertThat(r.lost).isZero();
+            assertDatabaseRestartLosesNothing("jdbc-mariadb", outage, PrivateDatabases.mariadbUrl(server));
         }
+    }
+
+    /** A durable database: the restart loses no session and no acknowledged increment. */
+    private static void assertDatabaseRestartLosesNothing(String label, Outage outage, String url) throws Exception {
+        Result r = run(label, outage, () -> jdbcConfig(url), Duration.ofSeconds(3), true);
+        assertThat(r.lost).isZero();
     }
 
     /** A private server of this test, as the figures describe it, and how the outage takes it down. */
@@ -138,32 +136,30 @@ class FaultToleranceTest {
     }
 
     private static Map<String, String> redisConfig(ServerProcess server) {
-        return Map.of(
-                "sessionkit.store",
+        return Backends.config(
                 "redis",
-                "sessionkit.redis.uri",
+                "uri",
                 "redis://" + server.hostAndPort(),
-                "sessionkit.redis.connect-timeout",
+                "connect-timeout",
                 "1s",
-                "sessionkit.redis.read-timeout",
+                "read-timeout",
                 "1s",
-                "sessionkit.redis.pool.max-wait",
+                "pool.max-wait",
                 "1s");
     }
 
     private static Map<String, String> jdbcConfig(String url) {
-        return Map.of(
-                "sessionkit.store",
+        return Backends.config(
                 "jdbc",
-                "sessionkit.jdbc.url",
+                "url",
                 url,
-                "sessionkit.jdbc.create-schema",
+                "create-schema",
                 "true",
-                "sessionkit.jdbc.connect-timeout",
+                "connect-timeout",
                 "1s",
-                "sessionkit.jdbc.query-timeout",
+                "query-timeout",
                 "2s",
-                "sessionkit.jdbc.pool.max-size",
+                "pool.max-size",
                 "8");
     }
 

@@ -1,6 +1,7 @@
 package io.sessionkit.reliability;
 
 import io.sessionkit.testing.ServerProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The command lines of the private databases the fault test stops and restarts: a PostgreSQL cluster made by
@@ -27,28 +29,25 @@ final class PrivateDatabases {
      * stay in between and turn every signal into SIGTERM, and {@code SIGINT} (fast shutdown) must reach the server.
      */
     static ServerProcess postgres() {
-        return ServerProcess.builder("postgres")
-                .startTimeout(START_TIMEOUT)
-                .ready(port -> acceptsLogin(postgresUrl(port)))
-                .command((port, dir) -> {
-                    Path data = dir.resolve("data");
-                    if (!Files.exists(data)) {
-                        chown(dir, "postgres");
-                        ServerProcess.run(
-                                INSTALL_TIMEOUT,
-                                dir,
-                                ServerProcess.asUser(
-                                        "postgres",
-                                        ServerProcess.binary("initdb"),
-                                        "-D",
-                                        data.toString(),
-                                        "-A",
-                                        "trust",
-                                        "-U",
-                                        "postgres",
-                                        "-N",
-                                        "--no-instructions"));
-                    }
+        return start(
+                "postgres",
+                "postgres",
+                PrivateDatabases::postgresUrl,
+                (dir, data) -> ServerProcess.run(
+                        INSTALL_TIMEOUT,
+                        dir,
+                        ServerProcess.asUser(
+                                "postgres",
+                                ServerProcess.binary("initdb"),
+                                "-D",
+                                data.toString(),
+                                "-A",
+                                "trust",
+                                "-U",
+                                "postgres",
+                                "-N",
+                                "--no-instructions")),
+                (port, dir, data) -> {
                     List<String> cmd = new ArrayList<>();
                     if (ServerProcess.runsAsRoot()) {
                         cmd.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
@@ -66,8 +65,7 @@ final class PrivateDatabases {
                             "-c",
                             "fsync=off"));
                     return cmd;
-                })
-                .start();
+                });
     }
 
     static String postgresUrl(ServerProcess postgres) {
@@ -80,42 +78,37 @@ final class PrivateDatabases {
 
     /** MariaDB ({@code root} with an empty password, database {@code test}) as a child {@code mariadbd}, started. */
     static ServerProcess mariadb() {
-        return ServerProcess.builder("mariadb")
-                .startTimeout(START_TIMEOUT)
-                .ready(port -> acceptsLogin(mariadbUrl(port)))
-                .command((port, dir) -> {
-                    Path data = dir.resolve("data");
-                    Path init = dir.resolve("init.sql");
-                    if (!Files.exists(data)) {
-                        chown(dir, "mysql");
-                        ServerProcess.run(
-                                INSTALL_TIMEOUT,
-                                dir,
-                                List.of(
-                                        ServerProcess.binary("mariadb-install-db"),
-                                        "--no-defaults",
-                                        "--user=mysql",
-                                        "--datadir=" + data,
-                                        "--auth-root-authentication-method=normal",
-                                        "--skip-test-db",
-                                        "--skip-name-resolve"));
-                        Files.writeString(init, "CREATE DATABASE IF NOT EXISTS test;\n");
-                    }
-                    return List.of(
-                            ServerProcess.binary("mariadbd"),
-                            "--no-defaults",
-                            "--user=mysql",
-                            "--datadir=" + data,
-                            "--port=" + port,
-                            "--bind-address=" + ServerProcess.HOST,
-                            "--socket=" + dir.resolve("sock"),
-                            "--pid-file=" + dir.resolve("pid"),
-                            "--init-file=" + init,
-                            "--skip-name-resolve",
-                            "--innodb-buffer-pool-size=32M",
-                            "--skip-log-bin");
-                })
-                .start();
+        return start(
+                "mariadb",
+                "mysql",
+                PrivateDatabases::mariadbUrl,
+                (dir, data) -> {
+                    ServerProcess.run(
+                            INSTALL_TIMEOUT,
+                            dir,
+                            List.of(
+                                    ServerProcess.binary("mariadb-install-db"),
+                                    "--no-defaults",
+                                    "--user=mysql",
+                                    "--datadir=" + data,
+                                    "--auth-root-authentication-method=normal",
+                                    "--skip-test-db",
+                                    "--skip-name-resolve"));
+                    Files.writeString(dir.resolve("init.sql"), "CREATE DATABASE IF NOT EXISTS test;\n");
+                },
+                (port, dir, data) -> List.of(
+                        ServerProcess.binary("mariadbd"),
+                        "--no-defaults",
+                        "--user=mysql",
+                        "--datadir=" + data,
+                        "--port=" + port,
+                        "--bind-address=" + ServerProcess.HOST,
+                        "--socket=" + dir.resolve("sock"),
+                        "--pid-file=" + dir.resolve("pid"),
+                        "--init-file=" + dir.resolve("init.sql"),
+                        "--skip-name-resolve",
+                        "--innodb-buffer-pool-size=32M",
+                        "--skip-log-bin"));
     }
 
     static String mariadbUrl(ServerProcess mariadb) {
@@ -124,6 +117,38 @@ final class PrivateDatabases {
 
     private static String mariadbUrl(int port) {
         return "jdbc:mariadb://" + ServerProcess.HOST + ":" + port + "/test?user=root";
+    }
+
+    /** Makes a server's data directory {@code data} inside its directory {@code dir}, on the first start only. */
+    @FunctionalInterface
+    private interface Install {
+        void into(Path dir, Path data) throws IOException;
+    }
+
+    /** The command line that runs a server on {@code port} over its data directory. */
+    @FunctionalInterface
+    private interface Launch {
+        List<String> command(int port, Path dir, Path data);
+    }
+
+    /**
+     * Starts a database server in its {@link ServerProcess} directory, running as {@code user}, installing its data
+     * directory on the first start; ready once a login at {@code url} works.
+     */
+    private static ServerProcess start(
+            String name, String user, IntFunction<String> url, Install install, Launch launch) {
+        return ServerProcess.builder(name)
+                .startTimeout(START_TIMEOUT)
+                .ready(port -> acceptsLogin(url.apply(port)))
+                .command((port, dir) -> {
+                    Path data = dir.resolve("data");
+                    if (!Files.exists(data)) {
+                        chown(dir, user);
+                        install.into(dir, data);
+                    }
+                    return launch.command(port, dir, data);
+                })
+                .start();
     }
 
     /**
