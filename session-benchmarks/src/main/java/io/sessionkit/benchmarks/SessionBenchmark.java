@@ -357,7 +357,7 @@ public class SessionBenchmark {
     }
 
     @Benchmark
-    public Object readOnly(Target t, Client c) {
+    public @Nullable Object readOnly(Target t, Client c) {
         Session s = find(t, c.ids[c.nextIndex()]);
         Object user = s.getAttribute("user");
         expect(SaveResult.UNCHANGED, t.manager.save(s));

@@ -13,6 +13,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -39,7 +40,7 @@ public record JdbcBackdoor(DataSource dataSource, Dialect dialect, String table)
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.append(md.getColumnLabel(i).toLowerCase())
+                    out.append(md.getColumnLabel(i).toLowerCase(Locale.ROOT))
                             .append('=')
                             .append(rs.getString(i))
                             .append(i < md.getColumnCount() ? " | " : "\n");

@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  * first start and kept across restarts. {@link ServerProcess} owns the process: port, readiness, stop, kill on exit.
  */
 final class PrivateDatabases {
-    private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private PrivateDatabases() {}

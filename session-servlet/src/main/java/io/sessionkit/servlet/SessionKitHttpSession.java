@@ -2,6 +2,7 @@ package io.sessionkit.servlet;
 
 import jakarta.servlet.http.HttpSession;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link HttpSession} that {@link SessionFilter} hands out, with the one operation plain {@code HttpSession} lacks:
@@ -39,5 +40,5 @@ public interface SessionKitHttpSession extends HttpSession {
      * @throws io.sessionkit.SessionCodecException if the current value cannot be read as {@code type}, or the new one
      *                                             cannot be stored
      */
-    <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn);
+    <T> @Nullable T updateAttribute(String name, Class<T> type, UnaryOperator<@Nullable T> fn);
 }

@@ -124,7 +124,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
     }
 
     @Override
-    public Object getAttribute(String name) {
+    public @Nullable Object getAttribute(String name) {
         checkValid();
         Objects.requireNonNull(name, "name");
         if (cache.containsKey(name)) {
@@ -201,7 +201,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
      * <p>{@link HttpSessionBindingListener}s are not notified: the function may run again at save, on another value.
      */
     @Override
-    public <T> T updateAttribute(String name, Class<T> type, UnaryOperator<T> fn) {
+    public <T> @Nullable T updateAttribute(String name, Class<T> type, UnaryOperator<@Nullable T> fn) {
         checkValid();
         T next = session.updateAttribute(name, type, fn);
         request.sessionChanged();
