@@ -262,8 +262,13 @@ public final class ServerProcess implements AutoCloseable {
         return HOST + ":" + port;
     }
 
+    /** {@code 127.0.0.1:port}, resolved, printed as {@code 127.0.0.1} (not {@code localhost}) in client messages. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(HOST, new byte[] {127, 0, 0, 1}), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("a literal IPv4 address always has a valid length", e);
+        }
     }
 
     /** The process's own directory (working directory, {@code server.log}); deleted by {@link #close()}. */
