@@ -65,7 +65,7 @@ import redis.clients.jedis.resps.ScanResult;
 class InteropNodeClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration MAX_IDLE = Duration.ofMinutes(30);
     private static final Duration ABSOLUTE = Duration.ofHours(12);
     /** Not ASCII, so a client that hashed the principal in any encoding but UTF-8 would miss the index. */

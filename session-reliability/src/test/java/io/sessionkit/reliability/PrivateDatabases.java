@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
  */
 final class PrivateDatabases {
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(1);
 
     private PrivateDatabases() {}
 
