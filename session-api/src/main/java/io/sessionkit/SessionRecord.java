@@ -82,6 +82,11 @@ public record SessionRecord(
         return new SessionRecord(key, newVersion, createdAt, lastAccessedAt, maxIdle, expiresAt, principal, attributes);
     }
 
+    /** The same record with other attribute text (same version and times): for backdoors and tests, not for saves. */
+    public SessionRecord withAttributes(String newAttributes) {
+        return new SessionRecord(key, version, createdAt, lastAccessedAt, maxIdle, expiresAt, principal, newAttributes);
+    }
+
     /** The same record under another key (used by rotation). */
     public SessionRecord withKey(SessionKey newKey) {
         return new SessionRecord(newKey, version, createdAt, lastAccessedAt, maxIdle, expiresAt, principal, attributes);

@@ -1,7 +1,6 @@
 package io.sessionkit.caffeine;
 
 import io.sessionkit.SessionKey;
-import io.sessionkit.SessionRecord;
 import io.sessionkit.tck.StoreBackdoor;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,19 +37,7 @@ public final class CaffeineBackdoor implements StoreBackdoor {
 
     /** Replaces the attribute text of the record under {@code key}, keeping every other field. */
     public void setAttributesText(SessionKey key, String text) {
-        store.cache()
-                .asMap()
-                .computeIfPresent(
-                        key,
-                        (k, r) -> new SessionRecord(
-                                k,
-                                r.version(),
-                                r.createdAt(),
-                                r.lastAccessedAt(),
-                                r.maxIdle(),
-                                r.expiresAt(),
-                                r.principal(),
-                                text));
+        store.cache().asMap().computeIfPresent(key, (k, r) -> r.withAttributes(text));
     }
 
     @Override

@@ -60,17 +60,7 @@ final class Kits {
 
                 @Override
                 public void corrupt(SessionKey key) {
-                    m.map.computeIfPresent(
-                            key,
-                            (k, r) -> new SessionRecord(
-                                    k,
-                                    r.version(),
-                                    r.createdAt(),
-                                    r.lastAccessedAt(),
-                                    r.maxIdle(),
-                                    r.expiresAt(),
-                                    r.principal(),
-                                    "[not an object"));
+                    m.map.computeIfPresent(key, (k, r) -> r.withAttributes("[not an object"));
                 }
 
                 @Override
