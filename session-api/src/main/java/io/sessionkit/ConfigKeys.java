@@ -33,7 +33,9 @@ final class ConfigKeys {
             "sessionkit.max-retries",
             "sessionkit.on-decode-failure",
             "sessionkit.codec",
-            "sessionkit.codec.java.filter");
+            "sessionkit.codec.types",
+            "sessionkit.codec.java.filter",
+            "sessionkit.codec.java.mode");
 
     /** Namespaces owned by readers outside the core: the servlet filter's. Store names are added by the caller. */
     static final Set<String> OTHER_NAMESPACES = Set.of("servlet");

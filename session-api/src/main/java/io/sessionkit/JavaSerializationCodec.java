@@ -125,13 +125,70 @@ final class JavaSerializationCodec implements AttributeCodec {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger("io.sessionkit.codec");
+
     private final ObjectInputFilter filter;
     private final String pattern;
 
     JavaSerializationCodec(@Nullable String allowList) {
+        this(allowList, false);
+    }
+
+    private JavaSerializationCodec(@Nullable String allowList, boolean learning) {
         String user = allowList == null ? "" : allowList.trim();
         this.pattern = LIMITS + ";" + BASE_ALLOW + (user.isEmpty() ? "" : ";" + user) + ";!*";
-        this.filter = ObjectInputFilter.Config.createFilter(pattern);
+        ObjectInputFilter enforcing = ObjectInputFilter.Config.createFilter(pattern);
+        this.filter = learning ? new Learning(enforcing, ObjectInputFilter.Config.createFilter(LIMITS)) : enforcing;
+    }
+
+    /**
+     * {@code sessionkit.codec.java.mode=learn}: for staging, never production. A class the allow-list would refuse is
+     * read anyway and named once in a WARNING line (its class name only, never data), so a legacy team can build
+     * its list; the size and depth limits still refuse.
+     */
+    static JavaSerializationCodec learning(@Nullable String allowList) {
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "sessionkit.codec.java.mode=learn: classes outside sessionkit.codec.java.filter are deserialized and"
+                        + " logged instead of refused. Use it in staging to build the allow-list, never in production");
+        return new JavaSerializationCodec(allowList, true);
+    }
+
+    /** Allows and names, once each, the classes {@code enforcing} refuses; {@code limits} still refuses. */
+    private static final class Learning implements ObjectInputFilter {
+        private final ObjectInputFilter enforcing;
+        private final ObjectInputFilter limits;
+        private final java.util.Set<String> named = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Learning(ObjectInputFilter enforcing, ObjectInputFilter limits) {
+            this.enforcing = enforcing;
+            this.limits = limits;
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            if (limits.checkInput(info) == Status.REJECTED) {
+                return Status.REJECTED;
+            }
+            Status status = enforcing.checkInput(info);
+            Class<?> type = info.serialClass();
+            if (status != Status.REJECTED || type == null) {
+                return status;
+            }
+            Class<?> named = type;
+            while (named.isArray()) {
+                named = named.getComponentType();
+            }
+            if (this.named.add(named.getName())) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "sessionkit.codec.java.mode=learn: the allow-list would refuse {0}; add it (or its package,"
+                                + " e.g. {1}.*) to sessionkit.codec.java.filter",
+                        named.getName(),
+                        named.getPackageName());
+            }
+            return Status.ALLOWED;
+        }
     }
 
     String pattern() {

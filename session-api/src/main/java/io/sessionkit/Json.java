@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,22 +16,30 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The one Jackson mapper SessionKit uses: no default typing, exact decimals. */
+/**
+ * SessionKit's Jackson settings: no default typing, exact decimals, bounded nesting and numbers, and no module found on
+ * the class path (an application adds modules explicitly through {@link ValueTypes}).
+ */
 final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .findAndAddModules()
-            .build();
+    /** For the record envelope and attribute trees; values are mapped by {@link ValueTypes}' mapper. */
+    static final JsonMapper MAPPER = limit(newMapper());
 
-    static {
-        MAPPER.getFactory()
+    static JsonMapper newMapper() {
+        return JsonMapper.builder()
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+    }
+
+    static <M extends ObjectMapper> M limit(M mapper) {
+        mapper.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(200)
                         .maxNumberLength(1000)
                         .build());
+        return mapper;
     }
 
     private Json() {}

@@ -4,18 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default codec: values are JSON values, or objects Jackson maps to JSON by their properties. No polymorphic
- * typing: a type name in the data is never used to instantiate anything; reads name their target type.
+ * The default codec: values are JSON values, or objects Jackson maps to JSON by their properties; the types registered
+ * in {@link ValueTypes} come back as themselves. No polymorphic typing: a type name in the data is never used to
+ * instantiate anything; reads name their target type or find a registered alias.
  */
 final class JsonAttributeCodec implements AttributeCodec {
-    static final JsonAttributeCodec INSTANCE = new JsonAttributeCodec();
+    static final JsonAttributeCodec INSTANCE = new JsonAttributeCodec(ValueTypes.none());
 
-    private JsonAttributeCodec() {}
+    private final ValueTypes types;
+
+    JsonAttributeCodec(ValueTypes types) {
+        this.types = types;
+    }
+
+    ValueTypes types() {
+        return types;
+    }
 
     @Override
     public JsonNode encode(String name, Object value) {
         try {
-            return Json.MAPPER.valueToTree(value);
+            return types.encode(value);
+        } catch (SessionCodecException e) {
+            throw new SessionCodecException("attribute '" + name + "': " + e.getMessage(), e);
         } catch (IllegalArgumentException | StackOverflowError e) {
             throw new SessionCodecException(
                     "attribute '" + name + "': a " + value.getClass().getName() + " cannot be stored as JSON: "
@@ -26,14 +37,20 @@ final class JsonAttributeCodec implements AttributeCodec {
 
     @Override
     public @Nullable Object decode(String name, JsonNode node) {
-        return Json.toPlain(node);
+        try {
+            return types.decode(node);
+        } catch (SessionCodecException e) {
+            throw new SessionCodecException("attribute '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     @Override
     public <T> @Nullable T decode(String name, JsonNode node, Class<T> type) {
         try {
-            return Json.MAPPER.treeToValue(node, type);
-        } catch (Exception e) {
+            return types.decode(node, type);
+        } catch (SessionCodecException e) {
+            throw new SessionCodecException("attribute '" + name + "' " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             throw new SessionCodecException(
                     "attribute '" + name + "' cannot be read as " + type.getName() + ": " + rootMessage(e), e);
         }

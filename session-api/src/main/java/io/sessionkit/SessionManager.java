@@ -108,8 +108,17 @@ public final class SessionManager implements AutoCloseable {
                 "sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
         String codec = c.string("sessionkit.codec", "json").toLowerCase(Locale.ROOT);
         switch (codec) {
-            case "json" -> b.jsonCodec();
-            case "java" -> b.javaSerialization(c.string("sessionkit.codec.java.filter", ""));
+            case "json" -> b.jsonCodec(ValueTypeProviders.fromConfig(c.string("sessionkit.codec.types", "")));
+            case "java" -> {
+                String mode = c.string("sessionkit.codec.java.mode", "enforce").toLowerCase(Locale.ROOT);
+                if (!mode.equals("enforce") && !mode.equals("learn")) {
+                    throw SessionKitConfig.invalid("sessionkit.codec.java.mode", mode, "enforce or learn");
+                }
+                String filter = c.string("sessionkit.codec.java.filter", "");
+                b.codec = mode.equals("learn")
+                        ? JavaSerializationCodec.learning(filter)
+                        : new JavaSerializationCodec(filter);
+            }
             default -> throw SessionKitConfig.invalid("sessionkit.codec", codec, "json or java");
         }
         return b;
@@ -602,6 +611,15 @@ public final class SessionManager implements AutoCloseable {
         /** The default codec: JSON values and objects mapped by their properties, no polymorphic typing. */
         public Builder jsonCodec() {
             this.codec = JsonAttributeCodec.INSTANCE;
+            return this;
+        }
+
+        /**
+         * The JSON codec, with {@code types} coming back as themselves (see {@link ValueTypes}): how an application or
+         * an integration such as Spring Security's gets its own objects back without unsafe deserialization.
+         */
+        public Builder jsonCodec(ValueTypes types) {
+            this.codec = new JsonAttributeCodec(Objects.requireNonNull(types, "types"));
             return this;
         }
 
