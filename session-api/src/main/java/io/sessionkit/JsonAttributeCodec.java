@@ -1,6 +1,8 @@
 package io.sessionkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +56,21 @@ final class JsonAttributeCodec implements AttributeCodec {
             throw new SessionCodecException(
                     "attribute '" + name + "' cannot be read as " + type.getName() + ": " + rootMessage(e), e);
         }
+    }
+
+    @Override
+    public @Nullable String firstUndecodable(String attributesText, ObjectNode attributes) {
+        // Most sessions hold no tag: one scan of the text instead of a walk of the tree. A tag written with escapes
+        // (a backslash-u escape for the at sign) is still refused when read, only later.
+        if (!attributesText.contains("\"" + ValueTypes.TYPE + "\"")) {
+            return null;
+        }
+        for (Map.Entry<String, JsonNode> e : attributes.properties()) {
+            if (types.unknownTag(e.getValue()) != null) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     static String rootMessage(Throwable e) {

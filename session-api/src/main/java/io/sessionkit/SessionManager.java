@@ -459,6 +459,15 @@ public final class SessionManager implements AutoCloseable {
                     e.getMessage());
             attributes = JsonNodeFactory.instance.objectNode();
         }
+        if (decodeFailurePolicy == DecodeFailurePolicy.DROP_SESSION) {
+            String bad = codec.firstUndecodable(record.attributes(), attributes);
+            if (bad != null) {
+                return undecodable(
+                        key,
+                        new SessionCodecException("record " + key.shortForm() + ": attribute '" + bad
+                                + "' holds a type tag that names no registered type"));
+            }
+        }
         return Optional.of(new Loaded(record, attributes));
     }
 

@@ -178,8 +178,8 @@ public final class ValueTypes {
             Object value = readTag(node);
             Class<?> boxed = box(type);
             if (!boxed.isInstance(value)) {
-                throw new SessionCodecException(
-                        "stored " + alias(node) + " is a " + value.getClass().getName() + ", not a " + type.getName());
+                throw new SessionCodecException("type tag " + alias(node) + " holds a "
+                        + value.getClass().getName() + ", not a " + type.getName());
             }
             @SuppressWarnings("unchecked")
             T t = (T) value;
@@ -202,14 +202,14 @@ public final class ValueTypes {
     /** The alias for a message: data, so only shown when it is a well-formed alias. */
     private static String alias(JsonNode tag) {
         String alias = tag.path(TYPE).asText();
-        return ALIAS.matcher(alias).matches() ? "'" + alias + "'" : "a malformed type tag";
+        return ALIAS.matcher(alias).matches() ? "'" + alias + "'" : "(malformed)";
     }
 
     private Object readTag(JsonNode tag) {
         Entry<?> entry = byAlias.get(tag.get(TYPE).textValue());
         if (entry == null) {
-            throw new SessionCodecException("stored type " + alias(tag)
-                    + " is not registered (ValueTypes, sessionkit.codec.types); nothing was instantiated");
+            throw new SessionCodecException("type tag " + alias(tag)
+                    + " names no registered type (ValueTypes, sessionkit.codec.types); nothing was instantiated");
         }
         return read(entry, tag.get(VALUE));
     }
@@ -237,7 +237,8 @@ public final class ValueTypes {
     }
 
     /** The alias of the first tag-shaped object in {@code node} whose alias is not registered, or null. */
-    private @Nullable String unknownTag(JsonNode node) {
+    @Nullable
+    String unknownTag(JsonNode node) {
         if (node.isObject()) {
             if (isTag(node) && !byAlias.containsKey(node.get(TYPE).textValue())) {
                 String a = node.get(TYPE).textValue();
@@ -362,7 +363,8 @@ public final class ValueTypes {
             if (isTag(tree)) {
                 Entry<?> stored = byAlias.get(tree.get(TYPE).textValue());
                 if (stored == null || !entry.type().isAssignableFrom(stored.type())) {
-                    throw new SessionCodecException("stored " + alias(tree) + " where a " + entry.alias() + " belongs");
+                    throw new SessionCodecException(
+                            "type tag " + alias(tree) + " where a '" + entry.alias() + "' belongs");
                 }
                 return read(stored, tree.get(VALUE));
             }

@@ -134,4 +134,45 @@ class CodecTest {
         assertThat(id.key().value()).hasSize(43);
         assertThat(id.toString()).doesNotContain(id.value());
     }
+
+    @Test
+    void learningModeReadsWhatTheAllowListWouldRefuseAndNamesEachClassOnce() {
+        JavaSerializationCodec permissive = new JavaSerializationCodec(Cart.class.getName());
+        Cart cart = new Cart();
+        cart.items.add("apple");
+        var stored = permissive.encode("cart", cart);
+        try (LogCapture log = LogCapture.of("io.sessionkit.codec")) {
+            JavaSerializationCodec learning = JavaSerializationCodec.learning("");
+            assertThat(learning.decode("cart", stored)).isInstanceOf(Cart.class);
+            assertThat(learning.decode("cart", stored)).isInstanceOf(Cart.class);
+            assertThat(log.warnings()).anySatisfy(w -> assertThat(w).contains("never in production"));
+            assertThat(log.warnings().stream().filter(w -> w.contains("would refuse " + Cart.class.getName())))
+                    .hasSize(1)
+                    .allSatisfy(w -> assertThat(w).contains("io.sessionkit.*").doesNotContain("apple"));
+        }
+        // The limits still refuse in learning mode: nesting deeper than maxdepth.
+        Object deep = new Object[] {};
+        for (int i = 0; i < 40; i++) {
+            deep = new Object[] {deep};
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(deep);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var tooDeep = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode()
+                .put("@java", java.util.Base64.getEncoder().encodeToString(bytes.toByteArray()));
+        assertThatThrownBy(() -> JavaSerializationCodec.learning("").decode("d", tooDeep))
+                .isInstanceOf(SessionCodecException.class);
+    }
+
+    @Test
+    void javaCodecModeIsEnforceOrLearn() {
+        assertThatThrownBy(() -> SessionManager.policyFrom(SessionKitConfig.of(
+                        Map.of("sessionkit.codec", "java", "sessionkit.codec.java.mode", "permissive"))))
+                .hasMessageContaining(
+                        "sessionkit.codec.java.mode: 'permissive' is not valid; expected enforce or learn");
+    }
 }
