@@ -94,6 +94,41 @@ class ApiRulesTest {
         assertThat(found.getAttribute("list")).isEqualTo(List.of(1, 2));
     }
 
+    record Point(int x, int y) {}
+
+    @Test
+    @DisplayName("10.12 registered value types come back as themselves, stored under their alias")
+    void registeredTypes() {
+        SessionManager typed = SessionManager.builder(store)
+                .jsonCodec(
+                        ValueTypes.builder().register("geo.point", Point.class).build())
+                .build();
+        Session s = typed.create();
+        s.setAttribute("p", List.of(new Point(1, 2)));
+        typed.save(s);
+        assertThat(typed.find(s.id()).orElseThrow().getAttribute("p")).isEqualTo(List.of(new Point(1, 2)));
+        assertThat(store.storedAttributes(s.id().key()))
+                .isEqualTo("{\"p\":[{\"@type\":\"geo.point\",\"@value\":{\"x\":1,\"y\":2}}]}");
+    }
+
+    @Test
+    @DisplayName("10.13 a type tag that names no registered type is undecodable and instantiates nothing")
+    void unknownTags() {
+        Session s = saved(Map.of("n", 1));
+        SessionRecord r = store.load(s.id().key()).orElseThrow();
+        String hostile = "{\"p\":{\"@type\":\"java.io.File\",\"@value\":\"/etc/passwd\"}}";
+        assertThat(store.replace(r.withAttributes(hostile), r.version())).isEqualTo(ReplaceResult.OK);
+        assertThat(manager.find(s.id())).isEmpty();
+        Session kept = SessionManager.builder(store)
+                .decodeFailurePolicy(DecodeFailurePolicy.FAIL)
+                .build()
+                .find(s.id())
+                .orElseThrow();
+        assertThatThrownBy(() -> kept.getAttribute("p"))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("names no registered type");
+    }
+
     @Test
     @DisplayName("12.3 bad attribute names are refused")
     void badNames() {
