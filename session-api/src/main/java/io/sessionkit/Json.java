@@ -90,14 +90,12 @@ final class Json {
         if (node.isBoolean()) {
             return node.booleanValue();
         }
-        if (node.isInt()) {
-            return node.intValue();
-        }
-        if (node.isLong()) {
-            return node.longValue();
-        }
-        if (node.isBigInteger()) {
-            return node.bigIntegerValue();
+        // By magnitude, not by node type: a value set as a long reads as it will after the store round trip.
+        if (node.isIntegralNumber()) {
+            if (node.canConvertToInt()) {
+                return node.intValue();
+            }
+            return node.canConvertToLong() ? node.longValue() : node.bigIntegerValue();
         }
         if (node.isNumber()) {
             BigDecimal exact = node.decimalValue();

@@ -279,7 +279,8 @@ class ValueTypesTest {
         assertThat(s.getAttribute("price")).isEqualTo("12.50");
         Session plain = SessionManager.builder(store).build().create();
         plain.setAttribute("price", new Money(1250));
-        assertThat(plain.getAttribute("price")).isEqualTo(Map.of("cents", 1250L));
+        // Read as it will be after the round trip: an integer is an Integer when it fits one.
+        assertThat(plain.getAttribute("price")).isEqualTo(Map.of("cents", 1250));
     }
 
     @Test
