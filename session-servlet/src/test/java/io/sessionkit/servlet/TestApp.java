@@ -69,6 +69,18 @@ final class TestApp extends HttpServlet {
                 req.getSession().setAttribute(name, value);
                 resp.getWriter().print("ok");
             }
+            case "/remove" -> {
+                req.getSession().removeAttribute(name);
+                resp.getWriter().print("removed");
+            }
+            case "/container-login" -> {
+                try {
+                    req.login("alice", "secret");
+                    resp.getWriter().print("logged in " + req.getRemoteUser());
+                } catch (jakarta.servlet.ServletException e) {
+                    resp.getWriter().print("refused " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
             case "/names" -> {
                 HttpSession s = req.getSession(false);
                 resp.getWriter()
