@@ -1113,6 +1113,21 @@ abstract class SessionFilterContractTest {
 
     @Test
     @DisplayName(
+            "16.2.1 an HttpSessionBindingListener value that throws is logged; the attribute is set and the request goes on")
+    void item16_2_1_throwingBindingListenerIsLogged() {
+        try (LogCapture warnings = LogCapture.filter()) {
+            HttpResponse<String> r = get("/throwing-binding?name=b&value=kept");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok");
+            assertThat(get("/get?name=b").body()).isEqualTo("kept");
+            assertThat(warnings.warnings())
+                    .anyMatch(w -> w.startsWith(TestApp.ThrowingBinding.class.getName() + ".valueBound threw"))
+                    .anyMatch(w -> w.startsWith(TestApp.ThrowingBinding.class.getName() + ".valueUnbound threw"));
+        }
+    }
+
+    @Test
+    @DisplayName(
             "16.2.1 invalidate() whose store delete fails tells no listener; expiry in the store is silent (expiry events come later)")
     void item16_2_1_noEventForAFailedDeleteNorForExpiry() {
         RecordingListeners.EventLog log = new RecordingListeners.EventLog();
