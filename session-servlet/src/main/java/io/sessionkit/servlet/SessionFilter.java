@@ -1,5 +1,6 @@
 package io.sessionkit.servlet;
 
+import io.sessionkit.ExpiryPolicy;
 import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionException;
 import io.sessionkit.SessionKitConfig;
@@ -17,6 +18,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -64,9 +66,26 @@ import org.jspecify.annotations.Nullable;
  * filter's init-params, then the context's init-params (keys such as {@code sessionkit.store}, in that order of
  * precedence, so deployment settings override what the war ships), and closes it in {@link #destroy()}.
  *
- * <p><b>Not supported.</b> Container listeners ({@code HttpSessionListener}, {@code HttpSessionAttributeListener},
- * {@code HttpSessionIdListener}) are not called; {@code HttpSessionBindingListener} values are. Expiry in the store
- * is silent. Container-managed login (FORM auth) keeps its state in the container's own session.
+ * <p><b>Listeners.</b> The application's {@code HttpSessionListener}s ({@code sessionCreated} when SessionKit creates
+ * a session, {@code sessionDestroyed} on {@code invalidate()}), {@code HttpSessionAttributeListener}s (added, replaced
+ * with the old value, removed) and {@code HttpSessionIdListener}s ({@code changeSessionId()}, with the old id) are told
+ * about SessionKit sessions, as are {@code HttpSessionBindingListener} values; the event's session is the SessionKit
+ * session. On Jetty 12 and Tomcat 10.1/11 the listeners registered the standard ways ({@code <listener>},
+ * {@code @WebListener}, {@code ServletContext.addListener}, so also Spring Boot's {@code ServletListenerRegistrationBean}
+ * and Spring Security's {@code HttpSessionEventPublisher}) are found in the container; on another container the filter
+ * logs a WARNING at startup and only those added with {@link SessionFilterConfig.Builder#listener} are told. A
+ * listener that throws is logged; the request goes on. The container's own session events never fire for these
+ * requests: SessionKit never creates a container session.
+ *
+ * <p><b>The container's session settings</b> ({@code SessionCookieConfig}, {@code <session-timeout>}) are defaults
+ * for what {@link SessionFilterConfig} leaves unset; see there.
+ *
+ * <p><b>Not supported.</b> Expiry in the store is silent: no {@code sessionDestroyed} and no {@code valueUnbound} for
+ * sessions that time out. Container-managed login keeps its state in the container's own session, so
+ * {@code request.login(...)} throws a {@link ServletException} saying so, and a web app whose
+ * {@code <login-config>} uses {@code FORM} (or Jetty's OpenID, SIWE or multi-authenticator) makes the filter refuse
+ * to start; stateless {@code BASIC}, {@code DIGEST} and {@code CLIENT-CERT} work. Log in in the application and call
+ * {@code changeSessionId()}.
  */
 public class SessionFilter implements Filter {
     /** Servlet context attribute under which a web app may put the {@link SessionManager} to use. */
@@ -78,6 +97,9 @@ public class SessionFilter implements Filter {
     private @Nullable SessionManager manager;
     private @Nullable SessionFilterConfig config;
     private boolean ownsManager;
+    private SessionListeners listeners = SessionListeners.NONE;
+    /** The idle timeout of new sessions, when the container's session-timeout replaces the manager's; or null. */
+    private @Nullable Duration newSessionIdle;
 
     /** For {@code web.xml}: the manager and configuration come from {@link #init(FilterConfig)}. */
     public SessionFilter() {}
@@ -86,40 +108,128 @@ public class SessionFilter implements Filter {
     public SessionFilter(SessionManager manager, SessionFilterConfig config) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.config = Objects.requireNonNull(config, "config");
+        this.listeners = new SessionListeners(java.util.List::of, config.listeners());
     }
 
     /**
-     * @throws ServletException wrapping an {@link IllegalArgumentException} that names a bad key, or a failure to
-     *                          open the store
+     * Opens or takes the manager (declarative setup), reads the container's session settings as defaults, and finds
+     * the container's listeners.
+     *
+     * @throws ServletException wrapping an {@link IllegalArgumentException} that names a bad key or container setting,
+     *                          a failure to open the store, or a session-based container login ({@code FORM})
      */
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        if (manager != null) {
-            return;
-        }
         ServletContext context = filterConfig.getServletContext();
-        SessionKitConfig settings = SessionKitConfig.fromEnvironment()
-                .orElse(SessionKitConfig.of(
-                        parameters(filterConfig.getInitParameterNames(), filterConfig::getInitParameter)))
-                .orElse(SessionKitConfig.of(parameters(context.getInitParameterNames(), context::getInitParameter)));
+        String filterName = filterConfig.getFilterName();
+        SessionManager m = manager;
+        SessionFilterConfig c = config;
+        boolean opened = false;
         try {
-            config = SessionFilterConfig.from(settings);
-            Object shared = context.getAttribute(MANAGER_ATTRIBUTE);
-            if (shared instanceof SessionManager m) {
-                manager = m;
-            } else {
-                manager = SessionManager.open(settings);
-                ownsManager = true;
+            ContainerProbe container = ContainerProbe.of(context);
+            if (container.sessionBasedLogin()) {
+                throw new IllegalStateException("the web app uses container-managed " + container.authMethod()
+                        + " login (<login-config>), which keeps the login in the container's own session "
+                        + "(JSESSIONID), never in the SessionKit session; log in in the application instead (check the "
+                        + "credentials, put the user into the session, call request.changeSessionId(); Spring Security "
+                        + "does this), or remove the <login-config>");
             }
+            if (m == null || c == null) {
+                SessionKitConfig settings = SessionKitConfig.fromEnvironment()
+                        .orElse(SessionKitConfig.of(
+                                parameters(filterConfig.getInitParameterNames(), filterConfig::getInitParameter)))
+                        .orElse(SessionKitConfig.of(
+                                parameters(context.getInitParameterNames(), context::getInitParameter)));
+                c = SessionFilterConfig.from(settings);
+                Object shared = context.getAttribute(MANAGER_ATTRIBUTE);
+                if (shared instanceof SessionManager sm) {
+                    m = sm;
+                } else {
+                    m = SessionManager.open(settings);
+                    opened = true;
+                }
+            }
+            ContainerSessionConfig defaults = ContainerSessionConfig.read(context);
+            SessionFilterConfig effective = c.withContainerCookie(defaults.cookie());
+            Duration idle = newSessionIdle(effective, m.expiryPolicy(), defaults.sessionTimeoutMinutes());
+            SessionListeners found = new SessionListeners(
+                    container.known() ? Objects.requireNonNull(container.listeners()) : java.util.List::of,
+                    effective.listeners());
+            report(filterName, container, effective, defaults, idle, m.expiryPolicy());
+            this.manager = m;
+            this.config = effective;
+            this.ownsManager = this.ownsManager || opened;
+            this.newSessionIdle = idle;
+            this.listeners = found;
         } catch (RuntimeException e) {
-            throw new ServletException(
-                    "SessionKit filter '" + filterConfig.getFilterName() + "' could not start: " + e.getMessage(), e);
+            if (opened && m != null) {
+                m.close();
+            }
+            throw new ServletException("SessionKit filter '" + filterName + "' could not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The container's session-timeout as the idle timeout of new sessions, when the configuration lets it count
+     * (container defaults on, {@code sessionkit.max-idle} not set, the manager at the default idle timeout) and it
+     * differs from the manager's; otherwise null (the manager's applies).
+     */
+    private static @Nullable Duration newSessionIdle(
+            SessionFilterConfig config, ExpiryPolicy policy, int containerTimeoutMinutes) {
+        if (!config.containerDefaults()
+                || config.maxIdleSet()
+                || containerTimeoutMinutes <= 0
+                || !policy.maxIdle().equals(ExpiryPolicy.DEFAULT_MAX_IDLE)) {
+            return null;
+        }
+        Duration idle = Duration.ofMinutes(containerTimeoutMinutes);
+        return idle.equals(policy.maxIdle()) ? null : idle;
+    }
+
+    private static void report(
+            String filterName,
+            ContainerProbe container,
+            SessionFilterConfig config,
+            ContainerSessionConfig defaults,
+            @Nullable Duration idle,
+            ExpiryPolicy policy) {
         LOG.log(
                 System.Logger.Level.INFO,
-                "SessionKit filter ''{0}'' started: {1}",
-                filterConfig.getFilterName(),
-                config);
+                "SessionKit filter ''{0}'' started on {1}: {2}; idle timeout of new sessions {3}",
+                filterName,
+                container.container(),
+                config,
+                idle == null ? policy.maxIdle() + " (the manager's)" : idle + " (the container's session-timeout)");
+        if (!container.known()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "SessionKit filter ''{0}'': SessionKit cannot read the listener registry of this servlet container "
+                            + "({1}); HttpSessionListener, HttpSessionAttributeListener and HttpSessionIdListener "
+                            + "registered in web.xml, with @WebListener or ServletContext.addListener are NOT called "
+                            + "for SessionKit sessions: register them programmatically with "
+                            + "SessionFilterConfig.builder().listener(...). Container-managed FORM login cannot be "
+                            + "detected here either; it does not work with SessionKit sessions",
+                    filterName,
+                    container.container());
+        }
+        if (config.containerDefaults()) {
+            for (String ignored : defaults.ignored()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "SessionKit filter ''{0}'': the container''s session setting {1}",
+                        filterName,
+                        ignored);
+            }
+        }
+        if (idle != null && idle.compareTo(policy.absoluteTimeout()) > 0) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "SessionKit filter ''{0}'': the container''s session-timeout ({1}) is longer than "
+                            + "sessionkit.absolute-timeout ({2}); sessions end at the absolute timeout",
+                    filterName,
+                    idle,
+                    policy.absoluteTimeout());
+        }
     }
 
     @Override
@@ -137,7 +247,8 @@ public class SessionFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        SessionRequest request = new SessionRequest(httpRequest, httpResponse, manager, config);
+        SessionRequest request =
+                new SessionRequest(httpRequest, httpResponse, manager, config, listeners, newSessionIdle);
         SessionResponse response = request.response();
         req.setAttribute(ACTIVE_ATTRIBUTE, true);
         try {
@@ -252,7 +363,10 @@ public class SessionFilter implements Filter {
         return manager;
     }
 
-    /** The id transport configuration in use; null for a {@code web.xml} filter before {@link #init}. */
+    /**
+     * The configuration in use, the container's defaults applied once {@link #init} ran; null for a {@code web.xml}
+     * filter before {@link #init}.
+     */
     public @Nullable SessionFilterConfig config() {
         return config;
     }

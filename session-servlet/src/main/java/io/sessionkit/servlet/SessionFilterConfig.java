@@ -2,8 +2,15 @@ package io.sessionkit.servlet;
 
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,8 +19,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link SessionFilter} carries the session id between client and server: the cookie's name and attributes, the
- * request/response header for API clients, and which of the two are in use. Immutable; build it with
+ * How {@link SessionFilter} carries the session id between client and server (the cookie's name and attributes, the
+ * request/response header for API clients, and which of the two are in use), whether it takes the container's session
+ * settings as defaults, and listeners to notify besides the ones the container holds. Immutable; build it with
  * {@link #builder()} or read it from configuration with {@link #from(SessionKitConfig)}.
  *
  * <p>Keys read by {@link #from(SessionKitConfig)}, with their defaults:
@@ -29,8 +37,23 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code sessionkit.servlet.cookie-max-age} — unset: a session cookie, dropped when the browser closes;
  *       a duration makes it persistent, refreshed whenever the session is written</li>
  *   <li>{@code sessionkit.servlet.header-name} — {@code X-Session-Token}</li>
+ *   <li>{@code sessionkit.servlet.container-defaults} — {@code true}: the container's {@code SessionCookieConfig}
+ *       and {@code session-timeout} fill in what is not set here (see below); {@code false}: ignore them</li>
  * </ul>
  * The cookie is always {@code HttpOnly}: scripts never need the token, and API clients use the header.
+ *
+ * <p><b>The container's settings as defaults.</b> With {@code container-defaults} on, {@link SessionFilter} reads the
+ * servlet context's {@code SessionCookieConfig} and {@code getSessionTimeout()} when it starts (web.xml
+ * {@code <session-config>}, Spring Boot's {@code server.servlet.session.cookie.*} and
+ * {@code server.servlet.session.timeout} end up there) and uses each value that the container reports as set for a
+ * cookie setting left unset here. A setting made here (builder or {@code sessionkit.servlet.*} key) always wins. What
+ * counts as set: a cookie name other than {@code JSESSIONID} (Tomcat reports null when none is set, Jetty reports
+ * {@code JSESSIONID}; that name belongs to the container's own session cookie, so it is never taken); a non-null path
+ * or domain; {@code secure=true} (false is the containers' "Secure when the request is", SessionKit's {@code auto});
+ * a max-age above 0; a {@code SameSite} attribute. {@code httpOnly} is not read: the cookie is always
+ * {@code HttpOnly}. A {@code session-timeout} above 0 minutes becomes the idle timeout of new sessions, unless
+ * {@code sessionkit.max-idle} is set or the manager was built with another idle timeout than the default 30
+ * minutes (Tomcat reports 30 when none is set, Jetty 0).
  */
 public final class SessionFilterConfig {
     /** Ways the id travels. */
@@ -59,11 +82,18 @@ public final class SessionFilterConfig {
             "cookie-domain",
             "cookie-path",
             "cookie-max-age",
-            "header-name");
+            "header-name",
+            "container-defaults");
 
     private final Set<Transport> transports;
     private final Cookie cookie;
     private final String headerName;
+    private final boolean containerDefaults;
+    private final boolean maxIdleSet;
+    /** The cookie settings made explicitly (builder or key), by key suffix: the container never overrides them. */
+    private final Set<String> explicit;
+
+    private final List<EventListener> listeners;
 
     /** The cookie's name and attributes, as the builder checked them; null: the attribute's default. */
     private record Cookie(
@@ -82,6 +112,10 @@ public final class SessionFilterConfig {
         this.cookie =
                 new Cookie(b.cookieName, b.cookieSecure, b.sameSite, b.cookieDomain, b.cookiePath, b.cookieMaxAge);
         this.headerName = b.headerName;
+        this.containerDefaults = b.containerDefaults;
+        this.maxIdleSet = b.maxIdleSet;
+        this.explicit = Set.copyOf(b.explicit);
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** All defaults: cookie {@code SESSION} and header {@code X-Session-Token}, both accepted. */
@@ -106,12 +140,14 @@ public final class SessionFilterConfig {
             transports(c).ifPresent(b::transports);
         }
         set(c, "cookie-name", b::cookieName);
-        switch (c.string("cookie-secure", "auto").toLowerCase(Locale.ROOT)) {
-            case "auto" -> b.cookieSecure(null);
-            case "true" -> b.cookieSecure(true);
-            case "false" -> b.cookieSecure(false);
-            default -> c.invalid("cookie-secure", "auto, true or false");
-        }
+        c.string("cookie-secure").ifPresent(v -> {
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "auto" -> b.cookieSecure(null);
+                case "true" -> b.cookieSecure(true);
+                case "false" -> b.cookieSecure(false);
+                default -> c.invalid("cookie-secure", "auto, true or false");
+            }
+        });
         set(c, "cookie-same-site", b::cookieSameSite);
         set(c, "cookie-domain", b::cookieDomain);
         set(c, "cookie-path", b::cookiePath);
@@ -125,6 +161,11 @@ public final class SessionFilterConfig {
             }
         }
         set(c, "header-name", b::headerName);
+        if (c.string("container-defaults").isPresent()) {
+            b.containerDefaults(c.bool("container-defaults", true));
+        }
+        // An explicit sessionkit.max-idle is the manager's idle timeout: the container's session-timeout must not win.
+        b.maxIdleSet = config.string("sessionkit.max-idle").isPresent();
         c.validate();
         return b.build();
     }
@@ -194,13 +235,84 @@ public final class SessionFilterConfig {
         return headerName;
     }
 
+    /** Whether the container's {@code SessionCookieConfig} and session-timeout fill in unset settings (default). */
+    public boolean containerDefaults() {
+        return containerDefaults;
+    }
+
+    /** Listeners added with {@link Builder#listener}, notified besides those the container holds. */
+    public List<EventListener> listeners() {
+        return listeners;
+    }
+
+    /** Whether {@code sessionkit.max-idle} was set in the configuration this was read from. */
+    boolean maxIdleSet() {
+        return maxIdleSet;
+    }
+
+    /**
+     * This configuration with the container's cookie settings filling in every cookie setting not made explicitly
+     * here; {@code this} if {@link #containerDefaults()} is off or the container set nothing.
+     *
+     * @throws IllegalArgumentException naming the container's setting, if SessionKit cannot use its value
+     */
+    SessionFilterConfig withContainerCookie(ContainerSessionConfig.Cookie container) {
+        if (!containerDefaults || container.isEmpty()) {
+            return this;
+        }
+        Builder b = toBuilder();
+        List<String> problems = new ArrayList<>();
+        fill(problems, "cookie-name", container.name(), b::cookieName, "name");
+        fill(problems, "cookie-path", container.path(), b::cookiePath, "path");
+        fill(problems, "cookie-domain", container.domain(), b::cookieDomain, "domain");
+        fill(problems, "cookie-secure", container.secure(), b::cookieSecure, "secure");
+        fill(problems, "cookie-max-age", container.maxAge(), b::cookieMaxAge, "maxAge");
+        fill(problems, "cookie-same-site", container.sameSite(), b::cookieSameSite, "SameSite attribute");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the container's SessionCookieConfig holds values SessionKit cannot use "
+                    + "(set sessionkit.servlet.* to override them, or sessionkit.servlet.container-defaults=false): "
+                    + String.join("; ", problems));
+        }
+        b.explicit.clear();
+        b.explicit.addAll(explicit);
+        return b.build();
+    }
+
+    private <T> void fill(
+            List<String> problems, String suffix, @Nullable T value, Consumer<T> setter, String containerName) {
+        if (value == null || explicit.contains(suffix)) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(containerName + ": " + e.getMessage());
+        }
+    }
+
+    private Builder toBuilder() {
+        Builder b = new Builder();
+        b.transports = EnumSet.copyOf(transports);
+        b.cookieName = cookie.name();
+        b.cookieSecure = cookie.secure();
+        b.sameSite = cookie.sameSite();
+        b.cookieDomain = cookie.domain();
+        b.cookiePath = cookie.path();
+        b.cookieMaxAge = cookie.maxAge();
+        b.headerName = headerName;
+        b.containerDefaults = containerDefaults;
+        b.maxIdleSet = maxIdleSet;
+        b.listeners.addAll(listeners);
+        return b;
+    }
+
     @Override
     public String toString() {
         return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookie.name() + ", cookieSecure="
                 + (cookie.secure() == null ? "auto" : cookie.secure()) + ", sameSite="
                 + (cookie.sameSite() == null ? "off" : cookie.sameSite()) + ", cookieDomain=" + cookie.domain()
                 + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", headerName=" + headerName
-                + "]";
+                + ", containerDefaults=" + containerDefaults + ", listeners=" + listeners.size() + "]";
     }
 
     /** Builds a {@link SessionFilterConfig}; every setting has the default documented on the class. */
@@ -213,6 +325,10 @@ public final class SessionFilterConfig {
         private @Nullable String cookiePath;
         private @Nullable Duration cookieMaxAge;
         private String headerName = DEFAULT_HEADER_NAME;
+        private boolean containerDefaults = true;
+        private boolean maxIdleSet;
+        private final Set<String> explicit = new HashSet<>();
+        private final List<EventListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -231,17 +347,20 @@ public final class SessionFilterConfig {
                         "cookie name must be a non-empty RFC 6265 token, was '" + name + "'");
             }
             this.cookieName = name;
+            explicit.add("cookie-name");
             return this;
         }
 
         /** {@code true}: always {@code Secure}; {@code false}: never; {@code null} (default): when the request is. */
         public Builder cookieSecure(@Nullable Boolean secure) {
             this.cookieSecure = secure;
+            explicit.add("cookie-secure");
             return this;
         }
 
         /** {@code Lax} (default), {@code Strict}, {@code None}, or {@code off} / null for no attribute. */
         public Builder cookieSameSite(@Nullable String sameSite) {
+            explicit.add("cookie-same-site");
             if (sameSite == null || sameSite.equalsIgnoreCase("off")) {
                 this.sameSite = null;
                 return this;
@@ -263,6 +382,7 @@ public final class SessionFilterConfig {
                 throw new IllegalArgumentException("cookie domain must be a host name, was '" + domain + "'");
             }
             this.cookieDomain = domain;
+            explicit.add("cookie-domain");
             return this;
         }
 
@@ -274,6 +394,7 @@ public final class SessionFilterConfig {
                         "cookie path must start with / and hold no spaces, controls or ';', was '" + path + "'");
             }
             this.cookiePath = path;
+            explicit.add("cookie-path");
             return this;
         }
 
@@ -283,6 +404,7 @@ public final class SessionFilterConfig {
                 throw new IllegalArgumentException("cookie max-age must be whole seconds >= 1s, was " + maxAge);
             }
             this.cookieMaxAge = maxAge;
+            explicit.add("cookie-max-age");
             return this;
         }
 
@@ -293,6 +415,37 @@ public final class SessionFilterConfig {
                 throw new IllegalArgumentException("header name must be a non-empty HTTP token, was '" + name + "'");
             }
             this.headerName = name;
+            return this;
+        }
+
+        /**
+         * {@code true} (default): the container's {@code SessionCookieConfig} and session-timeout fill in the settings
+         * not made here (see the class doc); {@code false}: only this configuration and SessionKit's defaults count.
+         */
+        public Builder containerDefaults(boolean use) {
+            this.containerDefaults = use;
+            return this;
+        }
+
+        /**
+         * A listener to notify of SessionKit sessions: an {@link HttpSessionListener}, {@link HttpSessionIdListener}
+         * and/or {@link HttpSessionAttributeListener}. Needed only on a container whose listener registry SessionKit
+         * cannot read (it then logs a WARNING at startup); on Jetty and Tomcat, listeners registered the standard ways
+         * ({@code <listener>}, {@code @WebListener}, {@code ServletContext.addListener}) are found by themselves. A
+         * listener registered both ways is notified once.
+         *
+         * @throws IllegalArgumentException if {@code listener} is none of those three kinds
+         */
+        public Builder listener(EventListener listener) {
+            Objects.requireNonNull(listener, "listener");
+            if (!(listener instanceof HttpSessionListener
+                    || listener instanceof HttpSessionIdListener
+                    || listener instanceof HttpSessionAttributeListener)) {
+                throw new IllegalArgumentException("listener must be an HttpSessionListener, HttpSessionIdListener or "
+                        + "HttpSessionAttributeListener, was "
+                        + listener.getClass().getName());
+            }
+            listeners.add(listener);
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.servlet.SessionFilterConfig.Transport;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +40,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     private final SessionManager manager;
     private final SessionFilterConfig config;
+    private final SessionListeners listeners;
+    /** The idle timeout of new sessions when it is not the manager's (the container's session-timeout), or null. */
+    private final @Nullable Duration newSessionIdle;
+
     private final SessionResponse response;
 
     /** How the client sent an id, or null if it sent none; the response answers the same way. */
@@ -66,10 +72,14 @@ final class SessionRequest extends HttpServletRequestWrapper {
             HttpServletRequest request,
             HttpServletResponse response,
             SessionManager manager,
-            SessionFilterConfig config) {
+            SessionFilterConfig config,
+            SessionListeners listeners,
+            @Nullable Duration newSessionIdle) {
         super(request);
         this.manager = manager;
         this.config = config;
+        this.listeners = listeners;
+        this.newSessionIdle = newSessionIdle;
         this.response = new SessionResponse(response, this);
         List<SessionId> found = new ArrayList<>();
         @Nullable Transport by = null;
@@ -103,6 +113,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
         return manager;
     }
 
+    SessionListeners listeners() {
+        return listeners;
+    }
+
     @Override
     public HttpSession getSession() {
         // getSession(true) returns a session or throws, never null.
@@ -132,9 +146,16 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (response.isCommitted()) {
             throw new IllegalStateException("cannot create a session after the response has been committed");
         }
-        current = new StoreHttpSession(this, manager.create(), true);
+        Session created = manager.create();
+        if (newSessionIdle != null) {
+            created.setMaxIdle(newSessionIdle);
+        }
+        StoreHttpSession s = new StoreHttpSession(this, created, true);
+        current = s;
         sessionChanged();
-        return current;
+        // Before the application gets it, as containers do; a listener may already use it (getSession returns it).
+        listeners.sessionCreated(s);
+        return s;
     }
 
     /**
@@ -153,8 +174,24 @@ final class SessionRequest extends HttpServletRequestWrapper {
                     "changeSessionId: the response is committed, the client could not learn the new id");
         }
         sessionChanged();
+        String oldId = s.getId();
         manager.rotateId(s.session());
+        listeners.sessionIdChanged(s, oldId);
         return s.getId();
+    }
+
+    /**
+     * Refused: the container would keep the login in its own session ({@code JSESSIONID}), which SessionKit sessions
+     * never are, so the login would be lost on the next request (or live on one node only).
+     *
+     * @throws ServletException always, saying what to do instead
+     */
+    @Override
+    public void login(String username, String password) throws ServletException {
+        throw new ServletException("HttpServletRequest.login is not supported behind the SessionKit filter: the "
+                + "container would keep the login in its own session (JSESSIONID), not in the SessionKit session, so "
+                + "the user would not stay logged in. Log in in the application instead: check the credentials, put "
+                + "the user into request.getSession() and call request.changeSessionId() (Spring Security does this)");
     }
 
     /** The well-formed id the client presented, or null (malformed values are not repeated to the application). */

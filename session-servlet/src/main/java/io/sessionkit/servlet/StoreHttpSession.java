@@ -7,7 +7,6 @@ import io.sessionkit.Session;
 import io.sessionkit.SessionCodecException;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
-import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +36,12 @@ import org.jspecify.annotations.Nullable;
  * {@code getAttribute} decodes them from the session each time, and a copy changed in place is never written over
  * another request's change.
  *
+ * <p>Listeners: {@link HttpSessionBindingListener} values and the application's {@code HttpSessionListener}s,
+ * {@code HttpSessionAttributeListener}s and {@code HttpSessionIdListener}s ({@link SessionListeners}) are told as a
+ * container tells them. While {@code sessionDestroyed} and the unbinding at {@link #invalidate()} run, the session is
+ * read-only: its attributes can still be read, as the Servlet spec requires ("about to be invalidated"), but it is
+ * already gone from the store.
+ *
  * <p>Not thread-safe, like the request it belongs to.
  */
 final class StoreHttpSession implements SessionKitHttpSession {
@@ -53,6 +58,11 @@ final class StoreHttpSession implements SessionKitHttpSession {
     private final Set<String> updated = new HashSet<>();
 
     private boolean invalidated;
+    /**
+     * While {@link #invalidate()} tells the listeners: what is left to unbind, readable but no longer changeable;
+     * null otherwise.
+     */
+    private @Nullable Map<String, @Nullable Object> expiring;
 
     StoreHttpSession(SessionRequest request, Session session, boolean createdByThisRequest) {
         this.request = request;
@@ -81,7 +91,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
 
     @Override
     public long getCreationTime() {
-        checkValid();
+        checkReadable();
         return session.createdAt().toEpochMilli();
     }
 
@@ -94,7 +104,7 @@ final class StoreHttpSession implements SessionKitHttpSession {
     /** The time this request accessed the session, in epoch milliseconds. */
     @Override
     public long getLastAccessedTime() {
-        checkValid();
+        checkReadable();
         return session.previousAccessAt().toEpochMilli();
     }
 
@@ -125,8 +135,12 @@ final class StoreHttpSession implements SessionKitHttpSession {
 
     @Override
     public @Nullable Object getAttribute(String name) {
-        checkValid();
+        checkReadable();
         Objects.requireNonNull(name, "name");
+        Map<String, @Nullable Object> left = expiring;
+        if (left != null) {
+            return left.get(name);
+        }
         if (cache.containsKey(name)) {
             return cache.get(name);
         }
@@ -145,7 +159,11 @@ final class StoreHttpSession implements SessionKitHttpSession {
 
     @Override
     public java.util.Enumeration<String> getAttributeNames() {
-        checkValid();
+        checkReadable();
+        Map<String, @Nullable Object> left = expiring;
+        if (left != null) {
+            return Collections.enumeration(new ArrayList<>(left.keySet()));
+        }
         return Collections.enumeration(new ArrayList<>(session.attributeNames()));
     }
 
@@ -160,20 +178,22 @@ final class StoreHttpSession implements SessionKitHttpSession {
             removeAttribute(name);
             return;
         }
+        boolean existed = cache.containsKey(name) || session.attributeNames().contains(name);
         Object old = currentValueForUnbind(name);
         session.setAttribute(name, value); // encodes now: an unstorable value fails before any listener is told
         request.sessionChanged();
         updated.remove(name);
         cache.put(name, value);
         rememberPristine(name, value);
-        if (old == value) {
-            return; // the same object again: stored anew, but it was neither unbound nor newly bound
+        if (old != value) {
+            // The same object again is stored anew, but it was neither unbound nor newly bound.
+            SessionListeners.valueBound(this, name, value);
+            SessionListeners.valueUnbound(this, name, old);
         }
-        if (value instanceof HttpSessionBindingListener listener) {
-            listener.valueBound(new HttpSessionBindingEvent(this, name, value));
-        }
-        if (old instanceof HttpSessionBindingListener listener) {
-            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
+        if (existed) {
+            request.listeners().attributeReplaced(this, name, old);
+        } else {
+            request.listeners().attributeAdded(this, name, value);
         }
     }
 
@@ -190,15 +210,15 @@ final class StoreHttpSession implements SessionKitHttpSession {
         updated.remove(name);
         cache.remove(name);
         pristine.remove(name);
-        if (old instanceof HttpSessionBindingListener listener) {
-            listener.valueUnbound(new HttpSessionBindingEvent(this, name, old));
-        }
+        SessionListeners.valueUnbound(this, name, old);
+        request.listeners().attributeRemoved(this, name, old);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>{@link HttpSessionBindingListener}s are not notified: the function may run again at save, on another value.
+     * <p>Neither {@link HttpSessionBindingListener}s nor {@code HttpSessionAttributeListener}s are notified: the function
+     * may run again at save, on another value.
      */
     @Override
     public <T> @Nullable T updateAttribute(String name, Class<T> type, UnaryOperator<@Nullable T> fn) {
@@ -212,22 +232,26 @@ final class StoreHttpSession implements SessionKitHttpSession {
     }
 
     /**
-     * Deletes the session from the store at once. Values that are {@link HttpSessionBindingListener}s (those read in
-     * this request, and stored ones that decode to listeners, e.g. with the Java serialization codec) are told after
-     * the removal. Sessions that expire in the store are never announced: nothing runs when a record times out.
+     * Deletes the session from the store at once, then tells the listeners, as a container does: the
+     * {@code HttpSessionListener}s' {@code sessionDestroyed} first (the attributes can still be read), then, attribute by
+     * attribute, {@link HttpSessionBindingListener#valueUnbound} and {@code HttpSessionAttributeListener.attributeRemoved}.
+     * Binding listeners are the values read in this request and stored ones that decode to listeners (e.g. with the Java
+     * serialization codec). Sessions that expire in the store are never announced: nothing runs when a record times out.
      *
      * <p>The store delete comes first: if it fails ({@link io.sessionkit.SessionStoreUnavailableException}), the
-     * session stays valid and usable, the client keeps its cookie, and the exception propagates (the filter answers
-     * 503 unless the application handles it). Never a cleared cookie for a session that is still live.
+     * session stays valid and usable, the client keeps its cookie, nobody is told, and the exception propagates (the
+     * filter answers 503 unless the application handles it). Never a cleared cookie for a session that is still live.
      */
     @Override
     public void invalidate() {
         checkValid();
-        List<Map.Entry<String, Object>> listeners = new ArrayList<>();
+        // Every attribute's value when someone listens for the whole session; else only the binding listeners.
+        boolean everything = request.listeners().any();
+        Map<String, @Nullable Object> values = new LinkedHashMap<>();
         for (String name : session.attributeNames()) {
             Object v = currentValueForUnbind(name);
-            if (v instanceof HttpSessionBindingListener) {
-                listeners.add(Map.entry(name, v));
+            if (everything || v instanceof HttpSessionBindingListener) {
+                values.put(name, v);
             }
         }
         request.manager().invalidate(session);
@@ -236,16 +260,23 @@ final class StoreHttpSession implements SessionKitHttpSession {
         cache.clear();
         pristine.clear();
         updated.clear();
-        for (Map.Entry<String, Object> e : listeners) {
-            ((HttpSessionBindingListener) e.getValue())
-                    .valueUnbound(new HttpSessionBindingEvent(this, e.getKey(), e.getValue()));
+        expiring = values;
+        try {
+            request.listeners().sessionDestroyed(this);
+            for (String name : new ArrayList<>(values.keySet())) {
+                Object v = values.remove(name);
+                SessionListeners.valueUnbound(this, name, v);
+                request.listeners().attributeRemoved(this, name, v);
+            }
+        } finally {
+            expiring = null;
         }
     }
 
     /** True until the client has sent this session's id back: created by this request, or not yet saved. */
     @Override
     public boolean isNew() {
-        checkValid();
+        checkReadable();
         return createdByThisRequest || session.isNew();
     }
 
@@ -306,9 +337,20 @@ final class StoreHttpSession implements SessionKitHttpSession {
         }
     }
 
+    /** For changes: the session must be live. */
     private void checkValid() {
         if (isInvalidated()) {
-            throw new IllegalStateException("the session was invalidated");
+            throw new IllegalStateException(
+                    expiring != null
+                            ? "the session is being invalidated: its listeners may read it, not change it"
+                            : "the session was invalidated");
+        }
+    }
+
+    /** For reads: live, or being invalidated (its listeners are being told). */
+    private void checkReadable() {
+        if (expiring == null) {
+            checkValid();
         }
     }
 }

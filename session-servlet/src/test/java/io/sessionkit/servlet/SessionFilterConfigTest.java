@@ -32,6 +32,82 @@ class SessionFilterConfigTest {
         assertThat(c.cookiePath()).isEmpty();
         assertThat(c.cookieMaxAge()).isEmpty();
         assertThat(c.headerName()).isEqualTo("X-Session-Token");
+        assertThat(c.containerDefaults()).isTrue();
+        assertThat(c.listeners()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("sessionkit.servlet.container-defaults is read; a bad value names the key")
+    void containerDefaultsKey() {
+        assertThat(SessionFilterConfig.from(
+                                SessionKitConfig.of(Map.of("sessionkit.servlet.container-defaults", "false")))
+                        .containerDefaults())
+                .isFalse();
+        assertBad("sessionkit.servlet.container-defaults", "maybe");
+    }
+
+    @Test
+    @DisplayName("the container's cookie settings fill in only what was not set explicitly, by builder or key")
+    void containerCookieFillsInUnsetSettings() {
+        ContainerSessionConfig.Cookie container =
+                new ContainerSessionConfig.Cookie("APPSID", "/", "example.test", true, Duration.ofHours(1), "Strict");
+        SessionFilterConfig filled = SessionFilterConfig.defaults().withContainerCookie(container);
+        assertThat(filled.cookieName()).isEqualTo("APPSID");
+        assertThat(filled.cookiePath()).contains("/");
+        assertThat(filled.cookieDomain()).contains("example.test");
+        assertThat(filled.cookieSecure()).contains(true);
+        assertThat(filled.cookieMaxAge()).contains(Duration.ofHours(1));
+        assertThat(filled.cookieSameSite()).contains("Strict");
+
+        SessionFilterConfig explicit = SessionFilterConfig.from(SessionKitConfig.of(Map.of(
+                        "sessionkit.servlet.cookie-name", "MINE",
+                        "sessionkit.servlet.cookie-same-site", "off",
+                        "sessionkit.servlet.cookie-secure", "auto")))
+                .withContainerCookie(container);
+        assertThat(explicit.cookieName()).isEqualTo("MINE");
+        assertThat(explicit.cookieSameSite())
+                .as("off, set explicitly, stays off")
+                .isEmpty();
+        assertThat(explicit.cookieSecure())
+                .as("auto, set explicitly, stays auto")
+                .isEmpty();
+        assertThat(explicit.cookiePath()).contains("/");
+
+        SessionFilterConfig off =
+                SessionFilterConfig.builder().containerDefaults(false).build();
+        assertThat(off.withContainerCookie(container)).isSameAs(off);
+        assertThat(SessionFilterConfig.defaults()
+                        .withContainerCookie(ContainerSessionConfig.Cookie.NONE)
+                        .cookieName())
+                .isEqualTo("SESSION");
+    }
+
+    @Test
+    @DisplayName(
+            "a container cookie setting SessionKit cannot use fails with a message naming it and how to override it")
+    void badContainerCookieSettingIsNamed() {
+        ContainerSessionConfig.Cookie bad =
+                new ContainerSessionConfig.Cookie("my sid", "shop", null, null, null, "loose");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.defaults().withContainerCookie(bad))
+                .withMessageContaining("the container's SessionCookieConfig")
+                .withMessageContaining("name: cookie name must be a non-empty RFC 6265 token")
+                .withMessageContaining("path: cookie path must start with /")
+                .withMessageContaining("SameSite attribute: SameSite must be Lax, Strict, None or off")
+                .withMessageContaining("sessionkit.servlet.container-defaults=false");
+    }
+
+    @Test
+    @DisplayName("listener(...) takes session, id and attribute listeners and refuses any other kind")
+    void listenerKinds() {
+        RecordingListeners.Programmatic l = new RecordingListeners.Programmatic();
+        assertThat(SessionFilterConfig.builder().listener(l).build().listeners())
+                .containsExactly(l);
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> SessionFilterConfig.builder().listener(new jakarta.servlet.ServletRequestListener() {}))
+                .withMessageContaining(
+                        "must be an HttpSessionListener, HttpSessionIdListener or HttpSessionAttributeListener");
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The filter's behaviour over real HTTP in a real container. Subclasses name the container; every test runs the same
@@ -551,12 +551,11 @@ abstract class SessionFilterContractTest {
         assertOneShot(kib * 1024, via, rotate);
     }
 
-    @ParameterizedTest(name = "14.1 every write path ({0}), 9 and 17 KiB in one call: Set-Cookie sent, session kept")
-    @ValueSource(
-            strings = {
+    /** Every write path; {@code write(ByteBuffer)} only where the container's Servlet API has it (6.1: Tomcat 11). */
+    static Stream<String> writePaths() {
+        List<String> paths = new ArrayList<>(List.of(
                 "stream-offset",
                 "stream-int",
-                "stream-bytebuffer",
                 "stream-print",
                 "stream-println",
                 "stream-transfer",
@@ -566,8 +565,18 @@ abstract class SessionFilterContractTest {
                 "writer-print",
                 "writer-println",
                 "writer-append",
-                "writer-int"
-            })
+                "writer-int"));
+        try {
+            jakarta.servlet.ServletOutputStream.class.getMethod("write", java.nio.ByteBuffer.class);
+            paths.add(2, "stream-bytebuffer");
+        } catch (NoSuchMethodException servlet60) {
+            // Servlet 6.0 (Tomcat 10.1): there is no such write path to test
+        }
+        return paths.stream();
+    }
+
+    @ParameterizedTest(name = "14.1 every write path ({0}), 9 and 17 KiB in one call: Set-Cookie sent, session kept")
+    @MethodSource("writePaths")
     void item1_everyWritePathSavesBeforeTheFirstByte(String via) {
         assertOneShot(9 * 1024, via, false);
         assertOneShot(17 * 1024, via, true);
@@ -962,5 +971,500 @@ abstract class SessionFilterContractTest {
         return inner.isEmpty()
                 ? List.of()
                 : java.util.Arrays.stream(inner.split(", ")).sorted().toList();
+    }
+
+    // ---- 16.2: the rest of the HttpSession contract (listeners, the container's settings, container login) ----
+
+    /** The listeners every way they can be registered, and a deployment with its own event log. */
+    private WebServer startWithListeners(
+            RecordingListeners.EventLog log,
+            SessionFilterConfig config,
+            List<Class<? extends java.util.EventListener>> declared) {
+        WebServer.Setup setup = new WebServer.Setup(
+                declared,
+                ctx -> {
+                    ctx.addListener(new RecordingListeners.AddedInstance());
+                    ctx.addListener(RecordingListeners.AddedClass.class);
+                    ctx.addListener(new RecordingListeners.PublisherLike());
+                },
+                true,
+                null);
+        return container()
+                .start(new WebServer.Deployment(
+                        new SessionFilter(manager, config),
+                        null,
+                        Map.of(),
+                        Map.of(RecordingListeners.LOG_ATTRIBUTE, log),
+                        new TestApp(),
+                        setup));
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 listeners declared (<listener>, @WebListener), added with ServletContext.addListener (instance, class) "
+                    + "and with SessionFilterConfig.listener are each told once, about the SessionKit session: created, "
+                    + "added, replaced with the old value, id changed with the old id, removed, destroyed with its attributes")
+    void item16_2_1_everyRegisteredListenerIsToldOnce() {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        RecordingListeners.Programmatic programmatic = new RecordingListeners.Programmatic();
+        SessionFilterConfig config =
+                SessionFilterConfig.builder().listener(programmatic).build();
+        try (WebServer app = startWithListeners(log, config, List.of(RecordingListeners.Declared.class))) {
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            responses.add(browser.get(app.uri("/set?name=a&value=1")));
+            String first = sessionCookie();
+            responses.add(browser.get(app.uri("/set?name=a&value=2")));
+            HttpResponse<String> login = browser.post(app.uri("/login?user=alice"));
+            responses.add(login);
+            String second = login.body();
+            responses.add(browser.get(app.uri("/remove?name=a")));
+            responses.add(browser.get(app.uri("/invalidate")));
+            assertThat(responses).allSatisfy(r -> {
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
+            });
+            assertThat(second).isNotEqualTo(first);
+            List<String> expected = List.of(
+                    "created " + first + " kit=true new=true",
+                    "added a=1",
+                    "replaced a old=1 now=2",
+                    "idChanged " + first + " -> " + second,
+                    "added user=alice",
+                    "removed a=2",
+                    "destroyed " + second + " [user=alice]",
+                    "removed user=alice");
+            for (Class<?> kind : List.of(
+                    RecordingListeners.Declared.class,
+                    RecordingListeners.AddedInstance.class,
+                    RecordingListeners.AddedClass.class,
+                    RecordingListeners.Programmatic.class)) {
+                assertThat(log.of(kind))
+                        .as("what %s was told", kind.getSimpleName())
+                        .isEqualTo(expected);
+            }
+            assertThat(log.of(RecordingListeners.PublisherLike.class))
+                    .as("an HttpSessionEventPublisher-like listener reaches the context and reads the attributes")
+                    .containsExactly(
+                            "created " + first,
+                            "idChanged " + first + " -> " + second,
+                            "destroyed " + second + " [user=alice]");
+            assertThat(browser.cookie("JSESSIONID")).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 logout and a new session in one request: destroyed, then created; updateAttribute tells no attribute listener")
+    void item16_2_1_logoutThenNewSessionAndUpdateAttribute() {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        try (WebServer app =
+                startWithListeners(log, SessionFilterConfig.defaults(), List.of(RecordingListeners.Declared.class))) {
+            browser.get(app.uri("/set?name=user&value=alice"));
+            String old = sessionCookie();
+            HttpResponse<String> r = browser.get(app.uri("/logout-and-restart"));
+            String fresh = r.body();
+            assertThat(browser.get(app.uri("/cart-update?item=x")).statusCode()).isEqualTo(200);
+            assertThat(log.of(RecordingListeners.Declared.class))
+                    .containsExactly(
+                            "created " + old + " kit=true new=true",
+                            "added user=alice",
+                            "destroyed " + old + " [user=alice]",
+                            "removed user=alice",
+                            "created " + fresh + " kit=true new=true",
+                            "added fresh=yes");
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 a listener that throws does not break the request: it is logged at WARNING and the other listeners are still told")
+    void item16_2_1_throwingListenerIsLogged() {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        try (LogCapture warnings = LogCapture.filter();
+                WebServer app = startWithListeners(
+                        log,
+                        SessionFilterConfig.defaults(),
+                        List.of(RecordingListeners.Throwing.class, RecordingListeners.Declared.class))) {
+            HttpResponse<String> set = browser.get(app.uri("/set?name=a&value=1"));
+            assertThat(set.statusCode()).isEqualTo(200);
+            assertThat(setCookies(set, COOKIE)).hasSize(1);
+            String first = sessionCookie();
+            String second = browser.post(app.uri("/login?user=alice")).body();
+            assertThat(browser.get(app.uri("/get?name=a")).body()).isEqualTo("1");
+            assertThat(browser.get(app.uri("/invalidate")).body()).isEqualTo("invalidated");
+            assertThat(log.of(RecordingListeners.Declared.class))
+                    .containsExactly(
+                            "created " + first + " kit=true new=true",
+                            "added a=1",
+                            "idChanged " + first + " -> " + second,
+                            "added user=alice",
+                            "destroyed " + second + " [a=1, user=alice]",
+                            "removed a=1",
+                            "removed user=alice");
+            assertThat(warnings.warnings())
+                    .anyMatch(w -> w.startsWith(RecordingListeners.Throwing.class.getName() + ".sessionCreated threw")
+                            && w.contains("listener failure for the test"))
+                    .anyMatch(
+                            w -> w.startsWith(RecordingListeners.Throwing.class.getName() + ".sessionIdChanged threw"))
+                    .anyMatch(
+                            w -> w.startsWith(RecordingListeners.Throwing.class.getName() + ".sessionDestroyed threw"));
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 an HttpSessionBindingListener value that throws is logged; the attribute is set and the request goes on")
+    void item16_2_1_throwingBindingListenerIsLogged() {
+        try (LogCapture warnings = LogCapture.filter()) {
+            HttpResponse<String> r = get("/throwing-binding?name=b&value=kept");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok");
+            assertThat(get("/get?name=b").body()).isEqualTo("kept");
+            assertThat(warnings.warnings())
+                    .anyMatch(w -> w.startsWith(TestApp.ThrowingBinding.class.getName() + ".valueBound threw"))
+                    .anyMatch(w -> w.startsWith(TestApp.ThrowingBinding.class.getName() + ".valueUnbound threw"));
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 invalidate() whose store delete fails tells no listener; expiry in the store is silent (expiry events come later)")
+    void item16_2_1_noEventForAFailedDeleteNorForExpiry() {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        try (WebServer app =
+                startWithListeners(log, SessionFilterConfig.defaults(), List.of(RecordingListeners.Declared.class))) {
+            browser.get(app.uri("/set?name=a&value=1"));
+            store.fail(Operation.DELETE);
+            assertThat(browser.get(app.uri("/invalidate")).statusCode()).isEqualTo(503);
+            store.recover();
+            assertThat(log.of(RecordingListeners.Declared.class)).hasSize(2).noneMatch(e -> e.startsWith("destroyed"));
+
+            clock.advance(manager.expiryPolicy().maxIdle().plusMinutes(1));
+            assertThat(browser.get(app.uri("/get?name=a")).body()).isEqualTo("no-session");
+            assertThat(log.of(RecordingListeners.Declared.class)).hasSize(2);
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.1 a container whose listener registry SessionKit cannot read: one WARNING at startup says to register "
+                    + "listeners programmatically; those are told, the container's are not")
+    void item16_2_1_unknownContainerWarnsAndUsesProgrammaticListeners() {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        SessionFilterConfig config = SessionFilterConfig.builder()
+                .listener(new RecordingListeners.Programmatic())
+                .build();
+        WebServer.Setup setup = new WebServer.Setup(List.of(RecordingListeners.Declared.class), null, true, null);
+        try (LogCapture warnings = LogCapture.filter();
+                WebServer app = container()
+                        .start(new WebServer.Deployment(
+                                new UnknownContainerFilter(new SessionFilter(manager, config)),
+                                null,
+                                Map.of(),
+                                Map.of(RecordingListeners.LOG_ATTRIBUTE, log),
+                                new TestApp(),
+                                setup))) {
+            assertThat(warnings.warnings())
+                    .filteredOn(w -> w.contains("cannot read the listener registry"))
+                    .singleElement()
+                    .asString()
+                    .contains("are NOT called for SessionKit sessions")
+                    .contains("SessionFilterConfig.builder().listener(...)");
+            assertThat(browser.get(app.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
+            assertThat(log.of(RecordingListeners.Programmatic.class))
+                    .containsExactly("created " + sessionCookie() + " kit=true new=true", "added a=1");
+            assertThat(log.of(RecordingListeners.Declared.class)).isEmpty();
+        }
+    }
+
+    /** Sets the container's session settings as web.xml's {@code <session-config>} or Spring Boot would. */
+    private static java.util.function.Consumer<jakarta.servlet.ServletContext> containerSessionConfig(
+            int timeoutMinutes) {
+        return ctx -> {
+            jakarta.servlet.SessionCookieConfig scc = ctx.getSessionCookieConfig();
+            scc.setName("APPSID");
+            scc.setPath("/");
+            scc.setDomain("example.test");
+            scc.setSecure(true);
+            scc.setMaxAge(3600);
+            scc.setAttribute("SameSite", "Strict");
+            ctx.setSessionTimeout(timeoutMinutes);
+        };
+    }
+
+    private WebServer startWithContainerConfig(
+            jakarta.servlet.Filter filter, @Nullable Consumer<jakarta.servlet.ServletContext> onStartup) {
+        return container()
+                .start(new WebServer.Deployment(
+                        filter,
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        new TestApp(),
+                        new WebServer.Setup(List.of(), onStartup, true, null)));
+    }
+
+    private static final String DATE = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT";
+
+    @Test
+    @DisplayName(
+            "16.2.2 the container's SessionCookieConfig (name, path, domain, secure, max-age, SameSite) and session-timeout "
+                    + "are the defaults: the cookie takes them, new sessions get the timeout as idle timeout")
+    void item16_2_2_containerSessionConfigIsTheDefault() {
+        try (WebServer app = startWithContainerConfig(
+                new SessionFilter(manager, SessionFilterConfig.defaults()), containerSessionConfig(45))) {
+            HttpResponse<String> r = browser.get(app.uri("/info"));
+            assertThat(r.body()).startsWith("new=true;maxInactive=2700;");
+            assertThat(setCookies(r, "APPSID"))
+                    .singleElement()
+                    .asString()
+                    .matches("APPSID=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
+                            + "; Secure; HttpOnly; SameSite=Strict");
+            assertThat(setCookies(r, COOKIE)).isEmpty();
+            String id = setCookies(r, "APPSID").get(0).substring(7, 39);
+            assertThat(store.delegate().load(SessionId.parse(id).orElseThrow().key()))
+                    .get()
+                    .extracting(io.sessionkit.SessionRecord::maxIdle)
+                    .isEqualTo(Duration.ofMinutes(45));
+            // The cookie is for example.test over HTTPS, so the jar keeps it: present it by hand.
+            assertThat(new Browser()
+                            .get(app.uri("/info"), "Cookie", "APPSID=" + id)
+                            .body())
+                    .startsWith("new=false;maxInactive=2700;");
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.2 explicit sessionkit.servlet.* and sessionkit.max-idle settings win over the container's; what they leave unset still comes from the container")
+    void item16_2_2_explicitSettingsWin() {
+        Map<String, String> params = Map.of(
+                "sessionkit.store", "local",
+                "sessionkit.servlet.cookie-name", "MINE",
+                "sessionkit.servlet.cookie-same-site", "Lax",
+                "sessionkit.servlet.cookie-secure", "false",
+                "sessionkit.max-idle", "10m");
+        try (WebServer app = container()
+                .start(new WebServer.Deployment(
+                        null,
+                        SessionFilter.class,
+                        params,
+                        Map.of(),
+                        new TestApp(),
+                        new WebServer.Setup(List.of(), containerSessionConfig(45), true, null)))) {
+            HttpResponse<String> r = browser.get(app.uri("/info"));
+            assertThat(r.body()).startsWith("new=true;maxInactive=600;");
+            assertThat(setCookies(r, "MINE"))
+                    .singleElement()
+                    .asString()
+                    .matches("MINE=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
+                            + "; HttpOnly; SameSite=Lax");
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.2 a container that sets nothing (Jetty reports JSESSIONID and timeout 0, Tomcat null and 30), or sets the name JSESSIONID: SESSION and SessionKit's defaults")
+    void item16_2_2_unsetContainerSettingsKeepTheDefaults() {
+        java.util.function.Consumer<jakarta.servlet.ServletContext> containerName =
+                ctx -> ctx.getSessionCookieConfig().setName("JSESSIONID");
+        for (java.util.function.Consumer<jakarta.servlet.ServletContext> setup :
+                java.util.Arrays.asList(null, containerName)) {
+            try (WebServer app =
+                    startWithContainerConfig(new SessionFilter(manager, SessionFilterConfig.defaults()), setup)) {
+                Browser client = new Browser();
+                HttpResponse<String> r = client.get(app.uri("/info"));
+                assertThat(r.body()).startsWith("new=true;maxInactive=1800;");
+                assertThat(r.headers().allValues("Set-Cookie"))
+                        .singleElement()
+                        .asString()
+                        .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.2 container-defaults off, or a manager with its own idle timeout: the container's settings are not used")
+    void item16_2_2_containerDefaultsOffAndOwnIdleTimeout() {
+        SessionFilterConfig off =
+                SessionFilterConfig.builder().containerDefaults(false).build();
+        try (WebServer app = startWithContainerConfig(new SessionFilter(manager, off), containerSessionConfig(45))) {
+            HttpResponse<String> r = browser.get(app.uri("/info"));
+            assertThat(r.body()).startsWith("new=true;maxInactive=1800;");
+            assertThat(setCookies(r, COOKIE))
+                    .singleElement()
+                    .asString()
+                    .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+        }
+        SessionManager twentyMinutes = SessionManager.builder(store)
+                .clock(clock)
+                .expiryPolicy(io.sessionkit.ExpiryPolicy.of(Duration.ofMinutes(20), Duration.ofHours(12)))
+                .build();
+        try (WebServer app = startWithContainerConfig(
+                new SessionFilter(twentyMinutes, SessionFilterConfig.defaults()), containerSessionConfig(45))) {
+            HttpResponse<String> r = new Browser().get(app.uri("/info"));
+            assertThat(r.body()).startsWith("new=true;maxInactive=1200;");
+            assertThat(setCookies(r, "APPSID")).hasSize(1);
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "16.2.3 request.login(...) throws a ServletException that says to log in in the application; the session stays usable")
+    void item16_2_3_requestLoginIsRefusedAtTheCall() {
+        get("/set?name=a&value=1");
+        HttpResponse<String> r = get("/container-login");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body())
+                .startsWith(
+                        "refused ServletException: HttpServletRequest.login is not supported behind the SessionKit filter")
+                .contains("request.changeSessionId()");
+        assertThat(get("/get?name=a").body()).isEqualTo("1");
+    }
+
+    @Test
+    @DisplayName("16.2.3 a FORM <login-config> stops the filter's start with a message saying why; BASIC does not")
+    void item16_2_3_formLoginRefusedAtStartup() {
+        InitRecorder form = new InitRecorder(new SessionFilter(manager, SessionFilterConfig.defaults()));
+        WebServer started = null;
+        try {
+            started = container()
+                    .start(new WebServer.Deployment(
+                            form,
+                            null,
+                            Map.of(),
+                            Map.of(),
+                            new TestApp(),
+                            new WebServer.Setup(List.of(), null, true, "FORM")));
+        } catch (IllegalStateException containerDidNotStart) {
+            // Jetty fails its start when a filter does not initialise; Tomcat starts and marks the context unavailable
+        }
+        try {
+            assertThat(form.failure)
+                    .isInstanceOf(jakarta.servlet.ServletException.class)
+                    .hasMessageContaining("could not start: the web app uses container-managed FORM login")
+                    .hasMessageContaining("never in the SessionKit session");
+            if (started != null) {
+                HttpResponse<String> r = new Browser().get(started.uri("/set?name=a&value=1"));
+                assertThat(r.statusCode()).isNotEqualTo(200);
+                assertThat(setCookies(r, COOKIE)).isEmpty();
+            }
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+
+        InitRecorder basic = new InitRecorder(new SessionFilter(manager, SessionFilterConfig.defaults()));
+        try (WebServer app = container()
+                .start(new WebServer.Deployment(
+                        basic,
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        new TestApp(),
+                        new WebServer.Setup(List.of(), null, true, "BASIC")))) {
+            assertThat(basic.failure).isNull();
+            assertThat(browser.get(app.uri("/set?name=a&value=basic")).statusCode())
+                    .isEqualTo(200);
+            assertThat(browser.get(app.uri("/get?name=a")).body()).isEqualTo("basic");
+        }
+    }
+
+    /** Remembers why the filter it wraps failed to initialise. */
+    static final class InitRecorder implements jakarta.servlet.Filter {
+        private final SessionFilter delegate;
+        volatile @Nullable Throwable failure;
+
+        InitRecorder(SessionFilter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void init(jakarta.servlet.FilterConfig config) throws jakarta.servlet.ServletException {
+            try {
+                delegate.init(config);
+            } catch (jakarta.servlet.ServletException | RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void doFilter(
+                jakarta.servlet.ServletRequest req,
+                jakarta.servlet.ServletResponse res,
+                jakarta.servlet.FilterChain chain)
+                throws java.io.IOException, jakarta.servlet.ServletException {
+            delegate.doFilter(req, res, chain);
+        }
+
+        @Override
+        public void destroy() {
+            delegate.destroy();
+        }
+    }
+
+    /**
+     * Starts the filter it wraps with a servlet context of a class SessionKit does not know, delegating to the real
+     * one (and hiding Tomcat's resources attribute), as on a container whose listener registry it cannot read.
+     */
+    static final class UnknownContainerFilter implements jakarta.servlet.Filter {
+        private final SessionFilter delegate;
+
+        UnknownContainerFilter(SessionFilter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void init(jakarta.servlet.FilterConfig config) throws jakarta.servlet.ServletException {
+            jakarta.servlet.ServletContext real = config.getServletContext();
+            jakarta.servlet.ServletContext unknown =
+                    (jakarta.servlet.ServletContext) java.lang.reflect.Proxy.newProxyInstance(
+                            SessionFilterContractTest.class.getClassLoader(),
+                            new Class<?>[] {jakarta.servlet.ServletContext.class},
+                            (proxy, method, args) -> {
+                                if (method.getName().equals("getAttribute")
+                                        && ContainerProbe.TOMCAT_RESOURCES_ATTRIBUTE.equals(args[0])) {
+                                    return null;
+                                }
+                                try {
+                                    return method.invoke(real, args);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+            delegate.init(new jakarta.servlet.FilterConfig() {
+                @Override
+                public String getFilterName() {
+                    return config.getFilterName();
+                }
+
+                @Override
+                public jakarta.servlet.ServletContext getServletContext() {
+                    return unknown;
+                }
+
+                @Override
+                public String getInitParameter(String name) {
+                    return config.getInitParameter(name);
+                }
+
+                @Override
+                public java.util.Enumeration<String> getInitParameterNames() {
+                    return config.getInitParameterNames();
+                }
+            });
+        }
+
+        @Override
+        public void doFilter(
+                jakarta.servlet.ServletRequest req,
+                jakarta.servlet.ServletResponse res,
+                jakarta.servlet.FilterChain chain)
+                throws java.io.IOException, jakarta.servlet.ServletException {
+            delegate.doFilter(req, res, chain);
+        }
     }
 }

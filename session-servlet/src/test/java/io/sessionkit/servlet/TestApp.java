@@ -69,6 +69,25 @@ final class TestApp extends HttpServlet {
                 req.getSession().setAttribute(name, value);
                 resp.getWriter().print("ok");
             }
+            case "/throwing-binding" -> {
+                HttpSession s = req.getSession();
+                s.setAttribute(name, new ThrowingBinding());
+                s.removeAttribute(name);
+                s.setAttribute(name, value);
+                resp.getWriter().print("ok");
+            }
+            case "/remove" -> {
+                req.getSession().removeAttribute(name);
+                resp.getWriter().print("removed");
+            }
+            case "/container-login" -> {
+                try {
+                    req.login("alice", "secret");
+                    resp.getWriter().print("logged in " + req.getRemoteUser());
+                } catch (jakarta.servlet.ServletException e) {
+                    resp.getWriter().print("refused " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
             case "/names" -> {
                 HttpSession s = req.getSession(false);
                 resp.getWriter()
@@ -390,6 +409,24 @@ final class TestApp extends HttpServlet {
 
     /** A legacy-style session value: Serializable, not a JSON value. */
     record Cart(List<String> items) implements Serializable {}
+
+    /** A session value whose binding callbacks throw. */
+    static final class ThrowingBinding implements HttpSessionBindingListener {
+        @Override
+        public void valueBound(HttpSessionBindingEvent event) {
+            throw new IllegalStateException("binding failure for the test");
+        }
+
+        @Override
+        public void valueUnbound(HttpSessionBindingEvent event) {
+            throw new IllegalStateException("binding failure for the test");
+        }
+
+        /** So that the JSON codec can store it. */
+        public String getKind() {
+            return "throwing";
+        }
+    }
 
     /** Records what the session tells it. */
     static final class Listener implements HttpSessionBindingListener {

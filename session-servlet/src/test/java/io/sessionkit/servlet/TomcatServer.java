@@ -15,8 +15,9 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
 
-/** Embedded Tomcat 11 with its own base directory in a temporary folder, removed on close. */
+/** Embedded Tomcat (11, or 10.1 in session-servlet-tomcat10) with its own base directory in a temporary folder. */
 record TomcatServer(Tomcat tomcat, Path baseDir, URI base) implements WebServer {
     static WebServer start(Deployment d) {
         Path baseDir;
@@ -57,6 +58,16 @@ record TomcatServer(Tomcat tomcat, Path baseDir, URI base) implements WebServer 
         map.addURLPattern("/*");
         context.addFilterMap(map);
         d.contextAttributes().forEach(context.getServletContext()::setAttribute);
+        WebServer.Setup setup = d.setup();
+        // What Tomcat's ContextConfig does for <listener> in web.xml and for @WebListener classes.
+        setup.declaredListeners().forEach(l -> context.addApplicationListener(l.getName()));
+        java.util.function.Consumer<jakarta.servlet.ServletContext> onStartup = setup.onStartup();
+        if (onStartup != null) {
+            context.addServletContainerInitializer((classes, ctx) -> onStartup.accept(ctx), null);
+        }
+        if (setup.loginMethod() != null) {
+            context.setLoginConfig(new LoginConfig(setup.loginMethod(), null, "/login.html", "/login-error.html"));
+        }
         Tomcat.addServlet(context, "app", d.servlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "app");
         try {

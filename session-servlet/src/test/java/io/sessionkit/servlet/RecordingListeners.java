@@ -1,0 +1,183 @@
+package io.sessionkit.servlet;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionBindingEvent;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Session listeners that write what they are told into the deployment's {@link EventLog} (the servlet context
+ * attribute {@link #LOG_ATTRIBUTE}), one class per way of registering them, so a test sees which were told and how
+ * often. Public with public constructors: the containers instantiate the declared ones by class name.
+ */
+public final class RecordingListeners {
+    static final String LOG_ATTRIBUTE = "test.events";
+
+    private RecordingListeners() {}
+
+    /** What the listeners of one deployment were told, in order, each line led by the listener's simple name. */
+    static final class EventLog {
+        private final List<String> events = new CopyOnWriteArrayList<>();
+
+        void add(String event) {
+            events.add(event);
+        }
+
+        /** The events of one listener class, without its name. */
+        List<String> of(Class<?> listener) {
+            String tag = listener.getSimpleName() + ": ";
+            List<String> out = new ArrayList<>();
+            for (String e : events) {
+                if (e.startsWith(tag)) {
+                    out.add(e.substring(tag.length()));
+                }
+            }
+            return out;
+        }
+
+        List<String> all() {
+            return List.copyOf(events);
+        }
+    }
+
+    static void record(HttpSession session, Object listener, String event) {
+        ServletContext context = session.getServletContext();
+        if (context != null && context.getAttribute(LOG_ATTRIBUTE) instanceof EventLog log) {
+            log.add(listener.getClass().getSimpleName() + ": " + event);
+        }
+    }
+
+    /** Every session event, with what a careful listener would check about it. */
+    public abstract static class Recording
+            implements HttpSessionListener, HttpSessionIdListener, HttpSessionAttributeListener {
+        @Override
+        public void sessionCreated(HttpSessionEvent e) {
+            HttpSession s = e.getSession();
+            record(
+                    s,
+                    this,
+                    "created " + s.getId() + " kit=" + (s instanceof SessionKitHttpSession) + " new=" + s.isNew());
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent e) {
+            HttpSession s = e.getSession();
+            List<String> attributes = new ArrayList<>();
+            for (String name : new TreeSet<>(Collections.list(s.getAttributeNames()))) {
+                attributes.add(name + "=" + s.getAttribute(name));
+            }
+            record(s, this, "destroyed " + s.getId() + " " + attributes);
+        }
+
+        @Override
+        public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
+            record(
+                    e.getSession(),
+                    this,
+                    "idChanged " + oldSessionId + " -> " + e.getSession().getId());
+        }
+
+        @Override
+        public void attributeAdded(HttpSessionBindingEvent e) {
+            record(e.getSession(), this, "added " + e.getName() + "=" + e.getValue());
+        }
+
+        @Override
+        public void attributeReplaced(HttpSessionBindingEvent e) {
+            record(
+                    e.getSession(),
+                    this,
+                    "replaced " + e.getName() + " old=" + e.getValue() + " now="
+                            + e.getSession().getAttribute(e.getName()));
+        }
+
+        @Override
+        public void attributeRemoved(HttpSessionBindingEvent e) {
+            record(e.getSession(), this, "removed " + e.getName() + "=" + e.getValue());
+        }
+    }
+
+    /** Registered by class name, as a {@code <listener>} in web.xml or a {@code @WebListener} class. */
+    public static final class Declared extends Recording {}
+
+    /** Registered with {@code ServletContext.addListener(instance)}, as Spring Boot's ServletListenerRegistrationBean. */
+    public static final class AddedInstance extends Recording {}
+
+    /** Registered with {@code ServletContext.addListener(Class)}. */
+    public static final class AddedClass extends Recording {}
+
+    /** Registered with {@link SessionFilterConfig.Builder#listener}. */
+    public static final class Programmatic extends Recording {}
+
+    /**
+     * Shaped like Spring Security's {@code HttpSessionEventPublisher}: an {@link HttpSessionListener} and
+     * {@link HttpSessionIdListener} that needs the servlet context (to find the Spring context) and, on destroy, reads
+     * every attribute (to find the security contexts).
+     */
+    public static final class PublisherLike implements HttpSessionListener, HttpSessionIdListener {
+        @Override
+        public void sessionCreated(HttpSessionEvent e) {
+            record(e.getSession(), this, "created " + e.getSession().getId());
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent e) {
+            HttpSession s = e.getSession();
+            List<String> attributes = new ArrayList<>();
+            for (String name : Collections.list(s.getAttributeNames())) {
+                attributes.add(name + "=" + s.getAttribute(name));
+            }
+            record(s, this, "destroyed " + s.getId() + " " + attributes);
+        }
+
+        @Override
+        public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
+            record(
+                    e.getSession(),
+                    this,
+                    "idChanged " + oldSessionId + " -> " + e.getSession().getId());
+        }
+    }
+
+    /** Throws from every callback. */
+    public static final class Throwing
+            implements HttpSessionListener, HttpSessionIdListener, HttpSessionAttributeListener {
+        @Override
+        public void sessionCreated(HttpSessionEvent e) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent e) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+
+        @Override
+        public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+
+        @Override
+        public void attributeAdded(HttpSessionBindingEvent e) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+
+        @Override
+        public void attributeReplaced(HttpSessionBindingEvent e) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+
+        @Override
+        public void attributeRemoved(HttpSessionBindingEvent e) {
+            throw new IllegalStateException("listener failure for the test");
+        }
+    }
+}
