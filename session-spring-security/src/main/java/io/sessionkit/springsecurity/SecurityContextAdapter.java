@@ -1,0 +1,43 @@
+package io.sessionkit.springsecurity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessionkit.ValueAdapter;
+import io.sessionkit.ValueContext;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextImpl;
+
+/**
+ * {@code spring-security.security-context}: the {@link SecurityContextImpl} that
+ * {@code HttpSessionSecurityContextRepository} keeps under {@code SPRING_SECURITY_CONTEXT}, as
+ * {@code {"authentication":<value>}} ({@code {}} for an empty context). The authentication is a nested registered type,
+ * e.g. {@code spring-security.username-password-token}; an {@link Authentication} of a type nobody registered fails the
+ * write ({@code setAttribute}) with a message naming its class, instead of coming back as a map.
+ */
+final class SecurityContextAdapter implements ValueAdapter<SecurityContextImpl> {
+    static final String ALIAS = SpringSecurityValueTypes.NAME + ".security-context";
+
+    @Override
+    public JsonNode write(SecurityContextImpl value, ValueContext context) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        if (value.getAuthentication() != null) {
+            node.set("authentication", context.write(value.getAuthentication()));
+        }
+        return node;
+    }
+
+    @Override
+    public SecurityContextImpl read(JsonNode json, ValueContext context) {
+        Fields f = Fields.of(ALIAS, json);
+        @Nullable Object authentication = context.read(f.value("authentication"));
+        if (authentication == null) {
+            return new SecurityContextImpl();
+        }
+        if (!(authentication instanceof Authentication a)) {
+            throw f.invalid("member 'authentication' is not a registered Authentication");
+        }
+        return new SecurityContextImpl(a);
+    }
+}

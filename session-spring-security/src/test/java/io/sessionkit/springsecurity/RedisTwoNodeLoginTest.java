@@ -1,0 +1,63 @@
+package io.sessionkit.springsecurity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionkit.SessionId;
+import io.sessionkit.testing.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@link TwoNodeLoginContract} over a real Redis ({@link TestServers#redisUri()}), {@code sessionkit.store=redis},
+ * under a key prefix unique to the run; the test reads the stored envelopes with its own connection.
+ */
+class RedisTwoNodeLoginTest extends TwoNodeLoginContract {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final URI uri = TestServers.redisUri();
+    private final String prefix =
+            "sk-spring-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+
+    @Override
+    Map<String, Object> storeProperties() {
+        return Map.of(
+                "sessionkit.store",
+                "redis",
+                "sessionkit.redis.uri",
+                uri.toString(),
+                "sessionkit.redis.key-prefix",
+                prefix);
+    }
+
+    @Override
+    Optional<String> storedAttributes(SessionId id) {
+        try (Jedis redis = new Jedis(uri, 5_000)) {
+            String envelope = redis.get(prefix + "s:" + id.key().value());
+            if (envelope == null) {
+                return Optional.empty();
+            }
+            JsonNode record = JSON.readTree(envelope);
+            if (record.get("e").asLong() <= System.currentTimeMillis()) {
+                return Optional.empty();
+            }
+            return Optional.of(record.get("attrs").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    void cleanUp() {
+        try (Jedis redis = new Jedis(uri, 5_000)) {
+            Set<String> keys = redis.keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                redis.unlink(keys.toArray(String[]::new));
+            }
+        }
+    }
+}

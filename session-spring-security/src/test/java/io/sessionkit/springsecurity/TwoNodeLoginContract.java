@@ -1,0 +1,207 @@
+package io.sessionkit.springsecurity;
+
+import static io.sessionkit.springsecurity.Browser.csrfField;
+import static io.sessionkit.springsecurity.Browser.form;
+import static io.sessionkit.springsecurity.Browser.location;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.SessionId;
+import io.sessionkit.servlet.SessionFilterConfig;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two nodes of {@link LoginApp} (two Spring Boot contexts, two embedded Tomcats on random ports, each with its own
+ * {@code SessionManager}) share one store; one browser (one cookie jar) moves between them. The JSON codec is the
+ * default ({@code sessionkit.codec} unset); {@code sessionkit.codec.types=spring-security} is the only codec setting.
+ * Subclasses name the store and read what it holds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TwoNodeLoginContract {
+    private static final String SESSION = SessionFilterConfig.DEFAULT_COOKIE_NAME;
+
+    private ConfigurableApplicationContext a;
+    private ConfigurableApplicationContext b;
+    private URI nodeA;
+    private URI nodeB;
+
+    /** The {@code sessionkit.*} keys of the store (the same for both nodes). */
+    abstract Map<String, Object> storeProperties();
+
+    /** The attributes the store holds for {@code id}, as JSON text, or empty when it holds no live record. */
+    abstract Optional<String> storedAttributes(SessionId id);
+
+    /** Removes what the test wrote into the shared server. */
+    abstract void cleanUp();
+
+    @BeforeAll
+    void startNodes() {
+        Map<String, Object> properties = new LinkedHashMap<>(storeProperties());
+        properties.put("sessionkit.codec.types", "spring-security");
+        a = LoginApp.start(properties);
+        b = LoginApp.start(properties);
+        nodeA = URI.create("http://127.0.0.1:" + LoginApp.port(a));
+        nodeB = URI.create("http://127.0.0.1:" + LoginApp.port(b));
+    }
+
+    @AfterAll
+    void stopNodes() {
+        try {
+            if (a != null) {
+                a.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+        } finally {
+            cleanUp();
+        }
+    }
+
+    private SessionId sessionOf(Browser browser) {
+        return SessionId.parse(browser.cookie(SESSION).orElseThrow(() -> new AssertionError("no session cookie")))
+                .orElseThrow();
+    }
+
+    /** GET /login on {@code node}, then POST the form with its CSRF token; returns the POST's response. */
+    private static HttpResponse<String> logIn(Browser browser, URI node, String password) {
+        HttpResponse<String> page = browser.get(node.resolve("/login"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        return browser.post(
+                node.resolve("/login"),
+                form("username", LoginApp.USER, "password", password, "_csrf", csrfField(page)));
+    }
+
+    @Test
+    @DisplayName("log in on A; B knows the user, accepts a CSRF-protected POST; log out on B ends the session on A")
+    void loginOnOneNodeWorksOnTheOther() {
+        Browser browser = new Browser();
+        HttpResponse<String> page = browser.get(nodeA.resolve("/login"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        SessionId anonymous = sessionOf(browser);
+        assertThat(storedAttributes(anonymous)).get().asString().contains("\"spring-security.csrf-token\"");
+
+        HttpResponse<String> login = browser.post(
+                nodeA.resolve("/login"),
+                form("username", LoginApp.USER, "password", LoginApp.PASSWORD, "_csrf", csrfField(page)));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        assertThat(location(login)).isEqualTo(nodeA.resolve("/"));
+        HttpResponse<String> home = browser.get(location(login));
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.body()).isEqualTo("home");
+
+        // Session fixation protection rotated the id; only SessionKit's cookie, never the container's.
+        SessionId session = sessionOf(browser);
+        assertThat(session).isNotEqualTo(anonymous);
+        assertThat(storedAttributes(anonymous)).isEmpty();
+        assertThat(browser.cookieNames()).containsExactly(SESSION);
+
+        String stored = storedAttributes(session).orElseThrow();
+        assertThat(stored)
+                .contains("\"SPRING_SECURITY_CONTEXT\":{\"@type\":\"spring-security.security-context\"")
+                .contains("\"@type\":\"spring-security.username-password-token\"")
+                .contains("\"@type\":\"spring-security.user\"")
+                .contains("\"FACTOR_PASSWORD\"")
+                .doesNotContain(LoginApp.PASSWORD)
+                .doesNotContain(session.value())
+                .doesNotContain(anonymous.value());
+
+        HttpResponse<String> me = browser.get(nodeB.resolve("/me"));
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(me.body()).isEqualTo(LoginApp.USER);
+
+        // A token rendered by A is accepted by B: B reads the session's CsrfToken from the store.
+        String csrf = browser.get(nodeA.resolve("/csrf")).body();
+        HttpResponse<String> note = browser.post(nodeB.resolve("/notes"), form("text", "hello", "_csrf", csrf));
+        assertThat(note.statusCode()).as(note.body()).isEqualTo(200);
+        assertThat(note.body()).isEqualTo("saved hello");
+        assertThat(browser.get(nodeA.resolve("/notes")).body()).isEqualTo("hello");
+        assertThat(browser.post(nodeB.resolve("/notes"), form("text", "forged")).statusCode())
+                .as("a POST without the CSRF token")
+                .isEqualTo(403);
+        assertThat(browser.get(nodeB.resolve("/notes")).body()).isEqualTo("hello");
+
+        HttpResponse<String> logout = browser.post(nodeB.resolve("/logout"), form("_csrf", csrf));
+        assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(location(logout)).isEqualTo(nodeB.resolve("/login?logout"));
+        assertThat(storedAttributes(session)).isEmpty();
+
+        HttpResponse<String> after = browser.get(nodeA.resolve("/me"));
+        assertThat(after.statusCode()).isEqualTo(302);
+        assertThat(location(after)).isEqualTo(nodeA.resolve("/login"));
+    }
+
+    @Test
+    @DisplayName("a protected page asked for on A, login on B: B sends the browser back to the saved request")
+    void savedRequestAcrossNodes() {
+        Browser browser = new Browser();
+        HttpResponse<String> denied = browser.get(nodeA.resolve("/secret?page=2"));
+        assertThat(denied.statusCode()).isEqualTo(302);
+        assertThat(location(denied)).isEqualTo(nodeA.resolve("/login"));
+        assertThat(storedAttributes(sessionOf(browser)))
+                .get()
+                .asString()
+                .contains("\"SPRING_SECURITY_SAVED_REQUEST\":{\"@type\":\"spring-security.saved-request\"");
+
+        HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        assertThat(location(login)).isEqualTo(nodeA.resolve("/secret?page=2&continue"));
+
+        HttpResponse<String> secret = browser.get(location(login));
+        assertThat(secret.statusCode()).isEqualTo(200);
+        assertThat(secret.body()).isEqualTo("the secret page");
+        // The request cache consumed the saved request on A.
+        assertThat(storedAttributes(sessionOf(browser)))
+                .get()
+                .asString()
+                .doesNotContain("SPRING_SECURITY_SAVED_REQUEST")
+                .contains("SPRING_SECURITY_CONTEXT");
+        assertThat(browser.get(nodeB.resolve("/me")).body()).isEqualTo(LoginApp.USER);
+    }
+
+    @Test
+    @DisplayName("a failed login keeps its exception in the session without the password typed; then B logs in")
+    void failedLogin() {
+        Browser browser = new Browser();
+        String typed = "typed-wrong-4d1f";
+        HttpResponse<String> failed = logIn(browser, nodeA, typed);
+        assertThat(failed.statusCode()).isEqualTo(302);
+        assertThat(location(failed)).isEqualTo(nodeA.resolve("/login?error"));
+        assertThat(storedAttributes(sessionOf(browser)))
+                .get()
+                .asString()
+                .contains("\"SPRING_SECURITY_LAST_EXCEPTION\":{\"@type\":\"spring-security.bad-credentials\","
+                        + "\"@value\":{\"message\":\"Bad credentials\"}}")
+                .doesNotContain(typed);
+        assertThat(browser.get(nodeB.resolve("/login?error")).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(location(login)).isEqualTo(nodeB.resolve("/"));
+        assertThat(storedAttributes(sessionOf(browser)))
+                .get()
+                .asString()
+                .doesNotContain("SPRING_SECURITY_LAST_EXCEPTION");
+        assertThat(browser.get(nodeA.resolve("/me")).body()).isEqualTo(LoginApp.USER);
+    }
+
+    @Test
+    @DisplayName("anonymous requests to a protected page are sent to the login page on either node")
+    void anonymous() {
+        Browser browser = new Browser();
+        HttpResponse<String> me = browser.get(nodeB.resolve("/me"));
+        assertThat(me.statusCode()).isEqualTo(302);
+        assertThat(location(me)).isEqualTo(nodeB.resolve("/login"));
+        assertThat(browser.post(nodeA.resolve("/notes"), form("text", "x")).statusCode())
+                .isEqualTo(403);
+    }
+}
