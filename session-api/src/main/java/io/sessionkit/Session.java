@@ -387,8 +387,13 @@ public final class Session {
         this.invalidated = true;
     }
 
+    /**
+     * An attribute that fails to decode after the session was handed out. Under {@code DROP_SESSION} it is too late to
+     * treat the session as absent, and throwing would fail every request of this session until it expires (a
+     * framework reads its attributes on every request), so it is dropped like under {@code DROP_ATTRIBUTE}.
+     */
     private @Nullable Object dropOrThrow(String name, SessionCodecException e) {
-        if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
+        if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
             throw e;
         }
         SessionManager.LOG.log(

@@ -194,6 +194,21 @@ class ValueTypesTest {
     }
 
     @Test
+    void aRegisteredTagWithABrokenBodyIsDroppedWhenReadUnderDropSessionNotAFailureOnEveryRequest() {
+        SessionId id = hostile("{\"a\":{\"@type\":\"test.token\",\"@value\":{\"nope\":1}},\"b\":2}");
+        SessionManager sessions = manager(DecodeFailurePolicy.DROP_SESSION);
+        Session s = sessions.find(id.value()).orElseThrow();
+        try (LogCapture log = LogCapture.of("io.sessionkit")) {
+            assertThat(s.getAttribute("a")).isNull();
+            assertThat(log.warnings()).anySatisfy(w -> assertThat(w).contains("dropping undecodable attribute 'a'"));
+        }
+        assertThat(s.getAttribute("b")).isEqualTo(2);
+        sessions.save(s);
+        Session next = sessions.find(id.value()).orElseThrow();
+        assertThat(next.attributeNames()).containsExactly("b");
+    }
+
+    @Test
     void classNameTypingInsideARegisteredTypeIsRefusedAndInstantiatesNothing() {
         int before = Gadget.TOUCHED.get();
         SessionId id = hostile("{\"h\":{\"@type\":\"test.holder\",\"@value\":{\"payload\":"
