@@ -11,6 +11,7 @@ import io.sessionkit.testing.TestServers.Kind;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,34 +19,38 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.builders.AbstractClientBuilder;
 
 /**
- * One backend under test and the servers it runs on, found as the tests find theirs ({@link TestServers}: an address
- * from the environment, the server at its standard local port, a container, and for MongoDB the embedded
- * mongo-java-server). Redis Cluster comes from {@code SESSIONKIT_BENCH_REDIS_CLUSTER} ({@code host:port,...}) or is
- * started here (three local masters, {@link RedisCluster}); H2 runs in memory, in process.
- *
- * <p>Stores are opened by name through {@link SessionStores#open}, with each backend's documented keys, in a
+ * One backend under test, with its raw baseline's factory, and the servers it runs on, found as the README's "Servers"
+ * says ({@link TestServers}; {@code SESSIONKIT_BENCH_REDIS_CLUSTER} or a {@link RedisCluster} started here; H2 in
+ * memory). Stores are opened by name through {@link SessionStores#open}, with each backend's documented keys, in a
  * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
  */
 enum Backend {
-    LOCAL("local", "local", null),
-    REDIS("redis", "redis", Kind.REDIS),
-    REDIS_CLUSTER("redis-cluster", "redis", null),
-    MEMCACHED("memcached", "memcached", Kind.MEMCACHED),
-    JDBC_H2("jdbc-h2", "jdbc", null),
-    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES),
-    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB),
-    MONGO("mongo", "mongo", Kind.MONGO);
+    LOCAL("local", "local", null, (s, ns, ttl) -> RawClient.caffeine(100_000, ttl)),
+    REDIS("redis", "redis", Kind.REDIS, (s, ns, ttl) -> RawClient.redis(s.jedis(), ttl)),
+    REDIS_CLUSTER("redis-cluster", "redis", null, (s, ns, ttl) -> RawClient.redis(s.jedis(), ttl)),
+    MEMCACHED("memcached", "memcached", Kind.MEMCACHED, (s, ns, ttl) -> RawClient.memcached(s.address(), ttl)),
+    JDBC_H2("jdbc-h2", "jdbc", null, (s, ns, ttl) -> s.jdbc(ns, ttl, "? FORMAT JSON")),
+    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES, (s, ns, ttl) -> s.jdbc(ns, ttl, "CAST(? AS jsonb)")),
+    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB, (s, ns, ttl) -> s.jdbc(ns, ttl, "?")),
+    MONGO(
+            "mongo",
+            "mongo",
+            Kind.MONGO,
+            (s, ns, ttl) -> RawClient.mongo(s.address(), Backend.MONGO_DATABASE, table(ns), ttl));
 
     /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
     static final int POOL = 16;
@@ -58,10 +63,19 @@ enum Backend {
     /** The shared test server this backend runs on; null for the in-process ones and the cluster. */
     private final @Nullable Kind kind;
 
-    Backend(String id, String store, @Nullable Kind kind) {
+    /** Opens the raw baseline in a namespace, writing with an expiry. */
+    @SuppressWarnings("ImmutableEnumChecker") // stateless lambdas
+    private final RawFactory raw;
+
+    private interface RawFactory {
+        RawClient<?> open(Servers servers, String namespace, Duration ttl);
+    }
+
+    Backend(String id, String store, @Nullable Kind kind, RawFactory raw) {
         this.id = id;
         this.store = store;
         this.kind = kind;
+        this.raw = raw;
     }
 
     static Backend of(String id) {
@@ -98,6 +112,29 @@ enum Backend {
         return new Servers(this, address, description, POOL, null);
     }
 
+    static String table(String namespace) {
+        return namespace.toLowerCase(Locale.ROOT) + "_sessions";
+    }
+
+    /** Runs {@code sql} on a connection of its own; the first row's columns by label (0 for NULL), if it has rows. */
+    static Map<String, Long> sql(String url, String sql) {
+        Map<String, Long> m = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            if (s.execute(sql)) {
+                try (ResultSet rs = s.getResultSet()) {
+                    rs.next();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        m.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+        return m;
+    }
+
     /**
      * The servers of one backend for one benchmark run; closing stops what was started here.
      *
@@ -113,11 +150,8 @@ enum Backend {
             int pool,
             @Nullable RedisCluster cluster) implements AutoCloseable {
 
-        /**
-         * The configuration of a store in {@code namespace} whose sessions live {@code ttl}, as {@code sessionkit.*}
-         * keys: the same keys an application would set.
-         */
-        Map<String, String> storeConfig(String namespace, Duration ttl) {
+        /** Opens a store in {@code namespace} with the {@code sessionkit.*} keys an application would set. */
+        SessionStore openStore(String namespace, Duration ttl) {
             String p = "sessionkit." + backend.store + ".";
             Map<String, String> c = new HashMap<>(Map.of("sessionkit.store", backend.store));
             if (backend == LOCAL) {
@@ -139,57 +173,42 @@ enum Backend {
                 // iterations instead.
                 c.put(p + "sweep-interval", "0s");
             }
-            return c;
-        }
-
-        /** Opens a store in {@code namespace}. */
-        SessionStore openStore(String namespace, Duration ttl) {
-            return SessionStores.open(SessionKitConfig.of(storeConfig(namespace, ttl)));
+            return SessionStores.open(SessionKitConfig.of(c));
         }
 
         /** The raw baseline in {@code namespace}, writing with expiry {@code ttl}. */
         RawClient<?> openRaw(String namespace, Duration ttl) {
-            long ttlMillis = ttl.toMillis();
-            JedisClientConfig redisConfig = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(2000)
-                    .socketTimeoutMillis(2000)
+            return backend.raw.open(this, namespace, ttl);
+        }
+
+        /** A Jedis client of the store's kind (standalone or cluster), pool size and timeouts. */
+        private UnifiedJedis jedis() {
+            ConnectionPoolConfig connections = new ConnectionPoolConfig();
+            connections.setMaxTotal(pool);
+            connections.setMaxIdle(pool);
+            AbstractClientBuilder<?, ? extends UnifiedJedis> builder;
+            if (backend == REDIS) {
+                URI u = URI.create(address);
+                builder = RedisClient.builder()
+                        .hostAndPort(new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()));
+            } else {
+                Set<HostAndPort> nodes = Arrays.stream(address.split("\\s*,\\s*"))
+                        .map(HostAndPort::from)
+                        .collect(Collectors.toSet());
+                builder = RedisClusterClient.builder().nodes(nodes);
+            }
+            return builder.clientConfig(DefaultJedisClientConfig.builder()
+                            .connectionTimeoutMillis(2000)
+                            .socketTimeoutMillis(2000)
+                            .build())
+                    .poolConfig(connections)
                     .build();
-            ConnectionPoolConfig redisPool = new ConnectionPoolConfig();
-            redisPool.setMaxTotal(pool);
-            redisPool.setMaxIdle(pool);
-            return switch (backend) {
-                case LOCAL -> new RawCaffeine(100_000, ttl);
-                case REDIS -> {
-                    URI u = URI.create(address);
-                    HostAndPort node = new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort());
-                    yield new RawRedis(
-                            RedisClient.builder()
-                                    .hostAndPort(node)
-                                    .clientConfig(redisConfig)
-                                    .poolConfig(redisPool)
-                                    .build(),
-                            ttlMillis);
-                }
-                case REDIS_CLUSTER ->
-                    new RawRedis(
-                            RedisClusterClient.builder()
-                                    .nodes(Arrays.stream(address.split("\\s*,\\s*"))
-                                            .map(HostAndPort::from)
-                                            .collect(Collectors.toSet()))
-                                    .clientConfig(redisConfig)
-                                    .poolConfig(redisPool)
-                                    .build(),
-                            ttlMillis);
-                case MEMCACHED -> new RawMemcached(address, (int) Math.max(1, ttl.toSeconds()));
-                case MONGO -> new RawMongo(address, MONGO_DATABASE, table(namespace), ttlMillis);
-                case JDBC_H2, JDBC_POSTGRES, JDBC_MARIADB -> {
-                    // The raw table is made from the store's own schema file: same columns, types and indexes.
-                    openStore(namespace, ttl).close();
-                    String dataParam =
-                            backend == JDBC_POSTGRES ? "CAST(? AS jsonb)" : backend == JDBC_H2 ? "? FORMAT JSON" : "?";
-                    yield new RawJdbc(address, pool, table(namespace), dataParam, ttlMillis);
-                }
-            };
+        }
+
+        /** Raw JDBC on a table made from the store's own schema file: same columns, types and indexes. */
+        private RawClient<?> jdbc(String namespace, Duration ttl, String dataParam) {
+            openStore(namespace, ttl).close();
+            return RawClient.jdbc(address, pool, table(namespace), dataParam, ttl);
         }
 
         /**
@@ -204,17 +223,8 @@ enum Backend {
                             .deleteMany(new Document());
                 }
             } else if (address.startsWith("jdbc:")) {
-                try (Connection c = DriverManager.getConnection(address);
-                        Statement s = c.createStatement()) {
-                    s.executeUpdate("TRUNCATE TABLE " + table(namespace));
-                } catch (SQLException e) {
-                    throw new IllegalStateException("cannot empty " + table(namespace) + ": " + e.getMessage(), e);
-                }
+                sql(address, "TRUNCATE TABLE " + table(namespace));
             }
-        }
-
-        static String table(String namespace) {
-            return namespace.toLowerCase(Locale.ROOT) + "_sessions";
         }
 
         @Override

@@ -81,7 +81,7 @@ public final class MemoryFootprint {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("generated", Instant.now().toString());
         report.put("sessions", sessions);
-        report.put("attributeJsonBytes", payload.size());
+        report.put("attributeJsonBytes", payload.json().length());
         report.put("storeBytesPerSession", Math.round(store));
         report.put("rawCaffeineBytesPerEntry", Math.round(raw));
         report.put(
@@ -96,6 +96,6 @@ public final class MemoryFootprint {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.printf(
                 "[memory] %d sessions of %d B JSON: store %.0f B/session, raw Caffeine %.0f B/entry -> %s%n",
-                sessions, payload.size(), store, raw, out);
+                sessions, payload.json().length(), store, raw, out);
     }
 }
