@@ -8,7 +8,6 @@ import io.sessionkit.SessionStores;
 import io.sessionkit.testing.RedisCluster;
 import io.sessionkit.testing.TestServers;
 import io.sessionkit.testing.TestServers.Kind;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,18 +18,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.builders.AbstractClientBuilder;
 
 /**
  * One backend under test, with its raw baseline's factory, and the servers it runs on, found as the README's "Servers"
@@ -39,18 +29,14 @@ import redis.clients.jedis.builders.AbstractClientBuilder;
  * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
  */
 enum Backend {
-    LOCAL("local", "local", null, (s, ns, ttl) -> RawClient.caffeine(100_000, ttl)),
-    REDIS("redis", "redis", Kind.REDIS, (s, ns, ttl) -> RawClient.redis(s.jedis(), ttl)),
-    REDIS_CLUSTER("redis-cluster", "redis", null, (s, ns, ttl) -> RawClient.redis(s.jedis(), ttl)),
-    MEMCACHED("memcached", "memcached", Kind.MEMCACHED, (s, ns, ttl) -> RawClient.memcached(s.address(), ttl)),
-    JDBC_H2("jdbc-h2", "jdbc", null, (s, ns, ttl) -> s.jdbc(ns, ttl, "? FORMAT JSON")),
-    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES, (s, ns, ttl) -> s.jdbc(ns, ttl, "CAST(? AS jsonb)")),
-    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB, (s, ns, ttl) -> s.jdbc(ns, ttl, "?")),
-    MONGO(
-            "mongo",
-            "mongo",
-            Kind.MONGO,
-            (s, ns, ttl) -> RawClient.mongo(s.address(), Backend.MONGO_DATABASE, table(ns), ttl));
+    LOCAL("local", "local", null, RawClient::caffeine),
+    REDIS("redis", "redis", Kind.REDIS, RawClient::redis),
+    REDIS_CLUSTER("redis-cluster", "redis", null, RawClient::redis),
+    MEMCACHED("memcached", "memcached", Kind.MEMCACHED, RawClient::memcached),
+    JDBC_H2("jdbc-h2", "jdbc", null, RawClient::jdbc),
+    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES, RawClient::jdbc),
+    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB, RawClient::jdbc),
+    MONGO("mongo", "mongo", Kind.MONGO, RawClient::mongo);
 
     /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
     static final int POOL = 16;
@@ -64,7 +50,7 @@ enum Backend {
     private final @Nullable Kind kind;
 
     /** Opens the raw baseline in a namespace, writing with an expiry. */
-    @SuppressWarnings("ImmutableEnumChecker") // stateless lambdas
+    @SuppressWarnings("ImmutableEnumChecker") // static methods
     private final RawFactory raw;
 
     private interface RawFactory {
@@ -179,36 +165,6 @@ enum Backend {
         /** The raw baseline in {@code namespace}, writing with expiry {@code ttl}. */
         RawClient<?> openRaw(String namespace, Duration ttl) {
             return backend.raw.open(this, namespace, ttl);
-        }
-
-        /** A Jedis client of the store's kind (standalone or cluster), pool size and timeouts. */
-        private UnifiedJedis jedis() {
-            ConnectionPoolConfig connections = new ConnectionPoolConfig();
-            connections.setMaxTotal(pool);
-            connections.setMaxIdle(pool);
-            AbstractClientBuilder<?, ? extends UnifiedJedis> builder;
-            if (backend == REDIS) {
-                URI u = URI.create(address);
-                builder = RedisClient.builder()
-                        .hostAndPort(new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()));
-            } else {
-                Set<HostAndPort> nodes = Arrays.stream(address.split("\\s*,\\s*"))
-                        .map(HostAndPort::from)
-                        .collect(Collectors.toSet());
-                builder = RedisClusterClient.builder().nodes(nodes);
-            }
-            return builder.clientConfig(DefaultJedisClientConfig.builder()
-                            .connectionTimeoutMillis(2000)
-                            .socketTimeoutMillis(2000)
-                            .build())
-                    .poolConfig(connections)
-                    .build();
-        }
-
-        /** Raw JDBC on a table made from the store's own schema file: same columns, types and indexes. */
-        private RawClient<?> jdbc(String namespace, Duration ttl, String dataParam) {
-            openStore(namespace, ttl).close();
-            return RawClient.jdbc(address, pool, table(namespace), dataParam, ttl);
         }
 
         /**

@@ -13,18 +13,22 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
@@ -36,7 +40,13 @@ import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.transcoders.SerializingTranscoder;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.builders.AbstractClientBuilder;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -52,19 +62,13 @@ import redis.clients.jedis.params.SetParams;
  */
 record RawClient<R>(
         String name,
-        Read<String> read,
-        Read<R> find,
+        Function<String, @Nullable String> read,
+        Function<String, @Nullable R> find,
         Replace<R> replace,
         BiPredicate<String, String> insert,
         Consumer<String> delete,
         Runnable closer)
         implements AutoCloseable {
-
-    /** A read of one key; null if it is absent. */
-    interface Read<T> {
-        @Nullable
-        T apply(String key);
-    }
 
     /** A write over what a read found. */
     interface Replace<R> {
@@ -115,7 +119,8 @@ record RawClient<R>(
     }
 
     /** The text of what {@code find} returns, read with it. */
-    private static <R> Read<String> textOf(Read<R> find, Function<R, String> text) {
+    private static <R> Function<String, @Nullable String> textOf(
+            Function<String, @Nullable R> find, Function<R, String> text) {
         return key -> {
             R found = find.apply(key);
             return found == null ? null : text.apply(found);
@@ -123,11 +128,9 @@ record RawClient<R>(
     }
 
     /** getIfPresent + put on a bounded cache with an expiry, as small as an in-process session map gets. */
-    static RawClient<String> caffeine(long maximumSize, Duration ttl) {
-        Cache<String, String> cache = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
-                .expireAfterWrite(ttl)
-                .build();
+    static RawClient<String> caffeine(Backend.Servers servers, String namespace, Duration ttl) {
+        Cache<String, String> cache =
+                Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
         return new RawClient<>(
                 "raw caffeine",
                 cache::getIfPresent,
@@ -140,9 +143,29 @@ record RawClient<R>(
 
     /**
      * Jedis on the same kind of client as the store (a pooled {@code RedisClient} or {@code RedisClusterClient}, pool
-     * of the store's size, made by {@link Backend}): GET; GET + SET PX; SET NX PX; GET + SET NX PX + DEL.
+     * of the store's size and timeouts): GET; GET + SET PX; SET NX PX; GET + SET NX PX + DEL.
      */
-    static RawClient<String> redis(UnifiedJedis jedis, Duration ttl) {
+    static RawClient<String> redis(Backend.Servers servers, String namespace, Duration ttl) {
+        ConnectionPoolConfig connections = new ConnectionPoolConfig();
+        connections.setMaxTotal(servers.pool());
+        connections.setMaxIdle(servers.pool());
+        AbstractClientBuilder<?, ? extends UnifiedJedis> builder;
+        if (servers.backend() == Backend.REDIS) {
+            URI u = URI.create(servers.address());
+            builder = RedisClient.builder()
+                    .hostAndPort(new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()));
+        } else {
+            Set<HostAndPort> nodes = Arrays.stream(servers.address().split("\\s*,\\s*"))
+                    .map(HostAndPort::from)
+                    .collect(Collectors.toSet());
+            builder = RedisClusterClient.builder().nodes(nodes);
+        }
+        UnifiedJedis jedis = builder.clientConfig(DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(2000)
+                        .socketTimeoutMillis(2000)
+                        .build())
+                .poolConfig(connections)
+                .build();
         SetParams px = SetParams.setParams().px(ttl.toMillis());
         SetParams nxPx = SetParams.setParams().nx().px(ttl.toMillis());
         return new RawClient<>(
@@ -160,7 +183,7 @@ record RawClient<R>(
      * text as its bytes (no compression, no serialization): get; gets + cas; add; get + add + delete. A plain get where
      * no cas follows (read-only, rotation): gets only for the modifying request.
      */
-    static RawClient<CASValue<Object>> memcached(String servers, Duration ttl) {
+    static RawClient<CASValue<Object>> memcached(Backend.Servers servers, String namespace, Duration ttl) {
         int ttlSeconds = (int) Math.max(1, ttl.toSeconds());
         // Strings go out as their UTF-8 bytes, flags 0; with this threshold they are never compressed.
         SerializingTranscoder text = new SerializingTranscoder();
@@ -177,7 +200,7 @@ record RawClient<R>(
                             .setTranscoder(text)
                             .setDaemon(true)
                             .build(),
-                    AddrUtil.getAddresses(servers));
+                    AddrUtil.getAddresses(servers.address()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -211,16 +234,18 @@ record RawClient<R>(
      * The MongoDB driver with the store's write concern ({@code majority}): find; find + replaceOne; insertOne; find +
      * insertOne + deleteOne. The document holds the session JSON as one string field plus a version and an expiry.
      */
-    static RawClient<Document> mongo(String uri, String database, String collection, Duration ttl) {
+    static RawClient<Document> mongo(Backend.Servers servers, String namespace, Duration ttl) {
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
+                .applyConnectionString(new ConnectionString(servers.address()))
                 .applyToSocketSettings(
                         s -> s.connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS))
                 .applyToClusterSettings(s -> s.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .build());
-        MongoCollection<Document> sessions =
-                client.getDatabase(database).getCollection(collection).withWriteConcern(WriteConcern.MAJORITY);
-        Read<Document> find = key -> sessions.find(Filters.eq("_id", key)).first();
+        MongoCollection<Document> sessions = client.getDatabase(Backend.MONGO_DATABASE)
+                .getCollection(Backend.table(namespace))
+                .withWriteConcern(WriteConcern.MAJORITY);
+        Function<String, @Nullable Document> find =
+                key -> sessions.find(Filters.eq("_id", key)).first();
         return new RawClient<>(
                 "raw mongo",
                 textOf(find, d -> d.getString("data")),
@@ -248,14 +273,21 @@ record RawClient<R>(
     /**
      * JDBC on a HikariCP pool of the store's size, on a table created from the store's own schema file (same columns,
      * types and indexes), one autocommit statement per round trip: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
-     * DELETE. No version check, no expiry filter: the least a session table needs. {@code dataParam} binds JSON text
-     * as the store does: {@code CAST(? AS jsonb)}, {@code ? FORMAT JSON} or {@code ?}.
+     * DELETE. No version check, no expiry filter: the least a session table needs. JSON text is bound as the store
+     * binds it: {@code CAST(? AS jsonb)}, {@code ? FORMAT JSON} or {@code ?}.
      */
-    static RawClient<Row> jdbc(String url, int poolSize, String table, String dataParam, Duration ttl) {
+    static RawClient<Row> jdbc(Backend.Servers servers, String namespace, Duration ttl) {
+        servers.openStore(namespace, ttl).close(); // creates the table
+        String table = Backend.table(namespace);
+        String dataParam = switch (servers.backend()) {
+            case JDBC_POSTGRES -> "CAST(? AS jsonb)";
+            case JDBC_H2 -> "? FORMAT JSON";
+            default -> "?";
+        };
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("raw-" + table);
-        hc.setJdbcUrl(url);
-        hc.setMaximumPoolSize(poolSize);
+        hc.setJdbcUrl(servers.address());
+        hc.setMaximumPoolSize(servers.pool());
         hc.setAutoCommit(true);
         HikariDataSource pool = new HikariDataSource(hc);
         long ttlMillis = ttl.toMillis();
@@ -265,7 +297,7 @@ record RawClient<R>(
         String insert = "INSERT INTO " + table + " (session_id, principal, created_at, last_accessed_at, expires_at,"
                 + " max_idle_seconds, version, data) VALUES (?, NULL, ?, ?, ?, ?, 1, " + dataParam + ")";
         String delete = "DELETE FROM " + table + " WHERE session_id = ?";
-        Read<Row> find = key -> sql(
+        Function<String, @Nullable Row> find = key -> sql(
                 pool,
                 select,
                 ps -> {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -22,15 +23,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites one generated section of {@code BENCHMARKS.md} (between the BEGIN/END GENERATED markers of
- * {@code --section}, quick or full) from JMH's JSON results ({@code -rf json}), {@link CommandCounter}'s and
- * {@link MemoryFootprint}'s output: the machine and its load, the placement, the command, a table of ops/s, p50/p99
- * latency, ratio to the raw client and allocation per request, the commands per request, the memory per session, and
- * each target with its measured value. Text outside the markers is left as it is.
- *
- * <p>The JMH results must be sample-time runs in µs (as {@link SessionBenchmark} declares them); one table row per
- * backend, request kind, session size and thread count, each with a store and a raw side. Ops/s is {@code threads /
- * mean time per operation}: each benchmark thread runs requests back to back, so this is the throughput the run
- * achieved.
+ * {@code --section}; text outside them is left as it is) from JMH's JSON results of sample-time runs in µs (as
+ * {@link SessionBenchmark} declares them), {@link CommandCounter}'s and {@link MemoryFootprint}'s output: machine,
+ * placement, command, ops/s (threads / mean time per request), latency, ratio to the raw client, allocation, commands
+ * per request, memory per session, and each target with its measured value.
  */
 public final class ReportWriter {
     static final Map<String, String> KIND_NAMES = Map.of(
@@ -42,11 +38,7 @@ public final class ReportWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * One side (store or raw) of one row; NaN where it was not measured.
-     *
-     * @param relativeError half the range of the iteration means relative to their average (NaN with one iteration)
-     */
+    /** One side (store or raw) of a row, NaN where not measured; relativeError: {@link #iterationSpread}. */
     record Side(double opsPerSecond, double p50, double p99, double allocPerOp, double relativeError) {
         static final Side NONE = new Side(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
@@ -135,10 +127,9 @@ public final class ReportWriter {
     }
 
     /**
-     * Half the range of the measurement iterations' means, relative to their average: how much the figure moved
-     * while it was measured. Not JMH's score error, which in sample mode is computed over every single sample and so
-     * comes out at 1–2 % even when the iterations drift by a third. The histogram is per fork, per iteration,
-     * {@code [value, count]} pairs.
+     * Half the range of the iteration means relative to their average (NaN with one iteration): how much the figure
+     * moved while measured. JMH's sample-mode error, over single samples, read 1–2 % while iterations drifted by a
+     * third. The histogram is per fork, per iteration, {@code [value, count]} pairs.
      */
     static double iterationSpread(JsonNode histogram) {
         List<Double> means = new ArrayList<>();
@@ -300,21 +291,21 @@ public final class ReportWriter {
                     measured.isEmpty() ? "not measured" : String.join(", ", measured),
                     measured.isEmpty() ? "–" : all ? "yes" : "no");
         }
-        if (counts != null) {
-            counts.path("backends")
-                    .properties()
-                    .forEach(b -> CommandCounter.KINDS.stream()
-                            .filter(COMMAND_TARGETS::containsKey)
-                            .forEach(kind -> {
-                                double target = COMMAND_TARGETS.getOrDefault(kind, Double.NaN);
-                                double v = b.getValue()
-                                        .at("/kinds/" + kind + "/commandsPerRequest")
-                                        .asDouble(Double.NaN);
-                                row(
-                                        b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
-                                        format("%.2f", v),
-                                        Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
-                            }));
+        for (Map.Entry<String, JsonNode> b : counts == null
+                ? Set.<Map.Entry<String, JsonNode>>of()
+                : counts.path("backends").properties()) {
+            for (String kind : CommandCounter.KINDS) {
+                @Nullable Double target = COMMAND_TARGETS.get(kind);
+                double v = b.getValue()
+                        .at("/kinds/" + kind + "/commandsPerRequest")
+                        .asDouble(Double.NaN);
+                if (target != null) {
+                    row(
+                            b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
+                            format("%.2f", v),
+                            Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
+                }
+            }
         }
     }
 

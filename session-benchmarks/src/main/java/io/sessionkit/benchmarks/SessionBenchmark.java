@@ -15,12 +15,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * One HTTP request's worth of session work per operation (read-only, modifying, new session, rotation: the README's
- * "What a benchmark operation is"), through {@link SessionManager} on a real store, and the same request done with the
- * raw driver ({@code ...Raw} methods) on the same server, pool size and thread count. Every thread works on its own
+ * One HTTP request's session work per operation (read-only, modifying, new session, rotation: the README's "What a
+ * benchmark operation is") through {@link SessionManager} on a real store, and the same request with the raw driver
+ * ({@code ...Raw} methods) on the same server, pool size and thread count. Each thread works on its own
  * {@value Client#SESSIONS} sessions, so there are no compare-and-set conflicts; each result is checked, so a store
- * that silently does less (or fails) cannot look fast. Sample time gives p50/p99 latency and ops/s as threads / mean
- * time; {@code -bm thrpt} measures throughput directly.
+ * that silently does less cannot look fast. Sample time gives p50/p99 and ops/s as threads / mean time.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -74,8 +72,7 @@ public class SessionBenchmark {
 
     /** The backend, the session size and the side (store or raw) of this run. */
     @State(Scope.Benchmark)
-    @SuppressWarnings(
-            "NullAway.Init") // JMH sets the fields in @Setup (or CommandCounter through open), not a constructor
+    @SuppressWarnings("NullAway.Init") // set in @Setup (or by CommandCounter through open), not a constructor
     public static class Target {
         @Param({"local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo"})
         public String backend;
@@ -91,10 +88,9 @@ public class SessionBenchmark {
         boolean newSessions;
         String namespace;
         private Backend.Servers servers;
-        /** What {@link #close} closes, the last opened first. */
-        private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+        /** What {@link #close} closes or cleans, the last opened first (threads add their seeded sessions). */
+        final Deque<AutoCloseable> opened = new ConcurrentLinkedDeque<>();
 
-        final Queue<Client> clients = new ConcurrentLinkedQueue<>();
         final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
         final LongAdder prewarmCalls = new LongAdder();
         volatile boolean warm;
@@ -104,16 +100,12 @@ public class SessionBenchmark {
         long prewarmMillis = PREWARM_MAX_MILLIS;
 
         @Setup(Level.Trial)
-        public void open(BenchmarkParams params) {
+        public void open(BenchmarkParams params) throws IOException {
             Backend.Servers found = Backend.of(backend).servers();
             // Tells run.sh's report what served each backend (e.g. the embedded Mongo), via a file it names.
             String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
-            try {
-                if (file != null && !file.isBlank()) {
-                    Files.writeString(Path.of(file), backend + "\t" + found.description() + "\n", CREATE, APPEND);
-                }
-            } catch (IOException e) {
-                System.err.println("cannot record the server of " + backend + ": " + e);
+            if (file != null && !file.isBlank()) {
+                Files.writeString(Path.of(file), backend + "\t" + found.description() + "\n", CREATE, APPEND);
             }
             open(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1), found);
         }
@@ -147,9 +139,7 @@ public class SessionBenchmark {
             } else {
                 warm = true; // CommandCounter: no pinning, and the same requests in every run
             }
-            if (newSessions) {
-                servers.wipe(namespace);
-            }
+            wipeNewSessions();
         }
 
         /**
@@ -209,6 +199,7 @@ public class SessionBenchmark {
             }
         }
 
+        /** Empties what grows without bound under the new-session benchmark (never measured). */
         @TearDown(Level.Iteration)
         public void wipeNewSessions() {
             if (newSessions) {
@@ -218,10 +209,6 @@ public class SessionBenchmark {
 
         @TearDown(Level.Trial)
         public void close() throws Exception {
-            // Here rather than in each Client: JMH may tear this state down before the threads' states.
-            for (Client c : clients) {
-                c.clean(this);
-            }
             while (!opened.isEmpty()) {
                 opened.pop().close();
             }
@@ -247,8 +234,9 @@ public class SessionBenchmark {
             rawKeyPrefix =
                     t.namespace + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             if (!t.newSessions) {
-                t.clients.add(this);
                 ids = new String[SESSIONS];
+                // Removed in the trial's tear-down, not the thread's: JMH may tear the trial down first.
+                t.opened.push(() -> Arrays.stream(ids).forEach(t.rawSide ? t.raw.delete() : t.manager::invalidate));
                 for (int i = 0; i < SESSIONS; i++) {
                     if (t.rawSide) {
                         ids[i] = newRawKey();
@@ -288,17 +276,6 @@ public class SessionBenchmark {
             }
             if (t.prewarmFailure != null) {
                 throw t.prewarmFailure;
-            }
-        }
-
-        /** Removes this thread's seeded sessions (only threads that seeded are in {@link Target#clients}). */
-        void clean(Target t) {
-            for (String id : ids) {
-                if (t.rawSide) {
-                    t.raw.delete().accept(id);
-                } else {
-                    t.manager.invalidate(id);
-                }
             }
         }
 
