@@ -122,12 +122,8 @@ enum Backend {
     }
 
     /**
-     * The servers of one backend for one benchmark run; closing stops what was started here.
-     *
-     * @param address the address in the form the store's configuration takes it (URI, JDBC URL, {@code host:port} list)
-     * @param description what actually serves, for the report (e.g. "embedded mongo-java-server")
-     * @param pool connections per pool of the store and of the raw client (1 on CommandCounter's private servers)
-     * @param cluster the Redis Cluster started for this run, or null
+     * The servers of one backend for one run, at an address in the form the store's configuration takes it, with what
+     * serves for the report, connections per pool (1 on CommandCounter's servers); closing stops a cluster started here.
      */
     record Servers(
             Backend backend,
@@ -155,8 +151,7 @@ enum Backend {
             } else {
                 c.putAll(Map.of(p + "url", address, p + "table", table(namespace), p + "create-schema", "true"));
                 c.put(p + "pool.max-size", Integer.toString(pool));
-                // The sweeper would compete with the measured requests; new-session tables are emptied between
-                // iterations instead.
+                // The sweeper would compete with the requests; new-session tables are emptied between iterations.
                 c.put(p + "sweep-interval", "0s");
             }
             return SessionStores.open(SessionKitConfig.of(c));
@@ -167,10 +162,7 @@ enum Backend {
             return backend.raw.open(this, namespace, ttl);
         }
 
-        /**
-         * Empties a namespace that grows without bound under the new-session benchmark (tables and collections; Redis
-         * and memcached expire their short-lived keys by themselves, Caffeine evicts). Never measured.
-         */
+        /** Empties a table or collection (Redis and memcached expire new sessions by themselves, Caffeine evicts). */
         void wipe(String namespace) {
             if (backend == MONGO) {
                 try (MongoClient client = MongoClients.create(address)) {

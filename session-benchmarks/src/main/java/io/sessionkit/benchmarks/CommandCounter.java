@@ -24,13 +24,10 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Counts server-side commands per request, the figure behind the round-trip budget (read-only 1, modifying 2, new 1):
- * makes requests of each kind as {@link SessionBenchmark} makes them, on one thread, and reads the server's own
- * counters before and after (how, per server: the module README's "Servers"). The module tests assert the same budget
- * ({@code RedisCommandBudgetTest}, {@code MemcachedCommandCountTest}, {@code PostgresStatementCountTest}); this puts
- * all four request kinds of the benchmarks in one table. Fixed costs (connecting, schema set-up, seeding) are
- * cancelled by running each kind twice, {@code n1} and {@code n2} requests, each in a fresh store, and dividing the
- * difference by {@code n2 - n1}.
+ * Counts server-side commands per request (the round-trip budget: read-only 1, modifying 2, new 1) for all four
+ * request kinds, made as {@link SessionBenchmark} makes them on one thread, from the server's own counters (how, per
+ * server: the module README's "Servers"). Each kind runs {@code n1} and {@code n2} requests in a fresh store; dividing
+ * the difference by {@code n2 - n1} cancels fixed costs (connecting, schema set-up, seeding).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.CommandCounter [--out counts.json] [--n1 200]
  * [--n2 1000] [--backends redis,memcached,jdbc-postgres]}
@@ -48,13 +45,7 @@ public final class CommandCounter {
 
     private CommandCounter() {}
 
-    /**
-     * What one count runs on and how it is read.
-     *
-     * @param counters reads the server's cumulative counters by name
-     * @param settled the cheapest read that shows whether the counters still move
-     * @param commands the counters that are commands (round trips)
-     */
+    /** What a count runs on; reads of its cumulative counters, all and the cheapest that shows them move. */
     private record Target(
             Backend.Servers servers,
             String method,
@@ -205,8 +196,7 @@ public final class CommandCounter {
             trial.request(requests, kind, client);
         }
         trial.close();
-        // PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they
-        // settle.
+        // PostgreSQL publishes a backend's counters a moment after the pool closed: wait until they settle.
         Map<String, Long> last = target.settled.call();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of the server's statistics until they settle

@@ -75,12 +75,6 @@ record RawClient<R>(
         boolean apply(String key, R found, String value);
     }
 
-    /** Writes a value whatever was there (set-up only, never measured). */
-    void seed(String key, String value) {
-        delete.accept(key);
-        create(key, value);
-    }
-
     /** Read-only request: 1 read. */
     String read(String key) {
         return required(read.apply(key));
@@ -179,9 +173,8 @@ record RawClient<R>(
     }
 
     /**
-     * spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout) and the
-     * text as its bytes (no compression, no serialization): get; gets + cas; add; get + add + delete. A plain get where
-     * no cas follows (read-only, rotation): gets only for the modifying request.
+     * spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout), the text
+     * as its bytes: get; gets + cas; add; get + add + delete (gets only where a cas follows).
      */
     static RawClient<CASValue<Object>> memcached(Backend.Servers servers, String namespace, Duration ttl) {
         int ttlSeconds = (int) Math.max(1, ttl.toSeconds());
@@ -271,10 +264,9 @@ record RawClient<R>(
     record Row(long version, String data) {}
 
     /**
-     * JDBC on a HikariCP pool of the store's size, on a table created from the store's own schema file (same columns,
-     * types and indexes), one autocommit statement per round trip: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
-     * DELETE. No version check, no expiry filter: the least a session table needs. JSON text is bound as the store
-     * binds it: {@code CAST(? AS jsonb)}, {@code ? FORMAT JSON} or {@code ?}.
+     * JDBC on a HikariCP pool of the store's size, on a table made from the store's own schema file, one autocommit
+     * statement per round trip, JSON bound as the store binds it: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
+     * DELETE. No version check, no expiry filter: the least a session table needs.
      */
     static RawClient<Row> jdbc(Backend.Servers servers, String namespace, Duration ttl) {
         servers.openStore(namespace, ttl).close(); // creates the table
@@ -288,7 +280,6 @@ record RawClient<R>(
         hc.setPoolName("raw-" + table);
         hc.setJdbcUrl(servers.address());
         hc.setMaximumPoolSize(servers.pool());
-        hc.setAutoCommit(true);
         HikariDataSource pool = new HikariDataSource(hc);
         long ttlMillis = ttl.toMillis();
         String select = "SELECT version, expires_at, data FROM " + table + " WHERE session_id = ?";

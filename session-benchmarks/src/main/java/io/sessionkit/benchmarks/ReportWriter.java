@@ -15,9 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +51,8 @@ public final class ReportWriter {
     private final StringBuilder md = new StringBuilder();
     /** Store side first, raw side second. */
     private final Map<Key, Side[]> rows = new TreeMap<>(Key.ORDER);
+    /** The rows of the Targets table for the command counts, made with the commands table. */
+    private final List<String> commandTargets = new ArrayList<>();
 
     private String jvm = "";
 
@@ -66,12 +66,15 @@ public final class ReportWriter {
         for (String file : o.all("results")) {
             JSON.readTree(Path.of(file).toFile()).forEach(report::add);
         }
-        JsonNode counts = readJson(o.get("counts", ""));
         report.header(o, servers(o.get("servers", "")));
         report.throughput();
-        report.section("Server-side commands per request", counts, report::commands);
-        report.section("Memory", readJson(o.get("memory", "")), report::memory);
-        report.targets(counts);
+        JsonNode counts = readJson(o.get("counts", ""));
+        JsonNode memory = readJson(o.get("memory", ""));
+        report.md.append("### Server-side commands per request\n\n");
+        report.md.append(counts == null ? "Not measured in this run.\n\n" : report.commands(counts));
+        report.md.append("### Memory\n\n");
+        report.md.append(memory == null ? "Not measured in this run.\n\n" : memory(memory));
+        report.targets();
         Path out = Path.of(o.get("out", "BENCHMARKS.md"));
         rewrite(out, o.get("section", "quick"), report.md.toString());
         System.out.println("[report] rewrote the results in " + out + " (" + report.rows.size() + " rows)");
@@ -106,11 +109,10 @@ public final class ReportWriter {
         String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         boolean raw = method.endsWith("Raw");
         int threads = r.path("threads").asInt();
-        JsonNode params = r.path("params");
         Key key = new Key(
-                params.path("backend").asText("?"),
+                r.at("/params/backend").asText("?"),
                 raw ? method.substring(0, method.length() - 3) : method,
-                params.path("sessionBytes").asInt(0),
+                r.at("/params/sessionBytes").asInt(0),
                 threads);
         double alloc = r.path("secondaryMetrics").properties().stream()
                 .filter(m -> m.getKey().replace("·", "").equals("gc.alloc.rate.norm"))
@@ -119,8 +121,8 @@ public final class ReportWriter {
                 .orElse(Double.NaN);
         Side side = new Side(
                 threads * 1e6 / primary.path("score").asDouble(),
-                primary.path("scorePercentiles").path("50.0").asDouble(Double.NaN),
-                primary.path("scorePercentiles").path("99.0").asDouble(Double.NaN),
+                primary.at("/scorePercentiles/50.0").asDouble(Double.NaN),
+                primary.at("/scorePercentiles/99.0").asDouble(Double.NaN),
                 alloc,
                 iterationSpread(primary.path("rawDataHistogram")));
         rows.computeIfAbsent(key, k -> new Side[] {Side.NONE, Side.NONE})[raw ? 1 : 0] = side;
@@ -192,7 +194,7 @@ public final class ReportWriter {
         rows.forEach((k, sides) -> {
             Side store = sides[0];
             Side raw = sides[1];
-            row(
+            md.append(row(
                     k.backend(),
                     name(k.kind()),
                     k.bytes() % 1024 == 0 ? (k.bytes() / 1024) + " KiB" : k.bytes() + " B",
@@ -205,25 +207,16 @@ public final class ReportWriter {
                     us(raw.p50()),
                     us(raw.p99()),
                     format("%,.0f", store.allocPerOp()),
-                    format("%,.0f", raw.allocPerOp()));
+                    format("%,.0f", raw.allocPerOp())));
         });
         md.append('\n');
     }
 
-    /** A section headed {@code title}: {@code body} of its data, or "not measured" without data. */
-    private void section(String title, @Nullable JsonNode data, Consumer<JsonNode> body) {
-        md.append("### ").append(title).append("\n\n");
-        if (data == null) {
-            md.append("Not measured in this run.\n\n");
-        } else {
-            body.accept(data);
-        }
-    }
-
-    private void commands(JsonNode counts) {
+    /** The commands table; also makes {@link #commandTargets}. */
+    private String commands(JsonNode counts) {
         int n1 = counts.path("n1").asInt();
         int n2 = counts.path("n2").asInt();
-        md.append("""
+        StringBuilder table = new StringBuilder("""
                 `CommandCounter`: %d requests of each kind, one thread, 1 KiB sessions; (counters after %d requests \
                 − after %d) / difference, which cancels connecting and seeding. Budget: read-only 1, modifying 2, new \
                 1 (rotation: create + delete after the find, 3).
@@ -233,30 +226,43 @@ public final class ReportWriter {
                 """.formatted(n2 - n1, n2, n1));
         counts.path("backends").properties().forEach(b -> {
             JsonNode kinds = b.getValue().path("kinds");
-            if (kinds.isMissingNode()) {
-                row(b.getKey(), "error: " + b.getValue().path("error").asText(), "", "", "", "", "");
-                return;
-            }
             List<String> cells = new ArrayList<>(List.of(b.getKey()));
             List<String> detail = new ArrayList<>();
             for (String kind : CommandCounter.KINDS) {
-                cells.add(format(
-                        "%.2f", kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN)));
+                double v = kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN);
+                cells.add(format("%.2f", v));
                 String counters = kinds.path(kind).path("counters").properties().stream()
                         .map(f -> f.getKey() + " " + format("%.2f", f.getValue().asDouble()))
                         .collect(Collectors.joining(", "));
                 detail.add(name(kind) + ": " + counters);
+                @Nullable Double target = COMMAND_TARGETS.get(kind);
+                if (target != null) {
+                    commandTargets.add(row(
+                            b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
+                            format("%.2f", v),
+                            Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no"));
+                }
             }
             cells.add(b.getValue().path("server").asText() + "; "
                     + b.getValue().path("method").asText());
             cells.add(String.join("; ", detail));
-            row(cells.toArray(String[]::new));
+            table.append(
+                    kinds.isMissingNode()
+                            ? row(
+                                    b.getKey(),
+                                    "error: " + b.getValue().path("error").asText(),
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    "")
+                            : row(cells.toArray(String[]::new)));
         });
-        md.append('\n');
+        return table.append('\n').toString();
     }
 
-    private void memory(JsonNode memory) {
-        md.append("""
+    private static String memory(JsonNode memory) {
+        return """
                 Retained heap per stored session in the Caffeine store (`local`), %d sessions of %d B of attribute \
                 JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; %s): **%d B per \
                 session**; a raw `Cache<String,String>` holding the same JSON under 43-character keys: %d B per entry.
@@ -266,10 +272,10 @@ public final class ReportWriter {
                         memory.path("attributeJsonBytes").asInt(),
                         String.join(", ", JSON.convertValue(memory.path("vm"), String[].class)),
                         memory.path("storeBytesPerSession").asLong(),
-                        memory.path("rawCaffeineBytesPerEntry").asLong()));
+                        memory.path("rawCaffeineBytesPerEntry").asLong());
     }
 
-    private void targets(@Nullable JsonNode counts) {
+    private void targets() {
         md.append("### Targets\n\n| target | measured | met |\n|---|---|---|\n");
         for (Backend backend : Backend.values()) {
             @Nullable Double target = RATIO_TARGETS.get(backend.id);
@@ -286,35 +292,20 @@ public final class ReportWriter {
                     measured.add(name(kind) + " " + ratio(r));
                 }
             }
-            row(
+            md.append(row(
                     backend.id + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
                     measured.isEmpty() ? "not measured" : String.join(", ", measured),
-                    measured.isEmpty() ? "–" : all ? "yes" : "no");
+                    measured.isEmpty() ? "–" : all ? "yes" : "no"));
         }
-        for (Map.Entry<String, JsonNode> b : counts == null
-                ? Set.<Map.Entry<String, JsonNode>>of()
-                : counts.path("backends").properties()) {
-            for (String kind : CommandCounter.KINDS) {
-                @Nullable Double target = COMMAND_TARGETS.get(kind);
-                double v = b.getValue()
-                        .at("/kinds/" + kind + "/commandsPerRequest")
-                        .asDouble(Double.NaN);
-                if (target != null) {
-                    row(
-                            b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
-                            format("%.2f", v),
-                            Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
-                }
-            }
-        }
+        commandTargets.forEach(md::append);
     }
 
     private static String name(String kind) {
         return KIND_NAMES.getOrDefault(kind, kind);
     }
 
-    private void row(String... cells) {
-        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    private static String row(String... cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
     }
 
     private static @Nullable JsonNode readJson(String file) throws IOException {

@@ -240,7 +240,7 @@ public class SessionBenchmark {
                 for (int i = 0; i < SESSIONS; i++) {
                     if (t.rawSide) {
                         ids[i] = newRawKey();
-                        t.raw.seed(ids[i], t.payload.json());
+                        t.raw.create(ids[i], t.payload.json()); // a fresh random key
                     } else {
                         Session s = t.manager.create();
                         t.payload.applyTo(s);
