@@ -8,9 +8,9 @@ import io.sessionkit.SessionStores;
 import io.sessionkit.testing.RedisCluster;
 import io.sessionkit.testing.TestServers;
 import io.sessionkit.testing.TestServers.Kind;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,34 +18,25 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 
 /**
- * One backend under test and the servers it runs on, found as the tests find theirs ({@link TestServers}: an address
- * from the environment, the server at its standard local port, a container, and for MongoDB the embedded
- * mongo-java-server). Redis Cluster comes from {@code SESSIONKIT_BENCH_REDIS_CLUSTER} ({@code host:port,...}) or is
- * started here (three local masters, {@link RedisCluster}); H2 runs in memory, in process.
- *
- * <p>Stores are opened by name through {@link SessionStores#open}, with each backend's documented keys, in a
+ * One backend under test, with its raw baseline's factory, and the servers it runs on, found as the README's "Servers"
+ * says ({@link TestServers}; {@code SESSIONKIT_BENCH_REDIS_CLUSTER} or a {@link RedisCluster} started here; H2 in
+ * memory). Stores are opened by name through {@link SessionStores#open}, with each backend's documented keys, in a
  * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
  */
 enum Backend {
-    LOCAL("local", "local", null),
-    REDIS("redis", "redis", Kind.REDIS),
-    REDIS_CLUSTER("redis-cluster", "redis", null),
-    MEMCACHED("memcached", "memcached", Kind.MEMCACHED),
-    JDBC_H2("jdbc-h2", "jdbc", null),
-    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES),
-    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB),
-    MONGO("mongo", "mongo", Kind.MONGO);
+    LOCAL("local", "local", null, RawClient::caffeine),
+    REDIS("redis", "redis", Kind.REDIS, RawClient::redis),
+    REDIS_CLUSTER("redis-cluster", "redis", null, RawClient::redis),
+    MEMCACHED("memcached", "memcached", Kind.MEMCACHED, RawClient::memcached),
+    JDBC_H2("jdbc-h2", "jdbc", null, RawClient::jdbc),
+    JDBC_POSTGRES("jdbc-postgres", "jdbc", Kind.POSTGRES, RawClient::jdbc),
+    JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB, RawClient::jdbc),
+    MONGO("mongo", "mongo", Kind.MONGO, RawClient::mongo);
 
     /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
     static final int POOL = 16;
@@ -58,10 +49,19 @@ enum Backend {
     /** The shared test server this backend runs on; null for the in-process ones and the cluster. */
     private final @Nullable Kind kind;
 
-    Backend(String id, String store, @Nullable Kind kind) {
+    /** Opens the raw baseline in a namespace, writing with an expiry. */
+    @SuppressWarnings("ImmutableEnumChecker") // static methods
+    private final RawFactory raw;
+
+    private interface RawFactory {
+        RawClient<?> open(Servers servers, String namespace, Duration ttl);
+    }
+
+    Backend(String id, String store, @Nullable Kind kind, RawFactory raw) {
         this.id = id;
         this.store = store;
         this.kind = kind;
+        this.raw = raw;
     }
 
     static Backend of(String id) {
@@ -98,13 +98,32 @@ enum Backend {
         return new Servers(this, address, description, POOL, null);
     }
 
+    static String table(String namespace) {
+        return namespace.toLowerCase(Locale.ROOT) + "_sessions";
+    }
+
+    /** Runs {@code sql} on a connection of its own; the first row's columns by label (0 for NULL), if it has rows. */
+    static Map<String, Long> sql(String url, String sql) {
+        Map<String, Long> m = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            if (s.execute(sql)) {
+                try (ResultSet rs = s.getResultSet()) {
+                    rs.next();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        m.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+        return m;
+    }
+
     /**
-     * The servers of one backend for one benchmark run; closing stops what was started here.
-     *
-     * @param address the address in the form the store's configuration takes it (URI, JDBC URL, {@code host:port} list)
-     * @param description what actually serves, for the report (e.g. "embedded mongo-java-server")
-     * @param pool connections per pool of the store and of the raw client (1 on CommandCounter's private servers)
-     * @param cluster the Redis Cluster started for this run, or null
+     * The servers of one backend for one run, at an address in the form the store's configuration takes it, with what
+     * serves for the report, connections per pool (1 on CommandCounter's servers); closing stops a cluster started here.
      */
     record Servers(
             Backend backend,
@@ -113,11 +132,8 @@ enum Backend {
             int pool,
             @Nullable RedisCluster cluster) implements AutoCloseable {
 
-        /**
-         * The configuration of a store in {@code namespace} whose sessions live {@code ttl}, as {@code sessionkit.*}
-         * keys: the same keys an application would set.
-         */
-        Map<String, String> storeConfig(String namespace, Duration ttl) {
+        /** Opens a store in {@code namespace} with the {@code sessionkit.*} keys an application would set. */
+        SessionStore openStore(String namespace, Duration ttl) {
             String p = "sessionkit." + backend.store + ".";
             Map<String, String> c = new HashMap<>(Map.of("sessionkit.store", backend.store));
             if (backend == LOCAL) {
@@ -135,67 +151,18 @@ enum Backend {
             } else {
                 c.putAll(Map.of(p + "url", address, p + "table", table(namespace), p + "create-schema", "true"));
                 c.put(p + "pool.max-size", Integer.toString(pool));
-                // The sweeper would compete with the measured requests; new-session tables are emptied between
-                // iterations instead.
+                // The sweeper would compete with the requests; new-session tables are emptied between iterations.
                 c.put(p + "sweep-interval", "0s");
             }
-            return c;
-        }
-
-        /** Opens a store in {@code namespace}. */
-        SessionStore openStore(String namespace, Duration ttl) {
-            return SessionStores.open(SessionKitConfig.of(storeConfig(namespace, ttl)));
+            return SessionStores.open(SessionKitConfig.of(c));
         }
 
         /** The raw baseline in {@code namespace}, writing with expiry {@code ttl}. */
         RawClient<?> openRaw(String namespace, Duration ttl) {
-            long ttlMillis = ttl.toMillis();
-            JedisClientConfig redisConfig = DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(2000)
-                    .socketTimeoutMillis(2000)
-                    .build();
-            ConnectionPoolConfig redisPool = new ConnectionPoolConfig();
-            redisPool.setMaxTotal(pool);
-            redisPool.setMaxIdle(pool);
-            return switch (backend) {
-                case LOCAL -> new RawCaffeine(100_000, ttl);
-                case REDIS -> {
-                    URI u = URI.create(address);
-                    HostAndPort node = new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort());
-                    yield new RawRedis(
-                            RedisClient.builder()
-                                    .hostAndPort(node)
-                                    .clientConfig(redisConfig)
-                                    .poolConfig(redisPool)
-                                    .build(),
-                            ttlMillis);
-                }
-                case REDIS_CLUSTER ->
-                    new RawRedis(
-                            RedisClusterClient.builder()
-                                    .nodes(Arrays.stream(address.split("\\s*,\\s*"))
-                                            .map(HostAndPort::from)
-                                            .collect(Collectors.toSet()))
-                                    .clientConfig(redisConfig)
-                                    .poolConfig(redisPool)
-                                    .build(),
-                            ttlMillis);
-                case MEMCACHED -> new RawMemcached(address, (int) Math.max(1, ttl.toSeconds()));
-                case MONGO -> new RawMongo(address, MONGO_DATABASE, table(namespace), ttlMillis);
-                case JDBC_H2, JDBC_POSTGRES, JDBC_MARIADB -> {
-                    // The raw table is made from the store's own schema file: same columns, types and indexes.
-                    openStore(namespace, ttl).close();
-                    String dataParam =
-                            backend == JDBC_POSTGRES ? "CAST(? AS jsonb)" : backend == JDBC_H2 ? "? FORMAT JSON" : "?";
-                    yield new RawJdbc(address, pool, table(namespace), dataParam, ttlMillis);
-                }
-            };
+            return backend.raw.open(this, namespace, ttl);
         }
 
-        /**
-         * Empties a namespace that grows without bound under the new-session benchmark (tables and collections; Redis
-         * and memcached expire their short-lived keys by themselves, Caffeine evicts). Never measured.
-         */
+        /** Empties a table or collection (Redis and memcached expire new sessions by themselves, Caffeine evicts). */
         void wipe(String namespace) {
             if (backend == MONGO) {
                 try (MongoClient client = MongoClients.create(address)) {
@@ -204,17 +171,8 @@ enum Backend {
                             .deleteMany(new Document());
                 }
             } else if (address.startsWith("jdbc:")) {
-                try (Connection c = DriverManager.getConnection(address);
-                        Statement s = c.createStatement()) {
-                    s.executeUpdate("TRUNCATE TABLE " + table(namespace));
-                } catch (SQLException e) {
-                    throw new IllegalStateException("cannot empty " + table(namespace) + ": " + e.getMessage(), e);
-                }
+                sql(address, "TRUNCATE TABLE " + table(namespace));
             }
-        }
-
-        static String table(String namespace) {
-            return namespace.toLowerCase(Locale.ROOT) + "_sessions";
         }
 
         @Override

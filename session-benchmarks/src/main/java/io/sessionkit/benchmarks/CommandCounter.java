@@ -1,49 +1,33 @@
 package io.sessionkit.benchmarks;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.ServerProcess;
 import io.sessionkit.testing.TestServers;
 import java.io.File;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import net.spy.memcached.AddrUtil;
-import net.spy.memcached.MemcachedClient;
+import java.util.stream.Stream;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Counts server-side commands per request, the figure behind the round-trip budget (read-only 1, modifying 2, new 1):
- * makes requests of each kind as {@link SessionBenchmark} makes them, on one thread, and reads the server's own
- * counters, through its own client, before and after. The module tests assert the same budget
- * ({@code RedisCommandBudgetTest}, {@code MemcachedCommandCountTest}, {@code PostgresStatementCountTest}); this puts
- * all four request kinds of the benchmarks in one table.
- *
- * <ul>
- *   <li>Redis: {@code INFO commandstats} (Jedis) of a private redis-server. It also counts what a Lua script runs
- *       inside the server; the commands the store sends itself are {@link #REDIS_SENT}, the rest is shown as
- *       {@code in-script.*}, as {@code RedisCommandBudgetTest} counts them.</li>
- *   <li>memcached: {@code stats} (spymemcached {@code getStats()}) of a private memcached:
- *       {@code cmd_get + cmd_set + cmd_touch + delete_* + incr_* + decr_*} ({@code cas} is a {@code cmd_set}).</li>
- *   <li>PostgreSQL: {@code pg_stat_database.xact_commit + xact_rollback} of a database used by nothing else
- *       ({@code sessionkit_bench}): with autocommit, one statement is one transaction. Table counters
- *       ({@code pg_stat_user_tables}) show what the statements did.</li>
- * </ul>
- *
- * Fixed costs (connecting, schema set-up, seeding) are cancelled by running each kind twice, {@code n1} and
- * {@code n2} requests, each in a fresh store, and dividing the difference by {@code n2 - n1}.
+ * Counts server-side commands per request (the round-trip budget: read-only 1, modifying 2, new 1) for all four
+ * request kinds, made as {@link SessionBenchmark} makes them on one thread, from the server's own counters (how, per
+ * server: the module README's "Servers"). Each kind runs {@code n1} and {@code n2} requests in a fresh store; dividing
+ * the difference by {@code n2 - n1} cancels fixed costs (connecting, schema set-up, seeding).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.CommandCounter [--out counts.json] [--n1 200]
  * [--n2 1000] [--backends redis,memcached,jdbc-postgres]}
@@ -61,26 +45,13 @@ public final class CommandCounter {
 
     private CommandCounter() {}
 
-    /** Reads a server's cumulative counters by name. */
-    private interface Reader {
-        Map<String, Long> read() throws Exception;
-    }
-
-    /**
-     * What one count runs on and how it is read.
-     *
-     * @param settled the cheapest read that shows whether the counters still move
-     * @param commands the counters that are commands (round trips)
-     */
+    /** What a count runs on; reads of its cumulative counters, all and the cheapest that shows them move. */
     private record Target(
-            Backend.Servers servers, String method, Reader counters, Reader settled, Predicate<String> commands) {
-        long commandsIn(Map<String, Long> delta) {
-            return delta.entrySet().stream()
-                    .filter(e -> commands.test(e.getKey()))
-                    .mapToLong(Map.Entry::getValue)
-                    .sum();
-        }
-    }
+            Backend.Servers servers,
+            String method,
+            Callable<Map<String, Long>> counters,
+            Callable<Map<String, Long>> settled,
+            Predicate<String> commands) {}
 
     /** The output file's content. */
     record Report(String generated, int n1, int n2, Map<String, Object> backends) {}
@@ -92,15 +63,15 @@ public final class CommandCounter {
         int n2 = o.get("n2", 1000);
         Map<String, Object> results = new LinkedHashMap<>();
         for (String backend : o.get("backends", "redis,memcached,jdbc-postgres").split(",", -1)) {
-            List<AutoCloseable> cleanup = new ArrayList<>();
+            Deque<AutoCloseable> cleanup = new ArrayDeque<>();
             try {
                 results.put(backend, count(open(backend, cleanup), backend, n1, n2));
             } catch (Exception e) {
                 System.err.println("[command-counter] " + backend + ": " + e);
                 results.put(backend, Map.of("error", String.valueOf(e.getMessage())));
             } finally {
-                for (int i = cleanup.size() - 1; i >= 0; i--) {
-                    cleanup.get(i).close();
+                while (!cleanup.isEmpty()) {
+                    cleanup.pop().close();
                 }
             }
         }
@@ -111,21 +82,19 @@ public final class CommandCounter {
     }
 
     /** Starts or opens the server a count of {@code backend} runs on; {@code cleanup} stops it. */
-    private static Target open(String backend, List<AutoCloseable> cleanup) throws Exception {
+    private static Target open(String backend, Deque<AutoCloseable> cleanup) {
         switch (backend) {
             case "redis" -> {
                 ServerProcess redis = ServerProcess.redis("count-redis");
-                cleanup.add(redis);
+                cleanup.push(redis);
                 RedisClient admin = RedisClient.create(HostAndPort.from(redis.hostAndPort()));
-                cleanup.add(admin);
-                Reader stats = () -> commandstats(admin);
+                cleanup.push(admin);
+                Callable<Map<String, Long>> stats = () -> commandstats(admin);
                 return new Target(
-                        new Backend.Servers(
+                        counted(
                                 Backend.REDIS,
                                 "redis://" + redis.hostAndPort(),
-                                "private redis-server " + redis.hostAndPort(),
-                                1,
-                                null),
+                                "private redis-server " + redis.hostAndPort()),
                         "INFO commandstats; commands sent by the store: "
                                 + REDIS_SENT.stream().sorted().toList() + ", in-script.* = run inside its Lua scripts",
                         stats,
@@ -134,17 +103,13 @@ public final class CommandCounter {
             }
             case "memcached" -> {
                 ServerProcess memcached = ServerProcess.memcached("-m", "512");
-                cleanup.add(memcached);
-                MemcachedClient admin = new MemcachedClient(AddrUtil.getAddresses(memcached.hostAndPort()));
-                cleanup.add(admin::shutdown);
-                Reader stats = () -> stats(admin);
+                cleanup.push(memcached);
+                Callable<Map<String, Long>> stats = () -> stats(memcached);
                 return new Target(
-                        new Backend.Servers(
+                        counted(
                                 Backend.MEMCACHED,
                                 memcached.hostAndPort(),
-                                "private memcached " + memcached.hostAndPort(),
-                                1,
-                                null),
+                                "private memcached " + memcached.hostAndPort()),
                         "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr",
                         stats,
                         stats,
@@ -153,40 +118,31 @@ public final class CommandCounter {
             case "jdbc-postgres" -> {
                 String adminUrl = withDatabase(TestServers.postgresUrl(), "postgres");
                 String benchUrl = withDatabase(adminUrl, PG_DATABASE);
-                try (Connection c = DriverManager.getConnection(adminUrl);
-                        Statement s = c.createStatement();
-                        ResultSet rs =
-                                s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + PG_DATABASE + "'")) {
-                    if (!rs.next()) {
-                        s.execute("CREATE DATABASE " + PG_DATABASE);
-                    }
+                String exists = "SELECT count(*) AS n FROM pg_database WHERE datname = '" + PG_DATABASE + "'";
+                if (Backend.sql(adminUrl, exists).getOrDefault("n", 0L) == 0) {
+                    Backend.sql(adminUrl, "CREATE DATABASE " + PG_DATABASE);
                 }
-                query(benchUrl, "DROP TABLE IF EXISTS skb_sessions, skbn_sessions");
+                Backend.sql(benchUrl, "DROP TABLE IF EXISTS skb_sessions, skbn_sessions");
                 // Transactions are read from another database, so that reading adds nothing to the counted one.
-                Reader transactions = () -> query(
+                Callable<Map<String, Long>> transactions = () -> Backend.sql(
                         adminUrl,
-                        "SELECT xact_commit, xact_rollback FROM pg_stat_database" + " WHERE datname = '" + PG_DATABASE
-                                + "'",
-                        "xact_commit",
-                        "xact_rollback");
+                        "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = '" + PG_DATABASE
+                                + "'");
                 // Table counters live in the counted database: reading them costs the same transactions in every run.
-                Reader all = () -> {
-                    Map<String, Long> m = transactions.read();
-                    m.putAll(query(
-                            benchUrl,
-                            "SELECT sum(seq_scan), sum(idx_scan), sum(n_tup_ins), sum(n_tup_upd), sum(n_tup_del),"
-                                    + " sum(n_tup_hot_upd) FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')",
-                            "table.seq_scan",
-                            "table.idx_scan",
-                            "table.n_tup_ins",
-                            "table.n_tup_upd",
-                            "table.n_tup_del",
-                            "table.n_tup_hot_upd"));
+                String tables = Stream.of(
+                                "seq_scan", "idx_scan", "n_tup_ins", "n_tup_upd", "n_tup_del", "n_tup_hot_upd")
+                        .map(c -> "sum(" + c + ") AS \"table." + c + "\"")
+                        .collect(joining(
+                                ", ",
+                                "SELECT ",
+                                " FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')"));
+                Callable<Map<String, Long>> all = () -> {
+                    Map<String, Long> m = transactions.call();
+                    m.putAll(Backend.sql(benchUrl, tables));
                     return m;
                 };
                 return new Target(
-                        new Backend.Servers(
-                                Backend.JDBC_POSTGRES, benchUrl, "PostgreSQL, database " + PG_DATABASE, 1, null),
+                        counted(Backend.JDBC_POSTGRES, benchUrl, "PostgreSQL, database " + PG_DATABASE),
                         "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)",
                         all,
                         transactions,
@@ -196,21 +152,26 @@ public final class CommandCounter {
         }
     }
 
+    /** A backend on a server of its own, with pools of one connection. */
+    private static Backend.Servers counted(Backend backend, String address, String description) {
+        return new Backend.Servers(backend, address, description, 1, null);
+    }
+
     private static Map<String, Object> count(Target target, String backend, int n1, int n2) throws Exception {
         Map<String, Object> kinds = new LinkedHashMap<>();
         for (String kind : KINDS) {
             Map<String, Long> d1 = run(target, kind, n1);
             Map<String, Long> d2 = run(target, kind, n2);
             Map<String, Double> perRequest = new TreeMap<>();
+            double commands = 0;
             for (Map.Entry<String, Long> e : d2.entrySet()) {
-                String k = e.getKey();
-                double v = (e.getValue() - d1.getOrDefault(k, 0L)) / (double) (n2 - n1);
+                double v = (e.getValue() - d1.getOrDefault(e.getKey(), 0L)) / (double) (n2 - n1);
+                commands += target.commands.test(e.getKey()) ? v : 0;
                 if (Math.abs(v) >= 0.005) {
-                    perRequest.put(k, round(v));
+                    perRequest.put(e.getKey(), round(v));
                 }
             }
-            double commands = round((target.commandsIn(d2) - target.commandsIn(d1)) / (double) (n2 - n1));
-            kinds.put(kind, Map.of("commandsPerRequest", commands, "counters", perRequest));
+            kinds.put(kind, Map.of("commandsPerRequest", round(commands), "counters", perRequest));
             System.out.printf(
                     "[command-counter] %-14s %-11s %5.2f commands/request  %s%n", backend, kind, commands, perRequest);
         }
@@ -222,7 +183,7 @@ public final class CommandCounter {
      * one thread, no pre-warm), in a fresh store: fixed costs (connecting, seeding, clean-up) included.
      */
     private static Map<String, Long> run(Target target, String kind, int n) throws Exception {
-        Map<String, Long> before = target.counters.read();
+        Map<String, Long> before = target.counters.call();
         SessionBenchmark.Target trial = new SessionBenchmark.Target();
         trial.backend = target.servers.backend().id;
         trial.sessionBytes = 1024;
@@ -235,18 +196,17 @@ public final class CommandCounter {
             trial.request(requests, kind, client);
         }
         trial.close();
-        // PostgreSQL publishes a backend's counters when it ends, a moment after the pool closed: wait until they
-        // settle.
-        Map<String, Long> last = target.settled.read();
+        // PostgreSQL publishes a backend's counters a moment after the pool closed: wait until they settle.
+        Map<String, Long> last = target.settled.call();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of the server's statistics until they settle
-            Map<String, Long> now = target.settled.read();
+            Map<String, Long> now = target.settled.call();
             if (now.equals(last)) {
                 break;
             }
             last = now;
         }
-        Map<String, Long> delta = new TreeMap<>(target.counters.read());
+        Map<String, Long> delta = new TreeMap<>(target.counters.call());
         delta.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
         return delta;
     }
@@ -268,39 +228,19 @@ public final class CommandCounter {
         return m;
     }
 
-    private static Map<String, Long> stats(MemcachedClient admin) {
+    /** memcached's {@code stats} over its text protocol: the command counters and the get/cas/touch outcomes. */
+    private static Map<String, Long> stats(ServerProcess memcached) {
         Map<String, Long> m = new TreeMap<>();
-        admin.getStats()
-                .values()
-                .forEach(stats -> stats.forEach((k, v) -> {
-                    if (MEMCACHED_COMMANDS.matcher(k).matches() || k.matches("(get|cas|touch)_.*")) {
-                        m.merge(k, Long.parseLong(v), Long::sum);
-                    }
-                }));
-        return m;
-    }
-
-    /** Runs {@code sql} on a connection of its own; the first row's columns as {@code names} (0 for NULL). */
-    private static Map<String, Long> query(String url, String sql, String... names) throws SQLException {
-        Map<String, Long> m = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url);
-                Statement s = c.createStatement()) {
-            if (s.execute(sql)) {
-                try (ResultSet rs = s.getResultSet()) {
-                    rs.next();
-                    for (int i = 0; i < names.length; i++) {
-                        m.put(names[i], rs.getLong(i + 1));
-                    }
-                }
+        MemcachedText.stats(memcached.address()).forEach((k, v) -> {
+            if (MEMCACHED_COMMANDS.matcher(k).matches() || k.matches("(get|cas|touch)_.*")) {
+                m.put(k, Long.parseLong(v));
             }
-        }
+        });
         return m;
     }
 
+    /** {@code jdbc:postgresql://host:port/db?params} with another database. */
     private static String withDatabase(String url, String database) {
-        // jdbc:postgresql://host:port/db?params
-        int slash = url.indexOf('/', "jdbc:postgresql://".length());
-        int q = url.indexOf('?', slash);
-        return url.substring(0, slash + 1) + database + (q < 0 ? "" : url.substring(q));
+        return url.replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
     }
 }

@@ -20,11 +20,9 @@ import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.vm.VM;
 
 /**
- * Retained heap per stored session in the in-process Caffeine store: the deep size (JOL's {@link GraphLayout}) of
- * everything the store reaches, before and after inserting {@code --sessions} sessions of {@code --size} bytes of
- * attribute JSON through {@link SessionManager}, divided by the count. The same for a raw
- * {@code Cache<String, String>} holding the same JSON under 43-character keys, so the store's overhead per session
- * (record, metadata, index) is the difference. Object sizes are this JVM's (compressed oops or not, alignment).
+ * Retained heap per stored session in the Caffeine store: the deep size (JOL's {@link GraphLayout}) of what the store
+ * reaches before and after storing {@code --sessions} sessions of {@code --size} bytes of attribute JSON, per session,
+ * and the same for a raw {@code Cache<String, String>} holding that JSON under 43-character keys.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.MemoryFootprint [--out memory.json]
  * [--sessions 20000] [--size 1024]}
@@ -65,15 +63,14 @@ public final class MemoryFootprint {
                 SessionManager manager = SessionManager.builder(sessionStore)
                         .expiryPolicy(SessionBenchmark.LONG)
                         .build()) {
-            // One session first, so that lazily built parts of the store do not count as session memory.
-            Session first = manager.create();
-            payload.applyTo(first);
-            manager.save(first);
-            long before = GraphLayout.parseInstance(sessionStore).totalSize();
-            for (int i = 0; i < sessions; i++) {
+            long before = 0;
+            for (int i = 0; i <= sessions; i++) {
                 Session s = manager.create();
                 payload.applyTo(s);
                 manager.save(s);
+                if (i == 0) { // after one session: the store's lazily built parts are not session memory
+                    before = GraphLayout.parseInstance(sessionStore).totalSize();
+                }
             }
             store = (GraphLayout.parseInstance(sessionStore).totalSize() - before) / (double) sessions;
         }
@@ -81,7 +78,7 @@ public final class MemoryFootprint {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("generated", Instant.now().toString());
         report.put("sessions", sessions);
-        report.put("attributeJsonBytes", payload.size());
+        report.put("attributeJsonBytes", payload.json().length());
         report.put("storeBytesPerSession", Math.round(store));
         report.put("rawCaffeineBytesPerEntry", Math.round(raw));
         report.put(
@@ -96,6 +93,6 @@ public final class MemoryFootprint {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.printf(
                 "[memory] %d sessions of %d B JSON: store %.0f B/session, raw Caffeine %.0f B/entry -> %s%n",
-                sessions, payload.size(), store, raw, out);
+                sessions, payload.json().length(), store, raw, out);
     }
 }

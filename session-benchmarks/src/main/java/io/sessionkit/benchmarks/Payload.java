@@ -12,17 +12,11 @@ import java.util.SplittableRandom;
  * The attributes of one benchmark session, shaped like a small shop session (user, locale, a cart) and padded with
  * incompressible text so that their JSON is exactly {@code bytes} long. The raw baselines store that same JSON text,
  * so both sides move the same number of bytes.
+ *
+ * @param json the attributes as one JSON object text, ASCII only, as the raw clients store it
  */
-final class Payload {
+record Payload(Map<String, Object> attributes, String json) {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Map<String, Object> attributes;
-    private final String json;
-
-    private Payload(Map<String, Object> attributes, String json) {
-        this.attributes = attributes;
-        this.json = json;
-    }
 
     /** Attributes whose JSON object text is exactly {@code bytes} bytes (at least 256). */
     static Payload ofSize(int bytes) {
@@ -34,9 +28,13 @@ final class Payload {
         attributes.put("locale", "en-GB");
         attributes.put("cart", List.of(Map.of("sku", "A-1001", "qty", 2), Map.of("sku", "B-2002", "qty", 1)));
         attributes.put("filler", "");
-        int overhead = write(attributes).length();
         // Random letters: a JSON-aware or compressing server gets no unfair shortcut over the raw bytes.
-        attributes.put("filler", randomText(bytes - overhead, 42));
+        SplittableRandom random = new SplittableRandom(42);
+        char[] filler = new char[bytes - write(attributes).length()];
+        for (int i = 0; i < filler.length; i++) {
+            filler[i] = (char) ('a' + random.nextInt(26));
+        }
+        attributes.put("filler", new String(filler));
         String json = write(attributes);
         if (json.length() != bytes) {
             throw new IllegalStateException("payload is " + json.length() + " bytes, wanted " + bytes);
@@ -46,27 +44,7 @@ final class Payload {
 
     /** Sets every attribute on a session. */
     void applyTo(Session session) {
-        for (Map.Entry<String, Object> e : attributes.entrySet()) {
-            session.setAttribute(e.getKey(), e.getValue());
-        }
-    }
-
-    /** The attributes as one JSON object text, ASCII only, as the raw clients store it. */
-    String json() {
-        return json;
-    }
-
-    int size() {
-        return json.length();
-    }
-
-    static String randomText(int length, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = (char) ('a' + random.nextInt(26));
-        }
-        return new String(chars);
+        attributes.forEach(session::setAttribute);
     }
 
     private static String write(Map<String, Object> attributes) {

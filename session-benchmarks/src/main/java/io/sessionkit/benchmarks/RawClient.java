@@ -1,60 +1,95 @@
 package io.sessionkit.benchmarks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import net.spy.memcached.AddrUtil;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.transcoders.SerializingTranscoder;
+import org.bson.Document;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.builders.AbstractClientBuilder;
+import redis.clients.jedis.params.SetParams;
 
 /**
- * The baseline: the minimum work the same request needs on the same server with the driver alone (no codec, no
- * versions, no policy). The requests are made of the driver's primitives the same way for every backend; their round
- * trips are in each request's javadoc.
+ * The baseline: the least work the same request needs on the same server with the driver alone (no codec, no
+ * versions, no policy). Each factory below gives a backend's driver primitives; the requests are made of them the
+ * same way for every backend, their round trips in each request's javadoc.
  *
- * @param <R> what the driver's read returns (the text, or a row or document holding it and its version)
+ * @param read 1 read of the text; null if the key is absent
+ * @param find 1 read of what {@code replace} needs (the text, or a row or document holding it and its version)
+ * @param replace 1 write of the whole value over what {@code find} returned; false if it vanished
+ * @param insert 1 insert-if-absent with expiry; false if the key was taken
+ * @param <R> what {@code find} returns
  */
-abstract class RawClient<R> implements AutoCloseable {
-    private final String name;
+record RawClient<R>(
+        String name,
+        Function<String, @Nullable String> read,
+        Function<String, @Nullable R> find,
+        Replace<R> replace,
+        BiPredicate<String, String> insert,
+        Consumer<String> delete,
+        Runnable closer)
+        implements AutoCloseable {
 
-    RawClient(String name) {
-        this.name = name;
-    }
-
-    /** 1 read; null if the key is absent. */
-    abstract @Nullable R find(String key);
-
-    /** The session text of what {@link #find} returned. */
-    abstract String text(R found);
-
-    /** 1 write of the whole value over what {@link #find} returned; false if it vanished. */
-    abstract boolean replace(String key, R found, String value);
-
-    /** 1 insert-if-absent with expiry; false if the key was taken. */
-    abstract boolean insert(String key, String value);
-
-    /** 1 delete. */
-    abstract void delete(String key);
-
-    @Override
-    public abstract void close();
-
-    /** Writes a value whatever was there (set-up only, never measured). */
-    void seed(String key, String value) {
-        delete(key);
-        create(key, value);
+    /** A write over what a read found. */
+    interface Replace<R> {
+        boolean apply(String key, R found, String value);
     }
 
     /** Read-only request: 1 read. */
     String read(String key) {
-        return text(required(key));
+        return required(read.apply(key));
     }
 
     /** Modifying request: 1 read + 1 write of the whole value. */
     void modify(String key, String value) {
-        if (!replace(key, required(key), value)) {
+        if (!replace.apply(key, required(find.apply(key)), value)) {
             throw new IllegalStateException(name + ": key vanished");
         }
     }
 
     /** New session: 1 insert-if-absent with expiry. */
     void create(String key, String value) {
-        if (!insert(key, value)) {
+        if (!insert.test(key, value)) {
             throw new IllegalStateException(name + ": key taken");
         }
     }
@@ -62,14 +97,243 @@ abstract class RawClient<R> implements AutoCloseable {
     /** Rotation: 1 read of the old key + 1 insert-if-absent of the new key + 1 delete of the old key. */
     void rotate(String oldKey, String newKey) {
         create(newKey, read(oldKey));
-        delete(oldKey);
+        delete.accept(oldKey);
     }
 
-    final R required(String key) {
-        R found = find(key);
+    @Override
+    public void close() {
+        closer.run();
+    }
+
+    private <T> T required(@Nullable T found) {
         if (found == null) {
             throw new IllegalStateException(name + ": key vanished");
         }
         return found;
+    }
+
+    /** The text of what {@code find} returns, read with it. */
+    private static <R> Function<String, @Nullable String> textOf(
+            Function<String, @Nullable R> find, Function<R, String> text) {
+        return key -> {
+            R found = find.apply(key);
+            return found == null ? null : text.apply(found);
+        };
+    }
+
+    /** getIfPresent + put on a bounded cache with an expiry, as small as an in-process session map gets. */
+    static RawClient<String> caffeine(Backend.Servers servers, String namespace, Duration ttl) {
+        Cache<String, String> cache =
+                Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
+        return new RawClient<>(
+                "raw caffeine",
+                cache::getIfPresent,
+                cache::getIfPresent,
+                (key, found, value) -> cache.asMap().put(key, value) != null,
+                (key, value) -> cache.asMap().putIfAbsent(key, value) == null,
+                cache::invalidate,
+                cache::invalidateAll);
+    }
+
+    /**
+     * Jedis on the same kind of client as the store (a pooled {@code RedisClient} or {@code RedisClusterClient}, pool
+     * of the store's size and timeouts): GET; GET + SET PX; SET NX PX; GET + SET NX PX + DEL.
+     */
+    static RawClient<String> redis(Backend.Servers servers, String namespace, Duration ttl) {
+        ConnectionPoolConfig connections = new ConnectionPoolConfig();
+        connections.setMaxTotal(servers.pool());
+        connections.setMaxIdle(servers.pool());
+        AbstractClientBuilder<?, ? extends UnifiedJedis> builder;
+        if (servers.backend() == Backend.REDIS) {
+            URI u = URI.create(servers.address());
+            builder = RedisClient.builder()
+                    .hostAndPort(new HostAndPort(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()));
+        } else {
+            Set<HostAndPort> nodes = Arrays.stream(servers.address().split("\\s*,\\s*"))
+                    .map(HostAndPort::from)
+                    .collect(Collectors.toSet());
+            builder = RedisClusterClient.builder().nodes(nodes);
+        }
+        UnifiedJedis jedis = builder.clientConfig(DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(2000)
+                        .socketTimeoutMillis(2000)
+                        .build())
+                .poolConfig(connections)
+                .build();
+        SetParams px = SetParams.setParams().px(ttl.toMillis());
+        SetParams nxPx = SetParams.setParams().nx().px(ttl.toMillis());
+        return new RawClient<>(
+                "raw redis",
+                jedis::get,
+                jedis::get,
+                (key, found, value) -> "OK".equals(jedis.set(key, value, px)),
+                (key, value) -> "OK".equals(jedis.set(key, value, nxPx)),
+                jedis::del,
+                jedis::close);
+    }
+
+    /**
+     * spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout), the text
+     * as its bytes: get; gets + cas; add; get + add + delete (gets only where a cas follows).
+     */
+    static RawClient<CASValue<Object>> memcached(Backend.Servers servers, String namespace, Duration ttl) {
+        int ttlSeconds = (int) Math.max(1, ttl.toSeconds());
+        // Strings go out as their UTF-8 bytes, flags 0; with this threshold they are never compressed.
+        SerializingTranscoder text = new SerializingTranscoder();
+        text.setCompressionThreshold(Integer.MAX_VALUE);
+        MemcachedClient client;
+        try {
+            client = new MemcachedClient(
+                    new ConnectionFactoryBuilder()
+                            .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                            .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                            .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                            .setFailureMode(FailureMode.Cancel)
+                            .setOpTimeout(500)
+                            .setTranscoder(text)
+                            .setDaemon(true)
+                            .build(),
+                    AddrUtil.getAddresses(servers.address()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The client connects in the background; wait for it so the first measured call does not fail.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (client.getAvailableServers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return new RawClient<>(
+                "raw memcached",
+                key -> (String) client.get(key),
+                client::gets,
+                (key, found, value) -> client.cas(key, found.getCas(), ttlSeconds, value) == CASResponse.OK,
+                (key, value) -> await(client.add(key, ttlSeconds, value)),
+                key -> await(client.delete(key)),
+                () -> client.shutdown(2, TimeUnit.SECONDS));
+    }
+
+    private static boolean await(OperationFuture<Boolean> f) {
+        try {
+            return f.get(500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("raw memcached: " + e, e);
+        }
+    }
+
+    /**
+     * The MongoDB driver with the store's write concern ({@code majority}): find; find + replaceOne; insertOne; find +
+     * insertOne + deleteOne. The document holds the session JSON as one string field plus a version and an expiry.
+     */
+    static RawClient<Document> mongo(Backend.Servers servers, String namespace, Duration ttl) {
+        MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(servers.address()))
+                .applyToSocketSettings(
+                        s -> s.connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS))
+                .applyToClusterSettings(s -> s.serverSelectionTimeout(5, TimeUnit.SECONDS))
+                .build());
+        MongoCollection<Document> sessions = client.getDatabase(Backend.MONGO_DATABASE)
+                .getCollection(Backend.table(namespace))
+                .withWriteConcern(WriteConcern.MAJORITY);
+        Function<String, @Nullable Document> find =
+                key -> sessions.find(Filters.eq("_id", key)).first();
+        return new RawClient<>(
+                "raw mongo",
+                textOf(find, d -> d.getString("data")),
+                find,
+                (key, found, value) ->
+                        sessions.replaceOne(Filters.eq("_id", key), document(key, found.getLong("v") + 1, value, ttl))
+                                        .getMatchedCount()
+                                == 1,
+                // a taken key throws a duplicate key error
+                (key, value) -> sessions.insertOne(document(key, 1, value, ttl)).wasAcknowledged(),
+                key -> sessions.deleteOne(Filters.eq("_id", key)),
+                client::close);
+    }
+
+    private static Document document(String key, long version, String value, Duration ttl) {
+        return new Document("_id", key)
+                .append("v", version)
+                .append("e", Instant.now().plus(ttl))
+                .append("data", value);
+    }
+
+    /** A row of the raw JDBC table. */
+    record Row(long version, String data) {}
+
+    /**
+     * JDBC on a HikariCP pool of the store's size, on a table made from the store's own schema file, one autocommit
+     * statement per round trip, JSON bound as the store binds it: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
+     * DELETE. No version check, no expiry filter: the least a session table needs.
+     */
+    static RawClient<Row> jdbc(Backend.Servers servers, String namespace, Duration ttl) {
+        servers.openStore(namespace, ttl).close(); // creates the table
+        String table = Backend.table(namespace);
+        String dataParam = switch (servers.backend()) {
+            case JDBC_POSTGRES -> "CAST(? AS jsonb)";
+            case JDBC_H2 -> "? FORMAT JSON";
+            default -> "?";
+        };
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("raw-" + table);
+        hc.setJdbcUrl(servers.address());
+        hc.setMaximumPoolSize(servers.pool());
+        HikariDataSource pool = new HikariDataSource(hc);
+        long ttlMillis = ttl.toMillis();
+        String select = "SELECT version, expires_at, data FROM " + table + " WHERE session_id = ?";
+        String update = "UPDATE " + table + " SET version = ?, last_accessed_at = ?, expires_at = ?, data = "
+                + dataParam + " WHERE session_id = ?";
+        String insert = "INSERT INTO " + table + " (session_id, principal, created_at, last_accessed_at, expires_at,"
+                + " max_idle_seconds, version, data) VALUES (?, NULL, ?, ?, ?, ?, 1, " + dataParam + ")";
+        String delete = "DELETE FROM " + table + " WHERE session_id = ?";
+        Function<String, @Nullable Row> find = key -> sql(
+                pool,
+                select,
+                ps -> {
+                    ResultSet rs = ps.executeQuery(); // closed with its statement
+                    return rs.next() ? new Row(rs.getLong(1), rs.getString(3)) : null;
+                },
+                key);
+        return new RawClient<>(
+                "raw jdbc",
+                textOf(find, Row::data),
+                find,
+                (key, found, value) -> {
+                    long now = System.currentTimeMillis();
+                    return update(pool, update, found.version() + 1, now, now + ttlMillis, value, key) == 1;
+                },
+                // Insert-if-absent as the key's primary key makes it: a taken key fails the statement.
+                (key, value) -> {
+                    long now = System.currentTimeMillis();
+                    long idle = Math.max(1, ttlMillis / 1000);
+                    return update(pool, insert, key, now, now, now + ttlMillis, idle, value) == 1;
+                },
+                key -> update(pool, delete, key),
+                pool::close);
+    }
+
+    private static int update(HikariDataSource pool, String sql, Object... params) {
+        Integer rows = sql(pool, sql, PreparedStatement::executeUpdate, params);
+        return rows == null ? 0 : rows;
+    }
+
+    /** What to do with a prepared statement whose parameters are bound. */
+    private interface Statement<T> {
+        @Nullable
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    private static <T> @Nullable T sql(HikariDataSource pool, String sql, Statement<T> run, Object... params) {
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return run.run(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("raw jdbc: " + e.getMessage(), e);
+        }
     }
 }

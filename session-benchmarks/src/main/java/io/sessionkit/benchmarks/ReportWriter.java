@@ -2,7 +2,6 @@ package io.sessionkit.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sessionkit.benchmarks.JmhResults.Side;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,18 +11,20 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Rewrites one generated section of {@code BENCHMARKS.md} (between the BEGIN/END GENERATED markers of
- * {@code --section}, quick or full) from {@link JmhResults}, {@link CommandCounter}'s and {@link MemoryFootprint}'s
- * output: the machine and its load, the placement, the command, a table of ops/s, p50/p99 latency, ratio to the raw
- * client and allocation per request, the commands per request, the memory per session, and each target with its
- * measured value. Text outside the markers is left as it is.
+ * {@code --section}; text outside them is left as it is) from JMH's JSON results of sample-time runs in µs (as
+ * {@link SessionBenchmark} declares them), {@link CommandCounter}'s and {@link MemoryFootprint}'s output: machine,
+ * placement, command, ops/s (threads / mean time per request), latency, ratio to the raw client, allocation, commands
+ * per request, memory per session, and each target with its measured value.
  */
 public final class ReportWriter {
     static final Map<String, String> KIND_NAMES = Map.of(
@@ -33,7 +34,27 @@ public final class ReportWriter {
     /** Commands per request by kind; rotation has none. */
     static final Map<String, Double> COMMAND_TARGETS = Map.of("readOnly", 1.0, "modifying", 2.0, "newSession", 1.0);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One side (store or raw) of a row, NaN where not measured; relativeError: {@link #iterationSpread}. */
+    record Side(double opsPerSecond, double p50, double p99, double allocPerOp, double relativeError) {
+        static final Side NONE = new Side(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    record Key(String backend, String kind, int bytes, int threads) {
+        static final Comparator<Key> ORDER = Comparator.<Key, Backend>comparing(k -> Backend.of(k.backend))
+                .thenComparingInt(k -> CommandCounter.KINDS.indexOf(k.kind))
+                .thenComparingInt(Key::bytes)
+                .thenComparingInt(Key::threads);
+    }
+
     private final StringBuilder md = new StringBuilder();
+    /** Store side first, raw side second. */
+    private final Map<Key, Side[]> rows = new TreeMap<>(Key.ORDER);
+    /** The rows of the Targets table for the command counts, made with the commands table. */
+    private final List<String> commandTargets = new ArrayList<>();
+
+    private String jvm = "";
 
     private ReportWriter() {}
 
@@ -41,17 +62,22 @@ public final class ReportWriter {
         Options o = Options.parse(
                 args,
                 "results counts memory servers out command title machine load-before load-after placement section");
-        JmhResults results = JmhResults.read(o.all("results"));
-        JsonNode counts = readJson(o.get("counts", ""));
         ReportWriter report = new ReportWriter();
-        report.header(o, results.jvm, servers(o.get("servers", "")));
-        report.throughput(results);
-        report.commands(counts);
-        report.memory(readJson(o.get("memory", "")));
-        report.targets(results, counts);
+        for (String file : o.all("results")) {
+            JSON.readTree(Path.of(file).toFile()).forEach(report::add);
+        }
+        report.header(o, servers(o.get("servers", "")));
+        report.throughput();
+        JsonNode counts = readJson(o.get("counts", ""));
+        JsonNode memory = readJson(o.get("memory", ""));
+        report.md.append("### Server-side commands per request\n\n");
+        report.md.append(counts == null ? "Not measured in this run.\n\n" : report.commands(counts));
+        report.md.append("### Memory\n\n");
+        report.md.append(memory == null ? "Not measured in this run.\n\n" : memory(memory));
+        report.targets();
         Path out = Path.of(o.get("out", "BENCHMARKS.md"));
         rewrite(out, o.get("section", "quick"), report.md.toString());
-        System.out.println("[report] rewrote the results in " + out + " (" + results.rows.size() + " rows)");
+        System.out.println("[report] rewrote the results in " + out + " (" + report.rows.size() + " rows)");
     }
 
     /** Replaces the text between {@code section}'s markers in {@code out} (appending the section if it has none). */
@@ -71,7 +97,62 @@ public final class ReportWriter {
                 out, after != null ? old.substring(0, b) + md + after : old + "\n" + md, StandardCharsets.UTF_8);
     }
 
-    private void header(Options o, String jvm, Map<String, String> servers) {
+    /** Adds one benchmark's result (an element of JMH's JSON array) as the store or raw side of its row. */
+    private void add(JsonNode r) {
+        JsonNode primary = r.path("primaryMetric");
+        String benchmark = r.path("benchmark").asText();
+        if (!r.path("mode").asText().equals("sample")
+                || !primary.path("scoreUnit").asText().equals("us/op")) {
+            throw new IllegalArgumentException(benchmark + ": not a sample-time run in us/op");
+        }
+        jvm = r.path("vmName").asText() + " " + r.path("jdkVersion").asText();
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        boolean raw = method.endsWith("Raw");
+        int threads = r.path("threads").asInt();
+        Key key = new Key(
+                r.at("/params/backend").asText("?"),
+                raw ? method.substring(0, method.length() - 3) : method,
+                r.at("/params/sessionBytes").asInt(0),
+                threads);
+        double alloc = r.path("secondaryMetrics").properties().stream()
+                .filter(m -> m.getKey().replace("·", "").equals("gc.alloc.rate.norm"))
+                .mapToDouble(m -> m.getValue().path("score").asDouble())
+                .findFirst()
+                .orElse(Double.NaN);
+        Side side = new Side(
+                threads * 1e6 / primary.path("score").asDouble(),
+                primary.at("/scorePercentiles/50.0").asDouble(Double.NaN),
+                primary.at("/scorePercentiles/99.0").asDouble(Double.NaN),
+                alloc,
+                iterationSpread(primary.path("rawDataHistogram")));
+        rows.computeIfAbsent(key, k -> new Side[] {Side.NONE, Side.NONE})[raw ? 1 : 0] = side;
+    }
+
+    /**
+     * Half the range of the iteration means relative to their average (NaN with one iteration): how much the figure
+     * moved while measured. JMH's sample-mode error, over single samples, read 1–2 % while iterations drifted by a
+     * third. The histogram is per fork, per iteration, {@code [value, count]} pairs.
+     */
+    static double iterationSpread(JsonNode histogram) {
+        List<Double> means = new ArrayList<>();
+        for (JsonNode fork : histogram) {
+            for (JsonNode iteration : fork) {
+                double sum = 0;
+                double n = 0;
+                for (JsonNode bucket : iteration) {
+                    sum += bucket.path(0).asDouble() * bucket.path(1).asDouble();
+                    n += bucket.path(1).asDouble();
+                }
+                if (n > 0) {
+                    means.add(sum / n);
+                }
+            }
+        }
+        var stats = means.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        return means.size() < 2 ? Double.NaN : (stats.getMax() - stats.getMin()) / 2 / stats.getAverage();
+    }
+
+    private void header(Options o, Map<String, String> servers) {
         md.append("""
                 ## Results: %s, %s
 
@@ -97,7 +178,7 @@ public final class ReportWriter {
         }
     }
 
-    private void throughput(JmhResults results) {
+    private void throughput() {
         md.append("""
                 ### Throughput, latency, ratio to the raw client
 
@@ -110,10 +191,10 @@ public final class ReportWriter {
                 store p99 | raw p50 | raw p99 | store alloc B | raw alloc B |
                 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
                 """);
-        results.rows.forEach((k, sides) -> {
+        rows.forEach((k, sides) -> {
             Side store = sides[0];
             Side raw = sides[1];
-            row(
+            md.append(row(
                     k.backend(),
                     name(k.kind()),
                     k.bytes() % 1024 == 0 ? (k.bytes() / 1024) + " KiB" : k.bytes() + " B",
@@ -126,20 +207,16 @@ public final class ReportWriter {
                     us(raw.p50()),
                     us(raw.p99()),
                     format("%,.0f", store.allocPerOp()),
-                    format("%,.0f", raw.allocPerOp()));
+                    format("%,.0f", raw.allocPerOp())));
         });
         md.append('\n');
     }
 
-    private void commands(@Nullable JsonNode counts) {
-        md.append("### Server-side commands per request\n\n");
-        if (counts == null) {
-            md.append("Not measured in this run.\n\n");
-            return;
-        }
+    /** The commands table; also makes {@link #commandTargets}. */
+    private String commands(JsonNode counts) {
         int n1 = counts.path("n1").asInt();
         int n2 = counts.path("n2").asInt();
-        md.append("""
+        StringBuilder table = new StringBuilder("""
                 `CommandCounter`: %d requests of each kind, one thread, 1 KiB sessions; (counters after %d requests \
                 − after %d) / difference, which cancels connecting and seeding. Budget: read-only 1, modifying 2, new \
                 1 (rotation: create + delete after the find, 3).
@@ -149,38 +226,43 @@ public final class ReportWriter {
                 """.formatted(n2 - n1, n2, n1));
         counts.path("backends").properties().forEach(b -> {
             JsonNode kinds = b.getValue().path("kinds");
-            if (kinds.isMissingNode()) {
-                row(b.getKey(), "error: " + b.getValue().path("error").asText(), "", "", "", "", "");
-                return;
-            }
             List<String> cells = new ArrayList<>(List.of(b.getKey()));
             List<String> detail = new ArrayList<>();
             for (String kind : CommandCounter.KINDS) {
-                cells.add(format(
-                        "%.2f", kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN)));
-                List<String> c = new ArrayList<>();
-                kinds.path(kind)
-                        .path("counters")
-                        .properties()
-                        .forEach(f -> c.add(
-                                f.getKey() + " " + format("%.2f", f.getValue().asDouble())));
-                detail.add(name(kind) + ": " + String.join(", ", c));
+                double v = kinds.path(kind).path("commandsPerRequest").asDouble(Double.NaN);
+                cells.add(format("%.2f", v));
+                String counters = kinds.path(kind).path("counters").properties().stream()
+                        .map(f -> f.getKey() + " " + format("%.2f", f.getValue().asDouble()))
+                        .collect(Collectors.joining(", "));
+                detail.add(name(kind) + ": " + counters);
+                @Nullable Double target = COMMAND_TARGETS.get(kind);
+                if (target != null) {
+                    commandTargets.add(row(
+                            b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
+                            format("%.2f", v),
+                            Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no"));
+                }
             }
             cells.add(b.getValue().path("server").asText() + "; "
                     + b.getValue().path("method").asText());
             cells.add(String.join("; ", detail));
-            row(cells.toArray(String[]::new));
+            table.append(
+                    kinds.isMissingNode()
+                            ? row(
+                                    b.getKey(),
+                                    "error: " + b.getValue().path("error").asText(),
+                                    "",
+                                    "",
+                                    "",
+                                    "",
+                                    "")
+                            : row(cells.toArray(String[]::new)));
         });
-        md.append('\n');
+        return table.append('\n').toString();
     }
 
-    private void memory(@Nullable JsonNode memory) {
-        md.append("### Memory\n\n");
-        if (memory == null) {
-            md.append("Not measured in this run.\n\n");
-            return;
-        }
-        md.append("""
+    private static String memory(JsonNode memory) {
+        return """
                 Retained heap per stored session in the Caffeine store (`local`), %d sessions of %d B of attribute \
                 JSON, deep size of what the store reaches before and after (`MemoryFootprint`, JOL; %s): **%d B per \
                 session**; a raw `Cache<String,String>` holding the same JSON under 43-character keys: %d B per entry.
@@ -188,12 +270,12 @@ public final class ReportWriter {
                 """.formatted(
                         memory.path("sessions").asInt(),
                         memory.path("attributeJsonBytes").asInt(),
-                        String.join(", ", new ObjectMapper().convertValue(memory.path("vm"), String[].class)),
+                        String.join(", ", JSON.convertValue(memory.path("vm"), String[].class)),
                         memory.path("storeBytesPerSession").asLong(),
-                        memory.path("rawCaffeineBytesPerEntry").asLong()));
+                        memory.path("rawCaffeineBytesPerEntry").asLong());
     }
 
-    private void targets(JmhResults results, @Nullable JsonNode counts) {
+    private void targets() {
         md.append("### Targets\n\n| target | measured | met |\n|---|---|---|\n");
         for (Backend backend : Backend.values()) {
             @Nullable Double target = RATIO_TARGETS.get(backend.id);
@@ -203,47 +285,32 @@ public final class ReportWriter {
             List<String> measured = new ArrayList<>();
             boolean all = true;
             for (String kind : CommandCounter.KINDS) {
-                Side[] s = results.get(new JmhResults.Key(backend.id, kind, 1024, 16));
+                Side[] s = rows.getOrDefault(new Key(backend.id, kind, 1024, 16), new Side[] {Side.NONE, Side.NONE});
                 double r = s[0].opsPerSecond() / s[1].opsPerSecond();
                 if (!Double.isNaN(r)) {
                     all &= r >= target;
                     measured.add(name(kind) + " " + ratio(r));
                 }
             }
-            row(
+            md.append(row(
                     backend.id + ": store/raw ≥ " + target + " at 16 threads, 1 KiB",
                     measured.isEmpty() ? "not measured" : String.join(", ", measured),
-                    measured.isEmpty() ? "–" : all ? "yes" : "no");
+                    measured.isEmpty() ? "–" : all ? "yes" : "no"));
         }
-        if (counts != null) {
-            counts.path("backends")
-                    .properties()
-                    .forEach(b -> CommandCounter.KINDS.stream()
-                            .filter(COMMAND_TARGETS::containsKey)
-                            .forEach(kind -> {
-                                double target = COMMAND_TARGETS.getOrDefault(kind, Double.NaN);
-                                double v = b.getValue()
-                                        .at("/kinds/" + kind + "/commandsPerRequest")
-                                        .asDouble(Double.NaN);
-                                row(
-                                        b.getKey() + ": " + name(kind) + " = " + format("%.2f", target) + " command(s)",
-                                        format("%.2f", v),
-                                        Double.isNaN(v) ? "–" : Math.abs(v - target) < 0.05 ? "yes" : "no");
-                            }));
-        }
+        commandTargets.forEach(md::append);
     }
 
     private static String name(String kind) {
         return KIND_NAMES.getOrDefault(kind, kind);
     }
 
-    private void row(String... cells) {
-        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    private static String row(String... cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
     }
 
     private static @Nullable JsonNode readJson(String file) throws IOException {
         return !file.isBlank() && Files.exists(Path.of(file))
-                ? new ObjectMapper().readTree(Path.of(file).toFile())
+                ? JSON.readTree(Path.of(file).toFile())
                 : null;
     }
 

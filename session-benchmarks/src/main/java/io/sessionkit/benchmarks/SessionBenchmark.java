@@ -15,10 +15,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,22 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * One HTTP request's worth of session work per operation, through {@link SessionManager} on a real store, and the
- * same request done with the raw driver ({@code ...Raw} methods) on the same server, pool size and thread count.
- *
- * <ul>
- *   <li>{@code readOnly}: find inside the touch interval, read one attribute, save (writes nothing: UNCHANGED).</li>
- *   <li>{@code modifying}: find, set one attribute, save (compare-and-set: UPDATED).</li>
- *   <li>{@code newSession}: create, set the attributes, save (insert: CREATED).</li>
- *   <li>{@code rotation}: find, then rotate the id (insert under the new id, delete the old one).</li>
- * </ul>
- *
- * Every thread works on its own {@value Client#SESSIONS} sessions, so there are no compare-and-set conflicts: the
- * figures are the cost of the work, not of contention on one session. Each result is checked, so a store that
- * silently does less (or fails) cannot look fast.
- *
- * <p>Default mode is sample time, which gives p50/p99 latency; ops/s follows from it as threads / mean time. Run
- * it with {@code -bm thrpt} for throughput measured directly.
+ * One HTTP request's session work per operation (read-only, modifying, new session, rotation: the README's "What a
+ * benchmark operation is") through {@link SessionManager} on a real store, and the same request with the raw driver
+ * ({@code ...Raw} methods) on the same server, pool size and thread count. Each thread works on its own
+ * {@value Client#SESSIONS} sessions, so there are no compare-and-set conflicts; each result is checked, so a store
+ * that silently does less cannot look fast. Sample time gives p50/p99 and ops/s as threads / mean time.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -82,8 +72,7 @@ public class SessionBenchmark {
 
     /** The backend, the session size and the side (store or raw) of this run. */
     @State(Scope.Benchmark)
-    @SuppressWarnings(
-            "NullAway.Init") // JMH sets the fields in @Setup (or CommandCounter through open), not a constructor
+    @SuppressWarnings("NullAway.Init") // set in @Setup (or by CommandCounter through open), not a constructor
     public static class Target {
         @Param({"local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo"})
         public String backend;
@@ -92,15 +81,16 @@ public class SessionBenchmark {
         @Param({"1024", "32768"})
         public int sessionBytes;
 
-        Backend.Servers servers;
-        SessionStore store;
         SessionManager manager;
         RawClient<?> raw;
         Payload payload;
         boolean rawSide;
         boolean newSessions;
         String namespace;
-        final Queue<Client> clients = new ConcurrentLinkedQueue<>();
+        private Backend.Servers servers;
+        /** What {@link #close} closes or cleans, the last opened first (threads add their seeded sessions). */
+        final Deque<AutoCloseable> opened = new ConcurrentLinkedDeque<>();
+
         final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
         final LongAdder prewarmCalls = new LongAdder();
         volatile boolean warm;
@@ -110,15 +100,23 @@ public class SessionBenchmark {
         long prewarmMillis = PREWARM_MAX_MILLIS;
 
         @Setup(Level.Trial)
-        public void open(BenchmarkParams params) {
+        public void open(BenchmarkParams params) throws IOException {
             Backend.Servers found = Backend.of(backend).servers();
-            recordServer(backend, found.description());
+            // Tells run.sh's report what served each backend (e.g. the embedded Mongo), via a file it names.
+            String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
+            if (file != null && !file.isBlank()) {
+                Files.writeString(Path.of(file), backend + "\t" + found.description() + "\n", CREATE, APPEND);
+            }
             open(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1), found);
         }
 
-        /** Opens this trial's side on {@code servers} for the benchmark method {@code method} (also CommandCounter's). */
+        /**
+         * Opens this trial's side for the benchmark method {@code method} (also CommandCounter's) and starts the
+         * pre-warm's referee: JMH's threads then run the request until the JIT has gone quiet (README "Warm-up").
+         */
         void open(String method, Backend.Servers servers) {
             this.servers = servers;
+            opened.push(servers);
             rawSide = method.endsWith("Raw");
             newSessions = method.startsWith("newSession");
             payload = Payload.ofSize(sessionBytes);
@@ -126,40 +124,28 @@ public class SessionBenchmark {
             namespace = (rawSide ? "skr" : "skb") + (newSessions ? "n" : "");
             if (rawSide) {
                 raw = servers.openRaw(namespace, policy.maxIdle());
+                opened.push(raw);
             } else {
-                store = servers.openStore(namespace, policy.maxIdle());
+                SessionStore store = servers.openStore(namespace, policy.maxIdle());
+                opened.push(store);
                 manager = SessionManager.builder(store).expiryPolicy(policy).build();
+                opened.push(manager);
             }
-            startPrewarm(method);
-            if (newSessions) {
-                servers.wipe(namespace);
+            prewarmMethod = method;
+            if (prewarmMillis > 0) {
+                Thread referee = new Thread(this::referee, "prewarm-referee");
+                referee.setDaemon(true);
+                referee.start();
+            } else {
+                warm = true; // CommandCounter: no pinning, and the same requests in every run
             }
+            wipeNewSessions();
         }
 
         /**
-         * Starts the pre-warm's referee: JMH's own threads then run this trial's request, at most one per core at a
-         * time, until the JIT compiler has gone quiet (see {@link Client#prewarm}).
-         *
-         * <p>Why: warm-up iterations alone do not suffice here. With 16 benchmark threads on 2 cores the compiler
-         * threads get about a tenth of the CPU, and the store's deeper call chains (Jackson, the drivers) stayed in
-         * interpreted or C1 code for 8–10 s ({@code -XX:+PrintCompilation}: single C2 compiles took over 2 s), which
-         * made the store look up to 30 times slower than it is. A pre-warm on a separate thread did not help: its
-         * compiled code was thrown away ("made not entrant") as soon as the 16 JMH threads took over, so the warming
-         * is done by those threads, taking turns. Both sides get the same pre-warm.
+         * Waits for a quiet compiler (at most {@link #prewarmMillis}), pins this JVM to {@link #CLIENT_CPUS} if set (not
+         * before: on one core the JIT was still compiling during the measurement), and ends the pre-warm.
          */
-        private void startPrewarm(String method) {
-            prewarmMethod = method;
-            if (prewarmMillis <= 0) {
-                pinToClientCpus();
-                warm = true;
-                return;
-            }
-            Thread referee = new Thread(this::referee, "prewarm-referee");
-            referee.setDaemon(true);
-            referee.start();
-        }
-
-        /** Waits for a quiet compiler (bounded by {@link #prewarmMillis}), then pins the JVM and ends the pre-warm. */
         private void referee() {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             long start = System.nanoTime();
@@ -177,9 +163,15 @@ public class SessionBenchmark {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            String placement;
+            String placement = "";
             try {
-                placement = pinToClientCpus();
+                if (!CLIENT_CPUS.isBlank()) {
+                    String pid = Long.toString(ProcessHandle.current().pid());
+                    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+                    ServerProcess.run(
+                            Duration.ofSeconds(10), dir, List.of("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid));
+                    placement = ", then pinned to CPU(s) " + CLIENT_CPUS;
+                }
             } catch (RuntimeException e) {
                 prewarmFailure = e;
                 placement = ", pinning failed: " + e.getMessage();
@@ -192,20 +184,6 @@ public class SessionBenchmark {
                     prewarmCalls.sum(), prewarmMethod, PREWARM_CONCURRENCY, millis, placement);
         }
 
-        /**
-         * Moves every thread of this JVM onto {@link #CLIENT_CPUS}, if set ({@code run.sh} sets it and pins the servers
-         * to the other CPUs). Done after the pre-warm, not before: on CPU 0 alone the compiler shared one core with the
-         * request threads and the store's code was still being compiled during the measurement.
-         */
-        private static String pinToClientCpus() {
-            if (!CLIENT_CPUS.isBlank()) {
-                String pid = Long.toString(ProcessHandle.current().pid());
-                Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-                ServerProcess.run(Duration.ofSeconds(10), dir, List.of("taskset", "-a", "-p", "-c", CLIENT_CPUS, pid));
-            }
-            return CLIENT_CPUS.isBlank() ? "" : ", then pinned to CPU(s) " + CLIENT_CPUS;
-        }
-
         /** One request of this trial's kind (the benchmark method named {@code method}) on {@code client}'s sessions. */
         void request(SessionBenchmark requests, String method, Client client) {
             switch (method) {
@@ -213,7 +191,7 @@ public class SessionBenchmark {
                 case "readOnlyRaw" -> requests.readOnlyRaw(this, client);
                 case "modifying" -> requests.modifying(this, client);
                 case "modifyingRaw" -> requests.modifyingRaw(this, client);
-                case "newSession" -> requests.newSession(this);
+                case "newSession" -> requests.newSession(this, client);
                 case "newSessionRaw" -> requests.newSessionRaw(this, client);
                 case "rotation" -> requests.rotation(this, client);
                 case "rotationRaw" -> requests.rotationRaw(this, client);
@@ -221,18 +199,7 @@ public class SessionBenchmark {
             }
         }
 
-        /** Tells run.sh's report what served each backend (e.g. the embedded Mongo), via a file named in the environment. */
-        private static void recordServer(String backend, String description) {
-            String file = System.getenv("SESSIONKIT_BENCH_SERVERS_FILE");
-            try {
-                if (file != null && !file.isBlank()) {
-                    Files.writeString(Path.of(file), backend + "\t" + description + "\n", CREATE, APPEND);
-                }
-            } catch (IOException e) {
-                System.err.println("cannot record the server of " + backend + ": " + e);
-            }
-        }
-
+        /** Empties what grows without bound under the new-session benchmark (never measured). */
         @TearDown(Level.Iteration)
         public void wipeNewSessions() {
             if (newSessions) {
@@ -241,21 +208,10 @@ public class SessionBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void close() {
-            // Here rather than in each Client: JMH may tear this state down before the threads' states.
-            for (Client c : clients) {
-                c.clean(this);
+        public void close() throws Exception {
+            while (!opened.isEmpty()) {
+                opened.pop().close();
             }
-            if (manager != null) {
-                manager.close();
-            }
-            if (store != null) {
-                store.close();
-            }
-            if (raw != null) {
-                raw.close();
-            }
-            servers.close();
         }
     }
 
@@ -278,40 +234,32 @@ public class SessionBenchmark {
             rawKeyPrefix =
                     t.namespace + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             if (!t.newSessions) {
-                seedSessions(t);
+                ids = new String[SESSIONS];
+                // Removed in the trial's tear-down, not the thread's: JMH may tear the trial down first.
+                t.opened.push(() -> Arrays.stream(ids).forEach(t.rawSide ? t.raw.delete() : t.manager::invalidate));
+                for (int i = 0; i < SESSIONS; i++) {
+                    if (t.rawSide) {
+                        ids[i] = newRawKey();
+                        t.raw.create(ids[i], t.payload.json()); // a fresh random key
+                    } else {
+                        Session s = t.manager.create();
+                        t.payload.applyTo(s);
+                        t.manager.save(s);
+                        ids[i] = s.id().value();
+                    }
+                }
             }
             prewarm(t);
         }
 
-        private void seedSessions(Target t) {
-            t.clients.add(this);
-            ids = new String[SESSIONS];
-            for (int i = 0; i < SESSIONS; i++) {
-                if (t.rawSide) {
-                    ids[i] = newRawKey();
-                    t.raw.seed(ids[i], t.payload.json());
-                } else {
-                    Session s = t.manager.create();
-                    t.payload.applyTo(s);
-                    t.manager.save(s);
-                    ids[i] = s.id().value();
-                }
-            }
-        }
-
-        /**
-         * This JMH thread's share of the pre-warm ({@link Target#startPrewarm}): requests in turns of 50 while holding
-         * one of the per-core permits, until the referee finds the compiler quiet.
-         */
+        /** This thread's share of the pre-warm: turns of up to 50 requests on a per-core permit until it is warm. */
         private void prewarm(Target t) {
             SessionBenchmark requests = new SessionBenchmark();
             try {
                 // Every thread takes turns (a fair semaphore) and does at least one: a thread that never ran a
                 // request meets empty per-thread caches (ThreadLocal maps, NIO's buffer cache) and hits branches the
                 // compiled code never saw, and HotSpot then throws that code away ("unstable_if", seen with JFR).
-                boolean first = true;
-                while (first || !t.warm) {
-                    first = false;
+                do {
                     t.prewarmPermits.acquire();
                     try {
                         for (int i = 0; i < 50 && (i < 10 || !t.warm); i++) {
@@ -321,26 +269,13 @@ public class SessionBenchmark {
                     } finally {
                         t.prewarmPermits.release();
                     }
-                }
+                } while (!t.warm);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("pre-warm interrupted", e);
             }
             if (t.prewarmFailure != null) {
                 throw t.prewarmFailure;
-            }
-        }
-
-        void clean(Target t) {
-            if (ids == null) {
-                return;
-            }
-            for (String id : ids) {
-                if (t.rawSide) {
-                    t.raw.delete(id);
-                } else {
-                    t.manager.invalidate(id);
-                }
             }
         }
 
@@ -381,8 +316,9 @@ public class SessionBenchmark {
         t.raw.modify(c.ids[c.nextIndex()], t.payload.json());
     }
 
+    /** {@code c} is unused but declared, so that JMH runs its set-up: the pre-warm, the same as the raw side's. */
     @Benchmark
-    public Session newSession(Target t) {
+    public Session newSession(Target t, Client c) {
         Session s = t.manager.create();
         t.payload.applyTo(s);
         expect(SaveResult.CREATED, t.manager.save(s));
