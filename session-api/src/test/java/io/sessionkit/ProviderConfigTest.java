@@ -60,13 +60,14 @@ class ProviderConfigTest {
 
     @Test
     void validateReportsEveryBadKeyAtOnceInTheOrderRead() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("sessionkit.t2.connect-timeout", "soon");
-        m.put("sessionkit.t2.pool.max-size", "many");
-        m.put("sessionkit.t2.tls", "maybe");
-        m.put("sessionkit.t2.servers", "h:port");
-        m.put("sessionkit.t2.key-prefix", "a b");
-        ProviderConfig c = config("t2", m);
+        ProviderConfig c = config(
+                "t2",
+                Map.of(
+                        "sessionkit.t2.connect-timeout", "soon",
+                        "sessionkit.t2.pool.max-size", "many",
+                        "sessionkit.t2.tls", "maybe",
+                        "sessionkit.t2.servers", "h:port",
+                        "sessionkit.t2.key-prefix", "a b"));
         assertThat(c.duration("connect-timeout", Duration.ofSeconds(2)))
                 .as("the default, so reading goes on")
                 .isEqualTo(Duration.ofSeconds(2));

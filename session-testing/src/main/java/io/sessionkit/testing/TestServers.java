@@ -21,7 +21,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The shared servers the tests use, one lookup per kind, resolved once per test JVM in this order:
  * <ol>
- *   <li>an address from the environment ({@link Kind#variable()}: {@code SESSIONKIT_TEST_POSTGRES},
+ *   <li>an address from the environment (the kind's variable: {@code SESSIONKIT_TEST_POSTGRES},
  *       {@code _MARIADB}, {@code _REDIS}, {@code _MEMCACHED}, {@code _MONGO});</li>
  *   <li>the server at its standard local port (5432, 3306, 6379, 11211, 27017);</li>
  *   <li>a container started with Testcontainers, when a Docker engine answers (removed by Testcontainers' reaper when
@@ -77,10 +77,14 @@ public final class TestServers {
                 "MongoDB",
                 "start a mongod on 27017 or set SESSIONKIT_TEST_MONGO=mongodb://host:port");
 
+        /** The environment variable that names this server's address. */
         private final String variable;
+        /** The address of the server at its standard local port. */
         private final String standardAddress;
+
         private final int standardPort;
         private final String displayName;
+        /** What to do when no server is found. */
         private final String howToStart;
 
         Kind(String variable, String standardAddress, int standardPort, String displayName, String howToStart) {
@@ -91,27 +95,9 @@ public final class TestServers {
             this.howToStart = howToStart;
         }
 
-        /** The environment variable that names this server's address. */
-        public String variable() {
-            return variable;
-        }
-
-        /** The address of the server at its standard local port. */
-        public String standardAddress() {
-            return standardAddress;
-        }
-
-        public int standardPort() {
-            return standardPort;
-        }
-
+        /** The server's name in messages: {@code PostgreSQL}, {@code MariaDB}, {@code Redis}, ... */
         public String displayName() {
             return displayName;
-        }
-
-        /** What to do when no server is found. */
-        public String howToStart() {
-            return howToStart;
         }
     }
 
@@ -238,11 +224,11 @@ public final class TestServers {
                         .withCommand("memcached", "-m", "256");
             case MONGO -> new GenericContainer<>(DockerImageName.parse("mongo:8"));
         };
-        c.withExposedPorts(kind.standardPort())
+        c.withExposedPorts(kind.standardPort)
                 .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
         c.start();
         String host = c.getHost();
-        int port = c.getMappedPort(kind.standardPort());
+        int port = c.getMappedPort(kind.standardPort);
         String address = switch (kind) {
             case POSTGRES -> "jdbc:postgresql://" + host + ":" + port + "/test?user=postgres";
             case MARIADB -> "jdbc:mariadb://" + host + ":" + port + "/test?user=root";
@@ -257,7 +243,7 @@ public final class TestServers {
                 kind,
                 address,
                 Source.CONTAINER,
-                kind.displayName() + " in a Testcontainers container (" + c.getDockerImageName() + ") at " + host + ":"
+                kind.displayName + " in a Testcontainers container (" + c.getDockerImageName() + ") at " + host + ":"
                         + port);
     }
 
@@ -265,7 +251,7 @@ public final class TestServers {
 
     private static Server resolve(Kind kind) {
         Server s = find(kind);
-        System.out.println("[session-testing] " + kind.displayName() + " for the tests: " + s.description());
+        System.out.println("[session-testing] " + kind.displayName + " for the tests: " + s.description());
         if (s.embedded()) {
             System.out.println("[session-testing] NOT CHECKED on the embedded MongoDB (verify on a real mongod):"
                     + " the TTL monitor removing expired documents, write concern majority and wtimeout"
@@ -276,30 +262,30 @@ public final class TestServers {
     }
 
     private static Server find(Kind kind) {
-        String env = System.getenv(kind.variable());
+        String env = System.getenv(kind.variable);
         if (env != null && !env.isBlank()) {
             String address = normalize(kind, env.trim());
             String problem = problem(kind, address);
             if (problem != null) {
-                throw new IllegalStateException(kind.displayName() + " for the tests is not reachable at "
-                        + redact(address) + " (" + kind.variable() + "): " + problem + ". Start that server or unset "
-                        + kind.variable() + ".");
+                throw new IllegalStateException(kind.displayName + " for the tests is not reachable at "
+                        + redact(address) + " (" + kind.variable + "): " + problem + ". Start that server or unset "
+                        + kind.variable + ".");
             }
-            return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable() + ")");
+            return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable + ")");
         }
-        String standardProblem = problem(kind, kind.standardAddress());
+        String standardProblem = problem(kind, kind.standardAddress);
         if (standardProblem == null) {
             return new Server(
                     kind,
-                    kind.standardAddress(),
+                    kind.standardAddress,
                     Source.STANDARD_PORT,
-                    redact(kind.standardAddress()) + " (the standard local port)");
+                    redact(kind.standardAddress) + " (the standard local port)");
         }
         if (dockerAvailable()) {
             return container(kind);
         }
-        String tried = "nothing usable at " + redact(kind.standardAddress()) + " (" + standardProblem + "), "
-                + dockerProblem();
+        String tried =
+                "nothing usable at " + redact(kind.standardAddress) + " (" + standardProblem + "), " + dockerProblem();
         switch (kind) {
             case REDIS, MEMCACHED -> {
                 try {
@@ -311,13 +297,13 @@ public final class TestServers {
                             kind,
                             address,
                             Source.PRIVATE_PROCESS,
-                            p.hostAndPort() + ": a private " + kind.displayName() + " this JVM started (pid " + p.pid()
+                            p.hostAndPort() + ": a private " + kind.displayName + " this JVM started (pid " + p.pid()
                                     + "), killed when the tests end; " + tried);
                 } catch (IllegalStateException e) {
                     throw new IllegalStateException(
-                            "No " + kind.displayName() + " for the tests: " + tried
+                            "No " + kind.displayName + " for the tests: " + tried
                                     + ", and no local binary could be started (" + e.getMessage() + "). "
-                                    + kind.howToStart() + ".",
+                                    + kind.howToStart + ".",
                             e);
                 }
             }
@@ -331,11 +317,11 @@ public final class TestServers {
                         "mongodb://" + hp,
                         Source.EMBEDDED,
                         "embedded de.bwaldvogel:mongo-java-server" + " (in-memory backend) at " + hp
-                                + " - MongoDB has no Debian package; no " + kind.variable() + ", " + tried);
+                                + " - MongoDB has no Debian package; no " + kind.variable + ", " + tried);
             }
             default ->
                 throw new IllegalStateException(
-                        kind.displayName() + " for the tests: " + tried + ". " + kind.howToStart() + ".");
+                        kind.displayName + " for the tests: " + tried + ". " + kind.howToStart + ".");
         }
     }
 
