@@ -43,56 +43,60 @@ public final class TestServers {
     /** The kinds of server the tests use, with their variable, standard address and how to start one. */
     public enum Kind {
         POSTGRES(
-                "SESSIONKIT_TEST_POSTGRES",
                 "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-                5432,
                 "PostgreSQL",
                 "start it (e.g. `pg_ctlcluster 15 main start`, trust auth, database `test`) or set "
                         + "SESSIONKIT_TEST_POSTGRES=jdbc:postgresql://host:5432/db?user=...&password=..."),
         MARIADB(
-                "SESSIONKIT_TEST_MARIADB",
                 "jdbc:mariadb://127.0.0.1:3306/test?user=root",
-                3306,
                 "MariaDB",
                 "start it (e.g. `service mariadb start`, user root with an empty password, database `test`) or set "
                         + "SESSIONKIT_TEST_MARIADB=jdbc:mariadb://host:3306/db?user=...&password=..."),
         REDIS(
-                "SESSIONKIT_TEST_REDIS",
                 "redis://127.0.0.1:6379",
-                6379,
                 "Redis",
                 "start one (`redis-server --port 6379 --save ''`), install redis-server, or set "
                         + "SESSIONKIT_TEST_REDIS=redis://host:port"),
         MEMCACHED(
-                "SESSIONKIT_TEST_MEMCACHED",
                 "127.0.0.1:11211",
-                11211,
                 "memcached",
                 "start one (`memcached -d -u root -l 127.0.0.1 -p 11211 -m 256`), install memcached, or set "
                         + "SESSIONKIT_TEST_MEMCACHED=host:port[,host:port]"),
         MONGO(
-                "SESSIONKIT_TEST_MONGO",
                 "mongodb://127.0.0.1:27017",
-                27017,
                 "MongoDB",
                 "start a mongod on 27017 or set SESSIONKIT_TEST_MONGO=mongodb://host:port");
 
-        /** The environment variable that names this server's address. */
-        private final String variable;
         /** The address of the server at its standard local port. */
         private final String standardAddress;
-
+        /** The port of {@link #standardAddress}. */
         private final int standardPort;
+
         private final String displayName;
         /** What to do when no server is found. */
         private final String howToStart;
 
-        Kind(String variable, String standardAddress, int standardPort, String displayName, String howToStart) {
-            this.variable = variable;
+        Kind(String standardAddress, String displayName, String howToStart) {
             this.standardAddress = standardAddress;
-            this.standardPort = standardPort;
+            this.standardPort = portOf(standardAddress);
             this.displayName = displayName;
             this.howToStart = howToStart;
+        }
+
+        /** The environment variable that names this server's address: {@code SESSIONKIT_TEST_<kind>}. */
+        private String variable() {
+            return "SESSIONKIT_TEST_" + name();
+        }
+
+        /** The number after {@code 127.0.0.1:}, where every standard address points. */
+        private static int portOf(String standardAddress) {
+            String local = "127.0.0.1:";
+            int from = standardAddress.indexOf(local) + local.length();
+            int to = from;
+            while (to < standardAddress.length() && Character.isDigit(standardAddress.charAt(to))) {
+                to++;
+            }
+            return Integer.parseInt(standardAddress.substring(from, to));
         }
 
         /** The server's name in messages: {@code PostgreSQL}, {@code MariaDB}, {@code Redis}, ... */
@@ -262,16 +266,16 @@ public final class TestServers {
     }
 
     private static Server find(Kind kind) {
-        String env = System.getenv(kind.variable);
+        String env = System.getenv(kind.variable());
         if (env != null && !env.isBlank()) {
             String address = normalize(kind, env.trim());
             String problem = problem(kind, address);
             if (problem != null) {
                 throw new IllegalStateException(kind.displayName + " for the tests is not reachable at "
-                        + redact(address) + " (" + kind.variable + "): " + problem + ". Start that server or unset "
-                        + kind.variable + ".");
+                        + redact(address) + " (" + kind.variable() + "): " + problem + ". Start that server or unset "
+                        + kind.variable() + ".");
             }
-            return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable + ")");
+            return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable() + ")");
         }
         String standardProblem = problem(kind, kind.standardAddress);
         if (standardProblem == null) {
@@ -317,7 +321,7 @@ public final class TestServers {
                         "mongodb://" + hp,
                         Source.EMBEDDED,
                         "embedded de.bwaldvogel:mongo-java-server" + " (in-memory backend) at " + hp
-                                + " - MongoDB has no Debian package; no " + kind.variable + ", " + tried);
+                                + " - MongoDB has no Debian package; no " + kind.variable() + ", " + tried);
             }
             default ->
                 throw new IllegalStateException(
