@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * sessionkit.redis.uri}); it needs a config that can list its keys ({@link SessionKitConfig#keys()}).
  */
 public final class ProviderConfig {
+    private static final String CONNECT_TIMEOUT = "connect-timeout";
+    private static final String EXPIRY_GRACE = "expiry-grace";
+
     private final SessionKitConfig config;
     private final String name;
     private final String prefix;
@@ -126,6 +129,51 @@ public final class ProviderConfig {
         }
     }
 
+    /**
+     * If {@code suffix} is set, passes its value as a duration to a builder setter, as {@link #apply} does; unset, the
+     * setter is not called and the builder's own default stands. A value that does not parse is recorded as
+     * {@link #duration(String, Duration)} records it.
+     */
+    public void duration(String suffix, Consumer<Duration> setter) {
+        ifSet(suffix, () -> config.duration(key(suffix), Duration.ZERO), setter);
+    }
+
+    /** As {@link #duration(String, Consumer)}, for a whole number. */
+    public void integer(String suffix, Consumer<Integer> setter) {
+        ifSet(suffix, () -> config.integer(key(suffix), 0), setter);
+    }
+
+    /** As {@link #duration(String, Consumer)}, for a size in bytes ({@link #bytes(String, long)}). */
+    public void bytes(String suffix, Consumer<Long> setter) {
+        ifSet(suffix, () -> config.bytes(key(suffix), 0), setter);
+    }
+
+    /** As {@link #duration(String, Consumer)}, for {@code true} or {@code false}. */
+    public void bool(String suffix, Consumer<Boolean> setter) {
+        ifSet(suffix, () -> config.bool(key(suffix), false), setter);
+    }
+
+    /** As {@link #duration(String, Consumer)}, for the trimmed text. */
+    public void string(String suffix, Consumer<String> setter) {
+        ifSet(suffix, () -> config.string(key(suffix), ""), setter);
+    }
+
+    /**
+     * Reads what every networked backend takes from the same keys and hands it to the builder: the
+     * {@linkplain #clock() clock}, always; {@code connect-timeout}, how long opening a connection may take, and
+     * {@code expiry-grace}, how long past its expiry a record may stay stored (the native TTL's margin, or how long a
+     * sweep waits), both durations and only when set, so that the builder's own default stands otherwise. Declares both
+     * keys: the provider need not list them. For backend authors: a third-party backend that calls it takes these keys
+     * with the same names and meaning as SessionKit's own.
+     */
+    public void common(Consumer<Clock> clock, Consumer<Duration> connectTimeout, Consumer<Duration> expiryGrace) {
+        keys.add(key(CONNECT_TIMEOUT));
+        keys.add(key(EXPIRY_GRACE));
+        clock.accept(clock());
+        duration(CONNECT_TIMEOUT, connectTimeout);
+        duration(EXPIRY_GRACE, expiryGrace);
+    }
+
     /** Records that {@code suffix} holds a bad value; {@code expected} says what it may hold. */
     public void invalid(String suffix, String expected) {
         String key = key(suffix);
@@ -156,10 +204,28 @@ public final class ProviderConfig {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
-            // SessionKitConfig's message already leads with the key.
-            record(null, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
+            unparsable(e);
             return defaultValue;
         }
+    }
+
+    private <T> void ifSet(String suffix, Supplier<T> parse, Consumer<T> setter) {
+        if (string(suffix).isEmpty()) {
+            return;
+        }
+        T value;
+        try {
+            value = parse.get();
+        } catch (IllegalArgumentException e) {
+            unparsable(e);
+            return;
+        }
+        apply(suffix, value, setter);
+    }
+
+    private void unparsable(IllegalArgumentException e) {
+        // SessionKitConfig's message already leads with the key.
+        record(null, Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
 
     private void record(@Nullable String key, String detail, @Nullable IllegalArgumentException cause) {

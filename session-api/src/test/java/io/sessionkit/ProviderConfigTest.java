@@ -60,13 +60,14 @@ class ProviderConfigTest {
 
     @Test
     void validateReportsEveryBadKeyAtOnceInTheOrderRead() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("sessionkit.t2.connect-timeout", "soon");
-        m.put("sessionkit.t2.pool.max-size", "many");
-        m.put("sessionkit.t2.tls", "maybe");
-        m.put("sessionkit.t2.servers", "h:port");
-        m.put("sessionkit.t2.key-prefix", "a b");
-        ProviderConfig c = config("t2", m);
+        ProviderConfig c = config(
+                "t2",
+                Map.of(
+                        "sessionkit.t2.connect-timeout", "soon",
+                        "sessionkit.t2.pool.max-size", "many",
+                        "sessionkit.t2.tls", "maybe",
+                        "sessionkit.t2.servers", "h:port",
+                        "sessionkit.t2.key-prefix", "a b"));
         assertThat(c.duration("connect-timeout", Duration.ofSeconds(2)))
                 .as("the default, so reading goes on")
                 .isEqualTo(Duration.ofSeconds(2));
@@ -121,6 +122,48 @@ class ProviderConfigTest {
                 .hasMessageContaining("(value not shown)");
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void setterReadersPassOnlyWhatIsSetAndTheCommonKeysAreDeclared() {
+        Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+        Map<String, Object> applied = new LinkedHashMap<>();
+        try (LogCapture log = LogCapture.of("io.sessionkit.config")) {
+            ProviderConfig c = ProviderConfig.of(
+                    SessionKitConfig.of(Map.of(
+                                    "sessionkit.t9.connect-timeout", "0s",
+                                    "sessionkit.t9.expiry-grace", "5s",
+                                    "sessionkit.t9.pool.max-size", "many",
+                                    "sessionkit.t9.key-prefix", " x: ",
+                                    "sessionkit.t9.size", "1KiB"))
+                            .withClock(clock),
+                    "t9",
+                    KEYS);
+            c.common(
+                    cl -> applied.put("clock", cl),
+                    d -> applied.put("connect-timeout", BuilderChecks.positive("connectTimeout", d)),
+                    d -> applied.put("expiry-grace", d));
+            c.integer("pool.max-size", n -> applied.put("pool.max-size", n));
+            c.string("key-prefix", p -> applied.put("key-prefix", p));
+            c.bytes("size", n -> applied.put("size", n));
+            c.bool("tls", t -> applied.put("tls", t));
+            c.duration("read-timeout", d -> applied.put("read-timeout", d));
+            assertThat(applied)
+                    .as("unset keys and values that do not parse or that the setter refuses are not applied")
+                    .containsExactly(
+                            Map.entry("clock", clock),
+                            Map.entry("expiry-grace", Duration.ofSeconds(5)),
+                            Map.entry("key-prefix", "x:"),
+                            Map.entry("size", 1024L));
+            assertThatThrownBy(c::validate)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("sessionkit.t9.connect-timeout: '0s' is not valid; expected a duration")
+                    .hasMessageEndingWith(
+                            "; sessionkit.t9.pool.max-size: 'many' is not valid; expected a whole number");
+            assertThat(log.warnings())
+                    .as("connect-timeout and expiry-grace are declared by common()")
+                    .isEmpty();
         }
     }
 

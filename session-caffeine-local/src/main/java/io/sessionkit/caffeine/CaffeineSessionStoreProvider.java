@@ -23,10 +23,7 @@ public final class CaffeineSessionStoreProvider implements SessionStoreProvider 
     public SessionStore create(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, Set.of("maximum-size"));
         CaffeineSessionStore.Builder b = CaffeineSessionStore.builder().clock(c.clock());
-        c.apply(
-                "maximum-size",
-                (long) c.integer("maximum-size", (int) CaffeineSessionStore.DEFAULT_MAXIMUM_SIZE),
-                b::maximumSize);
+        c.integer("maximum-size", b::maximumSize);
         c.validate();
         return b.build();
     }

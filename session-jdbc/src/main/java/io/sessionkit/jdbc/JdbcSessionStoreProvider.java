@@ -35,6 +35,7 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
     /** The provider name, the value of {@code sessionkit.store}. */
     public static final String NAME = "jdbc";
 
+    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
     static final Set<String> KEYS = Set.of(
             "url",
             "user",
@@ -43,11 +44,9 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
             "table",
             "create-schema",
             "pool.max-size",
-            "connect-timeout",
             "query-timeout",
             "sweep-interval",
             "sweep-batch-size",
-            "expiry-grace",
             "synchronous-commit");
 
     public JdbcSessionStoreProvider() {}
@@ -70,7 +69,8 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
     /** The builder {@link #create} would build, with every key read and checked. */
     static JdbcSessionStore.Builder builderFrom(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        JdbcSessionStore.Builder b = JdbcSessionStore.builder().clock(c.clock());
+        JdbcSessionStore.Builder b = JdbcSessionStore.builder();
+        c.common(b::clock, b::connectTimeout, b::expiryGrace);
         String url = c.secret("url").map(String::trim).orElse("");
         if (url.isEmpty()) {
             c.problem(c.key("url") + " is required, e.g. jdbc:postgresql://localhost:5432/app");
@@ -79,27 +79,16 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         } else {
             b.url(url);
         }
-        c.string("user").ifPresent(b::user);
+        c.string("user", b::user);
         c.secret("password").ifPresent(b::password);
-        c.string("dialect").ifPresent(d -> c.apply("dialect", d, name -> b.dialect(JdbcSessionStore.Dialect.of(name))));
-        c.apply("table", c.string("table", JdbcSessionStore.DEFAULT_TABLE), b::table);
-        b.createSchema(c.bool("create-schema", false));
-        b.synchronousCommit(c.bool("synchronous-commit", true));
-        c.apply("pool.max-size", c.integer("pool.max-size", JdbcSessionStore.DEFAULT_POOL_MAX_SIZE), b::poolMaxSize);
-        c.apply(
-                "connect-timeout",
-                c.duration("connect-timeout", JdbcSessionStore.DEFAULT_CONNECT_TIMEOUT),
-                b::connectTimeout);
-        c.apply("query-timeout", c.duration("query-timeout", JdbcSessionStore.DEFAULT_QUERY_TIMEOUT), b::queryTimeout);
-        c.apply(
-                "sweep-interval",
-                c.duration("sweep-interval", JdbcSessionStore.DEFAULT_SWEEP_INTERVAL),
-                b::sweepInterval);
-        c.apply(
-                "sweep-batch-size",
-                c.integer("sweep-batch-size", JdbcSessionStore.DEFAULT_SWEEP_BATCH_SIZE),
-                b::sweepBatchSize);
-        c.apply("expiry-grace", c.duration("expiry-grace", JdbcSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
+        c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
+        c.string("table", b::table);
+        c.bool("create-schema", b::createSchema);
+        c.bool("synchronous-commit", b::synchronousCommit);
+        c.integer("pool.max-size", b::poolMaxSize);
+        c.duration("query-timeout", b::queryTimeout);
+        c.duration("sweep-interval", b::sweepInterval);
+        c.integer("sweep-batch-size", b::sweepBatchSize);
         c.validate();
         return b;
     }

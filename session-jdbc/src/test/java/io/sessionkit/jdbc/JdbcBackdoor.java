@@ -12,18 +12,18 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Reads and damages a test's table with plain SQL, as an operator with a SQL console would.
+ * Reads and damages a test's table with plain SQL, as an operator with a SQL console would. Never truncated JSON:
+ * the JSON column types (JSONB, MariaDB's JSON_VALID check, H2 JSON) refuse it themselves.
  *
  * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
 public record JdbcBackdoor(DataSource dataSource, Dialect dialect, String table)
-        implements StoreBackdoor, BadRecordWriter {
+        implements StoreBackdoor, BadRecordWriter.OverTypedFields {
 
     /** A backdoor on {@code store}'s own pool and table ({@code store} opened from configuration). */
     public static JdbcBackdoor of(SessionStore store) {
@@ -56,12 +56,6 @@ public record JdbcBackdoor(DataSource dataSource, Dialect dialect, String table)
     @Override
     public void corrupt(SessionKey key) {
         corrupt(key, Corruption.FOREIGN_DATA);
-    }
-
-    /** Not truncated JSON: the JSON column types (JSONB, MariaDB's JSON_VALID check, H2 JSON) refuse it themselves. */
-    @Override
-    public List<Corruption> kinds() {
-        return BadRecordWriter.typedKinds();
     }
 
     /**

@@ -37,14 +37,10 @@ class PostgresRestartTest {
     void sessionsSurviveARestartAndThePoolRecovers() throws Exception {
         String url = TestServers.postgresUrl();
         String table = "sk_restart";
-        JdbcSessionStore store = JdbcSessionStore.builder()
-                .url(url)
+        JdbcSessionStore store = TestJdbc.store(url, table, Clock.systemUTC())
                 .poolMaxSize(POOL)
                 .connectTimeout(Duration.ofSeconds(2))
                 .queryTimeout(Duration.ofSeconds(2))
-                .table(table)
-                .createSchema(true)
-                .sweepInterval(Duration.ZERO)
                 .build();
         try {
             List<SessionKey> keys = new ArrayList<>();

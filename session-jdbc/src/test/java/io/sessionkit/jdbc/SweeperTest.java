@@ -175,12 +175,8 @@ class SweeperTest {
     void backgroundSweeperRunsAndStopsOnClose() throws Exception {
         MutableClock clock = MutableClock.startingNow();
         String table = "sk_bg_sweep";
-        JdbcSessionStore store = JdbcSessionStore.builder()
-                .url(TestJdbc.h2MemoryUrl("bgsweep"))
-                .table(table)
-                .createSchema(true)
+        JdbcSessionStore store = TestJdbc.store(TestJdbc.h2MemoryUrl("bgsweep"), table, clock)
                 .sweepInterval(Duration.ofMillis(100))
-                .clock(clock)
                 .build();
         try {
             Instant now = clock.instant();

@@ -59,12 +59,16 @@ final class TestJdbc {
 
     /** A store on {@code table} of {@code dataSource} as most tests want it: schema created, no background sweep. */
     static JdbcSessionStore.Builder store(DataSource dataSource, String table, Clock clock) {
-        return JdbcSessionStore.builder()
-                .dataSource(dataSource)
-                .table(table)
-                .createSchema(true)
-                .sweepInterval(Duration.ZERO)
-                .clock(clock);
+        return asMostTestsWantIt(JdbcSessionStore.builder().dataSource(dataSource), table, clock);
+    }
+
+    /** As {@link #store(DataSource, String, Clock)}, on a pool of its own that the store builds for {@code url}. */
+    static JdbcSessionStore.Builder store(String url, String table, Clock clock) {
+        return asMostTestsWantIt(JdbcSessionStore.builder().url(url), table, clock);
+    }
+
+    private static JdbcSessionStore.Builder asMostTestsWantIt(JdbcSessionStore.Builder b, String table, Clock clock) {
+        return b.table(table).createSchema(true).sweepInterval(Duration.ZERO).clock(clock);
     }
 
     static void dropTable(Connection c, String table) throws SQLException {

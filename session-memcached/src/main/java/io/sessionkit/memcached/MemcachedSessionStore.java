@@ -237,24 +237,8 @@ public final class MemcachedSessionStore implements SessionStore {
                 remember(stored, current.getCas());
                 return false;
             }
-            OperationFuture<?> cas = call(
-                    "cas",
-                    itemKey,
-                    key,
-                    () -> client.asyncCAS(
-                            itemKey,
-                            current.getCas(),
-                            exptime(record.expiresAt()),
-                            value,
-                            ByteArrayTranscoder.INSTANCE));
-            await(cas, "cas", itemKey, key);
-            StatusCode swapped = statusOf(cas);
-            if (swapped == StatusCode.SUCCESS) {
-                remember(record, cas);
+            if (cas(itemKey, key, current.getCas(), record, value) == StatusCode.SUCCESS) {
                 return true;
-            }
-            if (swapped != StatusCode.ERR_EXISTS && swapped != StatusCode.ERR_NOT_FOUND) {
-                throw failed("cas", itemKey, key, cas, value.length);
             }
         }
         throw contended("create", itemKey, key);
@@ -339,13 +323,9 @@ public final class MemcachedSessionStore implements SessionStore {
         if (token != null
                 && token.version() == expectedVersion
                 && token.expiresAt().isAfter(clock.instant())) {
-            StatusCode status = withCas.apply(token.cas());
-            if (status == StatusCode.SUCCESS) {
-                return ReplaceResult.OK;
-            }
-            if (status == StatusCode.ERR_NOT_FOUND) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
+            ReplaceResult settled = settled(key, withCas.apply(token.cas()));
+            if (settled != null) {
+                return settled;
             }
             // EXISTS: the item changed since we saw it; ask the server what it holds now.
         }
@@ -364,16 +344,27 @@ public final class MemcachedSessionStore implements SessionStore {
                 remember(stored, current.getCas());
                 return ReplaceResult.CONFLICT;
             }
-            StatusCode status = withCas.apply(current.getCas());
-            if (status == StatusCode.SUCCESS) {
-                return ReplaceResult.OK;
-            }
-            if (status == StatusCode.ERR_NOT_FOUND) {
-                casTokens.remove(key);
-                return ReplaceResult.GONE;
+            ReplaceResult settled = settled(key, withCas.apply(current.getCas()));
+            if (settled != null) {
+                return settled;
             }
         }
         throw contended(op, itemKey, key);
+    }
+
+    /**
+     * What a command sent with a CAS id answered: OK when it applied, GONE (the CAS id forgotten) when the item is
+     * gone, null when the item changed since the id was issued (EXISTS), so that the caller reads it again.
+     */
+    private @Nullable ReplaceResult settled(SessionKey key, StatusCode status) {
+        if (status == StatusCode.SUCCESS) {
+            return ReplaceResult.OK;
+        }
+        if (status == StatusCode.ERR_NOT_FOUND) {
+            casTokens.remove(key);
+            return ReplaceResult.GONE;
+        }
+        return null;
     }
 
     private StatusCode deleteIfUnchanged(String itemKey, SessionKey key, long casId) {

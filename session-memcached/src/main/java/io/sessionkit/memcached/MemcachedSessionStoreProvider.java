@@ -26,15 +26,9 @@ public final class MemcachedSessionStoreProvider implements SessionStoreProvider
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "memcached";
 
+    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
     static final Set<String> KEYS = Set.of(
-            "servers",
-            "operation-timeout",
-            "connect-timeout",
-            "key-prefix",
-            "max-item-size",
-            "expiry-grace",
-            "max-reconnect-delay",
-            "cas-cache-size");
+            "servers", "operation-timeout", "key-prefix", "max-item-size", "max-reconnect-delay", "cas-cache-size");
 
     @Override
     public String name() {
@@ -44,27 +38,14 @@ public final class MemcachedSessionStoreProvider implements SessionStoreProvider
     @Override
     public SessionStore create(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        MemcachedSessionStore.Builder b = MemcachedSessionStore.builder().clock(c.clock());
-        c.apply("servers", c.string("servers", MemcachedSessionStore.DEFAULT_SERVERS), b::servers);
-        c.apply(
-                "operation-timeout",
-                c.duration("operation-timeout", MemcachedSessionStore.DEFAULT_OPERATION_TIMEOUT),
-                b::operationTimeout);
-        c.apply(
-                "connect-timeout",
-                c.duration("connect-timeout", MemcachedSessionStore.DEFAULT_CONNECT_TIMEOUT),
-                b::connectTimeout);
-        c.apply("key-prefix", c.string("key-prefix", MemcachedSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
-        c.apply("max-item-size", c.bytes("max-item-size", MemcachedSessionStore.DEFAULT_MAX_ITEM_SIZE), b::maxItemSize);
-        c.apply("expiry-grace", c.duration("expiry-grace", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
-        c.apply(
-                "max-reconnect-delay",
-                c.duration("max-reconnect-delay", MemcachedSessionStore.DEFAULT_MAX_RECONNECT_DELAY),
-                b::maxReconnectDelay);
-        c.apply(
-                "cas-cache-size",
-                c.integer("cas-cache-size", MemcachedSessionStore.DEFAULT_CAS_CACHE_SIZE),
-                b::casCacheSize);
+        MemcachedSessionStore.Builder b = MemcachedSessionStore.builder();
+        c.common(b::clock, b::connectTimeout, b::expiryGrace);
+        c.string("servers", b::servers);
+        c.duration("operation-timeout", b::operationTimeout);
+        c.string("key-prefix", b::keyPrefix);
+        c.bytes("max-item-size", b::maxItemSize);
+        c.duration("max-reconnect-delay", b::maxReconnectDelay);
+        c.integer("cas-cache-size", b::casCacheSize);
         c.validate();
         return b.build();
     }

@@ -4,7 +4,6 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
-import io.sessionkit.testing.TestServers;
 import java.util.Optional;
 
 /**
@@ -15,10 +14,7 @@ class MemcachedConformanceTest extends SessionStoreConformanceKit {
 
     @Override
     protected SessionStore createStore(TckContext context) {
-        return MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix("sktck:" + context.namespace() + ":")
-                .clock(context.clock())
+        return SharedMemcached.store("sktck:" + context.namespace() + ":", context.clock())
                 .build();
     }
 

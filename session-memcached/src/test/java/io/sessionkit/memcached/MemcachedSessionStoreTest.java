@@ -15,21 +15,24 @@ import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.AttributeLimits;
 import io.sessionkit.testing.DeleteReplaceRace;
 import io.sessionkit.testing.FreshRecords;
+import io.sessionkit.testing.HostileMetadata;
 import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.ServerProcess;
-import io.sessionkit.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -125,10 +128,8 @@ class MemcachedSessionStoreTest {
                 .hasSizeLessThan(250)
                 .matches("[\\x21-\\x7e]+");
         String longest = "p".repeat(MemcachedSessionStore.MAX_PREFIX_LENGTH);
-        try (MemcachedSessionStore s = MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(longest)
-                .build()) {
+        try (MemcachedSessionStore s =
+                SharedMemcached.store(longest, Clock.systemUTC()).build()) {
             assertThat(s.itemKey(key)).hasSizeLessThan(250);
         }
         assertThatThrownBy(() -> MemcachedSessionStore.builder().keyPrefix("p".repeat(201)))
@@ -167,15 +168,7 @@ class MemcachedSessionStoreTest {
 
             SessionRecord ok = record(Duration.ofMinutes(30), "{\"x\":1}");
             assertThat(small.create(ok)).isTrue();
-            SessionRecord tooBig = new SessionRecord(
-                    ok.key(),
-                    2,
-                    ok.createdAt(),
-                    ok.lastAccessedAt(),
-                    ok.maxIdle(),
-                    ok.expiresAt(),
-                    ok.principal(),
-                    big.attributes());
+            SessionRecord tooBig = ok.withVersion(2).withAttributes(big.attributes());
             assertThatThrownBy(() -> small.replace(tooBig, 1)).isInstanceOf(SessionTooLargeException.class);
             assertThat(small.load(ok.key()).orElseThrow().version()).isEqualTo(1);
         }
@@ -317,10 +310,7 @@ class MemcachedSessionStoreTest {
 
     /** A builder for a store on the same servers and items as {@code store}, on clock {@code c}. */
     private MemcachedSessionStore.Builder onSameItems(Clock c) {
-        return MemcachedSessionStore.builder()
-                .servers(TestServers.memcachedServers())
-                .keyPrefix(prefix)
-                .clock(c);
+        return SharedMemcached.store(prefix, c);
     }
 
     private MemcachedSessionStore sameItems(Clock c) {
@@ -506,42 +496,14 @@ class MemcachedSessionStoreTest {
                 "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":-1000,\"e\":" + e + ",\"mi\":1800,\"p\":null,\"attrs\":{}}",
                 "{\"fmt\":1,\"v\":1,\"c\":" + now + ",\"a\":" + now + ",\"e\":" + e
                         + ",\"mi\":1e400,\"p\":null,\"attrs\":{}}");
-        for (io.sessionkit.DecodeFailurePolicy policy : io.sessionkit.DecodeFailurePolicy.values()) {
-            SessionManager manager = SessionManager.builder(store)
-                    .clock(clock)
-                    .decodeFailurePolicy(policy)
-                    .build();
-            Session healthy = manager.create();
-            healthy.setAttribute("ok", true);
-            manager.save(healthy);
-            for (String envelope : hostile) {
-                Session victim = manager.create();
-                victim.setAttribute("n", 1);
-                manager.save(victim);
-                MemcachedText.set(
-                        store.serverFor(victim.id().key()),
-                        store.itemKey(victim.id().key()),
-                        envelope.getBytes(StandardCharsets.UTF_8),
-                        600);
-                assertThatThrownBy(() -> store.load(victim.id().key()))
-                        .as(envelope)
-                        .isInstanceOf(io.sessionkit.SessionCodecException.class)
-                        .hasMessageNotContaining(victim.id().key().value());
-                if (policy == io.sessionkit.DecodeFailurePolicy.FAIL) {
-                    assertThatThrownBy(() -> manager.find(victim.id()))
-                            .isInstanceOf(io.sessionkit.SessionCodecException.class);
-                } else {
-                    assertThat(manager.find(victim.id()))
-                            .as("%s under %s", envelope, policy)
-                            .isEmpty();
-                }
-                Session again = manager.find(healthy.id()).orElseThrow();
-                again.setAttribute("touched", envelope);
-                assertThat(manager.save(again))
-                        .as("other sessions keep working")
-                        .isEqualTo(io.sessionkit.SaveResult.UPDATED);
-            }
+        Map<String, Consumer<SessionKey>> damage = new LinkedHashMap<>();
+        for (String envelope : hostile) {
+            damage.put(
+                    envelope,
+                    key -> MemcachedText.set(
+                            store.serverFor(key), store.itemKey(key), envelope.getBytes(StandardCharsets.UTF_8), 600));
         }
+        HostileMetadata.assertUndecodableUnderEveryPolicy(store, clock, damage);
     }
 
     @Test

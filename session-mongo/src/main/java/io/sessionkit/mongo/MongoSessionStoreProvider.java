@@ -38,16 +38,9 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "mongo";
 
-    static final Set<String> KEYS = Set.of(
-            "uri",
-            "database",
-            "collection",
-            "connect-timeout",
-            "timeout",
-            "write-concern",
-            "read-preference",
-            "create-indexes",
-            "expiry-grace");
+    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
+    static final Set<String> KEYS =
+            Set.of("uri", "database", "collection", "timeout", "write-concern", "read-preference", "create-indexes");
 
     @Override
     public String name() {
@@ -62,18 +55,14 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     /** Parses and checks every key, so that a bad value fails before anything connects. */
     static MongoSessionStore.Builder builderFrom(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        MongoSessionStore.Builder b = MongoSessionStore.builder().clock(c.clock());
-        c.apply(
-                "connect-timeout",
-                c.duration("connect-timeout", MongoSessionStore.DEFAULT_CONNECT_TIMEOUT),
-                b::connectTimeout);
-        c.apply("timeout", c.duration("timeout", MongoSessionStore.DEFAULT_TIMEOUT), b::timeout);
+        MongoSessionStore.Builder b = MongoSessionStore.builder();
+        c.common(b::clock, b::connectTimeout, b::expiryGrace);
+        c.duration("timeout", b::timeout);
         b.writeConcern(writeConcern(c));
         b.readPreference(readPreference(c));
-        b.createIndexes(c.bool("create-indexes", true));
-        c.apply("expiry-grace", c.duration("expiry-grace", MongoSessionStore.DEFAULT_EXPIRY_GRACE), b::expiryGrace);
-        c.apply("database", c.string("database", MongoSessionStore.DEFAULT_DATABASE), b::database);
-        c.apply("collection", c.string("collection", MongoSessionStore.DEFAULT_COLLECTION), b::collection);
+        c.bool("create-indexes", b::createIndexes);
+        c.string("database", b::database);
+        c.string("collection", b::collection);
         String uri = c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).orElse(MongoSessionStore.DEFAULT_URI);
         b.uri(uri);
         // The driver's message may echo the URI, credentials included: the builder's says only what is wrong.

@@ -9,7 +9,6 @@ import io.sessionkit.testing.BadRecordWriter;
 import io.sessionkit.testing.Corruption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.bson.BsonDocument;
@@ -20,12 +19,12 @@ import org.bson.BsonValue;
 
 /**
  * Looks at the documents a {@link MongoSessionStore} wrote, through a raw collection of the same namespace: every
- * document as JSON, hand edits that break one (every {@link Corruption} kind a document can hold), and the TTL index's
- * expiry.
+ * document as JSON, hand edits that break one (every {@link Corruption} kind a document can hold: documents, not text,
+ * so nothing is truncated mid-JSON), and the TTL index's expiry.
  *
  * <p>Public, and shipped in this module's test-jar, so session-reliability reuses it instead of re-deriving the layout.
  */
-public final class MongoBackdoor implements StoreBackdoor, BadRecordWriter {
+public final class MongoBackdoor implements StoreBackdoor, BadRecordWriter.OverTypedFields {
     private final MongoCollection<BsonDocument> raw;
 
     /** {@code raw} is the store's collection read as plain BSON documents (e.g. opened with a client of the test's own). */
@@ -53,12 +52,6 @@ public final class MongoBackdoor implements StoreBackdoor, BadRecordWriter {
     @Override
     public void corrupt(SessionKey key) {
         corrupt(key, Corruption.WRONG_FIELD_TYPE);
-    }
-
-    /** Documents, not text: nothing can be truncated mid-JSON. */
-    @Override
-    public List<Corruption> kinds() {
-        return BadRecordWriter.typedKinds();
     }
 
     /**

@@ -20,12 +20,11 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
-import io.sessionkit.DecodeFailurePolicy;
 import io.sessionkit.ReplaceResult;
-import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionId;
+import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
@@ -39,6 +38,8 @@ import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.AttributeLimits;
 import io.sessionkit.testing.DeleteReplaceRace;
 import io.sessionkit.testing.FreshRecords;
+import io.sessionkit.testing.HostileMetadata;
+import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -56,6 +57,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -65,12 +68,14 @@ import org.bson.BsonString;
 import org.bson.BsonType;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the conformance kit cannot see: the document as the mongo shell shows it, indexes, config and timeouts. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -79,8 +84,9 @@ class MongoSessionStoreTest {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private static SharedMongo mongo;
-    private static String database;
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
     private static int collections;
 
     private final MutableClock clock = MutableClock.startingNow();
@@ -88,28 +94,12 @@ class MongoSessionStoreTest {
     private MongoSessionStore store;
     private MongoCollection<BsonDocument> raw;
 
-    @BeforeAll
-    static void server() {
-        mongo = SharedMongo.get();
-        database = SharedMongo.newDatabaseName();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        mongo.dropDatabase(database);
-    }
-
     @BeforeEach
     void open() {
         collections++;
         String collection = "c" + collections;
-        store = track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(collection)
-                .clock(clock)
-                .build());
-        raw = mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
+        store = track(db.store(collection).clock(clock).build());
+        raw = db.raw(collection);
     }
 
     @AfterEach
@@ -319,12 +309,7 @@ class MongoSessionStoreTest {
 
     @Test
     void indexesAreCreatedIdempotently() {
-        track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(raw.getNamespace().getCollectionName())
-                .clock(clock)
-                .build());
+        track(db.store(raw.getNamespace().getCollectionName()).clock(clock).build());
         List<BsonDocument> indexes = raw.listIndexes(BsonDocument.class).into(new ArrayList<>());
         assertThat(indexes).anySatisfy(i -> {
             assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("e", new BsonInt32(1)));
@@ -340,16 +325,7 @@ class MongoSessionStoreTest {
         SessionRecord old = record("old", "{\"old\":true}");
         store.create(old);
         clock.advance(Duration.ofMinutes(30));
-        Instant now = clock.instant();
-        SessionRecord fresh = new SessionRecord(
-                old.key(),
-                1,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                null,
-                "{\"new\":true}");
+        SessionRecord fresh = FreshRecords.record(old.key(), clock, null, "{\"new\":true}");
         assertThat(raw.countDocuments()).as("still physically present").isEqualTo(1);
         assertThat(store.create(fresh)).isTrue();
         assertThat(store.create(fresh)).as("now live").isFalse();
@@ -398,8 +374,8 @@ class MongoSessionStoreTest {
     @Test
     void aClientPassedInIsUsedAndLeftOpen() {
         MongoSessionStore onClient = MongoSessionStore.builder()
-                .client(mongo.client)
-                .database(database)
+                .client(db.mongo().client)
+                .database(db.name())
                 .collection(raw.getNamespace().getCollectionName())
                 .clock(clock)
                 .build();
@@ -410,15 +386,15 @@ class MongoSessionStoreTest {
         assertThat(raw.countDocuments(Filters.eq("_id", r.key().value())))
                 .as("client still open")
                 .isEqualTo(1);
-        assertThat(onClient.toString()).contains(mongo.uri.substring("mongodb://".length()));
+        assertThat(onClient.toString()).contains(db.mongo().uri.substring("mongodb://".length()));
     }
 
     @Test
     void theProviderIsDiscoveredAndReadsItsKeys() {
         SessionKitConfig config = SessionKitConfig.of(Map.of(
                         "sessionkit.store", "mongo",
-                        "sessionkit.mongo.uri", mongo.uri,
-                        "sessionkit.mongo.database", database,
+                        "sessionkit.mongo.uri", db.mongo().uri,
+                        "sessionkit.mongo.database", db.name(),
                         "sessionkit.mongo.collection", "provider",
                         "sessionkit.mongo.timeout", "3s",
                         "sessionkit.mongo.write-concern", "1",
@@ -428,7 +404,7 @@ class MongoSessionStoreTest {
                         .map(p -> p.get().name()))
                 .contains("mongo");
         MongoSessionStore opened = (MongoSessionStore) track(SessionStores.open(config));
-        assertThat(opened.collection().getNamespace().getFullName()).isEqualTo(database + ".provider");
+        assertThat(opened.collection().getNamespace().getFullName()).isEqualTo(db.name() + ".provider");
         assertThat(opened.collection().getWriteConcern())
                 .isEqualTo(new WriteConcern(1).withWTimeout(3000, TimeUnit.MILLISECONDS));
         assertThat(opened.collection().getReadPreference()).isEqualTo(ReadPreference.primaryPreferred());
@@ -461,11 +437,7 @@ class MongoSessionStoreTest {
 
     @Test
     void nobodyListeningIsUnavailableNamingServerAndOperation() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        int closedPort = port;
+        int closedPort = ServerProcess.freePort();
         assertThatThrownBy(() -> MongoSessionStore.builder()
                         .uri("mongodb://127.0.0.1:" + closedPort)
                         .connectTimeout(Duration.ofMillis(200))
@@ -549,7 +521,7 @@ class MongoSessionStoreTest {
     void item4_casDeleteIsOneDeleteOneAndRemovesOnlyTheExpectedVersion() {
         List<String> commands = new CopyOnWriteArrayList<>();
         MongoClient counted = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(mongo.uri))
+                .applyConnectionString(new ConnectionString(db.mongo().uri))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .addCommandListener(new CommandListener() {
                     @Override
@@ -561,7 +533,7 @@ class MongoSessionStoreTest {
         try {
             MongoSessionStore s = track(MongoSessionStore.builder()
                     .client(counted)
-                    .database(database)
+                    .database(db.name())
                     .collection(raw.getNamespace().getCollectionName())
                     .createIndexes(false)
                     .clock(clock)
@@ -621,22 +593,13 @@ class MongoSessionStoreTest {
                 .hasMessageContaining("sessionkit.mongo.expiry-grace");
 
         String collection = raw.getNamespace().getCollectionName() + "_more";
-        MongoSessionStore patient = track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(collection)
+        MongoSessionStore patient = track(db.store(collection)
                 .expiryGrace(Duration.ofMinutes(5))
                 .clock(clock)
                 .build());
-        MongoCollection<BsonDocument> more =
-                mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
+        MongoCollection<BsonDocument> more = db.raw(collection);
         assertThat(ttlSeconds(more)).isEqualTo(300);
-        track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(collection)
-                .clock(clock)
-                .build());
+        track(db.store(collection).clock(clock).build());
         assertThat(ttlSeconds(more))
                 .as("a node with less grace never lowers it")
                 .isEqualTo(300);
@@ -652,25 +615,19 @@ class MongoSessionStoreTest {
     @Test
     void item11_aTtlIndexWithLessGraceFromAnEarlierVersionIsRaisedWhereTheServerCan() {
         String collection = raw.getNamespace().getCollectionName() + "_old";
-        MongoCollection<BsonDocument> old =
-                mongo.client.getDatabase(database).getCollection(collection, BsonDocument.class);
+        MongoCollection<BsonDocument> old = db.raw(collection);
         SessionRecord r = record(null, "{\"kept\":true}");
         old.insertOne(MongoSessionStore.toDocument(r));
         old.createIndex(Indexes.ascending("e"), new IndexOptions().expireAfter(0L, TimeUnit.SECONDS));
         boolean hasCollMod = supportsCollMod(collection);
-        MongoSessionStore upgraded = track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(collection)
-                .clock(clock)
-                .build());
+        MongoSessionStore upgraded = track(db.store(collection).clock(clock).build());
         if (hasCollMod) {
             assertThat(ttlSeconds(old)).as("raised with collMod").isEqualTo(60);
         } else {
             // mongo-java-server has no collMod (and its index bookkeeping breaks on drop and rebuild): the store
             // starts,
             // warns with the fix, and leaves the index alone.
-            assertThat(mongo.embedded)
+            assertThat(db.mongo().embedded)
                     .as("only the embedded test server lacks collMod")
                     .isTrue();
             assertThat(ttlSeconds(old)).isZero();
@@ -684,7 +641,10 @@ class MongoSessionStoreTest {
 
     private boolean supportsCollMod(String collection) {
         try {
-            mongo.client.getDatabase(database).runCommand(new BsonDocument("collMod", new BsonString(collection)));
+            db.mongo()
+                    .client
+                    .getDatabase(db.name())
+                    .runCommand(new BsonDocument("collMod", new BsonString(collection)));
             return true;
         } catch (com.mongodb.MongoCommandException e) {
             if (e.getErrorCode() == 59) {
@@ -717,10 +677,7 @@ class MongoSessionStoreTest {
         boolean withinGrace = skew.abs().compareTo(grace) < 0;
         MutableClock otherClock = MutableClock.startingNow();
         otherClock.set(clock.instant().plus(skew));
-        MongoSessionStore other = track(MongoSessionStore.builder()
-                .uri(mongo.uri)
-                .database(database)
-                .collection(raw.getNamespace().getCollectionName())
+        MongoSessionStore other = track(db.store(raw.getNamespace().getCollectionName())
                 .clock(otherClock)
                 .build());
         MongoSessionStore ahead = skew.isNegative() ? store : other;
@@ -792,24 +749,29 @@ class MongoSessionStoreTest {
         otherClock.advance(d);
     }
 
-    @Test
-    void item11_aNodeAheadByLessThanTheGraceLosesNothingAndEndsSessionsEarlyByNoMoreThanTheSkew() {
-        skewed(MongoSessionStore.DEFAULT_EXPIRY_GRACE.minusSeconds(1));
+    /** The skews of {@link #item11_clockSkew}: the grace minus or plus one second, ahead (positive) or behind. */
+    static Stream<Arguments> skews() {
+        Duration within = MongoSessionStore.DEFAULT_EXPIRY_GRACE.minusSeconds(1);
+        Duration beyond = MongoSessionStore.DEFAULT_EXPIRY_GRACE.plusSeconds(1);
+        return Stream.of(
+                Arguments.of(
+                        "a node ahead by less than the grace loses nothing and ends sessions early by no more than"
+                                + " the skew",
+                        within),
+                Arguments.of(
+                        "a node behind by less than the grace loses nothing and ends sessions early by no more than"
+                                + " the skew",
+                        within.negated()),
+                Arguments.of("beyond the grace the node ahead purges what the node behind still serves", beyond),
+                Arguments.of(
+                        "beyond the grace a node behind the server loses sessions to the TTL monitor early",
+                        beyond.negated()));
     }
 
-    @Test
-    void item11_aNodeBehindByLessThanTheGraceLosesNothingAndEndsSessionsEarlyByNoMoreThanTheSkew() {
-        skewed(MongoSessionStore.DEFAULT_EXPIRY_GRACE.minusSeconds(1).negated());
-    }
-
-    @Test
-    void item11_beyondTheGraceTheNodeAheadPurgesWhatTheNodeBehindStillServes() {
-        skewed(MongoSessionStore.DEFAULT_EXPIRY_GRACE.plusSeconds(1));
-    }
-
-    @Test
-    void item11_beyondTheGraceANodeBehindTheServerLosesSessionsToTheTtlMonitorEarly() {
-        skewed(MongoSessionStore.DEFAULT_EXPIRY_GRACE.plusSeconds(1).negated());
+    @ParameterizedTest(name = "item 11: {0}")
+    @MethodSource("skews")
+    void item11_clockSkew(String rule, Duration skew) {
+        skewed(skew);
     }
 
     @Test
@@ -821,57 +783,15 @@ class MongoSessionStoreTest {
         hostile.put("e far future", Updates.set("e", new BsonDateTime(Long.MAX_VALUE)));
         hostile.put("a before 1970", Updates.set("a", new BsonDateTime(-1_000L)));
         hostile.put("c far past", Updates.set("c", new BsonDateTime(Long.MIN_VALUE)));
-        for (DecodeFailurePolicy policy : DecodeFailurePolicy.values()) {
-            SessionManager manager = SessionManager.builder(store)
-                    .clock(clock)
-                    .decodeFailurePolicy(policy)
-                    .build();
-            Session healthy = manager.create();
-            healthy.setAttribute("ok", true);
-            manager.save(healthy);
-            for (Map.Entry<String, Bson> h : hostile.entrySet()) {
-                Session victim = manager.create();
-                victim.setAttribute("n", 1);
-                manager.save(victim);
-                raw.updateOne(Filters.eq("_id", victim.id().key().value()), h.getValue());
-                if (!h.getKey().startsWith("e ")) {
-                    assertThatThrownBy(() -> store.load(victim.id().key()))
-                            .as(h.getKey())
-                            .isInstanceOf(SessionCodecException.class)
-                            .hasMessageNotContaining(victim.id().key().value());
-                }
-                if (policy == DecodeFailurePolicy.FAIL && !h.getKey().startsWith("e ")) {
-                    assertThatThrownBy(() -> manager.find(victim.id()))
-                            .as(h.getKey())
-                            .isInstanceOf(SessionCodecException.class);
-                } else if (h.getKey().startsWith("e ")) {
-                    // e is also the load filter: a date past year 9999 matches e > now, then fails to decode.
-                    if (policy == DecodeFailurePolicy.FAIL) {
-                        assertThatThrownBy(() -> manager.find(victim.id())).isInstanceOf(SessionCodecException.class);
-                    } else {
-                        assertThat(manager.find(victim.id())).as(h.getKey()).isEmpty();
-                    }
-                } else {
-                    assertThat(manager.find(victim.id()))
-                            .as("%s under %s", h.getKey(), policy)
-                            .isEmpty();
-                }
-                Session again = manager.find(healthy.id()).orElseThrow();
-                again.setAttribute("touched", h.getKey());
-                assertThat(manager.save(again))
-                        .as("other sessions keep working")
-                        .isEqualTo(SaveResult.UPDATED);
-            }
-        }
+        Map<String, Consumer<SessionKey>> damage = new LinkedHashMap<>();
+        hostile.forEach((label, update) ->
+                damage.put(label, key -> raw.updateOne(Filters.eq("_id", key.value()), update)));
+        HostileMetadata.assertUndecodableUnderEveryPolicy(store, clock, damage);
     }
 
     @Test
     void item16_nothingListeningFailsFastSayingNothingAnswersAtHostPort() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        int closedPort = port;
+        int closedPort = ServerProcess.freePort();
         long start = System.nanoTime();
         assertThatThrownBy(() -> MongoSessionStore.builder()
                         .uri("mongodb://user:secret@127.0.0.1:" + closedPort + "/?authSource=admin")

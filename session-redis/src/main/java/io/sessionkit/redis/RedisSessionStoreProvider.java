@@ -4,11 +4,9 @@ import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * The {@code redis} provider: builds a {@link RedisSessionStore} from {@code sessionkit.redis.*} keys.
@@ -34,6 +32,7 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "redis";
 
+    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
     static final Set<String> KEYS = Set.of(
             "uri",
             "sentinel.master",
@@ -44,10 +43,8 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
             "pool.max-total",
             "pool.min-idle",
             "pool.max-wait",
-            "connect-timeout",
             "read-timeout",
-            "key-prefix",
-            "expiry-grace");
+            "key-prefix");
 
     @Override
     public String name() {
@@ -57,7 +54,8 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
     @Override
     public SessionStore create(SessionKitConfig config) {
         ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        RedisSessionStore.Builder b = RedisSessionStore.builder().clock(c.clock());
+        RedisSessionStore.Builder b = RedisSessionStore.builder();
+        c.common(b::clock, b::connectTimeout, b::expiryGrace);
         c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).ifPresent(u -> c.apply("uri", u, b::uri));
         Optional<String> master = c.string("sentinel.master");
         List<String> sentinels = c.list("sentinel.nodes");
@@ -74,29 +72,17 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         if (!clusterNodes.isEmpty()) {
             c.apply("cluster.nodes", clusterNodes, b::cluster);
         }
-        integer(c, "cluster.max-attempts", RedisSessionStore.DEFAULT_CLUSTER_MAX_ATTEMPTS, b::clusterMaxAttempts);
-        integer(c, "pool.max-total", RedisSessionStore.DEFAULT_POOL_MAX_TOTAL, b::poolMaxTotal);
-        integer(c, "pool.min-idle", RedisSessionStore.DEFAULT_POOL_MIN_IDLE, b::poolMinIdle);
-        duration(c, "pool.max-wait", RedisSessionStore.DEFAULT_POOL_MAX_WAIT, b::poolMaxWait);
-        duration(c, "connect-timeout", RedisSessionStore.DEFAULT_CONNECT_TIMEOUT, b::connectTimeout);
-        duration(c, "read-timeout", RedisSessionStore.DEFAULT_READ_TIMEOUT, b::readTimeout);
-        c.apply("key-prefix", c.string("key-prefix", RedisSessionStore.DEFAULT_KEY_PREFIX), b::keyPrefix);
-        duration(c, "expiry-grace", RedisSessionStore.DEFAULT_EXPIRY_GRACE, b::expiryGrace);
+        c.integer("cluster.max-attempts", b::clusterMaxAttempts);
+        c.integer("pool.max-total", b::poolMaxTotal);
+        c.integer("pool.min-idle", b::poolMinIdle);
+        c.duration("pool.max-wait", b::poolMaxWait);
+        c.duration("read-timeout", b::readTimeout);
+        c.string("key-prefix", b::keyPrefix);
         c.validate();
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(c.key("*") + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Reads the integer key {@code suffix} (or its default) and hands it to the builder, naming the key only once. */
-    private static void integer(ProviderConfig c, String suffix, int defaultValue, Consumer<Integer> setter) {
-        c.apply(suffix, c.integer(suffix, defaultValue), setter);
-    }
-
-    /** Reads the duration key {@code suffix} (or its default) and hands it to the builder, naming the key only once. */
-    private static void duration(ProviderConfig c, String suffix, Duration defaultValue, Consumer<Duration> setter) {
-        c.apply(suffix, c.duration(suffix, defaultValue), setter);
     }
 }

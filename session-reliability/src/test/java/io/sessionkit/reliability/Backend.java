@@ -17,9 +17,16 @@ import java.util.Map;
  */
 abstract class Backend {
     private final String name;
+    private final String store;
 
-    Backend(String name) {
+    /** A backend whose label is its {@code sessionkit.store} name. */
+    Backend(String store) {
+        this(store, store);
+    }
+
+    Backend(String name, String store) {
         this.name = name;
+        this.store = store;
     }
 
     /** A label such as {@code jdbc-postgres}; what test names show. */
@@ -28,10 +35,16 @@ abstract class Backend {
     }
 
     /**
-     * The configuration an application would use. {@code namespace} ({@code [a-z0-9]}, at most 16 characters) keeps
-     * one run's data apart from other runs on a shared server: a key prefix, a table, a database.
+     * The settings under {@code sessionkit.<store>.}, by suffix, an application would use. {@code namespace}
+     * ({@code [a-z0-9]}, at most 16 characters) keeps one run's data apart from other runs on a shared server: a key
+     * prefix, a table, a database.
      */
-    abstract Map<String, String> config(String namespace);
+    abstract Map<String, String> settings(String namespace);
+
+    /** The configuration an application would use: {@code sessionkit.store} and the {@link #settings}. */
+    final Map<String, String> config(String namespace) {
+        return Backends.config(store, settings(namespace));
+    }
 
     /** Opens a store exactly as an application does. */
     final SessionStore open(String namespace, Clock clock) {

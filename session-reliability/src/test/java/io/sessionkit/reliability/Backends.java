@@ -52,12 +52,24 @@ final class Backends {
      * {@code sessionkit.<store>.}.
      */
     static Map<String, String> config(String store, String... settings) {
+        Map<String, String> bySuffix = new LinkedHashMap<>();
+        for (int i = 0; i < settings.length; i += 2) {
+            bySuffix.put(settings[i], settings[i + 1]);
+        }
+        return config(store, bySuffix);
+    }
+
+    /** The configuration that selects {@code store}, with {@code settings} (by suffix) under {@code sessionkit.<store>.}. */
+    static Map<String, String> config(String store, Map<String, String> settings) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("sessionkit.store", store);
-        for (int i = 0; i < settings.length; i += 2) {
-            c.put("sessionkit." + store + "." + settings[i], settings[i + 1]);
-        }
+        settings.forEach((suffix, value) -> c.put("sessionkit." + store + "." + suffix, value));
         return c;
+    }
+
+    /** The key prefix of a run's items on the shared Redis and memcached servers. */
+    static String keyPrefix(String namespace) {
+        return "rel:" + namespace + ":";
     }
 
     // ---------------------------------------------------------------- local (Caffeine, in process)
@@ -68,8 +80,8 @@ final class Backends {
         }
 
         @Override
-        Map<String, String> config(String namespace) {
-            return Backends.config("local", "maximum-size", "100000");
+        Map<String, String> settings(String namespace) {
+            return Map.of("maximum-size", "100000");
         }
 
         @Override
@@ -109,24 +121,14 @@ final class Backends {
             super("redis");
         }
 
-        static String prefix(String namespace) {
-            return "rel:" + namespace + ":";
-        }
-
         @Override
-        Map<String, String> config(String namespace) {
-            return Backends.config(
-                    "redis",
-                    "uri",
-                    TestServers.redisUri().toString(),
-                    "key-prefix",
-                    prefix(namespace),
-                    "pool.max-total",
-                    "40",
-                    "connect-timeout",
-                    "2s",
-                    "read-timeout",
-                    "2s");
+        Map<String, String> settings(String namespace) {
+            return Map.of(
+                    "uri", TestServers.redisUri().toString(),
+                    "key-prefix", keyPrefix(namespace),
+                    "pool.max-total", "40",
+                    "connect-timeout", "2s",
+                    "read-timeout", "2s");
         }
 
         @Override
@@ -136,7 +138,7 @@ final class Backends {
 
         @Override
         void cleanup(String namespace) {
-            RedisBackdoor.deleteKeys(client(), prefix(namespace));
+            RedisBackdoor.deleteKeys(client(), keyPrefix(namespace));
         }
 
         /** One pooled client for the run, closed with the JVM, as {@link Mongo}'s. */
@@ -155,19 +157,14 @@ final class Backends {
             super("memcached");
         }
 
-        static String prefix(String namespace) {
-            return "rel" + namespace + ":";
-        }
-
         @Override
-        Map<String, String> config(String namespace) {
-            return Backends.config(
-                    "memcached",
+        Map<String, String> settings(String namespace) {
+            // A loaded 2-core build machine: the default 500 ms operation timeout is for production latency, not CI.
+            return Map.of(
                     "servers",
                     TestServers.memcachedServers(),
                     "key-prefix",
-                    prefix(namespace),
-                    // A loaded 2-core build machine: the default 500 ms is for production latency, not for CI.
+                    keyPrefix(namespace),
                     "operation-timeout",
                     "2s",
                     "connect-timeout",
@@ -186,7 +183,7 @@ final class Backends {
         private final String dialect;
 
         Jdbc(String dialect) {
-            super("jdbc-" + dialect);
+            super("jdbc-" + dialect, "jdbc");
             this.dialect = dialect;
         }
 
@@ -204,17 +201,9 @@ final class Backends {
         }
 
         @Override
-        Map<String, String> config(String namespace) {
-            return Backends.config(
-                    "jdbc",
-                    "url",
-                    url(namespace),
-                    "table",
-                    table(namespace),
-                    "create-schema",
-                    "true",
-                    "pool.max-size",
-                    "16");
+        Map<String, String> settings(String namespace) {
+            return Map.of(
+                    "url", url(namespace), "table", table(namespace), "create-schema", "true", "pool.max-size", "16");
         }
 
         @Override
@@ -247,9 +236,8 @@ final class Backends {
         }
 
         @Override
-        Map<String, String> config(String namespace) {
-            return Backends.config(
-                    "mongo", "uri", TestServers.mongoUri(), "database", database(namespace), "collection", "sessions");
+        Map<String, String> settings(String namespace) {
+            return Map.of("uri", TestServers.mongoUri(), "database", database(namespace), "collection", "sessions");
         }
 
         @Override

@@ -335,7 +335,7 @@ class InteropNodeClientTest {
 
     private static void assertRedisUpkeep(
             Fixture fixture, SessionStore store, SessionKey key, long expiresAt, long ttlSeenByNode, long writtenAt) {
-        String prefix = Backends.Redis.prefix(fixture.namespace);
+        String prefix = Backends.keyPrefix(fixture.namespace);
         String index = RedisBackdoor.indexKey(store, PRINCIPAL);
         long grace = RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis();
         try (Jedis jedis = jedis()) {
@@ -409,7 +409,7 @@ class InteropNodeClientTest {
                     .putObject("redis")
                     .put("host", u.getHost())
                     .put("port", u.getPort() < 0 ? 6379 : u.getPort())
-                    .put("prefix", Backends.Redis.prefix(fixture.namespace))
+                    .put("prefix", Backends.keyPrefix(fixture.namespace))
                     .put("graceMs", RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis())
                     .put("replaceScriptFile", clientDir.resolve("replace.lua").toString());
         } else if (backend instanceof Backends.Memcached) {
@@ -418,7 +418,7 @@ class InteropNodeClientTest {
                     .putObject("memcached")
                     .put("host", memcached.getHostString())
                     .put("port", memcached.getPort())
-                    .put("prefix", Backends.Memcached.prefix(fixture.namespace))
+                    .put("prefix", Backends.keyPrefix(fixture.namespace))
                     .put("graceMs", MemcachedSessionStore.DEFAULT_EXPIRY_GRACE.toMillis());
         } else if (backend instanceof Backends.Mongo) {
             job.put("backend", "mongo")

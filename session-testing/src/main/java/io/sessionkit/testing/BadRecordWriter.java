@@ -27,11 +27,15 @@ public interface BadRecordWriter {
     void corrupt(SessionKey key, Corruption kind);
 
     /**
-     * The kinds of a store with typed columns or documents (JDBC, MongoDB): every kind but {@link
-     * Corruption#TRUNCATED_JSON}, which such a store cannot hold (a JSON column refuses it, a document has no text).
+     * A writer for a store with typed columns or documents (JDBC, MongoDB): it holds every kind but {@link
+     * Corruption#TRUNCATED_JSON}, which such a store cannot hold (a JSON column refuses it, a document has no text),
+     * and writes each kind in the backend's own terms.
      */
-    static List<Corruption> typedKinds() {
-        return List.of(Corruption.WRONG_VERSION_FIELD, Corruption.FOREIGN_DATA, Corruption.WRONG_FIELD_TYPE);
+    interface OverTypedFields extends BadRecordWriter {
+        @Override
+        default List<Corruption> kinds() {
+            return List.of(Corruption.WRONG_VERSION_FIELD, Corruption.FOREIGN_DATA, Corruption.WRONG_FIELD_TYPE);
+        }
     }
 
     /**

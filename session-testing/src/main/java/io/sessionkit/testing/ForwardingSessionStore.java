@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It never answers in the real store's place: an injected failure throws {@link SessionStoreUnavailableException}
  * before the call is forwarded or counted. Not final: a test may override one method to model a specific misbehaviour
- * and still inherit the counting. Thread-safe. The forwarding itself is the kit's {@link InterceptingSessionStore}, which
- * the kit's own {@code CountingSessionStore} extends too; this one is the general wrapper for SessionKit's module
- * tests.
+ * and still inherit the counting. Thread-safe. The forwarding and the counting are the kit's
+ * {@link InterceptingSessionStore}, which the kit's own {@code CountingSessionStore} extends too; this one is the
+ * general wrapper for SessionKit's module tests.
  */
 public class ForwardingSessionStore extends InterceptingSessionStore {
     /**
@@ -48,8 +46,6 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
         }
     }
 
-    private final Map<Operation, AtomicInteger> counts = new ConcurrentHashMap<>();
-    private final List<SessionKey> keysSeen = new CopyOnWriteArrayList<>();
     private final Set<Operation> failing = ConcurrentHashMap.newKeySet();
     private final Map<Operation, Runnable> beforeNext = new ConcurrentHashMap<>();
 
@@ -83,30 +79,9 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
         beforeNext.put(operation, Objects.requireNonNull(action, "action"));
     }
 
-    private AtomicInteger counter(Operation operation) {
-        return counts.computeIfAbsent(operation, op -> new AtomicInteger());
-    }
-
     /** Calls of {@code operation} forwarded since the last {@link #reset()}. */
     public int count(Operation operation) {
-        return counter(operation).get();
-    }
-
-    public int creates() {
-        return count(Operation.CREATE);
-    }
-
-    public int loads() {
-        return count(Operation.LOAD);
-    }
-
-    public int replaces() {
-        return count(Operation.REPLACE);
-    }
-
-    /** Both {@code delete} forms. */
-    public int deletes() {
-        return count(Operation.DELETE);
+        return count(Call.valueOf(operation.name()));
     }
 
     public int principalLookups() {
@@ -118,31 +93,22 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
         return creates() + replaces() + deletes();
     }
 
-    /** Calls of every kind. */
-    public int calls() {
-        int n = 0;
-        for (Operation op : Operation.values()) {
-            n += count(op);
-        }
-        return n;
-    }
-
     /** Every key handed to the store, in order. */
     public List<SessionKey> keysSeen() {
-        return List.copyOf(keysSeen);
+        return keysHandedOn();
     }
 
     /** Zeroes the counts, forgets the keys, stops failing and drops pending {@link #beforeNext} actions. */
+    @Override
     public void reset() {
-        counts.values().forEach(c -> c.set(0));
-        keysSeen.clear();
+        super.reset();
         failing.clear();
         beforeNext.clear();
     }
 
     /**
-     * Called before every call is forwarded: fails the call if its operation is failing, runs a pending
-     * {@link #beforeNext} action, counts it and records {@code key} (null for calls without one).
+     * Called before every call is forwarded: fails the call if its operation is failing, else runs a pending
+     * {@link #beforeNext} action; the call is then counted and {@code key} recorded (null for calls without one).
      */
     @Override
     protected void before(Call call, @Nullable SessionKey key) {
@@ -154,10 +120,6 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
         Runnable action = beforeNext.remove(operation);
         if (action != null) {
             action.run();
-        }
-        counter(operation).incrementAndGet();
-        if (key != null) {
-            keysSeen.add(key);
         }
     }
 

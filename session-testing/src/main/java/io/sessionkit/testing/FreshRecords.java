@@ -1,6 +1,7 @@
 package io.sessionkit.testing;
 
 import io.sessionkit.SessionId;
+import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,8 +9,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The version-1 record backend tests write first: a fresh random key, created and accessed at the clock's now, idle
- * timeout 30 minutes. Nothing is stored; the caller decides where the record goes.
+ * The version-1 record backend tests write first: a fresh random key (or a given one), created and accessed at the
+ * clock's now, idle timeout 30 minutes. Nothing is stored; the caller decides where the record goes.
  */
 public final class FreshRecords {
     /** The idle timeout of every record made here. */
@@ -24,8 +25,20 @@ public final class FreshRecords {
 
     /** Expires {@code ttl} from now; {@code principal} may be null (no principal). */
     public static SessionRecord record(Clock clock, Duration ttl, @Nullable String principal, String attributes) {
+        return record(SessionId.generate().key(), clock, ttl, principal, attributes);
+    }
+
+    /**
+     * Under a given {@code key}, expiring {@link #MAX_IDLE} from now: the first record of a session whose key may still
+     * hold an older, expired one.
+     */
+    public static SessionRecord record(SessionKey key, Clock clock, @Nullable String principal, String attributes) {
+        return record(key, clock, MAX_IDLE, principal, attributes);
+    }
+
+    private static SessionRecord record(
+            SessionKey key, Clock clock, Duration ttl, @Nullable String principal, String attributes) {
         Instant now = clock.instant();
-        return new SessionRecord(
-                SessionId.generate().key(), 1, now, now, MAX_IDLE, now.plus(ttl), principal, attributes);
+        return new SessionRecord(key, 1, now, now, MAX_IDLE, now.plus(ttl), principal, attributes);
     }
 }

@@ -21,7 +21,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The shared servers the tests use, one lookup per kind, resolved once per test JVM in this order:
  * <ol>
- *   <li>an address from the environment ({@link Kind#variable()}: {@code SESSIONKIT_TEST_POSTGRES},
+ *   <li>an address from the environment (the kind's variable: {@code SESSIONKIT_TEST_POSTGRES},
  *       {@code _MARIADB}, {@code _REDIS}, {@code _MEMCACHED}, {@code _MONGO});</li>
  *   <li>the server at its standard local port (5432, 3306, 6379, 11211, 27017);</li>
  *   <li>a container started with Testcontainers, when a Docker engine answers (removed by Testcontainers' reaper when
@@ -43,75 +43,65 @@ public final class TestServers {
     /** The kinds of server the tests use, with their variable, standard address and how to start one. */
     public enum Kind {
         POSTGRES(
-                "SESSIONKIT_TEST_POSTGRES",
                 "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
-                5432,
                 "PostgreSQL",
                 "start it (e.g. `pg_ctlcluster 15 main start`, trust auth, database `test`) or set "
                         + "SESSIONKIT_TEST_POSTGRES=jdbc:postgresql://host:5432/db?user=...&password=..."),
         MARIADB(
-                "SESSIONKIT_TEST_MARIADB",
                 "jdbc:mariadb://127.0.0.1:3306/test?user=root",
-                3306,
                 "MariaDB",
                 "start it (e.g. `service mariadb start`, user root with an empty password, database `test`) or set "
                         + "SESSIONKIT_TEST_MARIADB=jdbc:mariadb://host:3306/db?user=...&password=..."),
         REDIS(
-                "SESSIONKIT_TEST_REDIS",
                 "redis://127.0.0.1:6379",
-                6379,
                 "Redis",
                 "start one (`redis-server --port 6379 --save ''`), install redis-server, or set "
                         + "SESSIONKIT_TEST_REDIS=redis://host:port"),
         MEMCACHED(
-                "SESSIONKIT_TEST_MEMCACHED",
                 "127.0.0.1:11211",
-                11211,
                 "memcached",
                 "start one (`memcached -d -u root -l 127.0.0.1 -p 11211 -m 256`), install memcached, or set "
                         + "SESSIONKIT_TEST_MEMCACHED=host:port[,host:port]"),
         MONGO(
-                "SESSIONKIT_TEST_MONGO",
                 "mongodb://127.0.0.1:27017",
-                27017,
                 "MongoDB",
                 "start a mongod on 27017 or set SESSIONKIT_TEST_MONGO=mongodb://host:port");
 
-        private final String variable;
+        /** The address of the server at its standard local port. */
         private final String standardAddress;
+        /** The port of {@link #standardAddress}. */
         private final int standardPort;
+
         private final String displayName;
+        /** What to do when no server is found. */
         private final String howToStart;
 
-        Kind(String variable, String standardAddress, int standardPort, String displayName, String howToStart) {
-            this.variable = variable;
+        Kind(String standardAddress, String displayName, String howToStart) {
             this.standardAddress = standardAddress;
-            this.standardPort = standardPort;
+            this.standardPort = portOf(standardAddress);
             this.displayName = displayName;
             this.howToStart = howToStart;
         }
 
-        /** The environment variable that names this server's address. */
-        public String variable() {
-            return variable;
+        /** The environment variable that names this server's address: {@code SESSIONKIT_TEST_<kind>}. */
+        private String variable() {
+            return "SESSIONKIT_TEST_" + name();
         }
 
-        /** The address of the server at its standard local port. */
-        public String standardAddress() {
-            return standardAddress;
+        /** The number after {@code 127.0.0.1:}, where every standard address points. */
+        private static int portOf(String standardAddress) {
+            String local = "127.0.0.1:";
+            int from = standardAddress.indexOf(local) + local.length();
+            int to = from;
+            while (to < standardAddress.length() && Character.isDigit(standardAddress.charAt(to))) {
+                to++;
+            }
+            return Integer.parseInt(standardAddress.substring(from, to));
         }
 
-        public int standardPort() {
-            return standardPort;
-        }
-
+        /** The server's name in messages: {@code PostgreSQL}, {@code MariaDB}, {@code Redis}, ... */
         public String displayName() {
             return displayName;
-        }
-
-        /** What to do when no server is found. */
-        public String howToStart() {
-            return howToStart;
         }
     }
 
@@ -238,11 +228,11 @@ public final class TestServers {
                         .withCommand("memcached", "-m", "256");
             case MONGO -> new GenericContainer<>(DockerImageName.parse("mongo:8"));
         };
-        c.withExposedPorts(kind.standardPort())
+        c.withExposedPorts(kind.standardPort)
                 .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
         c.start();
         String host = c.getHost();
-        int port = c.getMappedPort(kind.standardPort());
+        int port = c.getMappedPort(kind.standardPort);
         String address = switch (kind) {
             case POSTGRES -> "jdbc:postgresql://" + host + ":" + port + "/test?user=postgres";
             case MARIADB -> "jdbc:mariadb://" + host + ":" + port + "/test?user=root";
@@ -257,7 +247,7 @@ public final class TestServers {
                 kind,
                 address,
                 Source.CONTAINER,
-                kind.displayName() + " in a Testcontainers container (" + c.getDockerImageName() + ") at " + host + ":"
+                kind.displayName + " in a Testcontainers container (" + c.getDockerImageName() + ") at " + host + ":"
                         + port);
     }
 
@@ -265,7 +255,7 @@ public final class TestServers {
 
     private static Server resolve(Kind kind) {
         Server s = find(kind);
-        System.out.println("[session-testing] " + kind.displayName() + " for the tests: " + s.description());
+        System.out.println("[session-testing] " + kind.displayName + " for the tests: " + s.description());
         if (s.embedded()) {
             System.out.println("[session-testing] NOT CHECKED on the embedded MongoDB (verify on a real mongod):"
                     + " the TTL monitor removing expired documents, write concern majority and wtimeout"
@@ -281,25 +271,25 @@ public final class TestServers {
             String address = normalize(kind, env.trim());
             String problem = problem(kind, address);
             if (problem != null) {
-                throw new IllegalStateException(kind.displayName() + " for the tests is not reachable at "
+                throw new IllegalStateException(kind.displayName + " for the tests is not reachable at "
                         + redact(address) + " (" + kind.variable() + "): " + problem + ". Start that server or unset "
                         + kind.variable() + ".");
             }
             return new Server(kind, address, Source.ENVIRONMENT, redact(address) + " (" + kind.variable() + ")");
         }
-        String standardProblem = problem(kind, kind.standardAddress());
+        String standardProblem = problem(kind, kind.standardAddress);
         if (standardProblem == null) {
             return new Server(
                     kind,
-                    kind.standardAddress(),
+                    kind.standardAddress,
                     Source.STANDARD_PORT,
-                    redact(kind.standardAddress()) + " (the standard local port)");
+                    redact(kind.standardAddress) + " (the standard local port)");
         }
         if (dockerAvailable()) {
             return container(kind);
         }
-        String tried = "nothing usable at " + redact(kind.standardAddress()) + " (" + standardProblem + "), "
-                + dockerProblem();
+        String tried =
+                "nothing usable at " + redact(kind.standardAddress) + " (" + standardProblem + "), " + dockerProblem();
         switch (kind) {
             case REDIS, MEMCACHED -> {
                 try {
@@ -311,13 +301,13 @@ public final class TestServers {
                             kind,
                             address,
                             Source.PRIVATE_PROCESS,
-                            p.hostAndPort() + ": a private " + kind.displayName() + " this JVM started (pid " + p.pid()
+                            p.hostAndPort() + ": a private " + kind.displayName + " this JVM started (pid " + p.pid()
                                     + "), killed when the tests end; " + tried);
                 } catch (IllegalStateException e) {
                     throw new IllegalStateException(
-                            "No " + kind.displayName() + " for the tests: " + tried
+                            "No " + kind.displayName + " for the tests: " + tried
                                     + ", and no local binary could be started (" + e.getMessage() + "). "
-                                    + kind.howToStart() + ".",
+                                    + kind.howToStart + ".",
                             e);
                 }
             }
@@ -335,7 +325,7 @@ public final class TestServers {
             }
             default ->
                 throw new IllegalStateException(
-                        kind.displayName() + " for the tests: " + tried + ". " + kind.howToStart() + ".");
+                        kind.displayName + " for the tests: " + tried + ". " + kind.howToStart + ".");
         }
     }
 
