@@ -1,9 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import java.util.function.Function;
 import org.springframework.security.core.AuthenticationException;
@@ -21,32 +18,26 @@ import org.springframework.security.core.AuthenticationException;
  *
  * @param <T> the exception class
  */
-final class AuthenticationExceptionAdapter<T extends AuthenticationException> implements ValueAdapter<T> {
-    private final String alias;
+final class AuthenticationExceptionAdapter<T extends AuthenticationException> extends ObjectAdapter<T> {
     private final Function<String, T> create;
 
-    AuthenticationExceptionAdapter(String alias, Function<String, T> create) {
-        this.alias = alias;
+    /** {@code name} is the part of the alias after {@code spring-security.}. */
+    AuthenticationExceptionAdapter(String name, Function<String, T> create) {
+        super(name);
         this.create = create;
     }
 
-    String alias() {
-        return alias;
-    }
-
     @Override
-    public JsonNode write(T value, ValueContext context) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+    void writeMembers(T value, ObjectNode node, ValueContext context) {
         String message = value.getMessage();
         if (message != null) {
             node.put("message", message);
         }
-        return node;
     }
 
     @Override
-    public T read(JsonNode json, ValueContext context) {
-        String message = Fields.of(alias, json).optionalText("message");
+    T readMembers(Fields f, ValueContext context) {
+        String message = f.optionalText("message");
         return create.apply(message == null ? "" : message);
     }
 }

@@ -3,7 +3,6 @@ package io.sessionkit.springsecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,22 +18,19 @@ final class AuthorityAdapters {
     private AuthorityAdapters() {}
 
     /** {@code spring-security.authority}: a {@link SimpleGrantedAuthority}, {@code {"authority":"ROLE_USER"}}. */
-    static final class Simple implements ValueAdapter<SimpleGrantedAuthority> {
-        static final String ALIAS = SpringSecurityValueTypes.NAME + ".authority";
-
-        @Override
-        public JsonNode write(SimpleGrantedAuthority value, ValueContext context) {
-            return JsonNodeFactory.instance.objectNode().put("authority", value.getAuthority());
+    static final class Simple extends ObjectAdapter<SimpleGrantedAuthority> {
+        Simple() {
+            super("authority");
         }
 
         @Override
-        public SimpleGrantedAuthority read(JsonNode json, ValueContext context) {
-            Fields f = Fields.of(ALIAS, json);
-            String authority = f.text("authority");
-            if (authority.isEmpty()) {
-                throw f.invalid("member 'authority' is empty");
-            }
-            return new SimpleGrantedAuthority(authority);
+        void writeMembers(SimpleGrantedAuthority value, ObjectNode node, ValueContext context) {
+            node.put("authority", value.getAuthority());
+        }
+
+        @Override
+        SimpleGrantedAuthority readMembers(Fields f, ValueContext context) {
+            return new SimpleGrantedAuthority(f.nonEmptyText("authority"));
         }
     }
 
@@ -43,24 +39,20 @@ final class AuthorityAdapters {
      * {@code FACTOR_PASSWORD} on a password login), {@code {"authority":"FACTOR_PASSWORD","issuedAt":"<ISO-8601>"}}.
      * The instant keeps its nanoseconds, so the authority reads back equal.
      */
-    static final class Factor implements ValueAdapter<FactorGrantedAuthority> {
-        static final String ALIAS = SpringSecurityValueTypes.NAME + ".factor-authority";
-
-        @Override
-        public JsonNode write(FactorGrantedAuthority value, ValueContext context) {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            node.put("authority", value.getAuthority());
-            node.put("issuedAt", value.getIssuedAt().toString());
-            return node;
+    static final class Factor extends ObjectAdapter<FactorGrantedAuthority> {
+        Factor() {
+            super("factor-authority");
         }
 
         @Override
-        public FactorGrantedAuthority read(JsonNode json, ValueContext context) {
-            Fields f = Fields.of(ALIAS, json);
-            String authority = f.text("authority");
-            if (authority.isBlank()) {
-                throw f.invalid("member 'authority' is blank");
-            }
+        void writeMembers(FactorGrantedAuthority value, ObjectNode node, ValueContext context) {
+            node.put("authority", value.getAuthority());
+            node.put("issuedAt", value.getIssuedAt().toString());
+        }
+
+        @Override
+        FactorGrantedAuthority readMembers(Fields f, ValueContext context) {
+            String authority = f.nonBlankText("authority");
             Instant issuedAt;
             try {
                 issuedAt = Instant.parse(f.text("issuedAt"));

@@ -1,6 +1,7 @@
 package io.sessionkit.springsecurity;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Credentials (passwords, the credentials of an authentication token) are never written to the session store. Spring
@@ -13,13 +14,18 @@ final class Credentials {
 
     private Credentials() {}
 
-    static void dropped(String what) {
-        if (TOLD.compareAndSet(false, true)) {
+    /**
+     * Called where {@code credentials} (the {@code what}, e.g. "the password", of an {@code owner}) are left out of a
+     * stored form: when they were not erased, says so once.
+     */
+    static void dropped(@Nullable Object credentials, String what, Class<?> owner) {
+        if (credentials != null && TOLD.compareAndSet(false, true)) {
             LOG.log(
                     System.Logger.Level.INFO,
-                    "{0} was not erased; it is not written to the session store and reads back as null"
+                    "{0} of a {1} was not erased; it is not written to the session store and reads back as null"
                             + " (credentials never leave the node; logged once)",
-                    what);
+                    what,
+                    owner.getName());
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import org.springframework.security.web.csrf.DefaultCsrfToken;
 
@@ -12,21 +9,20 @@ import org.springframework.security.web.csrf.DefaultCsrfToken;
  * the session, as {@code {"token":"…","parameterName":"_csrf","headerName":"X-CSRF-TOKEN"}}. The token is the raw
  * (unmasked) value; the forms and headers carry it XOR-masked.
  */
-final class CsrfTokenAdapter implements ValueAdapter<DefaultCsrfToken> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".csrf-token";
-
-    @Override
-    public JsonNode write(DefaultCsrfToken value, ValueContext context) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("token", value.getToken());
-        node.put("parameterName", value.getParameterName());
-        node.put("headerName", value.getHeaderName());
-        return node;
+final class CsrfTokenAdapter extends ObjectAdapter<DefaultCsrfToken> {
+    CsrfTokenAdapter() {
+        super("csrf-token");
     }
 
     @Override
-    public DefaultCsrfToken read(JsonNode json, ValueContext context) {
-        Fields f = Fields.of(ALIAS, json);
+    void writeMembers(DefaultCsrfToken value, ObjectNode node, ValueContext context) {
+        node.put("token", value.getToken());
+        node.put("parameterName", value.getParameterName());
+        node.put("headerName", value.getHeaderName());
+    }
+
+    @Override
+    DefaultCsrfToken readMembers(Fields f, ValueContext context) {
         return new DefaultCsrfToken(f.text("headerName"), f.text("parameterName"), f.text("token"));
     }
 }

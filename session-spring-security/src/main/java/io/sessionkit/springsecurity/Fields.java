@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionkit.SessionCodecException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,41 +40,44 @@ final class Fields {
         return value;
     }
 
+    /** A required string that is not empty. */
+    String nonEmptyText(String name) {
+        return textThatIsNot(name, String::isEmpty, "empty");
+    }
+
+    /** A required string that is not blank. */
+    String nonBlankText(String name) {
+        return textThatIsNot(name, String::isBlank, "blank");
+    }
+
     /** A string, or null when the member is absent or null. */
     @Nullable
     String optionalText(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            return null;
+        JsonNode value = optional(name, "a string", JsonNode::isTextual);
+        return value == null ? null : value.textValue();
+    }
+
+    /** Hands the string to {@code setter} when the member is present (not absent or null). */
+    void ifText(String name, Consumer<String> setter) {
+        String value = optionalText(name);
+        if (value != null) {
+            setter.accept(value);
         }
-        if (!value.isTextual()) {
-            throw wrong(name, "a string");
-        }
-        return value.textValue();
     }
 
     /** A required boolean. */
     boolean bool(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            throw missing(name, "a boolean");
-        }
-        if (!value.isBoolean()) {
-            throw wrong(name, "a boolean");
-        }
-        return value.booleanValue();
+        return required(name, "a boolean", "a boolean", JsonNode::isBoolean).booleanValue();
     }
 
     /** A required integer within the range of {@code int}. */
     int integer(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            throw missing(name, "an integer");
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw wrong(name, "an integer within the range of int");
-        }
-        return value.intValue();
+        return required(
+                        name,
+                        "an integer",
+                        "an integer within the range of int",
+                        v -> v.isIntegralNumber() && v.canConvertToInt())
+                .intValue();
     }
 
     /** The member as it is (for nested values read through the ValueContext), or null when absent or null. */
@@ -84,15 +89,11 @@ final class Fields {
 
     /** The elements of an array; an absent or null member is an empty list. */
     List<JsonNode> array(String name) {
-        JsonNode value = node.get(name);
+        JsonNode value = optional(name, "an array", JsonNode::isArray);
         List<JsonNode> elements = new ArrayList<>();
-        if (value == null || value.isNull()) {
-            return elements;
+        if (value != null) {
+            value.forEach(elements::add);
         }
-        if (!value.isArray()) {
-            throw wrong(name, "an array");
-        }
-        value.forEach(elements::add);
         return elements;
     }
 
@@ -111,19 +112,39 @@ final class Fields {
     /** An object member as {@link Fields}, or null when absent or null. */
     @Nullable
     ObjectNode object(String name) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!(value instanceof ObjectNode object)) {
-            throw wrong(name, "an object");
-        }
-        return object;
+        return (ObjectNode) optional(name, "an object", ObjectNode.class::isInstance);
     }
 
     /** A failure about the form as a whole (not one member's JSON type). */
     SessionCodecException invalid(String what) {
         return new SessionCodecException("stored '" + alias + "': " + what);
+    }
+
+    private String textThatIsNot(String name, Predicate<String> fault, String what) {
+        String value = text(name);
+        if (fault.test(value)) {
+            throw invalid("member '" + name + "' is " + what);
+        }
+        return value;
+    }
+
+    /** The member, or null when absent or null; present, it must pass {@code ok}, else it must be {@code expected}. */
+    @Nullable
+    private JsonNode optional(String name, String expected, Predicate<JsonNode> ok) {
+        JsonNode value = value(name);
+        if (value != null && !ok.test(value)) {
+            throw wrong(name, expected);
+        }
+        return value;
+    }
+
+    /** The member, which must be present ({@code expected}) and pass {@code ok} (else it must be {@code wrongType}). */
+    private JsonNode required(String name, String expected, String wrongType, Predicate<JsonNode> ok) {
+        JsonNode value = optional(name, wrongType, ok);
+        if (value == null) {
+            throw missing(name, expected);
+        }
+        return value;
     }
 
     private SessionCodecException missing(String name, String expected) {

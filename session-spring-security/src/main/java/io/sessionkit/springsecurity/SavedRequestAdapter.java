@@ -1,11 +1,8 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionkit.SessionCodecException;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,21 +34,23 @@ import org.springframework.security.web.util.UrlUtils;
  * it is taken from {@link DefaultSavedRequest#getRedirectUrl()}, which appends it last; the write checks that the
  * stored form gives back the same redirect URL, and refuses it otherwise.
  */
-final class SavedRequestAdapter implements ValueAdapter<DefaultSavedRequest> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".saved-request";
+final class SavedRequestAdapter extends ObjectAdapter<DefaultSavedRequest> {
 
     /** Lower case; compared without regard to case, as header names are. */
     static final Set<String> UNSTORED_HEADERS =
             Set.of("cookie", "authorization", "proxy-authorization", "x-session-token");
 
+    SavedRequestAdapter() {
+        super("saved-request");
+    }
+
     @Override
-    public JsonNode write(DefaultSavedRequest value, ValueContext context) {
+    void writeMembers(DefaultSavedRequest value, ObjectNode node, ValueContext context) {
         String scheme = requireStored(value.getScheme(), "scheme");
         String serverName = requireStored(value.getServerName(), "serverName");
         String requestUri = requireStored(value.getRequestURI(), "requestURI");
         String matching = matchingParameter(value, scheme, serverName, requestUri);
 
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("method", value.getMethod());
         node.put("scheme", scheme);
         node.put("serverName", serverName);
@@ -84,12 +83,10 @@ final class SavedRequestAdapter implements ValueAdapter<DefaultSavedRequest> {
             throw new SessionCodecException("a " + DefaultSavedRequest.class.getName()
                     + " whose redirect URL its stored form would not reproduce cannot be stored");
         }
-        return node;
     }
 
     @Override
-    public DefaultSavedRequest read(JsonNode json, ValueContext context) {
-        Fields f = Fields.of(ALIAS, json);
+    DefaultSavedRequest readMembers(Fields f, ValueContext context) {
         DefaultSavedRequest.Builder b = new DefaultSavedRequest.Builder()
                 .setMethod(f.text("method"))
                 .setScheme(f.text("scheme"))
@@ -97,31 +94,16 @@ final class SavedRequestAdapter implements ValueAdapter<DefaultSavedRequest> {
                 .setServerPort(f.integer("serverPort"))
                 .setRequestURI(f.text("requestURI"))
                 .setQueryString(f.optionalText("queryString"));
-        String requestUrl = f.optionalText("requestURL");
-        if (requestUrl != null) {
-            b.setRequestURL(requestUrl);
-        }
-        String contextPath = f.optionalText("contextPath");
-        if (contextPath != null) {
-            b.setContextPath(contextPath);
-        }
-        String servletPath = f.optionalText("servletPath");
-        if (servletPath != null) {
-            b.setServletPath(servletPath);
-        }
-        String pathInfo = f.optionalText("pathInfo");
-        if (pathInfo != null) {
-            b.setPathInfo(pathInfo);
-        }
-        String matching = f.optionalText("matchingRequestParameterName");
-        if (matching != null) {
-            b.setMatchingRequestParameterName(matching);
-        }
+        f.ifText("requestURL", b::setRequestURL);
+        f.ifText("contextPath", b::setContextPath);
+        f.ifText("servletPath", b::setServletPath);
+        f.ifText("pathInfo", b::setPathInfo);
+        f.ifText("matchingRequestParameterName", b::setMatchingRequestParameterName);
 
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ObjectNode storedHeaders = f.object("headers");
         if (storedHeaders != null) {
-            Fields h = Fields.of(ALIAS + " headers", storedHeaders);
+            Fields h = Fields.of(alias() + " headers", storedHeaders);
             storedHeaders.fieldNames().forEachRemaining(name -> headers.put(name, h.texts(name)));
         }
         b.setHeaders(headers);
@@ -129,7 +111,7 @@ final class SavedRequestAdapter implements ValueAdapter<DefaultSavedRequest> {
         Map<String, String[]> parameters = new TreeMap<>();
         ObjectNode storedParameters = f.object("parameters");
         if (storedParameters != null) {
-            Fields p = Fields.of(ALIAS + " parameters", storedParameters);
+            Fields p = Fields.of(alias() + " parameters", storedParameters);
             storedParameters
                     .fieldNames()
                     .forEachRemaining(name -> parameters.put(name, p.texts(name).toArray(String[]::new)));

@@ -1,9 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
@@ -16,21 +13,20 @@ import org.springframework.security.core.context.SecurityContextImpl;
  * e.g. {@code spring-security.username-password-token}; an {@link Authentication} of a type nobody registered fails the
  * write ({@code setAttribute}) with a message naming its class, instead of coming back as a map.
  */
-final class SecurityContextAdapter implements ValueAdapter<SecurityContextImpl> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".security-context";
-
-    @Override
-    public JsonNode write(SecurityContextImpl value, ValueContext context) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        if (value.getAuthentication() != null) {
-            node.set("authentication", context.write(value.getAuthentication()));
-        }
-        return node;
+final class SecurityContextAdapter extends ObjectAdapter<SecurityContextImpl> {
+    SecurityContextAdapter() {
+        super("security-context");
     }
 
     @Override
-    public SecurityContextImpl read(JsonNode json, ValueContext context) {
-        Fields f = Fields.of(ALIAS, json);
+    void writeMembers(SecurityContextImpl value, ObjectNode node, ValueContext context) {
+        if (value.getAuthentication() != null) {
+            node.set("authentication", context.write(value.getAuthentication()));
+        }
+    }
+
+    @Override
+    SecurityContextImpl readMembers(Fields f, ValueContext context) {
         @Nullable Object authentication = context.read(f.value("authentication"));
         if (authentication == null) {
             return new SecurityContextImpl();

@@ -74,20 +74,14 @@ public final class SpringSecurityValueTypes implements ValueTypes.Provider {
 
     @Override
     public void register(ValueTypes.Builder builder) {
-        builder.register(CsrfTokenAdapter.ALIAS, DefaultCsrfToken.class, new CsrfTokenAdapter())
-                .register(SecurityContextAdapter.ALIAS, SecurityContextImpl.class, new SecurityContextAdapter())
-                .register(
-                        UsernamePasswordTokenAdapter.ALIAS,
-                        UsernamePasswordAuthenticationToken.class,
-                        new UsernamePasswordTokenAdapter())
-                .register(UserAdapter.ALIAS, User.class, new UserAdapter())
-                .register(AuthorityAdapters.Simple.ALIAS, SimpleGrantedAuthority.class, new AuthorityAdapters.Simple())
-                .register(AuthorityAdapters.Factor.ALIAS, FactorGrantedAuthority.class, new AuthorityAdapters.Factor())
-                .register(
-                        WebAuthenticationDetailsAdapter.ALIAS,
-                        WebAuthenticationDetails.class,
-                        new WebAuthenticationDetailsAdapter())
-                .register(SavedRequestAdapter.ALIAS, DefaultSavedRequest.class, new SavedRequestAdapter());
+        register(builder, DefaultCsrfToken.class, new CsrfTokenAdapter());
+        register(builder, SecurityContextImpl.class, new SecurityContextAdapter());
+        register(builder, UsernamePasswordAuthenticationToken.class, new UsernamePasswordTokenAdapter());
+        register(builder, User.class, new UserAdapter());
+        register(builder, SimpleGrantedAuthority.class, new AuthorityAdapters.Simple());
+        register(builder, FactorGrantedAuthority.class, new AuthorityAdapters.Factor());
+        register(builder, WebAuthenticationDetails.class, new WebAuthenticationDetailsAdapter());
+        register(builder, DefaultSavedRequest.class, new SavedRequestAdapter());
         exception(builder, "bad-credentials", BadCredentialsException.class, BadCredentialsException::new);
         exception(builder, "username-not-found", UsernameNotFoundException.class, UsernameNotFoundException::new);
         exception(builder, "locked", LockedException.class, LockedException::new);
@@ -114,8 +108,11 @@ public final class SpringSecurityValueTypes implements ValueTypes.Provider {
 
     private static <T extends AuthenticationException> void exception(
             ValueTypes.Builder builder, String name, Class<T> type, Function<String, T> create) {
-        String alias = NAME + "." + name;
-        builder.register(alias, type, new AuthenticationExceptionAdapter<>(alias, create));
+        register(builder, type, new AuthenticationExceptionAdapter<>(name, create));
+    }
+
+    private static <T> void register(ValueTypes.Builder builder, Class<T> type, ObjectAdapter<T> adapter) {
+        builder.register(adapter.alias(), type, adapter);
     }
 
     @Override

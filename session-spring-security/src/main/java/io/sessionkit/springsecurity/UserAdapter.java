@@ -1,9 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import org.springframework.security.core.userdetails.User;
 
@@ -16,33 +13,26 @@ import org.springframework.security.core.userdetails.User;
  * <p>The password is never written, whether or not Spring Security erased it: it reads back as null, as after
  * {@link User#eraseCredentials()}, which Spring Security does after every successful login by default.
  */
-final class UserAdapter implements ValueAdapter<User> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".user";
+final class UserAdapter extends ObjectAdapter<User> {
+    UserAdapter() {
+        super("user");
+    }
 
     @Override
-    public JsonNode write(User value, ValueContext context) {
-        if (value.getPassword() != null) {
-            Credentials.dropped("the password of a " + User.class.getName());
-        }
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+    void writeMembers(User value, ObjectNode node, ValueContext context) {
+        Credentials.dropped(value.getPassword(), "the password", User.class);
         node.put("username", value.getUsername());
         node.set("authorities", AuthorityAdapters.write(value.getAuthorities(), context));
         node.put("enabled", value.isEnabled());
         node.put("accountNonExpired", value.isAccountNonExpired());
         node.put("accountNonLocked", value.isAccountNonLocked());
         node.put("credentialsNonExpired", value.isCredentialsNonExpired());
-        return node;
     }
 
     @Override
-    public User read(JsonNode json, ValueContext context) {
-        Fields f = Fields.of(ALIAS, json);
-        String username = f.text("username");
-        if (username.isEmpty()) {
-            throw f.invalid("member 'username' is empty");
-        }
+    User readMembers(Fields f, ValueContext context) {
         return new User(
-                username,
+                f.nonEmptyText("username"),
                 null,
                 f.bool("enabled"),
                 f.bool("accountNonExpired"),

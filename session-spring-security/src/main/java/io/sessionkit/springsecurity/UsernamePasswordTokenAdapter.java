@@ -1,9 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessionkit.ValueAdapter;
 import io.sessionkit.ValueContext;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -23,27 +20,24 @@ import org.springframework.security.core.GrantedAuthority;
  * otherwise either put a clear-text password into a shared store or make the login fail; nothing reads the credentials
  * of an authenticated token from the session.
  */
-final class UsernamePasswordTokenAdapter implements ValueAdapter<UsernamePasswordAuthenticationToken> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".username-password-token";
+final class UsernamePasswordTokenAdapter extends ObjectAdapter<UsernamePasswordAuthenticationToken> {
+    UsernamePasswordTokenAdapter() {
+        super("username-password-token");
+    }
 
     @Override
-    public JsonNode write(UsernamePasswordAuthenticationToken value, ValueContext context) {
-        if (value.getCredentials() != null) {
-            Credentials.dropped("the credentials of a " + UsernamePasswordAuthenticationToken.class.getName());
-        }
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+    void writeMembers(UsernamePasswordAuthenticationToken value, ObjectNode node, ValueContext context) {
+        Credentials.dropped(value.getCredentials(), "the credentials", UsernamePasswordAuthenticationToken.class);
         node.set("principal", context.write(value.getPrincipal()));
         node.set("authorities", AuthorityAdapters.write(value.getAuthorities(), context));
         if (value.getDetails() != null) {
             node.set("details", context.write(value.getDetails()));
         }
         node.put("authenticated", value.isAuthenticated());
-        return node;
     }
 
     @Override
-    public UsernamePasswordAuthenticationToken read(JsonNode json, ValueContext context) {
-        Fields f = Fields.of(ALIAS, json);
+    UsernamePasswordAuthenticationToken readMembers(Fields f, ValueContext context) {
         @Nullable Object principal = context.read(f.value("principal"));
         List<GrantedAuthority> authorities = AuthorityAdapters.read(f, "authorities", context);
         @Nullable Object details = context.read(f.value("details"));

@@ -1,8 +1,6 @@
 package io.sessionkit.springsecurity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.sessionkit.ValueAdapter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionkit.ValueContext;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
@@ -14,16 +12,18 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * in, a bearer token, and SessionKit keeps no usable session id in the store (ids are stored only hashed). After the
  * default session-fixation protection that id is already dead; with it turned off it would be the live one.
  */
-final class WebAuthenticationDetailsAdapter implements ValueAdapter<WebAuthenticationDetails> {
-    static final String ALIAS = SpringSecurityValueTypes.NAME + ".web-authentication-details";
-
-    @Override
-    public JsonNode write(WebAuthenticationDetails value, ValueContext context) {
-        return JsonNodeFactory.instance.objectNode().put("remoteAddress", value.getRemoteAddress());
+final class WebAuthenticationDetailsAdapter extends ObjectAdapter<WebAuthenticationDetails> {
+    WebAuthenticationDetailsAdapter() {
+        super("web-authentication-details");
     }
 
     @Override
-    public WebAuthenticationDetails read(JsonNode json, ValueContext context) {
-        return new WebAuthenticationDetails(Fields.of(ALIAS, json).text("remoteAddress"), null);
+    void writeMembers(WebAuthenticationDetails value, ObjectNode node, ValueContext context) {
+        node.put("remoteAddress", value.getRemoteAddress());
+    }
+
+    @Override
+    WebAuthenticationDetails readMembers(Fields f, ValueContext context) {
+        return new WebAuthenticationDetails(f.text("remoteAddress"), null);
     }
 }

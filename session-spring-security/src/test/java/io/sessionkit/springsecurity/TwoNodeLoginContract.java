@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -72,6 +73,11 @@ abstract class TwoNodeLoginContract {
                 .orElseThrow();
     }
 
+    /** The attributes the store holds for {@code id}, as JSON text to assert on; fails when it holds no live record. */
+    private AbstractStringAssert<?> assertStored(SessionId id) {
+        return assertThat(storedAttributes(id)).get().asString();
+    }
+
     /** GET /login on {@code node}, then POST the form with its CSRF token; returns the POST's response. */
     private static HttpResponse<String> logIn(Browser browser, URI node, String password) {
         HttpResponse<String> page = browser.get(node.resolve("/login"));
@@ -88,7 +94,7 @@ abstract class TwoNodeLoginContract {
         HttpResponse<String> page = browser.get(nodeA.resolve("/login"));
         assertThat(page.statusCode()).isEqualTo(200);
         SessionId anonymous = sessionOf(browser);
-        assertThat(storedAttributes(anonymous)).get().asString().contains("\"spring-security.csrf-token\"");
+        assertStored(anonymous).contains("\"spring-security.csrf-token\"");
 
         HttpResponse<String> login = browser.post(
                 nodeA.resolve("/login"),
@@ -147,9 +153,7 @@ abstract class TwoNodeLoginContract {
         HttpResponse<String> denied = browser.get(nodeA.resolve("/secret?page=2"));
         assertThat(denied.statusCode()).isEqualTo(302);
         assertThat(location(denied)).isEqualTo(nodeA.resolve("/login"));
-        assertThat(storedAttributes(sessionOf(browser)))
-                .get()
-                .asString()
+        assertStored(sessionOf(browser))
                 .contains("\"SPRING_SECURITY_SAVED_REQUEST\":{\"@type\":\"spring-security.saved-request\"");
 
         HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
@@ -160,9 +164,7 @@ abstract class TwoNodeLoginContract {
         assertThat(secret.statusCode()).isEqualTo(200);
         assertThat(secret.body()).isEqualTo("the secret page");
         // The request cache consumed the saved request on A.
-        assertThat(storedAttributes(sessionOf(browser)))
-                .get()
-                .asString()
+        assertStored(sessionOf(browser))
                 .doesNotContain("SPRING_SECURITY_SAVED_REQUEST")
                 .contains("SPRING_SECURITY_CONTEXT");
         assertThat(browser.get(nodeB.resolve("/me")).body()).isEqualTo(LoginApp.USER);
@@ -176,9 +178,7 @@ abstract class TwoNodeLoginContract {
         HttpResponse<String> failed = logIn(browser, nodeA, typed);
         assertThat(failed.statusCode()).isEqualTo(302);
         assertThat(location(failed)).isEqualTo(nodeA.resolve("/login?error"));
-        assertThat(storedAttributes(sessionOf(browser)))
-                .get()
-                .asString()
+        assertStored(sessionOf(browser))
                 .contains("\"SPRING_SECURITY_LAST_EXCEPTION\":{\"@type\":\"spring-security.bad-credentials\","
                         + "\"@value\":{\"message\":\"Bad credentials\"}}")
                 .doesNotContain(typed);
@@ -187,10 +187,7 @@ abstract class TwoNodeLoginContract {
         HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
         assertThat(login.statusCode()).isEqualTo(302);
         assertThat(location(login)).isEqualTo(nodeB.resolve("/"));
-        assertThat(storedAttributes(sessionOf(browser)))
-                .get()
-                .asString()
-                .doesNotContain("SPRING_SECURITY_LAST_EXCEPTION");
+        assertStored(sessionOf(browser)).doesNotContain("SPRING_SECURITY_LAST_EXCEPTION");
         assertThat(browser.get(nodeA.resolve("/me")).body()).isEqualTo(LoginApp.USER);
     }
 
