@@ -5,9 +5,9 @@ import com.mongodb.client.MongoClients;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
-import io.sessionkit.testing.RedisCluster;
 import io.sessionkit.testing.TestServers;
 import io.sessionkit.testing.TestServers.Kind;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,12 +22,7 @@ import java.util.TreeMap;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
-/**
- * One backend under test, with its raw baseline's factory, and the servers it runs on, found as the README's "Servers"
- * says ({@link TestServers}; {@code SESSIONKIT_BENCH_REDIS_CLUSTER} or a {@link RedisCluster} started here; H2 in
- * memory). Stores are opened by name through {@link SessionStores#open}, with each backend's documented keys, in a
- * namespace (key prefix, table or collection) of their own, so the benchmarks never touch anybody else's data.
- */
+/** One backend under test, its raw baseline and the servers it runs on (README "Servers"). */
 enum Backend {
     LOCAL("local", "local", null, RawClient::caffeine),
     REDIS("redis", "redis", Kind.REDIS, RawClient::redis),
@@ -38,23 +33,21 @@ enum Backend {
     JDBC_MARIADB("jdbc-mariadb", "jdbc", Kind.MARIADB, RawClient::jdbc),
     MONGO("mongo", "mongo", Kind.MONGO, RawClient::mongo);
 
-    /** Connections per pool, for the store and its raw baseline alike: one per benchmark thread at 16 threads. */
-    static final int POOL = 16;
+    static final int POOL = 16; // connections, store and raw alike: one per benchmark thread at 16 threads
 
     static final String MONGO_DATABASE = "sessionkit_bench";
+    static final String EMBEDDED_MONGO = "embedded mongo-java-server (in-memory, in the benchmark JVM)";
 
     final String id;
-    /** The {@code sessionkit.store} name. */
     private final String store;
-    /** The shared test server this backend runs on; null for the in-process ones and the cluster. */
+    /** Null for the in-process ones and the cluster. */
     private final @Nullable Kind kind;
 
-    /** Opens the raw baseline in a namespace, writing with an expiry. */
     @SuppressWarnings("ImmutableEnumChecker") // static methods
     private final RawFactory raw;
 
     private interface RawFactory {
-        RawClient<?> open(Servers servers, String namespace, Duration ttl);
+        RawClient<?> open(Servers servers, String namespace, Duration ttl) throws IOException;
     }
 
     Backend(String id, String store, @Nullable Kind kind, RawFactory raw) {
@@ -71,31 +64,29 @@ enum Backend {
                 .orElseThrow(() -> new IllegalArgumentException("unknown backend '" + id + "'"));
     }
 
-    /** Finds the servers this backend needs (starting a cluster where that is the fallback). */
     Servers servers() {
-        String nodes = System.getenv("SESSIONKIT_BENCH_REDIS_CLUSTER");
         if (kind != null) {
             TestServers.Server s = TestServers.server(kind);
-            String address = TestServers.redact(s.address()).replaceFirst("\\?.*", "");
-            return servers(
-                    s.address(),
-                    s.embedded()
-                            ? "embedded mongo-java-server (in-memory, in the benchmark JVM)"
-                            : kind.displayName() + " " + address);
+            String shown =
+                    kind.displayName() + " " + TestServers.redact(s.address()).replaceFirst("\\?.*", "");
+            return servers(s.address(), s.embedded() ? EMBEDDED_MONGO : shown);
         } else if (this == JDBC_H2) {
             return servers("jdbc:h2:mem:sessionkit_bench;DB_CLOSE_DELAY=-1", "H2 in-memory, in-process");
-        } else if (this == REDIS_CLUSTER && nodes != null && !nodes.isBlank()) {
-            return servers(nodes.trim(), "Redis Cluster " + nodes.trim());
         } else if (this == REDIS_CLUSTER) {
-            RedisCluster cluster = RedisCluster.start(3, 0, Duration.ofSeconds(5));
-            String started = String.join(",", cluster.nodes());
-            return new Servers(this, started, "Redis Cluster of 3 local masters started for the run", POOL, cluster);
+            String nodes = System.getenv()
+                    .getOrDefault("SESSIONKIT_BENCH_REDIS_CLUSTER", "")
+                    .trim();
+            if (nodes.isEmpty()) {
+                throw new IllegalStateException(
+                        "set SESSIONKIT_BENCH_REDIS_CLUSTER=host:port,... (RedisClusterForRun)");
+            }
+            return servers(nodes, "Redis Cluster " + nodes);
         }
         return servers("", "in-process Caffeine");
     }
 
     private Servers servers(String address, String description) {
-        return new Servers(this, address, description, POOL, null);
+        return new Servers(this, address, description, POOL);
     }
 
     static String table(String namespace) {
@@ -121,18 +112,10 @@ enum Backend {
         return m;
     }
 
-    /**
-     * The servers of one backend for one run, at an address in the form the store's configuration takes it, with what
-     * serves for the report, connections per pool (1 on CommandCounter's servers); closing stops a cluster started here.
-     */
-    record Servers(
-            Backend backend,
-            String address,
-            String description,
-            int pool,
-            @Nullable RedisCluster cluster) implements AutoCloseable {
+    /** One backend's servers, addressed as its store's configuration takes it. */
+    record Servers(Backend backend, String address, String description, int pool) {
 
-        /** Opens a store in {@code namespace} with the {@code sessionkit.*} keys an application would set. */
+        /** A store in {@code namespace} with the {@code sessionkit.*} keys an application would set. */
         SessionStore openStore(String namespace, Duration ttl) {
             String p = "sessionkit." + backend.store + ".";
             Map<String, String> c = new HashMap<>(Map.of("sessionkit.store", backend.store));
@@ -157,8 +140,7 @@ enum Backend {
             return SessionStores.open(SessionKitConfig.of(c));
         }
 
-        /** The raw baseline in {@code namespace}, writing with expiry {@code ttl}. */
-        RawClient<?> openRaw(String namespace, Duration ttl) {
+        RawClient<?> openRaw(String namespace, Duration ttl) throws IOException {
             return backend.raw.open(this, namespace, ttl);
         }
 
@@ -172,13 +154,6 @@ enum Backend {
                 }
             } else if (address.startsWith("jdbc:")) {
                 sql(address, "TRUNCATE TABLE " + table(namespace));
-            }
-        }
-
-        @Override
-        public void close() {
-            if (cluster != null) {
-                cluster.close();
             }
         }
     }

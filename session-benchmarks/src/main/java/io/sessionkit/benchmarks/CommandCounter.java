@@ -1,7 +1,5 @@
 package io.sessionkit.benchmarks;
 
-import static java.util.stream.Collectors.joining;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sessionkit.testing.MemcachedText;
@@ -19,20 +17,17 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Counts server-side commands per request (the round-trip budget: read-only 1, modifying 2, new 1) for all four
- * request kinds, made as {@link SessionBenchmark} makes them on one thread, from the server's own counters (how, per
- * server: the module README's "Servers"). Each kind runs {@code n1} and {@code n2} requests in a fresh store; dividing
- * the difference by {@code n2 - n1} cancels fixed costs (connecting, schema set-up, seeding).
- *
- * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.CommandCounter [--out counts.json] [--n1 200]
- * [--n2 1000] [--backends redis,memcached,jdbc-postgres]}
+ * Server-side commands per request from the servers' own counters (module README "Servers"). Each kind runs {@link #N1}
+ * and {@link #N2} requests in a fresh store; dividing the difference by {@code N2 - N1} cancels the fixed costs.
  */
 public final class CommandCounter {
+    static final int N1 = 200;
+    static final int N2 = 1000;
     static final List<String> KINDS = List.of("readOnly", "modifying", "newSession", "rotation");
     /** Commands the Redis store sends itself; any other command in commandstats ran inside one of its scripts. */
     static final Set<String> REDIS_SENT = Set.of("get", "evalsha", "eval", "unlink", "mget", "zrangebyscore", "zrem");
@@ -45,27 +40,19 @@ public final class CommandCounter {
 
     private CommandCounter() {}
 
-    /** What a count runs on; reads of its cumulative counters, all and the cheapest that shows them move. */
     private record Target(
-            Backend.Servers servers,
-            String method,
-            Callable<Map<String, Long>> counters,
-            Callable<Map<String, Long>> settled,
-            Predicate<String> commands) {}
+            Backend.Servers servers, String method, Callable<Map<String, Long>> counters, Predicate<String> commands) {}
 
-    /** The output file's content. */
     record Report(String generated, int n1, int n2, Map<String, Object> backends) {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
-        Options o = Options.parse(args, "out n1 n2 backends");
-        int n1 = o.get("n1", 200);
-        int n2 = o.get("n2", 1000);
+        Options o = Options.parse(args, "out backends");
         Map<String, Object> results = new LinkedHashMap<>();
         for (String backend : o.get("backends", "redis,memcached,jdbc-postgres").split(",", -1)) {
             Deque<AutoCloseable> cleanup = new ArrayDeque<>();
             try {
-                results.put(backend, count(open(backend, cleanup), backend, n1, n2));
+                results.put(backend, count(open(backend, cleanup), backend));
             } catch (Exception e) {
                 System.err.println("[command-counter] " + backend + ": " + e);
                 results.put(backend, Map.of("error", String.valueOf(e.getMessage())));
@@ -75,44 +62,36 @@ public final class CommandCounter {
                 }
             }
         }
-        Report report = new Report(Instant.now().toString(), n1, n2, results);
+        Report report = new Report(Instant.now().toString(), N1, N2, results);
         File out = new File(o.get("out", "target/command-counts.json"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.println("[command-counter] wrote " + out);
     }
 
-    /** Starts or opens the server a count of {@code backend} runs on; {@code cleanup} stops it. */
+    /** The backend on a server of its own, with pools of one connection; {@code cleanup} stops the server. */
     private static Target open(String backend, Deque<AutoCloseable> cleanup) {
         switch (backend) {
             case "redis" -> {
                 ServerProcess redis = ServerProcess.redis("count-redis");
                 cleanup.push(redis);
-                RedisClient admin = RedisClient.create(HostAndPort.from(redis.hostAndPort()));
+                String at = redis.hostAndPort();
+                RedisClient admin = RedisClient.create(HostAndPort.from(at));
                 cleanup.push(admin);
-                Callable<Map<String, Long>> stats = () -> commandstats(admin);
                 return new Target(
-                        counted(
-                                Backend.REDIS,
-                                "redis://" + redis.hostAndPort(),
-                                "private redis-server " + redis.hostAndPort()),
+                        new Backend.Servers(Backend.REDIS, "redis://" + at, "private redis-server " + at, 1),
                         "INFO commandstats; commands sent by the store: "
                                 + REDIS_SENT.stream().sorted().toList() + ", in-script.* = run inside its Lua scripts",
-                        stats,
-                        stats,
+                        () -> commandstats(admin),
                         REDIS_SENT::contains);
             }
             case "memcached" -> {
                 ServerProcess memcached = ServerProcess.memcached("-m", "512");
                 cleanup.push(memcached);
-                Callable<Map<String, Long>> stats = () -> stats(memcached);
+                String at = memcached.hostAndPort();
                 return new Target(
-                        counted(
-                                Backend.MEMCACHED,
-                                memcached.hostAndPort(),
-                                "private memcached " + memcached.hostAndPort()),
+                        new Backend.Servers(Backend.MEMCACHED, at, "private memcached " + at, 1),
                         "stats: cmd_get + cmd_set + cmd_touch + delete_hits/misses + incr/decr",
-                        stats,
-                        stats,
+                        () -> stats(memcached),
                         MEMCACHED_COMMANDS.asMatchPredicate());
             }
             case "jdbc-postgres" -> {
@@ -123,49 +102,28 @@ public final class CommandCounter {
                     Backend.sql(adminUrl, "CREATE DATABASE " + PG_DATABASE);
                 }
                 Backend.sql(benchUrl, "DROP TABLE IF EXISTS skb_sessions, skbn_sessions");
-                // Transactions are read from another database, so that reading adds nothing to the counted one.
-                Callable<Map<String, Long>> transactions = () -> Backend.sql(
-                        adminUrl,
-                        "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = '" + PG_DATABASE
-                                + "'");
-                // Table counters live in the counted database: reading them costs the same transactions in every run.
-                String tables = Stream.of(
-                                "seq_scan", "idx_scan", "n_tup_ins", "n_tup_upd", "n_tup_del", "n_tup_hot_upd")
-                        .map(c -> "sum(" + c + ") AS \"table." + c + "\"")
-                        .collect(joining(
-                                ", ",
-                                "SELECT ",
-                                " FROM pg_stat_user_tables WHERE relname IN ('skb_sessions', 'skbn_sessions')"));
-                Callable<Map<String, Long>> all = () -> {
-                    Map<String, Long> m = transactions.call();
-                    m.putAll(Backend.sql(benchUrl, tables));
-                    return m;
-                };
+                String transactions =
+                        "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = '" + PG_DATABASE + "'";
                 return new Target(
-                        counted(Backend.JDBC_POSTGRES, benchUrl, "PostgreSQL, database " + PG_DATABASE),
-                        "pg_stat_database xact_commit + xact_rollback (with autocommit one statement is one transaction)",
-                        all,
-                        transactions,
+                        new Backend.Servers(Backend.JDBC_POSTGRES, benchUrl, "PostgreSQL, database " + PG_DATABASE, 1),
+                        "pg_stat_database xact_commit + xact_rollback (one autocommit statement is one transaction)",
+                        // Read from another database, so that reading adds nothing to the counted one.
+                        () -> Backend.sql(adminUrl, transactions),
                         Set.of("xact_commit", "xact_rollback")::contains);
             }
             default -> throw new IllegalArgumentException("no command counter for " + backend);
         }
     }
 
-    /** A backend on a server of its own, with pools of one connection. */
-    private static Backend.Servers counted(Backend backend, String address, String description) {
-        return new Backend.Servers(backend, address, description, 1, null);
-    }
-
-    private static Map<String, Object> count(Target target, String backend, int n1, int n2) throws Exception {
+    private static Map<String, Object> count(Target target, String backend) throws Exception {
         Map<String, Object> kinds = new LinkedHashMap<>();
         for (String kind : KINDS) {
-            Map<String, Long> d1 = run(target, kind, n1);
-            Map<String, Long> d2 = run(target, kind, n2);
+            Map<String, Long> d1 = run(target, kind, N1);
+            Map<String, Long> d2 = run(target, kind, N2);
             Map<String, Double> perRequest = new TreeMap<>();
             double commands = 0;
             for (Map.Entry<String, Long> e : d2.entrySet()) {
-                double v = (e.getValue() - d1.getOrDefault(e.getKey(), 0L)) / (double) (n2 - n1);
+                double v = (e.getValue() - d1.getOrDefault(e.getKey(), 0L)) / (double) (N2 - N1);
                 commands += target.commands.test(e.getKey()) ? v : 0;
                 if (Math.abs(v) >= 0.005) {
                     perRequest.put(e.getKey(), round(v));
@@ -178,10 +136,7 @@ public final class CommandCounter {
         return Map.of("server", target.servers.description(), "method", target.method, "kinds", kinds);
     }
 
-    /**
-     * The counter deltas of {@code n} requests of one kind, made as the benchmark makes them ({@link SessionBenchmark},
-     * one thread, no pre-warm), in a fresh store: fixed costs (connecting, seeding, clean-up) included.
-     */
+    /** The counter deltas of {@code n} requests of one kind, one thread, no pre-warm, in a fresh store. */
     private static Map<String, Long> run(Target target, String kind, int n) throws Exception {
         Map<String, Long> before = target.counters.call();
         SessionBenchmark.Target trial = new SessionBenchmark.Target();
@@ -197,10 +152,10 @@ public final class CommandCounter {
         }
         trial.close();
         // PostgreSQL publishes a backend's counters a moment after the pool closed: wait until they settle.
-        Map<String, Long> last = target.settled.call();
+        Map<String, Long> last = target.counters.call();
         for (int i = 0; i < 50; i++) {
             Thread.sleep(i == 0 ? 500 : 100); // bounded poll (≤ 5.4 s) of the server's statistics until they settle
-            Map<String, Long> now = target.settled.call();
+            Map<String, Long> now = target.counters.call();
             if (now.equals(last)) {
                 break;
             }
@@ -228,15 +183,12 @@ public final class CommandCounter {
         return m;
     }
 
-    /** memcached's {@code stats} over its text protocol: the command counters and the get/cas/touch outcomes. */
+    /** The command counters and the get/cas/touch outcomes. */
     private static Map<String, Long> stats(ServerProcess memcached) {
-        Map<String, Long> m = new TreeMap<>();
-        MemcachedText.stats(memcached.address()).forEach((k, v) -> {
-            if (MEMCACHED_COMMANDS.matcher(k).matches() || k.matches("(get|cas|touch)_.*")) {
-                m.put(k, Long.parseLong(v));
-            }
-        });
-        return m;
+        return MemcachedText.stats(memcached.address()).entrySet().stream()
+                .filter(e -> MEMCACHED_COMMANDS.matcher(e.getKey()).matches()
+                        || e.getKey().matches("(get|cas|touch)_.*"))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> Long.parseLong(e.getValue())));
     }
 
     /** {@code jdbc:postgresql://host:port/db?params} with another database. */

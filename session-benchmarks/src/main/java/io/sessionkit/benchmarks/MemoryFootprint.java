@@ -13,29 +13,30 @@ import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.vm.VM;
 
-/**
- * Retained heap per stored session in the Caffeine store: the deep size (JOL's {@link GraphLayout}) of what the store
- * reaches before and after storing {@code --sessions} sessions of {@code --size} bytes of attribute JSON, per session,
- * and the same for a raw {@code Cache<String, String>} holding that JSON under 43-character keys.
- *
- * <p>Usage: {@code java -cp benchmarks.jar io.sessionkit.benchmarks.MemoryFootprint [--out memory.json]
- * [--sessions 20000] [--size 1024]}
- */
+/** Retained heap per stored session in the Caffeine store and per entry in a raw Caffeine cache (README "Servers"). */
 public final class MemoryFootprint {
     private MemoryFootprint() {}
+
+    record Report(
+            String generated,
+            int sessions,
+            int attributeJsonBytes,
+            long storeBytesPerSession,
+            long rawCaffeineBytesPerEntry,
+            List<String> vm) {}
 
     public static void main(String[] args) throws Exception {
         // Caffeine's lambdas are hidden classes, whose field offsets Unsafe refuses: JOL then finds them by probing.
         System.setProperty("jol.magicFieldOffset", "true");
-        Options o = Options.parse(args, "out sessions size");
-        int sessions = o.get("sessions", 20_000);
-        Payload payload = Payload.ofSize(o.get("size", 1024));
+        Options o = Options.parse(args, "out");
+        int sessions = 20_000;
+        Payload payload = Payload.ofSize(1024);
 
         Cache<String, String> cache = Caffeine.newBuilder()
                 .maximumSize(sessions * 2L)
@@ -75,20 +76,14 @@ public final class MemoryFootprint {
             store = (GraphLayout.parseInstance(sessionStore).totalSize() - before) / (double) sessions;
         }
 
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("generated", Instant.now().toString());
-        report.put("sessions", sessions);
-        report.put("attributeJsonBytes", payload.json().length());
-        report.put("storeBytesPerSession", Math.round(store));
-        report.put("rawCaffeineBytesPerEntry", Math.round(raw));
-        report.put(
-                "vm",
-                VM.current()
-                        .details()
-                        .lines()
-                        .filter(l -> l.contains("(oops)") || l.contains("alignment"))
-                        .map(l -> l.replaceFirst("^# ", ""))
-                        .toList());
+        List<String> vm = VM.current()
+                .details()
+                .lines()
+                .filter(l -> l.contains("(oops)") || l.contains("alignment"))
+                .map(l -> l.replaceFirst("^# ", ""))
+                .toList();
+        Report report = new Report(
+                Instant.now().toString(), sessions, payload.json().length(), Math.round(store), Math.round(raw), vm);
         File out = new File(o.get("out", "target/memory.json"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
         System.out.printf(

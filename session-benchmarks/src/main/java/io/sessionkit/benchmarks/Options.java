@@ -29,10 +29,6 @@ record Options(Map<String, List<String>> values) {
         return v == null ? fallback : v.get(v.size() - 1);
     }
 
-    int get(String name, int fallback) {
-        return Integer.parseInt(get(name, Integer.toString(fallback)));
-    }
-
     List<String> all(String name) {
         return values.getOrDefault(name, List.of());
     }

@@ -12,7 +12,6 @@ import com.mongodb.client.model.Filters;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,15 +49,8 @@ import redis.clients.jedis.builders.AbstractClientBuilder;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * The baseline: the least work the same request needs on the same server with the driver alone (no codec, no
- * versions, no policy). Each factory below gives a backend's driver primitives; the requests are made of them the
- * same way for every backend, their round trips in each request's javadoc.
- *
- * @param read 1 read of the text; null if the key is absent
- * @param find 1 read of what {@code replace} needs (the text, or a row or document holding it and its version)
- * @param replace 1 write of the whole value over what {@code find} returned; false if it vanished
- * @param insert 1 insert-if-absent with expiry; false if the key was taken
- * @param <R> what {@code find} returns
+ * The raw baseline (README "What a benchmark operation is"), made of one backend's driver primitives, one round trip
+ * each: {@code find} reads what {@code replace} needs; {@code replace} and {@code insert} return false on a lost key.
  */
 record RawClient<R>(
         String name,
@@ -70,31 +62,26 @@ record RawClient<R>(
         Runnable closer)
         implements AutoCloseable {
 
-    /** A write over what a read found. */
     interface Replace<R> {
         boolean apply(String key, R found, String value);
     }
 
-    /** Read-only request: 1 read. */
     String read(String key) {
         return required(read.apply(key));
     }
 
-    /** Modifying request: 1 read + 1 write of the whole value. */
     void modify(String key, String value) {
         if (!replace.apply(key, required(find.apply(key)), value)) {
             throw new IllegalStateException(name + ": key vanished");
         }
     }
 
-    /** New session: 1 insert-if-absent with expiry. */
     void create(String key, String value) {
         if (!insert.test(key, value)) {
             throw new IllegalStateException(name + ": key taken");
         }
     }
 
-    /** Rotation: 1 read of the old key + 1 insert-if-absent of the new key + 1 delete of the old key. */
     void rotate(String oldKey, String newKey) {
         create(newKey, read(oldKey));
         delete.accept(oldKey);
@@ -112,7 +99,6 @@ record RawClient<R>(
         return found;
     }
 
-    /** The text of what {@code find} returns, read with it. */
     private static <R> Function<String, @Nullable String> textOf(
             Function<String, @Nullable R> find, Function<R, String> text) {
         return key -> {
@@ -121,7 +107,7 @@ record RawClient<R>(
         };
     }
 
-    /** getIfPresent + put on a bounded cache with an expiry, as small as an in-process session map gets. */
+    /** A bounded cache with an expiry, as small as an in-process session map gets. */
     static RawClient<String> caffeine(Backend.Servers servers, String namespace, Duration ttl) {
         Cache<String, String> cache =
                 Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
@@ -135,10 +121,7 @@ record RawClient<R>(
                 cache::invalidateAll);
     }
 
-    /**
-     * Jedis on the same kind of client as the store (a pooled {@code RedisClient} or {@code RedisClusterClient}, pool
-     * of the store's size and timeouts): GET; GET + SET PX; SET NX PX; GET + SET NX PX + DEL.
-     */
+    /** Jedis on the same kind of pooled client as the store, with its pool size and timeouts. */
     static RawClient<String> redis(Backend.Servers servers, String namespace, Duration ttl) {
         ConnectionPoolConfig connections = new ConnectionPoolConfig();
         connections.setMaxTotal(servers.pool());
@@ -172,31 +155,24 @@ record RawClient<R>(
                 jedis::close);
     }
 
-    /**
-     * spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout), the text
-     * as its bytes: get; gets + cas; add; get + add + delete (gets only where a cas follows).
-     */
-    static RawClient<CASValue<Object>> memcached(Backend.Servers servers, String namespace, Duration ttl) {
+    /** spymemcached with the store's connection settings (binary protocol, Ketama, 500 ms operation timeout). */
+    static RawClient<CASValue<Object>> memcached(Backend.Servers servers, String namespace, Duration ttl)
+            throws IOException {
         int ttlSeconds = (int) Math.max(1, ttl.toSeconds());
         // Strings go out as their UTF-8 bytes, flags 0; with this threshold they are never compressed.
         SerializingTranscoder text = new SerializingTranscoder();
         text.setCompressionThreshold(Integer.MAX_VALUE);
-        MemcachedClient client;
-        try {
-            client = new MemcachedClient(
-                    new ConnectionFactoryBuilder()
-                            .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                            .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-                            .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                            .setFailureMode(FailureMode.Cancel)
-                            .setOpTimeout(500)
-                            .setTranscoder(text)
-                            .setDaemon(true)
-                            .build(),
-                    AddrUtil.getAddresses(servers.address()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        MemcachedClient client = new MemcachedClient(
+                new ConnectionFactoryBuilder()
+                        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                        .setFailureMode(FailureMode.Cancel)
+                        .setOpTimeout(500)
+                        .setTranscoder(text)
+                        .setDaemon(true)
+                        .build(),
+                AddrUtil.getAddresses(servers.address()));
         // The client connects in the background; wait for it so the first measured call does not fail.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (client.getAvailableServers().isEmpty() && System.nanoTime() < deadline) {
@@ -223,10 +199,7 @@ record RawClient<R>(
         }
     }
 
-    /**
-     * The MongoDB driver with the store's write concern ({@code majority}): find; find + replaceOne; insertOne; find +
-     * insertOne + deleteOne. The document holds the session JSON as one string field plus a version and an expiry.
-     */
+    /** The store's write concern ({@code majority}); the JSON as one string field plus a version and an expiry. */
     static RawClient<Document> mongo(Backend.Servers servers, String namespace, Duration ttl) {
         MongoClient client = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(servers.address()))
@@ -260,14 +233,9 @@ record RawClient<R>(
                 .append("data", value);
     }
 
-    /** A row of the raw JDBC table. */
     record Row(long version, String data) {}
 
-    /**
-     * JDBC on a HikariCP pool of the store's size, on a table made from the store's own schema file, one autocommit
-     * statement per round trip, JSON bound as the store binds it: SELECT; SELECT + UPDATE; INSERT; SELECT + INSERT +
-     * DELETE. No version check, no expiry filter: the least a session table needs.
-     */
+    /** HikariCP of the store's size on the store's own schema, JSON bound as the store binds it, no version check. */
     static RawClient<Row> jdbc(Backend.Servers servers, String namespace, Duration ttl) {
         servers.openStore(namespace, ttl).close(); // creates the table
         String table = Backend.table(namespace);
@@ -319,7 +287,6 @@ record RawClient<R>(
         return rows == null ? 0 : rows;
     }
 
-    /** What to do with a prepared statement whose parameters are bound. */
     private interface Statement<T> {
         @Nullable
         T run(PreparedStatement ps) throws SQLException;

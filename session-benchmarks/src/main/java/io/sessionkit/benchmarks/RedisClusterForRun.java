@@ -2,21 +2,16 @@ package io.sessionkit.benchmarks;
 
 import io.sessionkit.testing.RedisCluster;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-/**
- * Starts a three-master Redis Cluster on free local ports for a whole benchmark run, prints
- * {@code nodes=host:port,...} and keeps it up until this process is terminated (the nodes' shutdown hooks stop them) or
- * {@code --max-seconds} (default 4 h) have passed. run.sh uses it so that each JMH fork does not start its own cluster.
- */
+/** A three-master Redis Cluster for a whole run.sh run, so that no JMH fork starts its own; prints its nodes. */
 public final class RedisClusterForRun {
     private RedisClusterForRun() {}
 
     public static void main(String[] args) throws InterruptedException {
-        long maxSeconds = Options.parse(args, "max-seconds").get("max-seconds", 4 * 3600);
         try (RedisCluster cluster = RedisCluster.start(3, 0, Duration.ofSeconds(5))) {
             System.out.println("nodes=" + String.join(",", cluster.nodes()));
-            System.out.flush();
-            Thread.sleep(maxSeconds * 1000); // the cluster's lifetime: run.sh kills this process when the run ends
+            Thread.sleep(TimeUnit.HOURS.toMillis(4)); // the cluster's lifetime: run.sh kills this process at the end
         }
     }
 }

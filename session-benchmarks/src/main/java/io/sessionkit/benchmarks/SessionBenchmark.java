@@ -40,13 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
-/**
- * One HTTP request's session work per operation (read-only, modifying, new session, rotation: the README's "What a
- * benchmark operation is") through {@link SessionManager} on a real store, and the same request with the raw driver
- * ({@code ...Raw} methods) on the same server, pool size and thread count. Each thread works on its own
- * {@value Client#SESSIONS} sessions, so there are no compare-and-set conflicts; each result is checked, so a store
- * that silently does less cannot look fast. Sample time gives p50/p99 and ops/s as threads / mean time.
- */
+/** One HTTP request's session work, store and raw ({@code ...Raw}): README "What a benchmark operation is". */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 5)
@@ -55,29 +49,24 @@ import org.openjdk.jmh.infra.BenchmarkParams;
         value = 1,
         jvmArgsAppend = {"-Xms1g", "-Xmx4g", "-Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"})
 public class SessionBenchmark {
-    /** Sessions that are read and modified: long-lived, touch interval far beyond any run. */
     static final ExpiryPolicy LONG = new ExpiryPolicy(Duration.ofHours(2), Duration.ofHours(12), Duration.ofHours(1));
     /** New sessions expire within seconds so that stores with native expiry do not fill up during a run. */
     static final ExpiryPolicy SHORT = new ExpiryPolicy(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ZERO);
-    /** Upper bound of the pre-warm of each trial, in ms ({@code -Dsessionkit.bench.prewarm-ms=N}; 0 turns it off). */
+
     static final long PREWARM_MAX_MILLIS = Long.getLong("sessionkit.bench.prewarm-ms", 4_000);
-    /** Requests the pre-warm makes at least: above HotSpot's C2 invocation threshold (15 000). */
-    static final long PREWARM_MIN_CALLS = 20_000;
-    /** The pre-warm ends at the first window of this length in which the JIT compiled almost nothing. */
+    static final long PREWARM_MIN_CALLS = 20_000; // above HotSpot's C2 invocation threshold (15 000)
+
     static final long QUIET_MILLIS = 500;
-    /** CPUs the benchmark JVM moves to after the pre-warm ({@code -Dsessionkit.bench.client-cpus=0}); empty: stays. */
     static final String CLIENT_CPUS = System.getProperty("sessionkit.bench.client-cpus", "");
-    /** Requests running at once during the pre-warm: one per core, leaving the compiler its share of the CPU. */
+    // One request per core during the pre-warm, leaving the compiler its share of the CPU.
     static final int PREWARM_CONCURRENCY = Runtime.getRuntime().availableProcessors();
 
-    /** The backend, the session size and the side (store or raw) of this run. */
     @State(Scope.Benchmark)
     @SuppressWarnings("NullAway.Init") // set in @Setup (or by CommandCounter through open), not a constructor
     public static class Target {
         @Param({"local", "redis", "redis-cluster", "memcached", "jdbc-h2", "jdbc-postgres", "jdbc-mariadb", "mongo"})
         public String backend;
 
-        /** Size of the session's attributes as JSON, in bytes. */
         @Param({"1024", "32768"})
         public int sessionBytes;
 
@@ -88,7 +77,7 @@ public class SessionBenchmark {
         boolean newSessions;
         String namespace;
         private Backend.Servers servers;
-        /** What {@link #close} closes or cleans, the last opened first (threads add their seeded sessions). */
+        /** Closed or cleaned by {@link #close}, the last opened first (threads add their seeded sessions). */
         final Deque<AutoCloseable> opened = new ConcurrentLinkedDeque<>();
 
         final Semaphore prewarmPermits = new Semaphore(PREWARM_CONCURRENCY, true);
@@ -96,7 +85,7 @@ public class SessionBenchmark {
         volatile boolean warm;
         volatile @Nullable RuntimeException prewarmFailure;
         String prewarmMethod;
-        /** Upper bound of this trial's pre-warm; 0 for none (CommandCounter's requests need no warm code). */
+        /** 0 for CommandCounter's requests, which need no warm code. */
         long prewarmMillis = PREWARM_MAX_MILLIS;
 
         @Setup(Level.Trial)
@@ -110,13 +99,9 @@ public class SessionBenchmark {
             open(params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1), found);
         }
 
-        /**
-         * Opens this trial's side for the benchmark method {@code method} (also CommandCounter's) and starts the
-         * pre-warm's referee: JMH's threads then run the request until the JIT has gone quiet (README "Warm-up").
-         */
-        void open(String method, Backend.Servers servers) {
+        /** Opens the side of benchmark method {@code method} and starts the pre-warm's referee (README "Warm-up"). */
+        void open(String method, Backend.Servers servers) throws IOException {
             this.servers = servers;
-            opened.push(servers);
             rawSide = method.endsWith("Raw");
             newSessions = method.startsWith("newSession");
             payload = Payload.ofSize(sessionBytes);
@@ -142,10 +127,7 @@ public class SessionBenchmark {
             wipeNewSessions();
         }
 
-        /**
-         * Waits for a quiet compiler (at most {@link #prewarmMillis}), pins this JVM to {@link #CLIENT_CPUS} if set (not
-         * before: on one core the JIT was still compiling during the measurement), and ends the pre-warm.
-         */
+        /** Waits for a quiet compiler, then pins this JVM (not before: on one core the JIT was still compiling). */
         private void referee() {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             long start = System.nanoTime();
@@ -184,7 +166,6 @@ public class SessionBenchmark {
                     prewarmCalls.sum(), prewarmMethod, PREWARM_CONCURRENCY, millis, placement);
         }
 
-        /** One request of this trial's kind (the benchmark method named {@code method}) on {@code client}'s sessions. */
         void request(SessionBenchmark requests, String method, Client client) {
             switch (method) {
                 case "readOnly" -> requests.readOnly(this, client);
@@ -199,7 +180,6 @@ public class SessionBenchmark {
             }
         }
 
-        /** Empties what grows without bound under the new-session benchmark (never measured). */
         @TearDown(Level.Iteration)
         public void wipeNewSessions() {
             if (newSessions) {
@@ -215,7 +195,6 @@ public class SessionBenchmark {
         }
     }
 
-    /** One benchmark thread's own sessions (or raw keys). */
     @State(Scope.Thread)
     @SuppressWarnings("NullAway.Init") // set in seed, JMH's @Setup
     public static class Client {
@@ -228,7 +207,7 @@ public class SessionBenchmark {
         private long rawKeys;
 
         @Setup(Level.Trial)
-        public void seed(Target t) {
+        public void seed(Target t) throws InterruptedException {
             byte[] random = new byte[26];
             ThreadLocalRandom.current().nextBytes(random);
             rawKeyPrefix =
@@ -252,28 +231,22 @@ public class SessionBenchmark {
             prewarm(t);
         }
 
-        /** This thread's share of the pre-warm: turns of up to 50 requests on a per-core permit until it is warm. */
-        private void prewarm(Target t) {
+        private void prewarm(Target t) throws InterruptedException {
             SessionBenchmark requests = new SessionBenchmark();
-            try {
-                // Every thread takes turns (a fair semaphore) and does at least one: a thread that never ran a
-                // request meets empty per-thread caches (ThreadLocal maps, NIO's buffer cache) and hits branches the
-                // compiled code never saw, and HotSpot then throws that code away ("unstable_if", seen with JFR).
-                do {
-                    t.prewarmPermits.acquire();
-                    try {
-                        for (int i = 0; i < 50 && (i < 10 || !t.warm); i++) {
-                            t.request(requests, t.prewarmMethod, this);
-                            t.prewarmCalls.increment();
-                        }
-                    } finally {
-                        t.prewarmPermits.release();
+            // Every thread takes turns (a fair semaphore) and does at least one: a thread that never ran a request
+            // meets empty per-thread caches (ThreadLocal maps, NIO's buffer cache) and hits branches the compiled
+            // code never saw, and HotSpot then throws that code away ("unstable_if", seen with JFR).
+            do {
+                t.prewarmPermits.acquire();
+                try {
+                    for (int i = 0; i < 50 && (i < 10 || !t.warm); i++) {
+                        t.request(requests, t.prewarmMethod, this);
+                        t.prewarmCalls.increment();
                     }
-                } while (!t.warm);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("pre-warm interrupted", e);
-            }
+                } finally {
+                    t.prewarmPermits.release();
+                }
+            } while (!t.warm);
             if (t.prewarmFailure != null) {
                 throw t.prewarmFailure;
             }
