@@ -9,6 +9,7 @@ import io.sessionkit.tck.MutableClock;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +89,9 @@ class RedisSentinelConformanceTest extends SessionStoreConformanceKit {
                         .poolMaxWait(Duration.ofMillis(500))
                         .build();
                 Jedis admin = new Jedis(ServerProcess.HOST, master.port())) {
-            SessionKey key = RedisSessionStoreTest.randomKey();
-            SessionRecord r = RedisSessionStoreTest.written(clock, key, 1, Duration.ofMinutes(30), null, "{}");
+            // FreshRecords, not RedisSessionStoreTest's helpers: that class holds a RedisClient (Jedis 7.2+).
+            SessionRecord r = FreshRecords.record(clock, null, "{}");
+            SessionKey key = r.key();
             assertThat(store.create(r)).isTrue();
             for (int i = 0; i < 3; i++) {
                 assertThat(killStoreConnections(admin))
