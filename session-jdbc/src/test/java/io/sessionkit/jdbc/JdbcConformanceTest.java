@@ -8,7 +8,10 @@ import io.sessionkit.tck.TckContext;
 import io.sessionkit.testing.TestServers;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -16,16 +19,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The whole conformance kit, once per database. Every test gets its own table ({@code tck_<namespace>}), created by
  * the store's own {@code createSchema}, so the backdoor's dump is exactly that test's rows. One pool per database is
  * shared by the tests' stores (the store borrows a DataSource and does not close it); the tables are dropped and the
  * pool closed when that database's run ends.
+ *
+ * <p>{@code -Dsessionkit.test.jdbc.databases=POSTGRESQL} (comma-separated {@link Database} names) runs it on those
+ * databases only: session-compat does, to run the kit on Spring Boot's PostgreSQL driver and HikariCP within its time.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(JdbcConformanceTest.Database.class)
+@MethodSource("databases")
 class JdbcConformanceTest extends SessionStoreConformanceKit {
     /** The databases the kit runs on. */
     enum Database {
@@ -46,6 +52,19 @@ class JdbcConformanceTest extends SessionStoreConformanceKit {
                 case MARIADB -> TestServers.mariadbUrl();
             };
         }
+    }
+
+    /** Every database, or those named by {@code sessionkit.test.jdbc.databases}; an unknown name fails the run. */
+    static List<Database> databases() {
+        String names = System.getProperty("sessionkit.test.jdbc.databases", "").trim();
+        if (names.isEmpty()) {
+            return List.of(Database.values());
+        }
+        List<Database> out = new ArrayList<>();
+        for (String name : names.split(",", -1)) {
+            out.add(Database.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+        }
+        return out;
     }
 
     private static final Map<Database, HikariDataSource> POOLS = new EnumMap<>(Database.class);

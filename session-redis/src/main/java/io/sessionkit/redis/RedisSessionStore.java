@@ -37,10 +37,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -87,7 +83,8 @@ import redis.clients.jedis.resps.ScanResult;
  * cause, are dropped, and reads, deletes and index reads are retried once on a fresh connection. So a restart costs
  * at most one failed call per pooled connection; timeouts are never retried by the store itself.
  *
- * <p>Requires Redis 6.2 or later ({@code ZADD GT}); tested on 7.0. Thread-safe.
+ * <p>Requires Redis 6.2 or later ({@code ZADD GT}); tested on 7.0. Runs on Jedis 7.0.0 or a later 7.x (the Jedis of
+ * Spring Boot 4.0 and newer); {@link Builder#build} fails at once, naming the version found, on any other. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
     static final System.Logger LOG = System.getLogger("io.sessionkit.redis");
@@ -140,7 +137,7 @@ public final class RedisSessionStore implements SessionStore {
         if (b.client != null) {
             this.jedis = b.client;
             this.ownsClient = false;
-            this.cluster = b.client instanceof RedisClusterClient || isLegacyCluster(b.client);
+            this.cluster = JedisClients.isCluster(b.client);
             this.clearIdleConnections = () -> {};
             this.server = "Redis (" + b.client.getClass().getSimpleName() + ")";
             return;
@@ -149,16 +146,14 @@ public final class RedisSessionStore implements SessionStore {
         JedisClientConfig clientConfig = clientConfig(b);
         ConnectionPoolConfig pool = poolConfig(b);
         if (!b.clusterNodes.isEmpty()) {
-            RedisClusterClient c = connect(
+            this.jedis = connect(
                     "Redis Cluster " + b.clusterNodes,
-                    () -> RedisClusterClient.builder()
-                            .nodes(new LinkedHashSet<>(b.clusterNodes))
-                            .clientConfig(clientConfig)
-                            .poolConfig(pool)
-                            .maxAttempts(b.clusterMaxAttempts)
-                            .maxTotalRetriesDuration(retriesDuration(b))
-                            .build());
-            this.jedis = c;
+                    () -> JedisClients.cluster(
+                            new LinkedHashSet<>(b.clusterNodes),
+                            clientConfig,
+                            pool,
+                            b.clusterMaxAttempts,
+                            retriesDuration(b)));
             this.cluster = true;
             this.clearIdleConnections = () -> {};
             this.server = "Redis Cluster " + b.clusterNodes;
@@ -177,34 +172,23 @@ public final class RedisSessionStore implements SessionStore {
             String where = "Redis master '" + master + "' via Sentinel " + b.sentinelNodes;
             SentineledConnectionProvider provider = connect(
                     where,
-                    () -> new SentineledConnectionProvider(
+                    () -> JedisClients.sentinelProvider(
                             master,
                             clientConfig,
                             pool,
                             sentinels,
                             sentinelConfig,
                             Math.max(500, b.connectTimeout.toMillis())));
-            this.jedis = RedisSentinelClient.builder()
-                    .masterName(master)
-                    .sentinels(sentinels)
-                    .clientConfig(clientConfig)
-                    .sentinelClientConfig(sentinelConfig)
-                    .connectionProvider(provider)
-                    .build();
+            this.jedis = JedisClients.sentinel(provider);
             this.cluster = false;
-            this.clearIdleConnections =
-                    () -> clearPools(provider.getConnectionMap().values());
+            this.clearIdleConnections = () -> clearPools(JedisClients.sentinelPools(provider));
             this.server = where;
         } else {
             HostAndPort hp = new HostAndPort(b.uri.getHost(), b.uri.getPort() < 0 ? 6379 : b.uri.getPort());
-            RedisClient c = RedisClient.builder()
-                    .hostAndPort(hp)
-                    .clientConfig(clientConfig)
-                    .poolConfig(pool)
-                    .build();
-            this.jedis = c;
+            JedisClients.Owned c = JedisClients.standalone(hp, clientConfig, pool);
+            this.jedis = c.client();
             this.cluster = false;
-            this.clearIdleConnections = () -> c.getPool().clear();
+            this.clearIdleConnections = c.clearIdleConnections();
             this.server = "Redis at " + hp;
         }
     }
@@ -314,7 +298,8 @@ public final class RedisSessionStore implements SessionStore {
         requireNonNull(principal, "principal");
         String index = indexKey(principal);
         long now = clock.millis();
-        List<String> members = call("findByPrincipal", null, true, () -> jedis.zrangeByScore(index, "(" + now, "+inf"));
+        List<String> members =
+                call("findByPrincipal", null, true, () -> JedisClients.membersScoredAfter(jedis, index, now));
         if (members.isEmpty()) {
             return List.of();
         }
@@ -360,8 +345,7 @@ public final class RedisSessionStore implements SessionStore {
         if (!cluster) {
             return purge(jedis::scan, params, now);
         }
-        java.util.Map<String, ConnectionPool> nodes =
-                jedis instanceof RedisClusterClient c ? c.getClusterNodes() : legacyClusterNodes(jedis);
+        java.util.Map<String, ConnectionPool> nodes = JedisClients.clusterNodes(jedis);
         for (ConnectionPool pool : nodes.values()) {
             try (Connection connection = pool.getResource()) {
                 Jedis node = new Jedis(connection);
@@ -393,11 +377,6 @@ public final class RedisSessionStore implements SessionStore {
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         return removed;
-    }
-
-    @SuppressWarnings("deprecation")
-    private static java.util.Map<String, ConnectionPool> legacyClusterNodes(UnifiedJedis client) {
-        return ((JedisCluster) client).getClusterNodes();
     }
 
     private static String globEscape(String s) {
@@ -611,11 +590,6 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    @SuppressWarnings("deprecation")
-    private static boolean isLegacyCluster(UnifiedJedis client) {
-        return client instanceof JedisCluster;
-    }
-
     private static void clearPools(java.util.Collection<?> pools) {
         for (Object p : pools) {
             if (p instanceof GenericObjectPool<?> pool) {
@@ -628,8 +602,8 @@ public final class RedisSessionStore implements SessionStore {
         DefaultJedisClientConfig.Builder c = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis(b.connectTimeout))
                 .socketTimeoutMillis(millis(b.readTimeout))
-                .clientName("sessionkit")
-                .ssl("rediss".equalsIgnoreCase(b.uri.getScheme()));
+                .clientName("sessionkit");
+        JedisClients.ssl(c, "rediss".equalsIgnoreCase(b.uri.getScheme()));
         RedisUri.user(b.uri).ifPresent(c::user);
         RedisUri.password(b.uri).ifPresent(c::password);
         int database = RedisUri.database(b.uri);
@@ -736,7 +710,8 @@ public final class RedisSessionStore implements SessionStore {
 
         /**
          * A ready client the caller owns and configures (timeouts, pool, TLS): the store uses it and never closes it.
-         * A {@link RedisClusterClient} is recognised as a cluster; any other client must reach one Redis master.
+         * A {@code JedisCluster} or (Jedis 7.2+) {@code RedisClusterClient} is recognised as a cluster; any other
+         * client must reach one Redis master.
          */
         public Builder client(UnifiedJedis client) {
             this.client = requireNonNull(client, "client");
@@ -796,8 +771,10 @@ public final class RedisSessionStore implements SessionStore {
          * nodes are asked for the topology now.
          *
          * @throws SessionStoreUnavailableException if no Sentinel or cluster seed node answers
+         * @throws IllegalStateException if the Jedis on the class path is not a 7.x (the message names the one found)
          */
         public RedisSessionStore build() {
+            JedisVersion.requireSupported();
             int selected =
                     (sentinelMaster != null ? 1 : 0) + (clusterNodes.isEmpty() ? 0 : 1) + (client != null ? 1 : 0);
             if (selected > 1) {

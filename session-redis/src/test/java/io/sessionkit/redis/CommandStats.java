@@ -3,6 +3,7 @@ package io.sessionkit.redis;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -20,7 +21,7 @@ final class CommandStats {
 
     /** Zeroes the server's counters. */
     static void reset(UnifiedJedis server) {
-        server.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+        server.executeCommand(new CommandArguments(Protocol.Command.CONFIG).add("RESETSTAT"));
     }
 
     /** Calls per command (lower-case name) since the last {@link #reset}, without the reset and the INFO themselves. */

@@ -19,17 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The whole conformance kit on a real Redis Cluster: six local {@code redis-server} processes (three masters, three
- * replicas) on free ports, started once for the class and killed after it.
+ * replicas) on free ports, started once for the class and killed after it. session-compat runs this class again on
+ * Spring Boot 4.0's Jedis 7.0.0, so it uses only API of every Jedis 7.x ({@link RawClients}).
  */
 class RedisClusterConformanceTest extends SessionStoreConformanceKit {
     private static RedisCluster cluster;
-    private static RedisClusterClient keyClient;
+    private static UnifiedJedis keyClient;
     private static final List<UnifiedJedis> ALL_NODES = new ArrayList<>();
 
     @BeforeAll
@@ -38,9 +37,9 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
             return;
         }
         cluster = RedisCluster.start(3, 1, Duration.ofSeconds(15));
-        keyClient = RedisClusterClient.create(HostAndPort.from(cluster.nodes().get(0)));
+        keyClient = RawClients.cluster(HostAndPort.from(cluster.nodes().get(0)));
         for (String node : cluster.nodes()) {
-            ALL_NODES.add(RedisClient.create(HostAndPort.from(node)));
+            ALL_NODES.add(RawClients.standalone(HostAndPort.from(node)));
         }
         System.out.println("Redis Cluster for the kit: nodes " + cluster.nodes() + ", masters " + cluster.masters());
     }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -421,5 +422,40 @@ class RedisClusterFaultTest {
                 .isTrue();
         clock.advance(Duration.ofMinutes(1));
         assertThat(store.delete(expiring, 1)).as("expired by the store's clock").isEqualTo(ReplaceResult.GONE);
+    }
+
+    // ---- a client passed in ----
+
+    /**
+     * The store recognises a {@code RedisClusterClient} (Jedis 7.2+) passed in as a cluster without naming that class
+     * where Jedis 7.0 would run it: one principal's sessions spread over slots are read node by node (as a standalone
+     * client, one MGET across slots would fail with CROSSSLOT), and purgeExpired scans every master.
+     */
+    @Test
+    void aRedisClusterClientPassedInIsUsedAsACluster() {
+        try (RedisClusterClient client =
+                RedisClusterClient.create(HostAndPort.from(cluster.nodes().get(0)))) {
+            RedisSessionStore store = RedisSessionStore.builder()
+                    .client(client)
+                    .keyPrefix(prefix)
+                    .clock(clock)
+                    .build();
+            stores.add(store);
+            Set<SessionKey> keys = new HashSet<>();
+            Set<Integer> slots = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                SessionKey key = RedisSessionStoreTest.randomKey();
+                assertThat(store.create(
+                                RedisSessionStoreTest.written(clock, key, 1, Duration.ofMinutes(1), "erin", "{}")))
+                        .isTrue();
+                keys.add(key);
+                slots.add(JedisClusterCRC16.getSlot(store.sessionKey(key)));
+            }
+            assertThat(slots).as("slots of the sessions").hasSizeGreaterThan(1);
+            assertThat(store.findByPrincipal("erin").stream().map(SessionRecord::key))
+                    .containsExactlyInAnyOrderElementsOf(keys);
+            clock.advance(Duration.ofMinutes(2).plus(RedisSessionStore.DEFAULT_EXPIRY_GRACE));
+            assertThat(store.purgeExpired()).isEqualTo(keys.size());
+        }
     }
 }

@@ -9,15 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
-/** The whole conformance kit on standalone Redis (127.0.0.1:6379 or {@code SESSIONKIT_TEST_REDIS}). */
+/**
+ * The whole conformance kit on standalone Redis (127.0.0.1:6379 or {@code SESSIONKIT_TEST_REDIS}). session-compat runs
+ * this class again on Spring Boot 4.0's Jedis 7.0.0, so it uses only API of every Jedis 7.x ({@link RawClients}).
+ */
 class RedisConformanceTest extends SessionStoreConformanceKit {
-    private static RedisClient raw;
+    private static UnifiedJedis raw;
 
-    private static synchronized RedisClient raw() {
+    private static synchronized UnifiedJedis raw() {
         if (raw == null) {
-            raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
+            raw = RawClients.standalone(TestServers.redisUri());
         }
         return raw;
     }

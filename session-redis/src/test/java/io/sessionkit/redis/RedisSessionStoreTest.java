@@ -171,8 +171,7 @@ class RedisSessionStoreTest {
     @Test
     @DisplayName("a client passed in is used and left open")
     void suppliedClient() {
-        try (UnifiedJedis client =
-                RedisClient.builder().fromURI(TestServers.redisUri()).build()) {
+        try (UnifiedJedis client = RedisClient.create(TestServers.redisUri())) {
             RedisSessionStore s = RedisSessionStore.builder()
                     .client(client)
                     .keyPrefix(prefix)

@@ -20,7 +20,7 @@ final class SharedRedisPrefix implements AutoCloseable {
     /** {@code tag} starts the prefix ({@code sk:<tag><random hex>:}) so that leftovers say which test wrote them. */
     SharedRedisPrefix(String tag) {
         this.prefix = "sk:" + tag + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
-        this.raw = RedisClient.builder().fromURI(TestServers.redisUri()).build();
+        this.raw = RedisClient.create(TestServers.redisUri());
     }
 
     String prefix() {

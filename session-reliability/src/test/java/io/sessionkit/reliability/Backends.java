@@ -144,7 +144,7 @@ final class Backends {
         /** One pooled client for the run, closed with the JVM, as {@link Mongo}'s. */
         private synchronized UnifiedJedis client() {
             if (client == null) {
-                client = RedisClient.builder().fromURI(TestServers.redisUri()).build();
+                client = RedisClient.create(TestServers.redisUri());
             }
             return client;
         }
