@@ -341,21 +341,14 @@ public final class SessionFilterConfig {
 
         /** The cookie's name: an RFC 6265 token; default {@link #DEFAULT_COOKIE_NAME}. */
         public Builder cookieName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
-                throw new IllegalArgumentException(
-                        "cookie name must be a non-empty RFC 6265 token, was '" + name + "'");
-            }
-            this.cookieName = name;
-            explicit.add("cookie-name");
-            return this;
+            this.cookieName = requireToken(name, "cookie name must be a non-empty RFC 6265 token");
+            return explicitlySet("cookie-name");
         }
 
         /** {@code true}: always {@code Secure}; {@code false}: never; {@code null} (default): when the request is. */
         public Builder cookieSecure(@Nullable Boolean secure) {
             this.cookieSecure = secure;
-            explicit.add("cookie-secure");
-            return this;
+            return explicitlySet("cookie-secure");
         }
 
         /** {@code Lax} (default), {@code Strict}, {@code None}, or {@code off} / null for no attribute. */
@@ -382,8 +375,7 @@ public final class SessionFilterConfig {
                 throw new IllegalArgumentException("cookie domain must be a host name, was '" + domain + "'");
             }
             this.cookieDomain = domain;
-            explicit.add("cookie-domain");
-            return this;
+            return explicitlySet("cookie-domain");
         }
 
         /** A fixed {@code Path}; default null: the context path, or {@code /}. */
@@ -394,8 +386,7 @@ public final class SessionFilterConfig {
                         "cookie path must start with / and hold no spaces, controls or ';', was '" + path + "'");
             }
             this.cookiePath = path;
-            explicit.add("cookie-path");
-            return this;
+            return explicitlySet("cookie-path");
         }
 
         /** A persistent cookie's lifetime (whole seconds, at least 1 s); default null: a session cookie. */
@@ -404,17 +395,12 @@ public final class SessionFilterConfig {
                 throw new IllegalArgumentException("cookie max-age must be whole seconds >= 1s, was " + maxAge);
             }
             this.cookieMaxAge = maxAge;
-            explicit.add("cookie-max-age");
-            return this;
+            return explicitlySet("cookie-max-age");
         }
 
         /** The header API clients send and receive the id in; default {@link #DEFAULT_HEADER_NAME}. */
         public Builder headerName(String name) {
-            Objects.requireNonNull(name, "name");
-            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
-                throw new IllegalArgumentException("header name must be a non-empty HTTP token, was '" + name + "'");
-            }
-            this.headerName = name;
+            this.headerName = requireToken(name, "header name must be a non-empty HTTP token");
             return this;
         }
 
@@ -454,6 +440,21 @@ public final class SessionFilterConfig {
         }
 
         /** RFC 7230 tchar, which is also what RFC 6265 allows in a cookie name. */
+        /** Records a cookie setting as made explicitly (the container never overrides it). */
+        private Builder explicitlySet(String key) {
+            explicit.add(key);
+            return this;
+        }
+
+        /** {@code name} when it is a non-empty HTTP / RFC 6265 token; else {@code problem}, with the value. */
+        private static String requireToken(String name, String problem) {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new IllegalArgumentException(problem + ", was '" + name + "'");
+            }
+            return name;
+        }
+
         private static boolean isTokenChar(int c) {
             return (c >= 'a' && c <= 'z')
                     || (c >= 'A' && c <= 'Z')

@@ -55,53 +55,60 @@ public final class RecordingListeners {
         }
     }
 
+    /** The destruction of {@code s} with its attributes, read in the order of {@code names}. */
+    static String destroyed(HttpSession s, Iterable<String> names) {
+        List<String> attributes = new ArrayList<>();
+        for (String name : names) {
+            attributes.add(name + "=" + s.getAttribute(name));
+        }
+        return "destroyed " + s.getId() + " " + attributes;
+    }
+
+    static String idChanged(HttpSessionEvent e, String oldSessionId) {
+        return "idChanged " + oldSessionId + " -> " + e.getSession().getId();
+    }
+
     /** Every session event, with what a careful listener would check about it. */
     public abstract static class Recording
             implements HttpSessionListener, HttpSessionIdListener, HttpSessionAttributeListener {
+        /** Where every callback ends: records the event. */
+        void tell(HttpSession session, String event) {
+            record(session, this, event);
+        }
+
         @Override
         public void sessionCreated(HttpSessionEvent e) {
             HttpSession s = e.getSession();
-            record(
-                    s,
-                    this,
-                    "created " + s.getId() + " kit=" + (s instanceof SessionKitHttpSession) + " new=" + s.isNew());
+            tell(s, "created " + s.getId() + " kit=" + (s instanceof SessionKitHttpSession) + " new=" + s.isNew());
         }
 
         @Override
         public void sessionDestroyed(HttpSessionEvent e) {
             HttpSession s = e.getSession();
-            List<String> attributes = new ArrayList<>();
-            for (String name : new TreeSet<>(Collections.list(s.getAttributeNames()))) {
-                attributes.add(name + "=" + s.getAttribute(name));
-            }
-            record(s, this, "destroyed " + s.getId() + " " + attributes);
+            tell(s, destroyed(s, new TreeSet<>(Collections.list(s.getAttributeNames()))));
         }
 
         @Override
         public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
-            record(
-                    e.getSession(),
-                    this,
-                    "idChanged " + oldSessionId + " -> " + e.getSession().getId());
+            tell(e.getSession(), idChanged(e, oldSessionId));
         }
 
         @Override
         public void attributeAdded(HttpSessionBindingEvent e) {
-            record(e.getSession(), this, "added " + e.getName() + "=" + e.getValue());
+            tell(e.getSession(), "added " + e.getName() + "=" + e.getValue());
         }
 
         @Override
         public void attributeReplaced(HttpSessionBindingEvent e) {
-            record(
+            tell(
                     e.getSession(),
-                    this,
                     "replaced " + e.getName() + " old=" + e.getValue() + " now="
                             + e.getSession().getAttribute(e.getName()));
         }
 
         @Override
         public void attributeRemoved(HttpSessionBindingEvent e) {
-            record(e.getSession(), this, "removed " + e.getName() + "=" + e.getValue());
+            tell(e.getSession(), "removed " + e.getName() + "=" + e.getValue());
         }
     }
 
@@ -131,52 +138,19 @@ public final class RecordingListeners {
         @Override
         public void sessionDestroyed(HttpSessionEvent e) {
             HttpSession s = e.getSession();
-            List<String> attributes = new ArrayList<>();
-            for (String name : Collections.list(s.getAttributeNames())) {
-                attributes.add(name + "=" + s.getAttribute(name));
-            }
-            record(s, this, "destroyed " + s.getId() + " " + attributes);
+            record(s, this, destroyed(s, Collections.list(s.getAttributeNames())));
         }
 
         @Override
         public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
-            record(
-                    e.getSession(),
-                    this,
-                    "idChanged " + oldSessionId + " -> " + e.getSession().getId());
+            record(e.getSession(), this, idChanged(e, oldSessionId));
         }
     }
 
-    /** Throws from every callback. */
-    public static final class Throwing
-            implements HttpSessionListener, HttpSessionIdListener, HttpSessionAttributeListener {
+    /** Throws from every callback (each goes through {@link Recording#tell}). */
+    public static final class Throwing extends Recording {
         @Override
-        public void sessionCreated(HttpSessionEvent e) {
-            throw new IllegalStateException("listener failure for the test");
-        }
-
-        @Override
-        public void sessionDestroyed(HttpSessionEvent e) {
-            throw new IllegalStateException("listener failure for the test");
-        }
-
-        @Override
-        public void sessionIdChanged(HttpSessionEvent e, String oldSessionId) {
-            throw new IllegalStateException("listener failure for the test");
-        }
-
-        @Override
-        public void attributeAdded(HttpSessionBindingEvent e) {
-            throw new IllegalStateException("listener failure for the test");
-        }
-
-        @Override
-        public void attributeReplaced(HttpSessionBindingEvent e) {
-            throw new IllegalStateException("listener failure for the test");
-        }
-
-        @Override
-        public void attributeRemoved(HttpSessionBindingEvent e) {
+        void tell(HttpSession session, String event) {
             throw new IllegalStateException("listener failure for the test");
         }
     }

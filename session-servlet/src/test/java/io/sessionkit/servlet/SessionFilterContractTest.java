@@ -976,10 +976,8 @@ abstract class SessionFilterContractTest {
     // ---- 16.2: the rest of the HttpSession contract (listeners, the container's settings, container login) ----
 
     /** The listeners every way they can be registered, and a deployment with its own event log. */
-    private WebServer startWithListeners(
-            RecordingListeners.EventLog log,
-            SessionFilterConfig config,
-            List<Class<? extends java.util.EventListener>> declared) {
+    private ListenerApp startWithListeners(
+            SessionFilterConfig config, List<Class<? extends java.util.EventListener>> declared) {
         WebServer.Setup setup = new WebServer.Setup(
                 declared,
                 ctx -> {
@@ -989,14 +987,33 @@ abstract class SessionFilterContractTest {
                 },
                 true,
                 null);
-        return container()
+        return startWithEventLog(new SessionFilter(manager, config), setup);
+    }
+
+    /** A listener test's deployment and the event log (a fresh one) its listeners write to. */
+    private record ListenerApp(WebServer server, RecordingListeners.EventLog log) implements AutoCloseable {
+        java.net.URI uri(String pathAndQuery) {
+            return server.uri(pathAndQuery);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    /** The listener tests' deployment: the test app behind {@code filter}, with a fresh event log in its context. */
+    private ListenerApp startWithEventLog(jakarta.servlet.Filter filter, WebServer.Setup setup) {
+        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
+        WebServer server = container()
                 .start(new WebServer.Deployment(
-                        new SessionFilter(manager, config),
-                        null,
-                        Map.of(),
-                        Map.of(RecordingListeners.LOG_ATTRIBUTE, log),
-                        new TestApp(),
-                        setup));
+                        filter, null, Map.of(), Map.of(RecordingListeners.LOG_ATTRIBUTE, log), new TestApp(), setup));
+        return new ListenerApp(server, log);
+    }
+
+    /** {@link #startWithListeners} with the default configuration and only {@link RecordingListeners.Declared}. */
+    private ListenerApp startWithDeclaredListener() {
+        return startWithListeners(SessionFilterConfig.defaults(), List.of(RecordingListeners.Declared.class));
     }
 
     @Test
@@ -1005,11 +1022,10 @@ abstract class SessionFilterContractTest {
                     + "and with SessionFilterConfig.listener are each told once, about the SessionKit session: created, "
                     + "added, replaced with the old value, id changed with the old id, removed, destroyed with its attributes")
     void item16_2_1_everyRegisteredListenerIsToldOnce() {
-        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
         RecordingListeners.Programmatic programmatic = new RecordingListeners.Programmatic();
         SessionFilterConfig config =
                 SessionFilterConfig.builder().listener(programmatic).build();
-        try (WebServer app = startWithListeners(log, config, List.of(RecordingListeners.Declared.class))) {
+        try (ListenerApp app = startWithListeners(config, List.of(RecordingListeners.Declared.class))) {
             List<HttpResponse<String>> responses = new ArrayList<>();
             responses.add(browser.get(app.uri("/set?name=a&value=1")));
             String first = sessionCookie();
@@ -1038,11 +1054,11 @@ abstract class SessionFilterContractTest {
                     RecordingListeners.AddedInstance.class,
                     RecordingListeners.AddedClass.class,
                     RecordingListeners.Programmatic.class)) {
-                assertThat(log.of(kind))
+                assertThat(app.log().of(kind))
                         .as("what %s was told", kind.getSimpleName())
                         .isEqualTo(expected);
             }
-            assertThat(log.of(RecordingListeners.PublisherLike.class))
+            assertThat(app.log().of(RecordingListeners.PublisherLike.class))
                     .as("an HttpSessionEventPublisher-like listener reaches the context and reads the attributes")
                     .containsExactly(
                             "created " + first,
@@ -1056,15 +1072,13 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 logout and a new session in one request: destroyed, then created; updateAttribute tells no attribute listener")
     void item16_2_1_logoutThenNewSessionAndUpdateAttribute() {
-        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
-        try (WebServer app =
-                startWithListeners(log, SessionFilterConfig.defaults(), List.of(RecordingListeners.Declared.class))) {
+        try (ListenerApp app = startWithDeclaredListener()) {
             browser.get(app.uri("/set?name=user&value=alice"));
             String old = sessionCookie();
             HttpResponse<String> r = browser.get(app.uri("/logout-and-restart"));
             String fresh = r.body();
             assertThat(browser.get(app.uri("/cart-update?item=x")).statusCode()).isEqualTo(200);
-            assertThat(log.of(RecordingListeners.Declared.class))
+            assertThat(app.log().of(RecordingListeners.Declared.class))
                     .containsExactly(
                             "created " + old + " kit=true new=true",
                             "added user=alice",
@@ -1079,10 +1093,8 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 a listener that throws does not break the request: it is logged at WARNING and the other listeners are still told")
     void item16_2_1_throwingListenerIsLogged() {
-        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
         try (LogCapture warnings = LogCapture.filter();
-                WebServer app = startWithListeners(
-                        log,
+                ListenerApp app = startWithListeners(
                         SessionFilterConfig.defaults(),
                         List.of(RecordingListeners.Throwing.class, RecordingListeners.Declared.class))) {
             HttpResponse<String> set = browser.get(app.uri("/set?name=a&value=1"));
@@ -1092,7 +1104,7 @@ abstract class SessionFilterContractTest {
             String second = browser.post(app.uri("/login?user=alice")).body();
             assertThat(browser.get(app.uri("/get?name=a")).body()).isEqualTo("1");
             assertThat(browser.get(app.uri("/invalidate")).body()).isEqualTo("invalidated");
-            assertThat(log.of(RecordingListeners.Declared.class))
+            assertThat(app.log().of(RecordingListeners.Declared.class))
                     .containsExactly(
                             "created " + first + " kit=true new=true",
                             "added a=1",
@@ -1130,18 +1142,18 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 invalidate() whose store delete fails tells no listener; expiry in the store is silent (expiry events come later)")
     void item16_2_1_noEventForAFailedDeleteNorForExpiry() {
-        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
-        try (WebServer app =
-                startWithListeners(log, SessionFilterConfig.defaults(), List.of(RecordingListeners.Declared.class))) {
+        try (ListenerApp app = startWithDeclaredListener()) {
             browser.get(app.uri("/set?name=a&value=1"));
             store.fail(Operation.DELETE);
             assertThat(browser.get(app.uri("/invalidate")).statusCode()).isEqualTo(503);
             store.recover();
-            assertThat(log.of(RecordingListeners.Declared.class)).hasSize(2).noneMatch(e -> e.startsWith("destroyed"));
+            assertThat(app.log().of(RecordingListeners.Declared.class))
+                    .hasSize(2)
+                    .noneMatch(e -> e.startsWith("destroyed"));
 
             clock.advance(manager.expiryPolicy().maxIdle().plusMinutes(1));
             assertThat(browser.get(app.uri("/get?name=a")).body()).isEqualTo("no-session");
-            assertThat(log.of(RecordingListeners.Declared.class)).hasSize(2);
+            assertThat(app.log().of(RecordingListeners.Declared.class)).hasSize(2);
         }
     }
 
@@ -1150,20 +1162,13 @@ abstract class SessionFilterContractTest {
             "16.2.1 a container whose listener registry SessionKit cannot read: one WARNING at startup says to register "
                     + "listeners programmatically; those are told, the container's are not")
     void item16_2_1_unknownContainerWarnsAndUsesProgrammaticListeners() {
-        RecordingListeners.EventLog log = new RecordingListeners.EventLog();
         SessionFilterConfig config = SessionFilterConfig.builder()
                 .listener(new RecordingListeners.Programmatic())
                 .build();
         WebServer.Setup setup = new WebServer.Setup(List.of(RecordingListeners.Declared.class), null, true, null);
         try (LogCapture warnings = LogCapture.filter();
-                WebServer app = container()
-                        .start(new WebServer.Deployment(
-                                new UnknownContainerFilter(new SessionFilter(manager, config)),
-                                null,
-                                Map.of(),
-                                Map.of(RecordingListeners.LOG_ATTRIBUTE, log),
-                                new TestApp(),
-                                setup))) {
+                ListenerApp app =
+                        startWithEventLog(new UnknownContainerFilter(new SessionFilter(manager, config)), setup)) {
             assertThat(warnings.warnings())
                     .filteredOn(w -> w.contains("cannot read the listener registry"))
                     .singleElement()
@@ -1171,9 +1176,9 @@ abstract class SessionFilterContractTest {
                     .contains("are NOT called for SessionKit sessions")
                     .contains("SessionFilterConfig.builder().listener(...)");
             assertThat(browser.get(app.uri("/set?name=a&value=1")).statusCode()).isEqualTo(200);
-            assertThat(log.of(RecordingListeners.Programmatic.class))
+            assertThat(app.log().of(RecordingListeners.Programmatic.class))
                     .containsExactly("created " + sessionCookie() + " kit=true new=true", "added a=1");
-            assertThat(log.of(RecordingListeners.Declared.class)).isEmpty();
+            assertThat(app.log().of(RecordingListeners.Declared.class)).isEmpty();
         }
     }
 
