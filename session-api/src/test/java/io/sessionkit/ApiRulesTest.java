@@ -130,6 +130,26 @@ class ApiRulesTest {
     }
 
     @Test
+    @DisplayName("10.14 under the default policy, a value that fails to decode only when read is dropped, not thrown")
+    void lateDecodeFailureDrops() {
+        SessionManager typed = SessionManager.builder(store)
+                .jsonCodec(
+                        ValueTypes.builder().register("geo.point", Point.class).build())
+                .build();
+        Session s = typed.create();
+        s.setAttribute("n", 1);
+        typed.save(s);
+        SessionRecord r = store.load(s.id().key()).orElseThrow();
+        String broken = "{\"p\":{\"@type\":\"geo.point\",\"@value\":\"not a point\"},\"n\":1}";
+        assertThat(store.replace(r.withAttributes(broken), r.version())).isEqualTo(ReplaceResult.OK);
+        Session found = typed.find(s.id()).orElseThrow();
+        assertThat(found.getAttribute("p")).isNull();
+        assertThat(found.getAttribute("n")).isEqualTo(1);
+        typed.save(found);
+        assertThat(store.storedAttributes(s.id().key())).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
     @DisplayName("12.3 bad attribute names are refused")
     void badNames() {
         Session s = manager.create();
