@@ -35,7 +35,11 @@ final class ConfigKeys {
             "sessionkit.codec",
             "sessionkit.codec.types",
             "sessionkit.codec.java.filter",
-            "sessionkit.codec.java.mode");
+            "sessionkit.codec.java.mode",
+            "sessionkit.sweep.interval",
+            "sessionkit.sweep.batch-size",
+            "sessionkit.sweep.lease",
+            "sessionkit.events.queue-capacity");
 
     /** Namespaces owned by readers outside the core: the servlet filter's. Store names are added by the caller. */
     static final Set<String> OTHER_NAMESPACES = Set.of("servlet");

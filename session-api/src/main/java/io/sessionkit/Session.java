@@ -48,6 +48,7 @@ public final class Session {
 
     private final AttributeCodec codec;
     private final DecodeFailurePolicy decodeFailurePolicy;
+    private final SessionObserver observer;
     private SessionId id;
     private @Nullable SessionRecord stored;
     private final Instant createdAt;
@@ -74,10 +75,22 @@ public final class Session {
             SessionId id,
             AttributeCodec codec,
             DecodeFailurePolicy policy,
+            SessionObserver observer,
             Instant now,
             Duration maxIdle,
             Instant expiresAt) {
-        this(id, null, codec, policy, now, now, maxIdle, null, JsonNodeFactory.instance.objectNode(), expiresAt);
+        this(
+                id,
+                null,
+                codec,
+                policy,
+                observer,
+                now,
+                now,
+                maxIdle,
+                null,
+                JsonNodeFactory.instance.objectNode(),
+                expiresAt);
     }
 
     /** A session loaded from a record whose attributes are already parsed. */
@@ -87,12 +100,14 @@ public final class Session {
             ObjectNode attributes,
             AttributeCodec codec,
             DecodeFailurePolicy policy,
+            SessionObserver observer,
             Instant now) {
         this(
                 id,
                 stored,
                 codec,
                 policy,
+                observer,
                 stored.createdAt(),
                 now,
                 stored.maxIdle(),
@@ -106,6 +121,7 @@ public final class Session {
             @Nullable SessionRecord stored,
             AttributeCodec codec,
             DecodeFailurePolicy policy,
+            SessionObserver observer,
             Instant createdAt,
             Instant accessedAt,
             Duration maxIdle,
@@ -116,6 +132,7 @@ public final class Session {
         this.stored = stored;
         this.codec = codec;
         this.decodeFailurePolicy = policy;
+        this.observer = observer;
         this.createdAt = createdAt;
         this.accessedAt = accessedAt;
         this.maxIdle = maxIdle;
@@ -393,6 +410,7 @@ public final class Session {
      * framework reads its attributes on every request), so it is dropped like under {@code DROP_ATTRIBUTE}.
      */
     private @Nullable Object dropOrThrow(String name, SessionCodecException e) {
+        SessionManager.observe(observer, o -> o.decodeFailure(decodeFailurePolicy));
         if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
             throw e;
         }

@@ -42,9 +42,22 @@ public final class SessionManager implements AutoCloseable {
     /** Default {@code sessionkit.max-retries}: compare-and-set attempts after the first, before giving up. */
     public static final int DEFAULT_MAX_RETRIES = 20;
 
+    /** Default {@code sessionkit.sweep.interval}: how often this node collects expired records; zero = never. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    /** Default {@code sessionkit.sweep.batch-size}: expired records claimed per store call. */
+    public static final int DEFAULT_SWEEP_BATCH_SIZE = 1000;
+    /** Default {@code sessionkit.sweep.lease}: how long a claim on expired records holds before others may retake it. */
+    public static final Duration DEFAULT_SWEEP_LEASE = Duration.ofMinutes(2);
+    /** Default {@code sessionkit.events.queue-capacity}: request-path events waiting for delivery. */
+    public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
+
     private static final int IMMEDIATE_RETRIES = 3;
 
+    private final SessionStore userStore;
     private final SessionStore store;
+    private final SessionObserver observer;
+    private final @Nullable EventDispatcher events;
+    private final Sweeper sweeper;
     private final Clock clock;
     private final ExpiryPolicy policy;
     private final AttributeCodec codec;
@@ -55,7 +68,10 @@ public final class SessionManager implements AutoCloseable {
     private final KeyLocks locks = new KeyLocks();
 
     private SessionManager(Builder b) {
-        this.store = Objects.requireNonNull(b.store, "store");
+        this.userStore = Objects.requireNonNull(b.store, "store");
+        this.observer = b.observer;
+        this.store = observer == SessionObserver.NONE ? userStore : new ObservedStore(userStore, observer);
+        this.events = b.listeners.isEmpty() ? null : new EventDispatcher(b.listeners, observer, b.eventQueueCapacity);
         this.clock = b.clock;
         this.policy = b.policy;
         this.codec = b.codec;
@@ -63,6 +79,7 @@ public final class SessionManager implements AutoCloseable {
         this.maxSessionSize = b.maxSessionSize;
         this.maxRetries = b.maxRetries;
         this.ownsStore = b.ownsStore;
+        this.sweeper = new Sweeper(store, observer, events, b.sweepInterval, b.sweepBatchSize, b.sweepLease);
     }
 
     /** A builder over a store the caller owns (closing the manager does not close it, unless told to). */
@@ -104,6 +121,24 @@ public final class SessionManager implements AutoCloseable {
             throw SessionKitConfig.invalid("sessionkit.max-retries", String.valueOf(retries), "a number >= 0");
         }
         b.maxRetries(retries);
+        Duration sweepInterval = c.duration("sessionkit.sweep.interval", DEFAULT_SWEEP_INTERVAL);
+        Duration lease = c.duration("sessionkit.sweep.lease", DEFAULT_SWEEP_LEASE);
+        int batch = c.integer("sessionkit.sweep.batch-size", DEFAULT_SWEEP_BATCH_SIZE);
+        int capacity = c.integer("sessionkit.events.queue-capacity", DEFAULT_EVENT_QUEUE_CAPACITY);
+        try {
+            b.sweepInterval(sweepInterval).sweepLease(lease);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "sessionkit.sweep.interval / sessionkit.sweep.lease: " + e.getMessage(), e);
+        }
+        if (batch < 1) {
+            throw SessionKitConfig.invalid("sessionkit.sweep.batch-size", String.valueOf(batch), "a number >= 1");
+        }
+        if (capacity < 1) {
+            throw SessionKitConfig.invalid(
+                    "sessionkit.events.queue-capacity", String.valueOf(capacity), "a number >= 1");
+        }
+        b.sweepBatchSize(batch).eventQueueCapacity(capacity);
         b.decodeFailurePolicy(c.enumValue(
                 "sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
         String codec = c.string("sessionkit.codec", "json").toLowerCase(Locale.ROOT);
@@ -131,6 +166,7 @@ public final class SessionManager implements AutoCloseable {
                 SessionId.generate(),
                 codec,
                 decodeFailurePolicy,
+                observer,
                 now,
                 policy.maxIdle(),
                 policy.expiresAt(now, now, policy.maxIdle()));
@@ -148,7 +184,8 @@ public final class SessionManager implements AutoCloseable {
     public Optional<Session> find(SessionId id) {
         Objects.requireNonNull(id, "id");
         Instant now = clock.instant();
-        return load(id.key(), now).map(l -> new Session(id, l.record, l.attributes, codec, decodeFailurePolicy, now));
+        return load(id.key(), now)
+                .map(l -> new Session(id, l.record, l.attributes, codec, decodeFailurePolicy, observer, now));
     }
 
     /**
@@ -162,6 +199,17 @@ public final class SessionManager implements AutoCloseable {
      */
     public SaveResult save(Session session) {
         requireUsable(session);
+        SaveResult result = saveUnobserved(session);
+        if (observer != SessionObserver.NONE) {
+            long bytes = result == SaveResult.UNCHANGED || result == SaveResult.GONE
+                    ? -1
+                    : utf8Length(session.stored().attributes());
+            Observers.notify(observer, o -> o.saved(result, bytes));
+        }
+        return result;
+    }
+
+    private SaveResult saveUnobserved(Session session) {
         Instant now = clock.instant();
         if (session.isNew()) {
             ObjectNode attributes = session.attributesNode();
@@ -172,6 +220,7 @@ public final class SessionManager implements AutoCloseable {
                         "session " + session.id().key().shortForm() + " already exists; refusing to overwrite it");
             }
             session.markSaved(record, attributes);
+            publish(SessionEvent.Type.CREATED, record.key(), null, record.principal(), null);
             return SaveResult.CREATED;
         }
         boolean changed = session.hasChanges();
@@ -244,7 +293,7 @@ public final class SessionManager implements AutoCloseable {
                 return Optional.empty();
             }
             SessionRecord base = loaded.get().record;
-            Session session = new Session(id, base, loaded.get().attributes, codec, decodeFailurePolicy, now);
+            Session session = new Session(id, base, loaded.get().attributes, codec, decodeFailurePolicy, observer, now);
             mutation.accept(session);
             if (!session.hasChanges()) {
                 return Optional.of(session);
@@ -321,6 +370,7 @@ public final class SessionManager implements AutoCloseable {
                 case OK -> {
                     session.changeId(newId);
                     session.markSaved(next, merged);
+                    publish(SessionEvent.Type.ROTATED, newId.key(), oldKey, next.principal(), null);
                     return;
                 }
                 case GONE -> {
@@ -362,18 +412,28 @@ public final class SessionManager implements AutoCloseable {
         Objects.requireNonNull(session, "session");
         if (!session.isNew() && !session.isInvalidated()) {
             store.delete(session.id().key());
+            publish(
+                    SessionEvent.Type.INVALIDATED,
+                    session.id().key(),
+                    null,
+                    session.principal().orElse(null),
+                    SessionEvent.Reason.REQUEST);
         }
         session.markInvalidated();
     }
 
     /** Deletes the session with this id, if the value is a well-formed id. */
     public void invalidate(@Nullable String rawId) {
-        SessionId.parse(rawId).ifPresent(id -> store.delete(id.key()));
+        SessionId.parse(rawId).ifPresent(id -> {
+            store.delete(id.key());
+            publish(SessionEvent.Type.INVALIDATED, id.key(), null, null, SessionEvent.Reason.REQUEST);
+        });
     }
 
     /** Deletes the session with this hashed key (e.g. from {@link #findByPrincipal}). */
     public void invalidate(SessionKey key) {
         store.delete(Objects.requireNonNull(key, "key"));
+        publish(SessionEvent.Type.INVALIDATED, key, null, null, SessionEvent.Reason.ADMIN);
     }
 
     /**
@@ -400,12 +460,43 @@ public final class SessionManager implements AutoCloseable {
         List<SessionInfo> sessions = findByPrincipal(principal);
         for (SessionInfo info : sessions) {
             store.delete(info.key());
+            publish(SessionEvent.Type.INVALIDATED, info.key(), null, principal, SessionEvent.Reason.PRINCIPAL);
         }
         return sessions.size();
     }
 
+    /** The store as passed in (calls made on it directly are not observed). */
     public SessionStore store() {
-        return store;
+        return userStore;
+    }
+
+    /**
+     * Checks that the store answers: one cheap round trip ({@link SessionStore#ping()}), bounded by the store's
+     * timeouts. Never throws for a store failure; it reports it.
+     */
+    public StoreHealth health() {
+        long start = System.nanoTime();
+        try {
+            store.ping();
+            return new StoreHealth(true, Duration.ofNanos(System.nanoTime() - start), null);
+        } catch (RuntimeException e) {
+            String message = e.getMessage();
+            return new StoreHealth(
+                    false,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+        }
+    }
+
+    /**
+     * Collects expired records now, on the calling thread, as the background sweeper does every
+     * {@code sessionkit.sweep.interval}: claims them, reports each to the listeners as {@code EXPIRED} and removes them
+     * ({@link StoreFeature#EXPIRY_EVENTS}), or purges ({@link StoreFeature#PURGE_EXPIRED}); otherwise does nothing.
+     *
+     * @return how many expired records were collected
+     */
+    public int sweepExpired() {
+        return sweeper.sweep();
     }
 
     public ExpiryPolicy expiryPolicy() {
@@ -424,8 +515,32 @@ public final class SessionManager implements AutoCloseable {
     /** Closes the store if this manager owns it (it does when made by {@link #open}). */
     @Override
     public void close() {
+        sweeper.close();
+        if (events != null) {
+            events.close();
+        }
         if (ownsStore) {
-            store.close();
+            userStore.close();
+        }
+    }
+
+    /** Queues a request-path event for the listeners; free when there are none. */
+    private void publish(
+            SessionEvent.Type type,
+            SessionKey key,
+            @Nullable SessionKey previous,
+            @Nullable String principal,
+            SessionEvent.@Nullable Reason reason) {
+        EventDispatcher e = events;
+        if (e != null) {
+            e.publish(new SessionEvent(type, key, previous, principal, reason, clock.instant()));
+        }
+    }
+
+    /** Tells {@code observer} something, unless it is the no-op one; never throws. */
+    static void observe(SessionObserver observer, java.util.function.Consumer<SessionObserver> signal) {
+        if (observer != SessionObserver.NONE) {
+            Observers.notify(observer, signal);
         }
     }
 
@@ -452,6 +567,7 @@ public final class SessionManager implements AutoCloseable {
             if (decodeFailurePolicy != DecodeFailurePolicy.DROP_ATTRIBUTE) {
                 return undecodable(key, failure);
             }
+            observe(observer, o -> o.decodeFailure(decodeFailurePolicy));
             LOG.log(
                     System.Logger.Level.WARNING,
                     "session {0}: attributes unreadable, keeping the session without them: {1}",
@@ -477,6 +593,7 @@ public final class SessionManager implements AutoCloseable {
      * may be able to read it, and native expiry or the sweeper collects it.
      */
     private Optional<Loaded> undecodable(SessionKey key, SessionCodecException e) {
+        observe(observer, o -> o.decodeFailure(decodeFailurePolicy));
         if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
             throw e;
         }
@@ -492,6 +609,7 @@ public final class SessionManager implements AutoCloseable {
         String text = Json.write(attributes);
         long size = utf8Length(text);
         if (size > maxSessionSize) {
+            observe(observer, o -> o.tooLarge(size, maxSessionSize));
             throw new SessionTooLargeException(
                     "session " + session.id().key().shortForm()
                             + " is too large to store (sessionkit.max-session-size); nothing was written",
@@ -503,9 +621,11 @@ public final class SessionManager implements AutoCloseable {
 
     private void checkRetries(int attempt, SessionKey key) {
         if (attempt >= maxRetries) {
+            observe(observer, o -> o.conflictsExhausted(attempt + 1));
             throw new SessionConflictException("session " + key.shortForm() + ": still conflicting after "
                     + (attempt + 1) + " attempts (sessionkit.max-retries=" + maxRetries + "); nothing was written");
         }
+        observe(observer, o -> o.conflict(attempt + 1));
         // The first retries go at once: the reload already costs a round trip, and a loser that sleeps while the
         // winner's node writes again straight away loses every race (seen on PostgreSQL, where a commit holds the row
         // until the log is flushed). Only persistent contention backs off, exponentially with full jitter.
@@ -573,6 +693,12 @@ public final class SessionManager implements AutoCloseable {
         private long maxSessionSize = DEFAULT_MAX_SESSION_SIZE;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private boolean ownsStore;
+        private SessionObserver observer = SessionObserver.NONE;
+        private final List<SessionEventListener> listeners = new java.util.ArrayList<>();
+        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+        private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
+        private Duration sweepLease = DEFAULT_SWEEP_LEASE;
+        private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
 
         private Builder() {}
 
@@ -645,6 +771,67 @@ public final class SessionManager implements AutoCloseable {
         /** Whether {@link SessionManager#close()} closes the store; default false for a store passed in. */
         public Builder closeStoreOnClose(boolean owns) {
             this.ownsStore = owns;
+            return this;
+        }
+
+        /**
+         * Adds a listener for created / rotated / invalidated / expired events (see {@link SessionEventListener} for
+         * threads and bounds). With no listener no event is made.
+         */
+        public Builder listener(SessionEventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The observer of store calls and operational signals (one; combine several yourself); default none, and then
+         * the store is called directly.
+         */
+        public Builder observer(SessionObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * How often this node collects expired records (claiming them and reporting {@code EXPIRED} events on stores
+         * with {@link StoreFeature#EXPIRY_EVENTS}, purging on stores with {@link StoreFeature#PURGE_EXPIRED}), ±20%,
+         * on a daemon thread; {@link Duration#ZERO} = never (then call {@link SessionManager#sweepExpired()} yourself).
+         * Default {@link #DEFAULT_SWEEP_INTERVAL}. An expired session is reported within the store's expiry grace plus
+         * 1.2 × this interval after it expired, while at least one node sweeps and keeps up.
+         */
+        public Builder sweepInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("sweep interval must be zero (off) or positive, was " + interval);
+            }
+            this.sweepInterval = interval;
+            return this;
+        }
+
+        /** Expired records claimed per store call; default {@link #DEFAULT_SWEEP_BATCH_SIZE}. */
+        public Builder sweepBatchSize(int records) {
+            if (records < 1) {
+                throw new IllegalArgumentException("sweep batch size must be >= 1, was " + records);
+            }
+            this.sweepBatchSize = records;
+            return this;
+        }
+
+        /**
+         * How long a claim on expired records holds: a node that dies after claiming leaves them to others after
+         * this; it must exceed the time listeners take for one batch. Default {@link #DEFAULT_SWEEP_LEASE}.
+         */
+        public Builder sweepLease(Duration lease) {
+            this.sweepLease = BuilderChecks.positive("sweep lease", lease);
+            return this;
+        }
+
+        /** Request-path events that may wait for delivery before new ones are dropped; default 10 000. */
+        public Builder eventQueueCapacity(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("event queue capacity must be >= 1, was " + events);
+            }
+            this.eventQueueCapacity = events;
             return this;
         }
 

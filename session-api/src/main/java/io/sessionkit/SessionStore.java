@@ -1,5 +1,6 @@
 package io.sessionkit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +102,48 @@ public interface SessionStore extends AutoCloseable {
     default int purgeExpired() {
         throw new UnsupportedOperationException(
                 getClass().getSimpleName() + " does not declare " + StoreFeature.PURGE_EXPIRED);
+    }
+
+    /**
+     * Claims up to {@code max} records that expired longer ago than the store's expiry grace (by this node's clock)
+     * and are not claimed already, for {@code lease}. A claim is atomic: while it holds, no other claim on any node
+     * returns the record, so in normal operation each expired session is reported by one node. A claimed record stays
+     * expired ({@link #load} never returns it, {@link #replace} finds it gone). The caller reports the records and then
+     * calls {@link #removeExpired}; if it dies first, the lease runs out and another claim returns the records again
+     * (at least once: a duplicate only after a node died mid-sweep).
+     *
+     * <p>One round trip per batch where the server can (a script, {@code UPDATE … RETURNING}); never on the request
+     * path. Maintaining what this needs (an expiry index) must cost no extra round trip on the request path either.
+     *
+     * @param max   at most this many records, at least 1
+     * @param lease how long the claim holds, positive
+     * @return the claimed records, at most {@code max}; empty when nothing (more) is expired
+     * @throws UnsupportedOperationException unless {@link StoreFeature#EXPIRY_EVENTS} is declared
+     */
+    default List<ExpiredSession> claimExpired(int max, Duration lease) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not declare " + StoreFeature.EXPIRY_EVENTS);
+    }
+
+    /**
+     * Removes records returned by {@link #claimExpired} once they were reported. Idempotent; a record that is no
+     * longer expired (it cannot be, unless a store broke the claim contract) is left alone.
+     *
+     * @throws UnsupportedOperationException unless {@link StoreFeature#EXPIRY_EVENTS} is declared
+     */
+    default void removeExpired(List<ExpiredSession> claimed) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " does not declare " + StoreFeature.EXPIRY_EVENTS);
+    }
+
+    /**
+     * One cheap round trip that proves the store answers, bounded by the store's timeouts; for health checks. The
+     * default loads a key no session has; stores may override it with their own ping.
+     *
+     * @throws SessionStoreUnavailableException if the store does not answer
+     */
+    default void ping() {
+        load(ExpiredSession.PROBE_KEY);
     }
 
     /** Releases connections and threads. Idempotent. */

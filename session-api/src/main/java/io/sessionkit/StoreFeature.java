@@ -9,5 +9,13 @@ public enum StoreFeature {
     /** {@link SessionStore#findByPrincipal(String)}: sessions by user, for "log out everywhere". */
     PRINCIPAL_INDEX,
     /** {@link SessionStore#purgeExpired()}: the store removes expired records on request (e.g. JDBC sweeps). */
-    PURGE_EXPIRED
+    PURGE_EXPIRED,
+    /**
+     * {@link SessionStore#claimExpired(int, java.time.Duration)} and
+     * {@link SessionStore#removeExpired(java.util.List)}: the store can find
+     * the records that expired, claim them atomically (each claim seen by one node) and remove them, so that
+     * {@link SessionManager} reports every expired session to its {@link SessionEventListener}s at least once. Stores
+     * that cannot enumerate their records (memcached) do not declare it.
+     */
+    EXPIRY_EVENTS
 }

@@ -77,6 +77,7 @@ final class KitFixtures implements AutoCloseable {
         return SessionManager.builder(node)
                 .clock(nodeClock)
                 .expiryPolicy(POLICY)
+                .sweepInterval(Duration.ZERO) // the kit sweeps explicitly; a background sweep would race its rules
                 .build();
     }
 
@@ -86,6 +87,7 @@ final class KitFixtures implements AutoCloseable {
                 .expiryPolicy(POLICY)
                 .decodeFailurePolicy(policy)
                 .maxSessionSize(maxSize)
+                .sweepInterval(Duration.ZERO)
                 .build();
     }
 
