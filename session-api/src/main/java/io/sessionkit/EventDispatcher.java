@@ -3,8 +3,10 @@ package io.sessionkit;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers request-path events on one daemon thread from a bounded queue: a request pays one non-blocking
@@ -15,20 +17,36 @@ final class EventDispatcher implements AutoCloseable {
     /** How long {@link #close} waits for queued events to be delivered. */
     static final long CLOSE_DRAIN_MILLIS = 2_000;
 
-    private final List<SessionEventListener> listeners;
+    private final List<SessionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final SessionObserver observer;
     private final BlockingQueue<SessionEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
-    private final Thread thread;
+    private @Nullable Thread thread;
     private volatile boolean closing;
 
     EventDispatcher(List<SessionEventListener> listeners, SessionObserver observer, int capacity) {
-        this.listeners = List.copyOf(listeners);
         this.observer = observer;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.thread = new Thread(this::run, "sessionkit-events");
-        thread.setDaemon(true);
-        thread.start();
+        listeners.forEach(this::add);
+    }
+
+    /** Adds a listener; the delivery thread starts with the first one. */
+    synchronized void add(SessionEventListener listener) {
+        if (closing) {
+            throw new IllegalStateException("the session manager is closed");
+        }
+        listeners.add(listener);
+        if (thread == null) {
+            Thread t = new Thread(this::run, "sessionkit-events");
+            t.setDaemon(true);
+            t.start();
+            thread = t;
+        }
+    }
+
+    /** Whether anyone listens: without listeners no event is made. */
+    boolean active() {
+        return !listeners.isEmpty();
     }
 
     /** Queues {@code event} without blocking; drops and counts it if the queue is full or closing. */
@@ -73,7 +91,14 @@ final class EventDispatcher implements AutoCloseable {
     /** Stops accepting events and waits up to {@link #CLOSE_DRAIN_MILLIS} for the queued ones to be delivered. */
     @Override
     public void close() {
-        closing = true;
+        Thread thread;
+        synchronized (this) {
+            closing = true;
+            thread = this.thread;
+        }
+        if (thread == null) {
+            return;
+        }
         try {
             thread.join(CLOSE_DRAIN_MILLIS);
         } catch (InterruptedException e) {

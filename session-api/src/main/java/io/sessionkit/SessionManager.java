@@ -56,7 +56,7 @@ public final class SessionManager implements AutoCloseable {
     private final SessionStore userStore;
     private final SessionStore store;
     private final SessionObserver observer;
-    private final @Nullable EventDispatcher events;
+    private final EventDispatcher events;
     private final Sweeper sweeper;
     private final Clock clock;
     private final ExpiryPolicy policy;
@@ -71,7 +71,7 @@ public final class SessionManager implements AutoCloseable {
         this.userStore = Objects.requireNonNull(b.store, "store");
         this.observer = b.observer;
         this.store = observer == SessionObserver.NONE ? userStore : new ObservedStore(userStore, observer);
-        this.events = b.listeners.isEmpty() ? null : new EventDispatcher(b.listeners, observer, b.eventQueueCapacity);
+        this.events = new EventDispatcher(b.listeners, observer, b.eventQueueCapacity);
         this.clock = b.clock;
         this.policy = b.policy;
         this.codec = b.codec;
@@ -489,6 +489,16 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /**
+     * Adds a listener to a built manager, for integrations handed one (the servlet filter, the Spring Boot starter);
+     * the same as {@link Builder#listener}. Events before this call are not replayed.
+     *
+     * @throws IllegalStateException if the manager is closed
+     */
+    public void addListener(SessionEventListener listener) {
+        events.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
      * Collects expired records now, on the calling thread, as the background sweeper does every
      * {@code sessionkit.sweep.interval}: claims them, reports each to the listeners as {@code EXPIRED} and removes them
      * ({@link StoreFeature#EXPIRY_EVENTS}), or purges ({@link StoreFeature#PURGE_EXPIRED}); otherwise does nothing.
@@ -516,9 +526,7 @@ public final class SessionManager implements AutoCloseable {
     @Override
     public void close() {
         sweeper.close();
-        if (events != null) {
-            events.close();
-        }
+        events.close();
         if (ownsStore) {
             userStore.close();
         }
@@ -531,9 +539,8 @@ public final class SessionManager implements AutoCloseable {
             @Nullable SessionKey previous,
             @Nullable String principal,
             SessionEvent.@Nullable Reason reason) {
-        EventDispatcher e = events;
-        if (e != null) {
-            e.publish(new SessionEvent(type, key, previous, principal, reason, clock.instant()));
+        if (events.active()) {
+            events.publish(new SessionEvent(type, key, previous, principal, reason, clock.instant()));
         }
     }
 

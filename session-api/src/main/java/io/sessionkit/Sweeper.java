@@ -20,7 +20,7 @@ final class Sweeper implements AutoCloseable {
 
     private final SessionStore store;
     private final SessionObserver observer;
-    private final @Nullable EventDispatcher events;
+    private final EventDispatcher events;
     private final int batchSize;
     private final Duration lease;
     private final Duration interval;
@@ -29,7 +29,7 @@ final class Sweeper implements AutoCloseable {
     Sweeper(
             SessionStore store,
             SessionObserver observer,
-            @Nullable EventDispatcher events,
+            EventDispatcher events,
             Duration interval,
             int batchSize,
             Duration lease) {
@@ -92,7 +92,7 @@ final class Sweeper implements AutoCloseable {
                 if (claimed.isEmpty()) {
                     break;
                 }
-                if (events != null) {
+                if (events.active()) {
                     for (ExpiredSession s : claimed) {
                         events.deliverNow(new SessionEvent(
                                 SessionEvent.Type.EXPIRED, s.key(), null, s.principal(), null, s.expiresAt()));
