@@ -3,6 +3,7 @@ package io.sessionkit.redis;
 import static java.util.Objects.requireNonNull;
 
 import io.sessionkit.BuilderChecks;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
@@ -21,10 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPool;
@@ -46,32 +49,38 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A {@link SessionStore} on Redis (standalone, Sentinel or Cluster) through Jedis.
  *
- * <p>Layout: one string key per session, {@code <prefix>s:<hashed key>}, holding the {@link RecordEnvelope} JSON text
- * (plus the writer tokens, see below) with a relative native expiry ({@code PX}) of
- * {@code expiresAt + expiryGrace - now} by this store's clock; the native expiry only collects garbage, {@link #load}
- * filters on {@code expiresAt} by this store's clock. One sorted set per principal,
- * {@code <prefix>p:<base64url(SHA-256(principal))>}, holds the hashed keys of that principal's sessions scored by
- * their {@code expiresAt}; members whose score is more than {@code expiryGrace} in the past are removed whenever the
- * set is written, and the set itself expires {@code expiryGrace} after its latest member. Members are removed only by
- * their score, never because a reader did not find their record (on Cluster the record may simply not be written
- * yet), so a deleted session's entry stays until its {@code expiresAt} has passed; readers skip it.
+ * <p>Layout: one string key per session, {@code <prefix>{<bb>}s:<hashed key>}, holding the {@link RecordEnvelope} JSON
+ * text (plus the writer tokens, see below) with a relative native expiry ({@code PX}) of
+ * {@code expiresAt + expiryGrace + expiredRetention - now} by this store's clock; the native expiry only collects
+ * garbage, {@link #load} filters on {@code expiresAt} by this store's clock. {@code <bb>} is the session's bucket, the
+ * first byte of the hashed key (decoded) as two lowercase hex digits: a Redis Cluster hash tag, so that a session and
+ * its bucket's expiry index {@code <prefix>{<bb>}e} share a slot and every script stays on one. The expiry index is a
+ * sorted set of the bucket's hashed keys scored by their {@code expiresAt} (or, while claimed, by a lease mark): the
+ * write scripts keep it, and {@link #claimExpired} / {@link #removeExpired} sweep it (see there). One sorted set per
+ * principal, {@code <prefix>p:<base64url(SHA-256(principal))>}, holds the hashed keys of that principal's sessions
+ * scored by their {@code expiresAt}; members whose score is more than {@code expiryGrace} in the past are removed
+ * whenever the set is written, and the set itself expires {@code expiryGrace} after its latest member. Members are
+ * removed only by their score, never because a reader did not find their record (on Cluster the record may simply not
+ * be written yet), so a deleted session's entry stays until its {@code expiresAt} has passed; readers skip it.
  *
  * <p>Clocks: every expiry the store gives Redis is relative and computed on this store's clock, never an absolute
  * time on the Redis server's clock. Nodes whose clocks differ by less than {@code expiryGrace} lose nothing: native
  * expiry never removes a record, and index trimming never removes a member, that any of them still considers live; a
  * session then ends early by at most the skew (a node whose clock runs ahead considers it expired sooner). Beyond the
- * grace, a record or index member can be removed up to {@code skew - expiryGrace} before a slower node's clock says
- * the session expires: keep clocks in sync (NTP) within the grace.
+ * grace, a principal index member can be removed up to {@code skew - expiryGrace} before a slower node's clock says
+ * the session expires (the record itself, kept {@code expiredRetention} longer, only beyond
+ * {@code expiryGrace + expiredRetention}): keep clocks in sync (NTP) within the grace.
  *
- * <p>Round trips: {@link #load} one {@code GET}; {@link #create}, {@link #replace} and
+ * <p>Round trips: {@link #load} one {@code GET}; {@link #create}, {@link #replace}, {@link #delete(SessionKey)} and
  * {@link #delete(SessionKey, long)} one {@code EVALSHA} each (a NOSCRIPT answer costs one extra {@code EVAL}, once per
- * server); {@link #delete(SessionKey)} one {@code UNLINK}. On Redis Cluster the session key and the principal index
- * live in different slots, so writing a record that has a principal costs one more round trip there (the index is
- * written first, so a session is never missing from its index).
+ * server), the expiry index kept inside the same script; {@link #ping} one {@code PING}. On Redis Cluster the session
+ * key and the principal index live in different slots, so writing a record that has a principal costs one more round
+ * trip there (the index is written first, so a session is never missing from its index).
  *
  * <p>Writes are idempotent: each carries a random writer token that the script stores with the record (see
  * {@link RedisScripts}), so a copy of a write that is sent again, as Jedis's cluster executor does after a read
@@ -107,8 +116,19 @@ public final class RedisSessionStore implements SessionStore {
     public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
     /** Default attempts of one command on Redis Cluster (redirections and connection failures). */
     public static final int DEFAULT_CLUSTER_MAX_ATTEMPTS = 3;
+    /**
+     * Default time an expired record is kept past {@code expiresAt + expiryGrace}, so that a sweep can still claim it
+     * and report its principal.
+     */
+    public static final Duration DEFAULT_EXPIRED_RETENTION = Duration.ofMinutes(5);
 
-    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    private static final Set<StoreFeature> FEATURES =
+            Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+    /** Buckets, each with its own expiry index: a session's is the first byte of its hashed key. */
+    static final int BUCKETS = 256;
+    /** The most candidates one claim or remove script handles, so that no script holds Redis for long. */
+    static final int SCRIPT_BATCH = 1000;
+
     private static final int SCAN_BATCH = 500;
     private static final int TOKEN_BYTES = 12;
     /** The shortest a delete tombstone lives: it must outlast every re-sent copy of the delete. */
@@ -123,6 +143,7 @@ public final class RedisSessionStore implements SessionStore {
     private final String server;
     private final String keyPrefix;
     private final long graceMillis;
+    private final long retentionMillis;
     private final long tombstoneMillis;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -130,6 +151,7 @@ public final class RedisSessionStore implements SessionStore {
     private RedisSessionStore(Builder b) {
         this.keyPrefix = b.keyPrefix;
         this.graceMillis = b.expiryGrace.toMillis();
+        this.retentionMillis = b.expiredRetention.toMillis();
         // Twice the longest the cluster executor keeps re-sending one command.
         this.tombstoneMillis =
                 Math.max(MIN_TOMBSTONE_TTL.toMillis(), 2 * retriesDuration(b).toMillis());
@@ -224,7 +246,7 @@ public final class RedisSessionStore implements SessionStore {
     /** {@link #create} with a given writer token: sending the same call twice applies it once and answers true twice. */
     boolean create(SessionRecord record, String token) {
         requireNonNull(record, "record");
-        long result = write(RedisScripts.CREATE, record, token, List.of(), "create");
+        long result = write(RedisScripts.CREATE, record, token, 0, "create");
         return result == RedisScripts.WRITTEN;
     }
 
@@ -247,21 +269,23 @@ public final class RedisSessionStore implements SessionStore {
     /** {@link #replace} with a given writer token: sending the same call twice applies it once and answers OK twice. */
     ReplaceResult replace(SessionRecord record, long expectedVersion, String token) {
         requireNonNull(record, "record");
-        return result(write(RedisScripts.REPLACE, record, token, List.of(Long.toString(expectedVersion)), "replace"));
+        return result(write(RedisScripts.REPLACE, record, token, expectedVersion, "replace"));
     }
 
     @Override
     public void delete(SessionKey key) {
         requireNonNull(key, "key");
         // The principal index is not touched: its entry for this key is skipped by readers and trimmed by score.
-        call("delete", key, true, () -> jedis.unlink(sessionKey(key)));
+        List<String> keys = List.of(sessionKey(key), expiryIndexKey(key));
+        call("delete", key, true, () -> RedisScripts.DELETE.run(jedis, keys, List.of(key.value())));
     }
 
     /**
      * One {@code EVALSHA} on the session key: if a live record of {@code expectedVersion} is stored, it is replaced
      * by an expired tombstone that Redis drops by itself within seconds (it keeps the writer tokens, so that a re-sent
-     * copy of this delete still answers OK). The principal index is not touched (its key depends on the principal,
-     * which the caller does not pass): the entry is skipped by readers and trimmed once its score has passed.
+     * copy of this delete still answers OK), and its member leaves the expiry index. The principal index is not
+     * touched (its key depends on the principal, which the caller does not pass): the entry is skipped by readers and
+     * trimmed once its score has passed.
      */
     @Override
     public ReplaceResult delete(SessionKey key, long expectedVersion) {
@@ -271,12 +295,15 @@ public final class RedisSessionStore implements SessionStore {
     /** {@link #delete(SessionKey, long)} with a given writer token. */
     ReplaceResult delete(SessionKey key, long expectedVersion, String token) {
         requireNonNull(key, "key");
+        List<String> keys = List.of(sessionKey(key), expiryIndexKey(key));
         List<String> args = List.of(
-                Long.toString(clock.millis()), Long.toString(expectedVersion), token, Long.toString(tombstoneMillis));
-        return result(reply(
-                "delete",
-                key,
-                call("delete", key, false, () -> RedisScripts.DELETE_IF.run(jedis, List.of(sessionKey(key)), args))));
+                Long.toString(clock.millis()),
+                Long.toString(expectedVersion),
+                token,
+                Long.toString(tombstoneMillis),
+                key.value());
+        return result(
+                reply("delete", key, call("delete", key, false, () -> RedisScripts.DELETE_IF.run(jedis, keys, args))));
     }
 
     private static ReplaceResult result(long reply) {
@@ -298,20 +325,22 @@ public final class RedisSessionStore implements SessionStore {
         requireNonNull(principal, "principal");
         String index = indexKey(principal);
         long now = clock.millis();
-        List<String> members =
-                call("findByPrincipal", null, true, () -> JedisClients.membersScoredAfter(jedis, index, now));
-        if (members.isEmpty()) {
+        List<SessionKey> keys =
+                call("findByPrincipal", null, true, () -> JedisClients.membersScoredAfter(jedis, index, now)).stream()
+                        .filter(RedisSessionStore::isKey)
+                        .map(SessionKey::new)
+                        .toList();
+        if (keys.isEmpty()) {
             return List.of();
         }
-        List<String> texts = call("findByPrincipal", null, true, () -> getAll(members));
+        List<@Nullable String> texts = call("findByPrincipal", null, true, () -> getAll(keys));
         List<SessionRecord> live = new ArrayList<>();
         Instant instant = Instant.ofEpochMilli(now);
-        for (int i = 0; i < members.size(); i++) {
-            String member = members.get(i);
-            String text = texts.get(i);
+        for (int i = 0; i < keys.size(); i++) {
+            SessionKey key = keys.get(i);
+            @Nullable String text = texts.get(i);
             SessionRecord record = null;
-            if (text != null && isKey(member)) {
-                SessionKey key = new SessionKey(member);
+            if (text != null) {
                 try {
                     record = RecordEnvelope.decode(key, text);
                 } catch (SessionCodecException e) {
@@ -332,15 +361,16 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * Unlinks the records that expired, by this store's clock, {@code expiryGrace} or more ago but are still held by
      * Redis (a node whose clock runs ahead by less than the grace thus never removes a session its writer still
-     * considers live). Redis removes them by itself anyway, at about the same time; this is for tests and
-     * administration. It SCANs every master for this store's prefix and runs one small script per key found: not for
+     * considers live), with their expiry index members, without reporting them. Redis removes them by itself anyway,
+     * {@code expiredRetention} later; {@link #claimExpired} is the sweep that reports them. This is for tests and
+     * administration: it SCANs every master for this store's prefix and runs one small script per key found, not for
      * request paths.
      */
     @Override
     public int purgeExpired() {
         String now = Long.toString(clock.millis() - graceMillis);
         ScanParams params =
-                new ScanParams().match(globEscape(keyPrefix) + "s:*").count(SCAN_BATCH);
+                new ScanParams().match(globEscape(keyPrefix) + "{??}s:*").count(SCAN_BATCH);
         int removed = 0;
         if (!cluster) {
             return purge(jedis::scan, params, now);
@@ -367,9 +397,17 @@ public final class RedisSessionStore implements SessionStore {
         do {
             String from = cursor;
             ScanResult<String> page = call("purgeExpired", null, true, () -> scan.apply(from, params));
-            for (String key : page.getResult()) {
+            for (String found : page.getResult()) {
+                SessionKey key = sessionKeyOf(found);
+                if (key == null) {
+                    continue;
+                }
+                List<String> keys = List.of(found, expiryIndexKey(key));
                 Object r = call(
-                        "purgeExpired", null, true, () -> RedisScripts.PURGE.run(jedis, List.of(key), List.of(now)));
+                        "purgeExpired",
+                        key,
+                        true,
+                        () -> RedisScripts.PURGE.run(jedis, keys, List.of(now, key.value())));
                 if (Long.valueOf(1).equals(r)) {
                     removed++;
                 }
@@ -377,6 +415,168 @@ public final class RedisSessionStore implements SessionStore {
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
         return removed;
+    }
+
+    /**
+     * Claims expired records from the expiry indexes: members scored at or before {@code now - expiryGrace} whose
+     * record Redis still holds, expired by then. Each claim script re-checks its candidates atomically: a member that
+     * another claim moved meanwhile is skipped, a record touched or extended since (or inside the grace) only raises
+     * its member to its {@code expiresAt}, and a member whose record is gone, unreadable or a tombstone leaves the
+     * index unreported (so a deleted session is never reported). A claimed member moves to the lease mark
+     * {@code now - expiryGrace + lease}, where no claim sees it until the lease has run out, and its record is kept at
+     * least {@code lease + expiredRetention} longer, so that a claim after a sweeper died still reads its principal.
+     *
+     * <p>Round trips: standalone and Sentinel, two per batch (the candidates from every bucket, then the claim: Redis
+     * wants the keys a script touches declared); Cluster, one pipelined {@code ZCOUNT} over the buckets (one round trip
+     * per master) and two per bucket that has candidates. Buckets are visited from a random one on, so that
+     * concurrent sweeps seldom compete for the same members.
+     */
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        BuilderChecks.atLeast("max", max, 1);
+        long leaseMillis = BuilderChecks.positive("lease", lease).toMillis();
+        long now = clock.millis();
+        String cutoff = Long.toString(now - graceMillis);
+        List<String> args = List.of(
+                Long.toString(now),
+                Long.toString(graceMillis),
+                Long.toString(leaseMillis),
+                Long.toString(retentionMillis));
+        List<ExpiredSession> out = new ArrayList<>();
+        for (List<Integer> group : claimGroups(cutoff)) {
+            while (out.size() < max) {
+                int wanted = Math.min(max - out.size(), SCRIPT_BATCH);
+                List<SessionKey> candidates = candidates(group, cutoff, wanted);
+                if (candidates.isEmpty()) {
+                    break;
+                }
+                out.addAll(claim(candidates, args));
+                if (candidates.size() < wanted) {
+                    break;
+                }
+            }
+            if (out.size() >= max) {
+                break;
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The groups of buckets one script may span, in the order to visit them: standalone, all buckets in one group;
+     * Cluster, one group per bucket that has a member at or before {@code cutoff} (one pipelined {@code ZCOUNT}).
+     */
+    private List<List<Integer>> claimGroups(String cutoff) {
+        int start = ThreadLocalRandom.current().nextInt(BUCKETS);
+        List<Integer> order = new ArrayList<>(BUCKETS);
+        for (int i = 0; i < BUCKETS; i++) {
+            order.add((start + i) % BUCKETS);
+        }
+        if (!cluster) {
+            return List.of(order);
+        }
+        List<Long> counts = call("claimExpired", null, true, () -> {
+            List<Response<Long>> responses = new ArrayList<>(BUCKETS);
+            try (AbstractPipeline pipeline = jedis.pipelined()) {
+                for (int b = 0; b < BUCKETS; b++) {
+                    responses.add(pipeline.zcount(expiryIndexKey(b), "-inf", cutoff));
+                }
+                pipeline.sync();
+            }
+            return responses.stream().map(Response::get).toList();
+        });
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int b : order) {
+            if (counts.get(b) > 0) {
+                groups.add(List.of(b));
+            }
+        }
+        return groups;
+    }
+
+    /** Up to {@code max} members scored at or before {@code cutoff} in {@code buckets}, from a random one on. */
+    private List<SessionKey> candidates(List<Integer> buckets, String cutoff, int max) {
+        List<String> keys = buckets.stream().map(this::expiryIndexKey).toList();
+        String start = Integer.toString(ThreadLocalRandom.current().nextInt(buckets.size()));
+        Object reply = call(
+                "claimExpired",
+                null,
+                true,
+                () -> RedisScripts.CANDIDATES.run(jedis, keys, List.of(cutoff, Integer.toString(max), start)));
+        List<SessionKey> out = new ArrayList<>();
+        List<?> flat = list("claimExpired", reply);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            if (flat.get(i + 1) instanceof String member && isKey(member)) {
+                out.add(new SessionKey(member));
+            }
+        }
+        return out;
+    }
+
+    /** Runs the claim script on {@code candidates} (all in one slot on Cluster). */
+    private List<ExpiredSession> claim(List<SessionKey> candidates, List<String> params) {
+        List<String> keys = new ArrayList<>(2 * candidates.size());
+        List<String> args = new ArrayList<>(params.size() + candidates.size());
+        args.addAll(params);
+        for (SessionKey k : candidates) {
+            keys.add(expiryIndexKey(k));
+            keys.add(sessionKey(k));
+            args.add(k.value());
+        }
+        // Not retried by the store: a claim whose reply was lost holds its members until the lease runs out.
+        List<?> flat = list(
+                "claimExpired", call("claimExpired", null, false, () -> RedisScripts.CLAIM.run(jedis, keys, args)));
+        List<ExpiredSession> out = new ArrayList<>(flat.size() / 3);
+        for (int i = 0; i + 2 < flat.size(); i += 3) {
+            if (flat.get(i) instanceof String member && isKey(member) && flat.get(i + 2) instanceof Long e) {
+                String principal = flat.get(i + 1) instanceof String p ? p : null;
+                out.add(new ExpiredSession(new SessionKey(member), principal, Instant.ofEpochMilli(e)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Removes claimed records: each record expired by {@code now - expiryGrace} is unlinked and its member leaves the
+     * expiry index; a key that a live record holds again is left alone. One script per bucket on Cluster, one per
+     * batch otherwise. Idempotent.
+     */
+    @Override
+    public void removeExpired(List<ExpiredSession> claimed) {
+        requireNonNull(claimed, "claimed");
+        List<String> params = List.of(Long.toString(clock.millis()), Long.toString(graceMillis));
+        java.util.Map<Integer, List<SessionKey>> groups = new java.util.TreeMap<>();
+        for (ExpiredSession s : claimed) {
+            groups.computeIfAbsent(cluster ? bucket(s.key()) : 0, b -> new ArrayList<>())
+                    .add(s.key());
+        }
+        for (List<SessionKey> group : groups.values()) {
+            for (int from = 0; from < group.size(); from += SCRIPT_BATCH) {
+                List<SessionKey> chunk = group.subList(from, Math.min(group.size(), from + SCRIPT_BATCH));
+                List<String> keys = new ArrayList<>(2 * chunk.size());
+                List<String> args = new ArrayList<>(params.size() + chunk.size());
+                args.addAll(params);
+                for (SessionKey k : chunk) {
+                    keys.add(expiryIndexKey(k));
+                    keys.add(sessionKey(k));
+                    args.add(k.value());
+                }
+                call("removeExpired", null, true, () -> RedisScripts.REMOVE.run(jedis, keys, args));
+            }
+        }
+    }
+
+    /** One {@code PING} (on Cluster, to one of the nodes). */
+    @Override
+    public void ping() {
+        call("ping", null, true, jedis::ping);
+    }
+
+    private List<?> list(String operation, Object reply) {
+        if (!(reply instanceof List<?> list)) {
+            throw new SessionException("Unexpected reply from " + server + " to " + operation + ": " + reply);
+        }
+        return list;
     }
 
     private static String globEscape(String s) {
@@ -406,9 +606,42 @@ public final class RedisSessionStore implements SessionStore {
 
     // ---- internals ----
 
-    /** The Redis key of a session. */
+    /** The Redis key of a session: {@code <prefix>{<bucket>}s:<key>}. */
     String sessionKey(SessionKey key) {
-        return keyPrefix + "s:" + key.value();
+        return keyPrefix + tag(bucket(key)) + "s:" + key.value();
+    }
+
+    /** The expiry index of {@code key}'s bucket: same hash tag, so same Cluster slot, as the session key. */
+    String expiryIndexKey(SessionKey key) {
+        return expiryIndexKey(bucket(key));
+    }
+
+    /** The expiry index of {@code bucket}: {@code <prefix>{<bucket>}e}. */
+    String expiryIndexKey(int bucket) {
+        return keyPrefix + tag(bucket) + "e";
+    }
+
+    /** A session's bucket: the first byte of its hashed key, base64url-decoded (the first two characters hold it). */
+    static int bucket(SessionKey key) {
+        return Base64.getUrlDecoder().decode(key.value().substring(0, 4))[0] & 0xff;
+    }
+
+    /** The hash tag of a bucket: its number as two lowercase hex digits in braces, {@code {00}} .. {@code {ff}}. */
+    private static String tag(int bucket) {
+        return "{" + HexFormat.of().toHexDigits((byte) bucket) + "}";
+    }
+
+    /** The session key a Redis key of this store names, or null for any other key. */
+    private @Nullable SessionKey sessionKeyOf(String redisKey) {
+        if (redisKey.length() < SessionKey.LENGTH) {
+            return null;
+        }
+        String member = redisKey.substring(redisKey.length() - SessionKey.LENGTH);
+        if (!isKey(member)) {
+            return null;
+        }
+        SessionKey key = new SessionKey(member);
+        return sessionKey(key).equals(redisKey) ? key : null;
     }
 
     /** The Redis key of a principal's index: the principal is hashed so that a key listing does not reveal users. */
@@ -426,19 +659,21 @@ public final class RedisSessionStore implements SessionStore {
         return clock;
     }
 
+    /** Runs a write script: {@code expectedVersion} is its ARGV[9] (replace; create ignores it). */
     private long write(
-            RedisScripts.Script script, SessionRecord record, String token, List<String> extraArgs, String operation) {
+            RedisScripts.Script script, SessionRecord record, String token, long expectedVersion, String operation) {
         requireNonNull(token, "token");
         String envelope = RecordEnvelope.encode(record);
         long now = clock.millis();
         long expiresAt = record.expiresAt().toEpochMilli();
         // Relative, on this store's clock: the Redis server's clock must not decide (a node behind it would otherwise
         // write keys Redis already considers expired). At least 1 ms: Redis refuses PX 0.
-        String ttl = Long.toString(Math.max(1, expiresAt + graceMillis - now));
+        String ttl = Long.toString(Math.max(1, expiresAt + graceMillis + retentionMillis - now));
         String trimBefore = Long.toString(now - graceMillis);
         String member = record.key().value();
-        List<String> keys = new ArrayList<>(2);
+        List<String> keys = new ArrayList<>(3);
         keys.add(sessionKey(record.key()));
+        keys.add(expiryIndexKey(record.key()));
         if (record.principal() != null) {
             String index = indexKey(record.principal());
             if (cluster) {
@@ -461,7 +696,7 @@ public final class RedisSessionStore implements SessionStore {
                 keys.add(index);
             }
         }
-        List<String> args = new ArrayList<>(9);
+        List<String> args = new ArrayList<>(10);
         args.add(envelope);
         args.add(Long.toString(now));
         args.add(ttl);
@@ -470,7 +705,8 @@ public final class RedisSessionStore implements SessionStore {
         args.add(trimBefore);
         args.add(Long.toString(graceMillis));
         args.add(token);
-        args.addAll(extraArgs);
+        args.add(Long.toString(expectedVersion));
+        args.add(Long.toString(retentionMillis));
         // Not retried by the store; the cluster executor may re-send it, which the writer token makes harmless.
         return reply(
                 operation, record.key(), call(operation, record.key(), false, () -> script.run(jedis, keys, args)));
@@ -484,19 +720,19 @@ public final class RedisSessionStore implements SessionStore {
         return result;
     }
 
-    private List<String> getAll(List<String> members) {
+    private List<@Nullable String> getAll(List<SessionKey> keys) {
         if (!cluster) {
-            return jedis.mget(members.stream().map(m -> keyPrefix + "s:" + m).toArray(String[]::new));
+            return jedis.mget(keys.stream().map(this::sessionKey).toArray(String[]::new));
         }
         // Keys of one principal are spread over slots: a pipeline sends them grouped by node.
-        List<Response<String>> responses = new ArrayList<>(members.size());
+        List<Response<String>> responses = new ArrayList<>(keys.size());
         try (AbstractPipeline pipeline = jedis.pipelined()) {
-            for (String m : members) {
-                responses.add(pipeline.get(keyPrefix + "s:" + m));
+            for (SessionKey k : keys) {
+                responses.add(pipeline.get(sessionKey(k)));
             }
             pipeline.sync();
         }
-        List<String> out = new ArrayList<>(responses.size());
+        List<@Nullable String> out = new ArrayList<>(responses.size());
         for (Response<String> r : responses) {
             out.add(r.get());
         }
@@ -650,6 +886,7 @@ public final class RedisSessionStore implements SessionStore {
         private Duration poolMaxWait = DEFAULT_POOL_MAX_WAIT;
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private int clusterMaxAttempts = DEFAULT_CLUSTER_MAX_ATTEMPTS;
+        private Duration expiredRetention = DEFAULT_EXPIRED_RETENTION;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -718,9 +955,24 @@ public final class RedisSessionStore implements SessionStore {
             return this;
         }
 
-        /** The prefix of every key the store writes; default {@value #DEFAULT_KEY_PREFIX}. No spaces or control characters. */
+        /**
+         * The prefix of every key the store writes; default {@value #DEFAULT_KEY_PREFIX}. No spaces or control
+         * characters, and no braces that would make Redis Cluster hash a session key and its bucket's expiry index to
+         * different slots (a first <code>{</code> directly followed by <code>}</code>). A prefix with a hash tag of its
+         * own (<code>{sk}:</code>) puts every key in one slot.
+         */
         public Builder keyPrefix(String prefix) {
-            this.keyPrefix = BuilderChecks.keyPrefix("keyPrefix", prefix, Integer.MAX_VALUE);
+            String p = BuilderChecks.keyPrefix("keyPrefix", prefix, Integer.MAX_VALUE);
+            for (int b = 0; b < BUCKETS; b++) {
+                String t = "{" + HexFormat.of().toHexDigits((byte) b) + "}";
+                if (JedisClusterCRC16.getSlot(p + t + "s:x") != JedisClusterCRC16.getSlot(p + t + "e")) {
+                    throw BuilderChecks.invalid(
+                            "keyPrefix",
+                            p,
+                            "a prefix whose braces leave each bucket's hash tag in force (no '{}' before any other '{')");
+                }
+            }
+            this.keyPrefix = p;
             return this;
         }
 
@@ -757,6 +1009,17 @@ public final class RedisSessionStore implements SessionStore {
         /** How far past {@code expiresAt} the native Redis expiry is set; default 60 s, may be zero. */
         public Builder expiryGrace(Duration grace) {
             this.expiryGrace = BuilderChecks.expiryGrace("expiryGrace", grace);
+            return this;
+        }
+
+        /**
+         * How long an expired record stays in Redis past {@code expiresAt + expiryGrace}, so that a sweep
+         * ({@link RedisSessionStore#claimExpired}) can still claim it and report it with its principal; default 5 min,
+         * positive. A session no sweep claims within it leaves Redis unreported. It is also how much longer than the
+         * grace an expired session's memory stays in use when nobody sweeps.
+         */
+        public Builder expiredRetention(Duration retention) {
+            this.expiredRetention = BuilderChecks.positive("expiredRetention", retention);
             return this;
         }
 

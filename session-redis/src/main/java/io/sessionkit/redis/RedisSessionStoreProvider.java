@@ -23,6 +23,8 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.redis.connect-timeout}, {@code .read-timeout}</td><td>finite, positive durations</td></tr>
  *   <tr><td>{@code sessionkit.redis.key-prefix}</td><td>{@code sk:}</td></tr>
  *   <tr><td>{@code sessionkit.redis.expiry-grace}</td><td>native expiry past {@code expiresAt}, 60 s</td></tr>
+ *   <tr><td>{@code sessionkit.redis.expired-retention}</td><td>how much longer an expired record is kept for the
+ *       sweep to claim it, 5 min</td></tr>
  * </table>
  *
  * Every bad key is reported at once, a password never; an undeclared {@code sessionkit.redis.*} key (a typo such as
@@ -44,7 +46,8 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
             "pool.min-idle",
             "pool.max-wait",
             "read-timeout",
-            "key-prefix");
+            "key-prefix",
+            "expired-retention");
 
     @Override
     public String name() {
@@ -78,6 +81,7 @@ public final class RedisSessionStoreProvider implements SessionStoreProvider {
         c.duration("pool.max-wait", b::poolMaxWait);
         c.duration("read-timeout", b::readTimeout);
         c.string("key-prefix", b::keyPrefix);
+        c.duration("expired-retention", b::expiredRetention);
         c.validate();
         try {
             return b.build();

@@ -90,6 +90,19 @@ public record RedisBackdoor(RedisSessionStore store, UnifiedJedis keyClient, Lis
         RedisKeys.deleteAll(client, prefix);
     }
 
+    /**
+     * The Redis key of {@code key}'s record in {@code store}, {@code <prefix>{<bucket>}s:<key>}: for tests elsewhere
+     * that look at what a store wrote, so that none re-derives the layout.
+     */
+    public static String sessionKey(SessionStore store, SessionKey key) {
+        return ((RedisSessionStore) store).sessionKey(key);
+    }
+
+    /** The Redis key of the expiry index of {@code key}'s bucket in {@code store}, {@code <prefix>{<bucket>}e}. */
+    public static String expiryIndexKey(SessionStore store, SessionKey key) {
+        return ((RedisSessionStore) store).expiryIndexKey(key);
+    }
+
     /** The Redis key of {@code principal}'s index in {@code store}. */
     public static String indexKey(SessionStore store, String principal) {
         return ((RedisSessionStore) store).indexKey(principal);

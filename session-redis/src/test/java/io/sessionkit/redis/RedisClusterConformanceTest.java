@@ -2,24 +2,38 @@ package io.sessionkit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.ExpiredSession;
+import io.sessionkit.ReplaceResult;
 import io.sessionkit.Session;
+import io.sessionkit.SessionKey;
+import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.tck.MutableClock;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.RedisCluster;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The whole conformance kit on a real Redis Cluster: six local {@code redis-server} processes (three masters, three
@@ -95,6 +109,115 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
         assertThat(modifyingWithPrincipal)
                 .as("index in another slot: one more EVALSHA")
                 .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) n, "evalsha", 2L * n));
+    }
+
+    /**
+     * Two stores (two nodes) claiming the same expired sessions at the same time, each in batches until nothing is
+     * left: every expired session is claimed by exactly one of them, the touched ones by neither, and the expiry
+     * indexes holding them are spread over every master.
+     */
+    @Test
+    @DisplayName(
+            "[EXPIRY_EVENTS, Redis Cluster] two nodes claiming at once get disjoint sets covering every expired session;"
+                    + " touched sessions are not claimed")
+    void concurrentClaims() throws Exception {
+        MutableClock c = MutableClock.startingNow();
+        String prefix = "sk:claims:" + Long.toHexString(System.nanoTime()) + ":";
+        Duration lease = Duration.ofMinutes(2);
+        try (RedisSessionStore a = clusterStore(prefix, c);
+                RedisSessionStore b = clusterStore(prefix, c)) {
+            Set<SessionKey> expiring = new HashSet<>();
+            List<SessionRecord> touched = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                SessionRecord r = FreshRecords.record(c, i % 3 == 0 ? "user" + i : null, "{}");
+                assertThat((i % 2 == 0 ? a : b).create(r)).isTrue();
+                if (i % 30 == 0) {
+                    touched.add(r);
+                } else {
+                    expiring.add(r.key());
+                }
+            }
+            c.advance(FreshRecords.MAX_IDLE.minusMinutes(1));
+            for (SessionRecord r : touched) {
+                Instant now = c.instant();
+                SessionRecord later = new SessionRecord(
+                        r.key(), 2, r.createdAt(), now, r.maxIdle(), now.plus(r.maxIdle()), r.principal(), "{}");
+                assertThat(b.replace(later, 1)).isEqualTo(ReplaceResult.OK);
+            }
+            c.advance(Duration.ofMinutes(1)
+                    .plus(RedisSessionStore.DEFAULT_EXPIRY_GRACE)
+                    .plusSeconds(1));
+
+            Set<Integer> slots = new HashSet<>();
+            expiring.forEach(k -> slots.add(JedisClusterCRC16.getSlot(a.expiryIndexKey(k))));
+            Set<Integer> masters = new HashSet<>();
+            slots.forEach(slot -> masters.add(cluster.masterServing(slot).port()));
+            assertThat(masters).as("expiry indexes on every master").hasSize(3);
+
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<List<ExpiredSession>>> runs = new ArrayList<>();
+                for (RedisSessionStore node : List.of(a, b)) {
+                    runs.add(pool.submit(() -> {
+                        start.await();
+                        List<ExpiredSession> mine = new ArrayList<>();
+                        for (List<ExpiredSession> batch = node.claimExpired(40, lease);
+                                !batch.isEmpty();
+                                batch = node.claimExpired(40, lease)) {
+                            assertThat(batch.size()).isLessThanOrEqualTo(40);
+                            mine.addAll(batch);
+                        }
+                        return mine;
+                    }));
+                }
+                List<ExpiredSession> byA = runs.get(0).get();
+                List<ExpiredSession> byB = runs.get(1).get();
+                System.out.printf(
+                        "concurrent claims on Cluster: A %d, B %d of %d%n", byA.size(), byB.size(), expiring.size());
+                Set<SessionKey> keysA = keys(byA);
+                Set<SessionKey> keysB = keys(byB);
+                assertThat(keysA).as("no session claimed twice by one node").hasSize(byA.size());
+                assertThat(keysB).as("no session claimed twice by one node").hasSize(byB.size());
+                assertThat(keysA).as("claimed by both nodes").doesNotContainAnyElementsOf(keysB);
+                Set<SessionKey> all = new HashSet<>(keysA);
+                all.addAll(keysB);
+                assertThat(all).isEqualTo(expiring);
+                a.removeExpired(byA);
+                b.removeExpired(byB);
+            } finally {
+                pool.shutdownNow();
+            }
+            c.advance(lease.plusSeconds(1));
+            assertThat(a.claimExpired(1000, lease))
+                    .as("removed: not claimed again")
+                    .isEmpty();
+            for (SessionRecord r : touched) {
+                assertThat(a.load(r.key()))
+                        .as("a touched session is still live")
+                        .isPresent();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("[Redis Cluster] ping answers")
+    void pingOnCluster() {
+        store.ping();
+    }
+
+    private static RedisSessionStore clusterStore(String prefix, MutableClock c) {
+        return RedisSessionStore.builder()
+                .cluster(cluster.nodes())
+                .keyPrefix(prefix)
+                .clock(c)
+                .build();
+    }
+
+    private static Set<SessionKey> keys(List<ExpiredSession> claimed) {
+        Set<SessionKey> out = new HashSet<>();
+        claimed.forEach(s -> out.add(s.key()));
+        return out;
     }
 
     /**

@@ -7,6 +7,8 @@ import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.ServerProcess;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +38,11 @@ class RedisCommandBudgetTest {
                 .uri("redis://" + server.hostAndPort())
                 .clock(CLOCK)
                 .build();
-        manager = SessionManager.builder(store).clock(CLOCK).build();
+        // No background sweep: it would add its own commands to the counts.
+        manager = SessionManager.builder(store)
+                .clock(CLOCK)
+                .sweepInterval(Duration.ZERO)
+                .build();
         // Warm up: the pooled connection is opened (CLIENT SETINFO/SETNAME) and the scripts are cached (NOSCRIPT +
         // EVAL).
         Session s = manager.create();
@@ -114,6 +120,40 @@ class RedisCommandBudgetTest {
         Map<String, Long> stats = measureModifying("modifying, with principal", s);
         assertThat(CommandStats.clientSent(stats))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("get", (long) N, "evalsha", (long) N));
+    }
+
+    @Test
+    @DisplayName("[7] log out: 1 command (EVALSHA of the delete script, which also drops the expiry index member)")
+    void logOut() {
+        Session warm = storedSession();
+        manager.invalidate(warm);
+        List<Session> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            sessions.add(storedSession());
+        }
+        java.util.Iterator<Session> next = sessions.iterator();
+        Map<String, Long> stats = measure("log out", () -> manager.invalidate(next.next()));
+        assertThat(CommandStats.clientSent(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", (long) N));
+        assertThat(stats).containsEntry("unlink", (long) N).containsEntry("zrem", (long) N);
+    }
+
+    @Test
+    @DisplayName("sweep: 2 commands per claimed batch (candidates, claim) and 1 per removed batch, on standalone")
+    void sweep() {
+        // Warm up the sweep's scripts (NOSCRIPT + EVAL once); the test's own sessions expire after that.
+        storedSession();
+        CLOCK.advance(Duration.ofHours(1));
+        manager.sweepExpired();
+        for (int i = 0; i < N; i++) {
+            storedSession();
+        }
+        CLOCK.advance(Duration.ofHours(1));
+        CommandStats.reset(admin);
+        int swept = manager.sweepExpired();
+        Map<String, Long> stats = CommandStats.read(admin);
+        System.out.printf("commandstats sweep of %d sessions: %s%n", swept, stats);
+        assertThat(swept).isGreaterThanOrEqualTo(N);
+        assertThat(CommandStats.clientSent(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", 3L));
     }
 
     private static Session storedSession() {

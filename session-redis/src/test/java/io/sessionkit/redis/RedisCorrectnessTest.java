@@ -248,7 +248,9 @@ class RedisCorrectnessTest {
         long ttl = raw.pttl(fastStore.sessionKey(byFast.id().key()));
         long elapsed = (System.nanoTime() - before) / 1_000_000 + 1;
         long slowExpects = Duration.between(slow.instant(), byFast.expiresAt()).toMillis();
-        assertThat(slowExpects - ttl).isBetween(early.toMillis(), early.toMillis() + elapsed);
+        // Records are kept expiredRetention longer than the grace alone (for the sweep), which shortens the loss.
+        long retention = RedisSessionStore.DEFAULT_EXPIRED_RETENTION.toMillis();
+        assertThat(slowExpects - ttl).isBetween(early.toMillis() - retention, early.toMillis() - retention + elapsed);
 
         // An index member the slow node still considers live for 20 s is trimmed by a write of the fast node.
         Session bySlow = slowManager.create();

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.TestServers;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.RedisClient;
 
 class RedisSessionStoreProviderTest {
 
@@ -52,13 +55,26 @@ class RedisSessionStoreProviderTest {
                 "sessionkit.redis.pool.max-total",
                 "4",
                 "sessionkit.redis.expiry-grace",
-                "30s");
-        try (SessionStore store = SessionStores.open(SessionKitConfig.of(keys).withClock(clock))) {
+                "30s",
+                "sessionkit.redis.expired-retention",
+                "2m");
+        try (SessionStore store = SessionStores.open(SessionKitConfig.of(keys).withClock(clock));
+                RedisClient raw = RedisClient.create(TestServers.redisUri())) {
             assertThat(store).isInstanceOf(RedisSessionStore.class);
             assertThat(store.toString()).contains("sk:prov:");
             assertThat(store.features())
-                    .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+                    .containsExactlyInAnyOrder(
+                            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
             assertThat(store.findByPrincipal("nobody")).isEmpty();
+            // Native expiry = expiresAt + expiry-grace + expired-retention - now.
+            SessionRecord r = FreshRecords.record(clock, null, "{}");
+            assertThat(store.create(r)).isTrue();
+            String key = ((RedisSessionStore) store).sessionKey(r.key());
+            assertThat(raw.pttl(key))
+                    .isPositive()
+                    .isLessThanOrEqualTo(
+                            FreshRecords.MAX_IDLE.plusSeconds(30).plusMinutes(2).toMillis());
+            store.delete(r.key());
         }
     }
 
@@ -149,7 +165,8 @@ class RedisSessionStoreProviderTest {
         "sessionkit.redis.pool.max-wait, -1s",
         "sessionkit.redis.key-prefix, a b",
         "sessionkit.redis.cluster.nodes, h:notaport",
-        "sessionkit.redis.expiry-grace, -5s"
+        "sessionkit.redis.expiry-grace, -5s",
+        "sessionkit.redis.expired-retention, 0s"
     })
     void badValueNamesTheKey(String key, String value) {
         assertThatThrownBy(() -> open(Map.of(key, value))).hasMessageStartingWith(key);

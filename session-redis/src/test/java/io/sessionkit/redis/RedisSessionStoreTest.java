@@ -62,19 +62,21 @@ class RedisSessionStoreTest {
 
     @Test
     @DisplayName(
-            "the stored value is the JSON envelope plus one writer token, with a relative native expiry expiresAt + 60 s - now")
+            "the stored value is the JSON envelope plus one writer token, with a relative native expiry expiresAt + 60 s +"
+                    + " 5 min - now")
     void layout() {
         SessionKey key = randomKey();
         SessionRecord r = record(key, 1, null, "{\"cart\":[1,2]}");
         long before = System.nanoTime();
         assertThat(store.create(r)).isTrue();
-        String value = raw.get(prefix + "s:" + key.value());
+        assertThat(store.sessionKey(key)).startsWith(prefix + "{").endsWith("}s:" + key.value());
+        String value = raw.get(store.sessionKey(key));
         assertThat(value)
                 .startsWith("{\"fmt\":1,\"v\":1,")
                 .contains("\"attrs\":{\"cart\":[1,2]}")
                 .matches(".*,\"w\":\"[A-Za-z0-9_-]{16}\"}");
         assertThat(RecordEnvelope.decode(key, value)).isEqualTo(r);
-        assertTtl(prefix + "s:" + key.value(), r.expiresAt().toEpochMilli() + 60_000 - clock.millis(), before);
+        assertTtl(store.sessionKey(key), r.expiresAt().toEpochMilli() + 60_000 + 300_000 - clock.millis(), before);
     }
 
     /** The key's remaining TTL is what the store asked for, less at most the real time elapsed since {@code sinceNanos}. */
@@ -117,7 +119,7 @@ class RedisSessionStoreTest {
         long e = clock.instant().plus(Duration.ofMinutes(30)).toEpochMilli();
         long now = clock.millis();
         raw.set(
-                prefix + "s:" + key.value(),
+                store.sessionKey(key),
                 "{\"attrs\":{},\"p\":null,\"mi\":1800,\"e\":" + e + ",\"a\":" + now + ",\"c\":" + now
                         + ",\"v\":4,\"fmt\":1}");
         assertThat(store.replace(record(key, 2, null, "{}"), 1)).isEqualTo(ReplaceResult.CONFLICT);
@@ -180,7 +182,7 @@ class RedisSessionStoreTest {
             SessionKey key = randomKey();
             assertThat(s.create(record(key, 1, null, "{}"))).isTrue();
             s.close();
-            assertThat(client.exists(prefix + "s:" + key.value())).isTrue();
+            assertThat(client.exists(store.sessionKey(key))).isTrue();
         }
     }
 
