@@ -42,13 +42,7 @@ final class ObservedStore implements SessionStore {
 
     @Override
     public void delete(SessionKey key) {
-        call(
-                StoreOperation.DELETE,
-                () -> {
-                    store.delete(key);
-                    return Boolean.TRUE;
-                },
-                done -> StoreOutcome.OK);
+        run(StoreOperation.DELETE, () -> store.delete(key));
     }
 
     @Override
@@ -73,29 +67,27 @@ final class ObservedStore implements SessionStore {
 
     @Override
     public void removeExpired(List<ExpiredSession> claimed) {
-        call(
-                StoreOperation.REMOVE_EXPIRED,
-                () -> {
-                    store.removeExpired(claimed);
-                    return Boolean.TRUE;
-                },
-                done -> StoreOutcome.OK);
+        run(StoreOperation.REMOVE_EXPIRED, () -> store.removeExpired(claimed));
     }
 
     @Override
     public void ping() {
-        call(
-                StoreOperation.PING,
-                () -> {
-                    store.ping();
-                    return Boolean.TRUE;
-                },
-                done -> StoreOutcome.OK);
+        run(StoreOperation.PING, () -> store.ping());
     }
 
     @Override
     public void close() {
         store.close();
+    }
+
+    private void run(StoreOperation operation, Runnable body) {
+        call(
+                operation,
+                () -> {
+                    body.run();
+                    return Boolean.TRUE;
+                },
+                done -> StoreOutcome.OK);
     }
 
     private <T> T call(StoreOperation operation, Supplier<T> body, Function<T, StoreOutcome> outcome) {

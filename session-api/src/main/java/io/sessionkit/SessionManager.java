@@ -125,20 +125,10 @@ public final class SessionManager implements AutoCloseable {
         Duration lease = c.duration("sessionkit.sweep.lease", DEFAULT_SWEEP_LEASE);
         int batch = c.integer("sessionkit.sweep.batch-size", DEFAULT_SWEEP_BATCH_SIZE);
         int capacity = c.integer("sessionkit.events.queue-capacity", DEFAULT_EVENT_QUEUE_CAPACITY);
-        try {
-            b.sweepInterval(sweepInterval).sweepLease(lease);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "sessionkit.sweep.interval / sessionkit.sweep.lease: " + e.getMessage(), e);
-        }
-        if (batch < 1) {
-            throw SessionKitConfig.invalid("sessionkit.sweep.batch-size", String.valueOf(batch), "a number >= 1");
-        }
-        if (capacity < 1) {
-            throw SessionKitConfig.invalid(
-                    "sessionkit.events.queue-capacity", String.valueOf(capacity), "a number >= 1");
-        }
-        b.sweepBatchSize(batch).eventQueueCapacity(capacity);
+        configured("sessionkit.sweep.interval", () -> b.sweepInterval(sweepInterval));
+        configured("sessionkit.sweep.lease", () -> b.sweepLease(lease));
+        configured("sessionkit.sweep.batch-size", () -> b.sweepBatchSize(batch));
+        configured("sessionkit.events.queue-capacity", () -> b.eventQueueCapacity(capacity));
         b.decodeFailurePolicy(c.enumValue(
                 "sessionkit.on-decode-failure", DecodeFailurePolicy.class, DecodeFailurePolicy.DROP_SESSION));
         String codec = c.string("sessionkit.codec", "json").toLowerCase(Locale.ROOT);
@@ -157,6 +147,15 @@ public final class SessionManager implements AutoCloseable {
             default -> throw SessionKitConfig.invalid("sessionkit.codec", codec, "json or java");
         }
         return b;
+    }
+
+    /** Applies a configured value to the builder; a value the builder refuses is reported under its key. */
+    private static void configured(String key, Runnable apply) {
+        try {
+            apply.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
     /** A new session, in memory only until {@link #save}. */
@@ -737,10 +736,7 @@ public final class SessionManager implements AutoCloseable {
 
         /** Compare-and-set retries after the first attempt; default {@link #DEFAULT_MAX_RETRIES}. */
         public Builder maxRetries(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + retries);
-            }
-            this.maxRetries = retries;
+            this.maxRetries = BuilderChecks.atLeast("maxRetries", retries, 0);
             return this;
         }
 
@@ -817,10 +813,7 @@ public final class SessionManager implements AutoCloseable {
 
         /** Expired records claimed per store call; default {@link #DEFAULT_SWEEP_BATCH_SIZE}. */
         public Builder sweepBatchSize(int records) {
-            if (records < 1) {
-                throw new IllegalArgumentException("sweep batch size must be >= 1, was " + records);
-            }
-            this.sweepBatchSize = records;
+            this.sweepBatchSize = BuilderChecks.atLeast("sweepBatchSize", records, 1);
             return this;
         }
 
@@ -835,10 +828,7 @@ public final class SessionManager implements AutoCloseable {
 
         /** Request-path events that may wait for delivery before new ones are dropped; default 10 000. */
         public Builder eventQueueCapacity(int events) {
-            if (events < 1) {
-                throw new IllegalArgumentException("event queue capacity must be >= 1, was " + events);
-            }
-            this.eventQueueCapacity = events;
+            this.eventQueueCapacity = BuilderChecks.atLeast("eventQueueCapacity", events, 1);
             return this;
         }
 

@@ -1,6 +1,9 @@
 package io.sessionkit;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +30,30 @@ final class EnvelopeMapStore implements SessionStore {
         return text == null ? null : RecordEnvelope.decode(key, text).attributes();
     }
 
+    /** Keys claimed by {@link #claimExpired}; the leases never run out (one node). */
+    private final Set<SessionKey> claimed = ConcurrentHashMap.newKeySet();
+
     @Override
     public Set<StoreFeature> features() {
-        return Set.of();
+        return Set.of(StoreFeature.EXPIRY_EVENTS);
+    }
+
+    /** Expired records (no grace: one node, one clock), each claimed once. */
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        List<ExpiredSession> out = new ArrayList<>();
+        texts.forEach((key, text) -> {
+            SessionRecord r = RecordEnvelope.decode(key, text);
+            if (out.size() < max && r.isExpiredAt(clock.instant()) && claimed.add(key)) {
+                out.add(new ExpiredSession(key, r.principal(), r.expiresAt()));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void removeExpired(List<ExpiredSession> records) {
+        records.forEach(r -> texts.remove(r.key()));
     }
 
     @Override

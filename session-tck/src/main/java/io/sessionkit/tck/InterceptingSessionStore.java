@@ -1,10 +1,12 @@
 package io.sessionkit.tck;
 
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.StoreFeature;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +35,10 @@ public abstract class InterceptingSessionStore implements SessionStore {
         REPLACE,
         DELETE,
         FIND_BY_PRINCIPAL,
-        PURGE_EXPIRED
+        PURGE_EXPIRED,
+        CLAIM_EXPIRED,
+        REMOVE_EXPIRED,
+        PING
     }
 
     private final SessionStore delegate;
@@ -51,7 +56,7 @@ public abstract class InterceptingSessionStore implements SessionStore {
 
     /**
      * Runs on the caller's thread before {@code call} is forwarded; {@code key} is the key handed to the store, or
-     * null for {@link Call#FIND_BY_PRINCIPAL} and {@link Call#PURGE_EXPIRED}. Throwing stops the call. Does nothing
+     * null for the calls without one (principal lookups, sweeps, pings). Throwing stops the call. Does nothing
      * unless overridden.
      */
     protected void before(Call call, @Nullable SessionKey key) {}
@@ -158,6 +163,24 @@ public abstract class InterceptingSessionStore implements SessionStore {
     public int purgeExpired() {
         announce(Call.PURGE_EXPIRED, null);
         return delegate.purgeExpired();
+    }
+
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        announce(Call.CLAIM_EXPIRED, null);
+        return delegate.claimExpired(max, lease);
+    }
+
+    @Override
+    public void removeExpired(List<ExpiredSession> claimed) {
+        announce(Call.REMOVE_EXPIRED, null);
+        delegate.removeExpired(claimed);
+    }
+
+    @Override
+    public void ping() {
+        announce(Call.PING, null);
+        delegate.ping();
     }
 
     @Override

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.DecodeFailurePolicy;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ExpiryPolicy;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionConflictException;
+import io.sessionkit.SessionEvent;
+import io.sessionkit.SessionEventListener;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionInfo;
 import io.sessionkit.SessionKey;
@@ -24,6 +27,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -250,6 +255,23 @@ public abstract class SessionStoreConformanceKit {
     /** The record that follows {@code r}: version + 1, accessed now. */
     protected SessionRecord next(SessionRecord r, String attributes) {
         return fixtures.next(r, attributes);
+    }
+
+    /**
+     * What a node's upkeep does: purges ({@code PURGE_EXPIRED}) and claims and removes expired records
+     * ({@code EXPIRY_EVENTS}), whichever the store declares.
+     */
+    private static void sweep(SessionStore node) {
+        if (node.features().contains(StoreFeature.PURGE_EXPIRED)) {
+            node.purgeExpired();
+        }
+        if (node.features().contains(StoreFeature.EXPIRY_EVENTS)) {
+            List<ExpiredSession> claimed;
+            do {
+                claimed = node.claimExpired(100, LEASE);
+                node.removeExpired(claimed);
+            } while (!claimed.isEmpty());
+        }
     }
 
     /** Runs tasks on real threads, all released at once, and waits a bounded time. */
@@ -1473,6 +1495,15 @@ public abstract class SessionStoreConformanceKit {
             } else {
                 assertThat(store.purgeExpired()).isGreaterThanOrEqualTo(0);
             }
+            if (!declared.contains(StoreFeature.EXPIRY_EVENTS)) {
+                assertThatThrownBy(() -> store.claimExpired(1, Duration.ofMinutes(1)))
+                        .isInstanceOf(UnsupportedOperationException.class);
+                assertThatThrownBy(() -> store.removeExpired(List.of()))
+                        .isInstanceOf(UnsupportedOperationException.class);
+            } else {
+                assertThat(store.claimExpired(1, Duration.ofMinutes(1))).isEmpty();
+                store.removeExpired(List.of());
+            }
         }
 
         @Test
@@ -1583,10 +1614,8 @@ public abstract class SessionStoreConformanceKit {
                 y.setAttribute("w", "other");
                 other.save(y);
                 clock.advance(POLICY.maxIdle().minusSeconds(1));
-                if (store.features().contains(StoreFeature.PURGE_EXPIRED)) {
-                    otherStore.purgeExpired();
-                    store.purgeExpired();
-                }
+                sweep(otherStore);
+                sweep(store);
                 assertThat(manager.find(x.id()))
                         .as("skew %s: this node's session after both nodes swept", offset)
                         .isPresent();
@@ -1625,10 +1654,231 @@ public abstract class SessionStoreConformanceKit {
             Session s = saved(Map.of("n", 1));
             // Left by its writer's clock: skew - grace + 30 s; expired by grace - 30 s for the node ahead.
             clock.advance(POLICY.maxIdle().minus(skew).plus(expiryGrace()).minusSeconds(30));
-            aheadStore.purgeExpired();
+            sweep(aheadStore);
             assertThat(isLive(s))
                     .as("a session the node ahead sees expired by less than the grace")
                     .isTrue();
+        }
+    }
+
+    /** The lease the kit claims expired records with. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+
+    @Nested
+    @RequiresFeature(StoreFeature.EXPIRY_EVENTS)
+    @DisplayName("15 Expiry events")
+    class ExpiryEvents {
+        /** Past the expiry of a record written now (idle 30 min) by more than the grace. */
+        private void pastExpiryAndGrace() {
+            clock.advance(POLICY.maxIdle().plus(expiryGrace()).plusSeconds(1));
+        }
+
+        private SessionRecord createdBy(String principal) {
+            SessionRecord r = record("{}");
+            SessionRecord withPrincipal = new SessionRecord(
+                    r.key(),
+                    r.version(),
+                    r.createdAt(),
+                    r.lastAccessedAt(),
+                    r.maxIdle(),
+                    r.expiresAt(),
+                    principal,
+                    r.attributes());
+            assertThat(store.create(withPrincipal)).isTrue();
+            return withPrincipal;
+        }
+
+        private List<SessionKey> keys(List<ExpiredSession> claimed) {
+            return claimed.stream().map(ExpiredSession::key).toList();
+        }
+
+        @Test
+        @DisplayName("15.1 an expired record is claimed once with its key, principal and expiry, then removed for good")
+        void claimOnce() {
+            SessionRecord r = createdBy("ivan");
+            pastExpiryAndGrace();
+            List<ExpiredSession> claimed = store.claimExpired(10, LEASE);
+            assertThat(claimed).containsExactly(new ExpiredSession(r.key(), "ivan", r.expiresAt()));
+            assertThat(store.claimExpired(10, LEASE))
+                    .as("a second claim while the first holds")
+                    .isEmpty();
+            store.removeExpired(claimed);
+            store.removeExpired(claimed);
+            clock.advance(LEASE.plusSeconds(1));
+            assertThat(store.claimExpired(10, LEASE))
+                    .as("a claim after removeExpired and the lease")
+                    .isEmpty();
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("15.2 live records, records inside the grace and records extended since are never claimed")
+        void liveNeverClaimed() {
+            SessionRecord expired = created("{}");
+            Session extended = saved(Map.of("n", 1));
+            boolean graceTestable = expiryGrace().compareTo(Duration.ofSeconds(4)) >= 0;
+            clock.advance(expiryGrace().dividedBy(2));
+            SessionRecord insideGrace = graceTestable ? created("{}") : null;
+            clock.advance(Duration.ofMinutes(20));
+            Session touched = reload(extended);
+            assertThat(manager.save(touched)).isEqualTo(SaveResult.TOUCHED);
+            clock.advance(POLICY.maxIdle()
+                    .minus(Duration.ofMinutes(20))
+                    .plus(expiryGrace().dividedBy(2))
+                    .plusSeconds(1));
+            Session live = saved(Map.of("n", 2));
+            List<ExpiredSession> claimed = store.claimExpired(100, LEASE);
+            assertThat(keys(claimed)).containsExactly(expired.key());
+            store.removeExpired(claimed);
+            assertThat(isLive(extended)).as("the session extended by a touch").isTrue();
+            assertThat(isLive(live)).as("a new session").isTrue();
+            if (insideGrace != null) {
+                assertThat(store.claimExpired(100, LEASE))
+                        .as("a record expired inside the grace")
+                        .isEmpty();
+                clock.advance(expiryGrace());
+                assertThat(keys(store.claimExpired(100, LEASE))).containsExactly(insideGrace.key());
+            }
+        }
+
+        @Test
+        @DisplayName("15.3 an invalidated session is never reported as expired")
+        void invalidatedNotReported() {
+            Session s = saved(Map.of("n", 1));
+            manager.invalidate(reload(s));
+            SessionRecord r = created("{}");
+            store.delete(r.key());
+            pastExpiryAndGrace();
+            assertThat(store.claimExpired(100, LEASE)).isEmpty();
+        }
+
+        @Test
+        @DisplayName("15.4 a claimed record stays expired: load is empty and replace is GONE")
+        void claimedStaysExpired() {
+            SessionRecord r = created("{}");
+            pastExpiryAndGrace();
+            assertThat(keys(store.claimExpired(10, LEASE))).containsExactly(r.key());
+            assertThat(store.load(r.key())).isEmpty();
+            assertThat(store.replace(next(r, "{}"), r.version())).isEqualTo(ReplaceResult.GONE);
+            assertThat(store.load(r.key())).isEmpty();
+        }
+
+        @Test
+        @DisplayName("15.5 claims return at most max records, and successive claims cover every expired one once")
+        void paged() {
+            Set<SessionKey> all = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                all.add(created("{}").key());
+            }
+            pastExpiryAndGrace();
+            List<SessionKey> seen = new ArrayList<>();
+            for (int page = 0; page < 3; page++) {
+                List<ExpiredSession> claimed = store.claimExpired(10, LEASE);
+                assertThat(claimed).hasSizeLessThanOrEqualTo(10);
+                seen.addAll(keys(claimed));
+                store.removeExpired(claimed);
+            }
+            assertThat(store.claimExpired(10, LEASE)).isEmpty();
+            assertThat(seen).doesNotHaveDuplicates();
+            assertThat(Set.copyOf(seen)).isEqualTo(all);
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @DisplayName("15.6 a claim whose node died is taken over after its lease, not before")
+        void leaseTakeover() {
+            SessionRecord r = created("{}");
+            pastExpiryAndGrace();
+            SessionStore other = otherNode(Duration.ZERO);
+            assertThat(keys(store.claimExpired(10, LEASE))).containsExactly(r.key());
+            // This node "dies": it never removes what it claimed.
+            assertThat(other.claimExpired(10, LEASE))
+                    .as("another node while the lease holds")
+                    .isEmpty();
+            clock.advance(LEASE.plusSeconds(1));
+            List<ExpiredSession> retaken = other.claimExpired(10, LEASE);
+            assertThat(keys(retaken)).as("another node after the lease").containsExactly(r.key());
+            other.removeExpired(retaken);
+            clock.advance(LEASE.plusSeconds(1));
+            assertThat(store.claimExpired(10, LEASE)).isEmpty();
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @DisplayName("15.7 four nodes claiming at once each get their own records, and together all of them")
+        void concurrentNodes() throws Exception {
+            Set<SessionKey> all = new HashSet<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(created("{}").key());
+            }
+            pastExpiryAndGrace();
+            List<SessionStore> nodes =
+                    List.of(store, otherNode(Duration.ZERO), otherNode(Duration.ZERO), otherNode(Duration.ZERO));
+            List<Callable<List<SessionKey>>> sweepers = new ArrayList<>();
+            for (SessionStore node : nodes) {
+                sweepers.add(() -> {
+                    List<SessionKey> mine = new ArrayList<>();
+                    for (List<ExpiredSession> c = node.claimExpired(16, LEASE);
+                            !c.isEmpty();
+                            c = node.claimExpired(16, LEASE)) {
+                        mine.addAll(keys(c));
+                        node.removeExpired(c);
+                    }
+                    return mine;
+                });
+            }
+            List<SessionKey> reported = new ArrayList<>();
+            concurrently(sweepers).forEach(reported::addAll);
+            assertThat(reported).as("reported by more than one node").doesNotHaveDuplicates();
+            assertThat(Set.copyOf(reported)).isEqualTo(all);
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @DisplayName("15.8 a node ahead by less than the grace claims no session live for its writer")
+        void skewWithinGrace() {
+            Duration skew = expiryGrace().minusSeconds(1);
+            SessionStore ahead = otherNode(skew);
+            Session s = saved(Map.of("n", 1));
+            clock.advance(POLICY.maxIdle().minusSeconds(1));
+            assertThat(ahead.claimExpired(100, LEASE)).isEmpty();
+            assertThat(isLive(s)).isTrue();
+        }
+
+        @Test
+        @DisplayName("15.9 the manager's sweep reports each expired session once, without raw ids, and removes it")
+        void managerReports() {
+            List<SessionEvent> anonymous = new CopyOnWriteArrayList<>();
+            List<SessionEvent> named = new CopyOnWriteArrayList<>();
+            manager.addListener(anonymous::add);
+            manager.addListener(new SessionEventListener() {
+                @Override
+                public void onEvent(SessionEvent event) {
+                    named.add(event);
+                }
+
+                @Override
+                public boolean receivesPrincipal() {
+                    return true;
+                }
+            });
+            Session s = manager.create();
+            s.setPrincipal("judy");
+            manager.save(s);
+            pastExpiryAndGrace();
+            assertThat(manager.sweepExpired()).isEqualTo(1);
+            assertThat(manager.sweepExpired()).isZero();
+            SessionEvent expected =
+                    new SessionEvent(SessionEvent.Type.EXPIRED, s.id().key(), null, "judy", null, s.expiresAt());
+            assertThat(named)
+                    .filteredOn(e -> e.type() == SessionEvent.Type.EXPIRED)
+                    .containsExactly(expected);
+            assertThat(anonymous)
+                    .filteredOn(e -> e.type() == SessionEvent.Type.EXPIRED)
+                    .containsExactly(
+                            new SessionEvent(SessionEvent.Type.EXPIRED, s.id().key(), null, null, null, s.expiresAt()));
+            assertThat(named.toString()).doesNotContain(s.id().value());
+            assertThat(store.load(s.id().key())).isEmpty();
         }
     }
 }

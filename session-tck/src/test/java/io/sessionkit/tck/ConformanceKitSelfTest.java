@@ -108,7 +108,24 @@ class ConformanceKitSelfTest {
                         Flaw.REPORTS_NO_EXPIRY,
                         List.of("5.8 the expiry the backend holds is reported and is not before expiresAt"),
                         true,
-                        "reports no expiry for a live session"));
+                        "reports no expiry for a live session"),
+                new Rejection(
+                        Flaw.CLAIMS_WITHOUT_GRACE,
+                        List.of(
+                                "14.2 nodes whose clocks differ by less than the expiry grace lose nothing, either way round",
+                                "14.4 beyond the grace, a node ahead by S removes no session with more than S - grace left",
+                                "15.2 live records, records inside the grace and records extended since are never claimed",
+                                "15.8 a node ahead by less than the grace claims no session live for its writer"),
+                        true,
+                        ""),
+                new Rejection(
+                        Flaw.CLAIMS_WITHOUT_LEASE,
+                        List.of(
+                                "15.1 an expired record is claimed once with its key, principal and expiry, then removed for good",
+                                // 15.7 catches it only when two nodes claim before either removes: not every run.
+                                "15.6 a claim whose node died is taken over after its lease, not before"),
+                        false,
+                        "while"));
     }
 
     @ParameterizedTest(name = "rejects a store with flaw {0}")

@@ -28,8 +28,12 @@ final class Kits {
     private static final ConcurrentMap<String, ConcurrentMap<SessionKey, SessionRecord>> DATA =
             new ConcurrentHashMap<>();
 
+    /** The claims on expired records of each namespace, shared like {@link #DATA}. */
+    private static final ConcurrentMap<String, ConcurrentMap<SessionKey, Instant>> CLAIMS = new ConcurrentHashMap<>();
+
     static MapStore shared(MapStore store, TckContext context) {
         store.map = DATA.computeIfAbsent(context.namespace(), n -> new ConcurrentHashMap<>());
+        store.claims = CLAIMS.computeIfAbsent(context.namespace(), n -> new ConcurrentHashMap<>());
         return store;
     }
 

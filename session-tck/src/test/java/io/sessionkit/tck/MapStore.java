@@ -1,5 +1,6 @@
 package io.sessionkit.tck;
 
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -8,6 +9,7 @@ import io.sessionkit.StoreFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -39,16 +41,23 @@ class MapStore implements SessionStore {
         /** Hands every caller the one mutable set it declares by: a caller that clears it changes the store. */
         SHARES_MUTABLE_FEATURES,
         /** The store is correct, but its backdoor reports no expiry for live records (rule 5.8 must fail it). */
-        REPORTS_NO_EXPIRY
+        REPORTS_NO_EXPIRY,
+        /** Claims expired records by its own clock alone, without the grace. */
+        CLAIMS_WITHOUT_GRACE,
+        /** Claims without marking: every claim returns the same expired records again. */
+        CLAIMS_WITHOUT_LEASE
     }
 
     static final Duration GRACE = Duration.ofSeconds(60);
 
     private static final Set<StoreFeature> SHARED_MUTABLE_FEATURES =
-            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
 
     /** The records; two instances given the same map are two nodes of one store. */
     ConcurrentMap<SessionKey, SessionRecord> map = new ConcurrentHashMap<>();
+
+    /** Until when each claimed record is claimed; shared by the nodes like {@link #map}. */
+    ConcurrentMap<SessionKey, Instant> claims = new ConcurrentHashMap<>();
 
     final Clock clock;
     final Flaw flaw;
@@ -70,7 +79,7 @@ class MapStore implements SessionStore {
     public Set<StoreFeature> features() {
         return flaw == Flaw.SHARES_MUTABLE_FEATURES
                 ? SHARED_MUTABLE_FEATURES
-                : Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+                : Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
     }
 
     @Override
@@ -145,6 +154,53 @@ class MapStore implements SessionStore {
         int before = map.size();
         map.values().removeIf(r -> r.isExpiredAt(cutoff));
         return before - map.size();
+    }
+
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(flaw == Flaw.CLAIMS_WITHOUT_GRACE ? Duration.ZERO : GRACE);
+        List<ExpiredSession> claimed = new ArrayList<>();
+        for (SessionKey key : map.keySet()) {
+            if (claimed.size() == max) {
+                break;
+            }
+            // Under the record's own lock, so a record another node removes meanwhile is not claimed after it went.
+            map.computeIfPresent(key, (k, r) -> {
+                if (r.isExpiredAt(cutoff) && claim(k, now, lease)) {
+                    claimed.add(new ExpiredSession(k, r.principal(), r.expiresAt()));
+                }
+                return r;
+            });
+        }
+        return claimed;
+    }
+
+    /** Claims {@code key} unless another claim on it still holds; called under the record's lock. */
+    private boolean claim(SessionKey key, Instant now, Duration lease) {
+        if (flaw == Flaw.CLAIMS_WITHOUT_LEASE) {
+            return true;
+        }
+        Instant until = claims.get(key);
+        if (until != null && until.isAfter(now)) {
+            return false;
+        }
+        claims.put(key, now.plus(lease));
+        return true;
+    }
+
+    @Override
+    public void removeExpired(List<ExpiredSession> claimed) {
+        Instant now = clock.instant();
+        for (ExpiredSession e : claimed) {
+            map.computeIfPresent(e.key(), (k, r) -> {
+                if (!r.isExpiredAt(now)) {
+                    return r;
+                }
+                claims.remove(k);
+                return null;
+            });
+        }
     }
 
     @Override

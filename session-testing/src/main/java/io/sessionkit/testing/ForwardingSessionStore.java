@@ -38,11 +38,14 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
         REPLACE,
         DELETE,
         FIND_BY_PRINCIPAL,
-        PURGE_EXPIRED;
+        PURGE_EXPIRED,
+        CLAIM_EXPIRED,
+        REMOVE_EXPIRED,
+        PING;
 
         /** The operations that change the store. */
         public static Set<Operation> writes() {
-            return EnumSet.of(CREATE, REPLACE, DELETE, PURGE_EXPIRED);
+            return EnumSet.of(CREATE, REPLACE, DELETE, PURGE_EXPIRED, CLAIM_EXPIRED, REMOVE_EXPIRED);
         }
     }
 
