@@ -515,17 +515,10 @@ public final class RedisSessionStore implements SessionStore {
 
     /** Runs the claim script on {@code candidates} (all in one slot on Cluster). */
     private List<ExpiredSession> claim(List<SessionKey> candidates, List<String> params) {
-        List<String> keys = new ArrayList<>(2 * candidates.size());
-        List<String> args = new ArrayList<>(params.size() + candidates.size());
-        args.addAll(params);
-        for (SessionKey k : candidates) {
-            keys.add(expiryIndexKey(k));
-            keys.add(sessionKey(k));
-            args.add(k.value());
-        }
         // Not retried by the store: a claim whose reply was lost holds its members until the lease runs out.
         List<?> flat = list(
-                "claimExpired", call("claimExpired", null, false, () -> RedisScripts.CLAIM.run(jedis, keys, args)));
+                "claimExpired",
+                call("claimExpired", null, false, () -> runPerKey(RedisScripts.CLAIM, candidates, params)));
         List<ExpiredSession> out = new ArrayList<>(flat.size() / 3);
         for (int i = 0; i + 2 < flat.size(); i += 3) {
             if (flat.get(i) instanceof String member && isKey(member) && flat.get(i + 2) instanceof Long e) {
@@ -553,17 +546,25 @@ public final class RedisSessionStore implements SessionStore {
         for (List<SessionKey> group : groups.values()) {
             for (int from = 0; from < group.size(); from += SCRIPT_BATCH) {
                 List<SessionKey> chunk = group.subList(from, Math.min(group.size(), from + SCRIPT_BATCH));
-                List<String> keys = new ArrayList<>(2 * chunk.size());
-                List<String> args = new ArrayList<>(params.size() + chunk.size());
-                args.addAll(params);
-                for (SessionKey k : chunk) {
-                    keys.add(expiryIndexKey(k));
-                    keys.add(sessionKey(k));
-                    args.add(k.value());
-                }
-                call("removeExpired", null, true, () -> RedisScripts.REMOVE.run(jedis, keys, args));
+                call("removeExpired", null, true, () -> runPerKey(RedisScripts.REMOVE, chunk, params));
             }
         }
+    }
+
+    /**
+     * Runs a sweep script that takes, per session, the pair (expiry index, session key) as KEYS and the member as an
+     * ARGV after {@code params}.
+     */
+    private Object runPerKey(RedisScripts.Script script, List<SessionKey> sessions, List<String> params) {
+        List<String> keys = new ArrayList<>(2 * sessions.size());
+        List<String> args = new ArrayList<>(params.size() + sessions.size());
+        args.addAll(params);
+        for (SessionKey k : sessions) {
+            keys.add(expiryIndexKey(k));
+            keys.add(sessionKey(k));
+            args.add(k.value());
+        }
+        return script.run(jedis, keys, args);
     }
 
     /** One {@code PING} (on Cluster, to one of the nodes). */

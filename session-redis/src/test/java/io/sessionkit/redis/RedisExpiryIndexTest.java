@@ -151,14 +151,6 @@ class RedisExpiryIndexTest {
     }
 
     @Test
-    @DisplayName("inside the grace nothing is claimed")
-    void insideGrace() {
-        created(null);
-        clock.advance(IDLE.plus(GRACE).minusSeconds(1));
-        assertThat(store.claimExpired(10, LEASE)).isEmpty();
-    }
-
-    @Test
     @DisplayName("deleted sessions (delete, compare-and-set delete, gone from Redis) are never reported")
     void deletedAreNotReported() {
         SessionKey deleted = created("d");
