@@ -7,7 +7,7 @@
  *   node client.js '<job as JSON>'
  *
  * job: {backend: "redis"|"postgres"|"memcached"|"mongo", id, action: "read"|"update", absoluteTimeoutMs,
- *       redis: {host, port, prefix, graceMs, replaceScriptFile}, postgres: {host, port, database, user, table},
+ *       redis: {host, port, prefix, graceMs, retentionMs, replaceScriptFile}, postgres: {host, port, database, user, table},
  *       memcached: {host, port, prefix, graceMs}, mongo: {uri, database, collection},
  *       increment: [names], set: {name: value}, times, maxAttempts, staleFirst}
  * Prints one JSON object on stdout: {key, read, writes: [{v, a, e}], conflicts, result}. Exits 1 with a message on
@@ -99,14 +99,20 @@ class RedisSessions {
     const Redis = require('ioredis');
     this.prefix = cfg.prefix;
     this.graceMs = cfg.graceMs;
+    this.retentionMs = cfg.retentionMs;
     this.redis = new Redis({host: cfg.host, port: cfg.port, connectTimeout: 5000, commandTimeout: 5000,
       maxRetriesPerRequest: 0, enableOfflineQueue: true, lazyConnect: false});
     // The store's own replace script, run by EVALSHA with a fall-back to EVAL (ioredis does that for defined commands).
     this.redis.defineCommand('sessionkitReplace', {lua: fs.readFileSync(cfg.replaceScriptFile, 'utf8')});
   }
 
+  /** The key's bucket as a Cluster hash tag: its first byte (base64url-decoded) as two hex digits (FORMAT.md). */
+  bucket(key) {
+    return this.prefix + '{' + Buffer.from(key, 'base64url')[0].toString(16).padStart(2, '0') + '}';
+  }
+
   async load(key, now) {
-    const text = await this.redis.get(this.prefix + 's:' + key);
+    const text = await this.redis.get(this.bucket(key) + 's:' + key);
     if (text === null) {
       return null;
     }
@@ -116,14 +122,15 @@ class RedisSessions {
 
   /** One compare-and-set: 'OK', 'CONFLICT' or 'GONE'. */
   async replace(key, next, expectedVersion, now) {
-    const keys = [this.prefix + 's:' + key];
+    const keys = [this.bucket(key) + 's:' + key, this.bucket(key) + 'e'];
     if (next.p !== null) {
       keys.push(this.prefix + 'p:' + principalHash(next.p));
     }
     // A fresh writer token per write: the script recognises a re-sent copy of this very call by it.
     const token = crypto.randomBytes(12).toString('base64url');
-    const ttl = Math.max(1, next.e + this.graceMs - now);
-    const args = [envelope(next), now, ttl, key, next.e, now - this.graceMs, this.graceMs, token, expectedVersion];
+    const ttl = Math.max(1, next.e + this.graceMs + this.retentionMs - now);
+    const args = [envelope(next), now, ttl, key, next.e, now - this.graceMs, this.graceMs, token, expectedVersion,
+      this.retentionMs];
     const reply = await this.redis.sessionkitReplace(keys.length, ...keys, ...args);
     switch (Number(reply)) {
       case 1: return 'OK';
@@ -134,7 +141,7 @@ class RedisSessions {
   }
 
   async describe(key) {
-    return {ttlMs: await this.redis.pttl(this.prefix + 's:' + key)};
+    return {ttlMs: await this.redis.pttl(this.bucket(key) + 's:' + key)};
   }
 
   async close() {

@@ -25,8 +25,13 @@ final class Fixture implements AutoCloseable {
     }
 
     /** A store as an application opens it, on the real clock. */
-    synchronized SessionStore open() {
-        SessionStore s = backend.open(namespace, Clock.systemUTC());
+    SessionStore open() {
+        return open(Clock.systemUTC());
+    }
+
+    /** A store as an application opens it, on {@code clock}. */
+    synchronized SessionStore open(Clock clock) {
+        SessionStore s = backend.open(namespace, clock);
         stores.add(s);
         return s;
     }

@@ -359,11 +359,13 @@ class InteropNodeClientTest {
                     .isPositive()
                     .isLessThanOrEqualTo(expiresAt + grace - writtenAt);
         }
-        // The session key's native expiry, as Node read it right after its write: e + grace from the write's clock.
+        // The session key's native expiry, as Node read it right after its write: e + grace + the expired-record
+        // retention (so a sweep can still read a claimed record's principal), from the write's clock.
+        long retention = RedisSessionStore.DEFAULT_EXPIRED_RETENTION.toMillis();
         assertThat(ttlSeenByNode)
                 .isPositive()
-                .isLessThanOrEqualTo(expiresAt + grace - writtenAt)
-                .isGreaterThan(expiresAt + grace - writtenAt - NODE_TIMEOUT.toMillis());
+                .isLessThanOrEqualTo(expiresAt + grace + retention - writtenAt)
+                .isGreaterThan(expiresAt + grace + retention - writtenAt - NODE_TIMEOUT.toMillis());
     }
 
     private static void assertPostgresRow(Fixture fixture, SessionKey key, long expiresAt) throws SQLException {
@@ -411,6 +413,7 @@ class InteropNodeClientTest {
                     .put("port", u.getPort() < 0 ? 6379 : u.getPort())
                     .put("prefix", Backends.keyPrefix(fixture.namespace))
                     .put("graceMs", RedisSessionStore.DEFAULT_EXPIRY_GRACE.toMillis())
+                    .put("retentionMs", RedisSessionStore.DEFAULT_EXPIRED_RETENTION.toMillis())
                     .put("replaceScriptFile", clientDir.resolve("replace.lua").toString());
         } else if (backend instanceof Backends.Memcached) {
             InetSocketAddress memcached = TestServers.memcachedAddresses().get(0);

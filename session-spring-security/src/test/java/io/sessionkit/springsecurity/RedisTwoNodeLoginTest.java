@@ -7,6 +7,7 @@ import io.sessionkit.testing.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +38,10 @@ class RedisTwoNodeLoginTest extends TwoNodeLoginContract {
     @Override
     Optional<String> storedAttributes(SessionId id) {
         try (Jedis redis = new Jedis(uri, 5_000)) {
-            String envelope = redis.get(prefix + "s:" + id.key().value());
+            // The record's key: prefix, the bucket of the hashed key as a hash tag, "s:", the hashed key (FORMAT.md).
+            String hashed = id.key().value();
+            String bucket = String.format("%02x", Base64.getUrlDecoder().decode(hashed)[0] & 0xff);
+            String envelope = redis.get(prefix + "{" + bucket + "}s:" + hashed);
             if (envelope == null) {
                 return Optional.empty();
             }
