@@ -39,6 +39,13 @@ class SessionBehaviourTest {
         }
     }
 
+    /** A new browser (a cookie jar of its own) that has put {@code qty} of {@code sku} into its cart. */
+    private Browser shopperWith(String sku, int qty) throws Exception {
+        Browser browser = new Browser();
+        browser.addToCart(demo, sku, qty, "");
+        return browser;
+    }
+
     @Test
     @DisplayName("a forged or malformed session cookie is never adopted; the first change gets a fresh session")
     void forgedCookieGetsFreshSession() throws Exception {
@@ -75,8 +82,7 @@ class SessionBehaviourTest {
     @Test
     @DisplayName("a form post without the session's CSRF token is refused and changes nothing")
     void postWithoutTokenIsRefused() throws Exception {
-        Browser browser = new Browser();
-        browser.addToCart(demo, "mug", 1, "");
+        Browser browser = shopperWith("mug", 1);
         Page refused =
                 browser.post(demo.uri("/cart/add"), Map.of("sku", "kettle", "qty", "1", "csrf", "not-the-token"));
         assertThat(refused.status()).isEqualTo(403);
@@ -104,8 +110,7 @@ class SessionBehaviourTest {
     @Test
     @DisplayName("log in moves the session to a new id, keeps the cart and sets the principal; the old id is dead")
     void loginRotatesTheId() throws Exception {
-        Browser browser = new Browser();
-        browser.addToCart(demo, "grinder", 1, "");
+        Browser browser = shopperWith("grinder", 1);
         String before = browser.sessionCookie().orElseThrow();
 
         Page home = browser.logIn(demo, "alice");
@@ -124,8 +129,7 @@ class SessionBehaviourTest {
     @Test
     @DisplayName("log out deletes the session from the store and clears the cookie")
     void logoutInvalidates() throws Exception {
-        Browser browser = new Browser();
-        browser.addToCart(demo, "papers", 2, "");
+        Browser browser = shopperWith("papers", 2);
         Page home = browser.logIn(demo, "bea");
         String id = browser.sessionCookie().orElseThrow();
 
@@ -142,10 +146,9 @@ class SessionBehaviourTest {
     @Test
     @DisplayName("log out everywhere deletes every session of the user and no one else's")
     void logoutEverywhere() throws Exception {
-        Browser laptop = new Browser();
+        Browser laptop = shopperWith("mug", 1);
         Browser phone = new Browser();
         Browser someoneElse = new Browser();
-        laptop.addToCart(demo, "mug", 1, "");
         Page onLaptop = laptop.logIn(demo, "bob");
         phone.logIn(demo, "bob");
         someoneElse.logIn(demo, "carol");
@@ -163,8 +166,7 @@ class SessionBehaviourTest {
     @Test
     @DisplayName("the panel shows instance, store and stored metadata, and never the raw session id")
     void panelNeverShowsRawId() throws Exception {
-        Browser browser = new Browser();
-        browser.addToCart(demo, "espresso", 1, "");
+        Browser browser = shopperWith("espresso", 1);
         Page page = browser.get(demo.uri("/cart"));
         String id = browser.sessionCookie().orElseThrow();
         assertThat(page.body()).doesNotContain(id);

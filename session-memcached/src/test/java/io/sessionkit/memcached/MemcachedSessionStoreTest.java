@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** What the memcached store does beyond the TCK, on a real memcached: keys, exptimes, sizes, the item format, CAS ids. */
@@ -174,41 +175,73 @@ class MemcachedSessionStoreTest {
         }
     }
 
-    @Test
-    @DisplayName("a stale remembered CAS id (another node wrote) ends in CONFLICT, not a lost update")
-    void staleCasIdFromOtherNode() {
-        try (MemcachedSessionStore other = sameItems(clock)) {
-            SessionRecord r = record(Duration.ofMinutes(30), "{\"n\":0}");
+    /**
+     * A record this store created and then loaded, so that it remembers the record's CAS id, and another node (another
+     * store, another CAS-id cache) on the same items.
+     */
+    @Nested
+    class RememberedCasId {
+        private MemcachedSessionStore other;
+        private SessionRecord r;
+
+        @BeforeEach
+        void createAndLoad() {
+            r = record(Duration.ofMinutes(30), "{}");
             store.create(r);
             assertThat(store.load(r.key())).isPresent();
+            other = sameItems(clock);
+        }
+
+        @AfterEach
+        void closeOther() {
+            other.close();
+        }
+
+        @Test
+        @DisplayName("a stale remembered CAS id (another node wrote) ends in CONFLICT, not a lost update")
+        void staleCasIdFromOtherNode() {
             assertThat(other.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
             assertThat(store.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.CONFLICT);
             assertThat(store.replace(r.withVersion(3), 2)).isEqualTo(ReplaceResult.OK);
             assertThat(other.load(r.key()).orElseThrow().version()).isEqualTo(3);
         }
-    }
 
-    @Test
-    @DisplayName("a remembered CAS id never revives a record another node deleted")
-    void staleCasIdAfterDelete() {
-        try (MemcachedSessionStore other = sameItems(clock)) {
-            SessionRecord r = record(Duration.ofMinutes(30), "{}");
-            store.create(r);
-            store.load(r.key());
+        @Test
+        @DisplayName("a remembered CAS id never revives a record another node deleted")
+        void staleCasIdAfterDelete() {
             other.delete(r.key());
             assertThat(store.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.GONE);
             assertThat(other.load(r.key())).isEmpty();
         }
-    }
 
-    @Test
-    @DisplayName("a remembered CAS id of a record that has since expired gives GONE")
-    void rememberedButExpired() {
-        SessionRecord r = record(Duration.ofMinutes(30), "{}");
-        store.create(r);
-        store.load(r.key());
-        clock.advance(Duration.ofMinutes(30));
-        assertThat(store.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.GONE);
+        @Test
+        @DisplayName("a remembered CAS id of a record that has since expired gives GONE")
+        void rememberedButExpired() {
+            clock.advance(Duration.ofMinutes(30));
+            assertThat(store.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.GONE);
+        }
+
+        @Test
+        void item4_casDeleteRemovesOnlyTheExpectedVersionAndNeverAnotherNodesWrite() {
+            assertThat(other.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
+            assertThat(store.delete(r.key(), 1))
+                    .as("our CAS id is stale: the server refuses it, the gets sees v2")
+                    .isEqualTo(ReplaceResult.CONFLICT);
+            assertThat(other.load(r.key()))
+                    .as("nothing removed")
+                    .get()
+                    .extracting(SessionRecord::version)
+                    .isEqualTo(2L);
+            assertThat(other.delete(r.key(), 1)).isEqualTo(ReplaceResult.CONFLICT);
+            assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.OK);
+            assertThat(MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key())))
+                    .as("gone from the server")
+                    .isEmpty();
+            assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.GONE);
+            assertThat(other.delete(SessionId.generate().key(), 1))
+                    .as("never existed")
+                    .isEqualTo(ReplaceResult.GONE);
+        }
     }
 
     @Test
@@ -315,33 +348,6 @@ class MemcachedSessionStoreTest {
 
     private MemcachedSessionStore sameItems(Clock c) {
         return onSameItems(c).build();
-    }
-
-    @Test
-    void item4_casDeleteRemovesOnlyTheExpectedVersionAndNeverAnotherNodesWrite() {
-        try (MemcachedSessionStore other = sameItems(clock)) {
-            SessionRecord r = record(Duration.ofMinutes(30), "{}");
-            store.create(r);
-            store.load(r.key());
-            assertThat(other.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
-            assertThat(store.delete(r.key(), 1))
-                    .as("our CAS id is stale: the server refuses it, the gets sees v2")
-                    .isEqualTo(ReplaceResult.CONFLICT);
-            assertThat(other.load(r.key()))
-                    .as("nothing removed")
-                    .get()
-                    .extracting(SessionRecord::version)
-                    .isEqualTo(2L);
-            assertThat(other.delete(r.key(), 1)).isEqualTo(ReplaceResult.CONFLICT);
-            assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.OK);
-            assertThat(MemcachedText.get(store.serverFor(r.key()), store.itemKey(r.key())))
-                    .as("gone from the server")
-                    .isEmpty();
-            assertThat(store.delete(r.key(), 2)).isEqualTo(ReplaceResult.GONE);
-            assertThat(other.delete(SessionId.generate().key(), 1))
-                    .as("never existed")
-                    .isEqualTo(ReplaceResult.GONE);
-        }
     }
 
     @Test

@@ -87,6 +87,11 @@ abstract class SessionFilterContractTest {
         return browser.get(server.uri(path));
     }
 
+    /** {@code setCookies} is one Set-Cookie value, which matches {@code pattern}. */
+    private static void assertOneCookie(List<String> setCookies, String pattern) {
+        assertThat(setCookies).singleElement().asString().matches(pattern);
+    }
+
     @Test
     @DisplayName(
             "the cookie is SESSION=<32-char id>; Path=context; HttpOnly; SameSite=Lax; no Domain, Secure or Max-Age on plain HTTP")
@@ -105,10 +110,7 @@ abstract class SessionFilterContractTest {
     @DisplayName("auto Secure: the cookie is Secure when the request is (here: HTTPS at a proxy, X-Forwarded-Proto)")
     void secureWhenRequestIsSecure() {
         HttpResponse<String> r = browser.get(server.uri("/set?name=a&value=1"), "X-Forwarded-Proto", "https");
-        assertThat(setCookies(r, COOKIE))
-                .singleElement()
-                .asString()
-                .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; Secure; HttpOnly; SameSite=Lax");
+        assertOneCookie(setCookies(r, COOKIE), "SESSION=[A-Za-z0-9_-]{32}; Path=/app; Secure; HttpOnly; SameSite=Lax");
     }
 
     @Test
@@ -1211,6 +1213,13 @@ abstract class SessionFilterContractTest {
 
     private static final String DATE = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT";
 
+    /** GET /info with {@code client} starts a session whose idle timeout is {@code maxInactiveSeconds}. */
+    private static HttpResponse<String> newSessionInfo(Browser client, WebServer app, int maxInactiveSeconds) {
+        HttpResponse<String> r = client.get(app.uri("/info"));
+        assertThat(r.body()).startsWith("new=true;maxInactive=" + maxInactiveSeconds + ";");
+        return r;
+    }
+
     @Test
     @DisplayName(
             "16.2.2 the container's SessionCookieConfig (name, path, domain, secure, max-age, SameSite) and session-timeout "
@@ -1218,12 +1227,10 @@ abstract class SessionFilterContractTest {
     void item16_2_2_containerSessionConfigIsTheDefault() {
         try (WebServer app = startWithContainerConfig(
                 new SessionFilter(manager, SessionFilterConfig.defaults()), containerSessionConfig(45))) {
-            HttpResponse<String> r = browser.get(app.uri("/info"));
-            assertThat(r.body()).startsWith("new=true;maxInactive=2700;");
-            assertThat(setCookies(r, "APPSID"))
-                    .singleElement()
-                    .asString()
-                    .matches("APPSID=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
+            HttpResponse<String> r = newSessionInfo(browser, app, 2700);
+            assertOneCookie(
+                    setCookies(r, "APPSID"),
+                    "APPSID=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
                             + "; Secure; HttpOnly; SameSite=Strict");
             assertThat(setCookies(r, COOKIE)).isEmpty();
             String id = setCookies(r, "APPSID").get(0).substring(7, 39);
@@ -1257,12 +1264,10 @@ abstract class SessionFilterContractTest {
                         Map.of(),
                         new TestApp(),
                         new WebServer.Setup(List.of(), containerSessionConfig(45), true, null)))) {
-            HttpResponse<String> r = browser.get(app.uri("/info"));
-            assertThat(r.body()).startsWith("new=true;maxInactive=600;");
-            assertThat(setCookies(r, "MINE"))
-                    .singleElement()
-                    .asString()
-                    .matches("MINE=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
+            HttpResponse<String> r = newSessionInfo(browser, app, 600);
+            assertOneCookie(
+                    setCookies(r, "MINE"),
+                    "MINE=[A-Za-z0-9_-]{32}; Path=/; Domain=example.test; Max-Age=3600; Expires=" + DATE
                             + "; HttpOnly; SameSite=Lax");
         }
     }
@@ -1277,13 +1282,10 @@ abstract class SessionFilterContractTest {
                 java.util.Arrays.asList(null, containerName)) {
             try (WebServer app =
                     startWithContainerConfig(new SessionFilter(manager, SessionFilterConfig.defaults()), setup)) {
-                Browser client = new Browser();
-                HttpResponse<String> r = client.get(app.uri("/info"));
-                assertThat(r.body()).startsWith("new=true;maxInactive=1800;");
-                assertThat(r.headers().allValues("Set-Cookie"))
-                        .singleElement()
-                        .asString()
-                        .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+                HttpResponse<String> r = newSessionInfo(new Browser(), app, 1800);
+                assertOneCookie(
+                        r.headers().allValues("Set-Cookie"),
+                        "SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
             }
         }
     }
@@ -1295,12 +1297,8 @@ abstract class SessionFilterContractTest {
         SessionFilterConfig off =
                 SessionFilterConfig.builder().containerDefaults(false).build();
         try (WebServer app = startWithContainerConfig(new SessionFilter(manager, off), containerSessionConfig(45))) {
-            HttpResponse<String> r = browser.get(app.uri("/info"));
-            assertThat(r.body()).startsWith("new=true;maxInactive=1800;");
-            assertThat(setCookies(r, COOKIE))
-                    .singleElement()
-                    .asString()
-                    .matches("SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+            HttpResponse<String> r = newSessionInfo(browser, app, 1800);
+            assertOneCookie(setCookies(r, COOKIE), "SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
         }
         SessionManager twentyMinutes = SessionManager.builder(store)
                 .clock(clock)
@@ -1308,9 +1306,8 @@ abstract class SessionFilterContractTest {
                 .build();
         try (WebServer app = startWithContainerConfig(
                 new SessionFilter(twentyMinutes, SessionFilterConfig.defaults()), containerSessionConfig(45))) {
-            HttpResponse<String> r = new Browser().get(app.uri("/info"));
-            assertThat(r.body()).startsWith("new=true;maxInactive=1200;");
-            assertThat(setCookies(r, "APPSID")).hasSize(1);
+            assertThat(setCookies(newSessionInfo(new Browser(), app, 1200), "APPSID"))
+                    .hasSize(1);
         }
     }
 
@@ -1377,23 +1374,17 @@ abstract class SessionFilterContractTest {
         }
     }
 
-    /** Remembers why the filter it wraps failed to initialise. */
-    static final class InitRecorder implements jakarta.servlet.Filter {
-        private final SessionFilter delegate;
-        volatile @Nullable Throwable failure;
+    /** Hands every call to the {@link SessionFilter} it wraps; a subclass changes how the filter starts. */
+    abstract static class ForwardingFilter implements jakarta.servlet.Filter {
+        final SessionFilter delegate;
 
-        InitRecorder(SessionFilter delegate) {
+        ForwardingFilter(SessionFilter delegate) {
             this.delegate = delegate;
         }
 
         @Override
         public void init(jakarta.servlet.FilterConfig config) throws jakarta.servlet.ServletException {
-            try {
-                delegate.init(config);
-            } catch (jakarta.servlet.ServletException | RuntimeException e) {
-                failure = e;
-                throw e;
-            }
+            delegate.init(config);
         }
 
         @Override
@@ -1411,15 +1402,32 @@ abstract class SessionFilterContractTest {
         }
     }
 
+    /** Remembers why the filter it wraps failed to initialise. */
+    static final class InitRecorder extends ForwardingFilter {
+        volatile @Nullable Throwable failure;
+
+        InitRecorder(SessionFilter delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void init(jakarta.servlet.FilterConfig config) throws jakarta.servlet.ServletException {
+            try {
+                super.init(config);
+            } catch (jakarta.servlet.ServletException | RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
     /**
      * Starts the filter it wraps with a servlet context of a class SessionKit does not know, delegating to the real
      * one (and hiding Tomcat's resources attribute), as on a container whose listener registry it cannot read.
      */
-    static final class UnknownContainerFilter implements jakarta.servlet.Filter {
-        private final SessionFilter delegate;
-
+    static final class UnknownContainerFilter extends ForwardingFilter {
         UnknownContainerFilter(SessionFilter delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -1461,15 +1469,6 @@ abstract class SessionFilterContractTest {
                     return config.getInitParameterNames();
                 }
             });
-        }
-
-        @Override
-        public void doFilter(
-                jakarta.servlet.ServletRequest req,
-                jakarta.servlet.ServletResponse res,
-                jakarta.servlet.FilterChain chain)
-                throws java.io.IOException, jakarta.servlet.ServletException {
-            delegate.doFilter(req, res, chain);
         }
     }
 }

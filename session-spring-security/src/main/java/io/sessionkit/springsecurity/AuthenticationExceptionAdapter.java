@@ -18,17 +18,16 @@ import org.springframework.security.core.AuthenticationException;
  *
  * @param <T> the exception class
  */
-final class AuthenticationExceptionAdapter<T extends AuthenticationException> extends ObjectAdapter<T> {
+final class AuthenticationExceptionAdapter<T extends AuthenticationException> implements ObjectAdapter.Members<T> {
     private final Function<String, T> create;
 
-    /** {@code name} is the part of the alias after {@code spring-security.}. */
-    AuthenticationExceptionAdapter(String name, Function<String, T> create) {
-        super(name);
+    /** {@code create} makes the exception from the stored message. */
+    AuthenticationExceptionAdapter(Function<String, T> create) {
         this.create = create;
     }
 
     @Override
-    void writeMembers(T value, ObjectNode node, ValueContext context) {
+    public void writeMembers(T value, ObjectNode node, ValueContext context) {
         String message = value.getMessage();
         if (message != null) {
             node.put("message", message);
@@ -36,7 +35,7 @@ final class AuthenticationExceptionAdapter<T extends AuthenticationException> ex
     }
 
     @Override
-    T readMembers(Fields f, ValueContext context) {
+    public T readMembers(Fields f, ValueContext context) {
         String message = f.optionalText("message");
         return create.apply(message == null ? "" : message);
     }

@@ -18,18 +18,14 @@ final class AuthorityAdapters {
     private AuthorityAdapters() {}
 
     /** {@code spring-security.authority}: a {@link SimpleGrantedAuthority}, {@code {"authority":"ROLE_USER"}}. */
-    static final class Simple extends ObjectAdapter<SimpleGrantedAuthority> {
-        Simple() {
-            super("authority");
-        }
-
+    static final class Simple implements ObjectAdapter.Members<SimpleGrantedAuthority> {
         @Override
-        void writeMembers(SimpleGrantedAuthority value, ObjectNode node, ValueContext context) {
+        public void writeMembers(SimpleGrantedAuthority value, ObjectNode node, ValueContext context) {
             node.put("authority", value.getAuthority());
         }
 
         @Override
-        SimpleGrantedAuthority readMembers(Fields f, ValueContext context) {
+        public SimpleGrantedAuthority readMembers(Fields f, ValueContext context) {
             return new SimpleGrantedAuthority(f.nonEmptyText("authority"));
         }
     }
@@ -39,19 +35,15 @@ final class AuthorityAdapters {
      * {@code FACTOR_PASSWORD} on a password login), {@code {"authority":"FACTOR_PASSWORD","issuedAt":"<ISO-8601>"}}.
      * The instant keeps its nanoseconds, so the authority reads back equal.
      */
-    static final class Factor extends ObjectAdapter<FactorGrantedAuthority> {
-        Factor() {
-            super("factor-authority");
-        }
-
+    static final class Factor implements ObjectAdapter.Members<FactorGrantedAuthority> {
         @Override
-        void writeMembers(FactorGrantedAuthority value, ObjectNode node, ValueContext context) {
+        public void writeMembers(FactorGrantedAuthority value, ObjectNode node, ValueContext context) {
             node.put("authority", value.getAuthority());
             node.put("issuedAt", value.getIssuedAt().toString());
         }
 
         @Override
-        FactorGrantedAuthority readMembers(Fields f, ValueContext context) {
+        public FactorGrantedAuthority readMembers(Fields f, ValueContext context) {
             String authority = f.nonBlankText("authority");
             Instant issuedAt;
             try {

@@ -9,20 +9,16 @@ import org.springframework.security.web.csrf.DefaultCsrfToken;
  * the session, as {@code {"token":"…","parameterName":"_csrf","headerName":"X-CSRF-TOKEN"}}. The token is the raw
  * (unmasked) value; the forms and headers carry it XOR-masked.
  */
-final class CsrfTokenAdapter extends ObjectAdapter<DefaultCsrfToken> {
-    CsrfTokenAdapter() {
-        super("csrf-token");
-    }
-
+final class CsrfTokenAdapter implements ObjectAdapter.Members<DefaultCsrfToken> {
     @Override
-    void writeMembers(DefaultCsrfToken value, ObjectNode node, ValueContext context) {
+    public void writeMembers(DefaultCsrfToken value, ObjectNode node, ValueContext context) {
         node.put("token", value.getToken());
         node.put("parameterName", value.getParameterName());
         node.put("headerName", value.getHeaderName());
     }
 
     @Override
-    DefaultCsrfToken readMembers(Fields f, ValueContext context) {
+    public DefaultCsrfToken readMembers(Fields f, ValueContext context) {
         return new DefaultCsrfToken(f.text("headerName"), f.text("parameterName"), f.text("token"));
     }
 }

@@ -109,10 +109,21 @@ final class Fields {
         return texts;
     }
 
-    /** An object member as {@link Fields}, or null when absent or null. */
+    /**
+     * An object member as {@link Fields} of its own, named {@code "<alias> <name>"} in messages, or null when absent or
+     * null.
+     */
     @Nullable
-    ObjectNode object(String name) {
-        return (ObjectNode) optional(name, "an object", ObjectNode.class::isInstance);
+    Fields object(String name) {
+        JsonNode value = optional(name, "an object", ObjectNode.class::isInstance);
+        return value == null ? null : new Fields(alias + " " + name, (ObjectNode) value);
+    }
+
+    /** The names of the members, in their stored order. */
+    List<String> names() {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** A failure about the form as a whole (not one member's JSON type). */

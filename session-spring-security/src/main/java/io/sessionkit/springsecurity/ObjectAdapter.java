@@ -9,38 +9,54 @@ import io.sessionkit.ValueContext;
 /**
  * The skeleton every adapter of this module shares: the stored form is one JSON object, written member by member into
  * a fresh {@link ObjectNode} and read back strictly through {@link Fields} under the adapter's alias
- * ({@code spring-security.<name>}), so that every form reports a bad member with the same messages.
+ * ({@code spring-security.<name>}), so that every form reports a bad member with the same messages. A type states only
+ * its {@link Members}; {@link SpringSecurityValueTypes} gives them their alias.
  *
  * @param <T> the registered type
  */
-abstract class ObjectAdapter<T> implements ValueAdapter<T> {
+final class ObjectAdapter<T> implements ValueAdapter<T> {
+
+    /**
+     * The members of one type's stored form, and the type back from them.
+     *
+     * @param <T> the registered type
+     */
+    interface Members<T> {
+        /** Puts the members of {@code value} into {@code node}, which is empty. */
+        void writeMembers(T value, ObjectNode node, ValueContext context);
+
+        /** The value back from the members of its stored form. */
+        T readMembers(Fields f, ValueContext context);
+    }
+
     private final String alias;
+    private final Members<T> members;
 
     /** {@code name} is the part of the alias after {@code spring-security.}. */
-    ObjectAdapter(String name) {
-        this.alias = SpringSecurityValueTypes.NAME + "." + name;
+    ObjectAdapter(String name, Members<T> members) {
+        this.alias = aliasOf(name);
+        this.members = members;
+    }
+
+    /** The alias of the form named {@code name}: {@code spring-security.<name>}. */
+    static String aliasOf(String name) {
+        return SpringSecurityValueTypes.NAME + "." + name;
     }
 
     /** The alias this adapter is registered under. */
-    final String alias() {
+    String alias() {
         return alias;
     }
 
     @Override
-    public final JsonNode write(T value, ValueContext context) {
+    public JsonNode write(T value, ValueContext context) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        writeMembers(value, node, context);
+        members.writeMembers(value, node, context);
         return node;
     }
 
     @Override
-    public final T read(JsonNode json, ValueContext context) {
-        return readMembers(Fields.of(alias, json), context);
+    public T read(JsonNode json, ValueContext context) {
+        return members.readMembers(Fields.of(alias, json), context);
     }
-
-    /** Puts the members of {@code value} into {@code node}, which is empty. */
-    abstract void writeMembers(T value, ObjectNode node, ValueContext context);
-
-    /** The value back from the members of its stored form. */
-    abstract T readMembers(Fields f, ValueContext context);
 }

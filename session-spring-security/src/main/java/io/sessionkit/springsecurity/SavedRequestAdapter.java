@@ -34,18 +34,16 @@ import org.springframework.security.web.util.UrlUtils;
  * it is taken from {@link DefaultSavedRequest#getRedirectUrl()}, which appends it last; the write checks that the
  * stored form gives back the same redirect URL, and refuses it otherwise.
  */
-final class SavedRequestAdapter extends ObjectAdapter<DefaultSavedRequest> {
+final class SavedRequestAdapter implements ObjectAdapter.Members<DefaultSavedRequest> {
+    /** The part of the alias after {@code spring-security.}; the write reads its own form back under it. */
+    static final String NAME = "saved-request";
 
     /** Lower case; compared without regard to case, as header names are. */
     static final Set<String> UNSTORED_HEADERS =
             Set.of("cookie", "authorization", "proxy-authorization", "x-session-token");
 
-    SavedRequestAdapter() {
-        super("saved-request");
-    }
-
     @Override
-    void writeMembers(DefaultSavedRequest value, ObjectNode node, ValueContext context) {
+    public void writeMembers(DefaultSavedRequest value, ObjectNode node, ValueContext context) {
         String scheme = requireStored(value.getScheme(), "scheme");
         String serverName = requireStored(value.getServerName(), "serverName");
         String requestUri = requireStored(value.getRequestURI(), "requestURI");
@@ -78,7 +76,7 @@ final class SavedRequestAdapter extends ObjectAdapter<DefaultSavedRequest> {
             locales.add(locale.toLanguageTag());
         }
 
-        DefaultSavedRequest stored = read(node, context);
+        DefaultSavedRequest stored = readMembers(Fields.of(ObjectAdapter.aliasOf(NAME), node), context);
         if (!stored.getRedirectUrl().equals(value.getRedirectUrl())) {
             throw new SessionCodecException("a " + DefaultSavedRequest.class.getName()
                     + " whose redirect URL its stored form would not reproduce cannot be stored");
@@ -86,7 +84,7 @@ final class SavedRequestAdapter extends ObjectAdapter<DefaultSavedRequest> {
     }
 
     @Override
-    DefaultSavedRequest readMembers(Fields f, ValueContext context) {
+    public DefaultSavedRequest readMembers(Fields f, ValueContext context) {
         DefaultSavedRequest.Builder b = new DefaultSavedRequest.Builder()
                 .setMethod(f.text("method"))
                 .setScheme(f.text("scheme"))
@@ -101,20 +99,20 @@ final class SavedRequestAdapter extends ObjectAdapter<DefaultSavedRequest> {
         f.ifText("matchingRequestParameterName", b::setMatchingRequestParameterName);
 
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        ObjectNode storedHeaders = f.object("headers");
+        Fields storedHeaders = f.object("headers");
         if (storedHeaders != null) {
-            Fields h = Fields.of(alias() + " headers", storedHeaders);
-            storedHeaders.fieldNames().forEachRemaining(name -> headers.put(name, h.texts(name)));
+            for (String name : storedHeaders.names()) {
+                headers.put(name, storedHeaders.texts(name));
+            }
         }
         b.setHeaders(headers);
 
         Map<String, String[]> parameters = new TreeMap<>();
-        ObjectNode storedParameters = f.object("parameters");
+        Fields storedParameters = f.object("parameters");
         if (storedParameters != null) {
-            Fields p = Fields.of(alias() + " parameters", storedParameters);
-            storedParameters
-                    .fieldNames()
-                    .forEachRemaining(name -> parameters.put(name, p.texts(name).toArray(String[]::new)));
+            for (String name : storedParameters.names()) {
+                parameters.put(name, storedParameters.texts(name).toArray(String[]::new));
+            }
         }
         b.setParameters(parameters);
 

@@ -13,20 +13,16 @@ import org.springframework.security.core.context.SecurityContextImpl;
  * e.g. {@code spring-security.username-password-token}; an {@link Authentication} of a type nobody registered fails the
  * write ({@code setAttribute}) with a message naming its class, instead of coming back as a map.
  */
-final class SecurityContextAdapter extends ObjectAdapter<SecurityContextImpl> {
-    SecurityContextAdapter() {
-        super("security-context");
-    }
-
+final class SecurityContextAdapter implements ObjectAdapter.Members<SecurityContextImpl> {
     @Override
-    void writeMembers(SecurityContextImpl value, ObjectNode node, ValueContext context) {
+    public void writeMembers(SecurityContextImpl value, ObjectNode node, ValueContext context) {
         if (value.getAuthentication() != null) {
             node.set("authentication", context.write(value.getAuthentication()));
         }
     }
 
     @Override
-    SecurityContextImpl readMembers(Fields f, ValueContext context) {
+    public SecurityContextImpl readMembers(Fields f, ValueContext context) {
         @Nullable Object authentication = context.read(f.value("authentication"));
         if (authentication == null) {
             return new SecurityContextImpl();

@@ -74,14 +74,22 @@ public final class SpringSecurityValueTypes implements ValueTypes.Provider {
 
     @Override
     public void register(ValueTypes.Builder builder) {
-        register(builder, DefaultCsrfToken.class, new CsrfTokenAdapter());
-        register(builder, SecurityContextImpl.class, new SecurityContextAdapter());
-        register(builder, UsernamePasswordAuthenticationToken.class, new UsernamePasswordTokenAdapter());
-        register(builder, User.class, new UserAdapter());
-        register(builder, SimpleGrantedAuthority.class, new AuthorityAdapters.Simple());
-        register(builder, FactorGrantedAuthority.class, new AuthorityAdapters.Factor());
-        register(builder, WebAuthenticationDetails.class, new WebAuthenticationDetailsAdapter());
-        register(builder, DefaultSavedRequest.class, new SavedRequestAdapter());
+        register(builder, DefaultCsrfToken.class, "csrf-token", new CsrfTokenAdapter());
+        register(builder, SecurityContextImpl.class, "security-context", new SecurityContextAdapter());
+        register(
+                builder,
+                UsernamePasswordAuthenticationToken.class,
+                "username-password-token",
+                new UsernamePasswordTokenAdapter());
+        register(builder, User.class, "user", new UserAdapter());
+        register(builder, SimpleGrantedAuthority.class, "authority", new AuthorityAdapters.Simple());
+        register(builder, FactorGrantedAuthority.class, "factor-authority", new AuthorityAdapters.Factor());
+        register(
+                builder,
+                WebAuthenticationDetails.class,
+                "web-authentication-details",
+                new WebAuthenticationDetailsAdapter());
+        register(builder, DefaultSavedRequest.class, SavedRequestAdapter.NAME, new SavedRequestAdapter());
         exception(builder, "bad-credentials", BadCredentialsException.class, BadCredentialsException::new);
         exception(builder, "username-not-found", UsernameNotFoundException.class, UsernameNotFoundException::new);
         exception(builder, "locked", LockedException.class, LockedException::new);
@@ -108,10 +116,13 @@ public final class SpringSecurityValueTypes implements ValueTypes.Provider {
 
     private static <T extends AuthenticationException> void exception(
             ValueTypes.Builder builder, String name, Class<T> type, Function<String, T> create) {
-        register(builder, type, new AuthenticationExceptionAdapter<>(name, create));
+        register(builder, type, name, new AuthenticationExceptionAdapter<>(create));
     }
 
-    private static <T> void register(ValueTypes.Builder builder, Class<T> type, ObjectAdapter<T> adapter) {
+    /** {@code type} under the alias {@code spring-security.<name>}, stored as the object of its {@code members}. */
+    private static <T> void register(
+            ValueTypes.Builder builder, Class<T> type, String name, ObjectAdapter.Members<T> members) {
+        ObjectAdapter<T> adapter = new ObjectAdapter<>(name, members);
         builder.register(adapter.alias(), type, adapter);
     }
 

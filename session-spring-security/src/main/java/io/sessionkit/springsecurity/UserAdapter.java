@@ -13,13 +13,9 @@ import org.springframework.security.core.userdetails.User;
  * <p>The password is never written, whether or not Spring Security erased it: it reads back as null, as after
  * {@link User#eraseCredentials()}, which Spring Security does after every successful login by default.
  */
-final class UserAdapter extends ObjectAdapter<User> {
-    UserAdapter() {
-        super("user");
-    }
-
+final class UserAdapter implements ObjectAdapter.Members<User> {
     @Override
-    void writeMembers(User value, ObjectNode node, ValueContext context) {
+    public void writeMembers(User value, ObjectNode node, ValueContext context) {
         Credentials.dropped(value.getPassword(), "the password", User.class);
         node.put("username", value.getUsername());
         node.set("authorities", AuthorityAdapters.write(value.getAuthorities(), context));
@@ -30,7 +26,7 @@ final class UserAdapter extends ObjectAdapter<User> {
     }
 
     @Override
-    User readMembers(Fields f, ValueContext context) {
+    public User readMembers(Fields f, ValueContext context) {
         return new User(
                 f.nonEmptyText("username"),
                 null,

@@ -20,13 +20,9 @@ import org.springframework.security.core.GrantedAuthority;
  * otherwise either put a clear-text password into a shared store or make the login fail; nothing reads the credentials
  * of an authenticated token from the session.
  */
-final class UsernamePasswordTokenAdapter extends ObjectAdapter<UsernamePasswordAuthenticationToken> {
-    UsernamePasswordTokenAdapter() {
-        super("username-password-token");
-    }
-
+final class UsernamePasswordTokenAdapter implements ObjectAdapter.Members<UsernamePasswordAuthenticationToken> {
     @Override
-    void writeMembers(UsernamePasswordAuthenticationToken value, ObjectNode node, ValueContext context) {
+    public void writeMembers(UsernamePasswordAuthenticationToken value, ObjectNode node, ValueContext context) {
         Credentials.dropped(value.getCredentials(), "the credentials", UsernamePasswordAuthenticationToken.class);
         node.set("principal", context.write(value.getPrincipal()));
         node.set("authorities", AuthorityAdapters.write(value.getAuthorities(), context));
@@ -37,7 +33,7 @@ final class UsernamePasswordTokenAdapter extends ObjectAdapter<UsernamePasswordA
     }
 
     @Override
-    UsernamePasswordAuthenticationToken readMembers(Fields f, ValueContext context) {
+    public UsernamePasswordAuthenticationToken readMembers(Fields f, ValueContext context) {
         @Nullable Object principal = context.read(f.value("principal"));
         List<GrantedAuthority> authorities = AuthorityAdapters.read(f, "authorities", context);
         @Nullable Object details = context.read(f.value("details"));

@@ -12,18 +12,14 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * in, a bearer token, and SessionKit keeps no usable session id in the store (ids are stored only hashed). After the
  * default session-fixation protection that id is already dead; with it turned off it would be the live one.
  */
-final class WebAuthenticationDetailsAdapter extends ObjectAdapter<WebAuthenticationDetails> {
-    WebAuthenticationDetailsAdapter() {
-        super("web-authentication-details");
-    }
-
+final class WebAuthenticationDetailsAdapter implements ObjectAdapter.Members<WebAuthenticationDetails> {
     @Override
-    void writeMembers(WebAuthenticationDetails value, ObjectNode node, ValueContext context) {
+    public void writeMembers(WebAuthenticationDetails value, ObjectNode node, ValueContext context) {
         node.put("remoteAddress", value.getRemoteAddress());
     }
 
     @Override
-    WebAuthenticationDetails readMembers(Fields f, ValueContext context) {
+    public WebAuthenticationDetails readMembers(Fields f, ValueContext context) {
         return new WebAuthenticationDetails(f.text("remoteAddress"), null);
     }
 }

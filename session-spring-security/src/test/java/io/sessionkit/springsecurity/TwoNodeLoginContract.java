@@ -78,6 +78,12 @@ abstract class TwoNodeLoginContract {
         return assertThat(storedAttributes(id)).get().asString();
     }
 
+    /** {@code response} is a redirect (302) to {@code target}. */
+    private static void assertRedirect(HttpResponse<String> response, URI target) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        assertThat(location(response)).isEqualTo(target);
+    }
+
     /** GET /login on {@code node}, then POST the form with its CSRF token; returns the POST's response. */
     private static HttpResponse<String> logIn(Browser browser, URI node, String password) {
         HttpResponse<String> page = browser.get(node.resolve("/login"));
@@ -99,8 +105,7 @@ abstract class TwoNodeLoginContract {
         HttpResponse<String> login = browser.post(
                 nodeA.resolve("/login"),
                 form("username", LoginApp.USER, "password", LoginApp.PASSWORD, "_csrf", csrfField(page)));
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-        assertThat(location(login)).isEqualTo(nodeA.resolve("/"));
+        assertRedirect(login, nodeA.resolve("/"));
         HttpResponse<String> home = browser.get(location(login));
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.body()).isEqualTo("home");
@@ -137,28 +142,22 @@ abstract class TwoNodeLoginContract {
         assertThat(browser.get(nodeB.resolve("/notes")).body()).isEqualTo("hello");
 
         HttpResponse<String> logout = browser.post(nodeB.resolve("/logout"), form("_csrf", csrf));
-        assertThat(logout.statusCode()).isEqualTo(302);
-        assertThat(location(logout)).isEqualTo(nodeB.resolve("/login?logout"));
+        assertRedirect(logout, nodeB.resolve("/login?logout"));
         assertThat(storedAttributes(session)).isEmpty();
 
-        HttpResponse<String> after = browser.get(nodeA.resolve("/me"));
-        assertThat(after.statusCode()).isEqualTo(302);
-        assertThat(location(after)).isEqualTo(nodeA.resolve("/login"));
+        assertRedirect(browser.get(nodeA.resolve("/me")), nodeA.resolve("/login"));
     }
 
     @Test
     @DisplayName("a protected page asked for on A, login on B: B sends the browser back to the saved request")
     void savedRequestAcrossNodes() {
         Browser browser = new Browser();
-        HttpResponse<String> denied = browser.get(nodeA.resolve("/secret?page=2"));
-        assertThat(denied.statusCode()).isEqualTo(302);
-        assertThat(location(denied)).isEqualTo(nodeA.resolve("/login"));
+        assertRedirect(browser.get(nodeA.resolve("/secret?page=2")), nodeA.resolve("/login"));
         assertStored(sessionOf(browser))
                 .contains("\"SPRING_SECURITY_SAVED_REQUEST\":{\"@type\":\"spring-security.saved-request\"");
 
         HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-        assertThat(location(login)).isEqualTo(nodeA.resolve("/secret?page=2&continue"));
+        assertRedirect(login, nodeA.resolve("/secret?page=2&continue"));
 
         HttpResponse<String> secret = browser.get(location(login));
         assertThat(secret.statusCode()).isEqualTo(200);
@@ -176,8 +175,7 @@ abstract class TwoNodeLoginContract {
         Browser browser = new Browser();
         String typed = "typed-wrong-4d1f";
         HttpResponse<String> failed = logIn(browser, nodeA, typed);
-        assertThat(failed.statusCode()).isEqualTo(302);
-        assertThat(location(failed)).isEqualTo(nodeA.resolve("/login?error"));
+        assertRedirect(failed, nodeA.resolve("/login?error"));
         assertStored(sessionOf(browser))
                 .contains("\"SPRING_SECURITY_LAST_EXCEPTION\":{\"@type\":\"spring-security.bad-credentials\","
                         + "\"@value\":{\"message\":\"Bad credentials\"}}")
@@ -185,8 +183,7 @@ abstract class TwoNodeLoginContract {
         assertThat(browser.get(nodeB.resolve("/login?error")).statusCode()).isEqualTo(200);
 
         HttpResponse<String> login = logIn(browser, nodeB, LoginApp.PASSWORD);
-        assertThat(login.statusCode()).isEqualTo(302);
-        assertThat(location(login)).isEqualTo(nodeB.resolve("/"));
+        assertRedirect(login, nodeB.resolve("/"));
         assertStored(sessionOf(browser)).doesNotContain("SPRING_SECURITY_LAST_EXCEPTION");
         assertThat(browser.get(nodeA.resolve("/me")).body()).isEqualTo(LoginApp.USER);
     }
@@ -195,9 +192,7 @@ abstract class TwoNodeLoginContract {
     @DisplayName("anonymous requests to a protected page are sent to the login page on either node")
     void anonymous() {
         Browser browser = new Browser();
-        HttpResponse<String> me = browser.get(nodeB.resolve("/me"));
-        assertThat(me.statusCode()).isEqualTo(302);
-        assertThat(location(me)).isEqualTo(nodeB.resolve("/login"));
+        assertRedirect(browser.get(nodeB.resolve("/me")), nodeB.resolve("/login"));
         assertThat(browser.post(nodeA.resolve("/notes"), form("text", "x")).statusCode())
                 .isEqualTo(403);
     }
