@@ -27,4 +27,20 @@ public interface SessionEventListener {
     default boolean receivesPrincipal() {
         return false;
     }
+
+    /** A listener that receives principals ({@link #receivesPrincipal()} true) and hands each event to {@code sink}. */
+    static SessionEventListener withPrincipal(java.util.function.Consumer<SessionEvent> sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        return new SessionEventListener() {
+            @Override
+            public void onEvent(SessionEvent event) {
+                sink.accept(event);
+            }
+
+            @Override
+            public boolean receivesPrincipal() {
+                return true;
+            }
+        };
+    }
 }

@@ -87,6 +87,11 @@ public record SessionRecord(
         return new SessionRecord(key, version, createdAt, lastAccessedAt, maxIdle, expiresAt, principal, newAttributes);
     }
 
+    /** The same record with another principal (same version and times): for backdoors and tests, not for saves. */
+    public SessionRecord withPrincipal(@Nullable String newPrincipal) {
+        return new SessionRecord(key, version, createdAt, lastAccessedAt, maxIdle, expiresAt, newPrincipal, attributes);
+    }
+
     /** The same record under another key (used by rotation). */
     public SessionRecord withKey(SessionKey newKey) {
         return new SessionRecord(newKey, version, createdAt, lastAccessedAt, maxIdle, expiresAt, principal, attributes);

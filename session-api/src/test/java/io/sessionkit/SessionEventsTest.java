@@ -65,22 +65,12 @@ class SessionEventsTest {
     }
 
     /** A listener that queues what it receives, asking for principals or not. */
-    private static final class Recorder implements SessionEventListener {
+    private static final class Recorder {
         final BlockingQueue<SessionEvent> events = new LinkedBlockingQueue<>();
-        private final boolean principals;
+        final SessionEventListener listener;
 
         Recorder(boolean principals) {
-            this.principals = principals;
-        }
-
-        @Override
-        public void onEvent(SessionEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public boolean receivesPrincipal() {
-            return principals;
+            this.listener = principals ? SessionEventListener.withPrincipal(events::add) : events::add;
         }
 
         SessionEvent next() throws InterruptedException {
@@ -94,7 +84,7 @@ class SessionEventsTest {
     void lifecycleEventsCarryHashedKeysAndPrincipalsOnlyForListenersThatAsk() throws Exception {
         Recorder named = new Recorder(true);
         Recorder anonymous = new Recorder(false);
-        SessionManager m = built(builder().listener(named).listener(anonymous));
+        SessionManager m = built(builder().listener(named.listener).listener(anonymous.listener));
         Session s = m.create();
         s.setPrincipal("alice");
         m.save(s);
@@ -177,7 +167,7 @@ class SessionEventsTest {
                 .listener(e -> {
                     throw new IllegalStateException("listener bug");
                 })
-                .listener(after));
+                .listener(after.listener));
         try (LogCapture log = LogCapture.of("io.sessionkit")) {
             Session s = m.create();
             s.setAttribute("n", 1);
@@ -273,7 +263,7 @@ class SessionEventsTest {
     void theSweepReportsExpiredSessionsToListenersThenRemovesThem() throws Exception {
         Recorder named = new Recorder(true);
         Signals signals = new Signals();
-        SessionManager m = built(builder().listener(named).observer(signals));
+        SessionManager m = built(builder().listener(named.listener).observer(signals));
         Session s = m.create();
         s.setPrincipal("bob");
         m.save(s);
@@ -292,7 +282,7 @@ class SessionEventsTest {
     @Test
     void theBackgroundSweeperRunsOnItsInterval() throws Exception {
         Recorder listener = new Recorder(false);
-        SessionManager m = built(builder().listener(listener).sweepInterval(Duration.ofMillis(20)));
+        SessionManager m = built(builder().listener(listener.listener).sweepInterval(Duration.ofMillis(20)));
         Session s = m.create();
         m.save(s);
         listener.next(); // CREATED

@@ -1674,16 +1674,7 @@ public abstract class SessionStoreConformanceKit {
         }
 
         private SessionRecord createdBy(String principal) {
-            SessionRecord r = record("{}");
-            SessionRecord withPrincipal = new SessionRecord(
-                    r.key(),
-                    r.version(),
-                    r.createdAt(),
-                    r.lastAccessedAt(),
-                    r.maxIdle(),
-                    r.expiresAt(),
-                    principal,
-                    r.attributes());
+            SessionRecord withPrincipal = record("{}").withPrincipal(principal);
             assertThat(store.create(withPrincipal)).isTrue();
             return withPrincipal;
         }
@@ -1851,17 +1842,7 @@ public abstract class SessionStoreConformanceKit {
             List<SessionEvent> anonymous = new CopyOnWriteArrayList<>();
             List<SessionEvent> named = new CopyOnWriteArrayList<>();
             manager.addListener(anonymous::add);
-            manager.addListener(new SessionEventListener() {
-                @Override
-                public void onEvent(SessionEvent event) {
-                    named.add(event);
-                }
-
-                @Override
-                public boolean receivesPrincipal() {
-                    return true;
-                }
-            });
+            manager.addListener(SessionEventListener.withPrincipal(named::add));
             Session s = manager.create();
             s.setPrincipal("judy");
             manager.save(s);

@@ -97,18 +97,7 @@ class MapStore implements SessionStore {
 
     /** What is kept for a record. */
     private SessionRecord stored(SessionRecord r) {
-        if (flaw != Flaw.FORGETS_PRINCIPAL) {
-            return r;
-        }
-        return new SessionRecord(
-                r.key(),
-                r.version(),
-                r.createdAt(),
-                r.lastAccessedAt(),
-                r.maxIdle(),
-                r.expiresAt(),
-                null,
-                r.attributes());
+        return flaw == Flaw.FORGETS_PRINCIPAL ? r.withPrincipal(null) : r;
     }
 
     @Override
