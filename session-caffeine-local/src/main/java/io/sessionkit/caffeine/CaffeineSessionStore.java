@@ -38,7 +38,8 @@ public final class CaffeineSessionStore implements SessionStore {
     /** Default maximum number of sessions held; the least recently used are evicted beyond it. */
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
-    private static final Set<StoreFeature> FEATURES = Set.copyOf(EnumSet.allOf(StoreFeature.class));
+    private static final Set<StoreFeature> FEATURES =
+            Set.copyOf(EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED));
 
     private final Clock clock;
     private final Cache<SessionKey, SessionRecord> cache;
