@@ -61,8 +61,22 @@ public final class BuilderChecks {
 
     /** A whole number of at least {@code min}. */
     public static int atLeast(String setter, int value, int min) {
+        return Math.toIntExact(atLeast(setter, (long) value, min));
+    }
+
+    /** A whole number of at least {@code min}. */
+    public static long atLeast(String setter, long value, long min) {
         if (value < min) {
             throw invalid(setter, value, "a number >= " + min);
+        }
+        return value;
+    }
+
+    /** A duration of zero (meaning "off") or more. */
+    public static Duration zeroOrPositive(String setter, Duration value) {
+        Objects.requireNonNull(value, setter);
+        if (value.isNegative()) {
+            throw invalid(setter, value, "zero (off) or a positive duration");
         }
         return value;
     }

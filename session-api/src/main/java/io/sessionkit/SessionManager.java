@@ -508,10 +508,12 @@ public final class SessionManager implements AutoCloseable {
         return sweeper.sweep();
     }
 
+    /** The idle and absolute timeouts this manager applies. */
     public ExpiryPolicy expiryPolicy() {
         return policy;
     }
 
+    /** The clock of access and expiry times (the store's, when built from configuration). */
     public Clock clock() {
         return clock;
     }
@@ -715,7 +717,7 @@ public final class SessionManager implements AutoCloseable {
 
         /** The clock for access and expiry times; default {@link Clock#systemUTC()}. Use the store's clock. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = BuilderChecks.clock(clock);
             return this;
         }
 
@@ -727,10 +729,7 @@ public final class SessionManager implements AutoCloseable {
 
         /** Maximum encoded attributes in bytes; default {@link #DEFAULT_MAX_SESSION_SIZE}. */
         public Builder maxSessionSize(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxSessionSize must be >= 1, was " + bytes);
-            }
-            this.maxSessionSize = bytes;
+            this.maxSessionSize = BuilderChecks.atLeast("maxSessionSize", bytes, 1L);
             return this;
         }
 
@@ -803,11 +802,7 @@ public final class SessionManager implements AutoCloseable {
          * 1.2 × this interval after it expired, while at least one node sweeps and keeps up.
          */
         public Builder sweepInterval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("sweep interval must be zero (off) or positive, was " + interval);
-            }
-            this.sweepInterval = interval;
+            this.sweepInterval = BuilderChecks.zeroOrPositive("sweepInterval", interval);
             return this;
         }
 

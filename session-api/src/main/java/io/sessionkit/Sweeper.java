@@ -34,13 +34,13 @@ final class Sweeper implements AutoCloseable {
             int batchSize,
             Duration lease) {
         this.store = store;
+        boolean sweepable = store.features().contains(StoreFeature.EXPIRY_EVENTS)
+                || store.features().contains(StoreFeature.PURGE_EXPIRED);
         this.observer = observer;
         this.events = events;
         this.batchSize = batchSize;
         this.lease = lease;
         this.interval = interval;
-        boolean sweepable = store.features().contains(StoreFeature.EXPIRY_EVENTS)
-                || store.features().contains(StoreFeature.PURGE_EXPIRED);
         if (interval.isZero() || !sweepable) {
             this.executor = null;
         } else {

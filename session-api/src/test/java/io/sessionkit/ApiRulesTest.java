@@ -96,13 +96,18 @@ class ApiRulesTest {
 
     record Point(int x, int y) {}
 
-    @Test
-    @DisplayName("10.12 registered value types come back as themselves, stored under their alias")
-    void registeredTypes() {
-        SessionManager typed = SessionManager.builder(store)
+    /** A manager over the same store whose codec knows {@link Point} as {@code geo.point}. */
+    private SessionManager withPoints() {
+        return SessionManager.builder(store)
                 .jsonCodec(
                         ValueTypes.builder().register("geo.point", Point.class).build())
                 .build();
+    }
+
+    @Test
+    @DisplayName("10.12 registered value types come back as themselves, stored under their alias")
+    void registeredTypes() {
+        SessionManager typed = withPoints();
         Session s = typed.create();
         s.setAttribute("p", List.of(new Point(1, 2)));
         typed.save(s);
@@ -132,10 +137,7 @@ class ApiRulesTest {
     @Test
     @DisplayName("10.14 under the default policy, a value that fails to decode only when read is dropped, not thrown")
     void lateDecodeFailureDrops() {
-        SessionManager typed = SessionManager.builder(store)
-                .jsonCodec(
-                        ValueTypes.builder().register("geo.point", Point.class).build())
-                .build();
+        SessionManager typed = withPoints();
         Session s = typed.create();
         s.setAttribute("n", 1);
         typed.save(s);

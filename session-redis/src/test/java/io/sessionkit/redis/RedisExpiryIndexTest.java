@@ -7,9 +7,7 @@ import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
-import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.tck.MutableClock;
-import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -274,22 +272,6 @@ class RedisExpiryIndexTest {
         assertThatThrownBy(() -> store.claimExpired(0, LEASE)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.claimExpired(1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThat(store.features()).contains(io.sessionkit.StoreFeature.EXPIRY_EVENTS);
-    }
-
-    @Test
-    @DisplayName("ping is one PING; a Redis that is not there fails it with SessionStoreUnavailableException")
-    void ping() {
-        store.ping();
-        int port = ServerProcess.freePortWithBusPort();
-        try (RedisSessionStore down = RedisSessionStore.builder()
-                .uri("redis://127.0.0.1:" + port)
-                .connectTimeout(Duration.ofMillis(300))
-                .readTimeout(Duration.ofMillis(300))
-                .build()) {
-            assertThatThrownBy(down::ping)
-                    .isInstanceOf(SessionStoreUnavailableException.class)
-                    .hasMessageContaining("ping");
-        }
     }
 
     @Test

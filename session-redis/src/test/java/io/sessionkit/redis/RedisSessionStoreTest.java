@@ -188,8 +188,10 @@ class RedisSessionStoreTest {
 
     @Test
     @DisplayName(
-            "a Redis that is not there fails fast with SessionStoreUnavailableException naming server and operation")
+            "a Redis that is not there fails load and ping fast with SessionStoreUnavailableException naming server and"
+                    + " operation; a Redis that is there answers ping")
     void downServer() {
+        store.ping();
         int port = ServerProcess.freePortWithBusPort();
         try (RedisSessionStore s = RedisSessionStore.builder()
                 .uri("redis://127.0.0.1:" + port)
@@ -204,6 +206,9 @@ class RedisSessionStoreTest {
                     .hasMessageContaining("load of session " + key.shortForm())
                     .hasMessageNotContaining(key.value());
             System.out.printf("down server: load failed after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThatThrownBy(s::ping)
+                    .isInstanceOf(SessionStoreUnavailableException.class)
+                    .hasMessageContaining("ping");
         }
     }
 

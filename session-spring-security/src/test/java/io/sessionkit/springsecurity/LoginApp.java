@@ -4,6 +4,7 @@ import io.sessionkit.SessionManager;
 import io.sessionkit.servlet.SessionFilter;
 import io.sessionkit.servlet.SessionFilterConfig;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.Map;
 import org.springframework.boot.SpringBootConfiguration;
@@ -97,19 +98,15 @@ class LoginApp {
 
     @RestController
     static class Pages {
-        @GetMapping("/")
-        String home() {
-            return "home";
+        /** The public home page and the secret page (which the security chain only lets a logged-in user see). */
+        @GetMapping({"/", "/secret"})
+        String page(HttpServletRequest request) {
+            return request.getRequestURI().equals("/") ? "home" : "the secret page";
         }
 
         @GetMapping("/me")
         String me(Authentication authentication) {
             return authentication.getName();
-        }
-
-        @GetMapping("/secret")
-        String secret() {
-            return "the secret page";
         }
 
         /** The (masked) CSRF token of this session, for the next POST. */
