@@ -49,9 +49,10 @@ final class Sweeper implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            // Assigned before the first run is scheduled: a run that starts at once must see it to reschedule itself.
+            this.executor = e;
             long first = ThreadLocalRandom.current().nextLong(interval.toMillis() + 1);
             var unused = e.schedule(this::runAndReschedule, first, TimeUnit.MILLISECONDS);
-            this.executor = e;
         }
     }
 

@@ -293,6 +293,21 @@ class SessionEventsTest {
     }
 
     @Test
+    void theSweeperKeepsRunningWhenItsFirstRunStartsAtOnce() throws Exception {
+        // With a 1 ms interval the first run often starts before the constructor returns; it must still reschedule.
+        for (int i = 0; i < 20; i++) {
+            Recorder listener = new Recorder(false);
+            SessionManager m = built(builder().listener(listener.listener).sweepInterval(Duration.ofMillis(1)));
+            Session s = m.create();
+            m.save(s);
+            listener.next(); // CREATED
+            millis.addAndGet(ExpiryPolicy.DEFAULT_MAX_IDLE.toMillis() + 1);
+            assertThat(listener.next().type()).isEqualTo(SessionEvent.Type.EXPIRED);
+            m.close();
+        }
+    }
+
+    @Test
     void healthIsOneCallAndReportsAStoreThatIsDown() {
         Signals signals = new Signals();
         StoreHealth up = built(builder().observer(signals)).health();
