@@ -98,6 +98,22 @@ public final class SessionManager implements AutoCloseable {
         return b.store(SessionStores.open(config)).closeStoreOnClose(true).build();
     }
 
+    /**
+     * As {@link #open(SessionKitConfig)}, with {@code customizer} given the builder first, which then holds the policy
+     * keys of {@code config}: for what configuration cannot say, such as an {@linkplain Builder#observer observer} and
+     * {@linkplain Builder#listener listeners} that must be there from the start, or an injected clock. The store is
+     * opened after the customizer returns (so a customizer that throws opens nothing) and replaces any store it set;
+     * the manager owns it and closes it.
+     *
+     * @throws IllegalArgumentException naming the key, if a value is invalid
+     */
+    public static SessionManager open(SessionKitConfig config, java.util.function.Consumer<Builder> customizer) {
+        Objects.requireNonNull(customizer, "customizer");
+        Builder b = policyFrom(config);
+        customizer.accept(b);
+        return b.store(SessionStores.open(config)).closeStoreOnClose(true).build();
+    }
+
     /** A builder holding the policy keys of {@code config} (no store yet). */
     static Builder policyFrom(SessionKitConfig c) {
         Builder b = new Builder().clock(c.clock());

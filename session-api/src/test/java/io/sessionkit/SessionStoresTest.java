@@ -118,6 +118,31 @@ class SessionStoresTest {
         assertThat(SessionKitConfig.environmentName("sessionkit.max-idle")).isEqualTo("SESSIONKIT_MAX_IDLE");
     }
 
+    @Test
+    void managerOpenedWithACustomizerKeepsTheConfiguredPolicyAndWhatTheCustomizerAdded() throws IOException {
+        ClassLoader loader = withProviders(TestProviders.Alpha.class);
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            SessionKitConfig config =
+                    SessionKitConfig.of(Map.of("sessionkit.store", "alpha", "sessionkit.max-idle", "5m"));
+            java.time.Clock fixed =
+                    java.time.Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+            try (SessionManager m = SessionManager.open(config, b -> b.clock(fixed))) {
+                assertThat(m.expiryPolicy().maxIdle()).isEqualTo(java.time.Duration.ofMinutes(5));
+                assertThat(m.clock()).isSameAs(fixed);
+                assertThat(((TestProviders.NamedStore) m.store()).madeBy()).isEqualTo("alpha");
+            }
+            assertThatThrownBy(() -> SessionManager.open(config, b -> {
+                        throw new IllegalStateException("customizer failed");
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("customizer failed");
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
     // ---- issue 14 item 16: a newcomer's startup errors say what is wrong, and name real artifacts only
 
     private static String failureOf(String store, ClassLoader loader) {

@@ -112,7 +112,11 @@ public final class DemoApp {
 
     static DemoApp start(Options options, SessionKitConfig config) throws IOException {
         SessionFilterConfig filterConfig = SessionFilterConfig.from(config);
-        SessionManager manager = SessionManager.open(config);
+        // The panel's counters come from the event SPI: a listener (created, rotated, invalidated, expired) and an
+        // observer (conflicts), both in place before the first request.
+        SessionCounters counters = new SessionCounters();
+        SessionManager manager =
+                SessionManager.open(config, b -> b.listener(counters).observer(counters));
         try {
             Server server = new Server();
             HttpConfiguration http = new HttpConfiguration();
@@ -130,7 +134,9 @@ public final class DemoApp {
                     port,
                     ProcessHandle.current().pid(),
                     StoreDescription.of(config, manager.store()),
-                    manager.store().features().contains(StoreFeature.PRINCIPAL_INDEX));
+                    manager.store().features().contains(StoreFeature.PRINCIPAL_INDEX),
+                    manager.store().features().contains(StoreFeature.EXPIRY_EVENTS),
+                    counters);
 
             ServletContextHandler context = new ServletContextHandler("/");
             context.setMaxFormContentSize(MAX_FORM_BYTES);

@@ -234,6 +234,7 @@ final class Pages {
             b.append("<br><code>").append(esc(i.store().target())).append("</code>");
         }
         b.append("</dd></dl>");
+        b.append(counters(i));
         SessionFacts s = c.session();
         if (s != null) {
             b.append("<h3>This session</h3><dl>")
@@ -268,6 +269,31 @@ final class Pages {
                             + "nothing is written to the store until you add to the cart or open the login form.</p>");
         }
         return b.append("</aside>").toString();
+    }
+
+    /** The live counters of this instance, from the event SPI; see {@link SessionCounters}. */
+    private static String counters(Instance i) {
+        SessionCounters.Counts n = i.counters().counts();
+        StringBuilder b = new StringBuilder("<h3>Sessions on this instance</h3><dl class=\"counters\">")
+                .append("<dt>Created</dt><dd id=\"stat-created\">")
+                .append(n.created())
+                .append("</dd><dt>Active <small>(estimate)</small></dt><dd id=\"stat-active\">")
+                .append(n.active())
+                .append("</dd><dt>Logged out</dt><dd id=\"stat-invalidated\">")
+                .append(n.invalidated())
+                .append("</dd><dt>Expired</dt><dd id=\"stat-expired\">")
+                .append(i.expiryReported() ? String.valueOf(n.expired()) : "not reported by this store")
+                .append("</dd><dt>Conflicts</dt><dd id=\"stat-conflicts\">")
+                .append(n.conflicts())
+                .append("</dd></dl><p class=\"hint\">Counted from SessionKit's events (a listener and an observer), "
+                        + "since this instance started. Active is created − logged out − expired here; other instances "
+                        + "count their own");
+        if (!i.expiryReported()) {
+            b.append(", and sessions that time out are not subtracted: this store does not report expiry");
+        }
+        return b.append(
+                        ". Conflicts are writes that lost a compare-and-set race with another request: retried, or answered 409.</p>")
+                .toString();
     }
 
     private static String csrfField(Chrome c) {

@@ -53,6 +53,50 @@ class LauncherPartsTest {
                 .doesNotContain("s3cret");
     }
 
+    @Test
+    @DisplayName(
+            "17.5 the counters: active is created − logged out − expired, never below zero; a store that does not report "
+                    + "expiry says so on the panel instead of a zero")
+    void countersAndTheirPanel() {
+        SessionCounters counters = new SessionCounters();
+        io.sessionkit.SessionKey key = new io.sessionkit.SessionKey(io.sessionkit.SessionKey.hash("any"));
+        java.time.Instant at = java.time.Instant.EPOCH;
+        for (int i = 0; i < 3; i++) {
+            counters.onEvent(
+                    new io.sessionkit.SessionEvent(io.sessionkit.SessionEvent.Type.CREATED, key, null, null, null, at));
+        }
+        counters.onEvent(
+                new io.sessionkit.SessionEvent(io.sessionkit.SessionEvent.Type.ROTATED, key, key, null, null, at));
+        counters.onEvent(new io.sessionkit.SessionEvent(
+                io.sessionkit.SessionEvent.Type.INVALIDATED,
+                key,
+                null,
+                null,
+                io.sessionkit.SessionEvent.Reason.REQUEST,
+                at));
+        counters.onEvent(
+                new io.sessionkit.SessionEvent(io.sessionkit.SessionEvent.Type.EXPIRED, key, null, null, null, at));
+        counters.conflict(1);
+        counters.conflict(2);
+        assertThat(counters.counts()).isEqualTo(new SessionCounters.Counts(3, 1, 1, 1, 2));
+        assertThat(counters.counts().active()).isEqualTo(1);
+        assertThat(new SessionCounters.Counts(1, 0, 1, 1, 0).active())
+                .as("a session created elsewhere and ended here")
+                .isZero();
+
+        StoreDescription store = new StoreDescription("jdbc", "JdbcSessionStore", "jdbc:h2:mem:x");
+        String silent =
+                Pages.products(Pages.Chrome.bare(new Instance("A", 8080, 1, store, true, false, counters)), null);
+        assertThat(silent)
+                .contains("id=\"stat-created\">3<")
+                .contains("id=\"stat-active\">1<")
+                .contains("id=\"stat-conflicts\">2<")
+                .contains("id=\"stat-expired\">not reported by this store<");
+        String reporting =
+                Pages.products(Pages.Chrome.bare(new Instance("A", 8080, 1, store, true, true, counters)), null);
+        assertThat(reporting).contains("id=\"stat-expired\">1<").doesNotContain("not reported by this store");
+    }
+
     /** The target shown for {@code sessionkit.store=store} with {@code sessionkit.<key>=value}. */
     private static String target(String store, String key, String value) {
         SessionKitConfig config = SessionKitConfig.of(Map.of("sessionkit.store", store, "sessionkit." + key, value));

@@ -67,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * precedence, so deployment settings override what the war ships), and closes it in {@link #destroy()}.
  *
  * <p><b>Listeners.</b> The application's {@code HttpSessionListener}s ({@code sessionCreated} when SessionKit creates
- * a session, {@code sessionDestroyed} on {@code invalidate()}), {@code HttpSessionAttributeListener}s (added, replaced
+ * a session, {@code sessionDestroyed} on {@code invalidate()} and when the manager's sweep reports it expired),
+ * {@code HttpSessionAttributeListener}s (added, replaced
  * with the old value, removed) and {@code HttpSessionIdListener}s ({@code changeSessionId()}, with the old id) are told
  * about SessionKit sessions, as are {@code HttpSessionBindingListener} values; the event's session is the SessionKit
  * session. On Jetty 12 and Tomcat 10.1/11 the listeners registered the standard ways ({@code <listener>},
@@ -80,8 +81,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>The container's session settings</b> ({@code SessionCookieConfig}, {@code <session-timeout>}) are defaults
  * for what {@link SessionFilterConfig} leaves unset; see there.
  *
- * <p><b>Not supported.</b> Expiry in the store is silent: no {@code sessionDestroyed} and no {@code valueUnbound} for
- * sessions that time out. Container-managed login keeps its state in the container's own session, so
+ * <p><b>Expired sessions.</b> On a store with {@link io.sessionkit.StoreFeature#EXPIRY_EVENTS}, a session that times
+ * out is reported to {@code HttpSessionListener.sessionDestroyed} when a sweep collects it: on the sweeper's thread,
+ * with the web app's class loader, once per cluster (by the node whose sweep claimed it), never for a session that was
+ * invalidated. The store keeps nothing of it then, so the event's session is a read-only view whose {@code getId()} is
+ * the hashed key, never the raw id, with no attributes (no {@code valueUnbound}, no {@code attributeRemoved}). The
+ * filter listens only if the web app has an {@code HttpSessionListener} when it starts.
+ *
+ * <p><b>Not supported.</b> Container-managed login keeps its state in the container's own session, so
  * {@code request.login(...)} throws a {@link ServletException} saying so, and a web app whose
  * {@code <login-config>} uses {@code FORM} (or Jetty's OpenID, SIWE or multi-authenticator) makes the filter refuse
  * to start; stateless {@code BASIC}, {@code DIGEST} and {@code CLIENT-CERT} work. Log in in the application and call
@@ -98,6 +105,8 @@ public class SessionFilter implements Filter {
     private @Nullable SessionFilterConfig config;
     private boolean ownsManager;
     private SessionListeners listeners = SessionListeners.NONE;
+    /** Tells the listeners about expired sessions, once {@link #init} found any; stopped in {@link #destroy()}. */
+    private @Nullable ExpiryReporter expiryReporter;
     /** The idle timeout of new sessions, when the container's session-timeout replaces the manager's; or null. */
     private @Nullable Duration newSessionIdle;
 
@@ -156,6 +165,13 @@ public class SessionFilter implements Filter {
                     container.known() ? Objects.requireNonNull(container.listeners()) : java.util.List::of,
                     effective.listeners());
             report(filterName, container, effective, defaults, idle, m.expiryPolicy());
+            if (found.anySessionListener()) {
+                // Listeners are registered before filters start (ServletContext.addListener is refused afterwards), so
+                // an app without one now never gets one, and its manager is spared the event traffic.
+                ExpiryReporter reporter = new ExpiryReporter(found, context, ExpiryReporter.webAppLoader(context));
+                m.addListener(reporter);
+                this.expiryReporter = reporter;
+            }
             this.manager = m;
             this.config = effective;
             this.ownsManager = this.ownsManager || opened;
@@ -350,9 +366,13 @@ public class SessionFilter implements Filter {
         return null;
     }
 
-    /** Closes the manager if this filter opened it. */
+    /** Stops telling listeners about expired sessions, and closes the manager if this filter opened it. */
     @Override
     public void destroy() {
+        ExpiryReporter reporter = expiryReporter;
+        if (reporter != null) {
+            reporter.stop();
+        }
         if (ownsManager && manager != null) {
             manager.close();
         }

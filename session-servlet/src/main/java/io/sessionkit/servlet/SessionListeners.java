@@ -48,12 +48,21 @@ final class SessionListeners {
                 || !of(HttpSessionAttributeListener.class).isEmpty();
     }
 
+    /** Whether an {@link HttpSessionListener} is registered now: only then are expired sessions worth reporting. */
+    boolean anySessionListener() {
+        return !of(HttpSessionListener.class).isEmpty();
+    }
+
     void sessionCreated(HttpSession session) {
         HttpSessionEvent event = new HttpSessionEvent(session);
         each(of(HttpSessionListener.class), "sessionCreated", l -> l.sessionCreated(event));
     }
 
-    /** While the session can still be read (attributes included): the Servlet spec's "about to be invalidated". */
+    /**
+     * On {@code invalidate()}, while the session can still be read (attributes included): the Servlet spec's "about to
+     * be invalidated". For a session that expired in the store, {@code session} is an {@link ExpiredHttpSession}
+     * ({@link ExpiryReporter}).
+     */
     void sessionDestroyed(HttpSession session) {
         HttpSessionEvent event = new HttpSessionEvent(session);
         List<HttpSessionListener> ls = new ArrayList<>(of(HttpSessionListener.class));

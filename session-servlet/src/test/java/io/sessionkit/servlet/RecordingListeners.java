@@ -147,6 +147,43 @@ public final class RecordingListeners {
         }
     }
 
+    /**
+     * Checks, on {@code sessionDestroyed}, what a listener can and cannot do with the session it is handed: its id, the
+     * attributes, the servlet context, whether changes are refused, and whether the thread's context class loader is
+     * the one its requests ran with (recorded at {@code sessionCreated}, in a request).
+     */
+    public static final class ExpiryProbe implements HttpSessionListener {
+        private volatile @org.jspecify.annotations.Nullable ClassLoader requestLoader;
+
+        @Override
+        public void sessionCreated(HttpSessionEvent e) {
+            requestLoader = Thread.currentThread().getContextClassLoader();
+        }
+
+        @Override
+        public void sessionDestroyed(HttpSessionEvent e) {
+            HttpSession s = e.getSession();
+            record(
+                    s,
+                    this,
+                    "destroyed " + s.getId() + " names=" + Collections.list(s.getAttributeNames()) + " a="
+                            + s.getAttribute("a") + " context=" + (s.getServletContext() != null) + " set="
+                            + refused(() -> s.setAttribute("x", "y")) + " remove="
+                            + refused(() -> s.removeAttribute("a"))
+                            + " invalidate=" + refused(s::invalidate) + " webAppLoader="
+                            + (Thread.currentThread().getContextClassLoader() == requestLoader));
+        }
+
+        private static String refused(Runnable change) {
+            try {
+                change.run();
+                return "allowed";
+            } catch (IllegalStateException refused) {
+                return "refused";
+            }
+        }
+    }
+
     /** Throws from every callback (each goes through {@link Recording#tell}). */
     public static final class Throwing extends Recording {
         @Override

@@ -59,7 +59,11 @@ abstract class SessionFilterContractTest {
         clock = MutableClock.startingNow();
         store = new ForwardingSessionStore(
                 CaffeineSessionStore.builder().clock(clock).build());
-        manager = SessionManager.builder(store).clock(clock).build();
+        // No background sweep: a rule that needs one calls sweepExpired() at the moment it chooses.
+        manager = SessionManager.builder(store)
+                .clock(clock)
+                .sweepInterval(Duration.ZERO)
+                .build();
         server = container().start(new SessionFilter(manager, SessionFilterConfig.defaults()), new TestApp());
     }
 
@@ -1142,7 +1146,8 @@ abstract class SessionFilterContractTest {
 
     @Test
     @DisplayName(
-            "16.2.1 invalidate() whose store delete fails tells no listener; expiry in the store is silent (expiry events come later)")
+            "16.2.1 invalidate() whose store delete fails tells no listener; nor does expiry before a sweep collects the "
+                    + "session (17.2)")
     void item16_2_1_noEventForAFailedDeleteNorForExpiry() {
         try (ListenerApp app = startWithDeclaredListener()) {
             browser.get(app.uri("/set?name=a&value=1"));
@@ -1181,6 +1186,150 @@ abstract class SessionFilterContractTest {
             assertThat(app.log().of(RecordingListeners.Programmatic.class))
                     .containsExactly("created " + sessionCookie() + " kit=true new=true", "added a=1");
             assertThat(app.log().of(RecordingListeners.Declared.class)).isEmpty();
+        }
+    }
+
+    // ---- 17.2: sessions that expire in the store reach HttpSessionListener.sessionDestroyed ----
+
+    /**
+     * One node of a cluster over a real Redis (the store of this rule: it declares {@code EXPIRY_EVENTS}): its own
+     * store and manager (on the suite's clock, no background sweep) and a deployment with the declared recording
+     * listener and the {@link RecordingListeners.ExpiryProbe}.
+     */
+    private record ExpiryNode(ForwardingSessionStore store, SessionManager manager, ListenerApp app)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                app.close();
+            } finally {
+                manager.close();
+                store.close();
+            }
+        }
+    }
+
+    private ExpiryNode startExpiryNode(String keyPrefix) {
+        ForwardingSessionStore nodeStore = new ForwardingSessionStore(io.sessionkit.redis.RedisSessionStore.builder()
+                .uri(io.sessionkit.testing.TestServers.redisUri())
+                .keyPrefix(keyPrefix)
+                .clock(clock)
+                .build());
+        SessionManager nodeManager = SessionManager.builder(nodeStore)
+                .clock(clock)
+                .sweepInterval(Duration.ZERO)
+                .build();
+        try {
+            WebServer.Setup setup = new WebServer.Setup(
+                    List.of(RecordingListeners.Declared.class, RecordingListeners.ExpiryProbe.class), null, true, null);
+            return new ExpiryNode(
+                    nodeStore,
+                    nodeManager,
+                    startWithEventLog(new SessionFilter(nodeManager, SessionFilterConfig.defaults()), setup));
+        } catch (RuntimeException e) {
+            nodeManager.close();
+            nodeStore.close();
+            throw e;
+        }
+    }
+
+    /** Runs both sweeps at the same moment, each on a thread whose context class loader is not the web app's. */
+    private static int sweepAtOnce(SessionManager first, SessionManager second) throws Exception {
+        ClassLoader foreign = new java.net.URLClassLoader(new java.net.URL[0], null);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> sweeps = new ArrayList<>();
+            for (SessionManager m : List.of(first, second)) {
+                sweeps.add(pool.submit(() -> {
+                    Thread.currentThread().setContextClassLoader(foreign);
+                    start.await();
+                    return m.sweepExpired();
+                }));
+            }
+            start.countDown();
+            int collected = 0;
+            for (Future<Integer> sweep : sweeps) {
+                collected += sweep.get(30, TimeUnit.SECONDS);
+            }
+            return collected;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("17.2 a session created by a real request and left to expire is reported to the web app's "
+            + "HttpSessionListener.sessionDestroyed exactly once across two nodes sweeping at once: its id the "
+            + "hashed key (never the raw id), no attributes, the servlet context, changes refused, the web app's "
+            + "class loader; an invalidated session is not reported again, and a live one not at all")
+    void item17_2_expiredSessionIsDestroyedOnceInTheCluster() throws Exception {
+        String prefix =
+                "sk-servlet-expiry-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+        try (ExpiryNode one = startExpiryNode(prefix);
+                ExpiryNode two = startExpiryNode(prefix)) {
+            Browser alice = new Browser();
+            assertThat(alice.get(one.app().uri("/set?name=a&value=1")).statusCode())
+                    .isEqualTo(200);
+            String aliceId = alice.cookie(COOKIE).orElseThrow();
+            String aliceKey = SessionId.parse(aliceId).orElseThrow().key().value();
+            Browser bob = new Browser();
+            assertThat(bob.get(two.app().uri("/set?name=b&value=2")).statusCode())
+                    .isEqualTo(200);
+            String bobId = bob.cookie(COOKIE).orElseThrow();
+            assertThat(bob.get(two.app().uri("/invalidate")).body()).isEqualTo("invalidated");
+
+            clock.advance(manager.expiryPolicy().maxIdle().plusMinutes(2));
+            Browser carol = new Browser();
+            assertThat(carol.get(one.app().uri("/set?name=c&value=3")).statusCode())
+                    .isEqualTo(200);
+            String carolId = carol.cookie(COOKIE).orElseThrow();
+
+            assertThat(sweepAtOnce(one.manager(), two.manager()))
+                    .as("records the two sweeps collected together")
+                    .isEqualTo(1);
+            List<String> destroyed = Stream.of(one, two)
+                    .flatMap(n -> n.app().log().of(RecordingListeners.Declared.class).stream())
+                    .filter(e -> e.startsWith("destroyed"))
+                    .toList();
+            assertThat(destroyed)
+                    .as("sessionDestroyed on both nodes: bob's logout once, alice's expiry once, carol (live) never")
+                    .containsExactlyInAnyOrder("destroyed " + bobId + " [b=2]", "destroyed " + aliceKey + " []");
+            List<String> probed = Stream.of(one, two)
+                    .flatMap(n -> n.app().log().of(RecordingListeners.ExpiryProbe.class).stream())
+                    .filter(e -> e.startsWith("destroyed " + aliceKey))
+                    .toList();
+            assertThat(probed)
+                    .singleElement()
+                    .isEqualTo("destroyed " + aliceKey + " names=[] a=null context=true set=refused remove=refused "
+                            + "invalidate=refused webAppLoader=true");
+            List<String> everything = Stream.of(one, two)
+                    .flatMap(n -> n.app().log().all().stream())
+                    .toList();
+            assertThat(everything)
+                    .as("alice's raw id reaches no listener after her session was created")
+                    .filteredOn(e -> e.contains(aliceId))
+                    .allMatch(e -> e.contains(": created " + aliceId));
+            assertThat(everything).noneMatch(e -> e.startsWith("Declared: destroyed " + carolId));
+
+            assertThat(sweepAtOnce(one.manager(), two.manager()))
+                    .as("a second sweep finds nothing")
+                    .isZero();
+            assertThat(Stream.of(one, two)
+                            .mapToLong(n -> n.app().log().all().stream()
+                                    .filter(e -> e.startsWith("Declared: destroyed"))
+                                    .count())
+                            .sum())
+                    .isEqualTo(2);
+            assertThat(carol.get(one.app().uri("/get?name=c")).body()).isEqualTo("3");
+        } finally {
+            try (redis.clients.jedis.Jedis raw =
+                    new redis.clients.jedis.Jedis(io.sessionkit.testing.TestServers.redisUri(), 5_000)) {
+                java.util.Set<String> left = raw.keys(prefix + "*");
+                if (!left.isEmpty()) {
+                    raw.unlink(left.toArray(String[]::new));
+                }
+            }
         }
     }
 
