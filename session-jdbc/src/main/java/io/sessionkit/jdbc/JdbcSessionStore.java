@@ -1014,7 +1014,11 @@ public final class JdbcSessionStore implements SessionStore {
             return this;
         }
 
-        /** Whether to run the shipped schema ({@code CREATE ... IF NOT EXISTS}) when the store starts; default false. */
+        /**
+         * Whether to run the shipped schema ({@code CREATE ... IF NOT EXISTS}) when the store starts, and add the claim
+         * columns ({@code claimed_until}, on MySQL/MariaDB also {@code claim_token}) to a table an earlier version
+         * created; default false.
+         */
         public Builder createSchema(boolean createSchema) {
             this.createSchema = createSchema;
             return this;
