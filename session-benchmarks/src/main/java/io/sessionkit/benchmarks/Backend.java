@@ -134,8 +134,6 @@ enum Backend {
             } else {
                 c.putAll(Map.of(p + "url", address, p + "table", table(namespace), p + "create-schema", "true"));
                 c.put(p + "pool.max-size", Integer.toString(pool));
-                // The sweeper would compete with the requests; new-session tables are emptied between iterations.
-                c.put(p + "sweep-interval", "0s");
             }
             return SessionStores.open(SessionKitConfig.of(c));
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sessionkit.BuilderChecks;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionException;
@@ -33,11 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,13 +62,20 @@ import org.jspecify.annotations.Nullable;
  * DataSource whose connections come with autocommit off is switched to autocommit for each operation and back, so
  * its writes are kept (the pool would otherwise roll them back) and no transaction is left open.
  *
- * <p>Expired rows are removed by {@link #purgeExpired()} in batches of {@link Builder#sweepBatchSize(int)} rows, one
- * statement per batch, and by an optional background sweeper (a daemon thread, every
- * {@link Builder#sweepInterval(Duration)} ±20% so that many nodes do not sweep in step). A sweep deletes only rows
- * expired for longer than the {@linkplain Builder#expiryGrace(Duration) expiry grace} by the sweeping node's clock,
- * so nodes whose clocks differ by up to the grace never delete each other's live sessions. Many nodes may sweep at once:
- * PostgreSQL batches use {@code FOR UPDATE SKIP LOCKED}, MySQL/MariaDB batches delete in {@code expires_at} index order
- * under {@code READ COMMITTED}, so sweepers never deadlock each other and never delete a live row.
+ * <p>Expired rows are collected by the {@code SessionManager}'s sweeper (the store runs no thread of its own): it
+ * {@linkplain #claimExpired claims} them, reports each as an expired event and {@linkplain #removeExpired removes}
+ * them ({@link StoreFeature#EXPIRY_EVENTS}). A claim sets {@code claimed_until} (a column of its own; {@code expires_at}
+ * is never moved, so a claimed row stays expired for {@code load} and {@code replace}) on at most {@code max} rows that
+ * expired longer ago than the {@linkplain Builder#expiryGrace(Duration) expiry grace} and whose claim is absent or ran
+ * out, in one statement on PostgreSQL ({@code UPDATE ... WHERE session_id IN (SELECT ... FOR UPDATE SKIP LOCKED)
+ * RETURNING}) and H2 ({@code SELECT ... FROM FINAL TABLE (UPDATE ...)}), in two on MySQL/MariaDB (an {@code UPDATE}
+ * that marks the rows with a random {@code claim_token} in {@code expires_at} index order, then a {@code SELECT} by that
+ * token). {@link #removeExpired} deletes the claimed rows that are still expired, in key order, a few hundred per
+ * statement. {@link #purgeExpired()} deletes expired rows without reporting them, in batches of
+ * {@link Builder#sweepBatchSize(int)} rows. Every sweep decides by the sweeping node's clock minus the grace, so nodes
+ * whose clocks differ by up to the grace never collect each other's live sessions; many nodes may sweep at once
+ * (PostgreSQL {@code SKIP LOCKED}; MySQL/MariaDB in index order under {@code READ COMMITTED}), never deadlocking each
+ * other and never collecting a live row.
  *
  * <p>Not provided: schema migration, multi-statement transactions across sessions, and a bound on how stale a row may
  * become before it is swept (loads never return it once expired, whether swept or not). Principals longer than
@@ -87,10 +90,8 @@ public final class JdbcSessionStore implements SessionStore {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Default per-statement timeout ({@link Statement#setQueryTimeout(int)}, whole seconds, rounded up). */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
-    /** Default pause between two background sweeps; {@link Duration#ZERO} turns the sweeper off. */
-    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
     /**
-     * Default expiry grace: the sweeper and {@link #purgeExpired()} delete only rows expired for longer than this, by
+     * Default expiry grace: claims and {@link #purgeExpired()} take only rows expired for longer than this, by
      * the sweeping node's clock, so that nodes whose clocks differ by up to the grace never delete a session that is
      * still live for the node that wrote it.
      */
@@ -107,6 +108,8 @@ public final class JdbcSessionStore implements SessionStore {
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int MAX_SWEEP_RETRIES = 3;
     private static final int MAX_DEADLOCK_RETRIES = 2;
+    /** Session ids per {@code removeExpired} statement. */
+    static final int REMOVE_CHUNK = 500;
 
     /** The SQL dialects this store speaks. */
     public enum Dialect {
@@ -183,9 +186,7 @@ public final class JdbcSessionStore implements SessionStore {
     private final Clock clock;
     private final int queryTimeoutSeconds;
     private final int sweepBatchSize;
-    private final Duration sweepInterval;
     private final long graceMillis;
-    private final @Nullable ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong sweepRetries = new AtomicLong();
     private final AtomicBoolean manualCommitReported = new AtomicBoolean();
@@ -196,7 +197,6 @@ public final class JdbcSessionStore implements SessionStore {
         this.clock = b.clock;
         this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
         this.sweepBatchSize = b.sweepBatchSize;
-        this.sweepInterval = b.sweepInterval;
         this.graceMillis = b.expiryGrace.toMillis();
         // An application's HikariCP pool knows its URL: name it, so a failure says where the store tried to go.
         String knownUrl = b.url != null
@@ -232,19 +232,6 @@ public final class JdbcSessionStore implements SessionStore {
         if (b.createSchema) {
             createSchema();
         }
-        if (sweepInterval.isZero()) {
-            this.sweeper = null;
-        } else {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "sessionkit-jdbc-sweeper-" + sql.table);
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setRemoveOnCancelPolicy(true);
-            this.sweeper = executor;
-            // A random first delay spreads nodes that start together across the whole interval.
-            scheduleSweep(ThreadLocalRandom.current().nextLong(Math.max(1, sweepInterval.toMillis())));
-        }
     }
 
     /** A new builder. */
@@ -275,7 +262,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public Set<StoreFeature> features() {
-        return EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+        return EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
     }
 
     @Override
@@ -443,7 +430,12 @@ public final class JdbcSessionStore implements SessionStore {
         long cutoff = clock.millis() - graceMillis;
         int total = 0;
         while (true) {
-            int deleted = purgeBatch(cutoff);
+            int deleted = sweep("purgeExpired", c -> {
+                try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
+                    sql.strategy.bindPurge(ps, cutoff);
+                    return ps.executeUpdate();
+                }
+            });
             total += deleted;
             if (deleted < sweepBatchSize) {
                 return total;
@@ -451,21 +443,81 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    /** Stops the sweeper and, if the store built it, closes the pool. A DataSource passed in stays open. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Sets {@code claimed_until = now + lease} on at most {@code max} rows with
+     * {@code expires_at <= now - expiryGrace} whose {@code claimed_until} is null or has passed, and returns their key,
+     * principal and {@code expires_at} (never changed by the claim). PostgreSQL and H2: one statement; MySQL/MariaDB:
+     * an {@code UPDATE} that marks the rows with a random token, then a {@code SELECT} of that token's rows. A batch
+     * that loses a deadlock or lock-wait race is retried up to three times.
+     */
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        BuilderChecks.atLeast("max", max, 1);
+        long leaseMillis = BuilderChecks.positive("lease", lease).toMillis();
+        ensureOpen();
+        long now = clock.millis();
+        long until = now > Long.MAX_VALUE - leaseMillis ? Long.MAX_VALUE : now + leaseMillis;
+        SqlDialect.Claim claim = new SqlDialect.Claim(max, now - graceMillis, now, until);
+        return sweep("claimExpired", c -> sql.strategy.claim(this, c, sql, claim));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code DELETE ... WHERE session_id IN (...) AND expires_at <= now AND claimed_until IS NOT NULL}, at most
+     * {@value #REMOVE_CHUNK} ids per statement, in key order (so removers on several nodes lock rows in the same
+     * order and never deadlock). A row that a {@code create} took over since the claim is live and unclaimed, and
+     * stays.
+     */
+    @Override
+    public void removeExpired(List<ExpiredSession> claimed) {
+        requireNonNull(claimed, "claimed");
+        ensureOpen();
+        List<String> keys =
+                claimed.stream().map(e -> e.key().value()).distinct().sorted().toList();
+        long now = clock.millis();
+        for (int from = 0; from < keys.size(); from += REMOVE_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + REMOVE_CHUNK));
+            var unused = sweep("removeExpired", c -> {
+                try (PreparedStatement ps = prepare(c, sql.removeExpired(chunk.size()))) {
+                    int i = 1;
+                    for (String key : chunk) {
+                        ps.setString(i++, key);
+                    }
+                    ps.setLong(i, now);
+                    return ps.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Borrows a connection (within the connect timeout) and asks the driver whether it answers
+     * ({@link Connection#isValid(int)}, within the query timeout): one small round trip ({@code PING} on MySQL/MariaDB,
+     * an empty query on PostgreSQL).
+     */
+    @Override
+    public void ping() {
+        ensureOpen();
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.isValid(queryTimeoutSeconds)) {
+                throw StoreFailures.unavailable(
+                        server, "ping", null, "the database did not answer within " + queryTimeoutSeconds + " s", null);
+            }
+        } catch (SQLException e) {
+            throw failure("ping", null, e);
+        }
+    }
+
+    /** If the store built the pool, closes it. A DataSource passed in stays open. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
-        }
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-            try {
-                if (!sweeper.awaitTermination(queryTimeoutSeconds + 1L, TimeUnit.SECONDS)) {
-                    LOG.log(Level.WARNING, "{0}: sweeper did not stop within {1}s", server, queryTimeoutSeconds + 1);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (ownedPool != null) {
             ownedPool.close();
@@ -576,70 +628,53 @@ public final class JdbcSessionStore implements SessionStore {
         }
     }
 
-    /** Deletes one batch of rows with {@code expires_at <= cutoff}. */
-    private int purgeBatch(long cutoff) {
+    /**
+     * One batch of a sweep (purge, claim or remove) on a connection of its own, under READ COMMITTED where the dialect
+     * sweeps so; retried when it loses a deadlock or lock-wait race (its statements were rolled back whole).
+     */
+    private <T> T sweep(String operation, SqlWork<T> work) {
+        ensureOpen();
         for (int attempt = 0; ; attempt++) {
             try (Lease lease = new Lease()) {
                 Connection c = lease.connection;
                 if (!sql.strategy.sweepsReadCommitted()) {
-                    return executePurge(c, cutoff);
+                    return work.apply(c);
                 }
                 int isolation = c.getTransactionIsolation();
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 try {
-                    return executePurge(c, cutoff);
+                    return work.apply(c);
                 } finally {
                     c.setTransactionIsolation(isolation);
                 }
             } catch (SQLException e) {
                 if (attempt < MAX_SWEEP_RETRIES && isLockContention(e)) {
                     sweepRetries.incrementAndGet();
-                    LOG.log(Level.DEBUG, "{0}: sweep batch lost a lock race ({1}), retrying", server, e.getSQLState());
+                    LOG.log(
+                            Level.DEBUG,
+                            "{0}: {1} batch lost a lock race ({2}), retrying",
+                            server,
+                            operation,
+                            e.getSQLState());
                     continue;
                 }
-                throw failure("purgeExpired", null, e);
+                throw failure(operation, null, e);
             }
         }
     }
 
-    private int executePurge(Connection c, long cutoff) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql.purgeBatch)) {
-            sql.strategy.bindPurge(ps, cutoff);
-            return ps.executeUpdate();
-        }
-    }
-
-    private void scheduleSweep(long delayMillis) {
-        ScheduledExecutorService executor = sweeper;
-        if (executor == null) {
-            return; // sweepInterval 0: no background sweep
-        }
-        try {
-            // The future is not kept: sweepOnce reports its own failures, and close() stops the executor.
-            ScheduledFuture<?> unused = executor.schedule(this::sweepOnce, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile
-        }
-    }
-
-    private void sweepOnce() {
-        if (closed.get()) {
-            return;
-        }
-        try {
-            int n = purgeExpired();
-            LOG.log(Level.DEBUG, "{0}: swept {1} expired sessions from {2}", server, n, sql.table);
-        } catch (RuntimeException e) {
-            if (!closed.get()) {
-                LOG.log(Level.WARNING, "{0}: sweeping {1} failed, will retry: {2}", server, sql.table, e.getMessage());
-            }
-        } finally {
-            if (!closed.get()) {
-                long base = sweepInterval.toMillis();
-                long jitter = (long) (base * (ThreadLocalRandom.current().nextDouble(0.4) - 0.2));
-                scheduleSweep(Math.max(1, base + jitter));
+    /** The claimed rows of {@code rs} ({@code session_id, principal, expires_at}); a malformed id is logged, skipped. */
+    List<ExpiredSession> expiredSessions(ResultSet rs) throws SQLException {
+        List<ExpiredSession> out = new ArrayList<>();
+        while (rs.next()) {
+            String id = rs.getString(1);
+            try {
+                out.add(new ExpiredSession(new SessionKey(id), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+            } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                StoreFailures.skipped(LOG, server, "claimExpired", null, e);
             }
         }
+        return List.copyOf(out);
     }
 
     private void createSchema() {
@@ -663,15 +698,41 @@ public final class JdbcSessionStore implements SessionStore {
                             e.getMessage());
                 }
             }
+            addClaimColumns(c, st);
         } catch (SQLException e) {
             throw failure("create-schema", null, e);
         }
     }
 
+    /**
+     * Adds the claim columns that a table created by an earlier version lacks ({@code ALTER TABLE ... ADD COLUMN
+     * claimed_until BIGINT}, on MySQL/MariaDB also {@code claim_token BIGINT}): nullable, so no row is rewritten.
+     */
+    private void addClaimColumns(Connection c, Statement st) throws SQLException {
+        for (String column : sql.strategy.claimColumns()) {
+            if (columnExists(c, column)) {
+                continue;
+            }
+            try {
+                st.execute(SqlStatements.addColumn(sql.table, column));
+                LOG.log(Level.INFO, "{0}: added column {1} to {2}", server, column, sql.table);
+            } catch (SQLException e) {
+                // Another node may add it at the same moment.
+                if (!columnExists(c, column)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private boolean tableExists(Connection c) {
+        return columnExists(c, "session_id");
+    }
+
+    private boolean columnExists(Connection c, String column) {
         try (Statement st = c.createStatement()) {
             st.setQueryTimeout(queryTimeoutSeconds);
-            st.executeQuery("SELECT session_id FROM " + sql.table + " WHERE 1 = 0")
+            st.executeQuery("SELECT " + column + " FROM " + sql.table + " WHERE 1 = 0")
                     .close();
             return true;
         } catch (SQLException e) {
@@ -886,7 +947,6 @@ public final class JdbcSessionStore implements SessionStore {
         private @Nullable Dialect dialect;
         private String table = DEFAULT_TABLE;
         private boolean createSchema;
-        private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
         private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Clock clock = Clock.systemUTC();
@@ -954,28 +1014,29 @@ public final class JdbcSessionStore implements SessionStore {
             return this;
         }
 
-        /** Whether to run the shipped schema ({@code CREATE ... IF NOT EXISTS}) when the store starts; default false. */
+        /**
+         * Whether to run the shipped schema ({@code CREATE ... IF NOT EXISTS}) when the store starts, and add the claim
+         * columns ({@code claimed_until}, on MySQL/MariaDB also {@code claim_token}) to a table an earlier version
+         * created; default false.
+         */
         public Builder createSchema(boolean createSchema) {
             this.createSchema = createSchema;
             return this;
         }
 
-        /** Pause between background sweeps (±20% jitter); {@link Duration#ZERO} turns the sweeper off. Default 1 min. */
-        public Builder sweepInterval(Duration interval) {
-            this.sweepInterval = BuilderChecks.between(
-                    "sweepInterval", interval, Duration.ZERO, SessionRecord.MAX_IDLE, "(0 turns the sweeper off)");
-            return this;
-        }
-
-        /** Rows one sweep statement deletes at most; default {@value #DEFAULT_SWEEP_BATCH_SIZE}. */
+        /**
+         * Rows one {@link JdbcSessionStore#purgeExpired()} statement deletes at most; default
+         * {@value #DEFAULT_SWEEP_BATCH_SIZE}. (Claims take the batch size the caller asks for: the manager's
+         * {@code sessionkit.sweep.batch-size}.)
+         */
         public Builder sweepBatchSize(int size) {
             this.sweepBatchSize = BuilderChecks.atLeast("sweepBatchSize", size, 1);
             return this;
         }
 
         /**
-         * How long past its expiry a row is kept before the sweeper and {@link JdbcSessionStore#purgeExpired()} may
-         * delete it; default 60 s. Every node decides expiry by its own clock, so a node whose clock runs ahead of
+         * How long past its expiry a row is kept before a claim ({@link JdbcSessionStore#claimExpired}) or
+         * {@link JdbcSessionStore#purgeExpired()} may take it; default 60 s. Every node decides expiry by its own clock, so a node whose clock runs ahead of
          * the writer's would otherwise delete sessions in their last moments. With the grace, clocks that differ by
          * up to the grace lose no session and end none early by more than the skew (a reader ahead sees a session
          * expire up to the skew early, as {@code load} filters by its own clock); beyond the grace, a node ahead by

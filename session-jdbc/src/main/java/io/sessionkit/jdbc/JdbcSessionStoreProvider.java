@@ -20,13 +20,14 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.jdbc.pool.max-size}</td><td>10</td><td>pool connections</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.connect-timeout}</td><td>5s</td><td>wait for a connection</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.query-timeout}</td><td>5s</td><td>per statement, whole seconds</td></tr>
- *   <tr><td>{@code sessionkit.jdbc.sweep-interval}</td><td>1m</td><td>background sweep, {@code 0s} = off</td></tr>
- *   <tr><td>{@code sessionkit.jdbc.sweep-batch-size}</td><td>1000</td><td>rows per sweep statement</td></tr>
+ *   <tr><td>{@code sessionkit.jdbc.sweep-batch-size}</td><td>1000</td><td>rows per {@code purgeExpired} statement</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.expiry-grace}</td><td>60s</td><td>how long past expiry a row is kept before a sweep may
- *       delete it (tolerated clock skew between nodes)</td></tr>
+ *       take it (tolerated clock skew between nodes)</td></tr>
  *   <tr><td>{@code sessionkit.jdbc.synchronous-commit}</td><td>{@code true}</td><td>PostgreSQL: wait for WAL flush on each write</td></tr>
  * </table>
  *
+ * The store runs no sweeper of its own: {@code sessionkit.sweep.interval} (the manager's) sets how often expired rows
+ * are collected, and the removed {@code sessionkit.jdbc.sweep-interval} fails the build with a message that says so.
  * Every bad key is reported at once; the URL and the password are never shown (a URL may carry a password); an
  * undeclared {@code sessionkit.jdbc.*} key is warned about once. The constructor does nothing; {@link #create} opens
  * the pool.
@@ -35,7 +36,10 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
     /** The provider name, the value of {@code sessionkit.store}. */
     public static final String NAME = "jdbc";
 
-    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
+    /**
+     * The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common});
+     * {@code sweep-interval} only to refuse it with a pointer to {@code sessionkit.sweep.interval}.
+     */
     static final Set<String> KEYS = Set.of(
             "url",
             "user",
@@ -87,7 +91,10 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
         c.bool("synchronous-commit", b::synchronousCommit);
         c.integer("pool.max-size", b::poolMaxSize);
         c.duration("query-timeout", b::queryTimeout);
-        c.duration("sweep-interval", b::sweepInterval);
+        c.string("sweep-interval")
+                .ifPresent(unused -> c.problem(c.key("sweep-interval")
+                        + " is no longer read: the session manager sweeps now, every sessionkit.sweep.interval (default"
+                        + " 1m, 0s turns it off); set sessionkit.sweep.interval instead"));
         c.integer("sweep-batch-size", b::sweepBatchSize);
         c.validate();
         return b;

@@ -57,6 +57,10 @@ final class SqlStatements {
     final String deleteClassified;
 
     final String purgeBatch;
+    /** Claims expired rows, or on MySQL/MariaDB selects the candidates (see {@link SqlDialect#claim(String)}). */
+    final String claim;
+
+    private final String expiresColumn;
 
     /** The pieces of the INSERT a dialect's {@code create} statement is built from. */
     record Parts(String table, String insertColumns, String insertValues, String insert) {}
@@ -90,6 +94,32 @@ final class SqlStatements {
         deleteExpiredKey = "DELETE FROM " + table + " WHERE session_id = ? AND " + expiresColumn + " <= ?";
         create = strategy.create(new Parts(table, insertColumns, insertValues, insert));
         purgeBatch = strategy.purgeBatch(table, purgeBatchSize);
+        claim = strategy.claim(table);
+        this.expiresColumn = expiresColumn;
+    }
+
+    /**
+     * Deletes the claimed rows of {@code keys} session ids that are still expired: {@code session_id IN (keys ...)},
+     * then the expiry bound ({@code expires_at <= ?}) as the last parameter. A row that a create took over since its
+     * claim is live and has no claim marker, so it stays.
+     */
+    String removeExpired(int keys) {
+        return "DELETE FROM " + table + " WHERE session_id IN (" + parameters(keys) + ") AND " + expiresColumn
+                + " <= ? AND claimed_until IS NOT NULL";
+    }
+
+    /** {@code n} bind parameters, comma-separated: the inside of an {@code IN (...)} list. */
+    static String parameters(int n) {
+        StringBuilder in = new StringBuilder(n * 3);
+        for (int i = 0; i < n; i++) {
+            in.append(i == 0 ? "?" : ", ?");
+        }
+        return in.toString();
+    }
+
+    /** The DDL that adds the nullable claim column {@code column} to {@code table} (an earlier version's table). */
+    static String addColumn(String table, String column) {
+        return "ALTER TABLE " + requireIdentifier(table) + " ADD COLUMN " + column + " BIGINT";
     }
 
     /** The identifier, if it is a plain SQL identifier of at most 48 characters. */

@@ -1,5 +1,6 @@
 -- SessionKit JDBC store, H2 2.x. Times are epoch milliseconds (UTC), max_idle_seconds whole seconds.
 -- session_id is base64url(SHA-256(session id)): a dump of this table yields no usable token.
+-- claimed_until (epoch ms) marks a row an expiry sweep has claimed (NULL otherwise).
 CREATE TABLE IF NOT EXISTS sessionkit_sessions (
     session_id       VARCHAR(64)  NOT NULL PRIMARY KEY,
     principal        VARCHAR(256),
@@ -8,7 +9,8 @@ CREATE TABLE IF NOT EXISTS sessionkit_sessions (
     expires_at       BIGINT       NOT NULL,
     max_idle_seconds BIGINT       NOT NULL,
     version          BIGINT       NOT NULL,
-    data             JSON         NOT NULL
+    data             JSON         NOT NULL,
+    claimed_until    BIGINT
 );
 CREATE INDEX IF NOT EXISTS sessionkit_sessions_expires_idx ON sessionkit_sessions (expires_at);
 CREATE INDEX IF NOT EXISTS sessionkit_sessions_principal_idx ON sessionkit_sessions (principal);

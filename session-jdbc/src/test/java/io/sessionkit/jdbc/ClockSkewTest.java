@@ -141,7 +141,6 @@ class ClockSkewTest {
         keys.put("sessionkit.jdbc.url", TestJdbc.url(Dialect.H2));
         keys.put("sessionkit.jdbc.table", table);
         keys.put("sessionkit.jdbc.create-schema", "true");
-        keys.put("sessionkit.jdbc.sweep-interval", "0s");
         keys.put("sessionkit.jdbc.expiry-grace", "5s");
         try (JdbcSessionStore store = (JdbcSessionStore)
                 new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys).withClock(trueTime))) {
@@ -153,17 +152,13 @@ class ClockSkewTest {
             assertThat(store.purgeExpired()).isEqualTo(1);
             assertThat(store.load(r.key())).isEmpty();
         }
-        try (JdbcSessionStore store = JdbcSessionStore.builder()
-                .dataSource(pool)
-                .table(table)
-                .sweepInterval(Duration.ZERO)
-                .build()) {
+        try (JdbcSessionStore store =
+                JdbcSessionStore.builder().dataSource(pool).table(table).build()) {
             assertThat(store.expiryGrace()).isEqualTo(GRACE);
         }
         try (JdbcSessionStore store = JdbcSessionStore.builder()
                 .dataSource(pool)
                 .table(table)
-                .sweepInterval(Duration.ZERO)
                 .expiryGrace(Duration.ZERO)
                 .build()) {
             assertThat(store.expiryGrace()).isZero();

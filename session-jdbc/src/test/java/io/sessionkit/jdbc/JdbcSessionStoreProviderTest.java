@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JdbcSessionStoreProviderTest {
 
@@ -26,7 +27,6 @@ class JdbcSessionStoreProviderTest {
         m.put("sessionkit.jdbc.url", TestJdbc.h2MemoryUrl("provider"));
         m.put("sessionkit.jdbc.table", table);
         m.put("sessionkit.jdbc.create-schema", "true");
-        m.put("sessionkit.jdbc.sweep-interval", "0s");
         return m;
     }
 
@@ -41,9 +41,21 @@ class JdbcSessionStoreProviderTest {
             assertThat(jdbc.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
             assertThat(jdbc.table()).isEqualTo("sk_provider");
             assertThat(store.features())
-                    .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+                    .containsExactlyInAnyOrder(
+                            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
             assertThat(store.load(JdbcSessionStoreTest.randomKey())).isEmpty();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1m", "0s", "-1s"})
+    void theRemovedSweepIntervalFailsTheBuildNamingTheManagersKey(String value) {
+        Map<String, String> m = h2("sk_provider_sweep");
+        m.put("sessionkit.jdbc.sweep-interval", value);
+        assertThatThrownBy(() -> new JdbcSessionStoreProvider().create(SessionKitConfig.of(m)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sessionkit.jdbc.sweep-interval")
+                .hasMessageContaining("set sessionkit.sweep.interval instead");
     }
 
     @ParameterizedTest
@@ -58,7 +70,6 @@ class JdbcSessionStoreProviderTest {
                 "sessionkit.jdbc.connect-timeout|10ms",
                 "sessionkit.jdbc.query-timeout|0s",
                 "sessionkit.jdbc.query-timeout|soon",
-                "sessionkit.jdbc.sweep-interval|-1s",
                 "sessionkit.jdbc.sweep-batch-size|0",
                 "sessionkit.jdbc.expiry-grace|-1s",
                 "sessionkit.jdbc.expiry-grace|later",
@@ -120,7 +131,6 @@ class JdbcSessionStoreProviderTest {
     void ownPostgresPoolCommitsAsynchronouslyOnlyWhenAsked(String synchronous, String expected) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put("sessionkit.jdbc.url", TestServers.postgresUrl());
-        m.put("sessionkit.jdbc.sweep-interval", "0s");
         m.put("sessionkit.jdbc.synchronous-commit", synchronous);
         try (JdbcSessionStore store = (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(m));
                 Connection c = store.dataSource().getConnection();

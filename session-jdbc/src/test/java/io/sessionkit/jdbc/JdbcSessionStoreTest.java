@@ -2,8 +2,10 @@ package io.sessionkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
@@ -60,6 +62,7 @@ class JdbcSessionStoreTest {
         return io.sessionkit.SessionManager.builder(store)
                 .clock(clock)
                 .decodeFailurePolicy(io.sessionkit.DecodeFailurePolicy.FAIL)
+                .sweepInterval(Duration.ZERO)
                 .build();
     }
 
@@ -200,7 +203,6 @@ class JdbcSessionStoreTest {
                 .dataSource(counting.dataSource())
                 .dialect(dialect)
                 .table(table)
-                .sweepInterval(Duration.ZERO)
                 .clock(clock)
                 .build()) {
             SessionKey key = randomKey();
@@ -378,6 +380,7 @@ class JdbcSessionStoreTest {
                 io.sessionkit.SessionManager manager = io.sessionkit.SessionManager.builder(store)
                         .clock(clock)
                         .decodeFailurePolicy(policy)
+                        .sweepInterval(Duration.ZERO)
                         .build();
                 io.sessionkit.Session session = manager.create();
                 session.setPrincipal("mallory");
@@ -500,6 +503,76 @@ class JdbcSessionStoreTest {
                     .isEqualTo(clock.instant().plus(Duration.ofMinutes(1)).toEpochMilli());
             assertThat(rs.getString(3).replace(" ", "")).isEqualTo("{\"cart\":[1,2]}");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void createSchemaAddsTheClaimColumnsToATableOfAnEarlierVersion(Dialect dialect) throws Exception {
+        pool = TABLES.pool(dialect);
+        table = TABLES.next(dialect);
+        String earlier = SqlStatements.schemaText(dialect, table)
+                .replace(",\n    claimed_until    BIGINT\n", "\n")
+                .replace("    claimed_until    BIGINT,\n    claim_token      BIGINT,\n", "");
+        assertThat(earlier).doesNotContain("claimed_until    BIGINT").doesNotContain("claim_token      BIGINT");
+        try (Connection c = pool.getConnection();
+                Statement st = c.createStatement()) {
+            String statements =
+                    earlier.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+            for (String ddl : statements.split(";", -1)) {
+                if (!ddl.isBlank()) {
+                    st.execute(ddl);
+                }
+            }
+        }
+        store = TestJdbc.store(pool, table, clock).build();
+        SessionKey key = randomKey();
+        store.create(record(key, 1, Duration.ofMinutes(1), "gus", "{}"));
+        clock.advance(Duration.ofMinutes(1)
+                .plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+        List<ExpiredSession> claimed = store.claimExpired(10, Duration.ofMinutes(2));
+        assertThat(claimed)
+                .extracting(ExpiredSession::key, ExpiredSession::principal)
+                .containsExactly(tuple(key, "gus"));
+        store.removeExpired(claimed);
+        assertThat(new JdbcBackdoor(pool, dialect, table).count()).isZero();
+        try (JdbcSessionStore again = TestJdbc.store(pool, table, clock).build()) {
+            assertThat(again.claimExpired(10, Duration.ofMinutes(2))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aSessionCreatedAgainUnderAClaimedKeyIsNotRemovedAndIsClaimedAfresh(Dialect dialect) {
+        open(dialect);
+        SessionKey key = randomKey();
+        store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":1}"));
+        clock.advance(Duration.ofMinutes(1)
+                .plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+        List<ExpiredSession> claimed = store.claimExpired(10, Duration.ofHours(1));
+        assertThat(claimed).extracting(ExpiredSession::key).containsExactly(key);
+        assertThat(store.create(record(key, 1, Duration.ofMinutes(1), "hal", "{\"n\":2}")))
+                .as("create takes over the claimed, expired row")
+                .isTrue();
+        store.removeExpired(claimed);
+        assertThat(store.load(key).orElseThrow().principal()).isEqualTo("hal");
+        // Well inside the first claim's hour-long lease: the new row carries no claim of the old one.
+        clock.advance(Duration.ofMinutes(1)
+                .plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+        assertThat(store.claimExpired(10, Duration.ofHours(1)))
+                .extracting(ExpiredSession::key, ExpiredSession::principal)
+                .containsExactly(tuple(key, "hal"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void pingAnswersAndAClosedStoreRefusesIt(Dialect dialect) {
+        open(dialect);
+        store.ping();
+        store.close();
+        assertThatThrownBy(store::ping).isInstanceOf(IllegalStateException.class);
     }
 
     @ParameterizedTest

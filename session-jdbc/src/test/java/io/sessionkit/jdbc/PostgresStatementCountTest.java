@@ -106,6 +106,7 @@ class PostgresStatementCountTest {
             SessionManager m = SessionManager.builder(store)
                     .clock(clock)
                     .expiryPolicy(POLICY)
+                    .sweepInterval(Duration.ZERO)
                     .build();
             for (int i = 0; i < n; i++) {
                 request.accept(m);
@@ -120,7 +121,6 @@ class PostgresStatementCountTest {
                 .poolMaxSize(1)
                 .dialect(JdbcSessionStore.Dialect.POSTGRESQL)
                 .createSchema(createSchema)
-                .sweepInterval(Duration.ZERO)
                 .clock(clock)
                 .build();
     }

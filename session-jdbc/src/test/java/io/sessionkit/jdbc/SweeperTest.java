@@ -2,6 +2,7 @@ package io.sessionkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -18,19 +19,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Three nodes sweeping one table at once, while a fourth keeps writing live sessions: every expired row goes, exactly
- * once, every live row stays, and nobody sees an error or a deadlock.
+ * once (purged, or claimed by one node and removed), every live row stays, and nobody sees an error or a deadlock.
  */
 class SweeperTest {
     private static final int EXPIRED = 12_000;
@@ -38,14 +39,18 @@ class SweeperTest {
     private static final int SWEEPERS = 3;
     private static final int BATCH = 500;
 
-    @ParameterizedTest
-    @EnumSource(
-            value = Dialect.class,
-            names = {"POSTGRESQL", "MARIADB"})
+    /** How the nodes sweep: purging, or claiming and removing as the manager's sweeper does. */
+    enum Mode {
+        PURGE,
+        CLAIM
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"POSTGRESQL,PURGE", "MARIADB,PURGE", "POSTGRESQL,CLAIM", "MARIADB,CLAIM", "H2,CLAIM"})
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void threeNodesSweepAtOnceWithoutDeadlockOrLoss(Dialect dialect) throws Exception {
+    void threeNodesSweepAtOnceWithoutDeadlockOrLoss(Dialect dialect, Mode mode) throws Exception {
         String url = TestJdbc.url(dialect);
-        String table = "sk_sweep_" + dialect.fileName();
+        String table = "sk_sweep_" + dialect.fileName() + "_" + mode.name().toLowerCase(java.util.Locale.ROOT);
         MutableClock clock = MutableClock.startingNow();
         List<JdbcSessionStore> nodes = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(SWEEPERS + 1);
@@ -56,7 +61,6 @@ class SweeperTest {
                         .poolMaxSize(2)
                         .table(table)
                         .createSchema(i == 0)
-                        .sweepInterval(Duration.ZERO)
                         .sweepBatchSize(BATCH)
                         .clock(clock)
                         .build());
@@ -93,12 +97,13 @@ class SweeperTest {
             clock.advance(Duration.ofMinutes(2));
 
             CountDownLatch start = new CountDownLatch(1);
+            Set<SessionKey> reported = ConcurrentHashMap.newKeySet();
             List<Future<Integer>> sweeps = new ArrayList<>();
             for (int i = 0; i < SWEEPERS; i++) {
                 JdbcSessionStore node = nodes.get(i);
                 sweeps.add(pool.submit(() -> {
                     start.await();
-                    return node.purgeExpired();
+                    return mode == Mode.PURGE ? node.purgeExpired() : claimAndRemove(node, reported);
                 }));
             }
             JdbcSessionStore writer = nodes.get(SWEEPERS);
@@ -137,11 +142,14 @@ class SweeperTest {
             long retries =
                     nodes.stream().mapToLong(JdbcSessionStore::sweepRetries).sum();
             System.out.printf(
-                    "sweeper figures [%s]: %d expired + %d live rows, %d sweepers x batch %d: deleted %s = %d in %d ms,"
+                    "sweeper figures [%s %s]: %d expired + %d live rows, %d sweepers x batch %d: deleted %s = %d in %d ms,"
                             + " %d batch retries after lock contention, 300 concurrent replaces OK%n",
-                    dialect, EXPIRED, LIVE, SWEEPERS, BATCH, perSweeper, deleted, elapsedMs, retries);
+                    dialect, mode, EXPIRED, LIVE, SWEEPERS, BATCH, perSweeper, deleted, elapsedMs, retries);
 
             assertThat(deleted).as("each expired row deleted exactly once").isEqualTo(EXPIRED);
+            if (mode == Mode.CLAIM) {
+                assertThat(reported).as("each expired row claimed by one node").hasSize(EXPIRED);
+            }
             assertThat(retries)
                     .as("sweep batches that hit a deadlock or lock timeout")
                     .isZero();
@@ -170,54 +178,21 @@ class SweeperTest {
         }
     }
 
-    @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void backgroundSweeperRunsAndStopsOnClose() throws Exception {
-        MutableClock clock = MutableClock.startingNow();
-        String table = "sk_bg_sweep";
-        JdbcSessionStore store = TestJdbc.store(TestJdbc.h2MemoryUrl("bgsweep"), table, clock)
-                .sweepInterval(Duration.ofMillis(100))
-                .build();
-        try {
-            Instant now = clock.instant();
-            for (int i = 0; i < 20; i++) {
-                store.create(new SessionRecord(
-                        JdbcSessionStoreTest.randomKey(),
-                        1,
-                        now,
-                        now,
-                        Duration.ofMinutes(30),
-                        now.plusSeconds(10),
-                        null,
-                        "{}"));
+    /** Claims and removes until nothing is left, as the manager's sweeper does; how many this node claimed. */
+    private static int claimAndRemove(JdbcSessionStore node, Set<SessionKey> reported) {
+        int n = 0;
+        for (List<ExpiredSession> c = node.claimExpired(BATCH, Duration.ofMinutes(2));
+                !c.isEmpty();
+                c = node.claimExpired(BATCH, Duration.ofMinutes(2))) {
+            for (ExpiredSession e : c) {
+                assertThat(reported.add(e.key()))
+                        .as("claimed twice: " + e.key())
+                        .isTrue();
             }
-            SessionKey live = JdbcSessionStoreTest.randomKey();
-            store.create(
-                    new SessionRecord(live, 1, now, now, Duration.ofMinutes(30), now.plusSeconds(3600), null, "{}"));
-            clock.advance(Duration.ofSeconds(10).plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE));
-            JdbcBackdoor rows = new JdbcBackdoor(store.dataSource(), Dialect.H2, table);
-            // Waits for the sweeper thread (bounded), not for expiry: the clock already moved.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (rows.count() > 1 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            assertThat(rows.count()).isEqualTo(1);
-            assertThat(store.load(live)).isPresent();
-            assertThat(sweeperThreads(table)).isNotEmpty().allMatch(Thread::isDaemon);
-        } finally {
-            store.close();
+            node.removeExpired(c);
+            n += c.size();
         }
-        assertThat(sweeperThreads(table)).isEmpty();
-    }
-
-    private static List<Thread> sweeperThreads(String table) {
-        List<Thread> out = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("sessionkit-jdbc-sweeper-" + table) && t.isAlive()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return n;
     }
 
     /** Inserts {@code rows} in batches with the store's own INSERT, bypassing {@code create}'s checks. */

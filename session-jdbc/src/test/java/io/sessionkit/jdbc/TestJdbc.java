@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -57,7 +56,7 @@ final class TestJdbc {
         return new HikariDataSource(hc);
     }
 
-    /** A store on {@code table} of {@code dataSource} as most tests want it: schema created, no background sweep. */
+    /** A store on {@code table} of {@code dataSource} as most tests want it: schema created, on {@code clock}. */
     static JdbcSessionStore.Builder store(DataSource dataSource, String table, Clock clock) {
         return asMostTestsWantIt(JdbcSessionStore.builder().dataSource(dataSource), table, clock);
     }
@@ -68,7 +67,7 @@ final class TestJdbc {
     }
 
     private static JdbcSessionStore.Builder asMostTestsWantIt(JdbcSessionStore.Builder b, String table, Clock clock) {
-        return b.table(table).createSchema(true).sweepInterval(Duration.ZERO).clock(clock);
+        return b.table(table).createSchema(true).clock(clock);
     }
 
     static void dropTable(Connection c, String table) throws SQLException {

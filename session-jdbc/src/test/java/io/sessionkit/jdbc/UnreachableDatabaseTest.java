@@ -70,7 +70,6 @@ class UnreachableDatabaseTest {
         Map<String, String> keys = new HashMap<>();
         keys.put("sessionkit.jdbc.url", url(scheme));
         keys.put("sessionkit.jdbc.connect-timeout", connectTimeout(scheme).toMillis() + "ms");
-        keys.put("sessionkit.jdbc.sweep-interval", "0s");
         Throwable e = org.assertj.core.api.Assertions.catchThrowable(() ->
                 new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys)).close());
         System.out.println("startup error [" + scheme + ", own pool]: " + e.getMessage());
@@ -86,7 +85,6 @@ class UnreachableDatabaseTest {
         keys.put("sessionkit.jdbc.url", url("postgresql"));
         keys.put("sessionkit.jdbc.dialect", "postgresql");
         keys.put("sessionkit.jdbc.connect-timeout", "1s");
-        keys.put("sessionkit.jdbc.sweep-interval", "0s");
         try (JdbcSessionStore store =
                 (JdbcSessionStore) new JdbcSessionStoreProvider().create(SessionKitConfig.of(keys))) {
             Throwable e =
@@ -133,11 +131,8 @@ class UnreachableDatabaseTest {
         assertStartupNamesTheRootCause(ds, scheme + ", plain DataSource");
         // With the dialect given there is nothing to detect: the store starts, the first call reports the cause.
         Dialect dialect = Dialect.of(scheme);
-        try (JdbcSessionStore store = JdbcSessionStore.builder()
-                .dataSource(ds)
-                .dialect(dialect)
-                .sweepInterval(Duration.ZERO)
-                .build()) {
+        try (JdbcSessionStore store =
+                JdbcSessionStore.builder().dataSource(ds).dialect(dialect).build()) {
             assertThatThrownBy(() -> store.findByPrincipal("alice"))
                     .satisfies(UnreachableDatabaseTest::assertNamesTheRootCause);
         }
@@ -145,11 +140,8 @@ class UnreachableDatabaseTest {
 
     /** Building a store on {@code ds} detects the dialect, so it connects and must fail naming the root cause. */
     private static void assertStartupNamesTheRootCause(DataSource ds, String label) {
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> JdbcSessionStore.builder()
-                .dataSource(ds)
-                .sweepInterval(Duration.ZERO)
-                .build()
-                .close());
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                () -> JdbcSessionStore.builder().dataSource(ds).build().close());
         System.out.println("startup error [" + label + "]: " + e.getMessage());
         assertNamesTheRootCause(e);
     }

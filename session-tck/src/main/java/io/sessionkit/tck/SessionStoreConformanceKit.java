@@ -820,6 +820,7 @@ public abstract class SessionStoreConformanceKit {
             SessionManager shortLived = SessionManager.builder(store)
                     .clock(clock)
                     .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(30), Duration.ofMinutes(40)))
+                    .sweepInterval(Duration.ZERO)
                     .build();
             Session s2 = shortLived.create();
             shortLived.save(s2);
@@ -1572,6 +1573,7 @@ public abstract class SessionStoreConformanceKit {
             SessionManager m = SessionManager.builder(node)
                     .clock(behind)
                     .expiryPolicy(ExpiryPolicy.of(Duration.ofMinutes(2), Duration.ofHours(1)))
+                    .sweepInterval(Duration.ZERO)
                     .build();
             Session s = m.create();
             s.setAttribute("user", "alice");
