@@ -111,49 +111,55 @@ class ExpiryEventsAtScaleTest {
         AtomicInteger events = new AtomicInteger();
         List<SessionManager> nodes = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
+        // The managers close before the fixture closes the stores, so no sweeper meets a closed store.
         try (Fixture fixture = new Fixture(backend)) {
-            for (int i = 0; i < NODES; i++) {
-                nodes.add(SessionManager.builder(fixture.open(clock))
-                        .clock(clock)
-                        .expiryPolicy(POLICY)
-                        .sweepInterval(Duration.ofMillis(100))
-                        .sweepBatchSize(500)
-                        .listener(e -> {
-                            if (e.type() == SessionEvent.Type.EXPIRED) {
-                                events.incrementAndGet();
-                                reports.computeIfAbsent(e.key(), k -> new AtomicInteger())
-                                        .incrementAndGet();
-                            }
-                        })
-                        .build());
-            }
-            Set<SessionKey> expiring = create(pool, nodes, EXPIRING);
-            // Past every expiry and the grace (60 s on every backend): the sweepers start collecting.
-            clock.advance(POLICY.maxIdle().plusMinutes(2));
-            long start = System.nanoTime();
-            Set<SessionKey> live = create(pool, nodes, LIVE);
-            long deadline = start + TimeUnit.MINUTES.toNanos(3);
-            while (reports.size() < EXPIRING && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            // Let the sweepers run a few more intervals: nothing more may be reported.
-            Thread.sleep(500);
-            int duplicates = events.get() - reports.size();
-            Figures.record(
-                    "expiry-events",
-                    backend.name(),
-                    "expired=" + EXPIRING + " reported=" + reports.size() + " events=" + events.get()
-                            + " duplicates=" + duplicates + " live-reported="
-                            + live.stream().filter(reports::containsKey).count() + " collected-in-ms="
-                            + tookMillis + " nodes=" + NODES + " interval=100ms batch=500");
-            assertThat(reports.keySet()).as("reported sessions").isEqualTo(expiring);
-            assertThat(duplicates).as("duplicate reports").isLessThanOrEqualTo(EXPIRING / 100);
-            for (SessionKey key : live) {
-                assertThat(nodes.get(0).store().load(key)).as("a live session").isPresent();
+            try {
+                for (int i = 0; i < NODES; i++) {
+                    nodes.add(SessionManager.builder(fixture.open(clock))
+                            .clock(clock)
+                            .expiryPolicy(POLICY)
+                            .sweepInterval(Duration.ofMillis(100))
+                            .sweepBatchSize(500)
+                            .listener(e -> {
+                                if (e.type() == SessionEvent.Type.EXPIRED) {
+                                    events.incrementAndGet();
+                                    reports.computeIfAbsent(e.key(), k -> new AtomicInteger())
+                                            .incrementAndGet();
+                                }
+                            })
+                            .build());
+                }
+                Set<SessionKey> expiring = create(pool, nodes, EXPIRING);
+                // Past every expiry and the grace (60 s on every backend): the sweepers start collecting.
+                clock.advance(POLICY.maxIdle().plusMinutes(2));
+                long start = System.nanoTime();
+                Set<SessionKey> live = create(pool, nodes, LIVE);
+                long deadline = start + TimeUnit.MINUTES.toNanos(3);
+                while (reports.size() < EXPIRING && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                // Let the sweepers run a few more intervals: nothing more may be reported.
+                Thread.sleep(500);
+                int duplicates = events.get() - reports.size();
+                Figures.record(
+                        "expiry-events",
+                        backend.name(),
+                        "expired=" + EXPIRING + " reported=" + reports.size() + " events=" + events.get()
+                                + " duplicates=" + duplicates + " live-reported="
+                                + live.stream().filter(reports::containsKey).count() + " collected-in-ms="
+                                + tookMillis + " nodes=" + NODES + " interval=100ms batch=500");
+                assertThat(reports.keySet()).as("reported sessions").isEqualTo(expiring);
+                assertThat(duplicates).as("duplicate reports").isLessThanOrEqualTo(EXPIRING / 100);
+                for (SessionKey key : live) {
+                    assertThat(nodes.get(0).store().load(key))
+                            .as("a live session")
+                            .isPresent();
+                }
+            } finally {
+                nodes.forEach(SessionManager::close);
             }
         } finally {
-            nodes.forEach(SessionManager::close);
             pool.shutdownNow();
         }
     }
