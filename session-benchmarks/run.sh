@@ -90,7 +90,7 @@ if [ "$mode" = overhead ]; then
     | group_by(.kind) | .[] | . as $runs
     | ([$runs[] | select(.metrics == "off") | .ops]) as $off | ([$runs[] | select(.metrics == "on") | .ops]) as $on
     | def mean: add / length; def spread: ((max - min) / 2 / mean * 100 | round);
-      ($on | mean) / ($off | mean) as $ratio
+      (($on | mean) / ($off | mean)) as $ratio
     | "| redis | \(if $runs[0].kind == "readOnly" then "read-only" else "modifying" end) | 1 KiB | 16 | \($off | length) "
       + "| \($off | mean | round) ±\($off | spread)% | \($on | mean | round) ±\($on | spread)% | **\($ratio * 1000 | round / 1000)** "
       + "| \((1 - $ratio) * 1000 | round / 10)% "
