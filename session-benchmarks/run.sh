@@ -7,6 +7,10 @@
 #                                     4 x 1 s warm-up and 3 x 1 s measurement; ~10 min with the build on 2 cores
 #   session-benchmarks/run.sh full    every request kind (new session and rotation too) at 1 and 16 threads and
 #                                     1 KiB and 32 KiB, 5 x 1 s measurement; 256 forks, about 80 min on 2 cores
+#   session-benchmarks/run.sh overhead  the Micrometer binding's cost: Redis read-only and modifying, 1 KiB, 16 threads,
+#                                     metrics off vs on (-p metrics=off|on), in SESSIONKIT_BENCH_ROUNDS rounds (default 5)
+#                                     of one JMH run each way, the order alternating; prints the BENCHMARKS.md rows
+#                                     ("Metrics overhead"), which are copied in by hand; ~6 min on 2 cores
 #
 # Finds the servers as the tests do (session-testing's TestServers: SESSIONKIT_TEST_*, else the standard local
 # ports, else a container where Docker answers; `.ci/run` starts the local ones). Needs the redis-server, redis-cli
@@ -17,8 +21,8 @@ cd "$(dirname "$0")/.."
 
 mode="${1:-quick}"
 case "$mode" in
-  quick|full) ;;
-  *) echo "usage: $0 [quick|full]" >&2; exit 2 ;;
+  quick|full|overhead) ;;
+  *) echo "usage: $0 [quick|full|overhead]" >&2; exit 2 ;;
 esac
 
 started=$(date +%s)
@@ -67,6 +71,34 @@ unpin() {
   done
 }
 trap unpin EXIT
+
+if [ "$mode" = overhead ]; then
+  rounds="${SESSIONKIT_BENCH_ROUNDS:-5}"
+  for r in $(seq 1 "$rounds"); do
+    if [ $((r % 2)) = 1 ]; then order=(off on); else order=(on off); fi
+    for m in "${order[@]}"; do
+      java -jar "$jar" 'SessionBenchmark.(readOnly|modifying)$' -p backend=redis -p sessionBytes=1024 -p metrics="$m" \
+        -bm sample -wi 4 -w 1s -i 3 -r 1s -f 1 -prof gc -t 16 "${client_jvm[@]}" -rf json -rff "$out/overhead-r$r-$m.json" \
+        | tee "$out/overhead-r$r-$m.txt"
+    done
+  done
+  # ops/s = threads / mean time per request, as ReportWriter computes it; each side's mean over the rounds.
+  jq -s -r '
+    [.[][] | {kind: (.benchmark | split(".") | last), metrics: .params.metrics,
+              ops: (.threads * 1e6 / .primaryMetric.score),
+              alloc: (.secondaryMetrics | to_entries | map(select(.key | endswith("gc.alloc.rate.norm"))) | .[0].value.score)}]
+    | group_by(.kind) | .[] | . as $runs
+    | ([$runs[] | select(.metrics == "off") | .ops]) as $off | ([$runs[] | select(.metrics == "on") | .ops]) as $on
+    | def mean: add / length; def spread: ((max - min) / 2 / mean * 100 | round);
+      (($on | mean) / ($off | mean)) as $ratio
+    | "| redis | \(if $runs[0].kind == "readOnly" then "read-only" else "modifying" end) | 1 KiB | 16 | \($off | length) "
+      + "| \($off | mean | round) ±\($off | spread)% | \($on | mean | round) ±\($on | spread)% | **\($ratio * 1000 | round / 1000)** "
+      + "| \((1 - $ratio) * 1000 | round / 10)% "
+      + "| \([$runs[] | select(.metrics == "off") | .alloc] | mean | round) | \([$runs[] | select(.metrics == "on") | .alloc] | mean | round) |"
+  ' "$out"/overhead-r*-*.json | tee "$out/overhead.md"
+  echo "placement: $placement; load average before / after: $load_before / $(load)"
+  exit 0
+fi
 
 # One Redis Cluster (3 local masters, free ports) for the whole run, stopped on exit.
 if [ -n "$servers_cpus" ]; then

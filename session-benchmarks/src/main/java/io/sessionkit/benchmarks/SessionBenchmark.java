@@ -3,11 +3,13 @@ package io.sessionkit.benchmarks;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionkit.ExpiryPolicy;
 import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
+import io.sessionkit.micrometer.SessionKitMetrics;
 import io.sessionkit.testing.ServerProcess;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
@@ -25,19 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.*;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /** One HTTP request's session work, store and raw ({@code ...Raw}): README "What a benchmark operation is". */
@@ -69,6 +59,10 @@ public class SessionBenchmark {
 
         @Param({"1024", "32768"})
         public int sessionBytes;
+
+        /** {@code on}: the manager is bound to session-micrometer (a SimpleMeterRegistry, no Observations). */
+        @Param("off")
+        public String metrics = "off";
 
         SessionManager manager;
         RawClient<?> raw;
@@ -114,10 +108,12 @@ public class SessionBenchmark {
                 SessionStore store = servers.openStore(namespace, policy.maxIdle());
                 opened.push(store);
                 // The sweeper would compete with the requests; new-session tables are emptied between iterations.
-                manager = SessionManager.builder(store)
-                        .expiryPolicy(policy)
-                        .sweepInterval(Duration.ZERO)
-                        .build();
+                SessionManager.Builder b =
+                        SessionManager.builder(store).expiryPolicy(policy).sweepInterval(Duration.ZERO);
+                if (metrics.equals("on")) {
+                    SessionKitMetrics.builder(new SimpleMeterRegistry()).build().bindTo(b);
+                }
+                manager = b.build();
                 opened.push(manager);
             }
             prewarmMethod = method;
