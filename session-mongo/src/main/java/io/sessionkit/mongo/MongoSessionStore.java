@@ -78,11 +78,12 @@ import org.jspecify.annotations.Nullable;
  * {@code mi} the idle timeout in seconds, {@code p} the principal or null, and {@code attrs} the attributes as a native
  * sub-document (see the module README for the exact mapping of JSON numbers to BSON types).
  *
- * <p>Every operation is one command: load is {@code find({_id, e: {$gt: now}})}, create is
- * {@code replaceOne({_id, e: {$lte: now}}, doc, upsert)} (a live record makes the upsert collide on {@code _id},
- * which is reported as "exists"; an expired record not yet removed by the TTL monitor is overwritten), replace is
- * {@code replaceOne({_id, v: expected, e: {$gt: now}}, doc)} (when it matches nothing, one more {@code find} tells
- * CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the store's {@link Clock}.
+ * <p>Every operation is one command: load is {@code find({_id, e: {$gt: now}, ct: {$exists: false}})}, create is
+ * {@code replaceOne({_id, $or: [{e: {$lte: now}}, {ct: {$exists: true}}]}, doc, upsert)} (a live record makes the
+ * upsert collide on {@code _id}, which is reported as "exists"; an expired or claimed record not yet removed is
+ * overwritten), replace is {@code replaceOne({_id, v: expected, e: {$gt: now}, ct: {$exists: false}}, doc)} (when it
+ * matches nothing, one more {@code find} tells CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the
+ * store's {@link Clock}.
  *
  * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds} = the expiry
  * grace + the expired retention, 60 s + 5 min by default) and an index on {@code p}. The TTL monitor only collects
