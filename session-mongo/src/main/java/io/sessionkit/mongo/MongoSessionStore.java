@@ -349,15 +349,16 @@ public final class MongoSessionStore implements SessionStore {
 
     /**
      * Claims up to {@code max} documents expired by more than the grace (by this store's clock) that no claim holds, in
-     * three commands per batch, none on the request path:
+     * two commands per batch (three when another node won some of them), none on the request path:
      *
      * <ol>
      *   <li>{@code find({e: {$lt: now - grace}, $or: [{cu: {$exists: false}}, {cu: {$lte: now}}]})}, oldest first,
-     *       {@code _id} only, at most {@code max} (served by the index on {@code e});
+     *       {@code _id}, {@code p} and {@code e} only, at most {@code max} (served by the index on {@code e});
      *   <li>{@code updateMany({_id: {$in: those}, <the same condition>}, {$set: {cu: now + lease, ct: token}})} with a
      *       fresh random token: the condition is re-checked for each document as it is written, so of two nodes
      *       claiming at once only one marks a document;
-     *   <li>{@code find({_id: {$in: those}, ct: token})} reads back what this claim won, with {@code p} and {@code e}.
+     *   <li>only when it marked fewer than it found (another node won the rest): {@code find({_id: {$in: those}, ct:
+     *       token})} reads back which ones this claim won.
      * </ol>
      *
      * When other nodes won some of the candidates, the claim looks again (a few rounds at most), so that a node does
@@ -383,21 +384,28 @@ public final class MongoSessionStore implements SessionStore {
             List<ExpiredSession> out = new ArrayList<>();
             for (int round = 0; round < CLAIM_ROUNDS && out.size() < max; round++) {
                 int wanted = max - out.size();
-                List<BsonValue> candidates = sessions.find(claimable)
+                List<BsonDocument> candidates = sessions.find(claimable)
                         .sort(Sorts.ascending("e"))
-                        .projection(Projections.include("_id"))
+                        .projection(Projections.include("p", "e"))
                         .limit(wanted)
-                        .map(d -> d.get("_id"))
                         .into(new ArrayList<>());
                 if (candidates.isEmpty()) {
                     break;
                 }
+                List<BsonValue> ids = new ArrayList<>(candidates.size());
+                candidates.forEach(d -> ids.add(d.get("_id", BsonNull.VALUE)));
                 long won = sessions.updateMany(
-                                Filters.and(Filters.in("_id", candidates), claimable),
+                                Filters.and(Filters.in("_id", ids), claimable),
                                 Updates.combine(Updates.set(CLAIMED_UNTIL, until), Updates.set(CLAIM_TOKEN, token)))
                         .getModifiedCount();
-                if (won > 0) {
-                    sessions.find(Filters.and(Filters.in("_id", candidates), Filters.eq(CLAIM_TOKEN, token)))
+                if (won == candidates.size()) {
+                    // Every candidate still met the claim condition when it was marked, so nothing rewrote it in
+                    // between (only a live document is ever rewritten, and that no longer meets it): what the find
+                    // read is what this claim took. The usual case; no read-back.
+                    candidates.forEach(d -> expired(d).ifPresent(out::add));
+                } else if (won > 0) {
+                    // Another node took some: read back by token which ones are ours.
+                    sessions.find(Filters.and(Filters.in("_id", ids), Filters.eq(CLAIM_TOKEN, token)))
                             .projection(Projections.include("p", "e"))
                             .forEach(d -> expired(d).ifPresent(out::add));
                 }
