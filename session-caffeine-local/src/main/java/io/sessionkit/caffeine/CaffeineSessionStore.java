@@ -5,20 +5,27 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionkit.BuilderChecks;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -32,21 +39,54 @@ import org.jspecify.annotations.Nullable;
  * too. Records are immutable values, so callers never share mutable state. The principal index is an in-memory map
  * from principal to keys, pruned when entries are removed and when read.
  *
+ * <p>Expiry events ({@link StoreFeature#EXPIRY_EVENTS}) come from Caffeine's removal listener: an entry removed because
+ * it expired ({@link RemovalCause#EXPIRED}) is queued as an {@link ExpiredSession}, oldest expiry first, and
+ * {@link #claimExpired} hands out those expired longer ago than the {@linkplain Builder#expiryGrace expiry grace}.
+ * An entry evicted for size while live, replaced, or deleted is never queued; an entry extended by a replace gets the
+ * new expiry, so its old one is never reported. The queue holds at most {@code maximumSize} sessions; beyond that, when
+ * nothing claims, the oldest are dropped unreported (logged).
+ *
  * <p>Not shared between JVMs and not persistent: use it for one node, tests and development.
  */
 public final class CaffeineSessionStore implements SessionStore {
     /** Default maximum number of sessions held; the least recently used are evicted beyond it. */
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
-    private static final Set<StoreFeature> FEATURES =
-            Set.copyOf(EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED));
+    /**
+     * How long after its expiry a session waits before {@link #claimExpired} reports it: the same 60 s as every
+     * networked store, so that expired events come with the same delay whichever store is configured.
+     */
+    public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
+
+    private static final System.Logger LOG = System.getLogger("io.sessionkit.caffeine");
+
+    private static final Set<StoreFeature> FEATURES = Set.copyOf(
+            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS));
+
+    /** Oldest expiry first; the key, then the principal, tell apart sessions that expired at the same instant. */
+    private static final Comparator<ExpiredSession> BY_EXPIRY = Comparator.comparing(ExpiredSession::expiresAt)
+            .thenComparing(e -> e.key().value())
+            .thenComparing(e -> e.principal() == null ? "" : e.principal());
 
     private final Clock clock;
+    private final Duration expiryGrace;
+    private final long maximumSize;
     private final Cache<SessionKey, SessionRecord> cache;
     private final ConcurrentMap<String, Set<SessionKey>> byPrincipal = new ConcurrentHashMap<>();
 
+    /** Guards {@link #waiting}, {@link #claimed} and {@link #dropped}. */
+    private final Object expiredLock = new Object();
+    /** Expired sessions no claim holds, oldest expiry first. */
+    private final NavigableSet<ExpiredSession> waiting = new TreeSet<>(BY_EXPIRY);
+    /** Claimed and not yet removed: until when each claim holds. */
+    private final Map<ExpiredSession, Instant> claimed = new HashMap<>();
+    /** Expired sessions dropped unreported because the queue was full. */
+    private long dropped;
+
     private CaffeineSessionStore(Builder b) {
         this.clock = b.clock;
+        this.expiryGrace = b.expiryGrace;
+        this.maximumSize = b.maximumSize;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(b.maximumSize)
                 .ticker(() -> nanos(clock.instant()))
@@ -58,6 +98,14 @@ public final class CaffeineSessionStore implements SessionStore {
                     // Caffeine passes null only for collected weak or soft entries; this cache holds both strongly.
                     if (key != null && record != null && cause != RemovalCause.REPLACED) {
                         unindex(key, record);
+                    }
+                    // Expired, and only expired: Caffeine also reports an entry it finds expired in compute() or
+                    // invalidate() as EXPIRED. An entry evicted for size is a live session lost, never an expiry,
+                    // unless it had expired already (maintenance had not reached it yet).
+                    if (record != null
+                            && (cause == RemovalCause.EXPIRED
+                                    || (cause == RemovalCause.SIZE && record.isExpiredAt(clock.instant())))) {
+                        expired(record);
                     }
                 })
                 .build();
@@ -80,6 +128,10 @@ public final class CaffeineSessionStore implements SessionStore {
         cache.asMap().compute(record.key(), (key, old) -> {
             if (old != null && !old.isExpiredAt(now)) {
                 return old;
+            }
+            if (old != null) {
+                // Caffeine hands expired entries to the listener and compute() sees null; this is the instant between.
+                expired(old);
             }
             inserted[0] = true;
             reindex(old, record);
@@ -122,6 +174,7 @@ public final class CaffeineSessionStore implements SessionStore {
         ReplaceResult[] result = {ReplaceResult.GONE};
         cache.asMap().computeIfPresent(key, (k, old) -> {
             if (old.isExpiredAt(now)) {
+                expired(old);
                 return null;
             }
             if (old.version() != expectedVersion) {
@@ -175,6 +228,80 @@ public final class CaffeineSessionStore implements SessionStore {
         return removed[0];
     }
 
+    /**
+     * Takes up to {@code max} queued sessions that expired longer ago than the expiry grace, oldest first, after
+     * {@link Cache#cleanUp()} (Caffeine evicts lazily, so this collects what expired since the last access). Claims
+     * whose lease ran out without {@link #removeExpired} are queued again first, so a claimed session is never lost.
+     * One node, one lock: two claims never return the same session while its lease holds.
+     */
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        BuilderChecks.atLeast("max", max, 1);
+        BuilderChecks.positive("lease", lease);
+        cache.cleanUp();
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(expiryGrace);
+        List<ExpiredSession> out = new ArrayList<>();
+        synchronized (expiredLock) {
+            for (Iterator<Map.Entry<ExpiredSession, Instant>> it =
+                            claimed.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<ExpiredSession, Instant> c = it.next();
+                if (!c.getValue().isAfter(now)) {
+                    waiting.add(c.getKey());
+                    it.remove();
+                }
+            }
+            Instant until = now.plus(lease);
+            while (out.size() < max
+                    && !waiting.isEmpty()
+                    && waiting.first().expiresAt().isBefore(cutoff)) {
+                ExpiredSession s = waiting.pollFirst();
+                claimed.put(s, until);
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Forgets the given claimed sessions (they left the cache when they expired). Idempotent. */
+    @Override
+    public void removeExpired(List<ExpiredSession> sessions) {
+        Objects.requireNonNull(sessions, "sessions");
+        synchronized (expiredLock) {
+            for (ExpiredSession s : sessions) {
+                claimed.remove(s);
+                waiting.remove(s);
+            }
+        }
+    }
+
+    /** In-process: there is no server to reach and nothing that can fail, so a health check always passes. */
+    @Override
+    public void ping() {
+        // Nothing to do: the cache lives in this JVM.
+    }
+
+    /** Queues an expired record for a claim; drops the oldest queued one when the queue is full. */
+    private void expired(SessionRecord record) {
+        ExpiredSession s = new ExpiredSession(record.key(), record.principal(), record.expiresAt());
+        long lost = 0;
+        synchronized (expiredLock) {
+            if (!claimed.containsKey(s) && waiting.add(s) && waiting.size() + claimed.size() > maximumSize) {
+                waiting.pollFirst();
+                lost = ++dropped;
+            }
+        }
+        if (lost == 1 || (lost > 0 && lost % 10_000 == 0)) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0} expired sessions dropped unreported: more than {1} expired sessions wait for a claim (is a"
+                            + " SessionManager sweeping this store?)",
+                    lost,
+                    maximumSize);
+        }
+    }
+
     /** The number of sessions held, expired ones not yet collected included. */
     public long estimatedSize() {
         return cache.estimatedSize();
@@ -189,6 +316,10 @@ public final class CaffeineSessionStore implements SessionStore {
     public void close() {
         cache.invalidateAll();
         byPrincipal.clear();
+        synchronized (expiredLock) {
+            waiting.clear();
+            claimed.clear();
+        }
     }
 
     /** Moves the key from the old record's principal to the new one's; called inside the key's compute. */
@@ -240,8 +371,20 @@ public final class CaffeineSessionStore implements SessionStore {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private long maximumSize = DEFAULT_MAXIMUM_SIZE;
+        private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
 
         private Builder() {}
+
+        /**
+         * How long after its expiry a session waits before {@link CaffeineSessionStore#claimExpired} reports it; zero
+         * or more, default {@link #DEFAULT_EXPIRY_GRACE} (60 s). One JVM has one clock, so no skew needs it; it keeps
+         * the delay of expired events the same as on the networked stores. Expired sessions are never served either way.
+         */
+        public Builder expiryGrace(Duration expiryGrace) {
+            this.expiryGrace = BuilderChecks.between(
+                    "expiryGrace", expiryGrace, Duration.ZERO, SessionRecord.MAX_IDLE, "(zero or more)");
+            return this;
+        }
 
         /** The clock for expiry; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {

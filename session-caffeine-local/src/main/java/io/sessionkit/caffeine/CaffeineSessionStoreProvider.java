@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Provider {@code local}. Keys: {@code sessionkit.local.maximum-size} (sessions, at least 1, default
- * {@value CaffeineSessionStore#DEFAULT_MAXIMUM_SIZE}).
+ * {@value CaffeineSessionStore#DEFAULT_MAXIMUM_SIZE}) and {@code sessionkit.local.expiry-grace} (how long after its
+ * expiry a session is reported as expired, zero or more, default 60 s).
  */
 public final class CaffeineSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
@@ -21,9 +22,10 @@ public final class CaffeineSessionStoreProvider implements SessionStoreProvider 
 
     @Override
     public SessionStore create(SessionKitConfig config) {
-        ProviderConfig c = ProviderConfig.of(config, NAME, Set.of("maximum-size"));
+        ProviderConfig c = ProviderConfig.of(config, NAME, Set.of("maximum-size", "expiry-grace"));
         CaffeineSessionStore.Builder b = CaffeineSessionStore.builder().clock(c.clock());
         c.integer("maximum-size", b::maximumSize);
+        c.duration("expiry-grace", b::expiryGrace);
         c.validate();
         return b.build();
     }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -68,8 +69,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>What it does not do: survive memcached's eviction (a live session may be evicted under memory pressure and is
  * then gone, as if logged out), persist anything across a memcached restart, or find sessions by principal (memcached
- * cannot scan, and an index item could itself be evicted, so "log out everywhere" would silently miss sessions).
- * {@link #features()} is empty.
+ * cannot scan, and an index item could itself be evicted, so "log out everywhere" would silently miss sessions), or
+ * report expired sessions ({@link StoreFeature#EXPIRY_EVENTS}: memcached cannot enumerate its items, and it drops an
+ * expired item silently). {@link #features()} is empty.
  */
 public final class MemcachedSessionStore implements SessionStore {
     /** Servers used when none are configured. */
@@ -376,6 +378,54 @@ public final class MemcachedSessionStore implements SessionStore {
             throw failed("delete", itemKey, key, delete);
         }
         return code;
+    }
+
+    /**
+     * Every server answers: one {@code version} command sent to all of them at once (one round trip, in parallel),
+     * waiting at most the operation timeout. Better than the default probe {@code gets}, which reaches only the one
+     * server its key hashes to, while with consistent hashing each server holds its own share of the sessions. A
+     * server the client has lost the connection to fails the check at once, without a command.
+     *
+     * @throws SessionStoreUnavailableException naming every server that is disconnected or did not answer in time
+     */
+    @Override
+    public void ping() {
+        Collection<SocketAddress> down = client.getUnavailableServers();
+        if (!down.isEmpty()) {
+            throw unavailablePing("not connected to " + describeAll(down), null);
+        }
+        Map<SocketAddress, String> versions;
+        try {
+            versions = client.getVersions();
+        } catch (IllegalStateException e) {
+            throw unavailablePing("the client refused the command (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            // spymemcached wraps an interrupt while waiting in a bare RuntimeException.
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw unavailablePing("interrupted while waiting", e);
+            }
+            throw e;
+        }
+        List<SocketAddress> silent = new ArrayList<>(client.getAvailableServers());
+        silent.addAll(client.getUnavailableServers());
+        silent.removeAll(versions.keySet());
+        if (!silent.isEmpty()) {
+            throw unavailablePing(
+                    "no answer within " + operationTimeout.toMillis() + " ms from " + describeAll(silent), null);
+        }
+    }
+
+    private SessionStoreUnavailableException unavailablePing(String why, @Nullable Throwable cause) {
+        return StoreFailures.unavailable("memcached " + serverList(), "ping", null, why, cause);
+    }
+
+    private static String describeAll(Collection<SocketAddress> addresses) {
+        List<String> names = new ArrayList<>();
+        for (SocketAddress a : addresses) {
+            names.add(describe(a));
+        }
+        return String.join(",", names);
     }
 
     /** Shuts the client down, waiting at most the operation timeout for queued commands. Idempotent. */

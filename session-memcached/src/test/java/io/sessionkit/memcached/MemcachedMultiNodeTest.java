@@ -91,6 +91,7 @@ class MemcachedMultiNodeTest {
             assertThat(items).as("items on node %s", node.port()).isPositive();
         }
         System.out.println("[memcached multi-node] " + SESSIONS + " sessions over 3 nodes (port=items): " + perNode);
+        store.ping();
         assertThat(total).isEqualTo(SESSIONS);
         for (SessionRecord r : sessions) {
             InetSocketAddress holder = store.serverFor(r.key());
@@ -145,6 +146,11 @@ class MemcachedMultiNodeTest {
         }
         SessionRecord e0 = elsewhere.get(0);
         assertThat(store.replace(e0.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
+        assertThatThrownBy(store::ping)
+                .as("the health check names the dead node")
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("ping")
+                .hasMessageContaining("127.0.0.1:" + victim.port());
 
         List<Long> sorted = failMicros.stream().sorted().toList();
         System.out.printf(
@@ -187,6 +193,7 @@ class MemcachedMultiNodeTest {
         for (SessionRecord r : elsewhere) {
             assertThat(store.load(r.key())).isPresent();
         }
+        store.ping();
         System.out.printf(
                 "[memcached multi-node] node %d back on its port after %d ms down: store served its keys again %d ms "
                         + "after the restart (%d failed polls, max reconnect delay %d s); its old sessions are gone (memcached "
@@ -222,6 +229,11 @@ class MemcachedMultiNodeTest {
                 millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
             assertThat(store.load(elsewhere.key())).isPresent();
+            assertThatThrownBy(store::ping)
+                    .as("the health check names the hung node, within the operation timeout")
+                    .isInstanceOf(SessionStoreUnavailableException.class)
+                    .hasMessageContaining("no answer within")
+                    .hasMessageContaining("127.0.0.1:" + victim.port());
             System.out.printf(
                     "[memcached multi-node] node %d hung (SIGSTOP): 5 loads failed after %s ms (operation timeout %d ms); "
                             + "other nodes unaffected%n",

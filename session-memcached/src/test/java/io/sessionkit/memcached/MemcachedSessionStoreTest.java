@@ -10,7 +10,9 @@ import io.sessionkit.SessionId;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionTooLargeException;
+import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.AttributeLimits;
 import io.sessionkit.testing.DeleteReplaceRace;
@@ -521,5 +523,20 @@ class MemcachedSessionStoreTest {
         manager.save(s);
 
         AttributeLimits.assertHeldBy(manager.find(s.id()).orElseThrow(), limits);
+    }
+
+    @Test
+    void item17_declaresNoExpiryEventsAndPingsEveryServer() {
+        assertThat(store.features()).doesNotContain(StoreFeature.EXPIRY_EVENTS);
+        assertThatThrownBy(() -> store.claimExpired(10, Duration.ofMinutes(2)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("EXPIRY_EVENTS");
+        assertThatThrownBy(() -> store.removeExpired(List.of())).isInstanceOf(UnsupportedOperationException.class);
+        store.ping();
+        store.close();
+        assertThatThrownBy(store::ping)
+                .as("a closed store")
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("ping");
     }
 }

@@ -21,6 +21,8 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.DeleteResult;
 import com.mongodb.client.result.UpdateResult;
 import com.mongodb.connection.ClusterDescription;
@@ -28,6 +30,7 @@ import com.mongodb.connection.ServerDescription;
 import com.mongodb.event.ClusterDescriptionChangedEvent;
 import com.mongodb.event.ClusterListener;
 import io.sessionkit.BuilderChecks;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
@@ -45,6 +48,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,16 +78,21 @@ import org.jspecify.annotations.Nullable;
  * {@code mi} the idle timeout in seconds, {@code p} the principal or null, and {@code attrs} the attributes as a native
  * sub-document (see the module README for the exact mapping of JSON numbers to BSON types).
  *
- * <p>Every operation is one command: load is {@code find({_id, e: {$gt: now}})}, create is
- * {@code replaceOne({_id, e: {$lte: now}}, doc, upsert)} (a live record makes the upsert collide on {@code _id},
- * which is reported as "exists"; an expired record not yet removed by the TTL monitor is overwritten), replace is
- * {@code replaceOne({_id, v: expected, e: {$gt: now}}, doc)} (when it matches nothing, one more {@code find} tells
- * CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the store's {@link Clock}.
+ * <p>Every operation is one command: load is {@code find({_id, e: {$gt: now}, ct: {$exists: false}})}, create is
+ * {@code replaceOne({_id, $or: [{e: {$lte: now}}, {ct: {$exists: true}}]}, doc, upsert)} (a live record makes the
+ * upsert collide on {@code _id}, which is reported as "exists"; an expired or claimed record not yet removed is
+ * overwritten), replace is {@code replaceOne({_id, v: expected, e: {$gt: now}, ct: {$exists: false}}, doc)} (when it
+ * matches nothing, one more {@code find} tells CONFLICT from GONE), delete is {@code deleteOne({_id})}. "Now" is the
+ * store's {@link Clock}.
  *
- * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds} = the expiry grace, 60 s by default) and an index on
- * {@code p}. The TTL monitor only collects garbage (it runs about once a minute, on the server's clock); expiry as
- * callers see it is decided by the {@code e > now} filters. Declares {@link StoreFeature#PRINCIPAL_INDEX} and
- * {@link StoreFeature#PURGE_EXPIRED}.
+ * <p>At start the store creates, idempotently, a TTL index on {@code e} ({@code expireAfterSeconds} = the expiry
+ * grace + the expired retention, 60 s + 5 min by default) and an index on {@code p}. The TTL monitor only collects
+ * garbage (it runs about once a minute, on the server's clock); expiry as callers see it is decided by the
+ * {@code e > now} filters. Declares {@link StoreFeature#PRINCIPAL_INDEX}, {@link StoreFeature#PURGE_EXPIRED} and
+ * {@link StoreFeature#EXPIRY_EVENTS}: a sweep claims a document expired by more than the grace by marking it with
+ * {@code cu} (claimed until) and {@code ct} (the claim's token), reports it and deletes it, all before the TTL
+ * monitor would; {@code e} is never moved, and a document with a claim token is never loaded, replaced or found by
+ * principal.
  *
  * <p>Timeouts are always finite: connect, socket read, server selection and connection-pool wait are bounded by
  * {@link Builder#connectTimeout} and {@link Builder#timeout}, and the write concern carries {@code wtimeout}. With a
@@ -119,6 +128,17 @@ public final class MongoSessionStore implements SessionStore {
      */
     public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(60);
 
+    /**
+     * How long past {@code e + expiryGrace} a document stays for a sweep to claim it ({@link #claimExpired}) and report
+     * it with its principal: the TTL index's {@code expireAfterSeconds} is {@code expiryGrace + expiredRetention}.
+     */
+    public static final Duration DEFAULT_EXPIRED_RETENTION = Duration.ofMinutes(5);
+
+    /** The claim marker's fields: claimed until (a BSON date) and the claim's token (a string). */
+    static final String CLAIMED_UNTIL = "cu";
+
+    static final String CLAIM_TOKEN = "ct";
+
     /** The format version written in {@code fmt}; documents with another value are refused. */
     static final int FORMAT = 1;
 
@@ -126,19 +146,27 @@ public final class MongoSessionStore implements SessionStore {
     static final long MAX_DOCUMENT_SIZE = 16L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.mongo");
-    private static final Set<StoreFeature> FEATURES = Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+    private static final Set<StoreFeature> FEATURES =
+            Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+
+    /** A claim re-reads candidates at most this many times when other nodes took some of them meanwhile. */
+    private static final int CLAIM_ROUNDS = 4;
 
     private final MongoClient client;
     private final boolean ownsClient;
     private final MongoCollection<BsonDocument> sessions;
     private final Clock clock;
     private final Duration expiryGrace;
+    private final Duration expiredRetention;
     private final String server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether the TTL index was checked (at start when the store creates indexes, else at the first claim). */
+    private final AtomicBoolean ttlChecked = new AtomicBoolean();
 
     private MongoSessionStore(Builder b) {
         this.clock = b.clock;
         this.expiryGrace = b.expiryGrace;
+        this.expiredRetention = b.expiredRetention;
         ConnectionString uri = null;
         FirstContact firstContact = null;
         if (b.client != null) {
@@ -161,6 +189,7 @@ public final class MongoSessionStore implements SessionStore {
                     firstContact.awaitAnyAnswer(b.timeout, hosts(uri), server);
                 }
                 createIndexes();
+                ttlChecked.set(true);
             }
         } catch (RuntimeException e) {
             if (ownsClient) {
@@ -185,11 +214,14 @@ public final class MongoSessionStore implements SessionStore {
     public boolean create(SessionRecord record) {
         requireNonNull(record, "record");
         BsonDocument doc = toDocument(record);
-        Bson expiredOrAbsent = Filters.and(Filters.eq("_id", record.key().value()), Filters.lte("e", now()));
+        Bson expiredOrAbsent = Filters.and(
+                Filters.eq("_id", record.key().value()),
+                Filters.or(Filters.lte("e", now()), Filters.exists(CLAIM_TOKEN)));
         return write("create", record.key(), doc, () -> {
             try {
-                // One command for all three cases: no document (upsert inserts), an expired one the TTL monitor has not
-                // removed yet (it matches and is overwritten), a live one (no match, so the upsert collides on _id).
+                // One command for all three cases: no document (upsert inserts), an expired or claimed one the TTL
+                // monitor has not removed yet (it matches and is overwritten; the new document carries no claim, so
+                // the claimer's removeExpired leaves it alone), a live one (no match, so the upsert collides on _id).
                 sessions.replaceOne(expiredOrAbsent, doc, new ReplaceOptions().upsert(true));
                 return true;
             } catch (MongoWriteException e) {
@@ -207,7 +239,7 @@ public final class MongoSessionStore implements SessionStore {
         BsonDocument doc = call(
                 "load",
                 key,
-                () -> sessions.find(Filters.and(Filters.eq("_id", key.value()), Filters.gt("e", now())))
+                () -> sessions.find(Filters.and(Filters.eq("_id", key.value()), live(now())))
                         .limit(1)
                         .first());
         return doc == null ? Optional.empty() : Optional.of(fromDocument(key, doc));
@@ -221,7 +253,7 @@ public final class MongoSessionStore implements SessionStore {
         String id = record.key().value();
         return write("replace", record.key(), doc, () -> {
             UpdateResult r = sessions.replaceOne(
-                    Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), Filters.gt("e", now)), doc);
+                    Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), live(now)), doc);
             if (r.getMatchedCount() == 1) {
                 return ReplaceResult.OK;
             }
@@ -232,11 +264,22 @@ public final class MongoSessionStore implements SessionStore {
 
     private boolean isLive(String id, BsonDateTime now) {
         BsonDocument current = sessions.find(Filters.eq("_id", id))
-                .projection(Projections.include("e"))
+                .projection(Projections.include("e", CLAIM_TOKEN))
                 .first();
         return current != null
                 && current.isDateTime("e")
-                && current.getDateTime("e").getValue() > now.getValue();
+                && current.getDateTime("e").getValue() > now.getValue()
+                && !current.containsKey(CLAIM_TOKEN);
+    }
+
+    /**
+     * Live by this store's clock and not claimed by a sweep. A claim only takes documents expired by more than the
+     * grace, so the second condition changes nothing for nodes whose clocks agree within it; it keeps a claimed
+     * document invisible to a node whose clock is further behind, so that a session reported as expired is never
+     * served again.
+     */
+    private static Bson live(BsonDateTime now) {
+        return Filters.and(Filters.gt("e", now), Filters.exists(CLAIM_TOKEN, false));
     }
 
     @Override
@@ -255,8 +298,8 @@ public final class MongoSessionStore implements SessionStore {
         BsonDateTime now = now();
         String id = key.value();
         return call("delete", key, () -> {
-            DeleteResult r = sessions.deleteOne(
-                    Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), Filters.gt("e", now)));
+            DeleteResult r =
+                    sessions.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq("v", expectedVersion), live(now)));
             if (r.getDeletedCount() == 1) {
                 return ReplaceResult.OK;
             }
@@ -271,7 +314,7 @@ public final class MongoSessionStore implements SessionStore {
         List<BsonDocument> docs = call(
                 "findByPrincipal",
                 null,
-                () -> sessions.find(Filters.and(Filters.eq("p", principal), Filters.gt("e", now())))
+                () -> sessions.find(Filters.and(Filters.eq("p", principal), live(now())))
                         .into(new ArrayList<>()));
         List<SessionRecord> records = new ArrayList<>(docs.size());
         for (BsonDocument doc : docs) {
@@ -304,6 +347,128 @@ public final class MongoSessionStore implements SessionStore {
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
+    /**
+     * Claims up to {@code max} documents expired by more than the grace (by this store's clock) that no claim holds, in
+     * two commands per batch (three when another node won some of them), none on the request path:
+     *
+     * <ol>
+     *   <li>{@code find({e: {$lt: now - grace}, $or: [{cu: {$exists: false}}, {cu: {$lte: now}}]})}, oldest first,
+     *       {@code _id}, {@code p} and {@code e} only, at most {@code max} (served by the index on {@code e});
+     *   <li>{@code updateMany({_id: {$in: those}, <the same condition>}, {$set: {cu: now + lease, ct: token}})} with a
+     *       fresh random token: the condition is re-checked for each document as it is written, so of two nodes
+     *       claiming at once only one marks a document;
+     *   <li>only when it marked fewer than it found (another node won the rest): {@code find({_id: {$in: those}, ct:
+     *       token})} reads back which ones this claim won.
+     * </ol>
+     *
+     * When other nodes won some of the candidates, the claim looks again (a few rounds at most), so that a node does
+     * not stop sweeping early because it lost a race. The claim marker ({@code cu}, {@code ct}) never touches
+     * {@code e}: a claimed document stays expired, and {@link #load}, {@link #replace} and {@link #findByPrincipal}
+     * skip documents that carry a claim token. When the claimer dies, the lease runs out and another claim takes the
+     * document, as long as the TTL monitor has not removed it ({@code e + grace + expiredRetention}).
+     */
+    @Override
+    public List<ExpiredSession> claimExpired(int max, Duration lease) {
+        BuilderChecks.atLeast("max", max, 1);
+        BuilderChecks.positive("lease", lease);
+        checkTtlOnce();
+        Instant nowInstant = clock.instant();
+        BsonDateTime now = new BsonDateTime(nowInstant.toEpochMilli());
+        BsonDateTime cutoff = new BsonDateTime(nowInstant.minus(expiryGrace).toEpochMilli());
+        BsonDateTime until = new BsonDateTime(nowInstant.plus(lease).toEpochMilli());
+        Bson claimable = Filters.and(
+                Filters.lt("e", cutoff),
+                Filters.or(Filters.exists(CLAIMED_UNTIL, false), Filters.lte(CLAIMED_UNTIL, now)));
+        String token = UUID.randomUUID().toString();
+        return call("claimExpired", null, () -> {
+            List<ExpiredSession> out = new ArrayList<>();
+            for (int round = 0; round < CLAIM_ROUNDS && out.size() < max; round++) {
+                int wanted = max - out.size();
+                List<BsonDocument> candidates = sessions.find(claimable)
+                        .sort(Sorts.ascending("e"))
+                        .projection(Projections.include("p", "e"))
+                        .limit(wanted)
+                        .into(new ArrayList<>());
+                if (candidates.isEmpty()) {
+                    break;
+                }
+                List<BsonValue> ids = new ArrayList<>(candidates.size());
+                candidates.forEach(d -> ids.add(d.get("_id", BsonNull.VALUE)));
+                long won = sessions.updateMany(
+                                Filters.and(Filters.in("_id", ids), claimable),
+                                Updates.combine(Updates.set(CLAIMED_UNTIL, until), Updates.set(CLAIM_TOKEN, token)))
+                        .getModifiedCount();
+                if (won == candidates.size()) {
+                    // Every candidate still met the claim condition when it was marked, so nothing rewrote it in
+                    // between (only a live document is ever rewritten, and that no longer meets it): what the find
+                    // read is what this claim took. The usual case; no read-back.
+                    candidates.forEach(d -> expired(d).ifPresent(out::add));
+                } else if (won > 0) {
+                    // Another node took some: read back by token which ones are ours.
+                    sessions.find(Filters.and(Filters.in("_id", ids), Filters.eq(CLAIM_TOKEN, token)))
+                            .projection(Projections.include("p", "e"))
+                            .forEach(d -> expired(d).ifPresent(out::add));
+                }
+                if (candidates.size() < wanted || won == candidates.size()) {
+                    break;
+                }
+                // Lost some to another node: those are claimed now, so the next find skips them.
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * What a claimed document tells a listener. A document whose {@code _id} is not a hashed key (written by hand) is
+     * left claimed, unreported, for the TTL monitor; a principal that is not a string is reported as none.
+     */
+    private Optional<ExpiredSession> expired(BsonDocument d) {
+        BsonValue id = d.get("_id", BsonNull.VALUE);
+        SessionKey key = null;
+        try {
+            key = new SessionKey(id.asString().getValue());
+            BsonValue p = d.get("p", BsonNull.VALUE);
+            return Optional.of(new ExpiredSession(
+                    key,
+                    p.isString() ? p.asString().getValue() : null,
+                    Instant.ofEpochMilli(d.getDateTime("e").getValue())));
+        } catch (BsonInvalidOperationException | IllegalArgumentException | DateTimeException e) {
+            StoreFailures.skipped(LOG, server, "claimExpired", key, e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One {@code deleteMany({_id: {$in: keys}, ct: {$exists: true}, e: {$lt: now - grace}})}: only documents a claim
+     * marked and that are still expired, so a session created again under the same key (which carries no claim) is
+     * left alone. Idempotent.
+     */
+    @Override
+    public void removeExpired(List<ExpiredSession> claimed) {
+        requireNonNull(claimed, "claimed");
+        if (claimed.isEmpty()) {
+            return;
+        }
+        List<String> ids = claimed.stream().map(c -> c.key().value()).distinct().toList();
+        BsonDateTime cutoff =
+                new BsonDateTime(clock.instant().minus(expiryGrace).toEpochMilli());
+        call(
+                "removeExpired",
+                null,
+                () -> sessions.deleteMany(
+                        Filters.and(Filters.in("_id", ids), Filters.exists(CLAIM_TOKEN), Filters.lt("e", cutoff))));
+    }
+
+    /** One {@code {ping: 1}} command on the sessions' database, bounded by the client's timeouts. */
+    @Override
+    public void ping() {
+        MongoNamespace ns = sessions.getNamespace();
+        call(
+                "ping",
+                null,
+                () -> client.getDatabase(ns.getDatabaseName()).runCommand(new BsonDocument("ping", new BsonInt32(1))));
+    }
+
     /** Closes the client if the store created it; a client passed to the builder is left open. Idempotent. */
     @Override
     public void close() {
@@ -322,13 +487,18 @@ public final class MongoSessionStore implements SessionStore {
         return sessions;
     }
 
+    /** The TTL index's {@code expireAfterSeconds}: the grace, then the window in which a sweep claims. */
+    private long ttlSeconds() {
+        return expiryGrace.toSeconds() + expiredRetention.toSeconds();
+    }
+
     private void createIndexes() {
-        long grace = expiryGrace.toSeconds();
+        long grace = ttlSeconds();
         call("createIndexes", null, () -> {
             try {
                 // Read first: a server may accept a createIndex with another expireAfterSeconds silently, or refuse it
-                // (IndexOptionsConflict); either way an existing TTL index is kept if it has at least the grace and
-                // raised if it has less.
+                // (IndexOptionsConflict); either way an existing TTL index is kept if it has at least grace + retention
+                // and raised if it has less.
                 if (!raiseTtlGrace(grace)) {
                     sessions.createIndex(
                             Indexes.ascending("e"), new IndexOptions().expireAfter(grace, TimeUnit.SECONDS));
@@ -339,7 +509,8 @@ public final class MongoSessionStore implements SessionStore {
                     // IndexOptionsConflict / IndexKeySpecsConflict: someone created e_1 or p_1 differently.
                     throw new IllegalStateException(
                             server + ": an index named e_1 or p_1 exists with other options; the"
-                                    + " store needs {e: 1} with expireAfterSeconds >= " + grace + " and {p: 1}: "
+                                    + " store needs {e: 1} with expireAfterSeconds >= " + grace
+                                    + " (expiry grace + expired retention) and {p: 1}: "
                                     + e.getErrorMessage(),
                             e);
                 }
@@ -350,18 +521,15 @@ public final class MongoSessionStore implements SessionStore {
     }
 
     /**
-     * If the TTL index on {@code e} exists, makes sure it keeps documents at least {@code grace} past {@code e}: a
-     * larger {@code expireAfterSeconds} (another node configured with more grace) is kept, a smaller one (0, as
-     * earlier versions created it) is raised with {@code collMod}, so no node ever lowers another's grace.
+     * If the TTL index on {@code e} exists, makes sure it keeps documents at least {@code grace} (here: expiry grace +
+     * expired retention) past {@code e}: a larger {@code expireAfterSeconds} (another node configured with more) is
+     * kept, a smaller one (0 or the grace alone, as earlier versions created it) is raised with {@code collMod}, so no
+     * node ever lowers another's.
      *
      * @return false if there is no TTL index on {@code e} yet
      */
     private boolean raiseTtlGrace(long grace) {
-        BsonDocument ttl = sessions.listIndexes(BsonDocument.class).into(new ArrayList<>()).stream()
-                .filter(i -> new BsonDocument("e", new BsonInt32(1)).equals(i.get("key"))
-                        && i.isNumber("expireAfterSeconds"))
-                .findFirst()
-                .orElse(null);
+        BsonDocument ttl = ttlIndex();
         if (ttl == null) {
             return false;
         }
@@ -384,9 +552,10 @@ public final class MongoSessionStore implements SessionStore {
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "{0}: the TTL index on e has expireAfterSeconds {1}, less than the"
-                                + " expiry grace of {2} s, and this server has no collMod to raise it: a node whose clock is"
-                                + " behind the server''s by more than {1} s loses sessions early. Recreate the index with"
-                                + " expireAfterSeconds {2}.",
+                                + " expiry grace + expired retention of {2} s, and this server has no collMod to raise it:"
+                                + " the TTL monitor may remove expired sessions before a sweep reports them, and a node"
+                                + " whose clock is behind the server''s by more than {1} s loses sessions early."
+                                + " Recreate the index with expireAfterSeconds {2}.",
                         server,
                         current,
                         grace);
@@ -394,12 +563,68 @@ public final class MongoSessionStore implements SessionStore {
             }
             LOG.log(
                     System.Logger.Level.INFO,
-                    "{0}: raised the TTL index''s expireAfterSeconds from {1} to {2}",
+                    "{0}: raised the TTL index''s expireAfterSeconds from {1} to {2} (expiry grace + expired retention)",
+                    server,
+                    current,
+                    grace);
+        } else if (current > grace) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: kept the TTL index''s expireAfterSeconds {1}, more than the {2} s this node needs (another"
+                            + " node may use more grace or retention; lower it with collMod if none does)",
                     server,
                     current,
                     grace);
         }
         return true;
+    }
+
+    private @Nullable BsonDocument ttlIndex() {
+        return sessions.listIndexes(BsonDocument.class).into(new ArrayList<>()).stream()
+                .filter(i -> new BsonDocument("e", new BsonInt32(1)).equals(i.get("key"))
+                        && i.isNumber("expireAfterSeconds"))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * With {@code createIndexes(false)}, the first claim reads the indexes once (not at start, which must not need the
+     * server) and warns when the TTL index is missing or would remove documents before a sweep can claim them.
+     * Failing to read them (no {@code listIndexes} right) is logged and not retried.
+     */
+    private void checkTtlOnce() {
+        if (!ttlChecked.compareAndSet(false, true)) {
+            return;
+        }
+        long needed = ttlSeconds();
+        try {
+            BsonDocument ttl = ttlIndex();
+            long current =
+                    ttl == null ? -1 : ttl.getNumber("expireAfterSeconds").longValue();
+            if (current < needed) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "{0}: {1}; expired sessions may be removed by the TTL monitor before a sweep reports them (or"
+                                + " never be removed). Create the index {e: 1} with expireAfterSeconds {2} (expiry"
+                                + " grace + expired retention), or raise it with collMod.",
+                        server,
+                        ttl == null
+                                ? "there is no TTL index on e (sessionkit.mongo.create-indexes is false)"
+                                : "the TTL index on e has expireAfterSeconds " + current,
+                        needed);
+            }
+        } catch (MongoCommandException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: could not read the indexes to check the TTL index on e ({1}); it needs expireAfterSeconds"
+                            + " >= {2}",
+                    server,
+                    e.getClass().getSimpleName() + " (code " + e.getCode() + ")",
+                    needed);
+        } catch (MongoException e) {
+            // No answer: the claim's own command reports that; check again at the next claim.
+            ttlChecked.set(false);
+        }
     }
 
     private BsonDateTime now() {
@@ -599,6 +824,7 @@ public final class MongoSessionStore implements SessionStore {
         private ReadPreference readPreference = DEFAULT_READ_PREFERENCE;
         private boolean createIndexes = true;
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
+        private Duration expiredRetention = DEFAULT_EXPIRED_RETENTION;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -696,6 +922,25 @@ public final class MongoSessionStore implements SessionStore {
             }
             this.expiryGrace =
                     BuilderChecks.between("expiryGrace", grace, DEFAULT_EXPIRY_GRACE, SessionRecord.MAX_IDLE, rule);
+            return this;
+        }
+
+        /**
+         * How long past {@code e + expiryGrace} an expired document stays for a sweep ({@link
+         * MongoSessionStore#claimExpired}) to claim it and report it with its principal: whole seconds, positive,
+         * default {@link #DEFAULT_EXPIRED_RETENTION} (5 min). The TTL index's {@code expireAfterSeconds} is
+         * {@code expiryGrace + expiredRetention}. A session no sweep claims within it leaves the collection unreported;
+         * keep it above {@code sessionkit.sweep.lease} plus the sweep interval, so that a sweep that died mid-batch is
+         * taken over before the TTL monitor removes what it claimed. It is also how much longer expired documents use
+         * space.
+         */
+        public Builder expiredRetention(Duration retention) {
+            String rule = "(whole seconds, positive: it is part of the TTL index's expireAfterSeconds)";
+            if (requireNonNull(retention, "expiredRetention").toNanosPart() != 0) {
+                throw BuilderChecks.invalid("expiredRetention", retention, "a duration " + rule);
+            }
+            this.expiredRetention = BuilderChecks.between(
+                    "expiredRetention", retention, Duration.ofSeconds(1), SessionRecord.MAX_IDLE, rule);
             return this;
         }
 

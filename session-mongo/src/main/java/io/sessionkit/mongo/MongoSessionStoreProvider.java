@@ -28,7 +28,10 @@ import java.util.Set;
  *   <tr><td>{@code sessionkit.mongo.create-indexes}</td><td>{@code true}</td><td>create the TTL and principal
  *       indexes at start</td></tr>
  *   <tr><td>{@code sessionkit.mongo.expiry-grace}</td><td>{@code 60s}</td><td>how long past expiry a document is kept
- *       (the TTL index's {@code expireAfterSeconds}); whole seconds, at least 60 s</td></tr>
+ *       (part of the TTL index's {@code expireAfterSeconds}); whole seconds, at least 60 s</td></tr>
+ *   <tr><td>{@code sessionkit.mongo.expired-retention}</td><td>{@code 5m}</td><td>how much longer an expired document
+ *       is kept for a sweep to claim and report it (the TTL index's {@code expireAfterSeconds} is expiry grace +
+ *       expired retention); whole seconds, positive</td></tr>
  * </table>
  *
  * Every bad key is reported at once, the URI's value never (it may hold a password); an undeclared
@@ -39,8 +42,15 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     public static final String NAME = "mongo";
 
     /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
-    static final Set<String> KEYS =
-            Set.of("uri", "database", "collection", "timeout", "write-concern", "read-preference", "create-indexes");
+    static final Set<String> KEYS = Set.of(
+            "uri",
+            "database",
+            "collection",
+            "timeout",
+            "write-concern",
+            "read-preference",
+            "create-indexes",
+            "expired-retention");
 
     @Override
     public String name() {
@@ -58,6 +68,7 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
         MongoSessionStore.Builder b = MongoSessionStore.builder();
         c.common(b::clock, b::connectTimeout, b::expiryGrace);
         c.duration("timeout", b::timeout);
+        c.duration("expired-retention", b::expiredRetention);
         b.writeConcern(writeConcern(c));
         b.readPreference(readPreference(c));
         c.bool("create-indexes", b::createIndexes);

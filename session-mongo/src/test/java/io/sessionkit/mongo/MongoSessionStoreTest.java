@@ -20,6 +20,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
+import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionCodecException;
@@ -66,6 +67,7 @@ import org.bson.BsonInt64;
 import org.bson.BsonObjectId;
 import org.bson.BsonString;
 import org.bson.BsonType;
+import org.bson.BsonValue;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -313,7 +315,9 @@ class MongoSessionStoreTest {
         List<BsonDocument> indexes = raw.listIndexes(BsonDocument.class).into(new ArrayList<>());
         assertThat(indexes).anySatisfy(i -> {
             assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("e", new BsonInt32(1)));
-            assertThat(i.get("expireAfterSeconds").asNumber().longValue()).isEqualTo(60);
+            assertThat(i.get("expireAfterSeconds").asNumber().longValue())
+                    .as("expiry grace 60 s + expired retention 5 min")
+                    .isEqualTo(360);
         });
         assertThat(indexes)
                 .anySatisfy(i -> assertThat(i.getDocument("key")).isEqualTo(new BsonDocument("p", new BsonInt32(1))));
@@ -360,7 +364,8 @@ class MongoSessionStoreTest {
         assertThat(store.purgeExpired()).isEqualTo(1);
         assertThat(raw.countDocuments()).isEqualTo(1);
         assertThat(store.features())
-                .containsExactlyInAnyOrder(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED);
+                .containsExactlyInAnyOrder(
+                        StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
     }
 
     @Test
@@ -583,7 +588,8 @@ class MongoSessionStoreTest {
     @Test
     void item11_theTtlIndexKeepsDocumentsAtLeastTheGracePastExpiry() {
         assertThat(MongoSessionStore.DEFAULT_EXPIRY_GRACE).isEqualTo(Duration.ofSeconds(60));
-        assertThat(ttlSeconds(raw)).isEqualTo(60);
+        assertThat(MongoSessionStore.DEFAULT_EXPIRED_RETENTION).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ttlSeconds(raw)).as("grace + retention").isEqualTo(360);
         assertThatThrownBy(() -> MongoSessionStore.builder().expiryGrace(Duration.ofSeconds(59)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("60");
@@ -598,11 +604,11 @@ class MongoSessionStoreTest {
                 .clock(clock)
                 .build());
         MongoCollection<BsonDocument> more = db.raw(collection);
-        assertThat(ttlSeconds(more)).isEqualTo(300);
+        assertThat(ttlSeconds(more)).isEqualTo(600);
         track(db.store(collection).clock(clock).build());
         assertThat(ttlSeconds(more))
                 .as("a node with less grace never lowers it")
-                .isEqualTo(300);
+                .isEqualTo(600);
 
         SessionRecord r = record(null, "{}");
         patient.create(r);
@@ -622,7 +628,7 @@ class MongoSessionStoreTest {
         boolean hasCollMod = supportsCollMod(collection);
         MongoSessionStore upgraded = track(db.store(collection).clock(clock).build());
         if (hasCollMod) {
-            assertThat(ttlSeconds(old)).as("raised with collMod").isEqualTo(60);
+            assertThat(ttlSeconds(old)).as("raised with collMod").isEqualTo(360);
         } else {
             // mongo-java-server has no collMod (and its index bookkeeping breaks on drop and rebuild): the store
             // starts,
@@ -669,7 +675,8 @@ class MongoSessionStoreTest {
      * the first one's clock standing for the server's (the TTL monitor fires at {@code e + expireAfterSeconds} on the
      * server's clock). Each node writes a session once; then: the node ahead ends it early by exactly the skew, the
      * node behind serves it up to its own expiry unless something removed it underneath: the node ahead's
-     * {@code purgeExpired} or the TTL monitor, which within the grace never happens, and beyond it does.
+     * {@code purgeExpired}, which within the grace never happens and beyond it does, or the TTL monitor, which only
+     * acts beyond grace + retention.
      */
     private void skewed(Duration skew) {
         Duration grace = MongoSessionStore.DEFAULT_EXPIRY_GRACE;
@@ -709,18 +716,19 @@ class MongoSessionStoreTest {
             assertThat(behind.load(r.key()))
                     .as("the node behind serves it up to its own expiry")
                     .isPresent();
-            Instant ttlFires = r.expiresAt().plusSeconds(ttlSeconds(raw));
+            Duration ttl = Duration.ofSeconds(ttlSeconds(raw));
+            Instant ttlFires = r.expiresAt().plus(ttl);
             Duration serverUntilTtl = Duration.between(clock.instant(), ttlFires);
             Duration otherStillServes = Duration.between(otherClock.instant(), r.expiresAt());
-            if (withinGrace || !skew.isNegative()) {
+            if (skew.abs().compareTo(ttl) < 0 || !skew.isNegative()) {
                 assertThat(serverUntilTtl)
                         .as("the TTL monitor removes it only after every node sees it expired")
                         .isGreaterThan(otherStillServes);
             } else {
                 assertThat(otherStillServes.minus(serverUntilTtl))
-                        .as("a node behind the server by more than the grace"
-                                + " loses it to the TTL monitor early by the skew minus the grace")
-                        .isEqualTo(skew.abs().minus(grace));
+                        .as("a node behind the server by more than grace + retention"
+                                + " loses it to the TTL monitor early by the skew minus that")
+                        .isEqualTo(skew.abs().minus(ttl));
             }
             int purged = ahead.purgeExpired();
             if (withinGrace) {
@@ -764,7 +772,8 @@ class MongoSessionStoreTest {
                         within.negated()),
                 Arguments.of("beyond the grace the node ahead purges what the node behind still serves", beyond),
                 Arguments.of(
-                        "beyond the grace a node behind the server loses sessions to the TTL monitor early",
+                        "beyond the grace a node behind loses sessions to the purge of a node ahead early, not yet to"
+                                + " the TTL monitor (grace + retention)",
                         beyond.negated()));
     }
 
@@ -817,6 +826,202 @@ class MongoSessionStoreTest {
                 .as("a later operation says the same after its timeout")
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("load of session " + r.key().shortForm())
+                .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort);
+    }
+
+    // ---- issue 17 ----
+
+    /** A store on this test's collection whose client records every command's name. */
+    private MongoSessionStore counting(List<String> commands, List<MongoClient> clients) {
+        MongoClient counted = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(db.mongo().uri))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                })
+                .build());
+        clients.add(counted);
+        return track(MongoSessionStore.builder()
+                .client(counted)
+                .database(db.name())
+                .collection(raw.getNamespace().getCollectionName())
+                .clock(clock)
+                .build());
+    }
+
+    @Test
+    void item17_aClaimIsTwoCommandsPerBatchAndMarksWithoutMovingTheExpiry() {
+        List<String> commands = new CopyOnWriteArrayList<>();
+        List<MongoClient> clients = new ArrayList<>();
+        try {
+            MongoSessionStore s = counting(commands, clients);
+            List<SessionRecord> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                SessionRecord r = record("user" + i, "{}");
+                s.create(r);
+                records.add(r);
+            }
+            clock.advance(Duration.ofMinutes(30)
+                    .plus(MongoSessionStore.DEFAULT_EXPIRY_GRACE)
+                    .plusSeconds(1));
+
+            commands.clear();
+            List<ExpiredSession> first = s.claimExpired(3, Duration.ofMinutes(2));
+            assertThat(first).hasSize(3);
+            assertThat(commands)
+                    .as("candidates, conditional mark (no read-back when it won them all)")
+                    .containsExactly("find", "update");
+
+            ExpiredSession one = first.get(0);
+            BsonDocument doc = raw.find(Filters.eq("_id", one.key().value())).first();
+            assertThat(doc).isNotNull();
+            assertThat(doc.getDateTime("e").getValue())
+                    .as("e stays as stored")
+                    .isEqualTo(one.expiresAt().toEpochMilli());
+            assertThat(doc.getDateTime("cu").getValue())
+                    .as("claimed until now + lease")
+                    .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)).toEpochMilli());
+            assertThat(doc.getString("ct").getValue()).isNotBlank();
+
+            commands.clear();
+            List<ExpiredSession> rest = s.claimExpired(10, Duration.ofMinutes(2));
+            assertThat(rest).hasSize(2);
+            assertThat(commands).as("fewer candidates than max: one batch").containsExactly("find", "update");
+
+            commands.clear();
+            assertThat(s.claimExpired(10, Duration.ofMinutes(2))).isEmpty();
+            assertThat(commands).as("nothing to claim: one find").containsExactly("find");
+
+            commands.clear();
+            List<ExpiredSession> all = new ArrayList<>(first);
+            all.addAll(rest);
+            s.removeExpired(all);
+            assertThat(commands).as("one deleteMany").containsExactly("delete");
+            assertThat(raw.countDocuments()).isZero();
+            assertThat(all)
+                    .extracting(ExpiredSession::key)
+                    .containsExactlyInAnyOrderElementsOf(
+                            records.stream().map(SessionRecord::key).toList());
+
+            commands.clear();
+            s.ping();
+            assertThat(commands).as("ping is one command").containsExactly("ping");
+        } finally {
+            clients.forEach(MongoClient::close);
+        }
+    }
+
+    @Test
+    void item17_aClaimedDocumentIsInvisibleEvenToANodeFarBehindAndCreateTakesItsKeyOver() {
+        SessionRecord r = record("erin", "{\"n\":1}");
+        store.create(r);
+        MutableClock behindClock = MutableClock.startingNow();
+        behindClock.set(clock.instant());
+        MongoSessionStore behind = track(db.store(raw.getNamespace().getCollectionName())
+                .clock(behindClock)
+                .build());
+        clock.advance(Duration.ofMinutes(30)
+                .plus(MongoSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+        behindClock.advance(Duration.ofMinutes(20));
+        assertThat(behind.load(r.key()))
+                .as("live for the node behind before the claim")
+                .isPresent();
+
+        List<ExpiredSession> claimed = store.claimExpired(10, Duration.ofMinutes(2));
+        assertThat(claimed).containsExactly(new ExpiredSession(r.key(), "erin", r.expiresAt()));
+        assertThat(behind.load(r.key()))
+                .as("a session reported as expired is never served again")
+                .isEmpty();
+        assertThat(behind.replace(r.withVersion(2), 1)).isEqualTo(ReplaceResult.GONE);
+        assertThat(behind.delete(r.key(), 1)).isEqualTo(ReplaceResult.GONE);
+        assertThat(behind.findByPrincipal("erin")).isEmpty();
+
+        SessionRecord again = FreshRecords.record(r.key(), behindClock, "erin", "{\"n\":2}");
+        assertThat(behind.create(again))
+                .as("a claimed document does not block create")
+                .isTrue();
+        store.removeExpired(claimed);
+        assertThat(behind.load(r.key()))
+                .as("removeExpired leaves the new session alone")
+                .get()
+                .extracting(SessionRecord::attributes)
+                .isEqualTo("{\"n\":2}");
+        assertThat(rawDocument(again).containsKey("ct")).isFalse();
+    }
+
+    @Test
+    void item17_documentsAnotherClaimHoldsAreSkippedUntilItsLeaseRunsOut() {
+        for (int i = 0; i < 6; i++) {
+            store.create(record(null, "{}"));
+        }
+        clock.advance(Duration.ofMinutes(30)
+                .plus(MongoSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+        // Another node holds two of them for another minute.
+        List<BsonValue> held = raw.find().limit(2).map(d -> d.get("_id")).into(new ArrayList<>());
+        raw.updateMany(
+                Filters.in("_id", held),
+                Updates.combine(
+                        Updates.set("cu", new BsonDateTime(clock.millis() + 60_000)),
+                        Updates.set("ct", new BsonString("another node's claim"))));
+        List<ExpiredSession> mine = store.claimExpired(10, Duration.ofMinutes(2));
+        assertThat(mine)
+                .hasSize(4)
+                .extracting(e -> (BsonValue) new BsonString(e.key().value()))
+                .doesNotContainAnyElementsOf(held);
+        store.removeExpired(mine);
+        assertThat(store.claimExpired(10, Duration.ofMinutes(2)))
+                .as("while the lease holds")
+                .isEmpty();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(store.claimExpired(10, Duration.ofMinutes(2)))
+                .as("once it ran out")
+                .extracting(e -> (BsonValue) new BsonString(e.key().value()))
+                .containsExactlyInAnyOrderElementsOf(held);
+    }
+
+    @Test
+    void item17_expiredRetentionIsAKeyOfItsOwnAndMovesTheTtlIndex() {
+        String collection = raw.getNamespace().getCollectionName() + "_ret";
+        SessionStore configured = track(SessionStores.open(SessionKitConfig.of(Map.of(
+                "sessionkit.store",
+                "mongo",
+                "sessionkit.mongo.uri",
+                db.mongo().uri,
+                "sessionkit.mongo.database",
+                db.name(),
+                "sessionkit.mongo.collection",
+                collection,
+                "sessionkit.mongo.expired-retention",
+                "10m"))));
+        assertThat(configured.features()).contains(StoreFeature.EXPIRY_EVENTS);
+        assertThat(ttlSeconds(db.raw(collection))).isEqualTo(60 + 600);
+        configured.ping();
+
+        for (String bad : List.of("0s", "1500ms", "-1m", "soon")) {
+            assertThatThrownBy(() -> new MongoSessionStoreProvider()
+                            .create(SessionKitConfig.of(Map.of("sessionkit.mongo.expired-retention", bad))))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sessionkit.mongo.expired-retention");
+        }
+    }
+
+    @Test
+    void item17_pingOnAStoreWhereNothingAnswersFailsWithinItsTimeout() throws IOException {
+        int closedPort = ServerProcess.freePort();
+        MongoSessionStore lazy = track(MongoSessionStore.builder()
+                .uri("mongodb://127.0.0.1:" + closedPort)
+                .createIndexes(false)
+                .timeout(Duration.ofMillis(500))
+                .build());
+        assertThatThrownBy(lazy::ping)
+                .isInstanceOf(SessionStoreUnavailableException.class)
+                .hasMessageContaining("ping")
                 .hasMessageContaining("nothing answers at 127.0.0.1:" + closedPort);
     }
 }
