@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
 import io.sessionkit.caffeine.CaffeineSessionStore;
+import io.sessionkit.tck.InterceptingSessionStore.Call;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.ForwardingSessionStore;
-import io.sessionkit.testing.ForwardingSessionStore.Operation;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -455,7 +455,7 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("store unavailable at save, before the response commits: 503, and the stored session is unchanged")
     void storeUnavailableAtSaveGives503() {
-        assertAnswered503AndUnchanged(() -> store.fail(Operation.writes()));
+        assertAnswered503AndUnchanged(() -> store.fail(ForwardingSessionStore.writeCalls()));
     }
 
     /** Stores a=1, breaks the store with {@code failure}, then a change of a is answered 503 and a stays 1. */
@@ -765,7 +765,7 @@ abstract class SessionFilterContractTest {
     void item15_failedDeleteKeepsTheCookieAndTheSession() {
         get("/set?name=a&value=1");
         String id = sessionCookie();
-        store.fail(Operation.DELETE);
+        store.fail(Call.DELETE);
 
         HttpResponse<String> r = get("/invalidate");
         assertThat(r.statusCode()).isEqualTo(503);
@@ -863,7 +863,7 @@ abstract class SessionFilterContractTest {
         String id = sessionCookie();
         SessionManager otherNode =
                 SessionManager.builder(store.delegate()).clock(clock).build();
-        store.beforeNext(Operation.REPLACE, () -> otherNode.update(id, s -> s.setAttribute(name, value)));
+        store.beforeNext(Call.REPLACE, () -> otherNode.update(id, s -> s.setAttribute(name, value)));
     }
 
     /**
@@ -1151,7 +1151,7 @@ abstract class SessionFilterContractTest {
     void item16_2_1_noEventForAFailedDeleteNorForExpiry() {
         try (ListenerApp app = startWithDeclaredListener()) {
             browser.get(app.uri("/set?name=a&value=1"));
-            store.fail(Operation.DELETE);
+            store.fail(Call.DELETE);
             assertThat(browser.get(app.uri("/invalidate")).statusCode()).isEqualTo(503);
             store.recover();
             assertThat(app.log().of(RecordingListeners.Declared.class))

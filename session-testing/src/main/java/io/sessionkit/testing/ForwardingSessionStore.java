@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SessionStore} that forwards every call to a real store and, on the way, counts calls per
- * {@link Operation}, records every key it is handed, can make chosen operations fail as an unreachable backend would
- * ({@link #fail(Operation...)}), and can run a piece of test code just before the next call of an operation reaches
- * the store ({@link #beforeNext(Operation, Runnable)}: a real second writer, so a conflict happens for real at a known
+ * {@link InterceptingSessionStore.Call}, records every key it is handed, can make chosen operations fail as an unreachable backend would
+ * ({@link #fail(Call...)}), and can run a piece of test code just before the next call of an operation reaches
+ * the store ({@link #beforeNext(Call, Runnable)}: a real second writer, so a conflict happens for real at a known
  * moment).
  *
  * <p>It never answers in the real store's place: an injected failure throws {@link SessionStoreUnavailableException}
@@ -28,48 +28,33 @@ import org.jspecify.annotations.Nullable;
  * general wrapper for SessionKit's module tests.
  */
 public class ForwardingSessionStore extends InterceptingSessionStore {
-    /**
-     * The store calls, as counted and as failure injection names them: the kit's {@link InterceptingSessionStore.Call}
-     * by the same names, plus {@link #writes()}.
-     */
-    public enum Operation {
-        CREATE,
-        LOAD,
-        REPLACE,
-        DELETE,
-        FIND_BY_PRINCIPAL,
-        PURGE_EXPIRED,
-        CLAIM_EXPIRED,
-        REMOVE_EXPIRED,
-        PING;
-
-        /** The operations that change the store. */
-        public static Set<Operation> writes() {
-            return EnumSet.of(CREATE, REPLACE, DELETE, PURGE_EXPIRED, CLAIM_EXPIRED, REMOVE_EXPIRED);
-        }
+    /** The calls that change the store. */
+    public static Set<Call> writeCalls() {
+        return EnumSet.of(
+                Call.CREATE, Call.REPLACE, Call.DELETE, Call.PURGE_EXPIRED, Call.CLAIM_EXPIRED, Call.REMOVE_EXPIRED);
     }
 
-    private final Set<Operation> failing = ConcurrentHashMap.newKeySet();
-    private final Map<Operation, Runnable> beforeNext = new ConcurrentHashMap<>();
+    private final Set<Call> failing = ConcurrentHashMap.newKeySet();
+    private final Map<Call, Runnable> beforeNext = new ConcurrentHashMap<>();
 
     public ForwardingSessionStore(SessionStore delegate) {
         super(delegate);
     }
 
     /** From now on, {@code operations} fail with {@link SessionStoreUnavailableException}; replaces an earlier choice. */
-    public void fail(Operation... operations) {
+    public void fail(Call... operations) {
         fail(Set.of(operations));
     }
 
-    /** As {@link #fail(Operation...)}; an empty set makes every operation answer again. */
-    public void fail(Set<Operation> operations) {
+    /** As {@link #fail(Call...)}; an empty set makes every operation answer again. */
+    public void fail(Set<Call> operations) {
         failing.clear();
         failing.addAll(operations);
     }
 
     /** Every operation fails (the backend is down) or none does. */
     public void down(boolean down) {
-        fail(down ? EnumSet.allOf(Operation.class) : EnumSet.noneOf(Operation.class));
+        fail(down ? EnumSet.allOf(Call.class) : EnumSet.noneOf(Call.class));
     }
 
     /** Every operation answers again. */
@@ -78,17 +63,12 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
     }
 
     /** Runs {@code action} once, on the thread of the next call of {@code operation}, before that call is forwarded. */
-    public void beforeNext(Operation operation, Runnable action) {
+    public void beforeNext(Call operation, Runnable action) {
         beforeNext.put(operation, Objects.requireNonNull(action, "action"));
     }
 
-    /** Calls of {@code operation} forwarded since the last {@link #reset()}. */
-    public int count(Operation operation) {
-        return count(Call.valueOf(operation.name()));
-    }
-
     public int principalLookups() {
-        return count(Operation.FIND_BY_PRINCIPAL);
+        return count(Call.FIND_BY_PRINCIPAL);
     }
 
     /** Creates, replaces and deletes. */
@@ -115,12 +95,11 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
      */
     @Override
     protected void before(Call call, @Nullable SessionKey key) {
-        Operation operation = Operation.valueOf(call.name());
-        if (failing.contains(operation)) {
+        if (failing.contains(call)) {
             throw new SessionStoreUnavailableException(
-                    "test store is down (" + operation.name().toLowerCase(Locale.ROOT) + ")");
+                    "test store is down (" + call.name().toLowerCase(Locale.ROOT) + ")");
         }
-        Runnable action = beforeNext.remove(operation);
+        Runnable action = beforeNext.remove(call);
         if (action != null) {
             action.run();
         }
@@ -129,7 +108,7 @@ public class ForwardingSessionStore extends InterceptingSessionStore {
     @Override
     public String toString() {
         StringJoiner text = new StringJoiner(", ", getClass().getSimpleName() + "{", "} over " + delegate());
-        for (Operation op : Operation.values()) {
+        for (Call op : Call.values()) {
             text.add(op + "=" + count(op));
         }
         return text.toString();

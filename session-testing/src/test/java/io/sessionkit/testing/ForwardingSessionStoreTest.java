@@ -9,7 +9,7 @@ import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.StoreFeature;
-import io.sessionkit.testing.ForwardingSessionStore.Operation;
+import io.sessionkit.tck.InterceptingSessionStore.Call;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -102,7 +102,7 @@ class ForwardingSessionStoreTest {
         MapStore real = new MapStore();
         ForwardingSessionStore store = new ForwardingSessionStore(real);
         SessionRecord r = record(1);
-        store.fail(Operation.writes());
+        store.fail(ForwardingSessionStore.writeCalls());
         assertThatThrownBy(() -> store.create(r))
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("create");
@@ -123,7 +123,7 @@ class ForwardingSessionStoreTest {
         SessionRecord r = record(1);
         store.create(r);
         AtomicInteger runs = new AtomicInteger();
-        store.beforeNext(Operation.REPLACE, () -> {
+        store.beforeNext(Call.REPLACE, () -> {
             runs.incrementAndGet();
             real.replace(r.withVersion(2), 1); // a second writer wins the race for real
         });
