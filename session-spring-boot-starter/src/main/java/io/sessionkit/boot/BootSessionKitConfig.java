@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@link SessionKitConfig} the starter hands to SessionKit: the keys {@link SessionKitProperties} covers, as Boot
@@ -34,6 +35,8 @@ final class BootSessionKitConfig implements SessionKitConfig {
 
     /** Every key {@link SessionKitProperties} can hold (its record structure), canonical form. */
     static final List<String> BOUND_KEYS = List.copyOf(keysOf(SessionKitProperties.class, PREFIX));
+
+    private static final String SPRING_SECURITY = "spring-security";
 
     private final Map<String, String> values;
     private final @Nullable Binder binder;
@@ -51,7 +54,38 @@ final class BootSessionKitConfig implements SessionKitConfig {
         flatten(properties, PREFIX, values);
         Binder binder = Binder.get(environment);
         BootDefaults.apply(binder, values);
+        if (springSecurityTypesWanted(properties)) {
+            addSpringSecurityTypes(binder, values);
+        }
         return new BootSessionKitConfig(values, binder, unboundKeys(environment));
+    }
+
+    /**
+     * Whether Spring Security's session objects are to be registered with the JSON codec: Spring Security and
+     * session-spring-security on the class path, the integration not switched off ({@code sessionkit.security.enabled}).
+     */
+    static boolean springSecurityTypesWanted(SessionKitProperties properties) {
+        ClassLoader loader = BootSessionKitConfig.class.getClassLoader();
+        return (properties.security() == null
+                        || !Boolean.FALSE.equals(properties.security().enabled()))
+                && ClassUtils.isPresent(SessionKitSecurityAutoConfiguration.VALUE_TYPES, loader)
+                && ClassUtils.isPresent("org.springframework.security.web.csrf.DefaultCsrfToken", loader);
+    }
+
+    /** {@code spring-security} added to {@code sessionkit.codec.types}, unless the list says {@code none} or has it. */
+    private static void addSpringSecurityTypes(Binder binder, Map<String, String> values) {
+        String key = PREFIX + "codec.types";
+        String types = binder.bind(key, String.class).orElse("").trim();
+        List<String> names = new ArrayList<>();
+        for (String n : types.split(",", -1)) {
+            if (!n.isBlank()) {
+                names.add(n.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (names.contains("none") || names.contains(SPRING_SECURITY)) {
+            return;
+        }
+        values.put(key, types.isEmpty() ? SPRING_SECURITY : types + "," + SPRING_SECURITY);
     }
 
     @Override
