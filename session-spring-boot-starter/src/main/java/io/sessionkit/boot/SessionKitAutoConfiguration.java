@@ -20,7 +20,12 @@ import org.springframework.core.env.Environment;
  * {@code sessionkit.store} or inferred from the application's own connections ({@link StoreSelection}), closed with the
  * context. Every bean backs off when the application defines its own: a {@link SessionKitConfig}, a
  * {@link SessionStore} (used, never closed by the manager), or the {@link SessionManager} itself.
- * {@link SessionEventListener} beans are added to the manager. Off with {@code sessionkit.enabled=false}.
+ * {@link SessionEventListener} beans are added to the manager, {@link SessionManagerBuilderCustomizer} beans change
+ * its builder. Off with {@code sessionkit.enabled=false}.
+ *
+ * <p>Micrometer: when session-micrometer is on the class path ({@value #MICROMETER_BINDING}) and the application has
+ * a {@code MeterRegistry}, a {@link SessionManagerBuilderCustomizer} bean conditional on that class binds it; that
+ * configuration ships with session-micrometer's arrival on main, this starter does not depend on it.
  */
 @AutoConfiguration(
         afterName = {
@@ -32,6 +37,9 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(SessionKitProperties.class)
 @Import({AppConnections.Jdbc.class, AppConnections.Mongo.class, AppConnections.Redis.class})
 public class SessionKitAutoConfiguration {
+    /** The class of the Micrometer binding that the metrics hook is conditional on. */
+    public static final String MICROMETER_BINDING = "io.sessionkit.micrometer.SessionKitMetrics";
+
     /** For Spring. */
     public SessionKitAutoConfiguration() {}
 
@@ -48,10 +56,12 @@ public class SessionKitAutoConfiguration {
             SessionKitConfig config,
             ObjectProvider<SessionStore> store,
             ObjectProvider<AppConnection> connections,
-            ObjectProvider<SessionEventListener> listeners) {
+            ObjectProvider<SessionEventListener> listeners,
+            ObjectProvider<SessionManagerBuilderCustomizer> customizers) {
         SessionStore own = store.getIfUnique();
         SessionManager.Builder builder = SessionManager.builder(config);
         listeners.orderedStream().forEach(builder::listener);
+        customizers.orderedStream().forEach(c -> c.customize(builder));
         if (own != null) {
             return builder.store(own).build();
         }

@@ -45,6 +45,12 @@ final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A DELETE with the CSRF token in Spring Security's default header. */
+    HttpResponse<String> delete(URI uri, String csrfToken) {
+        return send(
+                HttpRequest.newBuilder(uri).header("X-CSRF-TOKEN", csrfToken).DELETE());
+    }
+
     /** The {@code _csrf} hidden field of a page (the login form). */
     static String csrfField(HttpResponse<String> page) {
         Matcher m = CSRF_FIELD.matcher(page.body());

@@ -133,4 +133,50 @@ abstract class TwoNodeContract {
         assertLoggedOut(first, b);
         assertThat(a.getBean(SessionManager.class).findByPrincipal("carol")).hasSize(1);
     }
+
+    @Test
+    @DisplayName("actuator: the store's health; the sessions endpoint lists a user's sessions (short keys, metadata) "
+            + "and ends one, or all, on another node")
+    void actuator() {
+        Browser admin = new Browser();
+        assertRedirect(logIn(admin, a, "admin"), uri(a, "/"));
+        HttpResponse<String> health = admin.get(uri(b, "/actuator/health"));
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body())
+                .containsPattern(
+                        "\"sessionKit\":\\{\"details\":\\{\"store\":\"\\w+SessionStore\",\"latency\":\"\\d+ms\"},\"status\":\"UP\"}");
+
+        Browser dave = new Browser();
+        assertRedirect(logIn(dave, b, "dave"), uri(b, "/"));
+        assertThat(dave.get(uri(a, "/counter")).body()).isEqualTo("1");
+        String daveCookie = dave.cookie("SESSION").orElseThrow();
+        HttpResponse<String> list = admin.get(uri(a, "/actuator/sessions?principal=dave"));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(list.body())
+                .contains("\"principal\":\"dave\"", "\"createdAt\"", "\"lastAccessedAt\"", "\"expiresAt\"")
+                .doesNotContain(daveCookie)
+                .doesNotContain("counter");
+        java.util.regex.Matcher key =
+                java.util.regex.Pattern.compile("\"key\":\"([^\"]+)\"").matcher(list.body());
+        assertThat(key.find()).as(list.body()).isTrue();
+        String shortKey = key.group(1);
+        assertThat(shortKey).hasSize(SessionsEndpoint.SHORT_KEY_LENGTH);
+        assertThat(key.find()).as("one session").isFalse();
+
+        String csrf = admin.get(uri(a, "/csrf")).body();
+        HttpResponse<String> deleted = admin.delete(uri(b, "/actuator/sessions/dave/" + shortKey), csrf);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(deleted.body()).isEqualTo("1");
+        assertLoggedOut(dave, a);
+
+        Browser erin = new Browser();
+        assertRedirect(logIn(erin, a, "erin"), uri(a, "/"));
+        HttpResponse<String> all = admin.delete(uri(b, "/actuator/sessions?principal=erin"), csrf);
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(all.body()).isEqualTo("1");
+        assertLoggedOut(erin, b);
+        assertThat(admin.get(uri(a, "/actuator/sessions?principal=erin")).body())
+                .isEqualTo("[]");
+        assertLoggedIn(admin, b, "admin");
+    }
 }
