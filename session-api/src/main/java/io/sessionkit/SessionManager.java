@@ -114,6 +114,19 @@ public final class SessionManager implements AutoCloseable {
         return b.store(SessionStores.open(config)).closeStoreOnClose(true).build();
     }
 
+    /**
+     * A builder holding the policy keys of {@code config} listed in {@link SessionKitConfig} (expiry, limits, codec,
+     * sweep, events) and its clock, with no store yet: for integrations that build the store themselves, for example
+     * on a connection the application already has, and read everything else from the same configuration as
+     * {@link #open} does. Unlike {@link #open} it opens nothing and does not look at {@code sessionkit.store}; set the
+     * store with {@link Builder#store}, and {@link Builder#closeStoreOnClose} if the manager is to own it.
+     *
+     * @throws IllegalArgumentException naming the key, if a value is invalid
+     */
+    public static Builder builder(SessionKitConfig config) {
+        return policyFrom(Objects.requireNonNull(config, "config"));
+    }
+
     /** A builder holding the policy keys of {@code config} (no store yet). */
     static Builder policyFrom(SessionKitConfig c) {
         Builder b = new Builder().clock(c.clock());

@@ -1,6 +1,7 @@
 package io.sessionkit.servlet;
 
 import jakarta.servlet.http.HttpSession;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -41,4 +42,21 @@ public interface SessionKitHttpSession extends HttpSession {
      *                                             cannot be stored
      */
     <T> @Nullable T updateAttribute(String name, Class<T> type, UnaryOperator<@Nullable T> fn);
+
+    /**
+     * The authenticated user of this session, as stored (the principal index: {@code SessionManager.findByPrincipal},
+     * "log out everywhere"); empty when none is set.
+     *
+     * @throws IllegalStateException if the session was invalidated
+     */
+    Optional<String> getPrincipal();
+
+    /**
+     * Sets the authenticated user (null clears it), saved with this request's other changes. Delegates to
+     * {@link io.sessionkit.Session#setPrincipal}; rotate the id on login too ({@code request.changeSessionId()}).
+     *
+     * @throws IllegalStateException    if the session was invalidated
+     * @throws IllegalArgumentException if the name is empty or too long
+     */
+    void setPrincipal(@Nullable String principal);
 }

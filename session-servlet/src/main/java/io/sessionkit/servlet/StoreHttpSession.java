@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -229,6 +230,19 @@ final class StoreHttpSession implements SessionKitHttpSession {
         cache.remove(name);
         pristine.remove(name);
         return next;
+    }
+
+    @Override
+    public Optional<String> getPrincipal() {
+        checkValid();
+        return session.principal();
+    }
+
+    @Override
+    public void setPrincipal(@Nullable String principal) {
+        checkValid();
+        session.setPrincipal(principal);
+        request.sessionChanged();
     }
 
     /**

@@ -1,0 +1,228 @@
+package io.sessionkit.boot;
+
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
+import com.mongodb.client.MongoClient;
+import io.sessionkit.ProviderConfig;
+import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStores;
+import io.sessionkit.jdbc.JdbcSessionStore;
+import io.sessionkit.mongo.MongoSessionStore;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * The {@link AppConnection}s, one configuration per backend, each on only when its SessionKit module, its driver and
+ * the application's connection are there. The stores built here read the same {@code sessionkit.<store>.*} keys as
+ * their providers (checked and reported the same way, with {@link ProviderConfig}); the keys that describe a
+ * connection of the store's own ({@code url}, {@code user}, {@code pool.*} for JDBC, {@code uri} for Mongo) do not
+ * apply, and setting {@code sessionkit.jdbc.url} or {@code sessionkit.mongo.uri} gives the store its own connection
+ * instead.
+ */
+final class AppConnections {
+    private AppConnections() {}
+
+    /** The application's one {@code DataSource}, for {@code jdbc}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.sessionkit.jdbc.JdbcSessionStore", "javax.sql.DataSource"})
+    static class Jdbc {
+        @Bean
+        @ConditionalOnSingleCandidate(DataSource.class)
+        AppConnection sessionKitJdbcConnection(DataSource dataSource) {
+            return new JdbcConnection(dataSource);
+        }
+    }
+
+    /** The application's one {@code MongoClient}, for {@code mongo}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.sessionkit.mongo.MongoSessionStore", "com.mongodb.client.MongoClient"})
+    static class Mongo {
+        @Bean
+        @ConditionalOnSingleCandidate(MongoClient.class)
+        AppConnection sessionKitMongoConnection(MongoClient client) {
+            return new MongoConnection(client);
+        }
+    }
+
+    /** {@code spring.data.redis.*}, for {@code redis}: mapped onto the {@code sessionkit.redis.*} keys. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.sessionkit.redis.RedisSessionStore")
+    @Conditional(RedisConfigured.class)
+    static class Redis {
+        @Bean
+        AppConnection sessionKitRedisConnection() {
+            return new RedisConnection();
+        }
+    }
+
+    /** Whether any of {@code spring.data.redis.url}, {@code .host}, {@code .port}, {@code .sentinel.master}, {@code .cluster.nodes} is set. */
+    static final class RedisConfigured extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return BootDefaults.redisConfigured(Binder.get(context.getEnvironment()))
+                    ? ConditionOutcome.match("spring.data.redis.* names a Redis server")
+                    : ConditionOutcome.noMatch("no spring.data.redis.* connection property is set");
+        }
+    }
+
+    private static final class JdbcConnection implements AppConnection {
+        /** Every key the jdbc provider declares (JdbcSessionStoreProvider), so that none is warned about as unknown. */
+        private static final Set<String> KEYS = Set.of(
+                "url",
+                "user",
+                "password",
+                "dialect",
+                "table",
+                "create-schema",
+                "pool.max-size",
+                "query-timeout",
+                "sweep-interval",
+                "sweep-batch-size",
+                "synchronous-commit");
+
+        private final DataSource dataSource;
+
+        JdbcConnection(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        @Override
+        public String store() {
+            return "jdbc";
+        }
+
+        @Override
+        public String description() {
+            return "the application's DataSource";
+        }
+
+        @Override
+        public boolean overriddenBy(SessionKitConfig config) {
+            return config.string("sessionkit.jdbc.url").isPresent();
+        }
+
+        @Override
+        public SessionStore open(SessionKitConfig config) {
+            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
+            JdbcSessionStore.Builder b = JdbcSessionStore.builder().dataSource(dataSource);
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
+            c.string("table", b::table);
+            c.bool("create-schema", b::createSchema);
+            c.bool("synchronous-commit", b::synchronousCommit);
+            c.duration("query-timeout", b::queryTimeout);
+            c.duration("sweep-interval", b::sweepInterval);
+            c.integer("sweep-batch-size", b::sweepBatchSize);
+            c.validate();
+            return b.build();
+        }
+    }
+
+    private static final class MongoConnection implements AppConnection {
+        /** Every key the mongo provider declares (MongoSessionStoreProvider). */
+        private static final Set<String> KEYS = Set.of(
+                "uri", "database", "collection", "timeout", "write-concern", "read-preference", "create-indexes");
+
+        private final MongoClient client;
+
+        MongoConnection(MongoClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public String store() {
+            return "mongo";
+        }
+
+        @Override
+        public String description() {
+            return "the application's MongoClient";
+        }
+
+        @Override
+        public boolean overriddenBy(SessionKitConfig config) {
+            return config.string("sessionkit.mongo.uri").isPresent();
+        }
+
+        @Override
+        public SessionStore open(SessionKitConfig config) {
+            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
+            MongoSessionStore.Builder b = MongoSessionStore.builder().client(client);
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.duration("timeout", b::timeout);
+            c.string("write-concern", v -> b.writeConcern(writeConcern(v)));
+            c.string("read-preference", v -> b.readPreference(readPreference(v)));
+            c.bool("create-indexes", b::createIndexes);
+            c.string("database", b::database);
+            c.string("collection", b::collection);
+            c.validate();
+            return b.build();
+        }
+
+        private static WriteConcern writeConcern(String v) {
+            if (v.equalsIgnoreCase("majority")) {
+                return WriteConcern.MAJORITY;
+            }
+            Optional<Integer> w = Optional.empty();
+            try {
+                w = Optional.of(Integer.parseInt(v));
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            if (w.isEmpty() || w.get() < 1) {
+                throw new IllegalArgumentException("'" + v + "' is not valid; expected majority or a number of "
+                        + "members >= 1 (unacknowledged writes cannot do compare-and-set)");
+            }
+            return new WriteConcern(w.get());
+        }
+
+        private static ReadPreference readPreference(String v) {
+            return switch (v.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+                case "primary" -> ReadPreference.primary();
+                case "primarypreferred" -> ReadPreference.primaryPreferred();
+                case "secondary" -> ReadPreference.secondary();
+                case "secondarypreferred" -> ReadPreference.secondaryPreferred();
+                case "nearest" -> ReadPreference.nearest();
+                default ->
+                    throw new IllegalArgumentException("'" + v + "' is not valid; expected one of primary, "
+                            + "primary-preferred, secondary, secondary-preferred, nearest");
+            };
+        }
+    }
+
+    /** The mapping is done in {@link BootDefaults}; the redis provider opens the store from the mapped keys. */
+    private static final class RedisConnection implements AppConnection {
+        @Override
+        public String store() {
+            return "redis";
+        }
+
+        @Override
+        public String description() {
+            return "spring.data.redis.*";
+        }
+
+        @Override
+        public boolean overriddenBy(SessionKitConfig config) {
+            return false;
+        }
+
+        @Override
+        public SessionStore open(SessionKitConfig config) {
+            return SessionStores.open(config);
+        }
+    }
+}

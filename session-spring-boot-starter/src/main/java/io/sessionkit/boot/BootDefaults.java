@@ -1,0 +1,148 @@
+package io.sessionkit.boot;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * Spring Boot's own properties as defaults for SessionKit keys left unset: {@code server.servlet.session.timeout} and
+ * {@code server.servlet.session.cookie.*} for the expiry and the cookie, {@code spring.data.redis.*} for the Redis
+ * connection. A {@code sessionkit.*} key that is set always wins. Values are read as Boot reads them (durations
+ * without a unit: seconds for the session properties, milliseconds for Redis).
+ */
+final class BootDefaults {
+    static final String SESSION = "server.servlet.session.";
+    static final String REDIS = "spring.data.redis.";
+    private static final String SK = "sessionkit.";
+
+    private BootDefaults() {}
+
+    static void apply(Binder binder, Map<String, String> values) {
+        sessionDefaults(binder, values);
+        if (redisConfigured(binder) && !redisConnectionSet(values)) {
+            redisDefaults(binder, values);
+        }
+    }
+
+    /** Whether the application configured a Redis connection of its own ({@code spring.data.redis.*}). */
+    static boolean redisConfigured(Binder binder) {
+        return List.of("url", "host", "port", "sentinel.master", "cluster.nodes").stream()
+                .anyMatch(k -> string(binder, REDIS + k).isPresent());
+    }
+
+    private static boolean redisConnectionSet(Map<String, String> values) {
+        return values.keySet().stream()
+                .anyMatch(k -> k.equals(SK + "redis.uri")
+                        || k.startsWith(SK + "redis.sentinel.")
+                        || k.startsWith(SK + "redis.cluster.nodes"));
+    }
+
+    private static void sessionDefaults(Binder binder, Map<String, String> values) {
+        duration(binder, SESSION + "timeout", ChronoUnit.SECONDS)
+                .ifPresent(d -> values.putIfAbsent(SK + "max-idle", d.toString()));
+        String cookie = SESSION + "cookie.";
+        string(binder, cookie + "name").ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-name", v));
+        string(binder, cookie + "domain").ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-domain", v));
+        string(binder, cookie + "path").ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-path", v));
+        string(binder, cookie + "secure").ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-secure", v));
+        string(binder, cookie + "same-site")
+                .map(BootDefaults::sameSite)
+                .ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-same-site", v));
+        duration(binder, cookie + "max-age", ChronoUnit.SECONDS)
+                .ifPresent(d -> values.putIfAbsent(SK + "servlet.cookie-max-age", d.toString()));
+    }
+
+    /** Boot's {@code Cookie.SameSite} names ({@code lax}, {@code LAX}) as the filter spells them. */
+    private static String sameSite(String v) {
+        String lower = v.trim().toLowerCase(Locale.ROOT);
+        return lower.isEmpty() ? lower : Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+    }
+
+    private static void redisDefaults(Binder binder, Map<String, String> values) {
+        if (string(binder, REDIS + "ssl.bundle").isPresent()) {
+            throw new IllegalArgumentException(
+                    REDIS + "ssl.bundle: SSL bundles are not supported by SessionKit's Redis "
+                            + "store; use a rediss:// URL (spring.data.redis.url or sessionkit.redis.uri), which trusts the "
+                            + "JVM's trust store, or give the store a Jedis client of your own (RedisSessionStore.builder()"
+                            + ".client(...), as a SessionStore bean)");
+        }
+        Optional<String> master = string(binder, REDIS + "sentinel.master");
+        List<String> sentinels = list(binder, REDIS + "sentinel.nodes");
+        List<String> cluster = list(binder, REDIS + "cluster.nodes");
+        values.put(SK + "redis.uri", redisUri(binder));
+        if (master.isPresent()) {
+            values.put(SK + "redis.sentinel.master", master.get());
+            values.put(SK + "redis.sentinel.nodes", String.join(",", sentinels));
+            string(binder, REDIS + "sentinel.password").ifPresent(p -> values.put(SK + "redis.sentinel.password", p));
+        } else if (!cluster.isEmpty()) {
+            values.put(SK + "redis.cluster.nodes", String.join(",", cluster));
+        }
+        duration(binder, REDIS + "timeout", ChronoUnit.MILLIS)
+                .ifPresent(d -> values.putIfAbsent(SK + "redis.read-timeout", d.toString()));
+        duration(binder, REDIS + "connect-timeout", ChronoUnit.MILLIS)
+                .ifPresent(d -> values.putIfAbsent(SK + "redis.connect-timeout", d.toString()));
+    }
+
+    /**
+     * {@code spring.data.redis.url} as it is, or {@code redis[s]://[user:password@]host:port/database} from the
+     * separate properties (Boot's defaults: {@code localhost}, 6379, database 0).
+     */
+    private static String redisUri(Binder binder) {
+        Optional<String> url = string(binder, REDIS + "url");
+        if (url.isPresent()) {
+            return url.get();
+        }
+        boolean ssl = binder.bind(REDIS + "ssl.enabled", Boolean.class).orElse(false);
+        String host = string(binder, REDIS + "host").orElse("localhost");
+        int port = binder.bind(REDIS + "port", Integer.class).orElse(6379);
+        int database = binder.bind(REDIS + "database", Integer.class).orElse(0);
+        Optional<String> user = string(binder, REDIS + "username");
+        Optional<String> password = string(binder, REDIS + "password");
+        StringBuilder uri = new StringBuilder(ssl ? "rediss://" : "redis://");
+        if (user.isPresent() || password.isPresent()) {
+            uri.append(encode(user.orElse("")));
+            password.ifPresent(p -> uri.append(':').append(encode(p)));
+            uri.append('@');
+        }
+        String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return uri.append(hostPart)
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(database)
+                .toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Optional<String> string(Binder binder, String key) {
+        return Optional.ofNullable(binder.bind(key, String.class).orElse(null))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty());
+    }
+
+    private static List<String> list(Binder binder, String key) {
+        return binder.bind(key, Bindable.listOf(String.class)).orElse(List.of());
+    }
+
+    /** A Boot duration ({@code 30m}, {@code PT30M}, or a bare number in {@code unit}), failing under its key. */
+    private static Optional<Duration> duration(Binder binder, String key, ChronoUnit unit) {
+        return string(binder, key).map(v -> {
+            try {
+                return DurationStyle.detectAndParse(v, unit);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": '" + v + "' is not a duration", e);
+            }
+        });
+    }
+}

@@ -1,0 +1,182 @@
+package io.sessionkit.boot;
+
+import static io.sessionkit.boot.Browser.csrfField;
+import static io.sessionkit.boot.Browser.form;
+import static io.sessionkit.boot.Browser.location;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.SessionManager;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two nodes of {@link LoginApp} (separate Spring Boot contexts and embedded Tomcats on random ports) per setting of
+ * {@code maxSessionsPreventsLogin}, all four on one shared store, configured by properties only: the starter, the
+ * default JSON codec, Spring Security form login with CSRF, {@code maximumSessions(1)}. Real browsers: one
+ * {@link Browser} (one cookie jar) per user agent, used on both nodes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TwoNodeContract {
+    private ConfigurableApplicationContext a;
+    private ConfigurableApplicationContext b;
+    private ConfigurableApplicationContext strictA;
+    private ConfigurableApplicationContext strictB;
+
+    /** The properties that give every node the shared store. */
+    abstract Map<String, Object> storeProperties();
+
+    /** Removes what the test wrote into the shared server. */
+    abstract void cleanUp();
+
+    private static ConfigurableApplicationContext node(Map<String, Object> store, boolean preventsLogin) {
+        Map<String, Object> properties = new LinkedHashMap<>(store);
+        properties.put("test.prevents-login", preventsLogin);
+        return LoginApp.start(properties);
+    }
+
+    private static URI uri(ConfigurableApplicationContext node, String path) {
+        return URI.create("http://127.0.0.1:" + LoginApp.port(node) + path);
+    }
+
+    @BeforeAll
+    void startNodes() {
+        a = node(storeProperties(), false);
+        b = node(storeProperties(), false);
+        strictA = node(storeProperties(), true);
+        strictB = node(storeProperties(), true);
+    }
+
+    @AfterAll
+    void stopNodes() {
+        try {
+            for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {a, b, strictA, strictB}) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** GET /login, then POST the form with its CSRF token; returns the POST's response. */
+    static HttpResponse<String> logIn(Browser browser, ConfigurableApplicationContext node, String user) {
+        HttpResponse<String> page = browser.get(uri(node, "/login"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        return browser.post(
+                uri(node, "/login"), form("username", user, "password", LoginApp.PASSWORD, "_csrf", csrfField(page)));
+    }
+
+    private static void assertRedirect(HttpResponse<String> response, URI target) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        assertThat(location(response)).isEqualTo(target);
+    }
+
+    private static void assertLoggedIn(Browser browser, ConfigurableApplicationContext node, String user) {
+        HttpResponse<String> me = browser.get(uri(node, "/me"));
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+        assertThat(me.body()).isEqualTo(user);
+    }
+
+    private static void assertLoggedOut(Browser browser, ConfigurableApplicationContext node) {
+        assertRedirect(browser.get(uri(node, "/me")), uri(node, "/login"));
+    }
+
+    @Test
+    @DisplayName("log in on A: authenticated on B, one session under the principal; log out on B ends it on A")
+    void loginOnOneNodeWorksOnTheOther() {
+        Browser browser = new Browser();
+        assertRedirect(logIn(browser, a, "alice"), uri(a, "/"));
+        assertLoggedIn(browser, b, "alice");
+        assertThat(browser.get(uri(a, "/counter")).body()).isEqualTo("1");
+        assertThat(browser.get(uri(b, "/counter")).body()).isEqualTo("2");
+        // The starter set the principal from the login: both nodes find the session under it.
+        assertThat(a.getBean(SessionManager.class).findByPrincipal("alice")).hasSize(1);
+        assertThat(b.getBean(SessionManager.class).findByPrincipal("alice")).hasSize(1);
+
+        String csrf = browser.get(uri(a, "/csrf")).body();
+        assertRedirect(browser.post(uri(b, "/logout"), form("_csrf", csrf)), uri(b, "/login?logout"));
+        assertLoggedOut(browser, a);
+        assertThat(a.getBean(SessionManager.class).findByPrincipal("alice")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("maximumSessions(1), maxSessionsPreventsLogin(true): a second login on the other node is refused")
+    void secondLoginRefused() {
+        Browser first = new Browser();
+        Browser second = new Browser();
+        assertRedirect(logIn(first, strictA, "bob"), uri(strictA, "/"));
+        assertRedirect(logIn(second, strictB, "bob"), uri(strictB, "/login?error"));
+        assertLoggedOut(second, strictB);
+        assertLoggedIn(first, strictB, "bob");
+        assertThat(strictB.getBean(SessionManager.class).findByPrincipal("bob")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("maximumSessions(1), maxSessionsPreventsLogin(false): a login on the other node expires the first")
+    void secondLoginExpiresTheFirst() {
+        Browser first = new Browser();
+        Browser second = new Browser();
+        assertRedirect(logIn(first, a, "carol"), uri(a, "/"));
+        assertLoggedIn(first, a, "carol");
+        assertRedirect(logIn(second, b, "carol"), uri(b, "/"));
+        assertLoggedIn(second, a, "carol");
+        assertLoggedOut(first, a);
+        assertLoggedOut(first, b);
+        assertThat(a.getBean(SessionManager.class).findByPrincipal("carol")).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("actuator: the store's health; the sessions endpoint lists a user's sessions (short keys, metadata) "
+            + "and ends one, or all, on another node")
+    void actuator() {
+        Browser admin = new Browser();
+        assertRedirect(logIn(admin, a, "admin"), uri(a, "/"));
+        HttpResponse<String> health = admin.get(uri(b, "/actuator/health"));
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body())
+                .containsPattern(
+                        "\"sessionKit\":\\{\"details\":\\{\"store\":\"\\w+SessionStore\",\"latency\":\"\\d+ms\"},\"status\":\"UP\"}");
+
+        Browser dave = new Browser();
+        assertRedirect(logIn(dave, b, "dave"), uri(b, "/"));
+        assertThat(dave.get(uri(a, "/counter")).body()).isEqualTo("1");
+        String daveCookie = dave.cookie("SESSION").orElseThrow();
+        HttpResponse<String> list = admin.get(uri(a, "/actuator/sessions?principal=dave"));
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        assertThat(list.body())
+                .contains("\"principal\":\"dave\"", "\"createdAt\"", "\"lastAccessedAt\"", "\"expiresAt\"")
+                .doesNotContain(daveCookie)
+                .doesNotContain("counter");
+        java.util.regex.Matcher key =
+                java.util.regex.Pattern.compile("\"key\":\"([^\"]+)\"").matcher(list.body());
+        assertThat(key.find()).as(list.body()).isTrue();
+        String shortKey = key.group(1);
+        assertThat(shortKey).hasSize(SessionsEndpoint.SHORT_KEY_LENGTH);
+        assertThat(key.find()).as("one session").isFalse();
+
+        String csrf = admin.get(uri(a, "/csrf")).body();
+        HttpResponse<String> deleted = admin.delete(uri(b, "/actuator/sessions/dave/" + shortKey), csrf);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(deleted.body()).isEqualTo("1");
+        assertLoggedOut(dave, a);
+
+        Browser erin = new Browser();
+        assertRedirect(logIn(erin, a, "erin"), uri(a, "/"));
+        HttpResponse<String> all = admin.delete(uri(b, "/actuator/sessions?principal=erin"), csrf);
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(all.body()).isEqualTo("1");
+        assertLoggedOut(erin, b);
+        assertThat(admin.get(uri(a, "/actuator/sessions?principal=erin")).body())
+                .isEqualTo("[]");
+        assertLoggedIn(admin, b, "admin");
+    }
+}
