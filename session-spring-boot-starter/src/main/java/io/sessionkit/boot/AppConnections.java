@@ -124,7 +124,11 @@ final class AppConnections {
             c.bool("create-schema", b::createSchema);
             c.bool("synchronous-commit", b::synchronousCommit);
             c.duration("query-timeout", b::queryTimeout);
-            c.duration("sweep-interval", b::sweepInterval);
+            c.string("sweep-interval")
+                    .ifPresent(
+                            unused -> c.problem(
+                                    c.key("sweep-interval")
+                                            + " is no longer read: the session manager sweeps now; set sessionkit.sweep.interval instead"));
             c.integer("sweep-batch-size", b::sweepBatchSize);
             c.validate();
             return b.build();

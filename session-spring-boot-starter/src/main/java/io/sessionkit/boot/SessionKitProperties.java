@@ -194,8 +194,8 @@ public record SessionKitProperties(
      * @param pool              the store's own pool.
      * @param connectTimeout    how long to wait for a connection of the store's own pool. Default 5s.
      * @param queryTimeout      timeout of every statement. Default 5s.
-     * @param sweepInterval     pause between background sweeps; {@code 0s} off. Default 1m.
-     * @param sweepBatchSize    rows one sweep statement deletes at most. Default 1000.
+     * @param sweepBatchSize    rows one purge statement deletes at most (how often: {@code sessionkit.sweep.interval}).
+     *     Default 1000.
      * @param expiryGrace       how long past expiry a row is kept. Default 60s.
      * @param synchronousCommit PostgreSQL: wait for the WAL flush on each write. Default true.
      */
@@ -209,7 +209,6 @@ public record SessionKitProperties(
             @Nullable JdbcPool pool,
             @Nullable Duration connectTimeout,
             @Nullable Duration queryTimeout,
-            @Nullable Duration sweepInterval,
             @Nullable Integer sweepBatchSize,
             @Nullable Duration expiryGrace,
             @Nullable Boolean synchronousCommit) {}
