@@ -184,7 +184,9 @@ class FaultToleranceTest {
             throws Exception {
         TimedStore store = new TimedStore(SessionStores.open(SessionKitConfig.of(config.get())));
         try {
-            SessionManager manager = SessionManager.builder(store).build();
+            // No background sweep: this test times request-path calls, and TimedStore forwards only those.
+            SessionManager manager =
+                    SessionManager.builder(store).sweepInterval(Duration.ZERO).build();
             String[] ids = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
                 Session s = manager.create();
