@@ -70,7 +70,10 @@ final class Browser {
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            // As a browser navigates: Spring Security sends such a request to the login page, others get a 401.
+            request.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                    .timeout(TIMEOUT);
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
