@@ -14,33 +14,44 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One running instance of the sample, started the way {@code java -jar} starts it (the app's own
- * {@code application.properties}, then the given properties as command-line arguments would be), on a free port; and
- * what a user does on its pages.
+ * One running instance of the sample, in this JVM ({@link #start}) or in a process of its own ({@link #at}), and what a
+ * user does on its pages.
  */
 final class SampleInstance implements AutoCloseable {
     private static final Pattern COUNTER = Pattern.compile("id=\"counter\">(\\d+)<");
     private static final Pattern USER = Pattern.compile("id=\"user\">([^<]*)<");
     private static final Pattern INSTANCE = Pattern.compile("id=\"instance\">([^<]*)<");
 
-    private final ConfigurableApplicationContext context;
+    private final URI base;
     private final String name;
+    private final Runnable stop;
 
-    private SampleInstance(ConfigurableApplicationContext context, String name) {
-        this.context = context;
+    private SampleInstance(URI base, String name, Runnable stop) {
+        this.base = base;
         this.name = name;
+        this.stop = stop;
     }
 
+    /**
+     * Starts the sample in this JVM as {@code java -jar} starts it: the app's own {@code application*.properties}, then
+     * {@code properties} as command-line arguments; on a free port, as instance {@code name}.
+     */
     static SampleInstance start(String name, Map<String, String> properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--sample.instance=" + name));
         args.add("--logging.level.root=WARN");
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-        return new SampleInstance(SpringApplication.run(SampleApplication.class, args.toArray(String[]::new)), name);
+        ConfigurableApplicationContext context =
+                SpringApplication.run(SampleApplication.class, args.toArray(String[]::new));
+        return at(((WebServerApplicationContext) context).getWebServer().getPort(), name, context::close);
+    }
+
+    /** The sample already running on {@code port} as instance {@code name}; {@link #close()} runs {@code stop}. */
+    static SampleInstance at(int port, String name, Runnable stop) {
+        return new SampleInstance(URI.create("http://127.0.0.1:" + port), name, stop);
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:"
-                + ((WebServerApplicationContext) context).getWebServer().getPort() + path);
+        return base.resolve(path);
     }
 
     /** GET /login, then POST the login form with its CSRF token; returns where the login redirected to. */
@@ -89,6 +100,6 @@ final class SampleInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        context.close();
+        stop.run();
     }
 }
