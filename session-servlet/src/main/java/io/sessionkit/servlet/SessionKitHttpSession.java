@@ -45,7 +45,8 @@ public interface SessionKitHttpSession extends HttpSession {
 
     /**
      * The authenticated user of this session, as stored (the principal index: {@code SessionManager.findByPrincipal},
-     * "log out everywhere"); empty when none is set.
+     * "log out everywhere"); empty when none is set. Readable while the session is being invalidated (by its listeners),
+     * as the attributes are.
      *
      * @throws IllegalStateException if the session was invalidated
      */
@@ -54,8 +55,10 @@ public interface SessionKitHttpSession extends HttpSession {
     /**
      * Sets the authenticated user (null clears it), saved with this request's other changes. Delegates to
      * {@link io.sessionkit.Session#setPrincipal}; rotate the id on login too ({@code request.changeSessionId()}).
+     * Clearing it while the session is being invalidated (a listener told {@code attributeRemoved} for the login state
+     * it follows) does nothing: the session, and its place in the principal index, are already gone from the store.
      *
-     * @throws IllegalStateException    if the session was invalidated
+     * @throws IllegalStateException    if the session was invalidated, or is being invalidated and a name is given
      * @throws IllegalArgumentException if the name is empty or too long
      */
     void setPrincipal(@Nullable String principal);

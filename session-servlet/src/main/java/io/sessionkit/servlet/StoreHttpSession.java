@@ -234,12 +234,15 @@ final class StoreHttpSession implements SessionKitHttpSession {
 
     @Override
     public Optional<String> getPrincipal() {
-        checkValid();
+        checkReadable();
         return session.principal();
     }
 
     @Override
     public void setPrincipal(@Nullable String principal) {
+        if (principal == null && expiring != null) {
+            return; // deleted from the store, and from the principal index with it, before the listeners were told
+        }
         checkValid();
         session.setPrincipal(principal);
         request.sessionChanged();

@@ -174,12 +174,38 @@ public final class RecordingListeners {
                             + (Thread.currentThread().getContextClassLoader() == requestLoader));
         }
 
-        private static String refused(Runnable change) {
+        static String refused(Runnable change) {
             try {
                 change.run();
                 return "allowed";
             } catch (IllegalStateException refused) {
                 return "refused";
+            }
+        }
+    }
+
+    /**
+     * Follows a login attribute ({@code user}) into the session's principal, as the Spring Boot starter follows Spring
+     * Security's context: set on add, cleared on remove, also when the remove comes from {@code invalidate()}.
+     */
+    public static final class PrincipalFollower implements HttpSessionAttributeListener {
+        @Override
+        public void attributeAdded(HttpSessionBindingEvent e) {
+            if ("user".equals(e.getName()) && e.getSession() instanceof SessionKitHttpSession s) {
+                s.setPrincipal(String.valueOf(e.getValue()));
+            }
+        }
+
+        @Override
+        public void attributeRemoved(HttpSessionBindingEvent e) {
+            if ("user".equals(e.getName()) && e.getSession() instanceof SessionKitHttpSession s) {
+                String before = s.getPrincipal().orElse("none");
+                s.setPrincipal(null);
+                record(
+                        s,
+                        this,
+                        "removed user principal=" + before + " set="
+                                + ExpiryProbe.refused(() -> s.setPrincipal("mallory")));
             }
         }
     }

@@ -1131,6 +1131,22 @@ abstract class SessionFilterContractTest {
 
     @Test
     @DisplayName(
+            "16.2.1 a listener that clears the principal when told of a removal during invalidate() is not refused and nothing is logged")
+    void item16_2_1_principalClearedDuringInvalidation() {
+        try (LogCapture warnings = LogCapture.filter();
+                ListenerApp app = startWithListeners(
+                        SessionFilterConfig.defaults(), List.of(RecordingListeners.PrincipalFollower.class))) {
+            browser.post(app.uri("/login?user=alice"));
+            assertThat(browser.get(app.uri("/invalidate")).body()).isEqualTo("invalidated");
+            assertThat(app.log().of(RecordingListeners.PrincipalFollower.class))
+                    .as("the principal reads during invalidation; clearing it is a no-op; setting one is refused")
+                    .containsExactly("removed user principal=alice set=refused");
+            assertThat(warnings.warnings()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName(
             "16.2.1 an HttpSessionBindingListener value that throws is logged; the attribute is set and the request goes on")
     void item16_2_1_throwingBindingListenerIsLogged() {
         try (LogCapture warnings = LogCapture.filter()) {
