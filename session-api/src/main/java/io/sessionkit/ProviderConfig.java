@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Secrets: a key read with {@link #secret} (passwords, URIs that may carry one) never has its value in a message;
  * an error names the key only. {@link #validate()} also logs, once per key, a WARNING about keys under the prefix
- * that the provider did not declare, with the nearest declared key ({@code sessionkit.redis.url} → {@code
+ * that the provider did not declare, with the nearest declared key. A key is declared by reading it (any accessor
+ * below, set or not), so a provider that reads every key before {@code validate()} lists them nowhere else; a reader
+ * that accepts keys it does not read names them in {@link #of(SessionKitConfig, String, Set)} ({@code sessionkit.redis.url} → {@code
  * sessionkit.redis.uri}); it needs a config that can list its keys ({@link SessionKitConfig#keys()}).
  */
 public final class ProviderConfig {
@@ -44,10 +46,15 @@ public final class ProviderConfig {
         suffixes.forEach(s -> keys.add(prefix + s));
     }
 
+    /** A reader of the {@code sessionkit.<name>.*} keys of {@code config}; the keys it reads are the declared ones. */
+    public static ProviderConfig of(SessionKitConfig config, String name) {
+        return new ProviderConfig(config, name, Set.of());
+    }
+
     /**
-     * A reader of the {@code sessionkit.<name>.*} keys of {@code config}.
+     * A reader of the {@code sessionkit.<name>.*} keys of {@code config} that also accepts keys it does not read.
      *
-     * @param suffixes every key the provider reads, without the prefix: {@code uri}, {@code pool.max-size}
+     * @param suffixes keys to declare besides those read, without the prefix: {@code uri}, {@code pool.max-size}
      */
     public static ProviderConfig of(SessionKitConfig config, String name, Set<String> suffixes) {
         return new ProviderConfig(config, name, suffixes);
@@ -63,44 +70,44 @@ public final class ProviderConfig {
         return config.clock();
     }
 
-    /** The declared keys, full names. */
+    /** The declared keys so far (named in {@code of} or read), full names. */
     public Set<String> keys() {
         return Set.copyOf(keys);
     }
 
     public Optional<String> string(String suffix) {
-        return config.string(key(suffix));
+        return config.string(declared(suffix));
     }
 
     public String string(String suffix, String defaultValue) {
-        return config.string(key(suffix), defaultValue);
+        return config.string(declared(suffix), defaultValue);
     }
 
     /** A secret, as set (not trimmed), empty when unset; from now on no message shows this key's value. */
     public Optional<String> secret(String suffix) {
-        secrets.add(key(suffix));
+        secrets.add(declared(suffix));
         return Optional.ofNullable(config.get(key(suffix)));
     }
 
     public int integer(String suffix, int defaultValue) {
-        return read(() -> config.integer(key(suffix), defaultValue), defaultValue);
+        return read(() -> config.integer(declared(suffix), defaultValue), defaultValue);
     }
 
     public boolean bool(String suffix, boolean defaultValue) {
-        return read(() -> config.bool(key(suffix), defaultValue), defaultValue);
+        return read(() -> config.bool(declared(suffix), defaultValue), defaultValue);
     }
 
     public Duration duration(String suffix, Duration defaultValue) {
-        return read(() -> config.duration(key(suffix), defaultValue), defaultValue);
+        return read(() -> config.duration(declared(suffix), defaultValue), defaultValue);
     }
 
     public long bytes(String suffix, long defaultValue) {
-        return read(() -> config.bytes(key(suffix), defaultValue), defaultValue);
+        return read(() -> config.bytes(declared(suffix), defaultValue), defaultValue);
     }
 
     /** A comma-separated list, blanks dropped; empty when unset. */
     public List<String> list(String suffix) {
-        return config.list(key(suffix));
+        return config.list(declared(suffix));
     }
 
     /** {@code host:port} entries (see {@link BuilderChecks#hostPorts}); {@code defaultValue} when unset or bad. */
@@ -162,13 +169,11 @@ public final class ProviderConfig {
      * Reads what every networked backend takes from the same keys and hands it to the builder: the
      * {@linkplain #clock() clock}, always; {@code connect-timeout}, how long opening a connection may take, and
      * {@code expiry-grace}, how long past its expiry a record may stay stored (the native TTL's margin, or how long a
-     * sweep waits), both durations and only when set, so that the builder's own default stands otherwise. Declares both
-     * keys: the provider need not list them. For backend authors: a third-party backend that calls it takes these keys
+     * sweep waits), both durations and only when set, so that the builder's own default stands otherwise (reading them
+     * declares them, as every accessor does). For backend authors: a third-party backend that calls it takes these keys
      * with the same names and meaning as SessionKit's own.
      */
     public void common(Consumer<Clock> clock, Consumer<Duration> connectTimeout, Consumer<Duration> expiryGrace) {
-        keys.add(key(CONNECT_TIMEOUT));
-        keys.add(key(EXPIRY_GRACE));
         clock.accept(clock());
         duration(CONNECT_TIMEOUT, connectTimeout);
         duration(EXPIRY_GRACE, expiryGrace);
@@ -198,6 +203,13 @@ public final class ProviderConfig {
                     ? firstProblem
                     : new IllegalArgumentException(message, firstProblem);
         }
+    }
+
+    /** The full key of {@code suffix}, from now on declared. */
+    private String declared(String suffix) {
+        String key = key(suffix);
+        keys.add(key);
+        return key;
     }
 
     private <T> T read(Supplier<T> parse, T defaultValue) {

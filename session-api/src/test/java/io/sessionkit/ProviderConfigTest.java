@@ -250,6 +250,30 @@ class ProviderConfigTest {
     }
 
     @Test
+    void aKeyReadIsDeclaredSoOnlyKeysNobodyReadAreWarnedAbout() {
+        try (LogCapture log = LogCapture.of("io.sessionkit.config")) {
+            ProviderConfig c = ProviderConfig.of(
+                    SessionKitConfig.of(Map.of(
+                            "sessionkit.t10.uri", "redis://h",
+                            "sessionkit.t10.pool.max-size", "3",
+                            "sessionkit.t10.pool.max-sise", "4")),
+                    "t10");
+            assertThat(c.string("uri")).contains("redis://h");
+            assertThat(c.integer("pool.max-size", 1)).isEqualTo(3);
+            c.duration("read-timeout", d -> {
+                throw new AssertionError("unset: the setter is not called");
+            });
+            c.validate();
+            assertThat(c.keys())
+                    .containsExactlyInAnyOrder(
+                            "sessionkit.t10.uri", "sessionkit.t10.pool.max-size", "sessionkit.t10.read-timeout");
+            assertThat(log.warnings())
+                    .containsExactly("Unknown SessionKit configuration key ignored: sessionkit.t10.pool.max-sise"
+                            + " (did you mean sessionkit.t10.pool.max-size?)");
+        }
+    }
+
+    @Test
     void orElseAndWithClockKeepTheKeys() {
         SessionKitConfig a = SessionKitConfig.of(Map.of("sessionkit.a", "1"));
         SessionKitConfig b = SessionKitConfig.of(Map.of("sessionkit.b", "2"));

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -403,6 +405,17 @@ public final class CaffeineSessionStore implements SessionStore {
 
         public CaffeineSessionStore build() {
             return new CaffeineSessionStore(this);
+        }
+
+        /**
+         * Reads the {@code sessionkit.local.*} keys ({@link CaffeineSessionStoreProvider}, which documents them) into a new
+         * builder, recording a bad value in {@code c} rather than throwing; returns how to build the store.
+         */
+        static Supplier<SessionStore> fromKeys(ProviderConfig c) {
+            Builder b = builder().clock(c.clock());
+            c.integer("maximum-size", b::maximumSize);
+            c.duration("expiry-grace", b::expiryGrace);
+            return b::build;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionException;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -1120,6 +1122,37 @@ public final class JdbcSessionStore implements SessionStore {
                 hc.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds * 1000));
             }
             return hc;
+        }
+
+        /**
+         * Reads the {@code sessionkit.jdbc.*} keys ({@link JdbcSessionStoreProvider}, which documents them) into a new
+         * builder, recording a bad value in {@code c} rather than throwing; returns how to build the store.
+         */
+        static Supplier<SessionStore> fromKeys(ProviderConfig c) {
+            Builder b = builder();
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            String url = c.secret("url").map(String::trim).orElse("");
+            if (url.isEmpty()) {
+                c.problem(c.key("url") + " is required, e.g. jdbc:postgresql://localhost:5432/app");
+            } else if (!url.startsWith("jdbc:")) {
+                c.invalid("url", "a JDBC URL starting with jdbc:");
+            } else {
+                b.url(url);
+            }
+            c.string("user", b::user);
+            c.secret("password").ifPresent(b::password);
+            c.string("dialect", name -> b.dialect(Dialect.of(name)));
+            c.string("table", b::table);
+            c.bool("create-schema", b::createSchema);
+            c.bool("synchronous-commit", b::synchronousCommit);
+            c.integer("pool.max-size", b::poolMaxSize);
+            c.duration("query-timeout", b::queryTimeout);
+            c.string("sweep-interval")
+                    .ifPresent(unused -> c.problem(c.key("sweep-interval")
+                            + " is no longer read: the session manager sweeps now, every sessionkit.sweep.interval (default"
+                            + " 1m, 0s turns it off); set sessionkit.sweep.interval instead"));
+            c.integer("sweep-batch-size", b::sweepBatchSize);
+            return b::build;
         }
     }
 }

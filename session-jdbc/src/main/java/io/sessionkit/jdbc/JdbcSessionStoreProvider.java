@@ -1,10 +1,6 @@
 package io.sessionkit.jdbc;
 
-import io.sessionkit.ProviderConfig;
-import io.sessionkit.SessionKitConfig;
-import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStoreProvider;
-import java.util.Set;
+import io.sessionkit.ConfiguredStoreProvider;
 
 /**
  * The {@code jdbc} provider: builds a {@link JdbcSessionStore} on a HikariCP pool from {@code sessionkit.jdbc.*} keys.
@@ -32,71 +28,11 @@ import java.util.Set;
  * undeclared {@code sessionkit.jdbc.*} key is warned about once. The constructor does nothing; {@link #create} opens
  * the pool.
  */
-public final class JdbcSessionStoreProvider implements SessionStoreProvider {
+public final class JdbcSessionStoreProvider extends ConfiguredStoreProvider {
     /** The provider name, the value of {@code sessionkit.store}. */
     public static final String NAME = "jdbc";
 
-    /**
-     * The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common});
-     * {@code sweep-interval} only to refuse it with a pointer to {@code sessionkit.sweep.interval}.
-     */
-    static final Set<String> KEYS = Set.of(
-            "url",
-            "user",
-            "password",
-            "dialect",
-            "table",
-            "create-schema",
-            "pool.max-size",
-            "query-timeout",
-            "sweep-interval",
-            "sweep-batch-size",
-            "synchronous-commit");
-
-    public JdbcSessionStoreProvider() {}
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException naming every bad key, if {@code sessionkit.jdbc.url} is missing or a value is bad
-     */
-    @Override
-    public SessionStore create(SessionKitConfig config) {
-        return builderFrom(config).build();
-    }
-
-    /** The builder {@link #create} would build, with every key read and checked. */
-    static JdbcSessionStore.Builder builderFrom(SessionKitConfig config) {
-        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        JdbcSessionStore.Builder b = JdbcSessionStore.builder();
-        c.common(b::clock, b::connectTimeout, b::expiryGrace);
-        String url = c.secret("url").map(String::trim).orElse("");
-        if (url.isEmpty()) {
-            c.problem(c.key("url") + " is required, e.g. jdbc:postgresql://localhost:5432/app");
-        } else if (!url.startsWith("jdbc:")) {
-            c.invalid("url", "a JDBC URL starting with jdbc:");
-        } else {
-            b.url(url);
-        }
-        c.string("user", b::user);
-        c.secret("password").ifPresent(b::password);
-        c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
-        c.string("table", b::table);
-        c.bool("create-schema", b::createSchema);
-        c.bool("synchronous-commit", b::synchronousCommit);
-        c.integer("pool.max-size", b::poolMaxSize);
-        c.duration("query-timeout", b::queryTimeout);
-        c.string("sweep-interval")
-                .ifPresent(unused -> c.problem(c.key("sweep-interval")
-                        + " is no longer read: the session manager sweeps now, every sessionkit.sweep.interval (default"
-                        + " 1m, 0s turns it off); set sessionkit.sweep.interval instead"));
-        c.integer("sweep-batch-size", b::sweepBatchSize);
-        c.validate();
-        return b;
+    public JdbcSessionStoreProvider() {
+        super(NAME, JdbcSessionStore.Builder::fromKeys);
     }
 }

@@ -89,6 +89,13 @@ class JdbcSessionStoreTest {
         return new SessionRecord(key, version, now, now, Duration.ofMinutes(30), now.plus(ttl), principal, attributes);
     }
 
+    /** Creates a version-1 record under a new key that expires in a minute, and returns the key. */
+    private SessionKey created(String principal, String attributes) {
+        SessionKey key = randomKey();
+        store.create(record(key, 1, Duration.ofMinutes(1), principal, attributes));
+        return key;
+    }
+
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void attributesRoundTripAsJsonValues(Dialect dialect) {
@@ -170,8 +177,7 @@ class JdbcSessionStoreTest {
     @EnumSource(Dialect.class)
     void replaceIsCompareAndSetAndNeverResurrects(Dialect dialect) {
         open(dialect);
-        SessionKey key = randomKey();
-        store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+        SessionKey key = created(null, "{}");
         assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":1}"), 1))
                 .isEqualTo(ReplaceResult.OK);
         assertThat(store.replace(record(key, 2, Duration.ofMinutes(1), null, "{\"a\":2}"), 1))
@@ -205,8 +211,7 @@ class JdbcSessionStoreTest {
                 .table(table)
                 .clock(clock)
                 .build()) {
-            SessionKey key = randomKey();
-            store.create(record(key, 1, Duration.ofMinutes(1), "p", "{\"a\":1}"));
+            SessionKey key = created("p", "{\"a\":1}");
             store.replace(record(key, 2, Duration.ofMinutes(1), "p", "{\"a\":2}"), 1);
             counting.takeCount();
 
@@ -246,8 +251,7 @@ class JdbcSessionStoreTest {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 20; round++) {
-                SessionKey key = randomKey();
-                store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+                SessionKey key = created(null, "{}");
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<ReplaceResult>> deletes = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
@@ -347,8 +351,7 @@ class JdbcSessionStoreTest {
     @EnumSource(Dialect.class)
     void undecodableRowIsACodecError(Dialect dialect) throws Exception {
         open(dialect);
-        SessionKey key = randomKey();
-        store.create(record(key, 1, Duration.ofMinutes(1), null, "{}"));
+        SessionKey key = created(null, "{}");
         new JdbcBackdoor(pool, dialect, table).corrupt(key);
         assertThatThrownBy(() -> store.load(key))
                 .isInstanceOf(SessionCodecException.class)
@@ -525,8 +528,7 @@ class JdbcSessionStoreTest {
             }
         }
         store = TestJdbc.store(pool, table, clock).build();
-        SessionKey key = randomKey();
-        store.create(record(key, 1, Duration.ofMinutes(1), "gus", "{}"));
+        SessionKey key = created("gus", "{}");
         clock.advance(Duration.ofMinutes(1)
                 .plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE)
                 .plusSeconds(1));
@@ -545,8 +547,7 @@ class JdbcSessionStoreTest {
     @EnumSource(Dialect.class)
     void aSessionCreatedAgainUnderAClaimedKeyIsNotRemovedAndIsClaimedAfresh(Dialect dialect) {
         open(dialect);
-        SessionKey key = randomKey();
-        store.create(record(key, 1, Duration.ofMinutes(1), null, "{\"n\":1}"));
+        SessionKey key = created(null, "{\"n\":1}");
         clock.advance(Duration.ofMinutes(1)
                 .plus(JdbcSessionStore.DEFAULT_EXPIRY_GRACE)
                 .plusSeconds(1));

@@ -3,6 +3,7 @@ package io.sessionkit.memcached;
 import static java.util.Objects.requireNonNull;
 
 import io.sessionkit.BuilderChecks;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.ConnectionObserver;
@@ -805,6 +807,22 @@ public final class MemcachedSessionStore implements SessionStore {
                 servers = parseServers(DEFAULT_SERVERS);
             }
             return new MemcachedSessionStore(this);
+        }
+
+        /**
+         * Reads the {@code sessionkit.memcached.*} keys ({@link MemcachedSessionStoreProvider}, which documents them) into a new
+         * builder, recording a bad value in {@code c} rather than throwing; returns how to build the store.
+         */
+        static Supplier<SessionStore> fromKeys(ProviderConfig c) {
+            Builder b = builder();
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.string("servers", b::servers);
+            c.duration("operation-timeout", b::operationTimeout);
+            c.string("key-prefix", b::keyPrefix);
+            c.bytes("max-item-size", b::maxItemSize);
+            c.duration("max-reconnect-delay", b::maxReconnectDelay);
+            c.integer("cas-cache-size", b::casCacheSize);
+            return b::build;
         }
     }
 }

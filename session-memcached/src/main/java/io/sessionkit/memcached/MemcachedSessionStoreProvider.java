@@ -1,10 +1,6 @@
 package io.sessionkit.memcached;
 
-import io.sessionkit.ProviderConfig;
-import io.sessionkit.SessionKitConfig;
-import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStoreProvider;
-import java.util.Set;
+import io.sessionkit.ConfiguredStoreProvider;
 
 /**
  * The provider named {@code memcached}. It reads these keys (defaults in {@link MemcachedSessionStore}):
@@ -22,31 +18,11 @@ import java.util.Set;
  * Every bad key is reported at once; an undeclared {@code sessionkit.memcached.*} key is warned about once. The
  * constructor does nothing; {@link #create} connects in the background.
  */
-public final class MemcachedSessionStoreProvider implements SessionStoreProvider {
+public final class MemcachedSessionStoreProvider extends ConfiguredStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "memcached";
 
-    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
-    static final Set<String> KEYS = Set.of(
-            "servers", "operation-timeout", "key-prefix", "max-item-size", "max-reconnect-delay", "cas-cache-size");
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public SessionStore create(SessionKitConfig config) {
-        ProviderConfig c = ProviderConfig.of(config, NAME, KEYS);
-        MemcachedSessionStore.Builder b = MemcachedSessionStore.builder();
-        c.common(b::clock, b::connectTimeout, b::expiryGrace);
-        c.string("servers", b::servers);
-        c.duration("operation-timeout", b::operationTimeout);
-        c.string("key-prefix", b::keyPrefix);
-        c.bytes("max-item-size", b::maxItemSize);
-        c.duration("max-reconnect-delay", b::maxReconnectDelay);
-        c.integer("cas-cache-size", b::casCacheSize);
-        c.validate();
-        return b.build();
+    public MemcachedSessionStoreProvider() {
+        super(NAME, MemcachedSessionStore.Builder::fromKeys);
     }
 }

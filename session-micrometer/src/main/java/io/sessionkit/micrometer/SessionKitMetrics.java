@@ -109,61 +109,48 @@ public final class SessionKitMetrics implements SessionObserver, SessionEventLis
         this.outcomeKeyValues = ByEnum.of(StoreOutcome.class, outcome -> KeyValue.of("outcome", outcome.tag()));
         this.saves = ByEnum.of(
                 SaveResult.class,
-                r -> Counter.builder("sessionkit.saves")
-                        .description("SessionManager.save calls by what they did")
-                        .tags(storeTags)
-                        .tag("result", tag(r))
-                        .register(registry));
-        this.sessionSize = DistributionSummary.builder("sessionkit.session.size")
-                .description("Encoded attributes of each session written by a save")
-                .baseUnit("bytes")
-                .tags(storeTags)
-                .register(registry);
-        this.casRetries = DistributionSummary.builder("sessionkit.cas.retries")
-                .description("Compare-and-set retries, each recorded with its number within its call (1 for the first)")
-                .baseUnit("retries")
-                .tags(storeTags)
-                .register(registry);
-        this.casExhausted = Counter.builder("sessionkit.cas.exhausted")
-                .description("Calls that gave up after sessionkit.max-retries lost races (SessionConflictException)")
-                .tags(storeTags)
-                .register(registry);
+                r -> counter("sessionkit.saves", "SessionManager.save calls by what they did", null, "result", tag(r)));
+        this.sessionSize =
+                summary("sessionkit.session.size", "Encoded attributes of each session written by a save", "bytes");
+        this.casRetries = summary(
+                "sessionkit.cas.retries",
+                "Compare-and-set retries, each recorded with its number within its call (1 for the first)",
+                "retries");
+        this.casExhausted = counter(
+                "sessionkit.cas.exhausted",
+                "Calls that gave up after sessionkit.max-retries lost races (SessionConflictException)",
+                null);
         this.decodeFailures = ByEnum.of(
                 DecodeFailurePolicy.class,
-                p -> Counter.builder("sessionkit.decode.failures")
-                        .description("Records or attributes that could not be decoded, by the policy that decided")
-                        .tags(storeTags)
-                        .tag("policy", tag(p))
-                        .register(registry));
-        this.oversize = Counter.builder("sessionkit.oversize.refusals")
-                .description("Saves refused before any write: the session exceeded sessionkit.max-session-size")
-                .tags(storeTags)
-                .register(registry);
+                p -> counter(
+                        "sessionkit.decode.failures",
+                        "Records or attributes that could not be decoded, by the policy that decided",
+                        null,
+                        "policy",
+                        tag(p)));
+        this.oversize = counter(
+                "sessionkit.oversize.refusals",
+                "Saves refused before any write: the session exceeded sessionkit.max-session-size",
+                null);
         this.created = sessions("created", "Sessions first written to the store");
         this.rotated = sessions("rotated", "Sessions moved to a new id");
         this.expired = sessions("expired", "Expired sessions collected and reported by this node's sweeps");
         this.invalidated = ByEnum.of(
                 SessionEvent.Reason.class,
-                r -> Counter.builder("sessionkit.sessions.invalidated")
-                        .description("Sessions deleted before they expired, by who ended them")
-                        .baseUnit("sessions")
-                        .tags(storeTags)
-                        .tag("reason", tag(r))
-                        .register(registry));
-        this.sweepCollected = DistributionSummary.builder("sessionkit.sweep.collected")
-                .description("Expired records one sweep of this node collected")
-                .baseUnit("sessions")
-                .tags(storeTags)
-                .register(registry);
+                r -> counter(
+                        "sessionkit.sessions.invalidated",
+                        "Sessions deleted before they expired, by who ended them",
+                        "sessions",
+                        "reason",
+                        tag(r)));
+        this.sweepCollected =
+                summary("sessionkit.sweep.collected", "Expired records one sweep of this node collected", "sessions");
         this.sweeps = Timer.builder("sessionkit.sweeps")
                 .description("Sweeps of expired records by this node, and their duration")
                 .tags(storeTags)
                 .register(registry);
-        this.eventsDropped = Counter.builder("sessionkit.events.dropped")
-                .description("Session events dropped because the event queue was full")
-                .baseUnit("events")
-                .tags(storeTags)
-                .register(registry);
+        this.eventsDropped = counter(
+                "sessionkit.events.dropped", "Session events dropped because the event queue was full", "events");
         LongSupplier size = b.storeSize;
         if (size != null) {
             Gauge.builder("sessionkit.store.size", () -> size.getAsLong())
@@ -318,9 +305,24 @@ public final class SessionKitMetrics implements SessionObserver, SessionEventLis
     }
 
     private Counter sessions(String what, String description) {
-        return Counter.builder("sessionkit.sessions." + what)
+        return counter("sessionkit.sessions." + what, description, "sessions");
+    }
+
+    /** A counter with the {@code store} tag and {@code tags} (key, value, ...); {@code baseUnit} may be null. */
+    private Counter counter(String name, String description, @Nullable String baseUnit, String... tags) {
+        return Counter.builder(name)
                 .description(description)
-                .baseUnit("sessions")
+                .baseUnit(baseUnit)
+                .tags(storeTags)
+                .tags(tags)
+                .register(registry);
+    }
+
+    /** A distribution summary with the {@code store} tag. */
+    private DistributionSummary summary(String name, String description, String baseUnit) {
+        return DistributionSummary.builder(name)
+                .description(description)
+                .baseUnit(baseUnit)
                 .tags(storeTags)
                 .register(registry);
     }

@@ -197,15 +197,7 @@ abstract class MetricsBindingContract {
     @Test
     @DisplayName("store call timers: one per operation and outcome that occurred, each with its count")
     void storeCallTimers() {
-        Map<String, Long> expected = new TreeMap<>(Map.of(
-                "create/ok", 6L,
-                "load/ok", 10L,
-                "replace/ok", 3L,
-                "replace/conflict", 2L,
-                "replace/gone", 1L,
-                "delete/ok", 4L,
-                "delete_if_version/ok", 1L,
-                "find_by_principal/ok", 1L));
+        Map<String, Long> expected = requestPathCalls();
         if (expiryEvents()) {
             expected.put("claim_expired/ok", 1L);
             expected.put("remove_expired/ok", 1L);
@@ -336,16 +328,7 @@ abstract class MetricsBindingContract {
                                     c -> value(c, "operation") + "/" + value(c, "outcome"),
                                     TreeMap::new,
                                     Collectors.counting()));
-                    assertThat(byCall)
-                            .isEqualTo(new TreeMap<>(Map.of(
-                                    "create/ok", 6L,
-                                    "load/ok", 10L,
-                                    "replace/ok", 3L,
-                                    "replace/conflict", 2L,
-                                    "replace/gone", 1L,
-                                    "delete/ok", 4L,
-                                    "delete_if_version/ok", 1L,
-                                    "find_by_principal/ok", 1L)));
+                    assertThat(byCall).isEqualTo(requestPathCalls());
                 });
         TestObservationRegistryAssert.assertThat(observations)
                 .hasAnObservation(o -> o.hasContextualNameEqualTo("sessionkit load"))
@@ -389,6 +372,19 @@ abstract class MetricsBindingContract {
 
     double count(String name, String tag, String value) {
         return counter(meters.get(name).tag("store", STORE).tag(tag, value).counter());
+    }
+
+    /** The store calls of the scenario's request path, as {@code operation/outcome} → count. */
+    private static Map<String, Long> requestPathCalls() {
+        return new TreeMap<>(Map.of(
+                "create/ok", 6L,
+                "load/ok", 10L,
+                "replace/ok", 3L,
+                "replace/conflict", 2L,
+                "replace/gone", 1L,
+                "delete/ok", 4L,
+                "delete_if_version/ok", 1L,
+                "find_by_principal/ok", 1L));
     }
 
     private static double counter(Counter c) {

@@ -3,12 +3,11 @@ package io.sessionkit.micrometer;
 import io.sessionkit.SessionStore;
 import io.sessionkit.redis.RedisSessionStore;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.RedisKeys;
 import io.sessionkit.testing.TestServers;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The binding on standalone Redis (127.0.0.1:6379 or {@code SESSIONKIT_TEST_REDIS}), the backend on main that declares
@@ -32,15 +31,7 @@ class RedisMetricsBindingTest extends MetricsBindingContract {
     @AfterEach
     void removeKeys() {
         try (RedisClient raw = RedisClient.create(TestServers.redisUri())) {
-            ScanParams match = new ScanParams().match(prefix + "*").count(1000);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = raw.scan(cursor, match);
-                if (!page.getResult().isEmpty()) {
-                    raw.unlink(page.getResult().toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            RedisKeys.deleteAll(raw, prefix);
         }
     }
 }

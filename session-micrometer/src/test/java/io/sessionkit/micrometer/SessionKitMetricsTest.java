@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 class SessionKitMetricsTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+    /** The count of the counter {@code name} that has {@code tags} (key, value, ...). */
+    private double counted(String name, String... tags) {
+        return meters.get(name).tags(tags).counter().count();
+    }
+
     @Test
     @DisplayName("the builder refuses a missing registry and a blank store name, naming what is wrong")
     void builderChecks() {
@@ -45,11 +50,7 @@ class SessionKitMetricsTest {
                         .timer()
                         .count())
                 .isEqualTo(1);
-        assertThat(meters.get("sessionkit.saves")
-                        .tag("result", "created")
-                        .counter()
-                        .count())
-                .isEqualTo(1);
+        assertThat(counted("sessionkit.saves", "result", "created")).isEqualTo(1);
         // No size gauge unless asked for: only a local store can count its sessions cheaply.
         assertThat(meters.find("sessionkit.store.size").meters()).isEmpty();
     }
@@ -66,11 +67,8 @@ class SessionKitMetricsTest {
             manager.save(s);
             manager.invalidate(s);
         } // close delivers the queued events
-        assertThat(meters.get("sessionkit.sessions.created").counter().count()).isEqualTo(1);
-        assertThat(meters.get("sessionkit.sessions.invalidated")
-                        .tag("reason", "request")
-                        .counter()
-                        .count())
+        assertThat(counted("sessionkit.sessions.created")).isEqualTo(1);
+        assertThat(counted("sessionkit.sessions.invalidated", "reason", "request"))
                 .isEqualTo(1);
         assertThat(meters.find("sessionkit.store.calls").timers()).isEmpty();
     }

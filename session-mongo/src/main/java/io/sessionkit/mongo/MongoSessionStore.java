@@ -31,6 +31,7 @@ import com.mongodb.event.ClusterDescriptionChangedEvent;
 import com.mongodb.event.ClusterListener;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
@@ -46,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -999,6 +1001,67 @@ public final class MongoSessionStore implements SessionStore {
                 throw new IllegalArgumentException(name + " must not be blank");
             }
             return s;
+        }
+
+        /**
+         * Reads the {@code sessionkit.mongo.*} keys ({@link MongoSessionStoreProvider}, which documents them) into a new
+         * builder, recording a bad value in {@code c} rather than throwing; returns how to build the store.
+         */
+        static Supplier<SessionStore> fromKeys(ProviderConfig c) {
+            Builder b = builder();
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.duration("timeout", b::timeout);
+            c.duration("expired-retention", b::expiredRetention);
+            b.writeConcern(writeConcern(c));
+            b.readPreference(readPreference(c));
+            c.bool("create-indexes", b::createIndexes);
+            c.string("database", b::database);
+            c.string("collection", b::collection);
+            String uri =
+                    c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).orElse(DEFAULT_URI);
+            b.uri(uri);
+            // The driver's message may echo the URI, credentials included: the builder's says only what is wrong.
+            c.apply("uri", b, Builder::connectionString);
+            return b::build;
+        }
+
+        private static WriteConcern writeConcern(ProviderConfig c) {
+            Optional<String> v = c.string("write-concern");
+            if (v.isEmpty() || v.get().equalsIgnoreCase("majority")) {
+                return v.isEmpty() ? DEFAULT_WRITE_CONCERN : WriteConcern.MAJORITY;
+            }
+            try {
+                int w = Integer.parseInt(v.get());
+                if (w >= 1) {
+                    return new WriteConcern(w);
+                }
+            } catch (NumberFormatException e) {
+                // recorded below
+            }
+            c.invalid(
+                    "write-concern",
+                    "majority or a number of members >= 1 (unacknowledged writes cannot do compare-and-set)");
+            return DEFAULT_WRITE_CONCERN;
+        }
+
+        private static ReadPreference readPreference(ProviderConfig c) {
+            Optional<String> v = c.string("read-preference");
+            if (v.isEmpty()) {
+                return DEFAULT_READ_PREFERENCE;
+            }
+            return switch (v.get().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+                case "primary" -> ReadPreference.primary();
+                case "primarypreferred" -> ReadPreference.primaryPreferred();
+                case "secondary" -> ReadPreference.secondary();
+                case "secondarypreferred" -> ReadPreference.secondaryPreferred();
+                case "nearest" -> ReadPreference.nearest();
+                default -> {
+                    c.invalid(
+                            "read-preference",
+                            "one of primary, primary-preferred, secondary, secondary-preferred, nearest");
+                    yield DEFAULT_READ_PREFERENCE;
+                }
+            };
         }
     }
 }

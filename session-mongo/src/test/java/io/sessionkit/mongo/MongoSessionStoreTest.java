@@ -59,6 +59,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -525,24 +526,9 @@ class MongoSessionStoreTest {
     @Test
     void item4_casDeleteIsOneDeleteOneAndRemovesOnlyTheExpectedVersion() {
         List<String> commands = new CopyOnWriteArrayList<>();
-        MongoClient counted = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(db.mongo().uri))
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        commands.add(event.getCommandName());
-                    }
-                })
-                .build());
+        List<MongoClient> clients = new ArrayList<>();
         try {
-            MongoSessionStore s = track(MongoSessionStore.builder()
-                    .client(counted)
-                    .database(db.name())
-                    .collection(raw.getNamespace().getCollectionName())
-                    .createIndexes(false)
-                    .clock(clock)
-                    .build());
+            MongoSessionStore s = counting(commands, clients, b -> b.createIndexes(false));
             SessionRecord v1 = record("alice", "{}");
             s.create(v1);
             assertThat(s.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
@@ -568,7 +554,7 @@ class MongoSessionStoreTest {
                     .isEqualTo(ReplaceResult.GONE);
             assertThat(s.delete(expired.key(), 9)).isEqualTo(ReplaceResult.GONE);
         } finally {
-            counted.close();
+            clients.forEach(MongoClient::close);
         }
     }
 
@@ -831,8 +817,12 @@ class MongoSessionStoreTest {
 
     // ---- issue 17 ----
 
-    /** A store on this test's collection whose client records every command's name. */
-    private MongoSessionStore counting(List<String> commands, List<MongoClient> clients) {
+    /**
+     * A store on this test's collection whose client records every command's name; {@code settings} adds to the
+     * builder. The client goes to {@code clients}, for the caller to close.
+     */
+    private MongoSessionStore counting(
+            List<String> commands, List<MongoClient> clients, UnaryOperator<MongoSessionStore.Builder> settings) {
         MongoClient counted = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(db.mongo().uri))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
@@ -844,10 +834,10 @@ class MongoSessionStoreTest {
                 })
                 .build());
         clients.add(counted);
-        return track(MongoSessionStore.builder()
-                .client(counted)
-                .database(db.name())
-                .collection(raw.getNamespace().getCollectionName())
+        return track(settings.apply(MongoSessionStore.builder()
+                        .client(counted)
+                        .database(db.name())
+                        .collection(raw.getNamespace().getCollectionName()))
                 .clock(clock)
                 .build());
     }
@@ -857,7 +847,7 @@ class MongoSessionStoreTest {
         List<String> commands = new CopyOnWriteArrayList<>();
         List<MongoClient> clients = new ArrayList<>();
         try {
-            MongoSessionStore s = counting(commands, clients);
+            MongoSessionStore s = counting(commands, clients, b -> b);
             List<SessionRecord> records = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 SessionRecord r = record("user" + i, "{}");

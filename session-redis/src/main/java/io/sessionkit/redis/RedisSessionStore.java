@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.ProviderConfig;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
@@ -1061,6 +1062,45 @@ public final class RedisSessionStore implements SessionStore {
                 out.add(new HostAndPort(hp.host(), hp.port()));
             }
             return List.copyOf(out);
+        }
+
+        /**
+         * Reads the {@code sessionkit.redis.*} keys ({@link RedisSessionStoreProvider}, which documents them) into a new
+         * builder, recording a bad value in {@code c} rather than throwing; returns how to build the store.
+         */
+        static Supplier<SessionStore> fromKeys(ProviderConfig c) {
+            Builder b = builder();
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.secret("uri").map(String::trim).filter(u -> !u.isEmpty()).ifPresent(u -> c.apply("uri", u, b::uri));
+            Optional<String> master = c.string("sentinel.master");
+            List<String> sentinels = c.list("sentinel.nodes");
+            List<String> clusterNodes = c.list("cluster.nodes");
+            if (master.isPresent() != !sentinels.isEmpty()) {
+                c.problem(c.key("sentinel.master") + " and " + c.key("sentinel.nodes")
+                        + ": set both for Sentinel mode, or neither");
+            } else if (master.isPresent() && !clusterNodes.isEmpty()) {
+                c.problem(c.key("sentinel.*") + " and " + c.key("cluster.nodes") + ": choose one mode");
+            } else if (master.isPresent()) {
+                c.apply("sentinel.nodes", sentinels, nodes -> b.sentinel(master.get(), nodes));
+            }
+            c.secret("sentinel.password").ifPresent(p -> c.apply("sentinel.password", p, b::sentinelPassword));
+            if (!clusterNodes.isEmpty()) {
+                c.apply("cluster.nodes", clusterNodes, b::cluster);
+            }
+            c.integer("cluster.max-attempts", b::clusterMaxAttempts);
+            c.integer("pool.max-total", b::poolMaxTotal);
+            c.integer("pool.min-idle", b::poolMinIdle);
+            c.duration("pool.max-wait", b::poolMaxWait);
+            c.duration("read-timeout", b::readTimeout);
+            c.string("key-prefix", b::keyPrefix);
+            c.duration("expired-retention", b::expiredRetention);
+            return () -> {
+                try {
+                    return b.build();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(c.key("*") + ": " + e.getMessage(), e);
+                }
+            };
         }
     }
 }

@@ -5,6 +5,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.testing.BadRecordWriter;
 import io.sessionkit.testing.Corruption;
+import io.sessionkit.testing.RedisKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.tck.SessionStoreConformanceKit;
 import io.sessionkit.tck.StoreBackdoor;
 import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.RedisKeys;
 import io.sessionkit.testing.TestServers;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.sessionkit.redis;
 
+import io.sessionkit.testing.RedisKeys;
 import io.sessionkit.testing.TestServers;
 import java.time.Clock;
 import java.util.ArrayList;

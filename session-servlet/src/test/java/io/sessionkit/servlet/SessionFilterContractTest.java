@@ -91,6 +91,13 @@ abstract class SessionFilterContractTest {
         return browser.get(server.uri(path));
     }
 
+    /** {@link #get}, asserting that the answer is 200. */
+    private HttpResponse<String> ok(String path) {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r;
+    }
+
     /** {@code setCookies} is one Set-Cookie value, which matches {@code pattern}. */
     private static void assertOneCookie(List<String> setCookies, String pattern) {
         assertThat(setCookies).singleElement().asString().matches(pattern);
@@ -100,8 +107,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "the cookie is SESSION=<32-char id>; Path=context; HttpOnly; SameSite=Lax; no Domain, Secure or Max-Age on plain HTTP")
     void defaultCookieAttributes() {
-        HttpResponse<String> r = get("/set?name=a&value=1");
-        assertThat(r.statusCode()).isEqualTo(200);
+        HttpResponse<String> r = ok("/set?name=a&value=1");
         List<String> cookies = setCookies(r, COOKIE);
         assertThat(cookies).hasSize(1);
         String cookie = cookies.get(0);
@@ -274,8 +280,7 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("a body larger than the response buffer (writer and output stream): cookie sent and session saved")
     void largeBodies() {
-        HttpResponse<String> big = get("/big?name=a&value=writer");
-        assertThat(big.statusCode()).isEqualTo(200);
+        HttpResponse<String> big = ok("/big?name=a&value=writer");
         assertThat(big.body()).hasSize(256 * 1024);
         assertThat(setCookies(big, COOKIE)).hasSize(1);
         assertThat(get("/get?name=a").body()).isEqualTo("writer");
@@ -516,7 +521,7 @@ abstract class SessionFilterContractTest {
             assertThat(store.creates()).isEqualTo(1);
         }
         // The shared manager (and its store) still serve after that container's filter was destroyed.
-        assertThat(get("/set?name=b&value=still-open").statusCode()).isEqualTo(200);
+        ok("/set?name=b&value=still-open");
         assertThat(get("/get?name=b").body()).isEqualTo("still-open");
     }
 
@@ -592,8 +597,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.1 a session created after the body started, then one 17 KiB write: saved before that write, Set-Cookie sent")
     void item1_sessionCreatedMidBodyIsSavedBeforeTheNextWrite() {
-        HttpResponse<String> r = get("/late-session?name=k&value=late&size=" + 17 * 1024);
-        assertThat(r.statusCode()).isEqualTo(200);
+        HttpResponse<String> r = ok("/late-session?name=k&value=late&size=" + 17 * 1024);
         assertThat(r.body()).hasSize(17 * 1024);
         assertThat(setCookies(r, COOKIE)).hasSize(1);
         assertThat(get("/get?name=k").body()).isEqualTo("late");
@@ -717,8 +721,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.7 startAsync() without arguments: async code reads and writes the SessionKit session, never the container's")
     void item7_asyncCodeUsesTheSessionKitSession() {
-        HttpResponse<String> first = get("/async?name=a&value=async-1");
-        assertThat(first.statusCode()).isEqualTo(200);
+        HttpResponse<String> first = ok("/async?name=a&value=async-1");
         assertThat(first.body()).isEqualTo("wrapped=true;before=null");
         assertThat(first.headers().allValues("Set-Cookie")).noneMatch(h -> h.startsWith("JSESSIONID"));
         assertThat(setCookies(first, COOKIE)).hasSize(1);
@@ -743,7 +746,7 @@ abstract class SessionFilterContractTest {
     @Test
     @DisplayName("async completed through the container's own context: the completion listener still saves the session")
     void asyncCompletionListenerSaves() throws InterruptedException {
-        assertThat(get("/set?name=a&value=before").statusCode()).isEqualTo(200);
+        ok("/set?name=a&value=before");
         assertThat(get("/async-container-complete?name=a&value=after").statusCode())
                 .isEqualTo(200);
         // The listener runs when the container completes, which may be just after the client got the response:
@@ -773,8 +776,7 @@ abstract class SessionFilterContractTest {
         assertThat(setCookies(r, COOKIE)).isEmpty();
 
         // An application that catches the failure keeps a usable session, and the client keeps its cookie.
-        HttpResponse<String> tolerant = get("/invalidate-tolerant?name=a");
-        assertThat(tolerant.statusCode()).isEqualTo(200);
+        HttpResponse<String> tolerant = ok("/invalidate-tolerant?name=a");
         assertThat(tolerant.body()).isEqualTo("kept 1");
         assertThat(setCookies(tolerant, COOKIE)).isEmpty();
 
@@ -835,7 +837,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.9 read cart, change it, while another node changes cart too: 409, and the other node's write is kept")
     void item9_sameAttributeConflictIsAnswered409() {
-        assertThat(get("/cart-rmw?item=a").statusCode()).isEqualTo(200);
+        ok("/cart-rmw?item=a");
         otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
 
         HttpResponse<String> r = get("/cart-rmw?item=b");
@@ -923,8 +925,7 @@ abstract class SessionFilterContractTest {
     void item9_updateAttributeIsReRunAfterAConflict() {
         assertThat(get("/cart-update?item=a").body()).isEqualTo("added 1");
         otherNodeSetsBeforeNextReplace("cart", List.of("a", "c"));
-        HttpResponse<String> r = get("/cart-update?item=b");
-        assertThat(r.statusCode()).isEqualTo(200);
+        ok("/cart-update?item=b");
         assertThat(get("/get?name=cart").body()).isEqualTo("[a, c, b]");
     }
 
@@ -932,10 +933,9 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "14.9 a blind setAttribute (nothing read) is not a read-modify-write: the listener lookup only peeks, last writer wins, 200")
     void item9_blindSetIsNotCountedAsARead() {
-        assertThat(get("/set?name=theme&value=light").statusCode()).isEqualTo(200);
+        ok("/set?name=theme&value=light");
         otherNodeSetsBeforeNextReplace("theme", "blue");
-        HttpResponse<String> r = get("/set?name=theme&value=dark");
-        assertThat(r.statusCode()).isEqualTo(200);
+        ok("/set?name=theme&value=dark");
         assertThat(get("/get?name=theme").body()).isEqualTo("dark");
     }
 
@@ -944,7 +944,7 @@ abstract class SessionFilterContractTest {
      * same store (two nodes behind a round-robin balancer), 32 at a time; returns each item's status.
      */
     Map<String, Integer> parallelAddsOverTwoNodes(String path, int n) throws Exception {
-        assertThat(get("/set?name=start&value=0").statusCode()).isEqualTo(200);
+        ok("/set?name=start&value=0");
         SessionManager secondManager =
                 SessionManager.builder(store).clock(clock).build();
         ExecutorService pool = Executors.newFixedThreadPool(32);
@@ -1150,8 +1150,7 @@ abstract class SessionFilterContractTest {
             "16.2.1 an HttpSessionBindingListener value that throws is logged; the attribute is set and the request goes on")
     void item16_2_1_throwingBindingListenerIsLogged() {
         try (LogCapture warnings = LogCapture.filter()) {
-            HttpResponse<String> r = get("/throwing-binding?name=b&value=kept");
-            assertThat(r.statusCode()).isEqualTo(200);
+            HttpResponse<String> r = ok("/throwing-binding?name=b&value=kept");
             assertThat(r.body()).isEqualTo("ok");
             assertThat(get("/get?name=b").body()).isEqualTo("kept");
             assertThat(warnings.warnings())
@@ -1481,8 +1480,7 @@ abstract class SessionFilterContractTest {
             "16.2.3 request.login(...) throws a ServletException that says to log in in the application; the session stays usable")
     void item16_2_3_requestLoginIsRefusedAtTheCall() {
         get("/set?name=a&value=1");
-        HttpResponse<String> r = get("/container-login");
-        assertThat(r.statusCode()).isEqualTo(200);
+        HttpResponse<String> r = ok("/container-login");
         assertThat(r.body())
                 .startsWith(
                         "refused ServletException: HttpServletRequest.login is not supported behind the SessionKit filter")
