@@ -6,23 +6,29 @@ import com.mongodb.client.MongoClient;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStores;
 import io.sessionkit.jdbc.JdbcSessionStore;
 import io.sessionkit.mongo.MongoSessionStore;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@link AppConnection}s, one configuration per backend, each on only when its SessionKit module, its driver and
@@ -57,24 +63,63 @@ final class AppConnections {
         }
     }
 
-    /** {@code spring.data.redis.*}, for {@code redis}: mapped onto the {@code sessionkit.redis.*} keys. */
+    /**
+     * The application's Redis, for {@code redis}: a {@code DataRedisConnectionDetails} bean of its own (a
+     * {@code @ServiceConnection} container's, Docker Compose's, or one it defines), else {@code spring.data.redis.*}:
+     * the order Boot's own Redis auto-configuration follows.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.sessionkit.redis.RedisSessionStore")
-    @Conditional(RedisConfigured.class)
+    @Conditional(RedisFound.class)
     static class Redis {
-        @Bean
-        AppConnection sessionKitRedisConnection() {
-            return new RedisConnection();
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = RedisConnection.DETAILS)
+        static class WithConnectionDetails {
+            @Bean
+            AppConnection sessionKitRedisConnection(
+                    Environment environment, ObjectProvider<DataRedisConnectionDetails> details) {
+                return RedisConnection.of(details.getIfUnique(), Binder.get(environment));
+            }
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnMissingClass(RedisConnection.DETAILS)
+        static class WithProperties {
+            @Bean
+            AppConnection sessionKitRedisConnection(Environment environment) {
+                return RedisConnection.fromProperties(Binder.get(environment));
+            }
         }
     }
 
-    /** Whether any of {@code spring.data.redis.url}, {@code .host}, {@code .port}, {@code .sentinel.master}, {@code .cluster.nodes} is set. */
-    static final class RedisConfigured extends SpringBootCondition {
+    /**
+     * Whether any of {@code spring.data.redis.url}, {@code .host}, {@code .port}, {@code .sentinel.master},
+     * {@code .cluster.nodes} is set, or a {@code DataRedisConnectionDetails} bean other than the one Boot makes of
+     * those properties is defined.
+     */
+    static final class RedisFound extends SpringBootCondition implements ConfigurationCondition {
+        @Override
+        public ConfigurationPhase getConfigurationPhase() {
+            return ConfigurationPhase.REGISTER_BEAN;
+        }
+
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return BootDefaults.redisConfigured(Binder.get(context.getEnvironment()))
-                    ? ConditionOutcome.match("spring.data.redis.* names a Redis server")
-                    : ConditionOutcome.noMatch("no spring.data.redis.* connection property is set");
+            if (BootDefaults.redisConfigured(Binder.get(context.getEnvironment()))) {
+                return ConditionOutcome.match("spring.data.redis.* names a Redis server");
+            }
+            ConfigurableListableBeanFactory beans = context.getBeanFactory();
+            if (beans != null && ClassUtils.isPresent(RedisConnection.DETAILS, context.getClassLoader())) {
+                Class<?> type = ClassUtils.resolveClassName(RedisConnection.DETAILS, context.getClassLoader());
+                for (String name : beans.getBeanNamesForType(type, true, false)) {
+                    Class<?> actual = beans.getType(name, false);
+                    if (actual == null || !actual.getName().equals(RedisConnection.PROPERTIES_DETAILS)) {
+                        return ConditionOutcome.match("the DataRedisConnectionDetails bean '" + name + "'");
+                    }
+                }
+            }
+            return ConditionOutcome.noMatch(
+                    "no spring.data.redis.* connection property is set and no DataRedisConnectionDetails bean");
         }
     }
 
@@ -204,29 +249,6 @@ final class AppConnections {
                     throw new IllegalArgumentException("'" + v + "' is not valid; expected one of primary, "
                             + "primary-preferred, secondary, secondary-preferred, nearest");
             };
-        }
-    }
-
-    /** The mapping is done in {@link BootDefaults}; the redis provider opens the store from the mapped keys. */
-    private static final class RedisConnection implements AppConnection {
-        @Override
-        public String store() {
-            return "redis";
-        }
-
-        @Override
-        public String description() {
-            return "spring.data.redis.*";
-        }
-
-        @Override
-        public boolean overriddenBy(SessionKitConfig config) {
-            return false;
-        }
-
-        @Override
-        public SessionStore open(SessionKitConfig config) {
-            return SessionStores.open(config);
         }
     }
 }

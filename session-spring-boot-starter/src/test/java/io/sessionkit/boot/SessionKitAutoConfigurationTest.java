@@ -24,10 +24,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -184,6 +189,59 @@ class SessionKitAutoConfigurationTest {
                             "sessionkit.redis.key-prefix=" + prefix)
                     .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
             assertWroteUnderPrefix();
+        }
+
+        /** A connection details bean of the application's, as a {@code @ServiceConnection} container gives one. */
+        private DataRedisConnectionDetails details(@Nullable SslBundle ssl) {
+            return new DataRedisConnectionDetails() {
+                @Override
+                public Standalone getStandalone() {
+                    return Standalone.of(uri.getHost(), uri.getPort());
+                }
+
+                @Override
+                public @Nullable SslBundle getSslBundle() {
+                    return ssl;
+                }
+            };
+        }
+
+        @Test
+        void aConnectionDetailsBeanIsUsedAndWinsOverTheProperties() {
+            runner.withBean(DataRedisConnectionDetails.class, () -> details(null))
+                    .withPropertyValues("sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+            runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                    .withBean(DataRedisConnectionDetails.class, () -> details(null))
+                    .withPropertyValues(
+                            "spring.data.redis.host=unused.invalid",
+                            "spring.data.redis.timeout=3s",
+                            "sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+        }
+
+        @Test
+        void bootsOwnConnectionDetailsFromThePropertiesAreNotAConnectionOfTheirOwn() {
+            ApplicationContextRunner withDataRedis =
+                    runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class));
+            withDataRedis.run(context -> {
+                assertThat(context).hasSingleBean(DataRedisConnectionDetails.class);
+                assertThat(roundTrip(context).store()).isInstanceOf(CaffeineSessionStore.class);
+            });
+            withDataRedis
+                    .withPropertyValues("spring.data.redis.url=" + uri, "sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+        }
+
+        @Test
+        void anSslBundleInTheConnectionDetailsIsRefusedByName() {
+            runner.withBean(DataRedisConnectionDetails.class, () -> details(SslBundle.of(SslStoreBundle.NONE)))
+                    .run(context -> assertThat(failure(context))
+                            .contains("DataRedisConnectionDetails")
+                            .contains("SSL bundle"));
         }
 
         @Test
