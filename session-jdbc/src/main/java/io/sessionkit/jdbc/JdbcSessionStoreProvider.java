@@ -38,9 +38,10 @@ public final class JdbcSessionStoreProvider implements SessionStoreProvider {
 
     /**
      * The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common});
-     * {@code sweep-interval} only to refuse it with a pointer to {@code sessionkit.sweep.interval}.
+     * {@code sweep-interval} only to refuse it with a pointer to {@code sessionkit.sweep.interval}. Public for
+     * code that builds the store on a connection of its own and reads the same keys (the Spring Boot starter).
      */
-    static final Set<String> KEYS = Set.of(
+    public static final Set<String> KEYS = Set.of(
             "url",
             "user",
             "password",

@@ -41,8 +41,11 @@ public final class MongoSessionStoreProvider implements SessionStoreProvider {
     /** The value of {@code sessionkit.store} that selects this provider. */
     public static final String NAME = "mongo";
 
-    /** The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}). */
-    static final Set<String> KEYS = Set.of(
+    /**
+     * The keys besides the common {@code connect-timeout} and {@code expiry-grace} ({@link ProviderConfig#common}).
+     * Public for code that builds the store on a client of its own and reads the same keys (the Spring Boot starter).
+     */
+    public static final Set<String> KEYS = Set.of(
             "uri",
             "database",
             "collection",

@@ -7,10 +7,12 @@ import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.jdbc.JdbcSessionStore;
+import io.sessionkit.jdbc.JdbcSessionStoreProvider;
 import io.sessionkit.mongo.MongoSessionStore;
+import io.sessionkit.mongo.MongoSessionStoreProvider;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -48,7 +50,28 @@ final class AppConnections {
         @Bean
         @ConditionalOnSingleCandidate(DataSource.class)
         AppConnection sessionKitJdbcConnection(DataSource dataSource) {
-            return new JdbcConnection(dataSource);
+            return new Found(
+                    "jdbc", "the application's DataSource", "sessionkit.jdbc.url", c -> jdbcStore(dataSource, c));
+        }
+
+        /** The jdbc store on {@code dataSource}, from the jdbc provider's keys (those of a pool of its own left unread). */
+        private static SessionStore jdbcStore(DataSource dataSource, SessionKitConfig config) {
+            ProviderConfig c = ProviderConfig.of(config, JdbcSessionStoreProvider.NAME, JdbcSessionStoreProvider.KEYS);
+            JdbcSessionStore.Builder b = JdbcSessionStore.builder().dataSource(dataSource);
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
+            c.string("table", b::table);
+            c.bool("create-schema", b::createSchema);
+            c.bool("synchronous-commit", b::synchronousCommit);
+            c.duration("query-timeout", b::queryTimeout);
+            c.string("sweep-interval")
+                    .ifPresent(
+                            unused -> c.problem(
+                                    c.key("sweep-interval")
+                                            + " is no longer read: the session manager sweeps now; set sessionkit.sweep.interval instead"));
+            c.integer("sweep-batch-size", b::sweepBatchSize);
+            c.validate();
+            return b.build();
         }
     }
 
@@ -59,7 +82,54 @@ final class AppConnections {
         @Bean
         @ConditionalOnSingleCandidate(MongoClient.class)
         AppConnection sessionKitMongoConnection(MongoClient client) {
-            return new MongoConnection(client);
+            return new Found(
+                    "mongo", "the application's MongoClient", "sessionkit.mongo.uri", c -> mongoStore(client, c));
+        }
+
+        /** The mongo store on {@code client}, from the mongo provider's keys ({@code uri} left unread). */
+        private static SessionStore mongoStore(MongoClient client, SessionKitConfig config) {
+            ProviderConfig c =
+                    ProviderConfig.of(config, MongoSessionStoreProvider.NAME, MongoSessionStoreProvider.KEYS);
+            MongoSessionStore.Builder b = MongoSessionStore.builder().client(client);
+            c.common(b::clock, b::connectTimeout, b::expiryGrace);
+            c.duration("timeout", b::timeout);
+            c.string("write-concern", v -> b.writeConcern(writeConcern(v)));
+            c.string("read-preference", v -> b.readPreference(readPreference(v)));
+            c.bool("create-indexes", b::createIndexes);
+            c.string("database", b::database);
+            c.string("collection", b::collection);
+            c.validate();
+            return b.build();
+        }
+
+        private static WriteConcern writeConcern(String v) {
+            if (v.equalsIgnoreCase("majority")) {
+                return WriteConcern.MAJORITY;
+            }
+            Optional<Integer> w = Optional.empty();
+            try {
+                w = Optional.of(Integer.parseInt(v));
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            if (w.isEmpty() || w.get() < 1) {
+                throw new IllegalArgumentException("'" + v + "' is not valid; expected majority or a number of "
+                        + "members >= 1 (unacknowledged writes cannot do compare-and-set)");
+            }
+            return new WriteConcern(w.get());
+        }
+
+        private static ReadPreference readPreference(String v) {
+            return switch (v.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+                case "primary" -> ReadPreference.primary();
+                case "primarypreferred" -> ReadPreference.primaryPreferred();
+                case "secondary" -> ReadPreference.secondary();
+                case "secondarypreferred" -> ReadPreference.secondaryPreferred();
+                case "nearest" -> ReadPreference.nearest();
+                default ->
+                    throw new IllegalArgumentException("'" + v + "' is not valid; expected one of primary, "
+                            + "primary-preferred, secondary, secondary-preferred, nearest");
+            };
         }
     }
 
@@ -123,132 +193,21 @@ final class AppConnections {
         }
     }
 
-    private static final class JdbcConnection implements AppConnection {
-        /** Every key the jdbc provider declares (JdbcSessionStoreProvider), so that none is warned about as unknown. */
-        private static final Set<String> KEYS = Set.of(
-                "url",
-                "user",
-                "password",
-                "dialect",
-                "table",
-                "create-schema",
-                "pool.max-size",
-                "query-timeout",
-                "sweep-interval",
-                "sweep-batch-size",
-                "synchronous-commit");
-
-        private final DataSource dataSource;
-
-        JdbcConnection(DataSource dataSource) {
-            this.dataSource = dataSource;
-        }
-
-        @Override
-        public String store() {
-            return "jdbc";
-        }
-
-        @Override
-        public String description() {
-            return "the application's DataSource";
-        }
-
+    /**
+     * A connection of the application's that {@code open} builds the store on; {@code ownConnectionKey} set gives the
+     * store a connection of its own instead.
+     */
+    private record Found(
+            String store, String description, String ownConnectionKey, Function<SessionKitConfig, SessionStore> open)
+            implements AppConnection {
         @Override
         public boolean overriddenBy(SessionKitConfig config) {
-            return config.string("sessionkit.jdbc.url").isPresent();
+            return config.string(ownConnectionKey).isPresent();
         }
 
         @Override
         public SessionStore open(SessionKitConfig config) {
-            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
-            JdbcSessionStore.Builder b = JdbcSessionStore.builder().dataSource(dataSource);
-            c.common(b::clock, b::connectTimeout, b::expiryGrace);
-            c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
-            c.string("table", b::table);
-            c.bool("create-schema", b::createSchema);
-            c.bool("synchronous-commit", b::synchronousCommit);
-            c.duration("query-timeout", b::queryTimeout);
-            c.string("sweep-interval")
-                    .ifPresent(
-                            unused -> c.problem(
-                                    c.key("sweep-interval")
-                                            + " is no longer read: the session manager sweeps now; set sessionkit.sweep.interval instead"));
-            c.integer("sweep-batch-size", b::sweepBatchSize);
-            c.validate();
-            return b.build();
-        }
-    }
-
-    private static final class MongoConnection implements AppConnection {
-        /** Every key the mongo provider declares (MongoSessionStoreProvider). */
-        private static final Set<String> KEYS = Set.of(
-                "uri", "database", "collection", "timeout", "write-concern", "read-preference", "create-indexes");
-
-        private final MongoClient client;
-
-        MongoConnection(MongoClient client) {
-            this.client = client;
-        }
-
-        @Override
-        public String store() {
-            return "mongo";
-        }
-
-        @Override
-        public String description() {
-            return "the application's MongoClient";
-        }
-
-        @Override
-        public boolean overriddenBy(SessionKitConfig config) {
-            return config.string("sessionkit.mongo.uri").isPresent();
-        }
-
-        @Override
-        public SessionStore open(SessionKitConfig config) {
-            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
-            MongoSessionStore.Builder b = MongoSessionStore.builder().client(client);
-            c.common(b::clock, b::connectTimeout, b::expiryGrace);
-            c.duration("timeout", b::timeout);
-            c.string("write-concern", v -> b.writeConcern(writeConcern(v)));
-            c.string("read-preference", v -> b.readPreference(readPreference(v)));
-            c.bool("create-indexes", b::createIndexes);
-            c.string("database", b::database);
-            c.string("collection", b::collection);
-            c.validate();
-            return b.build();
-        }
-
-        private static WriteConcern writeConcern(String v) {
-            if (v.equalsIgnoreCase("majority")) {
-                return WriteConcern.MAJORITY;
-            }
-            Optional<Integer> w = Optional.empty();
-            try {
-                w = Optional.of(Integer.parseInt(v));
-            } catch (NumberFormatException e) {
-                // refused below
-            }
-            if (w.isEmpty() || w.get() < 1) {
-                throw new IllegalArgumentException("'" + v + "' is not valid; expected majority or a number of "
-                        + "members >= 1 (unacknowledged writes cannot do compare-and-set)");
-            }
-            return new WriteConcern(w.get());
-        }
-
-        private static ReadPreference readPreference(String v) {
-            return switch (v.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
-                case "primary" -> ReadPreference.primary();
-                case "primarypreferred" -> ReadPreference.primaryPreferred();
-                case "secondary" -> ReadPreference.secondary();
-                case "secondarypreferred" -> ReadPreference.secondaryPreferred();
-                case "nearest" -> ReadPreference.nearest();
-                default ->
-                    throw new IllegalArgumentException("'" + v + "' is not valid; expected one of primary, "
-                            + "primary-preferred, secondary, secondary-preferred, nearest");
-            };
+            return open.apply(config);
         }
     }
 }

@@ -13,15 +13,15 @@ import io.sessionkit.jdbc.JdbcSessionStore;
 import io.sessionkit.memcached.MemcachedSessionStore;
 import io.sessionkit.mongo.MongoSessionStore;
 import io.sessionkit.redis.RedisSessionStore;
+import io.sessionkit.testing.Cleanup;
+import io.sessionkit.testing.LogCapture;
 import io.sessionkit.testing.TestServers;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,6 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@link SessionKitAutoConfiguration} in plain application contexts, against the real servers ({@link TestServers}):
@@ -75,7 +74,7 @@ class SessionKitAutoConfigurationTest {
     class Local {
         @Test
         void noStoreAndNoConnectionIsTheLocalStoreWithOneWarning() {
-            try (LogCapture log = LogCapture.starter()) {
+            try (LogCapture log = LogCapture.of("io.sessionkit.boot")) {
                 runner.run(context -> {
                     assertThat(roundTrip(context).store()).isInstanceOf(CaffeineSessionStore.class);
                     assertThat(log.warnings())
@@ -159,11 +158,7 @@ class SessionKitAutoConfigurationTest {
                 "sk-boot-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 
         private void assertWroteUnderPrefix() {
-            try (Jedis redis = new Jedis(uri, 5_000)) {
-                Set<String> keys = redis.keys(prefix + "*");
-                assertThat(keys).isNotEmpty();
-                redis.unlink(keys.toArray(String[]::new));
-            }
+            assertThat(Cleanup.redisKeys(uri, prefix)).isPositive();
         }
 
         @Test
@@ -291,10 +286,7 @@ class SessionKitAutoConfigurationTest {
                             assertThat(rows(context.getBean(DataSource.class))).isEqualTo(1);
                         });
             } finally {
-                try (Connection c = DriverManager.getConnection(url);
-                        Statement st = c.createStatement()) {
-                    st.execute("DROP TABLE IF EXISTS " + table);
-                }
+                Cleanup.sqlTable(url, table);
             }
         }
 

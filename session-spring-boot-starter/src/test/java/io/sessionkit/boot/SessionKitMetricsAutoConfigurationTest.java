@@ -8,13 +8,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.micrometer.SessionKitMetrics;
+import io.sessionkit.testing.Browser;
+import io.sessionkit.testing.Cleanup;
 import io.sessionkit.testing.TestServers;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -25,7 +26,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@link SessionKitMetricsAutoConfiguration}: session-micrometer bound to the starter's manager when a
@@ -116,12 +116,7 @@ class SessionKitMetricsAutoConfigurationTest {
                             .isEqualTo(1);
                     assertThat(registry.find("sessionkit.store.size").gauges()).isEmpty();
                 });
-        try (Jedis redis = new Jedis(TestServers.redisUri(), 5_000)) {
-            Set<String> keys = redis.keys(prefix + "*");
-            if (!keys.isEmpty()) {
-                redis.unlink(keys.toArray(String[]::new));
-            }
-        }
+        Cleanup.redisKeys(TestServers.redisUri(), prefix);
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.sessionkit.boot;
 
-import static io.sessionkit.boot.Browser.csrfField;
-import static io.sessionkit.boot.Browser.form;
-import static io.sessionkit.boot.Browser.location;
+import static io.sessionkit.testing.Browser.csrfField;
+import static io.sessionkit.testing.Browser.form;
+import static io.sessionkit.testing.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionManager;
+import io.sessionkit.testing.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -163,7 +164,9 @@ abstract class TwoNodeContract {
         assertThat(shortKey).hasSize(SessionsEndpoint.SHORT_KEY_LENGTH);
         assertThat(key.find()).as("one session").isFalse();
 
-        String csrf = admin.get(uri(a, "/csrf")).body();
+        // Spring Security's default header for the CSRF token
+        Map<String, String> csrf =
+                Map.of("X-CSRF-TOKEN", admin.get(uri(a, "/csrf")).body());
         HttpResponse<String> deleted = admin.delete(uri(b, "/actuator/sessions/dave/" + shortKey), csrf);
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         assertThat(deleted.body()).isEqualTo("1");
