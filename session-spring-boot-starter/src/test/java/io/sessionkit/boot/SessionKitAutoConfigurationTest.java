@@ -256,35 +256,36 @@ class SessionKitAutoConfigurationTest {
                 AutoConfigurations.of(DataSourceAutoConfiguration.class, SessionKitAutoConfiguration.class));
         private final String table = "sk_boot_" + UUID.randomUUID().toString().substring(0, 8);
 
+        /** The application's DataSource at {@code url}; the store's table unique to the run, created at start. */
+        private ApplicationContextRunner inOwnTable(String url) {
+            return jdbc.withPropertyValues(
+                    "spring.datasource.url=" + url,
+                    "sessionkit.jdbc.create-schema=true",
+                    "sessionkit.jdbc.table=" + table);
+        }
+
+        private static JdbcSessionStore jdbcStore(AssertableApplicationContext context) {
+            return (JdbcSessionStore) roundTrip(context).store();
+        }
+
         @Test
         void inferredFromTheApplicationsH2DataSource() {
-            jdbc.withPropertyValues(
-                            "spring.datasource.url=jdbc:h2:mem:" + table + ";DB_CLOSE_DELAY=-1",
-                            "sessionkit.jdbc.create-schema=true",
-                            "sessionkit.jdbc.table=" + table)
-                    .run(context -> {
-                        JdbcSessionStore store =
-                                (JdbcSessionStore) roundTrip(context).store();
-                        assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
-                        assertThat(store.table()).isEqualTo(table);
-                    });
+            inOwnTable("jdbc:h2:mem:" + table + ";DB_CLOSE_DELAY=-1").run(context -> {
+                JdbcSessionStore store = jdbcStore(context);
+                assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
+                assertThat(store.table()).isEqualTo(table);
+            });
         }
 
         @Test
         void onTheApplicationsPostgresDataSource() throws SQLException {
             String url = TestServers.postgresUrl();
             try {
-                jdbc.withPropertyValues(
-                                "spring.datasource.url=" + url,
-                                "sessionkit.store=jdbc",
-                                "sessionkit.jdbc.create-schema=true",
-                                "sessionkit.jdbc.table=" + table)
-                        .run(context -> {
-                            JdbcSessionStore store =
-                                    (JdbcSessionStore) roundTrip(context).store();
-                            assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.POSTGRESQL);
-                            assertThat(rows(context.getBean(DataSource.class))).isEqualTo(1);
-                        });
+                inOwnTable(url).withPropertyValues("sessionkit.store=jdbc").run(context -> {
+                    JdbcSessionStore store = jdbcStore(context);
+                    assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.POSTGRESQL);
+                    assertThat(rows(context.getBean(DataSource.class))).isEqualTo(1);
+                });
             } finally {
                 Cleanup.sqlTable(url, table);
             }

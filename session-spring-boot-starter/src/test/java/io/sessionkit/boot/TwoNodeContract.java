@@ -76,6 +76,13 @@ abstract class TwoNodeContract {
                 uri(node, "/login"), form("username", user, "password", LoginApp.PASSWORD, "_csrf", csrfField(page)));
     }
 
+    /** A new browser, logged in as {@code user} on {@code node} (redirected home). */
+    private static Browser loggedIn(ConfigurableApplicationContext node, String user) {
+        Browser browser = new Browser();
+        assertRedirect(logIn(browser, node, user), uri(node, "/"));
+        return browser;
+    }
+
     private static void assertRedirect(HttpResponse<String> response, URI target) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
         assertThat(location(response)).isEqualTo(target);
@@ -94,8 +101,7 @@ abstract class TwoNodeContract {
     @Test
     @DisplayName("log in on A: authenticated on B, one session under the principal; log out on B ends it on A")
     void loginOnOneNodeWorksOnTheOther() {
-        Browser browser = new Browser();
-        assertRedirect(logIn(browser, a, "alice"), uri(a, "/"));
+        Browser browser = loggedIn(a, "alice");
         assertLoggedIn(browser, b, "alice");
         assertThat(browser.get(uri(a, "/counter")).body()).isEqualTo("1");
         assertThat(browser.get(uri(b, "/counter")).body()).isEqualTo("2");
@@ -139,16 +145,14 @@ abstract class TwoNodeContract {
     @DisplayName("actuator: the store's health; the sessions endpoint lists a user's sessions (short keys, metadata) "
             + "and ends one, or all, on another node")
     void actuator() {
-        Browser admin = new Browser();
-        assertRedirect(logIn(admin, a, "admin"), uri(a, "/"));
+        Browser admin = loggedIn(a, "admin");
         HttpResponse<String> health = admin.get(uri(b, "/actuator/health"));
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(health.body())
                 .containsPattern(
                         "\"sessionKit\":\\{\"details\":\\{\"store\":\"\\w+SessionStore\",\"latency\":\"\\d+ms\"},\"status\":\"UP\"}");
 
-        Browser dave = new Browser();
-        assertRedirect(logIn(dave, b, "dave"), uri(b, "/"));
+        Browser dave = loggedIn(b, "dave");
         assertThat(dave.get(uri(a, "/counter")).body()).isEqualTo("1");
         String daveCookie = dave.cookie("SESSION").orElseThrow();
         HttpResponse<String> list = admin.get(uri(a, "/actuator/sessions?principal=dave"));
@@ -172,8 +176,7 @@ abstract class TwoNodeContract {
         assertThat(deleted.body()).isEqualTo("1");
         assertLoggedOut(dave, a);
 
-        Browser erin = new Browser();
-        assertRedirect(logIn(erin, a, "erin"), uri(a, "/"));
+        Browser erin = loggedIn(a, "erin");
         HttpResponse<String> all = admin.delete(uri(b, "/actuator/sessions?principal=erin"), csrf);
         assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
         assertThat(all.body()).isEqualTo("1");
