@@ -59,6 +59,8 @@ class SweeperTest {
                 nodes.add(JdbcSessionStore.builder()
                         .url(url)
                         .poolMaxSize(2)
+                        // Four pools opening at once on a loaded 2-core CI machine: more than the 5 s default.
+                        .connectTimeout(Duration.ofSeconds(30))
                         .table(table)
                         .createSchema(i == 0)
                         .sweepBatchSize(BATCH)

@@ -10,6 +10,7 @@ import io.sessionkit.caffeine.CaffeineSessionStore;
 import io.sessionkit.tck.InterceptingSessionStore.Call;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.ForwardingSessionStore;
+import io.sessionkit.testing.LogCapture;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -1099,7 +1100,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 a listener that throws does not break the request: it is logged at WARNING and the other listeners are still told")
     void item16_2_1_throwingListenerIsLogged() {
-        try (LogCapture warnings = LogCapture.filter();
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet");
                 ListenerApp app = startWithListeners(
                         SessionFilterConfig.defaults(),
                         List.of(RecordingListeners.Throwing.class, RecordingListeners.Declared.class))) {
@@ -1133,7 +1134,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 a listener that clears the principal when told of a removal during invalidate() is not refused and nothing is logged")
     void item16_2_1_principalClearedDuringInvalidation() {
-        try (LogCapture warnings = LogCapture.filter();
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet");
                 ListenerApp app = startWithListeners(
                         SessionFilterConfig.defaults(), List.of(RecordingListeners.PrincipalFollower.class))) {
             browser.post(app.uri("/login?user=alice"));
@@ -1149,7 +1150,7 @@ abstract class SessionFilterContractTest {
     @DisplayName(
             "16.2.1 an HttpSessionBindingListener value that throws is logged; the attribute is set and the request goes on")
     void item16_2_1_throwingBindingListenerIsLogged() {
-        try (LogCapture warnings = LogCapture.filter()) {
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet")) {
             HttpResponse<String> r = ok("/throwing-binding?name=b&value=kept");
             assertThat(r.body()).isEqualTo("ok");
             assertThat(get("/get?name=b").body()).isEqualTo("kept");
@@ -1188,7 +1189,7 @@ abstract class SessionFilterContractTest {
                 .listener(new RecordingListeners.Programmatic())
                 .build();
         WebServer.Setup setup = new WebServer.Setup(List.of(RecordingListeners.Declared.class), null, true, null);
-        try (LogCapture warnings = LogCapture.filter();
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet");
                 ListenerApp app =
                         startWithEventLog(new UnknownContainerFilter(new SessionFilter(manager, config)), setup)) {
             assertThat(warnings.warnings())

@@ -6,23 +6,32 @@ import com.mongodb.client.MongoClient;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStores;
 import io.sessionkit.jdbc.JdbcSessionStore;
+import io.sessionkit.jdbc.JdbcSessionStoreProvider;
 import io.sessionkit.mongo.MongoSessionStore;
+import io.sessionkit.mongo.MongoSessionStoreProvider;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@link AppConnection}s, one configuration per backend, each on only when its SessionKit module, its driver and
@@ -33,6 +42,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * instead.
  */
 final class AppConnections {
+    /** The jdbc keys of a pool of the store's own: accepted, unread, on the application's DataSource. */
+    private static final Set<String> JDBC_OWN_POOL_KEYS = Set.of("url", "user", "password", "pool.max-size");
+
     private AppConnections() {}
 
     /** The application's one {@code DataSource}, for {@code jdbc}. */
@@ -42,81 +54,13 @@ final class AppConnections {
         @Bean
         @ConditionalOnSingleCandidate(DataSource.class)
         AppConnection sessionKitJdbcConnection(DataSource dataSource) {
-            return new JdbcConnection(dataSource);
-        }
-    }
-
-    /** The application's one {@code MongoClient}, for {@code mongo}. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"io.sessionkit.mongo.MongoSessionStore", "com.mongodb.client.MongoClient"})
-    static class Mongo {
-        @Bean
-        @ConditionalOnSingleCandidate(MongoClient.class)
-        AppConnection sessionKitMongoConnection(MongoClient client) {
-            return new MongoConnection(client);
-        }
-    }
-
-    /** {@code spring.data.redis.*}, for {@code redis}: mapped onto the {@code sessionkit.redis.*} keys. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.sessionkit.redis.RedisSessionStore")
-    @Conditional(RedisConfigured.class)
-    static class Redis {
-        @Bean
-        AppConnection sessionKitRedisConnection() {
-            return new RedisConnection();
-        }
-    }
-
-    /** Whether any of {@code spring.data.redis.url}, {@code .host}, {@code .port}, {@code .sentinel.master}, {@code .cluster.nodes} is set. */
-    static final class RedisConfigured extends SpringBootCondition {
-        @Override
-        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return BootDefaults.redisConfigured(Binder.get(context.getEnvironment()))
-                    ? ConditionOutcome.match("spring.data.redis.* names a Redis server")
-                    : ConditionOutcome.noMatch("no spring.data.redis.* connection property is set");
-        }
-    }
-
-    private static final class JdbcConnection implements AppConnection {
-        /** Every key the jdbc provider declares (JdbcSessionStoreProvider), so that none is warned about as unknown. */
-        private static final Set<String> KEYS = Set.of(
-                "url",
-                "user",
-                "password",
-                "dialect",
-                "table",
-                "create-schema",
-                "pool.max-size",
-                "query-timeout",
-                "sweep-interval",
-                "sweep-batch-size",
-                "synchronous-commit");
-
-        private final DataSource dataSource;
-
-        JdbcConnection(DataSource dataSource) {
-            this.dataSource = dataSource;
+            return new Found(
+                    "jdbc", "the application's DataSource", "sessionkit.jdbc.url", c -> jdbcStore(dataSource, c));
         }
 
-        @Override
-        public String store() {
-            return "jdbc";
-        }
-
-        @Override
-        public String description() {
-            return "the application's DataSource";
-        }
-
-        @Override
-        public boolean overriddenBy(SessionKitConfig config) {
-            return config.string("sessionkit.jdbc.url").isPresent();
-        }
-
-        @Override
-        public SessionStore open(SessionKitConfig config) {
-            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
+        /** The jdbc store on {@code dataSource}, from the jdbc provider's keys (those of a pool of its own left unread). */
+        private static SessionStore jdbcStore(DataSource dataSource, SessionKitConfig config) {
+            ProviderConfig c = ProviderConfig.of(config, JdbcSessionStoreProvider.NAME, JDBC_OWN_POOL_KEYS);
             JdbcSessionStore.Builder b = JdbcSessionStore.builder().dataSource(dataSource);
             c.common(b::clock, b::connectTimeout, b::expiryGrace);
             c.string("dialect", name -> b.dialect(JdbcSessionStore.Dialect.of(name)));
@@ -135,35 +79,21 @@ final class AppConnections {
         }
     }
 
-    private static final class MongoConnection implements AppConnection {
-        /** Every key the mongo provider declares (MongoSessionStoreProvider). */
-        private static final Set<String> KEYS = Set.of(
-                "uri", "database", "collection", "timeout", "write-concern", "read-preference", "create-indexes");
-
-        private final MongoClient client;
-
-        MongoConnection(MongoClient client) {
-            this.client = client;
+    /** The application's one {@code MongoClient}, for {@code mongo}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.sessionkit.mongo.MongoSessionStore", "com.mongodb.client.MongoClient"})
+    static class Mongo {
+        @Bean
+        @ConditionalOnSingleCandidate(MongoClient.class)
+        AppConnection sessionKitMongoConnection(MongoClient client) {
+            return new Found(
+                    "mongo", "the application's MongoClient", "sessionkit.mongo.uri", c -> mongoStore(client, c));
         }
 
-        @Override
-        public String store() {
-            return "mongo";
-        }
-
-        @Override
-        public String description() {
-            return "the application's MongoClient";
-        }
-
-        @Override
-        public boolean overriddenBy(SessionKitConfig config) {
-            return config.string("sessionkit.mongo.uri").isPresent();
-        }
-
-        @Override
-        public SessionStore open(SessionKitConfig config) {
-            ProviderConfig c = ProviderConfig.of(config, store(), KEYS);
+        /** The mongo store on {@code client}, from the mongo provider's keys ({@code uri} left unread). */
+        private static SessionStore mongoStore(MongoClient client, SessionKitConfig config) {
+            ProviderConfig c =
+                    ProviderConfig.of(config, MongoSessionStoreProvider.NAME, Set.of("uri"));
             MongoSessionStore.Builder b = MongoSessionStore.builder().client(client);
             c.common(b::clock, b::connectTimeout, b::expiryGrace);
             c.duration("timeout", b::timeout);
@@ -207,26 +137,81 @@ final class AppConnections {
         }
     }
 
-    /** The mapping is done in {@link BootDefaults}; the redis provider opens the store from the mapped keys. */
-    private static final class RedisConnection implements AppConnection {
+    /**
+     * The application's Redis, for {@code redis}: a {@code DataRedisConnectionDetails} bean of its own (a
+     * {@code @ServiceConnection} container's, Docker Compose's, or one it defines), else {@code spring.data.redis.*}:
+     * the order Boot's own Redis auto-configuration follows.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.sessionkit.redis.RedisSessionStore")
+    @Conditional(RedisFound.class)
+    static class Redis {
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = RedisConnection.DETAILS)
+        static class WithConnectionDetails {
+            @Bean
+            AppConnection sessionKitRedisConnection(
+                    Environment environment, ObjectProvider<DataRedisConnectionDetails> details) {
+                return RedisConnection.of(details.getIfUnique(), Binder.get(environment));
+            }
+        }
+
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnMissingClass(RedisConnection.DETAILS)
+        static class WithProperties {
+            @Bean
+            AppConnection sessionKitRedisConnection(Environment environment) {
+                return RedisConnection.fromProperties(Binder.get(environment));
+            }
+        }
+    }
+
+    /**
+     * Whether any of {@code spring.data.redis.url}, {@code .host}, {@code .port}, {@code .sentinel.master},
+     * {@code .cluster.nodes} is set, or a {@code DataRedisConnectionDetails} bean other than the one Boot makes of
+     * those properties is defined.
+     */
+    static final class RedisFound extends SpringBootCondition implements ConfigurationCondition {
         @Override
-        public String store() {
-            return "redis";
+        public ConfigurationPhase getConfigurationPhase() {
+            return ConfigurationPhase.REGISTER_BEAN;
         }
 
         @Override
-        public String description() {
-            return "spring.data.redis.*";
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            if (BootDefaults.redisConfigured(Binder.get(context.getEnvironment()))) {
+                return ConditionOutcome.match("spring.data.redis.* names a Redis server");
+            }
+            ConfigurableListableBeanFactory beans = context.getBeanFactory();
+            if (beans != null && ClassUtils.isPresent(RedisConnection.DETAILS, context.getClassLoader())) {
+                Class<?> type = ClassUtils.resolveClassName(RedisConnection.DETAILS, context.getClassLoader());
+                for (String name : beans.getBeanNamesForType(type, true, false)) {
+                    Class<?> actual = beans.getType(name, false);
+                    if (actual == null || !actual.getName().equals(RedisConnection.PROPERTIES_DETAILS)) {
+                        return ConditionOutcome.match("the DataRedisConnectionDetails bean '" + name + "'");
+                    }
+                }
+            }
+            return ConditionOutcome.noMatch(
+                    "no spring.data.redis.* connection property is set and no DataRedisConnectionDetails bean");
         }
+    }
 
+    /**
+     * A connection of the application's that {@code open} builds the store on; {@code ownConnectionKey} set gives the
+     * store a connection of its own instead.
+     */
+    private record Found(
+            String store, String description, String ownConnectionKey, Function<SessionKitConfig, SessionStore> open)
+            implements AppConnection {
         @Override
         public boolean overriddenBy(SessionKitConfig config) {
-            return false;
+            return config.string(ownConnectionKey).isPresent();
         }
 
         @Override
         public SessionStore open(SessionKitConfig config) {
-            return SessionStores.open(config);
+            return open.apply(config);
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.sessionkit.boot;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +13,8 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Spring Boot's own properties as defaults for SessionKit keys left unset: {@code server.servlet.session.timeout} and
- * {@code server.servlet.session.cookie.*} for the expiry and the cookie, {@code spring.data.redis.*} for the Redis
- * connection. A {@code sessionkit.*} key that is set always wins. Values are read as Boot reads them (durations
+ * {@code server.servlet.session.cookie.*} for the expiry and the cookie; and {@code spring.data.redis.*} read for
+ * {@link RedisConnection}. A {@code sessionkit.*} key that is set always wins. Values are read as Boot reads them (durations
  * without a unit: seconds for the session properties, milliseconds for Redis).
  */
 final class BootDefaults {
@@ -27,22 +26,12 @@ final class BootDefaults {
 
     static void apply(Binder binder, Map<String, String> values) {
         sessionDefaults(binder, values);
-        if (redisConfigured(binder) && !redisConnectionSet(values)) {
-            redisDefaults(binder, values);
-        }
     }
 
     /** Whether the application configured a Redis connection of its own ({@code spring.data.redis.*}). */
     static boolean redisConfigured(Binder binder) {
         return List.of("url", "host", "port", "sentinel.master", "cluster.nodes").stream()
                 .anyMatch(k -> string(binder, REDIS + k).isPresent());
-    }
-
-    private static boolean redisConnectionSet(Map<String, String> values) {
-        return values.keySet().stream()
-                .anyMatch(k -> k.equals(SK + "redis.uri")
-                        || k.startsWith(SK + "redis.sentinel.")
-                        || k.startsWith(SK + "redis.cluster.nodes"));
     }
 
     private static void sessionDefaults(Binder binder, Map<String, String> values) {
@@ -66,7 +55,12 @@ final class BootDefaults {
         return lower.isEmpty() ? lower : Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 
-    private static void redisDefaults(Binder binder, Map<String, String> values) {
+    /**
+     * The {@code sessionkit.redis.*} connection keys {@code spring.data.redis.*} give: {@code uri} ({@code url} as it
+     * is, or {@code redis[s]://[user:password@]host:port/database} from the separate properties, Boot's defaults
+     * {@code localhost}, 6379, database 0), and {@code sentinel.*} or {@code cluster.nodes}.
+     */
+    static Map<String, String> redisKeys(Binder binder) {
         if (string(binder, REDIS + "ssl.bundle").isPresent()) {
             throw new IllegalArgumentException(
                     REDIS + "ssl.bundle: SSL bundles are not supported by SessionKit's Redis "
@@ -74,10 +68,11 @@ final class BootDefaults {
                             + "JVM's trust store, or give the store a Jedis client of your own (RedisSessionStore.builder()"
                             + ".client(...), as a SessionStore bean)");
         }
+        Map<String, String> values = new LinkedHashMap<>();
         Optional<String> master = string(binder, REDIS + "sentinel.master");
         List<String> sentinels = list(binder, REDIS + "sentinel.nodes");
         List<String> cluster = list(binder, REDIS + "cluster.nodes");
-        values.put(SK + "redis.uri", redisUri(binder));
+        values.put(SK + "redis.uri", string(binder, REDIS + "url").orElseGet(() -> redisUri(binder)));
         if (master.isPresent()) {
             values.put(SK + "redis.sentinel.master", master.get());
             values.put(SK + "redis.sentinel.nodes", String.join(",", sentinels));
@@ -85,44 +80,17 @@ final class BootDefaults {
         } else if (!cluster.isEmpty()) {
             values.put(SK + "redis.cluster.nodes", String.join(",", cluster));
         }
-        duration(binder, REDIS + "timeout", ChronoUnit.MILLIS)
-                .ifPresent(d -> values.putIfAbsent(SK + "redis.read-timeout", d.toString()));
-        duration(binder, REDIS + "connect-timeout", ChronoUnit.MILLIS)
-                .ifPresent(d -> values.putIfAbsent(SK + "redis.connect-timeout", d.toString()));
+        return values;
     }
 
-    /**
-     * {@code spring.data.redis.url} as it is, or {@code redis[s]://[user:password@]host:port/database} from the
-     * separate properties (Boot's defaults: {@code localhost}, 6379, database 0).
-     */
     private static String redisUri(Binder binder) {
-        Optional<String> url = string(binder, REDIS + "url");
-        if (url.isPresent()) {
-            return url.get();
-        }
-        boolean ssl = binder.bind(REDIS + "ssl.enabled", Boolean.class).orElse(false);
-        String host = string(binder, REDIS + "host").orElse("localhost");
-        int port = binder.bind(REDIS + "port", Integer.class).orElse(6379);
-        int database = binder.bind(REDIS + "database", Integer.class).orElse(0);
-        Optional<String> user = string(binder, REDIS + "username");
-        Optional<String> password = string(binder, REDIS + "password");
-        StringBuilder uri = new StringBuilder(ssl ? "rediss://" : "redis://");
-        if (user.isPresent() || password.isPresent()) {
-            uri.append(encode(user.orElse("")));
-            password.ifPresent(p -> uri.append(':').append(encode(p)));
-            uri.append('@');
-        }
-        String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return uri.append(hostPart)
-                .append(':')
-                .append(port)
-                .append('/')
-                .append(database)
-                .toString();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return RedisConnection.uri(
+                binder.bind(REDIS + "ssl.enabled", Boolean.class).orElse(false),
+                string(binder, REDIS + "host").orElse("localhost"),
+                binder.bind(REDIS + "port", Integer.class).orElse(6379),
+                binder.bind(REDIS + "database", Integer.class).orElse(0),
+                string(binder, REDIS + "username"),
+                string(binder, REDIS + "password"));
     }
 
     private static Optional<String> string(Binder binder, String key) {
@@ -136,7 +104,7 @@ final class BootDefaults {
     }
 
     /** A Boot duration ({@code 30m}, {@code PT30M}, or a bare number in {@code unit}), failing under its key. */
-    private static Optional<Duration> duration(Binder binder, String key, ChronoUnit unit) {
+    static Optional<Duration> duration(Binder binder, String key, ChronoUnit unit) {
         return string(binder, key).map(v -> {
             try {
                 return DurationStyle.detectAndParse(v, unit);

@@ -25,13 +25,14 @@ import org.springframework.util.ClassUtils;
 /**
  * The {@link SessionKitConfig} the starter hands to SessionKit: the keys {@link SessionKitProperties} covers, as Boot
  * bound and converted them, written back in SessionKit's syntax under their canonical names; the defaults Boot's own
- * properties give ({@code server.servlet.session.*}, {@code spring.data.redis.*}, see {@link BootDefaults}); and, for
+ * properties give ({@code server.servlet.session.*}, see {@link BootDefaults}; {@code spring.data.redis.*} and connection
+ * details beans are read by {@link RedisConnection} when it opens the store); and, for
  * every other {@code sessionkit.*} key (the codec's sub-keys, a third-party store's keys), the environment's value
  * looked up with relaxed names. So each value is parsed once: by Boot for the bound keys, by SessionKit for the rest.
  */
 final class BootSessionKitConfig implements SessionKitConfig {
     /** Keys of this starter, not SessionKit's: never handed on, never reported as unknown. */
-    private static final Set<String> STARTER_NAMESPACES = Set.of("enabled", "filter", "security");
+    private static final Set<String> STARTER_NAMESPACES = Set.of("enabled", "filter", "security", "metrics");
 
     /** Every key {@link SessionKitProperties} can hold (its record structure), canonical form. */
     static final List<String> BOUND_KEYS = List.copyOf(keysOf(SessionKitProperties.class, PREFIX));

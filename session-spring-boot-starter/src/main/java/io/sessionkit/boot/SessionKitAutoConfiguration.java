@@ -4,7 +4,7 @@ import io.sessionkit.SessionEventListener;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
 import io.sessionkit.SessionStore;
-import java.util.List;
+import io.sessionkit.SessionStores;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,23 +23,21 @@ import org.springframework.core.env.Environment;
  * {@link SessionEventListener} beans are added to the manager, {@link SessionManagerBuilderCustomizer} beans change
  * its builder. Off with {@code sessionkit.enabled=false}.
  *
- * <p>Micrometer: when session-micrometer is on the class path ({@value #MICROMETER_BINDING}) and the application has
- * a {@code MeterRegistry}, a {@link SessionManagerBuilderCustomizer} bean conditional on that class binds it; that
- * configuration ships with session-micrometer's arrival on main, this starter does not depend on it.
+ * <p>Micrometer: {@link SessionKitMetricsAutoConfiguration} binds session-micrometer through a
+ * {@link SessionManagerBuilderCustomizer} when the application has a {@code MeterRegistry}.
  */
 @AutoConfiguration(
         afterName = {
             "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-            "org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration"
+            "org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration",
+            // its DataRedisConnectionDetails bean (from spring.data.redis.*), which a @ServiceConnection's replaces
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"
         })
 @ConditionalOnClass(SessionManager.class)
 @ConditionalOnBooleanProperty(name = "sessionkit.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SessionKitProperties.class)
 @Import({AppConnections.Jdbc.class, AppConnections.Mongo.class, AppConnections.Redis.class})
 public class SessionKitAutoConfiguration {
-    /** The class of the Micrometer binding that the metrics hook is conditional on. */
-    public static final String MICROMETER_BINDING = "io.sessionkit.micrometer.SessionKitMetrics";
-
     /** For Spring. */
     public SessionKitAutoConfiguration() {}
 
@@ -59,18 +57,21 @@ public class SessionKitAutoConfiguration {
             ObjectProvider<SessionEventListener> listeners,
             ObjectProvider<SessionManagerBuilderCustomizer> customizers) {
         SessionStore own = store.getIfUnique();
-        SessionManager.Builder builder = SessionManager.builder(config);
-        listeners.orderedStream().forEach(builder::listener);
-        customizers.orderedStream().forEach(c -> c.customize(builder));
-        if (own != null) {
-            return builder.store(own).build();
-        }
-        SessionStore opened = StoreSelection.open(
-                config, List.copyOf(connections.orderedStream().toList()));
+        StoreSelection.Opened opened = own != null
+                ? new StoreSelection.Opened(
+                        config.string(SessionStores.STORE_KEY)
+                                .orElse(SessionManagerBuilderCustomizer.DEFAULT_STORE_NAME),
+                        own)
+                : StoreSelection.open(config, connections.orderedStream().toList());
         try {
-            return builder.store(opened).closeStoreOnClose(true).build();
+            SessionManager.Builder builder = SessionManager.builder(config);
+            listeners.orderedStream().forEach(builder::listener);
+            customizers.orderedStream().forEach(c -> c.customize(builder, opened.name(), opened.store()));
+            return builder.store(opened.store()).closeStoreOnClose(own == null).build();
         } catch (RuntimeException e) {
-            opened.close();
+            if (own == null) {
+                opened.store().close();
+            }
             throw e;
         }
     }

@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param servlet         the servlet filter's id transport (cookie and header).
  * @param filter          the filter's registration (this starter's own keys).
  * @param security        the Spring Security integration (this starter's own keys).
+ * @param metrics         the Micrometer binding (this starter's own keys).
  * @param redis           the {@code redis} store.
  * @param jdbc            the {@code jdbc} store.
  * @param mongo           the {@code mongo} store.
@@ -55,6 +56,7 @@ public record SessionKitProperties(
         @Nullable Servlet servlet,
         @Nullable Filter filter,
         @Nullable Security security,
+        @Nullable Metrics metrics,
         @Nullable Redis redis,
         @Nullable Jdbc jdbc,
         @Nullable Mongo mongo,
@@ -122,6 +124,15 @@ public record SessionKitProperties(
      *                {@code SessionRegistry}. Default true.
      */
     public record Security(@Nullable Boolean enabled) {}
+
+    /**
+     * The Micrometer binding, on when session-micrometer is on the class path and the application has a
+     * {@code MeterRegistry} (Actuator gives one).
+     *
+     * @param enabled whether to bind SessionKit's meters and {@code sessionkit.store} Observations to the manager.
+     *                Default true.
+     */
+    public record Metrics(@Nullable Boolean enabled) {}
 
     /**
      * The {@code redis} store. Unset connection keys ({@code uri}, {@code sentinel.*}, {@code cluster.*}) are taken

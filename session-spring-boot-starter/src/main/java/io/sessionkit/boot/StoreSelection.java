@@ -5,16 +5,14 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStoreProvider;
 import io.sessionkit.SessionStores;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Which store the starter opens. {@code sessionkit.store} set: that store, on the application's connection for it if
@@ -28,12 +26,15 @@ final class StoreSelection {
 
     private StoreSelection() {}
 
-    static SessionStore open(SessionKitConfig config, List<AppConnection> connections) {
+    /** The store opened and its name (the {@code sessionkit.store} value it answers to). */
+    record Opened(String name, SessionStore store) {}
+
+    static Opened open(SessionKitConfig config, List<AppConnection> connections) {
         Optional<String> named = config.string(SessionStores.STORE_KEY).map(s -> s.toLowerCase(Locale.ROOT));
         if (named.isPresent()) {
             for (AppConnection c : connections) {
                 if (c.store().equals(named.get()) && !c.overriddenBy(config)) {
-                    return c.open(config);
+                    return new Opened(named.get(), c.open(config));
                 }
             }
             if (named.get().equals("jdbc")
@@ -42,7 +43,7 @@ final class StoreSelection {
                         "sessionkit.store=jdbc needs a DataSource bean (spring.datasource.*) "
                                 + "or sessionkit.jdbc.url; neither was found");
             }
-            return SessionStores.open(config);
+            return new Opened(named.get(), SessionStores.open(config));
         }
         if (connections.size() > 1) {
             throw new IllegalArgumentException(SessionStores.STORE_KEY + " is not set and the application has "
@@ -55,7 +56,7 @@ final class StoreSelection {
         if (connections.size() == 1) {
             AppConnection c = connections.get(0);
             LOG.log(Level.INFO, "SessionKit: sessions in the {0} store, on {1}", c.store(), c.description());
-            return c.open(withStore(config, c.store()));
+            return new Opened(c.store(), c.open(withStore(config, c.store())));
         }
         LOG.log(
                 Level.WARNING,
@@ -64,27 +65,17 @@ final class StoreSelection {
                         + "other instances{1}",
                 SessionStores.STORE_KEY,
                 otherProviders());
-        return SessionStores.open(withStore(config, LOCAL));
+        return new Opened(LOCAL, SessionStores.open(withStore(config, LOCAL)));
     }
 
     /** {@code config} with {@code sessionkit.store} set to {@code store} (a store the starter chose). */
     static SessionKitConfig withStore(SessionKitConfig config, String store) {
-        return new SessionKitConfig() {
-            @Override
-            public @Nullable String get(String key) {
-                return key.equals(SessionStores.STORE_KEY) ? store : config.get(key);
-            }
+        return with(config, Map.of(SessionStores.STORE_KEY, store));
+    }
 
-            @Override
-            public Set<String> keys() {
-                return config.keys();
-            }
-
-            @Override
-            public Clock clock() {
-                return config.clock();
-            }
-        };
+    /** {@code config} with {@code values} on top (same clock). */
+    static SessionKitConfig with(SessionKitConfig config, Map<String, String> values) {
+        return SessionKitConfig.of(values).orElse(config).withClock(config.clock());
     }
 
     /** "; on the class path: redis, memcached (set sessionkit.store)" or "". */

@@ -1,10 +1,7 @@
 package io.sessionkit.boot;
 
+import io.sessionkit.testing.Cleanup;
 import io.sessionkit.testing.TestServers;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,11 +23,6 @@ class PostgresTwoNodeTest extends TwoNodeContract {
 
     @Override
     void cleanUp() {
-        try (Connection c = DriverManager.getConnection(url);
-                Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + table);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        Cleanup.sqlTable(url, table);
     }
 }

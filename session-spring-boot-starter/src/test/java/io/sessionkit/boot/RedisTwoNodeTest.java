@@ -1,11 +1,10 @@
 package io.sessionkit.boot;
 
+import io.sessionkit.testing.Cleanup;
 import io.sessionkit.testing.TestServers;
 import java.net.URI;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@link TwoNodeContract} over the real Redis: {@code sessionkit.store=redis}, the connection from
@@ -28,11 +27,6 @@ class RedisTwoNodeTest extends TwoNodeContract {
 
     @Override
     void cleanUp() {
-        try (Jedis redis = new Jedis(uri, 5_000)) {
-            Set<String> keys = redis.keys(prefix + "*");
-            if (!keys.isEmpty()) {
-                redis.unlink(keys.toArray(String[]::new));
-            }
-        }
+        Cleanup.redisKeys(uri, prefix);
     }
 }

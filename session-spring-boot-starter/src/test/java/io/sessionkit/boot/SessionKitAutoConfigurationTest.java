@@ -13,26 +13,30 @@ import io.sessionkit.jdbc.JdbcSessionStore;
 import io.sessionkit.memcached.MemcachedSessionStore;
 import io.sessionkit.mongo.MongoSessionStore;
 import io.sessionkit.redis.RedisSessionStore;
+import io.sessionkit.testing.Cleanup;
+import io.sessionkit.testing.LogCapture;
 import io.sessionkit.testing.TestServers;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@link SessionKitAutoConfiguration} in plain application contexts, against the real servers ({@link TestServers}):
@@ -70,7 +74,7 @@ class SessionKitAutoConfigurationTest {
     class Local {
         @Test
         void noStoreAndNoConnectionIsTheLocalStoreWithOneWarning() {
-            try (LogCapture log = LogCapture.starter()) {
+            try (LogCapture log = LogCapture.of("io.sessionkit.boot")) {
                 runner.run(context -> {
                     assertThat(roundTrip(context).store()).isInstanceOf(CaffeineSessionStore.class);
                     assertThat(log.warnings())
@@ -154,11 +158,7 @@ class SessionKitAutoConfigurationTest {
                 "sk-boot-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 
         private void assertWroteUnderPrefix() {
-            try (Jedis redis = new Jedis(uri, 5_000)) {
-                Set<String> keys = redis.keys(prefix + "*");
-                assertThat(keys).isNotEmpty();
-                redis.unlink(keys.toArray(String[]::new));
-            }
+            assertThat(Cleanup.redisKeys(uri, prefix)).isPositive();
         }
 
         @Test
@@ -186,6 +186,59 @@ class SessionKitAutoConfigurationTest {
             assertWroteUnderPrefix();
         }
 
+        /** A connection details bean of the application's, as a {@code @ServiceConnection} container gives one. */
+        private DataRedisConnectionDetails details(@Nullable SslBundle ssl) {
+            return new DataRedisConnectionDetails() {
+                @Override
+                public Standalone getStandalone() {
+                    return Standalone.of(uri.getHost(), uri.getPort());
+                }
+
+                @Override
+                public @Nullable SslBundle getSslBundle() {
+                    return ssl;
+                }
+            };
+        }
+
+        @Test
+        void aConnectionDetailsBeanIsUsedAndWinsOverTheProperties() {
+            runner.withBean(DataRedisConnectionDetails.class, () -> details(null))
+                    .withPropertyValues("sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+            runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+                    .withBean(DataRedisConnectionDetails.class, () -> details(null))
+                    .withPropertyValues(
+                            "spring.data.redis.host=unused.invalid",
+                            "spring.data.redis.timeout=3s",
+                            "sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+        }
+
+        @Test
+        void bootsOwnConnectionDetailsFromThePropertiesAreNotAConnectionOfTheirOwn() {
+            ApplicationContextRunner withDataRedis =
+                    runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class));
+            withDataRedis.run(context -> {
+                assertThat(context).hasSingleBean(DataRedisConnectionDetails.class);
+                assertThat(roundTrip(context).store()).isInstanceOf(CaffeineSessionStore.class);
+            });
+            withDataRedis
+                    .withPropertyValues("spring.data.redis.url=" + uri, "sessionkit.redis.key-prefix=" + prefix)
+                    .run(context -> assertThat(roundTrip(context).store()).isInstanceOf(RedisSessionStore.class));
+            assertWroteUnderPrefix();
+        }
+
+        @Test
+        void anSslBundleInTheConnectionDetailsIsRefusedByName() {
+            runner.withBean(DataRedisConnectionDetails.class, () -> details(SslBundle.of(SslStoreBundle.NONE)))
+                    .run(context -> assertThat(failure(context))
+                            .contains("DataRedisConnectionDetails")
+                            .contains("SSL bundle"));
+        }
+
         @Test
         void badPropertiesFailTheStartNamingTheProperty() {
             runner.withPropertyValues("sessionkit.store=redis", "sessionkit.redis.key-prefix=has space")
@@ -203,40 +256,38 @@ class SessionKitAutoConfigurationTest {
                 AutoConfigurations.of(DataSourceAutoConfiguration.class, SessionKitAutoConfiguration.class));
         private final String table = "sk_boot_" + UUID.randomUUID().toString().substring(0, 8);
 
+        /** The application's DataSource at {@code url}; the store's table unique to the run, created at start. */
+        private ApplicationContextRunner inOwnTable(String url) {
+            return jdbc.withPropertyValues(
+                    "spring.datasource.url=" + url,
+                    "sessionkit.jdbc.create-schema=true",
+                    "sessionkit.jdbc.table=" + table);
+        }
+
+        private static JdbcSessionStore jdbcStore(AssertableApplicationContext context) {
+            return (JdbcSessionStore) roundTrip(context).store();
+        }
+
         @Test
         void inferredFromTheApplicationsH2DataSource() {
-            jdbc.withPropertyValues(
-                            "spring.datasource.url=jdbc:h2:mem:" + table + ";DB_CLOSE_DELAY=-1",
-                            "sessionkit.jdbc.create-schema=true",
-                            "sessionkit.jdbc.table=" + table)
-                    .run(context -> {
-                        JdbcSessionStore store =
-                                (JdbcSessionStore) roundTrip(context).store();
-                        assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
-                        assertThat(store.table()).isEqualTo(table);
-                    });
+            inOwnTable("jdbc:h2:mem:" + table + ";DB_CLOSE_DELAY=-1").run(context -> {
+                JdbcSessionStore store = jdbcStore(context);
+                assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.H2);
+                assertThat(store.table()).isEqualTo(table);
+            });
         }
 
         @Test
         void onTheApplicationsPostgresDataSource() throws SQLException {
             String url = TestServers.postgresUrl();
             try {
-                jdbc.withPropertyValues(
-                                "spring.datasource.url=" + url,
-                                "sessionkit.store=jdbc",
-                                "sessionkit.jdbc.create-schema=true",
-                                "sessionkit.jdbc.table=" + table)
-                        .run(context -> {
-                            JdbcSessionStore store =
-                                    (JdbcSessionStore) roundTrip(context).store();
-                            assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.POSTGRESQL);
-                            assertThat(rows(context.getBean(DataSource.class))).isEqualTo(1);
-                        });
+                inOwnTable(url).withPropertyValues("sessionkit.store=jdbc").run(context -> {
+                    JdbcSessionStore store = jdbcStore(context);
+                    assertThat(store.dialect()).isEqualTo(JdbcSessionStore.Dialect.POSTGRESQL);
+                    assertThat(rows(context.getBean(DataSource.class))).isEqualTo(1);
+                });
             } finally {
-                try (Connection c = DriverManager.getConnection(url);
-                        Statement st = c.createStatement()) {
-                    st.execute("DROP TABLE IF EXISTS " + table);
-                }
+                Cleanup.sqlTable(url, table);
             }
         }
 

@@ -8,6 +8,7 @@ import io.sessionkit.servlet.SessionFilterConfig;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -46,31 +47,32 @@ class SessionKitWebAutoConfigurationTest {
                 .run(context -> assertThat(registration(context).getOrder()).isEqualTo(-200));
     }
 
+    /** The filter's configuration in a context with {@code properties}. */
+    private SessionFilterConfig filterConfig(String... properties) {
+        AtomicReference<SessionFilterConfig> config = new AtomicReference<>();
+        runner.withPropertyValues(properties).run(context -> config.set(context.getBean(SessionFilterConfig.class)));
+        return config.get();
+    }
+
     @Test
     void cookieSettingsFromSessionKitElseFromBootsSessionCookie() {
-        runner.withPropertyValues(
-                        "server.servlet.session.cookie.name=APPSESSION",
-                        "server.servlet.session.cookie.same-site=strict",
-                        "server.servlet.session.cookie.secure=true",
-                        "server.servlet.session.cookie.path=/shop",
-                        "server.servlet.session.cookie.max-age=3600")
-                .run(context -> {
-                    SessionFilterConfig c = context.getBean(SessionFilterConfig.class);
-                    assertThat(c.cookieName()).isEqualTo("APPSESSION");
-                    assertThat(c.cookieSameSite()).contains("Strict");
-                    assertThat(c.cookieSecure()).contains(true);
-                    assertThat(c.cookiePath()).contains("/shop");
-                    assertThat(c.cookieMaxAge()).contains(Duration.ofHours(1));
-                });
-        runner.withPropertyValues(
-                        "server.servlet.session.cookie.name=APPSESSION",
-                        "sessionkit.servlet.cookie-name=SK",
-                        "sessionkit.servlet.cookieSameSite=None")
-                .run(context -> {
-                    SessionFilterConfig c = context.getBean(SessionFilterConfig.class);
-                    assertThat(c.cookieName()).isEqualTo("SK");
-                    assertThat(c.cookieSameSite()).contains("None");
-                });
+        SessionFilterConfig boots = filterConfig(
+                "server.servlet.session.cookie.name=APPSESSION",
+                "server.servlet.session.cookie.same-site=strict",
+                "server.servlet.session.cookie.secure=true",
+                "server.servlet.session.cookie.path=/shop",
+                "server.servlet.session.cookie.max-age=3600");
+        assertThat(boots.cookieName()).isEqualTo("APPSESSION");
+        assertThat(boots.cookieSameSite()).contains("Strict");
+        assertThat(boots.cookieSecure()).contains(true);
+        assertThat(boots.cookiePath()).contains("/shop");
+        assertThat(boots.cookieMaxAge()).contains(Duration.ofHours(1));
+        SessionFilterConfig own = filterConfig(
+                "server.servlet.session.cookie.name=APPSESSION",
+                "sessionkit.servlet.cookie-name=SK",
+                "sessionkit.servlet.cookieSameSite=None");
+        assertThat(own.cookieName()).isEqualTo("SK");
+        assertThat(own.cookieSameSite()).contains("None");
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.sessionkit.boot;
 
-import static io.sessionkit.boot.Browser.csrfField;
-import static io.sessionkit.boot.Browser.form;
-import static io.sessionkit.boot.Browser.location;
+import static io.sessionkit.testing.Browser.csrfField;
+import static io.sessionkit.testing.Browser.form;
+import static io.sessionkit.testing.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionManager;
+import io.sessionkit.testing.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -75,6 +76,13 @@ abstract class TwoNodeContract {
                 uri(node, "/login"), form("username", user, "password", LoginApp.PASSWORD, "_csrf", csrfField(page)));
     }
 
+    /** A new browser, logged in as {@code user} on {@code node} (redirected home). */
+    private static Browser loggedIn(ConfigurableApplicationContext node, String user) {
+        Browser browser = new Browser();
+        assertRedirect(logIn(browser, node, user), uri(node, "/"));
+        return browser;
+    }
+
     private static void assertRedirect(HttpResponse<String> response, URI target) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
         assertThat(location(response)).isEqualTo(target);
@@ -93,8 +101,7 @@ abstract class TwoNodeContract {
     @Test
     @DisplayName("log in on A: authenticated on B, one session under the principal; log out on B ends it on A")
     void loginOnOneNodeWorksOnTheOther() {
-        Browser browser = new Browser();
-        assertRedirect(logIn(browser, a, "alice"), uri(a, "/"));
+        Browser browser = loggedIn(a, "alice");
         assertLoggedIn(browser, b, "alice");
         assertThat(browser.get(uri(a, "/counter")).body()).isEqualTo("1");
         assertThat(browser.get(uri(b, "/counter")).body()).isEqualTo("2");
@@ -138,16 +145,14 @@ abstract class TwoNodeContract {
     @DisplayName("actuator: the store's health; the sessions endpoint lists a user's sessions (short keys, metadata) "
             + "and ends one, or all, on another node")
     void actuator() {
-        Browser admin = new Browser();
-        assertRedirect(logIn(admin, a, "admin"), uri(a, "/"));
+        Browser admin = loggedIn(a, "admin");
         HttpResponse<String> health = admin.get(uri(b, "/actuator/health"));
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(health.body())
                 .containsPattern(
                         "\"sessionKit\":\\{\"details\":\\{\"store\":\"\\w+SessionStore\",\"latency\":\"\\d+ms\"},\"status\":\"UP\"}");
 
-        Browser dave = new Browser();
-        assertRedirect(logIn(dave, b, "dave"), uri(b, "/"));
+        Browser dave = loggedIn(b, "dave");
         assertThat(dave.get(uri(a, "/counter")).body()).isEqualTo("1");
         String daveCookie = dave.cookie("SESSION").orElseThrow();
         HttpResponse<String> list = admin.get(uri(a, "/actuator/sessions?principal=dave"));
@@ -163,14 +168,15 @@ abstract class TwoNodeContract {
         assertThat(shortKey).hasSize(SessionsEndpoint.SHORT_KEY_LENGTH);
         assertThat(key.find()).as("one session").isFalse();
 
-        String csrf = admin.get(uri(a, "/csrf")).body();
+        // Spring Security's default header for the CSRF token
+        Map<String, String> csrf =
+                Map.of("X-CSRF-TOKEN", admin.get(uri(a, "/csrf")).body());
         HttpResponse<String> deleted = admin.delete(uri(b, "/actuator/sessions/dave/" + shortKey), csrf);
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         assertThat(deleted.body()).isEqualTo("1");
         assertLoggedOut(dave, a);
 
-        Browser erin = new Browser();
-        assertRedirect(logIn(erin, a, "erin"), uri(a, "/"));
+        Browser erin = loggedIn(a, "erin");
         HttpResponse<String> all = admin.delete(uri(b, "/actuator/sessions?principal=erin"), csrf);
         assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
         assertThat(all.body()).isEqualTo("1");

@@ -2,6 +2,7 @@ package io.sessionkit.springsecurity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionkit.SessionId;
+import io.sessionkit.testing.Cleanup;
 import io.sessionkit.testing.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,11 +57,6 @@ class PostgresTwoNodeLoginTest extends TwoNodeLoginContract {
 
     @Override
     void cleanUp() {
-        try (Connection c = DriverManager.getConnection(url);
-                Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + table);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        Cleanup.sqlTable(url, table);
     }
 }

@@ -3,6 +3,7 @@ package io.sessionkit.springsecurity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionkit.SessionId;
+import io.sessionkit.testing.Cleanup;
 import io.sessionkit.testing.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import redis.clients.jedis.Jedis;
 
@@ -57,11 +57,6 @@ class RedisTwoNodeLoginTest extends TwoNodeLoginContract {
 
     @Override
     void cleanUp() {
-        try (Jedis redis = new Jedis(uri, 5_000)) {
-            Set<String> keys = redis.keys(prefix + "*");
-            if (!keys.isEmpty()) {
-                redis.unlink(keys.toArray(String[]::new));
-            }
-        }
+        Cleanup.redisKeys(uri, prefix);
     }
 }

@@ -1,12 +1,13 @@
 package io.sessionkit.springsecurity;
 
-import static io.sessionkit.springsecurity.Browser.csrfField;
-import static io.sessionkit.springsecurity.Browser.form;
-import static io.sessionkit.springsecurity.Browser.location;
+import static io.sessionkit.testing.Browser.csrfField;
+import static io.sessionkit.testing.Browser.form;
+import static io.sessionkit.testing.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionId;
 import io.sessionkit.servlet.SessionFilterConfig;
+import io.sessionkit.testing.Browser;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.sessionkit.boot;
+package io.sessionkit.testing;
 
 import java.text.MessageFormat;
 import java.util.List;
@@ -8,8 +8,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects the WARNING and worse records of one logger (System.Logger goes to java.util.logging here). */
-final class LogCapture implements AutoCloseable {
+/**
+ * Collects the WARNING and worse records of one logger and its children, parameters substituted and an attached
+ * exception appended ({@code message | exception}). {@code System.Logger} goes to java.util.logging when no other
+ * {@code LoggerFinder} is installed, so this sees what library code logs through it. Close it to stop capturing.
+ */
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
@@ -30,17 +34,18 @@ final class LogCapture implements AutoCloseable {
         public void close() {}
     };
 
-    LogCapture(String loggerName) {
+    private LogCapture(String loggerName) {
         logger = Logger.getLogger(loggerName);
         logger.addHandler(handler);
     }
 
-    /** Captures the starter's logger. */
-    static LogCapture starter() {
-        return new LogCapture("io.sessionkit.boot");
+    /** Starts capturing the logger {@code loggerName} (and the loggers below it). */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName);
     }
 
-    List<String> warnings() {
+    /** The WARNING and worse lines so far, oldest first. */
+    public List<String> warnings() {
         return List.copyOf(warnings);
     }
 

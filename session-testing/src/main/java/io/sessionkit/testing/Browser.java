@@ -1,4 +1,4 @@
-package io.sessionkit.boot;
+package io.sessionkit.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** One user agent: a real HTTP client with one cookie jar for every node, redirects not followed (tests look). */
-final class Browser {
+/**
+ * One user agent for tests of web apps: a real {@link HttpClient} with one cookie jar for every node it talks to
+ * (cookies go to any port of the same host, as a browser's do), redirects not followed (tests look at them), a 10 s
+ * timeout per request. Plain {@code java.net.http}: no servlet or Spring type.
+ */
+public final class Browser {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The hidden field Spring Security's login form carries its CSRF token in. */
     private static final Pattern CSRF_FIELD = Pattern.compile("<input[^>]*name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
@@ -32,11 +37,16 @@ final class Browser {
             .connectTimeout(TIMEOUT)
             .build();
 
-    HttpResponse<String> get(URI uri) {
+    /** A fresh agent with an empty cookie jar. */
+    public Browser() {}
+
+    /** A GET. */
+    public HttpResponse<String> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET());
     }
 
-    HttpResponse<String> post(URI uri, Map<String, String> form) {
+    /** A POST of {@code form}, URL-encoded. */
+    public HttpResponse<String> post(URI uri, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
@@ -45,14 +55,15 @@ final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    /** A DELETE with the CSRF token in Spring Security's default header. */
-    HttpResponse<String> delete(URI uri, String csrfToken) {
-        return send(
-                HttpRequest.newBuilder(uri).header("X-CSRF-TOKEN", csrfToken).DELETE());
+    /** A DELETE with {@code headers} (such as a CSRF token's). */
+    public HttpResponse<String> delete(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).DELETE();
+        headers.forEach(request::header);
+        return send(request);
     }
 
-    /** The {@code _csrf} hidden field of a page (the login form). */
-    static String csrfField(HttpResponse<String> page) {
+    /** The {@code _csrf} hidden field of a page (Spring Security's login form); fails the test when there is none. */
+    public static String csrfField(HttpResponse<String> page) {
         Matcher m = CSRF_FIELD.matcher(page.body());
         if (!m.find()) {
             throw new AssertionError("no _csrf field in " + page.uri() + ": " + page.body());
@@ -61,7 +72,7 @@ final class Browser {
     }
 
     /** The {@code Location} of a redirect, resolved against the request URI. */
-    static URI location(HttpResponse<String> response) {
+    public static URI location(HttpResponse<String> response) {
         String location = response.headers()
                 .firstValue("Location")
                 .orElseThrow(() ->
@@ -70,7 +81,7 @@ final class Browser {
     }
 
     /** The value of the cookie {@code name} in the jar. */
-    Optional<String> cookie(String name) {
+    public Optional<String> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream()
                 .filter(c -> c.getName().equals(name))
                 .map(HttpCookie::getValue)
@@ -78,13 +89,14 @@ final class Browser {
     }
 
     /** Names of every cookie in the jar. */
-    List<String> cookieNames() {
+    public List<String> cookieNames() {
         return cookies.getCookieStore().getCookies().stream()
                 .map(HttpCookie::getName)
                 .toList();
     }
 
-    static Map<String, String> form(String... namesAndValues) {
+    /** A form from names and values, in order: {@code form("username", "alice", "password", "...")}. */
+    public static Map<String, String> form(String... namesAndValues) {
         Map<String, String> form = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             form.put(namesAndValues[i], namesAndValues[i + 1]);
