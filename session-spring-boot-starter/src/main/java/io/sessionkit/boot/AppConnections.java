@@ -92,8 +92,7 @@ final class AppConnections {
 
         /** The mongo store on {@code client}, from the mongo provider's keys ({@code uri} left unread). */
         private static SessionStore mongoStore(MongoClient client, SessionKitConfig config) {
-            ProviderConfig c =
-                    ProviderConfig.of(config, MongoSessionStoreProvider.NAME, Set.of("uri"));
+            ProviderConfig c = ProviderConfig.of(config, MongoSessionStoreProvider.NAME, Set.of("uri"));
             MongoSessionStore.Builder b = MongoSessionStore.builder().client(client);
             c.common(b::clock, b::connectTimeout, b::expiryGrace);
             c.duration("timeout", b::timeout);
