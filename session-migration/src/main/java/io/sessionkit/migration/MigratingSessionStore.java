@@ -192,6 +192,9 @@ public final class MigratingSessionStore implements SessionStore {
                         + " plus " + LOCK_LEASE);
             }
             try {
+                // Library back-off, not a test wait: the lock is another process's record, so there is nothing to
+                // be notified by; 1 ms doubling to 50 ms, bounded by the deadline above (real time, not the clock,
+                // so that a test clock standing still cannot make a request wait forever).
                 Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
