@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store as the manager calls it when a {@link SessionObserver} is set: every call is reported with its operation
@@ -68,6 +69,11 @@ final class ObservedStore implements SessionStore {
     @Override
     public void removeExpired(List<ExpiredSession> claimed) {
         run(StoreOperation.REMOVE_EXPIRED, () -> store.removeExpired(claimed));
+    }
+
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        return call(StoreOperation.SCAN, () -> store.scan(cursor, pageSize), page -> StoreOutcome.OK);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SPI a backend implements: bytes and versions, no policy. Expiry arithmetic, deltas, retries, rotation, limits
@@ -134,6 +135,28 @@ public interface SessionStore extends AutoCloseable {
     default void removeExpired(List<ExpiredSession> claimed) {
         throw new UnsupportedOperationException(
                 getClass().getSimpleName() + " does not declare " + StoreFeature.EXPIRY_EVENTS);
+    }
+
+    /**
+     * One page of a scan over every live record: call it with {@code cursor == null} first, then with
+     * {@link ScanPage#next()} of the previous page until it is {@code null}. Each call is one bounded request to the
+     * server (one per node of a cluster, at most) that never blocks it for longer than a page takes ({@code SCAN},
+     * keyset pagination, an index range); pages hold at most {@code pageSize} records and may hold fewer, or none,
+     * before the end.
+     *
+     * <p>Guarantees, enforced by the kit (group 16): a record that is live from the first call to the last is returned
+     * at least once, in its state at some moment during the scan; a record that is expired when a page is read is not
+     * in that page; records created, changed or deleted while the scan runs may or may not be returned. A record is
+     * returned at most once, except where a store documents a bound (Redis: a key can be returned again when the
+     * server resizes its keyspace table during the scan, which only writes during the scan cause).
+     *
+     * @param cursor   {@code null} to start, else the {@link ScanPage#next()} of the previous page of this store
+     * @param pageSize at most this many records per page, at least 1
+     * @throws IllegalArgumentException      if {@code cursor} was not made by this kind of store
+     * @throws UnsupportedOperationException unless {@link StoreFeature#SCAN} is declared
+     */
+    default ScanPage scan(@Nullable String cursor, int pageSize) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not declare " + StoreFeature.SCAN);
     }
 
     /**

@@ -17,5 +17,11 @@ public enum StoreFeature {
      * {@link SessionManager} reports every expired session to its {@link SessionEventListener}s at least once. Stores
      * that cannot enumerate their records (memcached) do not declare it.
      */
-    EXPIRY_EVENTS
+    EXPIRY_EVENTS,
+    /**
+     * {@link SessionStore#scan(String, int)}: the store streams every live record in bounded pages without blocking
+     * the server (Redis {@code SCAN} per node, SQL keyset pagination, a Mongo index range, Caffeine iteration), for
+     * bulk copies, counts and operator tools. memcached cannot enumerate its items and does not declare it.
+     */
+    SCAN
 }

@@ -12,6 +12,8 @@ public enum StoreOperation {
     PURGE_EXPIRED,
     CLAIM_EXPIRED,
     REMOVE_EXPIRED,
+    /** {@link SessionStore#scan(String, int)}: one page. */
+    SCAN,
     PING;
 
     /** The lower-case name used in metric tags and span names, e.g. {@code delete_if_version}. */

@@ -75,6 +75,8 @@ public final class MigratingSessionStore implements SessionStore {
         EnumSet<StoreFeature> f = EnumSet.noneOf(StoreFeature.class);
         f.addAll(to.features());
         f.retainAll(from.features());
+        // Scan the two stores themselves: a record being moved is in both, and the new store holds move locks.
+        f.remove(StoreFeature.SCAN);
         this.features = Set.copyOf(f);
     }
 

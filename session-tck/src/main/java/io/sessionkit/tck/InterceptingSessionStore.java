@@ -2,6 +2,7 @@ package io.sessionkit.tck;
 
 import io.sessionkit.ExpiredSession;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
@@ -38,6 +39,7 @@ public abstract class InterceptingSessionStore implements SessionStore {
         PURGE_EXPIRED,
         CLAIM_EXPIRED,
         REMOVE_EXPIRED,
+        SCAN,
         PING
     }
 
@@ -175,6 +177,12 @@ public abstract class InterceptingSessionStore implements SessionStore {
     public void removeExpired(List<ExpiredSession> claimed) {
         announce(Call.REMOVE_EXPIRED, null);
         delegate.removeExpired(claimed);
+    }
+
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        announce(Call.SCAN, null);
+        return delegate.scan(cursor, pageSize);
     }
 
     @Override
