@@ -5,30 +5,48 @@ import static io.sessionkit.testing.Browser.form;
 import static io.sessionkit.testing.Browser.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionkit.SessionId;
+import io.sessionkit.SessionKitConfig;
+import io.sessionkit.SessionRecord;
+import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStores;
 import io.sessionkit.servlet.SessionFilterConfig;
 import io.sessionkit.testing.Browser;
+import io.sessionkit.testing.RunNamespace;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.assertj.core.api.AbstractStringAssert;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two nodes of {@link LoginApp} (two Spring Boot contexts, two embedded Tomcats on random ports, each with its own
  * {@code SessionManager}) share one store; one browser (one cookie jar) moves between them. The JSON codec is the
  * default ({@code sessionkit.codec} unset); {@code sessionkit.codec.types=spring-security} is the only codec setting.
- * Subclasses name the store and read what it holds.
+ * Run over a real Redis ({@code sessionkit.store=redis}) and a real PostgreSQL ({@code sessionkit.store=jdbc}, a table
+ * the first node creates), each in a namespace unique to the run; the test reads what the store holds through a store
+ * of its own opened from the same keys.
  */
+@ParameterizedClass(name = "{argumentSetName}")
+@MethodSource("stores")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TwoNodeLoginContract {
+class TwoNodeLoginTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = SessionFilterConfig.DEFAULT_COOKIE_NAME;
 
     private ConfigurableApplicationContext a;
@@ -36,18 +54,59 @@ abstract class TwoNodeLoginContract {
     private URI nodeA;
     private URI nodeB;
 
+    @Parameter(0)
+    private RunNamespace namespace;
+
     /** The {@code sessionkit.*} keys of the store (the same for both nodes). */
-    abstract Map<String, Object> storeProperties();
+    @Parameter(1)
+    private Map<String, String> storeProperties;
 
-    /** The attributes the store holds for {@code id}, as JSON text, or empty when it holds no live record. */
-    abstract Optional<String> storedAttributes(SessionId id);
+    static Stream<Arguments> stores() {
+        RunNamespace redis = RunNamespace.redis("sk-spring-test");
+        RunNamespace postgres = RunNamespace.postgres("sk_spring");
+        return Stream.of(
+                Arguments.argumentSet(
+                        "redis",
+                        redis,
+                        redis.properties(
+                                "sessionkit.store=redis",
+                                "sessionkit.redis.uri={server}",
+                                "sessionkit.redis.key-prefix={name}")),
+                Arguments.argumentSet(
+                        "postgres",
+                        postgres,
+                        postgres.properties(
+                                "sessionkit.store=jdbc",
+                                "sessionkit.jdbc.url={server}",
+                                "sessionkit.jdbc.table={name}",
+                                "sessionkit.jdbc.create-schema=true")));
+    }
 
-    /** Removes what the test wrote into the shared server. */
-    abstract void cleanUp();
+    /**
+     * The attributes the store holds for {@code id}, as compact JSON text, or empty when it holds no live record: read
+     * through a store opened from the nodes' keys, so the test sees the record as it is stored.
+     */
+    private Optional<String> storedAttributes(SessionId id) {
+        try (SessionStore store = SessionStores.open(SessionKitConfig.of(storeProperties))) {
+            return store.load(id.key())
+                    .filter(record -> record.expiresAt().isAfter(Instant.now()))
+                    .map(SessionRecord::attributes)
+                    .map(TwoNodeLoginTest::compact);
+        }
+    }
 
-    @BeforeAll
+    /** PostgreSQL's jsonb text has spaces after ':' and ','; compact it as the other stores write it. */
+    private static String compact(String json) {
+        try {
+            return JSON.readTree(json).toString();
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("stored attributes are not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startNodes() {
-        Map<String, Object> properties = new LinkedHashMap<>(storeProperties());
+        Map<String, Object> properties = new LinkedHashMap<>(storeProperties);
         properties.put("sessionkit.codec.types", "spring-security");
         a = LoginApp.start(properties);
         b = LoginApp.start(properties);
@@ -55,7 +114,7 @@ abstract class TwoNodeLoginContract {
         nodeB = URI.create("http://127.0.0.1:" + LoginApp.port(b));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopNodes() {
         try {
             if (a != null) {
@@ -65,7 +124,7 @@ abstract class TwoNodeLoginContract {
                 b.close();
             }
         } finally {
-            cleanUp();
+            namespace.cleanUp();
         }
     }
 

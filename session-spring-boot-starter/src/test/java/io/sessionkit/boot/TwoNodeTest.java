@@ -7,37 +7,68 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionManager;
 import io.sessionkit.testing.Browser;
+import io.sessionkit.testing.RunNamespace;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two nodes of {@link LoginApp} (separate Spring Boot contexts and embedded Tomcats on random ports) per setting of
  * {@code maxSessionsPreventsLogin}, all four on one shared store, configured by properties only: the starter, the
  * default JSON codec, Spring Security form login with CSRF, {@code maximumSessions(1)}. Real browsers: one
- * {@link Browser} (one cookie jar) per user agent, used on both nodes.
+ * {@link Browser} (one cookie jar) per user agent, used on both nodes. Run over the real Redis
+ * ({@code sessionkit.store=redis}, the connection from {@code spring.data.redis.url}, which the starter maps) and over
+ * the real PostgreSQL (no {@code sessionkit.store}: the store inferred from the app's {@code DataSource}), each in a
+ * namespace unique to the run.
  */
+@ParameterizedClass(name = "{argumentSetName}")
+@MethodSource("stores")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TwoNodeContract {
+class TwoNodeTest {
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
     private ConfigurableApplicationContext strictA;
     private ConfigurableApplicationContext strictB;
 
-    /** The properties that give every node the shared store. */
-    abstract Map<String, Object> storeProperties();
+    @Parameter(0)
+    private RunNamespace namespace;
 
-    /** Removes what the test wrote into the shared server. */
-    abstract void cleanUp();
+    @Parameter(1)
+    private Map<String, String> storeProperties;
 
-    private static ConfigurableApplicationContext node(Map<String, Object> store, boolean preventsLogin) {
+    static Stream<Arguments> stores() {
+        RunNamespace redis = RunNamespace.redis("sk-boot-2n");
+        RunNamespace postgres = RunNamespace.postgres("sk_boot_2n");
+        return Stream.of(
+                Arguments.argumentSet(
+                        "redis",
+                        redis,
+                        redis.properties(
+                                "sessionkit.store=redis",
+                                "spring.data.redis.url={server}",
+                                "sessionkit.redis.key-prefix={name}")),
+                Arguments.argumentSet(
+                        "postgres",
+                        postgres,
+                        postgres.properties(
+                                "spring.datasource.url={server}",
+                                "sessionkit.jdbc.table={name}",
+                                "sessionkit.jdbc.create-schema=true")));
+    }
+
+    private static ConfigurableApplicationContext node(Map<String, String> store, boolean preventsLogin) {
         Map<String, Object> properties = new LinkedHashMap<>(store);
         properties.put("test.prevents-login", preventsLogin);
         return LoginApp.start(properties);
@@ -47,15 +78,15 @@ abstract class TwoNodeContract {
         return URI.create("http://127.0.0.1:" + LoginApp.port(node) + path);
     }
 
-    @BeforeAll
+    @BeforeParameterizedClassInvocation(injectArguments = false)
     void startNodes() {
-        a = node(storeProperties(), false);
-        b = node(storeProperties(), false);
-        strictA = node(storeProperties(), true);
-        strictB = node(storeProperties(), true);
+        a = node(storeProperties, false);
+        b = node(storeProperties, false);
+        strictA = node(storeProperties, true);
+        strictB = node(storeProperties, true);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation(injectArguments = false)
     void stopNodes() {
         try {
             for (ConfigurableApplicationContext node : new ConfigurableApplicationContext[] {a, b, strictA, strictB}) {
@@ -64,7 +95,7 @@ abstract class TwoNodeContract {
                 }
             }
         } finally {
-            cleanUp();
+            namespace.cleanUp();
         }
     }
 
