@@ -2,18 +2,14 @@ package io.sessionkit.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionkit.testing.OverSharedStores;
 import io.sessionkit.testing.RunNamespace;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two instances of the sample (two Spring Boot contexts, two embedded Tomcats on free ports) on one shared store,
@@ -22,44 +18,32 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and on the real PostgreSQL, switched with the README's {@code postgres} profile (the app's DataSource from
  * {@code spring.datasource.*}, the table created at start-up), each in a namespace of this run's own.
  */
-@ParameterizedClass(name = "{argumentSetName}")
-@MethodSource("stores")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OverSharedStores
 class TwoInstanceTest {
     private SampleInstance a;
     private SampleInstance b;
 
-    @Parameter(0)
-    private RunNamespace namespace;
+    @Parameter
+    private RunNamespace store;
 
-    /** What the command line would say to put the sessions in the shared store. */
-    @Parameter(1)
-    private Map<String, String> storeProperties;
-
-    static Stream<Arguments> stores() {
-        RunNamespace redis = RunNamespace.redis("sk-sample");
-        RunNamespace postgres = RunNamespace.postgres("sk_sample");
+    static Stream<RunNamespace> stores() {
         return Stream.of(
-                Arguments.argumentSet(
-                        "redis",
-                        redis,
-                        redis.properties(
+                RunNamespace.redis("sk-sample")
+                        .with(
                                 "sessionkit.store=redis",
                                 "spring.data.redis.url={server}",
-                                "sessionkit.redis.key-prefix={name}")),
-                Arguments.argumentSet(
-                        "postgres",
-                        postgres,
-                        postgres.properties(
+                                "sessionkit.redis.key-prefix={name}"),
+                RunNamespace.postgres("sk_sample")
+                        .with(
                                 "spring.profiles.active=postgres",
                                 "spring.datasource.url={server}",
-                                "sessionkit.jdbc.table={name}")));
+                                "sessionkit.jdbc.table={name}"));
     }
 
     @BeforeParameterizedClassInvocation(injectArguments = false)
     void start() {
-        a = SampleInstance.start("A", storeProperties);
-        b = SampleInstance.start("B", storeProperties);
+        a = SampleInstance.start("A", store.properties());
+        b = SampleInstance.start("B", store.properties());
     }
 
     @AfterParameterizedClassInvocation(injectArguments = false)
@@ -68,7 +52,7 @@ class TwoInstanceTest {
             a.close();
             b.close();
         } finally {
-            namespace.cleanUp();
+            store.cleanUp();
         }
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.SessionManager;
 import io.sessionkit.testing.Browser;
+import io.sessionkit.testing.OverSharedStores;
 import io.sessionkit.testing.RunNamespace;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -15,13 +16,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,39 +30,29 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the real PostgreSQL (no {@code sessionkit.store}: the store inferred from the app's {@code DataSource}), each in a
  * namespace unique to the run.
  */
-@ParameterizedClass(name = "{argumentSetName}")
-@MethodSource("stores")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OverSharedStores
 class TwoNodeTest {
     private ConfigurableApplicationContext a;
     private ConfigurableApplicationContext b;
     private ConfigurableApplicationContext strictA;
     private ConfigurableApplicationContext strictB;
 
-    @Parameter(0)
-    private RunNamespace namespace;
+    @Parameter
+    private RunNamespace store;
 
-    @Parameter(1)
-    private Map<String, String> storeProperties;
-
-    static Stream<Arguments> stores() {
-        RunNamespace redis = RunNamespace.redis("sk-boot-2n");
-        RunNamespace postgres = RunNamespace.postgres("sk_boot_2n");
+    static Stream<RunNamespace> stores() {
         return Stream.of(
-                Arguments.argumentSet(
-                        "redis",
-                        redis,
-                        redis.properties(
+                RunNamespace.redis("sk-boot-2n")
+                        .with(
                                 "sessionkit.store=redis",
                                 "spring.data.redis.url={server}",
-                                "sessionkit.redis.key-prefix={name}")),
-                Arguments.argumentSet(
-                        "postgres",
-                        postgres,
-                        postgres.properties(
+                                "sessionkit.redis.key-prefix={name}"),
+                // No sessionkit.store: the store is inferred from the app's DataSource.
+                RunNamespace.postgres("sk_boot_2n")
+                        .with(
                                 "spring.datasource.url={server}",
                                 "sessionkit.jdbc.table={name}",
-                                "sessionkit.jdbc.create-schema=true")));
+                                "sessionkit.jdbc.create-schema=true"));
     }
 
     private static ConfigurableApplicationContext node(Map<String, String> store, boolean preventsLogin) {
@@ -80,10 +67,10 @@ class TwoNodeTest {
 
     @BeforeParameterizedClassInvocation(injectArguments = false)
     void startNodes() {
-        a = node(storeProperties, false);
-        b = node(storeProperties, false);
-        strictA = node(storeProperties, true);
-        strictB = node(storeProperties, true);
+        a = node(store.properties(), false);
+        b = node(store.properties(), false);
+        strictA = node(store.properties(), true);
+        strictB = node(store.properties(), true);
     }
 
     @AfterParameterizedClassInvocation(injectArguments = false)
@@ -95,7 +82,7 @@ class TwoNodeTest {
                 }
             }
         } finally {
-            namespace.cleanUp();
+            store.cleanUp();
         }
     }
 

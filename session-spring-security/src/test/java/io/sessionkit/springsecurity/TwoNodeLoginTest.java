@@ -14,6 +14,7 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
 import io.sessionkit.servlet.SessionFilterConfig;
 import io.sessionkit.testing.Browser;
+import io.sessionkit.testing.OverSharedStores;
 import io.sessionkit.testing.RunNamespace;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -25,13 +26,9 @@ import java.util.stream.Stream;
 import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,9 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the first node creates), each in a namespace unique to the run; the test reads what the store holds through a store
  * of its own opened from the same keys.
  */
-@ParameterizedClass(name = "{argumentSetName}")
-@MethodSource("stores")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@OverSharedStores
 class TwoNodeLoginTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = SessionFilterConfig.DEFAULT_COOKIE_NAME;
@@ -54,32 +49,22 @@ class TwoNodeLoginTest {
     private URI nodeA;
     private URI nodeB;
 
-    @Parameter(0)
-    private RunNamespace namespace;
+    @Parameter
+    private RunNamespace store;
 
-    /** The {@code sessionkit.*} keys of the store (the same for both nodes). */
-    @Parameter(1)
-    private Map<String, String> storeProperties;
-
-    static Stream<Arguments> stores() {
-        RunNamespace redis = RunNamespace.redis("sk-spring-test");
-        RunNamespace postgres = RunNamespace.postgres("sk_spring");
+    static Stream<RunNamespace> stores() {
         return Stream.of(
-                Arguments.argumentSet(
-                        "redis",
-                        redis,
-                        redis.properties(
+                RunNamespace.redis("sk-spring-test")
+                        .with(
                                 "sessionkit.store=redis",
                                 "sessionkit.redis.uri={server}",
-                                "sessionkit.redis.key-prefix={name}")),
-                Arguments.argumentSet(
-                        "postgres",
-                        postgres,
-                        postgres.properties(
+                                "sessionkit.redis.key-prefix={name}"),
+                RunNamespace.postgres("sk_spring")
+                        .with(
                                 "sessionkit.store=jdbc",
                                 "sessionkit.jdbc.url={server}",
                                 "sessionkit.jdbc.table={name}",
-                                "sessionkit.jdbc.create-schema=true")));
+                                "sessionkit.jdbc.create-schema=true"));
     }
 
     /**
@@ -87,8 +72,8 @@ class TwoNodeLoginTest {
      * through a store opened from the nodes' keys, so the test sees the record as it is stored.
      */
     private Optional<String> storedAttributes(SessionId id) {
-        try (SessionStore store = SessionStores.open(SessionKitConfig.of(storeProperties))) {
-            return store.load(id.key())
+        try (SessionStore reader = SessionStores.open(SessionKitConfig.of(store.properties()))) {
+            return reader.load(id.key())
                     .filter(record -> record.expiresAt().isAfter(Instant.now()))
                     .map(SessionRecord::attributes)
                     .map(TwoNodeLoginTest::compact);
@@ -106,7 +91,7 @@ class TwoNodeLoginTest {
 
     @BeforeParameterizedClassInvocation(injectArguments = false)
     void startNodes() {
-        Map<String, Object> properties = new LinkedHashMap<>(storeProperties);
+        Map<String, Object> properties = new LinkedHashMap<>(store.properties());
         properties.put("sessionkit.codec.types", "spring-security");
         a = LoginApp.start(properties);
         b = LoginApp.start(properties);
@@ -124,7 +109,7 @@ class TwoNodeLoginTest {
                 b.close();
             }
         } finally {
-            namespace.cleanUp();
+            store.cleanUp();
         }
     }
 

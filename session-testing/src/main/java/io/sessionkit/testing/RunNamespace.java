@@ -11,31 +11,36 @@ import java.util.UUID;
  * start several application nodes over one store take one of these, so each store's variant only says which
  * properties point the nodes at it.
  *
- * @param server the server's address: a {@code redis://} URI or a JDBC URL
- * @param name   the run's own key prefix (ends with {@code ':'}) or table name
+ * @param server     the server's address: a {@code redis://} URI or a JDBC URL
+ * @param name       the run's own key prefix (ends with {@code ':'}) or table name
+ * @param properties configuration that points application nodes at the namespace ({@link #with(String...)})
  */
-public record RunNamespace(Kind kind, String server, String name) {
+public record RunNamespace(Kind kind, String server, String name, Map<String, String> properties) {
     /** The kind of server the namespace is in. */
     public enum Kind {
         REDIS,
         SQL
     }
 
+    public RunNamespace {
+        properties = Map.copyOf(properties);
+    }
+
     /** A key prefix {@code stem-<random>:} on the test Redis ({@link TestServers#redisUri()}). */
     public static RunNamespace redis(String stem) {
-        return new RunNamespace(Kind.REDIS, TestServers.redisUri().toString(), stem + "-" + random() + ":");
+        return new RunNamespace(Kind.REDIS, TestServers.redisUri().toString(), stem + "-" + random() + ":", Map.of());
     }
 
     /** A table {@code stem_<random>} on the test PostgreSQL ({@link TestServers#postgresUrl()}). */
     public static RunNamespace postgres(String stem) {
-        return new RunNamespace(Kind.SQL, TestServers.postgresUrl(), stem + "_" + random());
+        return new RunNamespace(Kind.SQL, TestServers.postgresUrl(), stem + "_" + random(), Map.of());
     }
 
     /**
-     * Configuration properties pointing at this namespace: each entry is {@code key=value}, where {@code {server}} and
-     * {@code {name}} in the value stand for {@link #server()} and {@link #name()}; in the order given.
+     * This namespace with the properties that point nodes at it: each entry is {@code key=value}, where
+     * {@code {server}} and {@code {name}} in the value stand for {@link #server()} and {@link #name()}.
      */
-    public Map<String, String> properties(String... entries) {
+    public RunNamespace with(String... entries) {
         Map<String, String> properties = new LinkedHashMap<>();
         for (String entry : entries) {
             int eq = entry.indexOf('=');
@@ -45,7 +50,13 @@ public record RunNamespace(Kind kind, String server, String name) {
             String value = entry.substring(eq + 1).replace("{server}", server).replace("{name}", name);
             properties.put(entry.substring(0, eq), value);
         }
-        return properties;
+        return new RunNamespace(kind, server, name, properties);
+    }
+
+    /** The kind of server, for test names: {@code redis} or {@code postgres}. */
+    @Override
+    public String toString() {
+        return kind == Kind.REDIS ? "redis" : "postgres";
     }
 
     /** Removes what the run wrote: the keys under the prefix, or the table. */
