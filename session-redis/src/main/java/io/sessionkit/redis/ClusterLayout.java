@@ -57,7 +57,13 @@ record ClusterLayout(List<Master> masters, String fingerprint) {
         StringBuilder canonical = new StringBuilder();
         for (Range r : ranges) {
             masters.putIfAbsent(r.id(), new Master(r.id(), r.hostAndPort(), (int) r.start()));
-            canonical.append(r.start()).append('-').append(r.end()).append('=').append(r.id()).append(';');
+            canonical
+                    .append(r.start())
+                    .append('-')
+                    .append(r.end())
+                    .append('=')
+                    .append(r.id())
+                    .append(';');
         }
         return new ClusterLayout(new ArrayList<>(masters.values()), digest(canonical.toString()));
     }

@@ -142,6 +142,7 @@ public final class RedisSessionStore implements SessionStore {
     static final int SCAN_MIN_COUNT = 20;
     /** The most keys one {@link #scan} asks a {@code SCAN} to look at: larger pages are served over several calls. */
     static final int SCAN_MAX_COUNT = 1000;
+
     private static final int TOKEN_BYTES = 12;
     /** The shortest a delete tombstone lives: it must outlast every re-sent copy of the delete. */
     private static final Duration MIN_TOMBSTONE_TTL = Duration.ofSeconds(10);
@@ -655,12 +656,15 @@ public final class RedisSessionStore implements SessionStore {
             }
         } else if (cluster) {
             ClusterLayout known = scanLayout;
-            masters = known != null && known.fingerprint().equals(layout) ? known.masters().size() : Integer.MAX_VALUE;
+            masters = known != null && known.fingerprint().equals(layout)
+                    ? known.masters().size()
+                    : Integer.MAX_VALUE;
         }
         int size = Math.min(pageSize, keys.size());
         List<SessionKey> page = keys.subList(0, size);
         List<SessionKey> rest = keys.subList(size, keys.size());
-        List<SessionRecord> records = page.isEmpty() ? List.of() : live(page, call("scan", null, true, () -> values(page)));
+        List<SessionRecord> records =
+                page.isEmpty() ? List.of() : live(page, call("scan", null, true, () -> values(page)));
         String next;
         if (!rest.isEmpty() || !ScanCursor.END.equals(position)) {
             next = new ScanCursor(layout, at.master(), run, position, rest).format(cluster);
@@ -676,7 +680,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /** One {@code SCAN} step, with the server's run id and (Cluster) the layout the master answered. */
-    private record Step(String run, ScanResult<String> keys, @Nullable ClusterLayout layout) {}
+    private record Step(
+            String run, ScanResult<String> keys, @Nullable ClusterLayout layout) {}
 
     /** {@code INFO server} and the {@code SCAN}, pipelined on one connection (one round trip). */
     private Step standaloneStep(String position, ScanParams params) {
@@ -786,7 +791,9 @@ public final class RedisSessionStore implements SessionStore {
                 ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
                 : String.valueOf(reply);
         for (String line : text.lines().toList()) {
-            String id = line.startsWith("run_id:") ? line.substring("run_id:".length()).trim() : "";
+            String id = line.startsWith("run_id:")
+                    ? line.substring("run_id:".length()).trim()
+                    : "";
             if (id.length() >= ScanCursor.RUN_LENGTH && id.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 return id.substring(0, ScanCursor.RUN_LENGTH).toLowerCase(java.util.Locale.ROOT);
             }
@@ -809,7 +816,8 @@ public final class RedisSessionStore implements SessionStore {
         }
         java.util.Map<Integer, List<Integer>> byBucket = new java.util.TreeMap<>();
         for (int i = 0; i < keys.size(); i++) {
-            byBucket.computeIfAbsent(bucket(keys.get(i)), b -> new ArrayList<>()).add(i);
+            byBucket.computeIfAbsent(bucket(keys.get(i)), b -> new ArrayList<>())
+                    .add(i);
         }
         List<@Nullable String> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
         java.util.Map<List<Integer>, Response<List<String>>> responses = new java.util.LinkedHashMap<>();
@@ -817,7 +825,8 @@ public final class RedisSessionStore implements SessionStore {
             for (List<Integer> group : byBucket.values()) {
                 responses.put(
                         group,
-                        pipeline.mget(group.stream().map(i -> sessionKey(keys.get(i))).toArray(String[]::new)));
+                        pipeline.mget(
+                                group.stream().map(i -> sessionKey(keys.get(i))).toArray(String[]::new)));
             }
             pipeline.sync();
         }

@@ -32,8 +32,8 @@ record ScanCursor(String layout, int master, String run, String position, List<S
 
     private static final Pattern STANDALONE =
             Pattern.compile("r1:(-|[0-9a-f]{" + RUN_LENGTH + "}):(e|[0-9]{1,20})(?::([A-Za-z0-9_-]+))?");
-    private static final Pattern CLUSTER = Pattern.compile(
-            "c1:([A-Za-z0-9_-]{8}):([0-9]{1,4}):(-|[0-9a-f]{" + RUN_LENGTH + "}):(e|[0-9]{1,20})(?::([A-Za-z0-9_-]+))?");
+    private static final Pattern CLUSTER = Pattern.compile("c1:([A-Za-z0-9_-]{8}):([0-9]{1,4}):(-|[0-9a-f]{"
+            + RUN_LENGTH + "}):(e|[0-9]{1,20})(?::([A-Za-z0-9_-]+))?");
 
     ScanCursor {
         pending = List.copyOf(pending);
@@ -107,7 +107,9 @@ record ScanCursor(String layout, int master, String run, String position, List<S
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
         return new IllegalArgumentException("not a scan cursor of a Redis"
-                + (cluster ? " Cluster store (c1:<layout>:<master>:<run>:<position>[:<keys>])" : " store (r1:<run>:<position>[:<keys>])")
+                + (cluster
+                        ? " Cluster store (c1:<layout>:<master>:<run>:<position>[:<keys>])"
+                        : " store (r1:<run>:<position>[:<keys>])")
                 + ": " + shown);
     }
 }

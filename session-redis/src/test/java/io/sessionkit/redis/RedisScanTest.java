@@ -67,7 +67,9 @@ class RedisScanTest {
         Map<SessionKey, SessionRecord> out = new HashMap<>();
         for (ScanPage p : pages) {
             for (SessionRecord r : p.records()) {
-                assertThat(out.put(r.key(), r)).as("returned twice: %s", r.key()).isNull();
+                assertThat(out.put(r.key(), r))
+                        .as("returned twice: %s", r.key())
+                        .isNull();
             }
         }
         return out;
@@ -87,7 +89,8 @@ class RedisScanTest {
             List<ScanPage> pages = scanAll(store, 500);
             Map<String, Long> calls = CommandStats.read(admin);
             assertThat(once(pages)).isEqualTo(written);
-            long withRecords = pages.stream().filter(p -> !p.records().isEmpty()).count();
+            long withRecords =
+                    pages.stream().filter(p -> !p.records().isEmpty()).count();
             System.out.printf(
                     "scan of 10 000 records, page 500, standalone: %d pages (%d with records), commandstats %s%n",
                     pages.size(), withRecords, calls);
