@@ -621,7 +621,7 @@ public final class RedisSessionStore implements SessionStore {
      */
     @Override
     public ScanPage scan(@Nullable String cursor, int pageSize) {
-        BuilderChecks.atLeast("pageSize", pageSize, 1);
+        ScanPage.requirePageSize(pageSize);
         ScanCursor at = cursor == null ? ScanCursor.start("", 0) : ScanCursor.parse(cursor, cluster);
         List<SessionKey> keys = new ArrayList<>(at.pending());
         String run = at.run();

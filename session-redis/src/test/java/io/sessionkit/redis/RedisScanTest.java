@@ -97,7 +97,8 @@ class RedisScanTest {
             assertThat(calls.get("mget")).as("one MGET per page with keys").isEqualTo(withRecords);
             assertThat(calls.get("scan")).as("at most one SCAN per page").isLessThanOrEqualTo(pages.size());
             assertThat(calls.get("scan")).as("COUNT follows the page size").isLessThanOrEqualTo(10_000 / 500 + 3);
-            // CommandStats leaves out INFO (its own read): the store sends one INFO server per SCAN, in the same pipeline.
+            // CommandStats leaves out INFO (its own read): the store sends one INFO server per SCAN, in the same
+            // pipeline.
             assertThat(calls).containsOnlyKeys("scan", "mget");
         } finally {
             io.sessionkit.testing.RedisKeys.deleteAll(admin, "sk:scan-big:");
