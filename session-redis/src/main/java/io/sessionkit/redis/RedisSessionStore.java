@@ -655,10 +655,7 @@ public final class RedisSessionStore implements SessionStore {
                 masters = step.layout().masters().size();
             }
         } else if (cluster) {
-            ClusterLayout known = scanLayout;
-            masters = known != null && known.fingerprint().equals(layout)
-                    ? known.masters().size()
-                    : Integer.MAX_VALUE;
+            masters = layoutFor(at.layout()).masters().size();
         }
         int size = Math.min(pageSize, keys.size());
         List<SessionKey> page = keys.subList(0, size);
@@ -669,9 +666,6 @@ public final class RedisSessionStore implements SessionStore {
         if (!rest.isEmpty() || !ScanCursor.END.equals(position)) {
             next = new ScanCursor(layout, at.master(), run, position, rest).format(cluster);
         } else if (cluster && at.master() + 1 < masters) {
-            next = ScanCursor.start(layout, at.master() + 1).format(true);
-        } else if (cluster && masters == Integer.MAX_VALUE) {
-            // Served from carried keys alone by a store that has not seen this layout: the next page checks it.
             next = ScanCursor.start(layout, at.master() + 1).format(true);
         } else {
             next = null;
@@ -702,14 +696,7 @@ public final class RedisSessionStore implements SessionStore {
      */
     private Step clusterStep(ScanCursor at, boolean starting, ScanParams params) {
         for (int attempt = 0; ; attempt++) {
-            ClusterLayout known = scanLayout;
-            if (known == null || (!starting && !known.fingerprint().equals(at.layout()))) {
-                known = call("scan", null, true, this::readLayout);
-                scanLayout = known;
-            }
-            if (!starting && !known.fingerprint().equals(at.layout())) {
-                throw topologyChanged(at.layout(), known);
-            }
+            ClusterLayout known = layoutFor(starting ? null : at.layout());
             if (at.master() >= known.masters().size()) {
                 throw new IllegalArgumentException("scan cursor names master " + at.master() + " of a Redis Cluster"
                         + " layout that has " + known.masters().size());
@@ -729,6 +716,25 @@ public final class RedisSessionStore implements SessionStore {
                         server, "scan", null, "the cluster topology is changing (slots moving or a failover)", null);
             }
         }
+    }
+
+    /**
+     * The layout a cursor names ({@code null}: whatever the cluster has now): the one seen last if it matches, else
+     * read again (one {@code CLUSTER SLOTS}).
+     *
+     * @throws IllegalArgumentException if the cluster's layout is not the cursor's
+     */
+    private ClusterLayout layoutFor(@Nullable String fingerprint) {
+        ClusterLayout known = scanLayout;
+        if (known != null && (fingerprint == null || known.fingerprint().equals(fingerprint))) {
+            return known;
+        }
+        known = call("scan", null, true, this::readLayout);
+        scanLayout = known;
+        if (fingerprint != null && !known.fingerprint().equals(fingerprint)) {
+            throw topologyChanged(fingerprint, known);
+        }
+        return known;
     }
 
     private static IllegalArgumentException topologyChanged(String was, ClusterLayout now) {
