@@ -64,7 +64,10 @@ class RedisSessionStoreProviderTest {
             assertThat(store.toString()).contains("sk:prov:");
             assertThat(store.features())
                     .containsExactlyInAnyOrder(
-                            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                            StoreFeature.PRINCIPAL_INDEX,
+                            StoreFeature.PURGE_EXPIRED,
+                            StoreFeature.EXPIRY_EVENTS,
+                            StoreFeature.SCAN);
             assertThat(store.findByPrincipal("nobody")).isEmpty();
             // Native expiry = expiresAt + expiry-grace + expired-retention - now.
             SessionRecord r = FreshRecords.record(clock, null, "{}");
