@@ -367,9 +367,9 @@ class MongoSessionStoreTest {
         assertThat(store.features())
                 .containsExactlyInAnyOrder(
                         StoreFeature.PRINCIPAL_INDEX,
-                            StoreFeature.PURGE_EXPIRED,
-                            StoreFeature.EXPIRY_EVENTS,
-                            StoreFeature.SCAN);
+                        StoreFeature.PURGE_EXPIRED,
+                        StoreFeature.EXPIRY_EVENTS,
+                        StoreFeature.SCAN);
     }
 
     @Test
