@@ -38,7 +38,7 @@ public final class StoreFailures {
 
     /**
      * Logs, once per record met, that a stored record could not be decoded and was left out of a multi-record read
-     * ({@code findByPrincipal}); {@code key} is null when even the stored key is malformed.
+     * ({@code findByPrincipal}, {@code scan}); {@code key} is null when even the stored key is malformed.
      */
     public static void skipped(
             System.Logger log, String server, String operation, @Nullable SessionKey key, Throwable cause) {

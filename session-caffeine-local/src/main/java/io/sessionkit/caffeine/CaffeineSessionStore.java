@@ -6,8 +6,10 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.KeysetCursor;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
@@ -29,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -62,8 +65,11 @@ public final class CaffeineSessionStore implements SessionStore {
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.caffeine");
 
-    private static final Set<StoreFeature> FEATURES = Set.copyOf(
-            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS));
+    private static final Set<StoreFeature> FEATURES = Set.copyOf(EnumSet.of(
+            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS, StoreFeature.SCAN));
+
+    /** The cursors of {@link #scan}: {@code c1:} and base64url of the last key returned. */
+    private static final KeysetCursor SCAN_CURSOR = KeysetCursor.of("c");
 
     /** Oldest expiry first; the key, then the principal, tell apart sessions that expired at the same instant. */
     private static final Comparator<ExpiredSession> BY_EXPIRY = Comparator.comparing(ExpiredSession::expiresAt)
@@ -75,6 +81,11 @@ public final class CaffeineSessionStore implements SessionStore {
     private final long maximumSize;
     private final Cache<SessionKey, SessionRecord> cache;
     private final ConcurrentMap<String, Set<SessionKey>> byPrincipal = new ConcurrentHashMap<>();
+    /**
+     * The keys of the cache in key order, for {@link #scan}: added inside create's compute, removed (under the key's
+     * compute, so that a create of the same key meanwhile keeps its entry) when the entry leaves the cache.
+     */
+    private final NavigableSet<String> keys = new ConcurrentSkipListSet<>();
 
     /** Guards {@link #waiting}, {@link #claimed} and {@link #dropped}. */
     private final Object expiredLock = new Object();
@@ -100,6 +111,7 @@ public final class CaffeineSessionStore implements SessionStore {
                     // Caffeine passes null only for collected weak or soft entries; this cache holds both strongly.
                     if (key != null && record != null && cause != RemovalCause.REPLACED) {
                         unindex(key, record);
+                        forgetKey(key);
                     }
                     // Expired, and only expired: Caffeine also reports an entry it finds expired in compute() or
                     // invalidate() as EXPIRED. An entry evicted for size is a live session lost, never an expiry,
@@ -137,6 +149,7 @@ public final class CaffeineSessionStore implements SessionStore {
             }
             inserted[0] = true;
             reindex(old, record);
+            keys.add(key.value());
             return record;
         });
         return inserted[0];
@@ -314,9 +327,56 @@ public final class CaffeineSessionStore implements SessionStore {
         return cache;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Walks a sorted index of the cache's keys from the one after the cursor ({@code c1:} and base64url of the last
+     * key returned, {@link KeysetCursor}), reading each record without touching its access order or expiry, until
+     * {@code pageSize} live records are found: a page costs {@code pageSize} lookups plus the index entries of records
+     * that left the cache meanwhile, never a copy of the cache. Every record live throughout the scan is returned
+     * exactly once. A cursor is meaningful only to this store instance's cache (there are no other nodes); a cursor of
+     * another instance is accepted and resumes at its key.
+     */
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        ScanPage.requirePageSize(pageSize);
+        SessionKey after = SCAN_CURSOR.key(cursor);
+        Instant now = clock.instant();
+        List<SessionRecord> page = new ArrayList<>(Math.min(pageSize, 1024));
+        String last = null;
+        for (String key : after == null ? keys : keys.tailSet(after.value(), false)) {
+            SessionRecord r = cache.policy().getIfPresentQuietly(new SessionKey(key));
+            if (r == null || r.isExpiredAt(now)) {
+                continue;
+            }
+            page.add(r);
+            last = key;
+            if (page.size() == pageSize) {
+                break;
+            }
+        }
+        return new ScanPage(page, page.size() == pageSize && last != null ? SCAN_CURSOR.after(last) : null);
+    }
+
+    /** Entries in the scan index (for tests: it must not outgrow the cache). */
+    int scanIndexSize() {
+        return keys.size();
+    }
+
+    /** Drops {@code key} from the scan index unless the cache holds it again (a create since it left). */
+    private void forgetKey(SessionKey key) {
+        cache.asMap().compute(key, (k, current) -> {
+            if (current == null) {
+                keys.remove(k.value());
+            }
+            return current;
+        });
+    }
+
     @Override
     public void close() {
         cache.invalidateAll();
+        keys.clear();
         byPrincipal.clear();
         synchronized (expiredLock) {
             waiting.clear();

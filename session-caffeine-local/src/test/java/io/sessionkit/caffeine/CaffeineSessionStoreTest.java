@@ -157,7 +157,10 @@ class CaffeineSessionStoreTest {
     void item17_declaresExactlyWhatItImplements() {
         assertThat(store.features())
                 .containsExactlyInAnyOrder(
-                        StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                        StoreFeature.PRINCIPAL_INDEX,
+                        StoreFeature.PURGE_EXPIRED,
+                        StoreFeature.EXPIRY_EVENTS,
+                        StoreFeature.SCAN);
         store.ping();
     }
 
@@ -273,5 +276,34 @@ class CaffeineSessionStoreTest {
                         .create(SessionKitConfig.of(Map.of("sessionkit.local.expiry-grace", "-1s"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sessionkit.local.expiry-grace");
+    }
+
+    @Test
+    void theScanIndexForgetsDeletedRotatedAndExpiredRecords() {
+        List<SessionRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            SessionRecord r = record(null);
+            assertThat(store.create(r)).isTrue();
+            records.add(r);
+        }
+        assertThat(store.scanIndexSize()).isEqualTo(100);
+        for (int i = 0; i < 30; i++) {
+            store.delete(records.get(i).key());
+        }
+        for (int i = 30; i < 60; i++) {
+            assertThat(store.delete(records.get(i).key(), 1)).isEqualTo(io.sessionkit.ReplaceResult.OK);
+        }
+        assertThat(store.scanIndexSize()).isEqualTo(40);
+        assertThat(store.scan(null, 1000).records()).hasSize(40);
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(store.scan(null, 1000).records()).isEmpty();
+        store.purgeExpired();
+        assertThat(store.scanIndexSize()).isZero();
+        // A create over an expired record keeps its key in the index.
+        SessionRecord again = record(null);
+        store.create(again);
+        assertThat(store.scan(null, 10).records())
+                .extracting(SessionRecord::key)
+                .containsExactly(again.key());
     }
 }

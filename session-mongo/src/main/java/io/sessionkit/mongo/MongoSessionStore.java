@@ -31,8 +31,10 @@ import com.mongodb.event.ClusterDescriptionChangedEvent;
 import com.mongodb.event.ClusterListener;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.KeysetCursor;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
@@ -148,8 +150,11 @@ public final class MongoSessionStore implements SessionStore {
     static final long MAX_DOCUMENT_SIZE = 16L * 1024 * 1024;
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.mongo");
-    private static final Set<StoreFeature> FEATURES =
-            Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+    private static final Set<StoreFeature> FEATURES = Set.of(
+            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS, StoreFeature.SCAN);
+
+    /** The cursors of {@link #scan}: {@code m1:} and base64url of the last {@code _id} read. */
+    private static final KeysetCursor SCAN_CURSOR = KeysetCursor.of("m");
 
     /** A claim re-reads candidates at most this many times when other nodes took some of them meanwhile. */
     private static final int CLAIM_ROUNDS = 4;
@@ -307,6 +312,49 @@ public final class MongoSessionStore implements SessionStore {
             }
             return isLive(id, now) ? ReplaceResult.CONFLICT : ReplaceResult.GONE;
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code find} per page on the {@code _id} index:
+     * {@code find({_id: {$gt: last}, e: {$gt: now}, ct: {$exists: false}}).sort({_id: 1}).limit(pageSize)} (the first
+     * page {@code $gte: ""}, so only string ids, which every session has, are ranged). The cursor is {@code m1:} and
+     * base64url of the last {@code _id} read ({@link KeysetCursor}), valid on every node. Every document live
+     * throughout the scan is returned exactly once, as {@code _id}s never change. An undecodable document (a malformed
+     * {@code _id}, bad fields) is skipped and logged with {@link StoreFailures#skipped}; the scan moves past it.
+     */
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        ScanPage.requirePageSize(pageSize);
+        String after = SCAN_CURSOR.position(cursor);
+        BsonDateTime now = now();
+        Bson range = after == null ? Filters.gte("_id", "") : Filters.gt("_id", after);
+        List<BsonDocument> docs = call(
+                "scan",
+                null,
+                () -> sessions.find(Filters.and(range, live(now)))
+                        .sort(Sorts.ascending("_id"))
+                        .limit(pageSize)
+                        .batchSize(pageSize)
+                        .into(new ArrayList<>()));
+        List<SessionRecord> records = new ArrayList<>(docs.size());
+        String last = null;
+        for (BsonDocument doc : docs) {
+            BsonValue id = doc.get("_id", BsonNull.VALUE);
+            if (id.isString()) {
+                last = id.asString().getValue();
+            }
+            SessionKey key = null;
+            try {
+                key = new SessionKey(id.asString().getValue());
+                records.add(fromDocument(key, doc));
+            } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
+                StoreFailures.skipped(LOG, server, "scan", key, e);
+            }
+        }
+        return new ScanPage(
+                records, docs.size() == pageSize && last != null && !last.isEmpty() ? SCAN_CURSOR.after(last) : null);
     }
 
     /** Live sessions of {@code principal}, served by the index on {@code p}. Undecodable documents are skipped. */
