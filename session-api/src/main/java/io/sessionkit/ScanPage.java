@@ -25,6 +25,18 @@ public record ScanPage(
         }
     }
 
+    /**
+     * {@code pageSize} if it is at least 1: what every {@link SessionStore#scan(String, int)} checks first.
+     *
+     * @throws IllegalArgumentException if {@code pageSize < 1}
+     */
+    public static int requirePageSize(int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("a scan page size is at least 1, was " + pageSize);
+        }
+        return pageSize;
+    }
+
     /** True when this is the last page. */
     public boolean last() {
         return next == null;

@@ -152,7 +152,9 @@ public interface SessionStore extends AutoCloseable {
      *
      * @param cursor   {@code null} to start, else the {@link ScanPage#next()} of the previous page of this store
      * @param pageSize at most this many records per page, at least 1
-     * @throws IllegalArgumentException      if {@code cursor} was not made by this kind of store
+     * @throws IllegalArgumentException      if {@code cursor} was not made by this kind of store (nothing is read or
+     *                                       changed), or {@code pageSize < 1} ({@link ScanPage#requirePageSize});
+     *                                       {@link KeysetCursor} writes and parses keyset cursors strictly
      * @throws UnsupportedOperationException unless {@link StoreFeature#SCAN} is declared
      */
     default ScanPage scan(@Nullable String cursor, int pageSize) {

@@ -7,6 +7,7 @@ import io.sessionkit.ExpiredSession;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionException;
 import io.sessionkit.SessionKey;
@@ -41,6 +42,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
@@ -123,14 +126,23 @@ public final class RedisSessionStore implements SessionStore {
      */
     public static final Duration DEFAULT_EXPIRED_RETENTION = Duration.ofMinutes(5);
 
-    private static final Set<StoreFeature> FEATURES =
-            Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+    private static final Set<StoreFeature> FEATURES = Set.of(
+            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS, StoreFeature.SCAN);
     /** Buckets, each with its own expiry index: a session's is the first byte of its hashed key. */
     static final int BUCKETS = 256;
     /** The most candidates one claim or remove script handles, so that no script holds Redis for long. */
     static final int SCRIPT_BATCH = 1000;
 
     private static final int SCAN_BATCH = 500;
+    /**
+     * The fewest keys one {@link #scan} asks a {@code SCAN} to look at, so that small pages do not crawl through a
+     * keyspace shared with other data; keys found beyond the page are carried in the cursor (at most about this many
+     * plus one hash-table step's overflow).
+     */
+    static final int SCAN_MIN_COUNT = 20;
+    /** The most keys one {@link #scan} asks a {@code SCAN} to look at: larger pages are served over several calls. */
+    static final int SCAN_MAX_COUNT = 1000;
+
     private static final int TOKEN_BYTES = 12;
     /** The shortest a delete tombstone lives: it must outlast every re-sent copy of the delete. */
     private static final Duration MIN_TOMBSTONE_TTL = Duration.ofSeconds(10);
@@ -148,6 +160,8 @@ public final class RedisSessionStore implements SessionStore {
     private final long tombstoneMillis;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The Cluster layout scans were last seen to walk; null until the first Cluster scan. */
+    private volatile @Nullable ClusterLayout scanLayout;
 
     private RedisSessionStore(Builder b) {
         this.keyPrefix = b.keyPrefix;
@@ -579,6 +593,277 @@ public final class RedisSessionStore implements SessionStore {
             throw new SessionException("Unexpected reply from " + server + " to " + operation + ": " + reply);
         }
         return list;
+    }
+
+    /**
+     * One page of a scan over this store's live records ({@link StoreFeature#SCAN}). Each call asks Redis for the next
+     * step of a {@code SCAN <position> MATCH <prefix>{??}s:<43 × ?> COUNT n} (only this store's session keys: never its
+     * expiry or principal indexes, nor another prefix's keys) and then fetches the page's records with one
+     * {@code MGET} (Cluster: one {@code MGET} per bucket, pipelined to the master walked), and leaves out records that
+     * are gone, expired by this store's clock or undecodable (logged, skipped). {@code n} is what the page still
+     * needs, at least {@value #SCAN_MIN_COUNT} and at most {@value #SCAN_MAX_COUNT}; keys Redis returns beyond the page
+     * are carried in the cursor and served by the next pages without another {@code SCAN}.
+     *
+     * <p>Round trips per page: standalone and Sentinel, 2 ({@code INFO server} pipelined with the {@code SCAN}, then
+     * the {@code MGET}); Cluster, 2 ({@code CLUSTER SLOTS} and {@code INFO server} pipelined with the {@code SCAN} on
+     * the master walked, then the pipelined {@code MGET}s), plus one {@code CLUSTER SLOTS} when a store has not seen
+     * the layout yet. A page served from carried keys alone costs only the {@code MGET}. Cluster masters are walked one
+     * after the other, in the order of their lowest slot; replicas are never scanned.
+     *
+     * <p>A record may be returned twice when Redis resizes its keyspace table during the scan (which writes during the
+     * scan cause); a key is never returned twice within one cursor's carried keys. Cursors (see {@link ScanCursor})
+     * name the server process ({@code run_id}) and, on Cluster, the slot layout: given to any store of the same prefix
+     * on the same servers, they continue; after a restart or failover of the server walked, or on Cluster after slots
+     * moved or a master changed, they are refused with an {@link IllegalArgumentException} that says to start again.
+     *
+     * @throws IllegalArgumentException if {@code pageSize < 1}, or {@code cursor} was not made by a Redis store of this
+     *     mode, or was made before the server walked restarted or the Cluster topology changed
+     */
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        ScanPage.requirePageSize(pageSize);
+        ScanCursor at = cursor == null ? ScanCursor.start("", 0) : ScanCursor.parse(cursor, cluster);
+        List<SessionKey> keys = new ArrayList<>(at.pending());
+        String run = at.run();
+        String position = at.position();
+        String layout = at.layout();
+        int masters = 1;
+        if (keys.size() < pageSize && !at.ended()) {
+            int count = Math.max(SCAN_MIN_COUNT, Math.min(SCAN_MAX_COUNT, pageSize - keys.size()));
+            ScanParams params = new ScanParams().match(scanPattern()).count(count);
+            Step step = cluster ? clusterStep(at, cursor == null, params) : standaloneStep(position, params);
+            if (!ScanCursor.UNKNOWN_RUN.equals(at.run())
+                    && !ScanCursor.UNKNOWN_RUN.equals(step.run())
+                    && !at.run().equals(step.run())) {
+                throw new IllegalArgumentException("scan cursor made on another run of the Redis server (run id "
+                        + at.run() + ", now " + step.run() + ": it restarted or failed over, and a Redis cursor does"
+                        + " not carry over to a new keyspace table): start the scan again with a null cursor");
+            }
+            run = step.run();
+            LinkedHashSet<SessionKey> found = new LinkedHashSet<>(keys);
+            for (String redisKey : step.keys().getResult()) {
+                SessionKey key = sessionKeyOf(redisKey);
+                if (key != null) {
+                    found.add(key);
+                }
+            }
+            keys = new ArrayList<>(found);
+            String next = step.keys().getCursor();
+            position = ScanParams.SCAN_POINTER_START.equals(next) ? ScanCursor.END : next;
+            if (step.layout() != null) {
+                layout = step.layout().fingerprint();
+                masters = step.layout().masters().size();
+            }
+        } else if (cluster) {
+            masters = layoutFor(at.layout()).masters().size();
+        }
+        int size = Math.min(pageSize, keys.size());
+        List<SessionKey> page = keys.subList(0, size);
+        List<SessionKey> rest = keys.subList(size, keys.size());
+        List<SessionRecord> records =
+                page.isEmpty() ? List.of() : live(page, call("scan", null, true, () -> values(page)));
+        String next;
+        if (!rest.isEmpty() || !ScanCursor.END.equals(position)) {
+            next = new ScanCursor(layout, at.master(), run, position, rest).format(cluster);
+        } else if (cluster && at.master() + 1 < masters) {
+            next = ScanCursor.start(layout, at.master() + 1).format(true);
+        } else {
+            next = null;
+        }
+        return new ScanPage(records, next);
+    }
+
+    /** One {@code SCAN} step, with the server's run id and (Cluster) the layout the master answered. */
+    private record Step(
+            String run, ScanResult<String> keys, @Nullable ClusterLayout layout) {}
+
+    /** {@code INFO server} and the {@code SCAN}, pipelined on one connection (one round trip). */
+    private Step standaloneStep(String position, ScanParams params) {
+        return call("scan", null, true, () -> {
+            try (AbstractPipeline pipeline = jedis.pipelined()) {
+                Response<Object> info = pipeline.sendCommand(Protocol.Command.INFO, "server");
+                Response<ScanResult<String>> keys = pipeline.scan(position, params);
+                pipeline.sync();
+                return new Step(runId(info), keys.get(), null);
+            }
+        });
+    }
+
+    /**
+     * The step on the master {@code at} names: the layout is checked against the cursor's (a fresh store first reads
+     * it, one {@code CLUSTER SLOTS}), and again in the step's own reply, so that a cursor is never continued on a
+     * changed topology. A scan that is just starting adopts a changed layout instead (once).
+     */
+    private Step clusterStep(ScanCursor at, boolean starting, ScanParams params) {
+        for (int attempt = 0; ; attempt++) {
+            ClusterLayout known = layoutFor(starting ? null : at.layout());
+            if (at.master() >= known.masters().size()) {
+                throw new IllegalArgumentException("scan cursor names master " + at.master() + " of a Redis Cluster"
+                        + " layout that has " + known.masters().size());
+            }
+            ClusterLayout.Master master = known.masters().get(at.master());
+            Step step = call("scan", null, true, () -> scanMaster(master, at.position(), params));
+            ClusterLayout seen = java.util.Objects.requireNonNull(step.layout());
+            if (seen.fingerprint().equals(known.fingerprint())) {
+                return step;
+            }
+            scanLayout = seen;
+            if (!starting) {
+                throw topologyChanged(known.fingerprint(), seen);
+            }
+            if (attempt > 0) {
+                throw StoreFailures.unavailable(
+                        server, "scan", null, "the cluster topology is changing (slots moving or a failover)", null);
+            }
+        }
+    }
+
+    /**
+     * The layout a cursor names ({@code null}: whatever the cluster has now): the one seen last if it matches, else
+     * read again (one {@code CLUSTER SLOTS}).
+     *
+     * @throws IllegalArgumentException if the cluster's layout is not the cursor's
+     */
+    private ClusterLayout layoutFor(@Nullable String fingerprint) {
+        ClusterLayout known = scanLayout;
+        if (known != null && (fingerprint == null || known.fingerprint().equals(fingerprint))) {
+            return known;
+        }
+        known = call("scan", null, true, this::readLayout);
+        scanLayout = known;
+        if (fingerprint != null && !known.fingerprint().equals(fingerprint)) {
+            throw topologyChanged(fingerprint, known);
+        }
+        return known;
+    }
+
+    private static IllegalArgumentException topologyChanged(String was, ClusterLayout now) {
+        return new IllegalArgumentException("scan cursor made for another Redis Cluster topology (layout " + was
+                + ", now " + now.fingerprint() + ": slots moved or a master changed), where it could miss records:"
+                + " start the scan again with a null cursor");
+    }
+
+    /** {@code CLUSTER SLOTS}, {@code INFO server} and the {@code SCAN}, pipelined on one connection to {@code master}. */
+    private Step scanMaster(ClusterLayout.Master master, String position, ScanParams params) {
+        ConnectionPool pool = JedisClients.clusterNodes(jedis).get(master.hostAndPort());
+        if (pool == null) {
+            throw new JedisConnectionException("no connection to master " + master.hostAndPort() + " is known");
+        }
+        try (Connection connection = pool.getResource()) {
+            Pipeline pipeline = new Pipeline(connection);
+            Response<Object> slots = pipeline.sendCommand(Protocol.Command.CLUSTER, "SLOTS");
+            Response<Object> info = pipeline.sendCommand(Protocol.Command.INFO, "server");
+            Response<ScanResult<String>> keys = pipeline.scan(position, params);
+            pipeline.sync();
+            return new Step(runId(info), keys.get(), layoutOf(slots.get(), master.hostAndPort()));
+        }
+    }
+
+    /** The layout as the first cluster node that answers reports it. */
+    private ClusterLayout readLayout() {
+        JedisException failure = null;
+        for (java.util.Map.Entry<String, ConnectionPool> node :
+                JedisClients.clusterNodes(jedis).entrySet()) {
+            try (Connection connection = node.getValue().getResource()) {
+                return layoutOf(new Jedis(connection).sendCommand(Protocol.Command.CLUSTER, "SLOTS"), node.getKey());
+            } catch (JedisException e) {
+                failure = e;
+            }
+        }
+        throw failure != null ? failure : new JedisConnectionException("no cluster node is known");
+    }
+
+    private ClusterLayout layoutOf(Object reply, String hostAndPort) {
+        try {
+            return ClusterLayout.of(reply, hostAndPort.substring(0, hostAndPort.lastIndexOf(':')));
+        } catch (IllegalStateException e) {
+            throw StoreFailures.failed(server, "scan", null, String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The first {@value ScanCursor#RUN_LENGTH} characters of the server's {@code run_id}, or
+     * {@link ScanCursor#UNKNOWN_RUN} when the server refuses {@code INFO} (an ACL without it): then a cursor is not
+     * checked against restarts.
+     */
+    private static String runId(Response<Object> info) {
+        Object reply;
+        try {
+            reply = info.get();
+        } catch (JedisDataException e) {
+            return ScanCursor.UNKNOWN_RUN;
+        }
+        String text = reply instanceof byte[] b
+                ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply);
+        for (String line : text.lines().toList()) {
+            String id = line.startsWith("run_id:")
+                    ? line.substring("run_id:".length()).trim()
+                    : "";
+            if (id.length() >= ScanCursor.RUN_LENGTH && id.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                return id.substring(0, ScanCursor.RUN_LENGTH).toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return ScanCursor.UNKNOWN_RUN;
+    }
+
+    /** The glob of this store's session keys: the escaped prefix, a two-character bucket tag, {@code s:}, a key. */
+    private String scanPattern() {
+        return globEscape(keyPrefix) + "{??}s:" + "?".repeat(SessionKey.LENGTH);
+    }
+
+    /**
+     * The stored texts of {@code keys}: one {@code MGET}; on Cluster one {@code MGET} per bucket (one slot each),
+     * pipelined, which reaches the master a page's keys came from in one round trip.
+     */
+    private List<@Nullable String> values(List<SessionKey> keys) {
+        if (!cluster) {
+            return jedis.mget(keys.stream().map(this::sessionKey).toArray(String[]::new));
+        }
+        java.util.Map<Integer, List<Integer>> byBucket = new java.util.TreeMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byBucket.computeIfAbsent(bucket(keys.get(i)), b -> new ArrayList<>())
+                    .add(i);
+        }
+        List<@Nullable String> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
+        java.util.Map<List<Integer>, Response<List<String>>> responses = new java.util.LinkedHashMap<>();
+        try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (List<Integer> group : byBucket.values()) {
+                responses.put(
+                        group,
+                        pipeline.mget(
+                                group.stream().map(i -> sessionKey(keys.get(i))).toArray(String[]::new)));
+            }
+            pipeline.sync();
+        }
+        responses.forEach((group, response) -> {
+            List<String> texts = response.get();
+            for (int j = 0; j < group.size(); j++) {
+                out.set(group.get(j), texts.get(j));
+            }
+        });
+        return out;
+    }
+
+    /** The live, decodable records among {@code texts} (aligned with {@code keys}), by this store's clock now. */
+    private List<SessionRecord> live(List<SessionKey> keys, List<@Nullable String> texts) {
+        Instant now = clock.instant();
+        List<SessionRecord> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            @Nullable String text = texts.get(i);
+            if (text == null) {
+                continue;
+            }
+            try {
+                SessionRecord record = RecordEnvelope.decode(keys.get(i), text);
+                if (!record.isExpiredAt(now)) {
+                    out.add(record);
+                }
+            } catch (SessionCodecException e) {
+                StoreFailures.skipped(LOG, server, "scan", keys.get(i), e);
+            }
+        }
+        return out;
     }
 
     private static String globEscape(String s) {

@@ -200,6 +200,63 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
         }
     }
 
+    /**
+     * A scan over the three masters: every record once, pages handed between two stores, the commands counted, and a
+     * cursor of another layout refused.
+     */
+    @Test
+    @DisplayName("[SCAN, Redis Cluster] every master walked in turn, cursors portable between stores, a changed layout"
+            + " refused; SCAN / MGET / CLUSTER SLOTS counted")
+    void scanOverMasters() {
+        MutableClock c = MutableClock.startingNow();
+        String prefix = "sk:scan:" + Long.toHexString(System.nanoTime()) + ":";
+        try (RedisSessionStore a = clusterStore(prefix, c);
+                RedisSessionStore b = clusterStore(prefix, c)) {
+            Set<SessionKey> written = new HashSet<>();
+            for (int i = 0; i < 1000; i++) {
+                SessionRecord r = FreshRecords.record(c, null, "{}");
+                assertThat(a.create(r)).isTrue();
+                written.add(r.key());
+            }
+            ALL_NODES.forEach(CommandStats::reset);
+            List<SessionKey> seen = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            Set<String> masters = new HashSet<>();
+            do {
+                var page = (pages++ % 2 == 0 ? a : b).scan(cursor, 100);
+                assertThat(page.records().size()).isLessThanOrEqualTo(100);
+                page.records().forEach(r -> seen.add(r.key()));
+                cursor = page.next();
+                if (cursor != null) {
+                    assertThat(cursor).startsWith("c1:");
+                    masters.add(cursor.split(":", -1)[2]);
+                }
+            } while (cursor != null);
+            Map<String, Long> calls = new TreeMap<>();
+            for (UnifiedJedis m : ALL_NODES) {
+                CommandStats.read(m).forEach((name, n) -> calls.merge(name, n, Long::sum));
+            }
+            System.out.printf("cluster scan of 1000 records, page 100: %d pages, commandstats %s%n", pages, calls);
+            assertThat(seen).hasSize(written.size());
+            assertThat(Set.copyOf(seen)).isEqualTo(written);
+            assertThat(masters).as("masters named by the cursors").containsExactlyInAnyOrder("0", "1", "2");
+            assertThat(calls.get("scan")).as("one SCAN per page at most").isLessThanOrEqualTo(pages);
+            assertThat(calls.get("cluster|slots"))
+                    .as("one CLUSTER SLOTS per SCAN, plus one per store that met a layout first")
+                    .isLessThanOrEqualTo(calls.get("scan") + 2);
+
+            String mid = a.scan(null, 10).next();
+            String otherLayout = mid.replaceFirst("^c1:[A-Za-z0-9_-]{8}:", "c1:AAAAAAAA:");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.scan(otherLayout, 10))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("another Redis Cluster topology");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.scan("r1:-:0", 10))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        // Nothing to clean: the cluster is private to this class and killed after it.
+    }
+
     @Test
     @DisplayName("[Redis Cluster] ping answers")
     void pingOnCluster() {
@@ -251,5 +308,17 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
     @Override
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
         return Optional.of(new RedisBackdoor((RedisSessionStore) store, keyClient, ALL_NODES));
+    }
+
+    /** Redis SCAN may return a key again when the server resizes its keyspace table during the scan (README, Scan). */
+    @Override
+    protected boolean scanMayRepeat() {
+        return true;
+    }
+
+    /** The README's bound: pages follow SCAN over every key of the server, not only this run's. */
+    @Override
+    protected int scanCallLimit(int live, int pageSize) {
+        return ScanBound.calls(live, pageSize, ALL_NODES);
     }
 }

@@ -57,4 +57,16 @@ class RedisConformanceTest extends SessionStoreConformanceKit {
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
         return Optional.of(new RedisBackdoor((RedisSessionStore) store, raw(), List.of(raw())));
     }
+
+    /** Redis SCAN may return a key again when the server resizes its keyspace table during the scan (README, Scan). */
+    @Override
+    protected boolean scanMayRepeat() {
+        return true;
+    }
+
+    /** The README's bound: pages follow SCAN over every key of the server, not only this run's. */
+    @Override
+    protected int scanCallLimit(int live, int pageSize) {
+        return ScanBound.calls(live, pageSize, List.of(raw()));
+    }
 }

@@ -117,4 +117,16 @@ class RedisSentinelConformanceTest extends SessionStoreConformanceKit {
         }
         return killed;
     }
+
+    /** Redis SCAN may return a key again when the server resizes its keyspace table during the scan (README, Scan). */
+    @Override
+    protected boolean scanMayRepeat() {
+        return true;
+    }
+
+    /** The README's bound: pages follow SCAN over every key of the server, not only this run's. */
+    @Override
+    protected int scanCallLimit(int live, int pageSize) {
+        return ScanBound.calls(live, pageSize, List.of(raw));
+    }
 }

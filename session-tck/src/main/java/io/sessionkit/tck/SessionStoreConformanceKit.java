@@ -2,6 +2,7 @@ package io.sessionkit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sessionkit.DecodeFailurePolicy;
 import io.sessionkit.ExpiredSession;
@@ -121,6 +122,25 @@ public abstract class SessionStoreConformanceKit {
      */
     protected boolean sharedByNodes() {
         return true;
+    }
+
+    /**
+     * Whether a scan of this store may return a record more than once (rule 16.5), as its documentation must then say
+     * and bound (Redis: a key again when the server resizes its keyspace table during the scan). Default: false, every
+     * record at most once.
+     */
+    protected boolean scanMayRepeat() {
+        return false;
+    }
+
+    /**
+     * At most how many {@code scan} calls a complete scan takes over {@code live} live records (and nothing else) with
+     * page size {@code pageSize} (rule 16.8). Default: {@code live / pageSize + 1}, what keyset pagination takes (full
+     * pages, then one short or empty page). A store whose pages follow something else (Redis {@code SCAN} over a
+     * keyspace shared with other data) overrides it with its own documented bound.
+     */
+    protected int scanCallLimit(int live, int pageSize) {
+        return live / pageSize + 1;
     }
 
     record Capabilities(Set<StoreFeature> features, boolean backdoor, boolean sharedByNodes) {}
@@ -1505,6 +1525,11 @@ public abstract class SessionStoreConformanceKit {
                 assertThat(store.claimExpired(1, Duration.ofMinutes(1))).isEmpty();
                 store.removeExpired(List.of());
             }
+            if (!declared.contains(StoreFeature.SCAN)) {
+                assertThatThrownBy(() -> store.scan(null, 10)).isInstanceOf(UnsupportedOperationException.class);
+            } else {
+                assertThat(store.scan(null, 10).records()).isEmpty();
+            }
         }
 
         @Test
@@ -1862,6 +1887,383 @@ public abstract class SessionStoreConformanceKit {
                             new SessionEvent(SessionEvent.Type.EXPIRED, s.id().key(), null, null, null, s.expiresAt()));
             assertThat(named.toString()).doesNotContain(s.id().value());
             assertThat(store.load(s.id().key())).isEmpty();
+        }
+    }
+
+    @Nested
+    @RequiresFeature(StoreFeature.SCAN)
+    @DisplayName("16 Scan")
+    class Scan {
+        /** What a complete scan returned: every page's records in order, each page's size, and the calls it took. */
+        record Scanned(List<SessionRecord> records, List<Integer> pageSizes) {
+            /** How often each key was returned. */
+            Map<SessionKey, Integer> counts() {
+                Map<SessionKey, Integer> counts = new LinkedHashMap<>();
+                records.forEach(r -> counts.merge(r.key(), 1, Integer::sum));
+                return counts;
+            }
+
+            Set<SessionKey> keys() {
+                return counts().keySet();
+            }
+
+            List<SessionKey> repeated() {
+                return counts().entrySet().stream()
+                        .filter(e -> e.getValue() > 1)
+                        .map(Map.Entry::getKey)
+                        .toList();
+            }
+
+            int calls() {
+                return pageSizes.size();
+            }
+        }
+
+        /**
+         * Scans {@code node} from the start to the end with {@code pageSize}, running {@code betweenPages} after each
+         * page that is not the last, and checking on each page that it holds no record expired by {@code node}'s clock
+         * when the page was read (16.4) and no more than {@code pageSize} records (16.3). A scan that has not ended
+         * after far more calls than {@link #scanCallLimit} allows (a cursor that does not advance) fails.
+         */
+        private Scanned scanAll(SessionStore node, java.time.Clock nodeClock, int pageSize, Runnable betweenPages) {
+            int cap = 10 * scanCallLimit(created + 2_000, pageSize) + 100;
+            List<SessionRecord> records = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            String cursor = null;
+            do {
+                Instant readAt = nodeClock.instant();
+                var page = node.scan(cursor, pageSize);
+                sizes.add(page.records().size());
+                assertThat(page.records())
+                        .as("page %d of a scan with page size %d", sizes.size(), pageSize)
+                        .hasSizeLessThanOrEqualTo(pageSize);
+                for (SessionRecord r : page.records()) {
+                    assertThat(r.isExpiredAt(readAt))
+                            .as(
+                                    "page %d returned %s, expired at %s when the page was read at %s",
+                                    sizes.size(), r, r.expiresAt(), readAt)
+                            .isFalse();
+                }
+                records.addAll(page.records());
+                cursor = page.next();
+                if (cursor != null) {
+                    assertThat(sizes.size())
+                            .as("scan calls without reaching the end (does the cursor advance?)")
+                            .isLessThan(cap);
+                    betweenPages.run();
+                }
+            } while (cursor != null);
+            return new Scanned(records, sizes);
+        }
+
+        private Scanned scanAll(int pageSize) {
+            return scanAll(store, clock, pageSize, () -> {});
+        }
+
+        /** Records created in the store under test by this test so far (an upper bound on what is live). */
+        private int created;
+
+        /** The i-th of a varied set of records: some with a principal, other idle timeouts, earlier creation. */
+        private SessionRecord varied(int i) {
+            Instant now = clock.instant();
+            Duration maxIdle = Duration.ofMinutes(30 + i % 7);
+            String principal = i % 3 == 0 ? "user-" + i + (i % 2 == 0 ? "-élodie" : "") : null;
+            Instant createdAt = now.minusSeconds(i % 100).minusMillis(i % 1000);
+            return new SessionRecord(
+                    SessionId.generate().key(),
+                    1,
+                    createdAt,
+                    now,
+                    maxIdle,
+                    now.plus(maxIdle),
+                    principal,
+                    "{\"i\":" + i + ",\"s\":\"ü" + i + "\"}");
+        }
+
+        /** Creates {@code n} varied records, every fifth replaced once (version 2); returns them as stored. */
+        private Map<SessionKey, SessionRecord> createVaried(int n) {
+            Map<SessionKey, SessionRecord> out = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                SessionRecord r = varied(created + i);
+                assertThat(store.create(r)).isTrue();
+                if (i % 5 == 0) {
+                    r = replaced(r, "{\"i\":" + (created + i) + ",\"replaced\":true}");
+                }
+                out.put(r.key(), r);
+            }
+            created += n;
+            return out;
+        }
+
+        /** A record with a fresh key and its own idle timeout, created now. */
+        private SessionRecord createdWithIdle(Duration maxIdle) {
+            Instant now = clock.instant();
+            SessionRecord r =
+                    new SessionRecord(SessionId.generate().key(), 1, now, now, maxIdle, now.plus(maxIdle), null, "{}");
+            assertThat(store.create(r)).isTrue();
+            created++;
+            return r;
+        }
+
+        /** Every key returned exactly once, or at least once where the store declares repeats. */
+        private void assertEachOnce(Scanned scanned, Set<SessionKey> expected, String what) {
+            assertThat(scanned.keys())
+                    .as("%s: the keys the scan returned", what)
+                    .isEqualTo(expected);
+            if (!scanMayRepeat()) {
+                assertThat(scanned.repeated())
+                        .as("%s: records returned more than once", what)
+                        .isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("16.1 an empty store scans to the end with no records")
+        void emptyStore() {
+            for (int pageSize : List.of(1, 10, 1000)) {
+                assertThat(scanAll(pageSize).records())
+                        .as("page size %d", pageSize)
+                        .isEmpty();
+            }
+        }
+
+        @Test
+        @DisplayName("16.2 a scan returns every live record exactly once, in its full state")
+        void everyRecordOnce() {
+            Map<SessionKey, SessionRecord> small = createVaried(23);
+            for (int pageSize : List.of(1, 7, 23, 5000)) {
+                assertEachOnce(scanAll(pageSize), small.keySet(), "23 records, page size " + pageSize);
+            }
+            Map<SessionKey, SessionRecord> all = new LinkedHashMap<>(small);
+            all.putAll(createVaried(1050 - 23));
+            Scanned scanned = scanAll(100);
+            assertEachOnce(scanned, all.keySet(), "1050 records, page size 100");
+            for (SessionRecord r : scanned.records()) {
+                SessionRecord written = Objects.requireNonNull(all.get(r.key()), "a key the scan returned");
+                assertThat(List.of(
+                                r.version(),
+                                r.createdAt(),
+                                r.lastAccessedAt(),
+                                r.maxIdle(),
+                                r.expiresAt(),
+                                String.valueOf(r.principal())))
+                        .as("version, times, idle timeout and principal of %s as scanned", r)
+                        .isEqualTo(List.of(
+                                written.version(),
+                                written.createdAt(),
+                                written.lastAccessedAt(),
+                                written.maxIdle(),
+                                written.expiresAt(),
+                                String.valueOf(written.principal())));
+                assertThat(r)
+                        .as("%s as scanned and as loaded", r)
+                        .isEqualTo(store.load(r.key()).orElseThrow());
+            }
+        }
+
+        @Test
+        @DisplayName("16.3 pages never exceed the page size, and a page size below 1 is refused")
+        void pageSize() {
+            createVaried(12);
+            for (int pageSize : List.of(1, 2, 5, 11, 12, 13)) {
+                // scanAll checks every page against the page size.
+                assertThat(scanAll(pageSize).keys())
+                        .as("page size %d", pageSize)
+                        .hasSize(12);
+            }
+            for (int bad : List.of(0, -1, Integer.MIN_VALUE)) {
+                assertThat(catchThrowable(() -> store.scan(null, bad)))
+                        .as("scan with page size %d", bad)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+
+        @Test
+        @DisplayName("16.4 a scan never returns a record expired when its page is read")
+        void expiredExcluded() {
+            SessionRecord longLived = createdWithIdle(Duration.ofMinutes(30));
+            SessionRecord tenMinutes = createdWithIdle(Duration.ofMinutes(10));
+            SessionRecord twentyMinutes = createdWithIdle(Duration.ofMinutes(20));
+            clock.advance(Duration.ofMinutes(10));
+            for (int pageSize : List.of(1, 100)) {
+                assertEachOnce(
+                        scanAll(pageSize),
+                        Set.of(longLived.key(), twentyMinutes.key()),
+                        "expiresAt == now for one record, page size " + pageSize);
+            }
+            clock.advance(Duration.ofMinutes(15));
+            assertEachOnce(scanAll(100), Set.of(longLived.key()), "25 minutes on");
+            assertThat(tenMinutes.expiresAt()).isBefore(clock.instant());
+            // Records that expire while the scan runs: none may be in a page read after its expiry.
+            Set<SessionKey> lasting = new HashSet<>(Set.of(longLived.key()));
+            for (int i = 0; i < 15; i++) {
+                createdWithIdle(Duration.ofMinutes(2));
+                lasting.add(createdWithIdle(Duration.ofMinutes(30)).key());
+            }
+            boolean[] advanced = {false};
+            Scanned scanned = scanAll(store, clock, 4, () -> {
+                if (!advanced[0]) {
+                    advanced[0] = true;
+                    clock.advance(Duration.ofMinutes(2));
+                }
+            });
+            // scanAll failed any page holding a record expired when it was read; the lasting ones all came back.
+            assertThat(scanned.keys()).containsAll(lasting);
+        }
+
+        @Test
+        @DisplayName(
+                "16.5 records live throughout a scan with writes to others are returned at least once, and at most once unless the store declares repeats")
+        void concurrentWrites() {
+            Map<SessionKey, SessionRecord> stable = createVaried(300);
+            List<SessionRecord> churn = new ArrayList<>(createVaried(100).values());
+            List<SessionRecord> stableList = new ArrayList<>(stable.values());
+            Map<SessionKey, Long> lastVersion = new ConcurrentHashMap<>();
+            stable.values().forEach(r -> lastVersion.put(r.key(), r.version()));
+            int[] round = {0};
+            Scanned scanned = scanAll(store, clock, 10, () -> {
+                int k = round[0]++;
+                // Between pages: 8 creates, 2 replaces and 2 deletes of other records, 2 replaces of stable ones.
+                for (int i = 0; i < 8; i++) {
+                    churn.add(createdWithIdle(Duration.ofMinutes(30)));
+                }
+                for (int i = 0; i < 2 && !churn.isEmpty(); i++) {
+                    SessionRecord r = churn.remove(Math.floorMod(k * 7 + i * 13, churn.size()));
+                    churn.add(replaced(store.load(r.key()).orElseThrow(), "{\"churn\":" + k + "}"));
+                }
+                for (int i = 0; i < 2 && !churn.isEmpty(); i++) {
+                    store.delete(churn.remove(Math.floorMod(k * 11 + i * 3, churn.size()))
+                            .key());
+                }
+                for (int i = 0; i < 2; i++) {
+                    SessionRecord r = stableList.get(Math.floorMod(k * 17 + i * 5, stableList.size()));
+                    SessionRecord now = replaced(store.load(r.key()).orElseThrow(), "{\"stable\":" + k + "}");
+                    lastVersion.put(now.key(), now.version());
+                }
+            });
+            assertThat(scanned.keys())
+                    .as("records live throughout the scan, with writes to others between its pages")
+                    .containsAll(stable.keySet());
+            if (!scanMayRepeat()) {
+                assertThat(scanned.repeated())
+                        .as("records returned more than once (override scanMayRepeat() only for a documented bound)")
+                        .isEmpty();
+            }
+            for (SessionRecord r : scanned.records()) {
+                if (stable.containsKey(r.key())) {
+                    assertThat(r.version())
+                            .as("the version of %s: one it held during the scan", r)
+                            .isBetween(stable.get(r.key()).version(), lastVersion.get(r.key()));
+                }
+            }
+        }
+
+        @Test
+        @RequiresSharedNodes
+        @DisplayName("16.6 a cursor is portable: another node resumes the scan where the first left it")
+        void portableCursor() {
+            Map<SessionKey, SessionRecord> all = createVaried(10);
+            SessionStore other = otherNode(Duration.ZERO);
+            List<SessionRecord> records = new ArrayList<>();
+            String cursor = null;
+            int calls = 0;
+            do {
+                // Alternate nodes page by page: each resumes the other's cursor.
+                var page = (calls++ % 2 == 0 ? store : other).scan(cursor, 3);
+                records.addAll(page.records());
+                cursor = page.next();
+                assertThat(calls).as("scan calls").isLessThan(10 * scanCallLimit(2_010, 3) + 100);
+            } while (cursor != null);
+            assertEachOnce(new Scanned(records, List.of()), all.keySet(), "two nodes, page size 3");
+        }
+
+        @Test
+        @DisplayName("16.7 a malformed or foreign cursor is an IllegalArgumentException and changes nothing")
+        void badCursor() {
+            Map<SessionKey, SessionRecord> all = createVaried(5);
+            String real = Objects.requireNonNull(
+                    store.scan(null, 1).next(), "the cursor after the first of 5 records, page size 1");
+            String kind = real.contains(":") ? real.substring(0, real.indexOf(':') + 1) : "";
+            List<String> bad = new ArrayList<>(List.of(
+                    "",
+                    " ",
+                    "not a cursor",
+                    "\0",
+                    "é",
+                    "A".repeat(10_000),
+                    real + " ",
+                    real + "\n",
+                    " " + real,
+                    real + "\0",
+                    "0",
+                    "-1",
+                    ":",
+                    "1:"));
+            if (!kind.isEmpty()) {
+                bad.add(kind);
+            }
+            // Cursors of other kinds of stores (KeysetCursor's format): refused, never read as a position.
+            for (String other : List.of("j1:", "c1:", "m1:", "r1:", "t1:", "x9:")) {
+                if (!real.startsWith(other)) {
+                    bad.add(other + "YQ");
+                    bad.add(other + real.substring(kind.length()));
+                }
+            }
+            for (String cursor : bad) {
+                assertThat(catchThrowable(() -> store.scan(cursor, 10)))
+                        .as("scan of the cursor '%s'", cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+            for (SessionRecord r : all.values()) {
+                assertThat(store.load(r.key()).map(SessionRecord::version))
+                        .as("%s after the refused cursors", r)
+                        .contains(r.version());
+            }
+            assertEachOnce(scanAll(2), all.keySet(), "a scan after the refused cursors");
+        }
+
+        @Test
+        @DisplayName("16.8 a complete scan takes a bounded number of store calls, one per page")
+        void boundedCalls() {
+            for (int[] step : new int[][] {{0, 10}, {25, 10}, {0, 1}, {5, 10}, {0, 7}}) {
+                createVaried(step[0]);
+                int pageSize = step[1];
+                store.reset();
+                Scanned scanned = scanAll(pageSize);
+                assertThat(scanned.calls())
+                        .as("scan calls for %d records, page size %d", created, pageSize)
+                        .isLessThanOrEqualTo(scanCallLimit(created, pageSize));
+                assertThat(store.calls())
+                        .as("store calls of a scan of %d records: the scan's pages and nothing else", created)
+                        .isEqualTo(store.count(InterceptingSessionStore.Call.SCAN))
+                        .isEqualTo(scanned.calls());
+            }
+        }
+
+        @Test
+        @RequiresBackdoor
+        @DisplayName("16.9 an undecodable record never stops a scan")
+        void undecodableSkipped() {
+            Map<SessionKey, SessionRecord> all = createVaried(9);
+            List<SessionKey> keys = new ArrayList<>(all.keySet());
+            SessionKey bad = keys.get(4);
+            requireBackdoor().corrupt(bad);
+            Set<SessionKey> good = new HashSet<>(keys);
+            good.remove(bad);
+            for (int pageSize : List.of(1, 3, 100)) {
+                Scanned scanned = scanAll(pageSize);
+                assertThat(scanned.keys())
+                        .as("page size %d: the other records, around an undecodable one", pageSize)
+                        .containsAll(good);
+                assertThat(Set.copyOf(scanned.keys()))
+                        .as("page size %d: keys returned", pageSize)
+                        .isSubsetOf(all.keySet());
+                if (!scanMayRepeat()) {
+                    assertThat(scanned.repeated())
+                            .as("page size %d: repeats", pageSize)
+                            .isEmpty();
+                }
+            }
         }
     }
 }

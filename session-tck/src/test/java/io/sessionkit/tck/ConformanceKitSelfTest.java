@@ -125,7 +125,40 @@ class ConformanceKitSelfTest {
                                 // 15.7 catches it only when two nodes claim before either removes: not every run.
                                 "15.6 a claim whose node died is taken over after its lease, not before"),
                         false,
-                        "while"));
+                        "while"),
+                new Rejection(
+                        Flaw.SCAN_DROPS_LAST_PAGE,
+                        List.of("16.2 a scan returns every live record exactly once, in its full state"),
+                        false,
+                        "the keys the scan returned"),
+                new Rejection(
+                        Flaw.SCAN_RETURNS_EXPIRED,
+                        List.of("16.4 a scan never returns a record expired when its page is read"),
+                        true,
+                        "when the page was read"),
+                new Rejection(
+                        Flaw.SCAN_REPEATS,
+                        List.of(
+                                "16.5 records live throughout a scan with writes to others are returned at least once, and at most once unless the store declares repeats",
+                                "16.2 a scan returns every live record exactly once, in its full state"),
+                        false,
+                        "more than once"),
+                new Rejection(
+                        Flaw.SCAN_IGNORES_PAGE_SIZE,
+                        List.of("16.3 pages never exceed the page size, and a page size below 1 is refused"),
+                        false,
+                        "with page size"),
+                new Rejection(
+                        Flaw.SCAN_READS_FOREIGN_CURSORS,
+                        List.of(
+                                "16.7 a malformed or foreign cursor is an IllegalArgumentException and changes nothing"),
+                        true,
+                        "scan of the cursor"),
+                new Rejection(
+                        Flaw.SCAN_FAILS_ON_UNDECODABLE,
+                        List.of("16.9 an undecodable record never stops a scan"),
+                        true,
+                        "not an object"));
     }
 
     @ParameterizedTest(name = "rejects a store with flaw {0}")

@@ -1,21 +1,27 @@
 package io.sessionkit.tck;
 
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.KeysetCursor;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
+import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal correct store on a ConcurrentHashMap: the reference the kit must accept and, given a {@link Flaw}, a
@@ -45,13 +51,28 @@ class MapStore implements SessionStore {
         /** Claims expired records by its own clock alone, without the grace. */
         CLAIMS_WITHOUT_GRACE,
         /** Claims without marking: every claim returns the same expired records again. */
-        CLAIMS_WITHOUT_LEASE
+        CLAIMS_WITHOUT_LEASE,
+        /** Ends the scan one page early: the page before the last says it is the last. */
+        SCAN_DROPS_LAST_PAGE,
+        /** Scans without the expiry filter: expired records that are still held are returned. */
+        SCAN_RETURNS_EXPIRED,
+        /** Resumes at the cursor's key instead of after it: the last record of each page comes again. */
+        SCAN_REPEATS,
+        /** Returns one record more than the page size asks for. */
+        SCAN_IGNORES_PAGE_SIZE,
+        /** Reads any cursor's payload as a position, whatever its kind. */
+        SCAN_READS_FOREIGN_CURSORS,
+        /** Fails the whole scan on an undecodable record instead of skipping it. */
+        SCAN_FAILS_ON_UNDECODABLE
     }
+
+    private static final KeysetCursor CURSOR = KeysetCursor.of("t");
+    private static final System.Logger LOG = System.getLogger("io.sessionkit.tck.MapStore");
 
     static final Duration GRACE = Duration.ofSeconds(60);
 
-    private static final Set<StoreFeature> SHARED_MUTABLE_FEATURES =
-            EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+    private static final Set<StoreFeature> SHARED_MUTABLE_FEATURES = EnumSet.of(
+            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS, StoreFeature.SCAN);
 
     /** The records; two instances given the same map are two nodes of one store. */
     ConcurrentMap<SessionKey, SessionRecord> map = new ConcurrentHashMap<>();
@@ -79,7 +100,11 @@ class MapStore implements SessionStore {
     public Set<StoreFeature> features() {
         return flaw == Flaw.SHARES_MUTABLE_FEATURES
                 ? SHARED_MUTABLE_FEATURES
-                : Set.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                : Set.of(
+                        StoreFeature.PRINCIPAL_INDEX,
+                        StoreFeature.PURGE_EXPIRED,
+                        StoreFeature.EXPIRY_EVENTS,
+                        StoreFeature.SCAN);
     }
 
     @Override
@@ -190,6 +215,56 @@ class MapStore implements SessionStore {
                 return null;
             });
         }
+    }
+
+    /** Keyset pagination over the sorted keys: the keys after the cursor's, {@code pageSize} of them. */
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        int size = ScanPage.requirePageSize(pageSize) + (flaw == Flaw.SCAN_IGNORES_PAGE_SIZE ? 1 : 0);
+        String after = position(cursor);
+        Instant now = clock.instant();
+        List<SessionKey> keys = map.keySet().stream()
+                .filter(k -> after == null
+                        || (flaw == Flaw.SCAN_REPEATS
+                                ? k.value().compareTo(after) >= 0
+                                : k.value().compareTo(after) > 0))
+                .sorted(Comparator.comparing(SessionKey::value))
+                .toList();
+        List<SessionRecord> page = new ArrayList<>();
+        SessionKey last = null;
+        int read = 0;
+        for (SessionKey key : keys) {
+            if (read == size) {
+                break;
+            }
+            SessionRecord r = map.get(key);
+            if (r == null || (r.isExpiredAt(now) && flaw != Flaw.SCAN_RETURNS_EXPIRED)) {
+                continue; // expired rows are not read, as a keyset query's "expires_at > now" leaves them out
+            }
+            read++;
+            last = key;
+            if (!r.attributes().startsWith("{")) {
+                SessionCodecException e = new SessionCodecException("record " + key.shortForm() + " is not an object");
+                if (flaw == Flaw.SCAN_FAILS_ON_UNDECODABLE) {
+                    throw e;
+                }
+                StoreFailures.skipped(LOG, "map", "scan", key, e);
+                continue;
+            }
+            page.add(r);
+        }
+        boolean more = read == size;
+        if (flaw == Flaw.SCAN_DROPS_LAST_PAGE && more && keys.size() <= 2 * size) {
+            more = false;
+        }
+        return new ScanPage(page, more && last != null ? CURSOR.after(last) : null);
+    }
+
+    private @Nullable String position(@Nullable String cursor) {
+        if (flaw == Flaw.SCAN_READS_FOREIGN_CURSORS && cursor != null && cursor.indexOf(':') == 2) {
+            return CURSOR.position("t1:" + cursor.substring(3));
+        }
+        return CURSOR.position(cursor);
     }
 
     @Override
