@@ -157,7 +157,10 @@ class CaffeineSessionStoreTest {
     void item17_declaresExactlyWhatItImplements() {
         assertThat(store.features())
                 .containsExactlyInAnyOrder(
-                        StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                        StoreFeature.PRINCIPAL_INDEX,
+                            StoreFeature.PURGE_EXPIRED,
+                            StoreFeature.EXPIRY_EVENTS,
+                            StoreFeature.SCAN);
         store.ping();
     }
 

@@ -6,8 +6,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sessionkit.BuilderChecks;
 import io.sessionkit.ExpiredSession;
+import io.sessionkit.KeysetCursor;
 import io.sessionkit.ProviderConfig;
 import io.sessionkit.ReplaceResult;
+import io.sessionkit.ScanPage;
 import io.sessionkit.SessionCodecException;
 import io.sessionkit.SessionException;
 import io.sessionkit.SessionKey;
@@ -110,6 +112,8 @@ public final class JdbcSessionStore implements SessionStore {
     private static final AtomicInteger POOL_SEQUENCE = new AtomicInteger();
     private static final int MAX_SWEEP_RETRIES = 3;
     private static final int MAX_DEADLOCK_RETRIES = 2;
+    /** The cursors of {@link #scan}: {@code j1:} and base64url of the last {@code session_id} read. */
+    private static final KeysetCursor SCAN_CURSOR = KeysetCursor.of("j");
     /** Session ids per {@code removeExpired} statement. */
     static final int REMOVE_CHUNK = 500;
 
@@ -264,7 +268,11 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public Set<StoreFeature> features() {
-        return EnumSet.of(StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+        return EnumSet.of(
+                StoreFeature.PRINCIPAL_INDEX,
+                StoreFeature.PURGE_EXPIRED,
+                StoreFeature.EXPIRY_EVENTS,
+                StoreFeature.SCAN);
     }
 
     @Override
@@ -383,6 +391,67 @@ public final class JdbcSessionStore implements SessionStore {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keyset pagination on the primary key, one {@code SELECT} per page:
+     * {@code WHERE session_id > ? AND expires_at > now ORDER BY session_id LIMIT pageSize}, so a page costs an index
+     * range of {@code pageSize} rows however large the table, holds no lock and keeps nothing open between pages. The
+     * cursor is {@code j1:} followed by base64url of the last {@code session_id} the page read ({@link KeysetCursor}),
+     * valid on every node of the table. Every row live throughout the scan is returned exactly once, whatever is
+     * written meanwhile: rows are ordered by their immutable key. A row that cannot be decoded (a malformed
+     * {@code session_id}, bad metadata, data that is not a JSON object) is skipped, logged once with
+     * {@link StoreFailures#skipped}, and the scan moves past it.
+     */
+    @Override
+    public ScanPage scan(@Nullable String cursor, int pageSize) {
+        ScanPage.requirePageSize(pageSize);
+        String after = scanPosition(cursor);
+        long now = clock.millis();
+        return run("scan", null, c -> {
+            try (PreparedStatement ps = prepare(c, after == null ? sql.scanFirst : sql.scanAfter)) {
+                int i = 1;
+                if (after != null) {
+                    ps.setString(i++, after);
+                }
+                ps.setLong(i++, now);
+                ps.setInt(i, pageSize);
+                List<SessionRecord> out = new ArrayList<>();
+                String last = null;
+                int read = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        read++;
+                        last = rs.getString(1);
+                        SessionKey key;
+                        try {
+                            key = new SessionKey(last);
+                        } catch (IllegalArgumentException e) {
+                            StoreFailures.skipped(LOG, server, "scan", null, e);
+                            continue;
+                        }
+                        try {
+                            out.add(toRecord(key, rs, 2));
+                        } catch (SessionCodecException e) {
+                            StoreFailures.skipped(LOG, server, "scan", key, e);
+                        }
+                    }
+                }
+                // A full page may be the last: the next, empty page says so. A short page always is.
+                return new ScanPage(out, read == pageSize && last != null ? SCAN_CURSOR.after(last) : null);
+            }
+        });
+    }
+
+    /** The key a scan cursor resumes after: any non-empty value of at most the column's 64 characters. */
+    private static @Nullable String scanPosition(@Nullable String cursor) {
+        String after = SCAN_CURSOR.position(cursor);
+        if (after != null && after.length() > 64) {
+            throw new IllegalArgumentException("not a scan cursor of this store: its key is longer than session_id");
+        }
+        return after;
     }
 
     /** {@inheritDoc} One {@code SELECT} on the principal index. */

@@ -56,6 +56,11 @@ final class SqlStatements {
      */
     final String deleteClassified;
 
+    /** The first page of a scan: live rows in key order, {@code LIMIT ?}. */
+    final String scanFirst;
+    /** A later page of a scan: live rows after the cursor's key, in key order, {@code LIMIT ?}. */
+    final String scanAfter;
+
     final String purgeBatch;
     /** Claims expired rows, or on MySQL/MariaDB selects the candidates (see {@link SqlDialect#claim(String)}). */
     final String claim;
@@ -93,6 +98,10 @@ final class SqlStatements {
         insert = "INSERT INTO " + table + " " + insertColumns + " " + insertValues;
         deleteExpiredKey = "DELETE FROM " + table + " WHERE session_id = ? AND " + expiresColumn + " <= ?";
         create = strategy.create(new Parts(table, insertColumns, insertValues, insert));
+        // Keyset pagination on the primary key; the hint keeps MySQL/MariaDB from walking the expires_at index instead.
+        String scan = "SELECT session_id, " + COLUMNS + " FROM " + table + byKey + " WHERE ";
+        scanFirst = scan + "expires_at > ? ORDER BY session_id LIMIT ?";
+        scanAfter = scan + "session_id > ? AND expires_at > ? ORDER BY session_id LIMIT ?";
         purgeBatch = strategy.purgeBatch(table, purgeBatchSize);
         claim = strategy.claim(table);
         this.expiresColumn = expiresColumn;

@@ -42,7 +42,10 @@ class JdbcSessionStoreProviderTest {
             assertThat(jdbc.table()).isEqualTo("sk_provider");
             assertThat(store.features())
                     .containsExactlyInAnyOrder(
-                            StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                            StoreFeature.PRINCIPAL_INDEX,
+                            StoreFeature.PURGE_EXPIRED,
+                            StoreFeature.EXPIRY_EVENTS,
+                            StoreFeature.SCAN);
             assertThat(store.load(JdbcSessionStoreTest.randomKey())).isEmpty();
         }
     }

@@ -366,7 +366,10 @@ class MongoSessionStoreTest {
         assertThat(raw.countDocuments()).isEqualTo(1);
         assertThat(store.features())
                 .containsExactlyInAnyOrder(
-                        StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS);
+                        StoreFeature.PRINCIPAL_INDEX,
+                            StoreFeature.PURGE_EXPIRED,
+                            StoreFeature.EXPIRY_EVENTS,
+                            StoreFeature.SCAN);
     }
 
     @Test
