@@ -1,6 +1,7 @@
 /**
  * Moving sessions between two SessionKit stores while traffic flows: {@link io.sessionkit.migration.MigratingSessionStore}
- * (and its provider, {@code sessionkit.store=migrating}).
+ * (on first touch; its provider is {@code sessionkit.store=migrating}) and {@link io.sessionkit.migration.BulkCopier}
+ * (every session at once).
  *
  * <p>Non-null unless marked {@code @Nullable}: the package is {@link org.jspecify.annotations.NullMarked}.
  */

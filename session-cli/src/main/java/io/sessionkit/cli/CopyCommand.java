@@ -1,0 +1,214 @@
+package io.sessionkit.cli;
+
+import io.sessionkit.SessionStore;
+import io.sessionkit.migration.BulkCopier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "copy",
+        description = {
+            "Copy every live session from one store to another, preserving key, version, times, expiry, principal",
+            "and attributes. Sessions the target holds already are skipped, never overwritten. A checkpoint is",
+            "written after each page; --resume goes on from it. Progress on stderr."
+        })
+final class CopyCommand extends StoreCommand {
+    @Option(names = "--from", paramLabel = "FILE|STORE", required = true, description = "The source (needs SCAN).")
+    String from = "";
+
+    @Option(names = "--to", paramLabel = "FILE|STORE", required = true, description = "The target.")
+    String to = "";
+
+    @Option(names = "--resume", description = "Go on from the checkpoint file of an earlier copy of this pair.")
+    boolean resume;
+
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "FILE",
+            defaultValue = "sessionkit-copy.checkpoint",
+            description = "Where the checkpoint is kept (default ${DEFAULT-VALUE}); removed when the copy completes.")
+    Path checkpoint = Path.of("sessionkit-copy.checkpoint");
+
+    @Option(
+            names = "--page-size",
+            defaultValue = "500",
+            description = "Records per scan page (default ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "4",
+            description = "Creates in flight in the target (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--max-pages",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Stop after N pages, leaving the checkpoint (0: no limit); copy in slices with --resume.")
+    long maxPages;
+
+    @Override
+    public Integer call() {
+        if (pageSize < 1 || threads < 1 || threads > 64 || maxPages < 0) {
+            throw new SessionKitCli.UsageException(
+                    "--page-size must be at least 1, --threads in 1..64, --max-pages 0 or more");
+        }
+        @Nullable String cursor = resume ? readCheckpoint() : null;
+        if (!resume && Files.exists(checkpoint)) {
+            throw new SessionKitCli.UsageException("a checkpoint of an unfinished copy is at " + checkpoint
+                    + ": add --resume to go on, or remove the file to start over");
+        }
+        try (SessionStore source = open(Configs.side("--from", from, options()));
+                SessionStore target = open(Configs.side("--to", to, options()))) {
+            long start = System.nanoTime();
+            Progress progress = new Progress(err(), start);
+            BulkCopier[] self = new BulkCopier[1];
+            BulkCopier.Builder b = BulkCopier.builder(source, target)
+                    .pageSize(pageSize)
+                    .parallelism(threads)
+                    .progress(p -> {
+                        if (p.cursor() != null) {
+                            writeCheckpoint(p.cursor());
+                        }
+                        progress.show(p);
+                        if (maxPages > 0 && p.pages() >= maxPages) {
+                            self[0].stop();
+                        }
+                    });
+            if (cursor != null) {
+                b.resumeFrom(cursor);
+            }
+            self[0] = b.build();
+            BulkCopier.Result r = self[0].copy();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress.end();
+            if (r.complete()) {
+                deleteCheckpoint();
+            }
+            long seen = r.copied() + r.skipped() + r.failed();
+            double rate = seconds > 0 ? seen / seconds : 0;
+            if (json()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("copied", r.copied());
+                m.put("skipped", r.skipped());
+                m.put("failed", r.failed());
+                m.put("complete", r.complete());
+                m.put("seconds", Math.round(seconds * 1000) / 1000.0);
+                m.put("sessionsPerSecond", Math.round(rate));
+                printJson(m);
+            } else {
+                out().printf(
+                                "copied %d, skipped %d, failed %d in %.1f s (%d sessions/s)%s%n",
+                                r.copied(),
+                                r.skipped(),
+                                r.failed(),
+                                seconds,
+                                Math.round(rate),
+                                r.complete()
+                                        ? ""
+                                        : "; stopped at the checkpoint in " + checkpoint + ": run again with --resume");
+                out().flush();
+            }
+            return r.failed() > 0 ? SessionKitCli.PROBLEM : SessionKitCli.OK;
+        }
+    }
+
+    private String readCheckpoint() {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new SessionKitCli.UsageException("--resume: no checkpoint at " + checkpoint);
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(checkpoint)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new SessionKitCli.UsageException("--resume: cannot read " + checkpoint + ": " + e.getMessage());
+        }
+        if (!from.equals(p.getProperty("from")) || !to.equals(p.getProperty("to"))) {
+            throw new SessionKitCli.UsageException("--resume: " + checkpoint + " is the checkpoint of a copy from "
+                    + p.getProperty("from") + " to " + p.getProperty("to") + ", not of this one");
+        }
+        String cursor = p.getProperty("cursor", "");
+        if (cursor.isBlank()) {
+            throw new SessionKitCli.UsageException("--resume: " + checkpoint + " holds no cursor");
+        }
+        return cursor;
+    }
+
+    private void writeCheckpoint(String cursor) {
+        Properties p = new Properties();
+        p.setProperty("from", from);
+        p.setProperty("to", to);
+        p.setProperty("cursor", cursor);
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        try {
+            Path tmp = Files.createTempFile(Objects.requireNonNull(parent, "parent"), ".sessionkit-copy", ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                p.store(out, "sessionkit copy checkpoint: the scan cursor of the next page");
+            }
+            Files.move(tmp, checkpoint, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteCheckpoint() {
+        try {
+            Files.deleteIfExists(checkpoint);
+        } catch (IOException e) {
+            err().println("sessionkit: cannot remove the checkpoint " + checkpoint + ": " + e.getMessage());
+        }
+    }
+
+    /** The progress line on stderr: rewritten in place on a terminal, else one line a second at most. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final long start;
+        private final boolean terminal = System.console() != null;
+        private long lastShown;
+        private boolean shown;
+
+        Progress(PrintWriter err, long start) {
+            this.err = err;
+            this.start = start;
+        }
+
+        void show(BulkCopier.Progress p) {
+            long now = System.nanoTime();
+            if (now - lastShown < (terminal ? 200_000_000L : 1_000_000_000L) && p.cursor() != null) {
+                return;
+            }
+            lastShown = now;
+            double seconds = Math.max((now - start) / 1e9, 1e-3);
+            String line = String.format(
+                    "copied %d  skipped %d  failed %d  (%d/s)",
+                    p.copied(), p.skipped(), p.failed(), Math.round(p.seen() / seconds));
+            if (terminal) {
+                err.print("\r" + line);
+                shown = true;
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        void end() {
+            if (shown) {
+                err.println();
+                err.flush();
+            }
+        }
+    }
+}
