@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -100,13 +103,19 @@ final class JedisClients {
     }
 
     /**
-     * Switches TLS with the JDK's default socket factory ({@code rediss://}). Jedis 7.5 deprecates {@code ssl(boolean)}
-     * for {@code sslOptions}, whose defaults (and whose {@code defaults()}, absent from 7.0) are not the same
-     * settings: kept, so that a {@code rediss://} URI means the same on every supported Jedis.
+     * Switches TLS on ({@code rediss://}) with this socket factory and these handshake parameters (which carry
+     * hostname verification), or off when {@code factory} is {@code null}. Jedis 7.5 deprecates {@code ssl(boolean)}, {@code sslSocketFactory} and
+     * {@code sslParameters} for {@code sslOptions}, which 7.0 lacks and whose defaults are not the same settings; 7.5
+     * still honours the three when no {@code sslOptions} is set, so they are kept: a {@code rediss://} URI means the
+     * same on every supported Jedis.
      */
     @SuppressWarnings("deprecation") // see above
-    static void ssl(DefaultJedisClientConfig.Builder config, boolean on) {
-        config.ssl(on);
+    static void ssl(
+            DefaultJedisClientConfig.Builder config, @Nullable SSLSocketFactory factory, SSLParameters parameters) {
+        config.ssl(factory != null);
+        if (factory != null) {
+            config.sslSocketFactory(factory).sslParameters(parameters);
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import io.sessionkit.StoreFailures;
 import io.sessionkit.StoreFeature;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
@@ -201,6 +203,7 @@ public final class RedisSessionStore implements SessionStore {
                     .connectionTimeoutMillis(millis(b.connectTimeout))
                     .socketTimeoutMillis(millis(b.readTimeout))
                     .clientName("sessionkit-sentinel");
+            tls(sc, b);
             if (b.sentinelPassword != null) {
                 sc.password(b.sentinelPassword);
             }
@@ -1126,14 +1129,19 @@ public final class RedisSessionStore implements SessionStore {
                 .connectionTimeoutMillis(millis(b.connectTimeout))
                 .socketTimeoutMillis(millis(b.readTimeout))
                 .clientName("sessionkit");
-        JedisClients.ssl(c, "rediss".equalsIgnoreCase(b.uri.getScheme()));
-        RedisUri.user(b.uri).ifPresent(c::user);
-        RedisUri.password(b.uri).ifPresent(c::password);
+        tls(c, b);
+        Optional.ofNullable(b.username).or(() -> RedisUri.user(b.uri)).ifPresent(c::user);
+        Optional.ofNullable(b.password).or(() -> RedisUri.password(b.uri)).ifPresent(c::password);
         int database = RedisUri.database(b.uri);
         if (database != 0) {
             c.database(database);
         }
         return c.build();
+    }
+
+    /** TLS for a {@code rediss://} URI: the builder's trust and identity, hostname verification on unless switched off. */
+    private static void tls(DefaultJedisClientConfig.Builder c, Builder b) {
+        JedisClients.ssl(c, b.tlsFactory, b.tls.parameters());
     }
 
     private static ConnectionPoolConfig poolConfig(Builder b) {
@@ -1175,6 +1183,10 @@ public final class RedisSessionStore implements SessionStore {
         private int clusterMaxAttempts = DEFAULT_CLUSTER_MAX_ATTEMPTS;
         private Duration expiredRetention = DEFAULT_EXPIRED_RETENTION;
         private Clock clock = Clock.systemUTC();
+        private @Nullable String username;
+        private @Nullable String password;
+        private RedisTls tls = RedisTls.DEFAULT;
+        private @Nullable SSLSocketFactory tlsFactory;
 
         private Builder() {}
 
@@ -1191,6 +1203,68 @@ public final class RedisSessionStore implements SessionStore {
         /** Same as {@link #uri(URI)}. */
         public Builder uri(String uri) {
             return uri(RedisUri.parse(requireNonNull(uri, "uri")));
+        }
+
+        /**
+         * The user to authenticate as (Redis 6 ACL), given apart from the URI so that it can come from a secret store;
+         * the URI must not name one too.
+         */
+        public Builder username(String username) {
+            this.username = nonBlank("username", username);
+            return this;
+        }
+
+        /**
+         * The password, given apart from the URI so that it can come from the environment or a secret store (the URI
+         * then carries none); never shown in messages or {@code toString}.
+         */
+        public Builder password(String password) {
+            this.password = nonBlank("password", password);
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of this key store (PKCS#12 or JKS, told apart by content) instead of the JDK's
+         * default trust; needs a {@code rediss://} URI. {@code password} may be {@code null} for a store without one.
+         */
+        public Builder trustStore(Path file, @Nullable String password) {
+            this.tls = tls.withTrust(new RedisTls.Store("trustStore", requireNonNull(file, "file"), password));
+            return this;
+        }
+
+        /** Trusts the CA certificates of this PEM file instead of the JDK's default trust; needs {@code rediss://}. */
+        public Builder trustPem(Path caCertificates) {
+            this.tls =
+                    tls.withTrust(new RedisTls.Pem("trustPem", requireNonNull(caCertificates, "caCertificates"), null));
+            return this;
+        }
+
+        /** Presents the key and certificate of this key store (PKCS#12 or JKS) for mutual TLS; needs {@code rediss://}. */
+        public Builder keyStore(Path file, @Nullable String password) {
+            this.tls = tls.withIdentity(new RedisTls.Store("keyStore", requireNonNull(file, "file"), password));
+            return this;
+        }
+
+        /**
+         * Presents this PEM certificate chain (the client's certificate first) and its unencrypted PKCS#8 private key
+         * ({@code -----BEGIN PRIVATE KEY-----}) for mutual TLS; needs {@code rediss://}.
+         */
+        public Builder clientPem(Path certificateChain, Path privateKey) {
+            this.tls = tls.withIdentity(new RedisTls.Pem(
+                    "clientPem",
+                    requireNonNull(certificateChain, "certificateChain"),
+                    requireNonNull(privateKey, "privateKey")));
+            return this;
+        }
+
+        /**
+         * Whether the server's certificate must name the host connected to (a DNS name or IP address in its subject
+         * alternative names); default {@code true}. Switching it off accepts any certificate the trust accepts, for
+         * any host: only for a CA that signs nothing but this Redis.
+         */
+        public Builder verifyHostname(boolean verify) {
+            this.tls = tls.withVerifyHostname(verify);
+            return this;
         }
 
         /** Connects to the master named {@code masterName} as reported by these Sentinels ({@code host:port}). */
@@ -1334,11 +1408,33 @@ public final class RedisSessionStore implements SessionStore {
                 throw new IllegalArgumentException(
                         "poolMinIdle (" + poolMinIdle + ") must be <= poolMaxTotal (" + poolMaxTotal + ")");
             }
+            if (username != null && RedisUri.user(uri).isPresent()) {
+                throw new IllegalArgumentException("username: given apart and in the URI; give it in one place");
+            }
+            if (password != null && RedisUri.password(uri).isPresent()) {
+                throw new IllegalArgumentException("password: given apart and in the URI; give it in one place");
+            }
+            boolean rediss = "rediss".equalsIgnoreCase(uri.getScheme());
+            if (!tls.isDefault() && !rediss) {
+                throw new IllegalArgumentException(
+                        "trust store, client certificate and hostname verification need a rediss:// URI");
+            }
+            if (!tls.isDefault() && client != null) {
+                throw new IllegalArgumentException("a client passed in brings its own TLS settings");
+            }
+            tlsFactory = rediss && client == null ? tls.socketFactory() : null;
             if (!clusterNodes.isEmpty() && RedisUri.database(uri) != 0) {
                 throw new IllegalArgumentException(
                         "Redis Cluster has only database 0, the URI names " + RedisUri.database(uri));
             }
             return new RedisSessionStore(this);
+        }
+
+        private static String nonBlank(String setter, String value) {
+            if (requireNonNull(value, setter).isBlank()) {
+                throw new IllegalArgumentException(setter + ": must not be blank");
+            }
+            return value;
         }
 
         private static List<HostAndPort> hostsAndPorts(String setter, List<String> entries, int defaultPort) {
@@ -1369,6 +1465,32 @@ public final class RedisSessionStore implements SessionStore {
                 c.apply("sentinel.nodes", sentinels, nodes -> b.sentinel(master.get(), nodes));
             }
             c.secret("sentinel.password").ifPresent(p -> c.apply("sentinel.password", p, b::sentinelPassword));
+            c.string("username", b::username);
+            c.secret("password").ifPresent(p -> c.apply("password", p, b::password));
+            Optional<String> trustStore = c.string("tls.trust-store");
+            Optional<String> trustPassword = c.secret("tls.trust-store-password");
+            Optional<String> caFile = c.string("tls.ca-file");
+            Optional<String> keyStore = c.string("tls.key-store");
+            Optional<String> keyPassword = c.secret("tls.key-store-password");
+            Optional<String> certificateFile = c.string("tls.certificate-file");
+            Optional<String> keyFile = c.string("tls.key-file");
+            if (trustStore.isPresent() && caFile.isPresent()) {
+                c.problem(c.key("tls.trust-store") + " and " + c.key("tls.ca-file") + ": choose one");
+            }
+            trustStore.ifPresent(f -> b.trustStore(Path.of(f), trustPassword.orElse(null)));
+            caFile.ifPresent(f -> b.trustPem(Path.of(f)));
+            if (keyStore.isPresent() && (certificateFile.isPresent() || keyFile.isPresent())) {
+                c.problem(c.key("tls.key-store") + " and " + c.key("tls.certificate-file") + "/" + c.key("tls.key-file")
+                        + ": choose one");
+            } else if (certificateFile.isPresent() != keyFile.isPresent()) {
+                c.problem(c.key("tls.certificate-file") + " and " + c.key("tls.key-file")
+                        + ": set both for a client certificate, or neither");
+            }
+            keyStore.ifPresent(f -> b.keyStore(Path.of(f), keyPassword.orElse(null)));
+            if (certificateFile.isPresent() && keyFile.isPresent()) {
+                b.clientPem(Path.of(certificateFile.get()), Path.of(keyFile.get()));
+            }
+            c.bool("tls.verify-hostname", b::verifyHostname);
             if (!clusterNodes.isEmpty()) {
                 c.apply("cluster.nodes", clusterNodes, b::cluster);
             }

@@ -13,6 +13,11 @@ import io.sessionkit.ConfiguredStoreProvider;
  *       <td>Sentinel mode: master name and {@code host:port} list</td></tr>
  *   <tr><td>{@code sessionkit.redis.cluster.nodes}, {@code .cluster.max-attempts}</td><td>Cluster mode: seed
  *       {@code host:port} list</td></tr>
+ *   <tr><td>{@code sessionkit.redis.username}, {@code .password}</td><td>given apart from the URI (not also in it)</td></tr>
+ *   <tr><td>{@code sessionkit.redis.tls.ca-file} or {@code .tls.trust-store} (+ {@code -password}),
+ *       {@code .tls.certificate-file} + {@code .tls.key-file} or {@code .tls.key-store} (+ {@code -password}),
+ *       {@code .tls.verify-hostname}</td><td>TLS trust, client certificate, hostname check (default on); need
+ *       {@code rediss://}</td></tr>
  *   <tr><td>{@code sessionkit.redis.pool.max-total}, {@code .pool.min-idle}, {@code .pool.max-wait}</td><td>pool</td></tr>
  *   <tr><td>{@code sessionkit.redis.connect-timeout}, {@code .read-timeout}</td><td>finite, positive durations</td></tr>
  *   <tr><td>{@code sessionkit.redis.key-prefix}</td><td>{@code sk:}</td></tr>
