@@ -17,8 +17,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class CasTokens {
 
-    /** What the store knew of a key after its last gets, add or cas on it. */
-    record Token(long version, long cas, Instant expiresAt) {}
+    /**
+     * What the store knew of a key after its last gets, add or cas on it: the record's version, expiry and principal
+     * (so that a replace or delete knows which principal index entry to keep up without reading the record again).
+     */
+    record Token(
+            long version,
+            long cas,
+            Instant expiresAt,
+            @Nullable String principal) {}
 
     private final int capacity;
     private final Map<SessionKey, Token> tokens;

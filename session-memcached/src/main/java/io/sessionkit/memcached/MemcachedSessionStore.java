@@ -7,6 +7,7 @@ import io.sessionkit.ProviderConfig;
 import io.sessionkit.RecordEnvelope;
 import io.sessionkit.ReplaceResult;
 import io.sessionkit.SessionCodecException;
+import io.sessionkit.SessionException;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
@@ -41,6 +42,7 @@ import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
@@ -69,11 +71,26 @@ import org.jspecify.annotations.Nullable;
  * naming the server and the command. Keys never move to another server while one is down, so a session is never
  * silently forked.
  *
+ * <p>Principal index ({@link StoreFeature#PRINCIPAL_INDEX}): one item per principal, {@code keyPrefix + "p:" +
+ * base64url(SHA-256(principal))}, listing the hashed keys of its sessions ({@link PrincipalIndexItem}), each with the
+ * time up to which it covers the session's expiry. It is changed only with {@code gets} + {@code add}/{@code cas}
+ * (bounded retries, then {@link SessionStoreUnavailableException}) and always added to <em>before</em> the record is
+ * written and removed from <em>after</em>, so a failure in between leaves a stale entry (skipped by readers, dropped
+ * later), never a live session missing from it. A write adds or raises an entry when the record gets a principal,
+ * changes it, or carries its expiry past the entry's cover (covers are rounded up to {@code principalIndexRefresh},
+ * so an active session raises it about once per refresh period); a delete or principal change removes the entry.
+ * Every index write drops entries whose cover passed more than {@code expiryGrace} ago; {@link #findByPrincipal} reads
+ * the index and then every listed record in one {@code getBulk}, returns only live records whose principal still
+ * matches, and drops entries whose record is gone or moved (once they are older than {@code expiryGrace} + 1 min, so
+ * that a login whose index entry is written but whose record is not yet is never dropped). At most
+ * {@code principalIndexMaxSessions} entries per principal: a login beyond that, once stale entries are dropped, fails.
+ * memcached may evict the index item like any other: until each session's next index write, such sessions are not
+ * found, and "log out everywhere" misses them (see the module README).
+ *
  * <p>What it does not do: survive memcached's eviction (a live session may be evicted under memory pressure and is
- * then gone, as if logged out), persist anything across a memcached restart, or find sessions by principal (memcached
- * cannot scan, and an index item could itself be evicted, so "log out everywhere" would silently miss sessions), or
- * report expired sessions ({@link StoreFeature#EXPIRY_EVENTS}: memcached cannot enumerate its items, and it drops an
- * expired item silently). {@link #features()} is empty.
+ * then gone, as if logged out), persist anything across a memcached restart, rebuild an evicted principal index
+ * (memcached cannot enumerate the records that carry the principal), or report expired sessions
+ * ({@link StoreFeature#EXPIRY_EVENTS}: memcached cannot enumerate its items, and it drops an expired item silently).
  */
 public final class MemcachedSessionStore implements SessionStore {
     /** Servers used when none are configured. */
@@ -92,6 +109,13 @@ public final class MemcachedSessionStore implements SessionStore {
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
     /** How many keys' CAS ids the store remembers to save the {@code gets} before a {@code cas}. */
     public static final int DEFAULT_CAS_CACHE_SIZE = 10_000;
+    /**
+     * The most sessions one principal's index holds; beyond it (stale entries dropped first) a login of that principal
+     * fails. Lowered to what fits when {@link Builder#maxItemSize} is too small for it (about 15 000 fit in 1 MiB).
+     */
+    public static final int DEFAULT_PRINCIPAL_INDEX_MAX_SESSIONS = 1000;
+    /** The step principal index covers are rounded up to: an active session's entry is rewritten about this often. */
+    public static final Duration DEFAULT_PRINCIPAL_INDEX_REFRESH = Duration.ofHours(1);
 
     /** memcached reads an exptime above 30 days as an absolute Unix time. */
     static final long MAX_RELATIVE_EXPTIME_SECONDS = 60L * 60 * 24 * 30;
@@ -105,6 +129,15 @@ public final class MemcachedSessionStore implements SessionStore {
     static final long MIN_ITEM_SIZE = 1024;
     /** Bound on retries when the item changes between two of our own commands (races with other writers). */
     private static final int MAX_ATTEMPTS = 8;
+    /**
+     * Bound on gets/cas rounds on one principal index item: every login of the principal writes it, so concurrent
+     * logins contend; each lost round means another writer won, so 64 rounds cover 64 concurrent writers.
+     */
+    static final int INDEX_MAX_ATTEMPTS = 64;
+    /** How much older than the expiry grace an index entry must be before a reader drops it for a missing record. */
+    static final Duration INDEX_SETTLE_TIME = Duration.ofMinutes(1);
+    /** What the index item key adds to the prefix: {@code p:} and the hashed principal. */
+    static final int INDEX_KEY_SUFFIX_LENGTH = 2 + SessionKey.LENGTH;
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.memcached");
 
@@ -115,6 +148,8 @@ public final class MemcachedSessionStore implements SessionStore {
     private final Duration expiryGrace;
     private final Clock clock;
     private final CasTokens casTokens;
+    private final int principalIndexMaxSessions;
+    private final long principalIndexRefreshMillis;
     private final MemcachedClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -126,6 +161,8 @@ public final class MemcachedSessionStore implements SessionStore {
         this.expiryGrace = b.expiryGrace;
         this.clock = b.clock;
         this.casTokens = new CasTokens(b.casCacheSize);
+        this.principalIndexMaxSessions = b.principalIndexMaxSessions();
+        this.principalIndexRefreshMillis = b.principalIndexRefresh.toMillis();
         Set<SocketAddress> everConnected = ConcurrentHashMap.newKeySet();
         CountDownLatch firstConnections = new CountDownLatch(servers.size());
         ConnectionObserver observer = new ConnectionObserver() {
@@ -200,7 +237,7 @@ public final class MemcachedSessionStore implements SessionStore {
 
     @Override
     public Set<StoreFeature> features() {
-        return Set.of();
+        return Set.of(StoreFeature.PRINCIPAL_INDEX);
     }
 
     @Override
@@ -209,6 +246,11 @@ public final class MemcachedSessionStore implements SessionStore {
         SessionKey key = record.key();
         byte[] value = encode(record);
         String itemKey = itemKey(key);
+        String principal = record.principal();
+        if (principal != null) {
+            // Index first: if the add below fails, a stale entry is left (harmless), never a live session unlisted.
+            indexAdd(principal, key, coverSeconds(record.expiresAt()));
+        }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             OperationFuture<Boolean> add = call(
                     "add",
@@ -279,19 +321,50 @@ public final class MemcachedSessionStore implements SessionStore {
         byte[] value = encode(record);
         String itemKey = itemKey(key);
 
-        return compareAndSet("replace", itemKey, key, expectedVersion, cas -> cas(itemKey, key, cas, record, value));
+        return compareAndSet("replace", itemKey, key, expectedVersion, (cas, prior) -> {
+            indexBeforeWrite(prior, record);
+            StatusCode code = cas(itemKey, key, cas, record, value);
+            if (code == StatusCode.SUCCESS) {
+                indexAfterWrite(prior, key, record.principal());
+            }
+            return code;
+        });
     }
 
     @Override
     public void delete(SessionKey key) {
         requireNonNull(key, "key");
         String itemKey = itemKey(key);
+        // The principal whose index lists this session: known from this store's last command on the key, else read.
+        CasTokens.Token token = casTokens.get(key);
+        String principal;
+        if (token != null) {
+            principal = token.principal();
+        } else {
+            principal = storedPrincipal(itemKey, key);
+        }
         casTokens.remove(key);
         OperationFuture<Boolean> delete = call("delete", itemKey, key, () -> client.delete(itemKey));
         await(delete, "delete", itemKey, key);
         StatusCode code = statusOf(delete);
         if (code != StatusCode.SUCCESS && code != StatusCode.ERR_NOT_FOUND) {
             throw failed("delete", itemKey, key, delete);
+        }
+        if (principal != null) {
+            indexRemoveQuietly(principal, key);
+        }
+    }
+
+    /** The principal of the record stored under the key (live or not), or null if none, or it cannot be decoded. */
+    private @Nullable String storedPrincipal(String itemKey, SessionKey key) {
+        CASValue<byte[]> current = gets(itemKey, key);
+        if (current == null) {
+            return null;
+        }
+        try {
+            return decode(key, current.getValue()).principal();
+        } catch (SessionCodecException e) {
+            return null;
         }
     }
 
@@ -307,7 +380,14 @@ public final class MemcachedSessionStore implements SessionStore {
     public ReplaceResult delete(SessionKey key, long expectedVersion) {
         requireNonNull(key, "key");
         String itemKey = itemKey(key);
-        return compareAndSet("delete", itemKey, key, expectedVersion, cas -> deleteIfUnchanged(itemKey, key, cas));
+        return compareAndSet("delete", itemKey, key, expectedVersion, (cas, prior) -> {
+            StatusCode code = deleteIfUnchanged(itemKey, key, cas);
+            String principal = prior.principal();
+            if (code == StatusCode.SUCCESS && principal != null) {
+                indexRemoveQuietly(principal, key);
+            }
+            return code;
+        });
     }
 
     /**
@@ -318,16 +398,13 @@ public final class MemcachedSessionStore implements SessionStore {
      * holds: absent or expired by this store's clock is GONE, another version is CONFLICT.
      */
     private ReplaceResult compareAndSet(
-            String op,
-            String itemKey,
-            SessionKey key,
-            long expectedVersion,
-            java.util.function.LongFunction<StatusCode> withCas) {
+            String op, String itemKey, SessionKey key, long expectedVersion, WithCas withCas) {
         CasTokens.Token token = casTokens.get(key);
         if (token != null
                 && token.version() == expectedVersion
                 && token.expiresAt().isAfter(clock.instant())) {
-            ReplaceResult settled = settled(key, withCas.apply(token.cas()));
+            ReplaceResult settled =
+                    settled(key, withCas.apply(token.cas(), new Prior(token.principal(), token.expiresAt())));
             if (settled != null) {
                 return settled;
             }
@@ -348,12 +425,21 @@ public final class MemcachedSessionStore implements SessionStore {
                 remember(stored, current.getCas());
                 return ReplaceResult.CONFLICT;
             }
-            ReplaceResult settled = settled(key, withCas.apply(current.getCas()));
+            ReplaceResult settled =
+                    settled(key, withCas.apply(current.getCas(), new Prior(stored.principal(), stored.expiresAt())));
             if (settled != null) {
                 return settled;
             }
         }
         throw contended(op, itemKey, key);
+    }
+
+    /** What the stored record at the expected version held, as far as index upkeep needs it. */
+    private record Prior(@Nullable String principal, Instant expiresAt) {}
+
+    /** A command sent with a CAS id, given what the record it replaces held. */
+    private interface WithCas {
+        StatusCode apply(long cas, Prior prior);
     }
 
     /**
@@ -474,6 +560,10 @@ public final class MemcachedSessionStore implements SessionStore {
         return clock;
     }
 
+    int principalIndexMaxSessions() {
+        return principalIndexMaxSessions;
+    }
+
     int rememberedCasIds() {
         return casTokens.size();
     }
@@ -490,6 +580,386 @@ public final class MemcachedSessionStore implements SessionStore {
             return (int) seconds;
         }
         return (int) Math.min(ceilDiv(until, 1000), Integer.MAX_VALUE);
+    }
+
+    // ---- principal index ----
+
+    /**
+     * The live records of {@code principal}: its index item ({@code gets}), then every listed record in one
+     * {@code getBulk} (one command per server, in parallel). Only live records whose principal still matches are
+     * returned; the index is a hint, the record the truth. Entries found stale are dropped with one {@code cas} (or a
+     * {@code delete} with CAS id when none is left), skipped if the index changed meanwhile: a record that is gone or
+     * belongs to another principal once the entry is older than {@code expiryGrace} + 1 min (a younger one may be a
+     * login whose record is being written), a record expired for longer than the grace. An entry whose live record
+     * expires past its cover (written by a client that does not keep the index up) has its cover raised the same way.
+     * Undecodable records are skipped and logged.
+     *
+     * @throws SessionStoreUnavailableException if the index's server or any listed record's server fails: a lookup
+     *         never silently leaves out the sessions of a server it could not read
+     */
+    @Override
+    public List<SessionRecord> findByPrincipal(String principal) {
+        requireNonNull(principal, "principal");
+        String indexKey = indexKey(principal);
+        CASValue<byte[]> current = gets(indexKey, null);
+        if (current == null) {
+            return List.of();
+        }
+        PrincipalIndexItem index = parseIndex(indexKey, current.getValue());
+        if (index == null || index.isEmpty()) {
+            return List.of();
+        }
+        List<PrincipalIndexItem.Entry> listed = List.copyOf(index.entries());
+        List<String> itemKeys = new ArrayList<>(listed.size());
+        for (PrincipalIndexItem.Entry e : listed) {
+            itemKeys.add(itemKey(new SessionKey(e.key())));
+        }
+        Map<String, byte[]> values = getBulk(indexKey, itemKeys);
+        Instant now = clock.instant();
+        long nowMillis = now.toEpochMilli();
+        long graceMillis = expiryGrace.toMillis();
+        long settleMillis = expiryGrace.plus(INDEX_SETTLE_TIME).toMillis();
+        List<SessionRecord> found = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < listed.size(); i++) {
+            PrincipalIndexItem.Entry e = listed.get(i);
+            SessionKey key = new SessionKey(e.key());
+            byte[] value = values.get(itemKeys.get(i));
+            boolean settled = e.writtenSeconds() * 1000 + settleMillis <= nowMillis;
+            if (value == null) {
+                if (settled || e.coverSeconds() * 1000 + graceMillis <= nowMillis) {
+                    changed |= index.remove(e.key());
+                }
+                continue;
+            }
+            SessionRecord record;
+            try {
+                record = decode(key, value);
+            } catch (SessionCodecException ex) {
+                StoreFailures.skipped(LOG, "memcached " + server(itemKeys.get(i)), "findByPrincipal", key, ex);
+                continue;
+            }
+            if (!principal.equals(record.principal())) {
+                if (settled) {
+                    changed |= index.remove(e.key());
+                }
+                continue;
+            }
+            if (record.isExpiredAt(now)) {
+                if (record.expiresAt().toEpochMilli() + graceMillis <= nowMillis) {
+                    changed |= index.remove(e.key());
+                }
+                continue;
+            }
+            found.add(record);
+            long cover = coverSeconds(record.expiresAt());
+            if (cover > e.coverSeconds()) {
+                index.raise(new PrincipalIndexItem.Entry(e.key(), cover, e.writtenSeconds()));
+                changed = true;
+            }
+        }
+        if (changed) {
+            writeIndexOnce(indexKey, current.getCas(), index);
+        }
+        return List.copyOf(found);
+    }
+
+    /** The index item key of a principal: the prefix, {@code p:}, and the hashed principal (never the name itself). */
+    String indexKey(String principal) {
+        String indexKey = keyPrefix + "p:" + SessionKey.hash(principal);
+        if (indexKey.length() >= MAX_KEY_LENGTH || !isPrintableAscii(indexKey)) {
+            throw new IllegalStateException("principal index key breaks memcached's key rules");
+        }
+        return indexKey;
+    }
+
+    /** The server that holds {@code principal}'s index item. */
+    InetSocketAddress serverForPrincipal(String principal) {
+        return (InetSocketAddress)
+                client.getNodeLocator().getPrimary(indexKey(principal)).getSocketAddress();
+    }
+
+    /**
+     * The index cover of a record expiring at {@code expiresAt}: that time rounded up to the next multiple of
+     * {@code principalIndexRefresh} since the epoch, in epoch seconds. A write raises an entry only when the cover of
+     * its new expiry passes the old one, so an active session rewrites its entry about once per refresh period.
+     */
+    long coverSeconds(Instant expiresAt) {
+        long millis = expiresAt.toEpochMilli();
+        long step = principalIndexRefreshMillis;
+        long covered = -Math.floorDiv(-millis, step) * step;
+        return ceilDiv(covered, 1000);
+    }
+
+    /** Before a replace: the new principal's entry added, or raised when the new expiry passes its cover. */
+    private void indexBeforeWrite(Prior prior, SessionRecord record) {
+        String principal = record.principal();
+        if (principal == null) {
+            return;
+        }
+        long cover = coverSeconds(record.expiresAt());
+        if (!principal.equals(prior.principal()) || cover > coverSeconds(prior.expiresAt())) {
+            indexAdd(principal, record.key(), cover);
+        }
+    }
+
+    /** After a replace or delete that went through: the old principal's entry removed if the principal changed. */
+    private void indexAfterWrite(Prior prior, SessionKey key, @Nullable String newPrincipal) {
+        String old = prior.principal();
+        if (old != null && !old.equals(newPrincipal)) {
+            indexRemoveQuietly(old, key);
+        }
+    }
+
+    /**
+     * Adds {@code key} to {@code principal}'s index with at least {@code cover}, dropping entries whose cover passed
+     * more than the grace ago; {@code add} when there is no index item, else {@code cas}, retried while other writers
+     * win. At the cap, the listed records are read ({@code getBulk}) to drop entries of sessions that are gone before
+     * refusing.
+     *
+     * @throws SessionException when the principal already has {@code principalIndexMaxSessions} live sessions
+     * @throws SessionStoreUnavailableException when the index's server fails, or the item kept changing for
+     *         {@value #INDEX_MAX_ATTEMPTS} rounds
+     */
+    private void indexAdd(String principal, SessionKey key, long cover) {
+        String indexKey = indexKey(principal);
+        for (int attempt = 0; attempt < INDEX_MAX_ATTEMPTS; attempt++) {
+            CASValue<byte[]> current = gets(indexKey, null);
+            PrincipalIndexItem index = current == null ? null : parseIndex(indexKey, current.getValue());
+            if (index == null) {
+                index = new PrincipalIndexItem();
+            }
+            Instant now = clock.instant();
+            index.dropCoveredBefore(now.toEpochMilli(), expiryGrace.toMillis());
+            PrincipalIndexItem.Entry old = index.get(key.value());
+            long newCover = old == null ? cover : Math.max(cover, old.coverSeconds());
+            if (old == null && index.size() >= principalIndexMaxSessions) {
+                dropGoneSessions(indexKey, principal, index, now);
+                if (index.size() >= principalIndexMaxSessions) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "principal index {0} is full ({1} live sessions): login refused",
+                            shortIndex(indexKey),
+                            index.size());
+                    throw new SessionException("memcached " + server(indexKey) + ": principal index "
+                            + shortIndex(indexKey) + " already lists " + index.size()
+                            + " live sessions, the limit (sessionkit.memcached.principal-index.max-sessions); "
+                            + "the session was not written");
+                }
+            }
+            index.put(new PrincipalIndexItem.Entry(key.value(), newCover, ceilDiv(now.toEpochMilli(), 1000)));
+            byte[] value = index.toBytes();
+            int exptime = exptime(Instant.ofEpochSecond(index.maxCoverSeconds()));
+            StatusCode code;
+            if (current == null) {
+                OperationFuture<Boolean> add = call(
+                        "add",
+                        indexKey,
+                        null,
+                        () -> client.add(indexKey, exptime, value, ByteArrayTranscoder.INSTANCE));
+                await(add, "add", indexKey, null);
+                code = statusOf(add);
+                if (code == StatusCode.ERR_NOT_STORED) {
+                    code = StatusCode.ERR_EXISTS;
+                }
+            } else {
+                long casId = current.getCas();
+                OperationFuture<?> cas = call(
+                        "cas",
+                        indexKey,
+                        null,
+                        () -> client.asyncCAS(indexKey, casId, exptime, value, ByteArrayTranscoder.INSTANCE));
+                await(cas, "cas", indexKey, null);
+                code = statusOf(cas);
+            }
+            if (code == StatusCode.SUCCESS) {
+                return;
+            }
+            if (code != StatusCode.ERR_EXISTS && code != StatusCode.ERR_NOT_FOUND) {
+                throw indexFailed("index write", indexKey, code);
+            }
+        }
+        throw indexUnavailable(
+                "index write",
+                indexKey,
+                "gave up after " + INDEX_MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
+                null);
+    }
+
+    /**
+     * At the cap: drops entries whose record is gone, belongs to another principal (both once settled), or expired
+     * longer than the grace ago, reading the records with one {@code getBulk}.
+     */
+    private void dropGoneSessions(String indexKey, String principal, PrincipalIndexItem index, Instant now) {
+        List<PrincipalIndexItem.Entry> listed = List.copyOf(index.entries());
+        List<String> itemKeys = new ArrayList<>(listed.size());
+        for (PrincipalIndexItem.Entry e : listed) {
+            itemKeys.add(itemKey(new SessionKey(e.key())));
+        }
+        Map<String, byte[]> values = getBulk(indexKey, itemKeys);
+        long nowMillis = now.toEpochMilli();
+        long settleMillis = expiryGrace.plus(INDEX_SETTLE_TIME).toMillis();
+        for (int i = 0; i < listed.size(); i++) {
+            PrincipalIndexItem.Entry e = listed.get(i);
+            byte[] value = values.get(itemKeys.get(i));
+            boolean settled = e.writtenSeconds() * 1000 + settleMillis <= nowMillis;
+            if (value == null) {
+                if (settled) {
+                    index.remove(e.key());
+                }
+                continue;
+            }
+            try {
+                SessionRecord record = decode(new SessionKey(e.key()), value);
+                if ((settled && !principal.equals(record.principal()))
+                        || record.expiresAt().toEpochMilli() + expiryGrace.toMillis() <= nowMillis) {
+                    index.remove(e.key());
+                }
+            } catch (SessionCodecException ex) {
+                // Cannot tell; keep the entry.
+            }
+        }
+    }
+
+    /**
+     * Removes {@code key} from {@code principal}'s index after its record went or moved: {@code cas}, or a
+     * {@code delete} with CAS id when no entry is left. A failure only leaves a stale entry, which readers skip and
+     * later writes and lookups drop, so it is logged, not thrown: the record write it follows has happened.
+     */
+    private void indexRemoveQuietly(String principal, SessionKey key) {
+        String indexKey = indexKey(principal);
+        try {
+            for (int attempt = 0; attempt < INDEX_MAX_ATTEMPTS; attempt++) {
+                CASValue<byte[]> current = gets(indexKey, null);
+                if (current == null) {
+                    return;
+                }
+                PrincipalIndexItem index = parseIndex(indexKey, current.getValue());
+                if (index == null) {
+                    return;
+                }
+                boolean removed = index.remove(key.value());
+                int dropped = index.dropCoveredBefore(clock.millis(), expiryGrace.toMillis());
+                if (!removed && dropped == 0) {
+                    return;
+                }
+                StatusCode code = writeIndex(indexKey, current.getCas(), index);
+                if (code == StatusCode.SUCCESS || code == StatusCode.ERR_NOT_FOUND) {
+                    return;
+                }
+                if (code != StatusCode.ERR_EXISTS) {
+                    throw indexFailed("index write", indexKey, code);
+                }
+            }
+            throw indexUnavailable(
+                    "index write",
+                    indexKey,
+                    "gave up after " + INDEX_MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
+                    null);
+        } catch (SessionException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "session {0} left in principal index {1} (readers skip it; it is dropped later): {2}",
+                    key.shortForm(),
+                    shortIndex(indexKey),
+                    e.getMessage());
+        }
+    }
+
+    /** One attempt to store the index as changed from the item of {@code casId}: cas, or delete it when empty. */
+    private StatusCode writeIndex(String indexKey, long casId, PrincipalIndexItem index) {
+        if (index.isEmpty()) {
+            OperationFuture<Boolean> delete = call("delete", indexKey, null, () -> client.delete(indexKey, casId));
+            await(delete, "delete", indexKey, null);
+            return statusOf(delete);
+        }
+        byte[] value = index.toBytes();
+        int exptime = exptime(Instant.ofEpochSecond(index.maxCoverSeconds()));
+        OperationFuture<?> cas = call(
+                "cas",
+                indexKey,
+                null,
+                () -> client.asyncCAS(indexKey, casId, exptime, value, ByteArrayTranscoder.INSTANCE));
+        await(cas, "cas", indexKey, null);
+        return statusOf(cas);
+    }
+
+    /** A lookup's clean-up: one attempt, skipped if the index changed meanwhile; a failure is only logged. */
+    private void writeIndexOnce(String indexKey, long casId, PrincipalIndexItem index) {
+        try {
+            writeIndex(indexKey, casId, index);
+        } catch (SessionException e) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "principal index {0}: clean-up skipped: {1}",
+                    shortIndex(indexKey),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The parsed index, or null when the item is not one (written by something else): logged, and then treated as
+     * absent, so the next login of the principal overwrites it and lookups find nothing until then.
+     */
+    private @Nullable PrincipalIndexItem parseIndex(String indexKey, byte[] value) {
+        try {
+            return PrincipalIndexItem.parse(value);
+        } catch (IllegalArgumentException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "principal index {0} cannot be read ({1}); treated as empty",
+                    shortIndex(indexKey),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The listed records' values by item key (absent ones left out): one command per server, in parallel. */
+    private Map<String, byte[]> getBulk(String indexKey, List<String> itemKeys) {
+        BulkFuture<Map<String, byte[]>> bulk;
+        try {
+            bulk = client.asyncGetBulk(itemKeys, ByteArrayTranscoder.INSTANCE);
+        } catch (IllegalStateException e) {
+            throw indexUnavailable("getBulk", indexKey, "the client refused the command (" + e.getMessage() + ")", e);
+        }
+        try {
+            return bulk.get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            bulk.cancel(true);
+            throw indexUnavailable("getBulk", indexKey, "no answer within " + operationTimeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            bulk.cancel(true);
+            throw indexUnavailable("getBulk", indexKey, "interrupted while waiting", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String why = cause instanceof CancellationException
+                    ? "a server is down (command cancelled, not queued)"
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            throw indexUnavailable("getBulk", indexKey, why, cause);
+        } catch (CancellationException e) {
+            throw indexUnavailable("getBulk", indexKey, "a server is down (command cancelled, not queued)", e);
+        }
+    }
+
+    private SessionStoreUnavailableException indexFailed(String command, String indexKey, StatusCode code) {
+        return indexUnavailable(command, indexKey, String.valueOf(code), null);
+    }
+
+    private SessionStoreUnavailableException indexUnavailable(
+            String command, String indexKey, String why, @Nullable Throwable cause) {
+        return StoreFailures.unavailable(
+                "memcached " + server(indexKey),
+                command + " of principal index " + shortIndex(indexKey),
+                null,
+                why,
+                cause);
+    }
+
+    /** {@code p:} and the first 8 characters of the hashed principal, for logs and errors. */
+    private String shortIndex(String indexKey) {
+        int at = keyPrefix.length() + 2;
+        return "p:" + indexKey.substring(at, Math.min(indexKey.length(), at + 8));
     }
 
     // ---- internals ----
@@ -515,7 +985,7 @@ public final class MemcachedSessionStore implements SessionStore {
         return code;
     }
 
-    private CASValue<byte[]> gets(String itemKey, SessionKey key) {
+    private @Nullable CASValue<byte[]> gets(String itemKey, @Nullable SessionKey key) {
         OperationFuture<CASValue<byte[]>> gets =
                 call("gets", itemKey, key, () -> client.asyncGets(itemKey, ByteArrayTranscoder.INSTANCE));
         CASValue<byte[]> value = await(gets, "gets", itemKey, key);
@@ -551,7 +1021,8 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private void remember(SessionRecord record, long casId) {
-        casTokens.put(record.key(), new CasTokens.Token(record.version(), casId, record.expiresAt()));
+        casTokens.put(
+                record.key(), new CasTokens.Token(record.version(), casId, record.expiresAt(), record.principal()));
     }
 
     /** Remembers the CAS id memcached returned for our own write; forgets the key if it returned none. */
@@ -574,7 +1045,7 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     /** Starts a command, turning the client's refusals (shut down, full queue) into unavailability. */
-    private <T> T call(String command, String itemKey, SessionKey key, Command<T> start) {
+    private <T> T call(String command, String itemKey, @Nullable SessionKey key, Command<T> start) {
         try {
             return start.start();
         } catch (IllegalStateException e) {
@@ -582,7 +1053,7 @@ public final class MemcachedSessionStore implements SessionStore {
         }
     }
 
-    private <T> T await(OperationFuture<T> future, String command, String itemKey, SessionKey key) {
+    private <T> T await(OperationFuture<T> future, String command, String itemKey, @Nullable SessionKey key) {
         try {
             return future.get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -611,15 +1082,16 @@ public final class MemcachedSessionStore implements SessionStore {
         return status.getStatusCode();
     }
 
-    private RuntimeException failed(String command, String itemKey, SessionKey key, OperationFuture<?> future) {
+    private RuntimeException failed(
+            String command, String itemKey, @Nullable SessionKey key, OperationFuture<?> future) {
         return failed(command, itemKey, key, future, -1);
     }
 
     private RuntimeException failed(
-            String command, String itemKey, SessionKey key, OperationFuture<?> future, long size) {
+            String command, String itemKey, @Nullable SessionKey key, OperationFuture<?> future, long size) {
         OperationStatus status = future.getStatus();
         StatusCode code = status == null ? null : status.getStatusCode();
-        if (code == StatusCode.ERR_2BIG) {
+        if (code == StatusCode.ERR_2BIG && key != null) {
             // The server's item limit (-I) is below the configured max-item-size, or the item overhead tipped it over.
             return new SessionTooLargeException(
                     "session " + key.shortForm() + " refused by memcached " + server(itemKey)
@@ -632,7 +1104,7 @@ public final class MemcachedSessionStore implements SessionStore {
     }
 
     private SessionStoreUnavailableException unavailable(
-            String command, String itemKey, SessionKey key, String why, @Nullable Throwable cause) {
+            String command, String itemKey, @Nullable SessionKey key, String why, @Nullable Throwable cause) {
         return StoreFailures.unavailable("memcached " + server(itemKey), command, key, why, cause);
     }
 
@@ -707,6 +1179,8 @@ public final class MemcachedSessionStore implements SessionStore {
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
         private int casCacheSize = DEFAULT_CAS_CACHE_SIZE;
+        private int principalIndexMaxSessions = 0; // 0: the default, lowered to what fits in maxItemSize
+        private Duration principalIndexRefresh = DEFAULT_PRINCIPAL_INDEX_REFRESH;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -792,6 +1266,64 @@ public final class MemcachedSessionStore implements SessionStore {
             return this;
         }
 
+        /**
+         * The most sessions one principal's index lists, at least 1; a login beyond it, once entries of sessions that
+         * are gone are dropped, fails with a {@link SessionException} and writes nothing. Each entry takes at most
+         * {@value PrincipalIndexItem#MAX_ENTRY_BYTES} bytes of the index item, which must fit in
+         * {@link #maxItemSize}; default {@value #DEFAULT_PRINCIPAL_INDEX_MAX_SESSIONS}, or what fits when less.
+         */
+        public Builder principalIndexMaxSessions(int sessions) {
+            this.principalIndexMaxSessions = BuilderChecks.atLeast("principalIndexMaxSessions", sessions, 1);
+            return this;
+        }
+
+        /**
+         * The step principal index covers are rounded up to, whole seconds, 1 s to 30 days: a session's entry is
+         * rewritten (one {@code gets} + {@code cas} on the index) when a write carries its expiry into a later step,
+         * so about once per step for an active session; a larger step costs fewer index writes, and an entry then
+         * outlives its session by up to one step plus the grace before writes drop it (lookups skip it at once).
+         * After an eviction of the index, a session not logged in, rotated or moved since reappears in it at the
+         * latest at its first write one step on. Default 1 hour.
+         */
+        public Builder principalIndexRefresh(Duration step) {
+            Duration checked = BuilderChecks.between(
+                    "principalIndexRefresh",
+                    step,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(MAX_RELATIVE_EXPTIME_SECONDS),
+                    "(whole seconds)");
+            if (checked.toMillis() % 1000 != 0) {
+                throw BuilderChecks.invalid("principalIndexRefresh", step, "whole seconds");
+            }
+            this.principalIndexRefresh = checked;
+            return this;
+        }
+
+        /** How many entries fit in a principal index item under {@link #maxItemSize}. */
+        private int principalIndexFit() {
+            long room = maxItemSize
+                    - ITEM_OVERHEAD
+                    - keyPrefix.length()
+                    - INDEX_KEY_SUFFIX_LENGTH
+                    - PrincipalIndexItem.maxValueBytes(0);
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, room / PrincipalIndexItem.MAX_ENTRY_BYTES));
+        }
+
+        private int principalIndexMaxSessions() {
+            int fit = principalIndexFit();
+            if (principalIndexMaxSessions == 0) {
+                return Math.max(1, Math.min(DEFAULT_PRINCIPAL_INDEX_MAX_SESSIONS, fit));
+            }
+            if (principalIndexMaxSessions > fit) {
+                throw BuilderChecks.invalid(
+                        "principalIndexMaxSessions",
+                        principalIndexMaxSessions,
+                        "at most " + fit + ", what fits in an item of maxItemSize " + maxItemSize + " bytes ("
+                                + PrincipalIndexItem.MAX_ENTRY_BYTES + " bytes per session)");
+            }
+            return principalIndexMaxSessions;
+        }
+
         /** The clock for expiry decisions; default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
             this.clock = BuilderChecks.clock(clock);
@@ -822,6 +1354,12 @@ public final class MemcachedSessionStore implements SessionStore {
             c.bytes("max-item-size", b::maxItemSize);
             c.duration("max-reconnect-delay", b::maxReconnectDelay);
             c.integer("cas-cache-size", b::casCacheSize);
+            c.integer("principal-index.max-sessions", b::principalIndexMaxSessions);
+            c.duration("principal-index.refresh", b::principalIndexRefresh);
+            if (b.principalIndexMaxSessions != 0) {
+                // Whether it fits depends on max-item-size and key-prefix too: checked once all are read.
+                c.apply("principal-index.max-sessions", b, Builder::principalIndexMaxSessions);
+            }
             return b::build;
         }
     }

@@ -14,6 +14,10 @@ import io.sessionkit.ConfiguredStoreProvider;
  *   <li>{@code sessionkit.memcached.expiry-grace}: how long memcached keeps an item past its expiry; default {@code 1m}</li>
  *   <li>{@code sessionkit.memcached.max-reconnect-delay}: longest wait between reconnects; default {@code 2s}</li>
  *   <li>{@code sessionkit.memcached.cas-cache-size}: CAS ids remembered to save a {@code gets}; default {@code 10000}</li>
+ *   <li>{@code sessionkit.memcached.principal-index.max-sessions}: most sessions one principal's index lists; default
+ *       {@code 1000}, or what fits in {@code max-item-size}</li>
+ *   <li>{@code sessionkit.memcached.principal-index.refresh}: step index covers are rounded up to; default
+ *       {@code 1h}</li>
  * </ul>
  * Every bad key is reported at once; an undeclared {@code sessionkit.memcached.*} key is warned about once. The
  * constructor does nothing; {@link #create} connects in the background.

@@ -207,4 +207,103 @@ class MemcachedCommandCountTest {
                 .as("one gets, nothing deleted")
                 .containsAllEntriesOf(Map.of("commands", 1.0, "get_hits", 1.0));
     }
+
+    private static int principals = 0;
+
+    /** Sessions of one new principal each (so that no index item is shared between requests), saved. */
+    private static List<Session> loggedIn(SessionManager m) {
+        List<Session> out = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Session s = m.create();
+            s.setPrincipal("count-user-" + principals++);
+            s.setAttribute("n", 0);
+            m.save(s);
+            out.add(s);
+        }
+        return out;
+    }
+
+    @Test
+    @DisplayName("principal index: login by rotation 4, change 2, logout 3, lookup 2 (+1 per session in getBulk)")
+    void principalIndex() {
+        List<Session> anonymous = savedSessions();
+        Map<String, Double> login = perRequest("login (set principal + rotate id)", anonymous, s -> {
+            s.setPrincipal("login-user-" + principals++);
+            manager.rotateId(s);
+        });
+        assertThat(login)
+                .as("index gets + index add, record add, CAS delete of the old id")
+                .containsAllEntriesOf(Map.of("commands", 4.0, "cmd_get", 1.0, "cmd_set", 2.0, "delete_hits", 1.0));
+
+        Map<String, Double> create = perRequest("new session with a principal", freshWithPrincipal(), s -> {
+            assertThat(manager.save(s)).isEqualTo(SaveResult.CREATED);
+        });
+        assertThat(create).containsAllEntriesOf(Map.of("commands", 3.0, "cmd_set", 2.0));
+
+        List<Session> users = loggedIn(manager);
+        Map<String, Double> change = perRequest("modifying request, principal set", users, modifyingRequest(manager));
+        assertThat(change)
+                .as("no index write while the expiry stays inside the entry's cover")
+                .containsAllEntriesOf(Map.of("commands", 2.0, "cas_hits", 1.0));
+
+        Map<String, Double> lookup = perRequest(
+                "findByPrincipal (1 session)",
+                users,
+                s -> assertThat(manager.findByPrincipal(s.principal().orElseThrow()))
+                        .hasSize(1));
+        assertThat(lookup)
+                .as("index gets + getBulk of 1 key")
+                .containsAllEntriesOf(Map.of("commands", 2.0, "cmd_get", 2.0, "get_hits", 2.0));
+
+        Map<String, Double> logout = perRequest("logout (invalidate, loaded session)", users, s -> {
+            Session found = manager.find(s.id()).orElseThrow();
+            manager.invalidate(found);
+        });
+        assertThat(logout)
+                .as("gets (find), delete, index gets, index delete with CAS id (its last entry)")
+                .containsAllEntriesOf(Map.of("commands", 4.0, "delete_hits", 2.0));
+
+        List<Session> others = loggedIn(manager);
+        Map<String, Double> everywhere = perRequest(
+                "invalidateAll (1 session)",
+                others,
+                s -> assertThat(manager.invalidateAll(s.principal().orElseThrow()))
+                        .isEqualTo(1));
+        assertThat(everywhere)
+                .as("index gets + getBulk, then per session: delete (CAS id known from the login) + index gets"
+                        + " + index delete")
+                .containsEntry("commands", 5.0);
+    }
+
+    @Test
+    @DisplayName("principal index: a write that carries the expiry into the next refresh step adds gets + cas")
+    void principalIndexRefresh() {
+        try (MemcachedSessionStore refreshing = MemcachedSessionStore.builder()
+                .servers(List.of(server.address()))
+                .clock(clock)
+                .principalIndexRefresh(Duration.ofMinutes(1))
+                .build()) {
+            SessionManager m = SessionManager.builder(refreshing)
+                    .clock(clock)
+                    .expiryPolicy(POLICY)
+                    .build();
+            List<Session> users = loggedIn(m);
+            clock.advance(POLICY.touchInterval());
+            Map<String, Double> c = perRequest("touch across a refresh step", users, s -> {
+                Session found = m.find(s.id()).orElseThrow();
+                assertThat(m.save(found)).isEqualTo(SaveResult.TOUCHED);
+            });
+            assertThat(c).containsAllEntriesOf(Map.of("commands", 4.0, "cas_hits", 2.0));
+        }
+    }
+
+    private static List<Session> freshWithPrincipal() {
+        List<Session> out = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Session s = manager.create();
+            s.setPrincipal("new-user-" + principals++);
+            out.add(s);
+        }
+        return out;
+    }
 }

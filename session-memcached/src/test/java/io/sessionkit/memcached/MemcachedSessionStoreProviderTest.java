@@ -8,6 +8,7 @@ import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
+import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.TestServers;
 import java.time.Duration;
@@ -39,11 +40,15 @@ class MemcachedSessionStoreProviderTest {
         m.put("sessionkit.memcached.max-reconnect-delay", "1s");
         m.put("sessionkit.memcached.cas-cache-size", "100");
         m.put("sessionkit.memcached.connect-timeout", "2s");
+        m.put("sessionkit.memcached.principal-index.max-sessions", "50");
+        m.put("sessionkit.memcached.principal-index.refresh", "10m");
         try (SessionStore store = SessionStores.open(SessionKitConfig.of(m).withClock(clock))) {
             assertThat(store).isInstanceOf(MemcachedSessionStore.class);
-            assertThat(store.features()).isEmpty();
+            assertThat(store.features()).containsExactly(StoreFeature.PRINCIPAL_INDEX);
             MemcachedSessionStore mc = (MemcachedSessionStore) store;
             assertThat(mc.keyPrefix()).isEqualTo("skp:");
+            assertThat(mc.principalIndexMaxSessions()).isEqualTo(50);
+            assertThat(mc.coverSeconds(Instant.ofEpochSecond(601))).isEqualTo(1200);
             Instant now = clock.instant();
             SessionRecord r = new SessionRecord(
                     SessionId.generate().key(), 1, now, now, Duration.ofMinutes(1), now.plusSeconds(60), null, "{}");
@@ -61,6 +66,8 @@ class MemcachedSessionStoreProviderTest {
         try (MemcachedSessionStore store = (MemcachedSessionStore) new MemcachedSessionStoreProvider()
                 .create(SessionKitConfig.of(Map.of("sessionkit.memcached.servers", TestServers.memcachedServers())))) {
             assertThat(store.keyPrefix()).isEqualTo(MemcachedSessionStore.DEFAULT_KEY_PREFIX);
+            assertThat(store.principalIndexMaxSessions())
+                    .isEqualTo(MemcachedSessionStore.DEFAULT_PRINCIPAL_INDEX_MAX_SESSIONS);
         }
         assertThat(new MemcachedSessionStoreProvider().name()).isEqualTo("memcached");
     }
@@ -85,6 +92,11 @@ class MemcachedSessionStoreProviderTest {
                 "max-reconnect-delay|10ms",
                 "cas-cache-size|-1",
                 "cas-cache-size|many",
+                "principal-index.max-sessions|0",
+                "principal-index.max-sessions|100000",
+                "principal-index.refresh|0s",
+                "principal-index.refresh|1500ms",
+                "principal-index.refresh|31d",
             })
     void badValuesNameTheKey(String key, String value) {
         Map<String, String> m = base();

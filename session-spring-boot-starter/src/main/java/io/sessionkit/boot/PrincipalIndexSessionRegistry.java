@@ -33,7 +33,7 @@ import org.springframework.security.core.userdetails.UserDetails;
  *   <li>{@link #getAllPrincipals} is empty: the index is looked up by principal, it is not listed.
  * </ul>
  *
- * Needs a store with {@code StoreFeature.PRINCIPAL_INDEX} (all but memcached); otherwise {@link #getAllSessions}
+ * Needs a store with {@code StoreFeature.PRINCIPAL_INDEX} (every SessionKit store); otherwise {@link #getAllSessions}
  * throws {@link UnsupportedOperationException}.
  */
 public final class PrincipalIndexSessionRegistry implements SessionRegistry {

@@ -12,7 +12,7 @@ import org.springframework.security.core.Authentication;
 /**
  * "Log out everywhere" and "log out my other devices", over the store's principal index: every node's sessions of the
  * user, found by the principal the starter set on login. A bean of the starter when Spring Security is present. Needs a
- * store with {@code StoreFeature.PRINCIPAL_INDEX} (all but memcached).
+ * store with {@code StoreFeature.PRINCIPAL_INDEX} (every SessionKit store).
  */
 public final class UserSessions {
     private final SessionManager manager;
