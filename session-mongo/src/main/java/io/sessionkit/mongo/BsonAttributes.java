@@ -139,7 +139,14 @@ final class BsonAttributes {
                     }
                 };
             case VALUE_NUMBER_FLOAT -> {
-                BigDecimal exact = p.getDecimalValue();
+                BigDecimal exact;
+                try {
+                    exact = p.getDecimalValue();
+                } catch (NumberFormatException beyondBigDecimal) {
+                    // An exponent beyond an int (366666666e66666666666, found by fuzzing) is valid JSON that not even
+                    // BigDecimal holds: like any number Decimal128 cannot hold, it keeps its text.
+                    yield numberText(p.getText(), depth);
+                }
                 double d = exact.doubleValue();
                 yield Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(exact) == 0
                         ? new BsonDouble(d)

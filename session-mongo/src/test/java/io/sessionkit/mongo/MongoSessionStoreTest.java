@@ -201,6 +201,20 @@ class MongoSessionStoreTest {
         assertThat(tree.get("nines").bigIntegerValue()).isEqualTo(new BigInteger("9".repeat(400)));
     }
 
+    /**
+     * Found by session-fuzz (BsonAttributesFuzzTest, crash-exponent-beyond-int): an exponent beyond an int is valid
+     * JSON that BigDecimal refuses with a NumberFormatException, which escaped {@code create}.
+     */
+    @Test
+    void item10_aNumberWhoseExponentExceedsAnIntKeepsItsText() {
+        String json = "{\"n\":366666666e66666666666,\"l\":[-1E-99999999999]}";
+        SessionRecord r = record(null, json);
+        assertThat(store.create(r)).isTrue();
+        BsonDocument attrs = rawDocument(r).getDocument("attrs");
+        assertThat(attrs.getDocument("n").getString("%num").getValue()).isEqualTo("366666666e66666666666");
+        assertThat(store.load(r.key()).orElseThrow().attributes()).isEqualTo(json);
+    }
+
     @Test
     void item10_aHandWrittenNumberTextThatIsNotANumberIsACodecError() {
         SessionRecord r = record(null, "{}");
