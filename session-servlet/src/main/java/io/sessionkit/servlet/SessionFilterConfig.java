@@ -94,6 +94,7 @@ public final class SessionFilterConfig {
     private final Set<String> explicit;
 
     private final List<EventListener> listeners;
+    private final @Nullable SessionImporter importer;
 
     /** The cookie's name and attributes, as the builder checked them; null: the attribute's default. */
     private record Cookie(
@@ -116,6 +117,7 @@ public final class SessionFilterConfig {
         this.maxIdleSet = b.maxIdleSet;
         this.explicit = Set.copyOf(b.explicit);
         this.listeners = List.copyOf(b.listeners);
+        this.importer = b.importer;
     }
 
     /** All defaults: cookie {@code SESSION} and header {@code X-Session-Token}, both accepted. */
@@ -245,6 +247,11 @@ public final class SessionFilterConfig {
         return listeners;
     }
 
+    /** The importer of legacy sessions set with {@link Builder#importer}, if any. */
+    public Optional<SessionImporter> importer() {
+        return Optional.ofNullable(importer);
+    }
+
     /** Whether {@code sessionkit.max-idle} was set in the configuration this was read from. */
     boolean maxIdleSet() {
         return maxIdleSet;
@@ -303,6 +310,7 @@ public final class SessionFilterConfig {
         b.containerDefaults = containerDefaults;
         b.maxIdleSet = maxIdleSet;
         b.listeners.addAll(listeners);
+        b.importer = importer;
         return b;
     }
 
@@ -329,6 +337,7 @@ public final class SessionFilterConfig {
         private boolean maxIdleSet;
         private final Set<String> explicit = new HashSet<>();
         private final List<EventListener> listeners = new ArrayList<>();
+        private @Nullable SessionImporter importer;
 
         private Builder() {}
 
@@ -432,6 +441,15 @@ public final class SessionFilterConfig {
                         + listener.getClass().getName());
             }
             listeners.add(listener);
+            return this;
+        }
+
+        /**
+         * A source of sessions made before SessionKit, asked when a request presents a session cookie that is not a
+         * SessionKit id (see {@link SessionImporter}); default null: such a cookie is treated as absent.
+         */
+        public Builder importer(@Nullable SessionImporter importer) {
+            this.importer = importer;
             return this;
         }
 
