@@ -147,7 +147,7 @@ public final class SpringSessionImporter implements SessionImporter {
      */
     @Override
     public void imported(HttpServletRequest request, ImportedSession s) {
-        if (!(request.getAttribute(PENDING) instanceof Pending pending) || pending.imported() != s) {
+        if (!(request.getAttribute(PENDING) instanceof Pending pending) || !pending.imported().equals(s)) {
             return;
         }
         request.removeAttribute(PENDING);
