@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /** Spring Session ids as its cookie carries them, and how they may appear in a log line. */
 final class LegacyIds {
     /** Spring Session's default ids ({@code UuidSessionIdGenerator}): a UUID in its 36-character text form. */
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** Any id a custom {@code SessionIdGenerator} could reasonably make; nothing else is looked up. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** Base64 of the longest accepted id, so an oversized value is refused before decoding. */

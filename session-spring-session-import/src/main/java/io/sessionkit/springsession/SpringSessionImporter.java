@@ -59,15 +59,16 @@ public final class SpringSessionImporter implements SessionImporter {
      * Always allowed besides the JDK value types: what a {@code SPRING_SECURITY_CONTEXT} of a form, HTTP Basic or
      * remember-me login holds (Spring Security 6 and 7), none of which runs application code when read.
      */
-    public static final String SPRING_SECURITY_ALLOW_LIST = "org.springframework.security.core.context.SecurityContextImpl;"
-            + "org.springframework.security.authentication.AbstractAuthenticationToken;"
-            + "org.springframework.security.authentication.UsernamePasswordAuthenticationToken;"
-            + "org.springframework.security.authentication.RememberMeAuthenticationToken;"
-            + "org.springframework.security.core.userdetails.User;"
-            + "org.springframework.security.core.userdetails.User$AuthorityComparator;"
-            + "org.springframework.security.core.authority.SimpleGrantedAuthority;"
-            + "org.springframework.security.core.authority.FactorGrantedAuthority;"
-            + "org.springframework.security.web.authentication.WebAuthenticationDetails";
+    public static final String SPRING_SECURITY_ALLOW_LIST =
+            "org.springframework.security.core.context.SecurityContextImpl;"
+                    + "org.springframework.security.authentication.AbstractAuthenticationToken;"
+                    + "org.springframework.security.authentication.UsernamePasswordAuthenticationToken;"
+                    + "org.springframework.security.authentication.RememberMeAuthenticationToken;"
+                    + "org.springframework.security.core.userdetails.User;"
+                    + "org.springframework.security.core.userdetails.User$AuthorityComparator;"
+                    + "org.springframework.security.core.authority.SimpleGrantedAuthority;"
+                    + "org.springframework.security.core.authority.FactorGrantedAuthority;"
+                    + "org.springframework.security.web.authentication.WebAuthenticationDetails";
 
     private static final System.Logger LOG = System.getLogger("io.sessionkit.springsession");
     /** Where {@link #find} leaves the legacy record for {@link #imported} on the same request. */
@@ -147,7 +148,8 @@ public final class SpringSessionImporter implements SessionImporter {
      */
     @Override
     public void imported(HttpServletRequest request, ImportedSession s) {
-        if (!(request.getAttribute(PENDING) instanceof Pending pending) || !pending.imported().equals(s)) {
+        if (!(request.getAttribute(PENDING) instanceof Pending pending)
+                || !pending.imported().equals(s)) {
             return;
         }
         request.removeAttribute(PENDING);

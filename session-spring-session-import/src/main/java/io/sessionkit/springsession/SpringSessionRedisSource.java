@@ -185,8 +185,8 @@ public final class SpringSessionRedisSource extends SpringSessionSource {
         public Builder namespace(String namespace) {
             String n = requireNonNull(namespace, "namespace").trim();
             if (n.isEmpty()) {
-                throw new IllegalArgumentException("namespace must not be empty (Spring Session's default is "
-                        + DEFAULT_NAMESPACE + ")");
+                throw new IllegalArgumentException(
+                        "namespace must not be empty (Spring Session's default is " + DEFAULT_NAMESPACE + ")");
             }
             this.namespace = n;
             return this;
