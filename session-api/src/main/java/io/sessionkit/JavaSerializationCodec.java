@@ -291,14 +291,30 @@ final class JavaSerializationCodec implements AttributeCodec {
         }
     }
 
-    private Object decodeBytes(String name, byte[] bytes) {
+    Object decodeBytes(String name, byte[] bytes) {
+        // The JDK's refusal says only "filter status: REJECTED"; the class it refused is what the operator must add.
+        String[] refused = new String[1];
+        ObjectInputFilter recording = info -> {
+            ObjectInputFilter.Status status = filter.checkInput(info);
+            Class<?> type = info.serialClass();
+            if (status == ObjectInputFilter.Status.REJECTED && type != null && refused[0] == null) {
+                while (type.isArray()) {
+                    type = type.getComponentType();
+                }
+                refused[0] = type.getName();
+            }
+            return status;
+        };
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter);
+            in.setObjectInputFilter(recording);
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            String why = refused[0] != null
+                    ? "class " + refused[0] + " is not on the allow-list, so it was not instantiated"
+                    : e.getMessage();
             throw new SessionCodecException(
                     "attribute '" + name + "': Java object refused or unreadable (allow-list: "
-                            + "sessionkit.codec.java.filter): " + e.getMessage(),
+                            + "sessionkit.codec.java.filter): " + why,
                     e);
         }
     }
