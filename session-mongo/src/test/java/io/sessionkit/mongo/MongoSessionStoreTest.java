@@ -52,10 +52,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -538,6 +540,53 @@ class MongoSessionStoreTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
+
+    @Test
+    void scanIsOneFindPerPageAndSkipsDocumentsWithMalformedIds() {
+        List<String> commands = new CopyOnWriteArrayList<>();
+        List<MongoClient> clients = new ArrayList<>();
+        try {
+            MongoSessionStore s = counting(commands, clients, b -> b);
+            Set<SessionKey> all = new HashSet<>();
+            for (int i = 0; i < 25; i++) {
+                SessionRecord r = record(null, "{\"a\":1}");
+                assertThat(s.create(r)).isTrue();
+                all.add(r.key());
+            }
+            SessionRecord model = record(null, "{}");
+            assertThat(s.create(model)).isTrue();
+            BsonDocument template = rawDocument(model);
+            s.delete(model.key());
+            for (BsonValue bad : List.<BsonValue>of(
+                    new BsonString("!"), new BsonString("short"), new BsonString("zzzz~"), new org.bson.BsonInt32(7))) {
+                BsonDocument copy = template.clone();
+                copy.put("_id", bad);
+                raw.insertOne(copy);
+            }
+            for (int pageSize : List.of(1, 10, 100)) {
+                List<SessionKey> seen = new ArrayList<>();
+                String cursor = null;
+                int pages = 0;
+                do {
+                    commands.clear();
+                    io.sessionkit.ScanPage page = s.scan(cursor, pageSize);
+                    assertThat(commands)
+                            .as("page %d at page size %d", ++pages, pageSize)
+                            .containsExactly("find");
+                    page.records().forEach(r -> seen.add(r.key()));
+                    cursor = page.next();
+                } while (cursor != null);
+                assertThat(pages).isLessThanOrEqualTo(28 / pageSize + 1);
+                assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+            }
+            assertThatThrownBy(() -> s.scan("j1:YQ", 10))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("expected 'm1:'");
+        } finally {
+            clients.forEach(MongoClient::close);
+        }
+    }
+
     // ---- issue 14 ----
 
     @Test
