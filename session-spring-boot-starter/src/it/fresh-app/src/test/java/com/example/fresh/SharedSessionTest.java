@@ -35,6 +35,8 @@ import redis.clients.jedis.Jedis;
 class SharedSessionTest {
     private static final String PREFIX = "sk-fresh-app-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private static final String REDIS = redisUrl();
+    // As a browser asks: Spring Security then answers a logout with a redirect (302), not 204 as to an API client.
+    private static final String HTML = "text/html,application/xhtml+xml";
 
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
@@ -93,7 +95,7 @@ class SharedSessionTest {
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {
-        return browser.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return browser.send(HttpRequest.newBuilder(uri).header("Accept", HTML).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(URI uri, Map<String, String> form) throws Exception {
@@ -103,6 +105,7 @@ class SharedSessionTest {
                 .collect(Collectors.joining("&"));
         return browser.send(
                 HttpRequest.newBuilder(uri)
+                        .header("Accept", HTML)
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
