@@ -37,6 +37,8 @@ final class ClockSkew {
         return Optional.empty();
     }
 
+    // Jedis 7 has no typed TIME on RedisClient; sendCommand is deprecated there but is the way to send one.
+    @SuppressWarnings("deprecation")
     private static Optional<Measurement> redis(SessionKitConfig config) {
         if (config.string("sessionkit.redis.sentinel.master").isPresent()
                 || config.string("sessionkit.redis.cluster.nodes").isPresent()) {

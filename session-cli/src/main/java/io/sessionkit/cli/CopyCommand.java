@@ -172,13 +172,11 @@ final class CopyCommand extends StoreCommand {
         }
     }
 
-    /** The progress line on stderr: rewritten in place on a terminal, else one line a second at most. */
+    /** The progress line on stderr: one line a second at most, and after the last page. */
     private static final class Progress {
         private final PrintWriter err;
         private final long start;
-        private final boolean terminal = System.console() != null;
         private long lastShown;
-        private boolean shown;
 
         Progress(PrintWriter err, long start) {
             this.err = err;
@@ -187,7 +185,7 @@ final class CopyCommand extends StoreCommand {
 
         void show(BulkCopier.Progress p) {
             long now = System.nanoTime();
-            if (now - lastShown < (terminal ? 200_000_000L : 1_000_000_000L) && p.cursor() != null) {
+            if (now - lastShown < 1_000_000_000L && p.cursor() != null) {
                 return;
             }
             lastShown = now;
@@ -195,20 +193,12 @@ final class CopyCommand extends StoreCommand {
             String line = String.format(
                     "copied %d  skipped %d  failed %d  (%d/s)",
                     p.copied(), p.skipped(), p.failed(), Math.round(p.seen() / seconds));
-            if (terminal) {
-                err.print("\r" + line);
-                shown = true;
-            } else {
-                err.println(line);
-            }
+            err.println(line);
             err.flush();
         }
 
         void end() {
-            if (shown) {
-                err.println();
-                err.flush();
-            }
+            err.flush();
         }
     }
 }

@@ -93,7 +93,6 @@ public final class SessionKitCli implements java.util.concurrent.Callable<Intege
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         configureLogging(debug);
         CommandLine cli = new CommandLine(new SessionKitCli());
-        cli.setExitCodeOnInvalidInput(USAGE);
         cli.setParameterExceptionHandler(SessionKitCli::badUsage);
         cli.setExecutionExceptionHandler((e, line, parsed) -> failed(e, line, debug));
         return cli.execute(args);

@@ -23,7 +23,7 @@ final class Views {
         m.put("createdAt", r.createdAt().toString());
         m.put("lastAccessedAt", r.lastAccessedAt().toString());
         m.put("expiresAt", r.expiresAt().toString());
-        m.put("maxIdleSeconds", r.maxIdle().getSeconds());
+        m.put("maxIdleSeconds", r.maxIdle().toSeconds());
         m.put("principal", r.principal());
         m.put("attributeBytes", r.attributes().getBytes(StandardCharsets.UTF_8).length);
         return m;
@@ -56,7 +56,7 @@ final class Views {
     }
 
     static String human(Duration d) {
-        long s = d.getSeconds();
+        long s = d.toSeconds();
         if (s % 86_400 == 0) {
             return s / 86_400 + "d";
         }
