@@ -69,6 +69,8 @@ public final class Session {
     private boolean maxIdleChanged;
     private Instant expiresAt;
     private boolean invalidated;
+    /** Where a new session was imported from ({@link SessionManager#importSession}), until it is first saved. */
+    private @Nullable String importedFrom;
 
     /** A new, unsaved session. */
     Session(
@@ -392,8 +394,19 @@ public final class Session {
         this.expiresAt = record.expiresAt();
         changes.clear();
         reads.clear();
+        importedFrom = null;
         principalChanged = false;
         maxIdleChanged = false;
+    }
+
+    void markImported(String source) {
+        this.importedFrom = source;
+    }
+
+    /** The source of a new imported session not saved yet; null otherwise. */
+    @Nullable
+    String importedFrom() {
+        return importedFrom;
     }
 
     void changeId(SessionId newId) {

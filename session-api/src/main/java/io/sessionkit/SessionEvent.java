@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param principal   the user, when known and asked for; otherwise null
  * @param reason      for {@link Type#INVALIDATED}, who ended it; otherwise null
  * @param at          when, by the manager's clock (for {@link Type#EXPIRED}: when it expired)
+ * @param source      for {@link Type#IMPORTED}, where the session came from (a short fixed name such as
+ *                    {@code container} or {@code spring-session-redis}); otherwise null
  */
 public record SessionEvent(
         Type type,
@@ -21,7 +23,8 @@ public record SessionEvent(
         @Nullable SessionKey previousKey,
         @Nullable String principal,
         @Nullable Reason reason,
-        Instant at) {
+        Instant at,
+        @Nullable String source) {
 
     /** What happened. */
     public enum Type {
@@ -32,7 +35,13 @@ public record SessionEvent(
         /** The session was deleted before it expired; {@link #reason()} says by whom. */
         INVALIDATED,
         /** The session expired and a sweep collected it. Reported by one node (at least once). */
-        EXPIRED
+        EXPIRED,
+        /**
+         * The session was made from one kept elsewhere ({@link SessionManager#importSession}: the servlet container's
+         * own session, another session library's store) and first written; {@link #source()} names where from.
+         * Published right after its {@link #CREATED}.
+         */
+        IMPORTED
     }
 
     /** Who ended an {@link Type#INVALIDATED} session. */
@@ -55,10 +64,24 @@ public record SessionEvent(
         if ((type == Type.INVALIDATED) != (reason != null)) {
             throw new IllegalArgumentException("reason is set exactly for INVALIDATED events");
         }
+        if ((type == Type.IMPORTED) != (source != null)) {
+            throw new IllegalArgumentException("source is set exactly for IMPORTED events");
+        }
+    }
+
+    /** An event of any type but {@link Type#IMPORTED} (no source). */
+    public SessionEvent(
+            Type type,
+            SessionKey key,
+            @Nullable SessionKey previousKey,
+            @Nullable String principal,
+            @Nullable Reason reason,
+            Instant at) {
+        this(type, key, previousKey, principal, reason, at, null);
     }
 
     /** This event without its principal. */
     SessionEvent withoutPrincipal() {
-        return principal == null ? this : new SessionEvent(type, key, previousKey, null, reason, at);
+        return principal == null ? this : new SessionEvent(type, key, previousKey, null, reason, at, source);
     }
 }

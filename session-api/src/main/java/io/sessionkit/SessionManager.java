@@ -201,6 +201,79 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /**
+     * A new session, in memory only until {@link #save}, holding a copy of a session kept elsewhere: the servlet
+     * container's own session, another session library's store. It has a fresh id (the old one is never reused) and
+     * is new: its idle and absolute timeouts count from now. Each attribute goes through this manager's codec; one
+     * whose value cannot be encoded ({@link SessionCodecException}) or whose name is not allowed is skipped, logged at
+     * WARNING with its name only (never its value) and counted ({@link SessionObserver#importSkipped}). A principal
+     * that is not allowed (empty, over 256 characters) is dropped the same way. When {@link #save} first writes it,
+     * listeners get {@link SessionEvent.Type#CREATED} and then {@link SessionEvent.Type#IMPORTED} with
+     * {@code source}.
+     *
+     * <p>It does not check the whole size: a session over {@code sessionkit.max-session-size} fails at {@link #save}
+     * with {@link SessionTooLargeException}, as any other.
+     *
+     * @param source     a short fixed name of where it came from (the {@code source} of the event and the metric
+     *                   tag), never anything per session; non-blank
+     * @param attributes values by name, as the application stored them
+     * @param principal  the user's name, or null
+     */
+    public Session importSession(String source, java.util.Map<String, ?> attributes, @Nullable String principal) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(attributes, "attributes");
+        if (source.isBlank()) {
+            throw new IllegalArgumentException("source must not be blank");
+        }
+        Session session = create();
+        session.markImported(source);
+        for (java.util.Map.Entry<String, ?> e : attributes.entrySet()) {
+            String name = e.getKey();
+            try {
+                session.setAttribute(name, e.getValue());
+            } catch (SessionCodecException | IllegalArgumentException | NullPointerException refused) {
+                // The name only: a value may hold a password or a token, and its message could quote it.
+                observe(observer, o -> o.importSkipped(source));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "session imported from {0}: attribute ''{1}'' skipped, its value cannot be stored ({2})",
+                        source,
+                        printable(name),
+                        refused.getClass().getSimpleName());
+            }
+        }
+        if (principal != null) {
+            try {
+                session.setPrincipal(principal);
+            } catch (IllegalArgumentException refused) {
+                observe(observer, o -> o.importSkipped(source));
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "session imported from {0}: principal dropped ({1} characters; 1..256 allowed)",
+                        source,
+                        principal.length());
+            }
+        }
+        return session;
+    }
+
+    /** {@code name} fit for a log line: control characters escaped, at most 256 characters. */
+    private static String printable(@Nullable String name) {
+        if (name == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(Math.min(name.length(), 256));
+        for (int i = 0; i < name.length() && i < 256; i++) {
+            char c = name.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
      * The live session for an id presented by a client. A value that is not a well-formed id is absent without any
      * store call; an unknown or expired id is absent and is never adopted.
      */
@@ -247,8 +320,19 @@ public final class SessionManager implements AutoCloseable {
                 throw new SessionException(
                         "session " + session.id().key().shortForm() + " already exists; refusing to overwrite it");
             }
+            String importedFrom = session.importedFrom();
             session.markSaved(record, attributes);
             publish(SessionEvent.Type.CREATED, record.key(), null, record.principal(), null);
+            if (importedFrom != null && events.active()) {
+                events.publish(new SessionEvent(
+                        SessionEvent.Type.IMPORTED,
+                        record.key(),
+                        null,
+                        record.principal(),
+                        null,
+                        clock.instant(),
+                        importedFrom));
+            }
             return SaveResult.CREATED;
         }
         boolean changed = session.hasChanges();

@@ -44,6 +44,13 @@ public interface SessionObserver {
     /** A sweep ended: {@code collected} records expired and removed, in {@code took}. */
     default void swept(int collected, Duration took) {}
 
+    /**
+     * {@link SessionManager#importSession} skipped one attribute of a session imported from {@code source} (its value
+     * could not be encoded, or its name is not allowed); {@code source} is the importer's fixed name, never per
+     * session.
+     */
+    default void importSkipped(String source) {}
+
     /** {@code count} request-path events were dropped because the event queue was full. */
     default void eventsDropped(long count) {}
 

@@ -46,6 +46,9 @@ final class SessionCounters implements SessionEventListener, SessionObserver {
             case ROTATED -> rotated.increment();
             case INVALIDATED -> invalidated.increment();
             case EXPIRED -> expired.increment();
+            case IMPORTED -> {
+                // Already counted by its CREATED event; where it came from is not shown on this page.
+            }
         }
     }
 

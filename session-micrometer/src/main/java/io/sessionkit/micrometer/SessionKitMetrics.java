@@ -22,8 +22,10 @@ import io.sessionkit.StoreOutcome;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -97,6 +99,13 @@ public final class SessionKitMetrics implements SessionObserver, SessionEventLis
     private final DistributionSummary sweepCollected;
     private final Timer sweeps;
     private final Counter eventsDropped;
+    /**
+     * {@code sessionkit.sessions.adopted} and {@code sessionkit.import.skipped} by source: a source is an importer's
+     * fixed name ({@code container}, {@code spring-session-redis}), so there are few, registered on first use.
+     */
+    private final Map<String, Counter> adopted = new ConcurrentHashMap<>();
+
+    private final Map<String, Counter> importSkipped = new ConcurrentHashMap<>();
 
     private SessionKitMetrics(Builder b) {
         this.registry = b.registry;
@@ -235,6 +244,20 @@ public final class SessionKitMetrics implements SessionObserver, SessionEventLis
         eventsDropped.increment((double) count);
     }
 
+    @Override
+    public void importSkipped(String source) {
+        importSkipped
+                .computeIfAbsent(
+                        source,
+                        s -> counter(
+                                "sessionkit.import.skipped",
+                                "Attributes of imported sessions skipped because they could not be stored, by source",
+                                "attributes",
+                                "source",
+                                s))
+                .increment();
+    }
+
     // ---- SessionEventListener: on the event thread (or the sweeper's, for EXPIRED) ----
 
     @Override
@@ -243,6 +266,19 @@ public final class SessionKitMetrics implements SessionObserver, SessionEventLis
             case CREATED -> created.increment();
             case ROTATED -> rotated.increment();
             case EXPIRED -> expired.increment();
+            case IMPORTED -> {
+                String source = event.source();
+                adopted.computeIfAbsent(
+                                source == null ? "unknown" : source,
+                                s -> counter(
+                                        "sessionkit.sessions.adopted",
+                                        "Sessions made from one kept elsewhere (the container's, another library's), "
+                                                + "by source",
+                                        "sessions",
+                                        "source",
+                                        s))
+                        .increment();
+            }
             case INVALIDATED -> {
                 SessionEvent.Reason reason = event.reason();
                 // Always set for INVALIDATED (SessionEvent checks it); REQUEST if a future event type ever omits it.

@@ -72,4 +72,29 @@ class SessionKitMetricsTest {
                 .isEqualTo(1);
         assertThat(meters.find("sessionkit.store.calls").timers()).isEmpty();
     }
+
+    @Test
+    @DisplayName("imported sessions count in sessionkit.sessions.adopted by source, skipped attributes in "
+            + "sessionkit.import.skipped by source; both are created sessions too")
+    void importsAreCountedBySource() {
+        SessionKitMetrics metrics =
+                SessionKitMetrics.builder(meters).store("local").build();
+        try (CaffeineSessionStore store = CaffeineSessionStore.builder().build();
+                SessionManager manager =
+                        metrics.bindTo(SessionManager.builder(store)).build()) {
+            manager.save(manager.importSession("container", java.util.Map.of("cart", "apple"), null));
+            manager.save(manager.importSession(
+                    "container", java.util.Map.of("cart", "pear", "socket", new Object()), "bob"));
+            manager.save(manager.importSession("spring-session-redis", java.util.Map.of(), "carol"));
+            manager.save(manager.create());
+        } // close delivers the queued events
+        assertThat(counted("sessionkit.sessions.adopted", "store", "local", "source", "container"))
+                .isEqualTo(2);
+        assertThat(counted("sessionkit.sessions.adopted", "source", "spring-session-redis"))
+                .isEqualTo(1);
+        assertThat(meters.find("sessionkit.sessions.adopted").counters()).hasSize(2);
+        assertThat(counted("sessionkit.import.skipped", "source", "container")).isEqualTo(1);
+        assertThat(meters.find("sessionkit.import.skipped").counters()).hasSize(1);
+        assertThat(counted("sessionkit.sessions.created")).isEqualTo(4);
+    }
 }

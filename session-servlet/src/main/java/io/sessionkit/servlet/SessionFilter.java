@@ -78,6 +78,14 @@ import org.jspecify.annotations.Nullable;
  * listener that throws is logged; the request goes on. The container's own session events never fire for these
  * requests: SessionKit never creates a container session.
  *
+ * <p><b>Switching in without logging anyone out.</b> A {@link SessionImporter} set in the configuration is asked
+ * for the session named by a session cookie whose value is not a SessionKit id (another library's session), and with
+ * {@code sessionkit.servlet.adopt-container-sessions} the container's own session ({@code JSESSIONID} cookie) of a
+ * request that has no live SessionKit session is adopted, for the changeover from sticky sessions. Either way the
+ * session is copied into a new SessionKit session under a fresh id, stored, its cookie set, and then the source is
+ * told (the importer deletes its record; the container session is invalidated). See {@link SessionImporter} and
+ * {@link SessionFilterConfig.Builder#adoptContainerSessions}.
+ *
  * <p><b>The container's session settings</b> ({@code SessionCookieConfig}, {@code <session-timeout>}) are defaults
  * for what {@link SessionFilterConfig} leaves unset; see there.
  *
@@ -109,6 +117,8 @@ public class SessionFilter implements Filter {
     private @Nullable ExpiryReporter expiryReporter;
     /** The idle timeout of new sessions, when the container's session-timeout replaces the manager's; or null. */
     private @Nullable Duration newSessionIdle;
+    /** The importer and container adoption of the configuration in use. */
+    private LegacySessions legacy = LegacySessions.NONE;
 
     /** For {@code web.xml}: the manager and configuration come from {@link #init(FilterConfig)}. */
     public SessionFilter() {}
@@ -118,6 +128,7 @@ public class SessionFilter implements Filter {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.config = Objects.requireNonNull(config, "config");
         this.listeners = new SessionListeners(java.util.List::of, config.listeners());
+        this.legacy = LegacySessions.of(config);
     }
 
     /**
@@ -177,6 +188,7 @@ public class SessionFilter implements Filter {
             this.ownsManager = this.ownsManager || opened;
             this.newSessionIdle = idle;
             this.listeners = found;
+            this.legacy = LegacySessions.of(effective);
         } catch (RuntimeException e) {
             if (opened && m != null) {
                 m.close();
@@ -264,7 +276,7 @@ public class SessionFilter implements Filter {
             return;
         }
         SessionRequest request =
-                new SessionRequest(httpRequest, httpResponse, manager, config, listeners, newSessionIdle);
+                new SessionRequest(httpRequest, httpResponse, manager, config, listeners, newSessionIdle, legacy);
         SessionResponse response = request.response();
         req.setAttribute(ACTIVE_ATTRIBUTE, true);
         try {

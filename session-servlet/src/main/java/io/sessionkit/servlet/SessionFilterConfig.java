@@ -39,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code sessionkit.servlet.header-name} — {@code X-Session-Token}</li>
  *   <li>{@code sessionkit.servlet.container-defaults} — {@code true}: the container's {@code SessionCookieConfig}
  *       and {@code session-timeout} fill in what is not set here (see below); {@code false}: ignore them</li>
+ *   <li>{@code sessionkit.servlet.adopt-container-sessions} — {@code false}: a request with no live SessionKit session
+ *       and the container's own session ({@code JSESSIONID} cookie) is served as always, the container session
+ *       ignored; {@code true}: that session's attributes are copied into a new SessionKit session, the container
+ *       session is invalidated and the SessionKit cookie set (for the changeover from sticky sessions; see
+ *       {@link Builder#adoptContainerSessions})</li>
  * </ul>
  * The cookie is always {@code HttpOnly}: scripts never need the token, and API clients use the header.
  *
@@ -83,7 +88,8 @@ public final class SessionFilterConfig {
             "cookie-path",
             "cookie-max-age",
             "header-name",
-            "container-defaults");
+            "container-defaults",
+            "adopt-container-sessions");
 
     private final Set<Transport> transports;
     private final Cookie cookie;
@@ -95,6 +101,7 @@ public final class SessionFilterConfig {
 
     private final List<EventListener> listeners;
     private final @Nullable SessionImporter importer;
+    private final boolean adoptContainerSessions;
 
     /** The cookie's name and attributes, as the builder checked them; null: the attribute's default. */
     private record Cookie(
@@ -118,6 +125,7 @@ public final class SessionFilterConfig {
         this.explicit = Set.copyOf(b.explicit);
         this.listeners = List.copyOf(b.listeners);
         this.importer = b.importer;
+        this.adoptContainerSessions = b.adoptContainerSessions;
     }
 
     /** All defaults: cookie {@code SESSION} and header {@code X-Session-Token}, both accepted. */
@@ -165,6 +173,9 @@ public final class SessionFilterConfig {
         set(c, "header-name", b::headerName);
         if (c.string("container-defaults").isPresent()) {
             b.containerDefaults(c.bool("container-defaults", true));
+        }
+        if (c.string("adopt-container-sessions").isPresent()) {
+            b.adoptContainerSessions(c.bool("adopt-container-sessions", false));
         }
         // An explicit sessionkit.max-idle is the manager's idle timeout: the container's session-timeout must not win.
         b.maxIdleSet = config.string("sessionkit.max-idle").isPresent();
@@ -252,6 +263,11 @@ public final class SessionFilterConfig {
         return Optional.ofNullable(importer);
     }
 
+    /** Whether container sessions are adopted ({@code sessionkit.servlet.adopt-container-sessions}); default false. */
+    public boolean adoptContainerSessions() {
+        return adoptContainerSessions;
+    }
+
     /** Whether {@code sessionkit.max-idle} was set in the configuration this was read from. */
     boolean maxIdleSet() {
         return maxIdleSet;
@@ -311,6 +327,7 @@ public final class SessionFilterConfig {
         b.maxIdleSet = maxIdleSet;
         b.listeners.addAll(listeners);
         b.importer = importer;
+        b.adoptContainerSessions = adoptContainerSessions;
         return b;
     }
 
@@ -320,7 +337,9 @@ public final class SessionFilterConfig {
                 + (cookie.secure() == null ? "auto" : cookie.secure()) + ", sameSite="
                 + (cookie.sameSite() == null ? "off" : cookie.sameSite()) + ", cookieDomain=" + cookie.domain()
                 + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", headerName=" + headerName
-                + ", containerDefaults=" + containerDefaults + ", listeners=" + listeners.size() + "]";
+                + ", containerDefaults=" + containerDefaults + ", listeners=" + listeners.size() + ", importer="
+                + (importer == null ? "none" : importer.getClass().getName()) + ", adoptContainerSessions="
+                + adoptContainerSessions + "]";
     }
 
     /** Builds a {@link SessionFilterConfig}; every setting has the default documented on the class. */
@@ -338,6 +357,7 @@ public final class SessionFilterConfig {
         private final Set<String> explicit = new HashSet<>();
         private final List<EventListener> listeners = new ArrayList<>();
         private @Nullable SessionImporter importer;
+        private boolean adoptContainerSessions;
 
         private Builder() {}
 
@@ -450,6 +470,20 @@ public final class SessionFilterConfig {
          */
         public Builder importer(@Nullable SessionImporter importer) {
             this.importer = importer;
+            return this;
+        }
+
+        /**
+         * {@code true}: adopt the container's own sessions, for the changeover from sticky sessions. A request whose
+         * application asks for a session, that has no live SessionKit session, and that presents the container's
+         * session cookie ({@code JSESSIONID}; never an id in the URL) naming a live container session gets a new
+         * SessionKit session holding that session's attributes (through the codec; values it cannot encode are
+         * skipped, logged by name and counted), the container session is invalidated, and the SessionKit cookie is
+         * set. Counted by the {@code IMPORTED} session event with source {@code container} (metric
+         * {@code sessionkit.sessions.adopted}). Default {@code false}: the container session is ignored.
+         */
+        public Builder adoptContainerSessions(boolean adopt) {
+            this.adoptContainerSessions = adopt;
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.sessionkit.Session;
 import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionId;
 import io.sessionkit.SessionManager;
+import io.sessionkit.SessionTooLargeException;
 import io.sessionkit.servlet.SessionFilterConfig.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
@@ -50,6 +51,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private final @Nullable Transport presentedBy;
 
     private final List<SessionId> candidates;
+    /** The first session cookie value that is not a SessionKit id, for the importer only; or null. */
+    private final @Nullable String legacyCookie;
+
+    private final LegacySessions legacy;
     private boolean lookedUp;
     /** The id the client holds and that was found live, or null. */
     private @Nullable SessionId clientId;
@@ -74,14 +79,17 @@ final class SessionRequest extends HttpServletRequestWrapper {
             SessionManager manager,
             SessionFilterConfig config,
             SessionListeners listeners,
-            @Nullable Duration newSessionIdle) {
+            @Nullable Duration newSessionIdle,
+            LegacySessions legacy) {
         super(request);
+        this.legacy = legacy;
         this.manager = manager;
         this.config = config;
         this.listeners = listeners;
         this.newSessionIdle = newSessionIdle;
         this.response = new SessionResponse(response, this);
         List<SessionId> found = new ArrayList<>();
+        @Nullable String unrecognised = null;
         @Nullable Transport by = null;
         if (config.accepts(Transport.HEADER)) {
             String header = request.getHeader(config.headerName());
@@ -100,6 +108,9 @@ final class SessionRequest extends HttpServletRequestWrapper {
                         Optional<SessionId> id = SessionId.parse(c.getValue());
                         if (id.isPresent() && !found.contains(id.get()) && found.size() < MAX_CANDIDATES) {
                             found.add(id.get());
+                        } else if (id.isEmpty() && unrecognised == null && c.getValue() != null) {
+                            // Kept for the importer alone: it never reaches SessionId parsing again, nor the store.
+                            unrecognised = c.getValue();
                         }
                     }
                 }
@@ -107,6 +118,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
         }
         this.presentedBy = by;
         this.candidates = List.copyOf(found);
+        this.legacyCookie = unrecognised;
     }
 
     SessionManager manager() {
@@ -139,6 +151,12 @@ final class SessionRequest extends HttpServletRequestWrapper {
                     return current;
                 }
             }
+            if (legacy.active()) {
+                StoreHttpSession imported = importLegacy();
+                if (imported != null) {
+                    return imported;
+                }
+            }
         }
         if (!create) {
             return null;
@@ -154,6 +172,69 @@ final class SessionRequest extends HttpServletRequestWrapper {
         current = s;
         sessionChanged();
         // Before the application gets it, as containers do; a listener may already use it (getSession returns it).
+        listeners.sessionCreated(s);
+        return s;
+    }
+
+    /**
+     * Looks for a session kept elsewhere ({@link LegacySessions}: the importer, then the container's own session) and,
+     * if one is found, copies it into a new SessionKit session under a fresh id, stores it and sets its cookie at once,
+     * and only then tells the source (which deletes or invalidates its copy). Null when there is nothing to import, the
+     * response is already committed (the client could not learn the new id), the source failed, or the copy is too
+     * large to store; the request then goes on as if there were no legacy session.
+     *
+     * @throws io.sessionkit.SessionStoreUnavailableException when the copy cannot be stored: answered 503 like any
+     *                                                        store failure, and the source keeps its session
+     */
+    private @Nullable StoreHttpSession importLegacy() {
+        if (response.isCommitted()) {
+            return null;
+        }
+        LegacySessions.Found found = legacy.find(this, (HttpServletRequest) getRequest(), legacyCookie);
+        if (found == null) {
+            return null;
+        }
+        ImportedSession legacySession = found.session();
+        Session created =
+                manager.importSession(legacySession.source(), legacySession.attributes(), legacySession.principal());
+        if (newSessionIdle != null) {
+            created.setMaxIdle(newSessionIdle);
+        }
+        StoreHttpSession s = new StoreHttpSession(this, created, true);
+        current = s;
+        sessionChanged();
+        try {
+            commitSession();
+        } catch (SessionTooLargeException e) {
+            current = null;
+            unsaved = false;
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
+                    "session from {0} not imported, too large to store ({1} bytes, limit {2}); the request goes on "
+                            + "without it",
+                    legacySession.source(),
+                    e.size(),
+                    e.limit());
+            return null;
+        } catch (RuntimeException e) {
+            current = null;
+            unsaved = false;
+            throw e;
+        }
+        try {
+            found.afterStored().run();
+        } catch (RuntimeException e) {
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
+                    "session from " + legacySession.source() + " imported, but telling its source failed (its copy "
+                            + "may outlive the import): " + e,
+                    e);
+        }
+        SessionFilter.LOG.log(
+                System.Logger.Level.DEBUG,
+                "session from {0} imported as {1}",
+                legacySession.source(),
+                created.id().key().shortForm());
         listeners.sessionCreated(s);
         return s;
     }

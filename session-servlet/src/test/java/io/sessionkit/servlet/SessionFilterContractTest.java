@@ -1538,6 +1538,361 @@ abstract class SessionFilterContractTest {
         }
     }
 
+    // ---- 19.3: switching in without logging anyone out (container adoption, importers) ----
+
+    /** Passes requests by ({@code sticky}: the container's own sessions) until switched to the SessionKit filter. */
+    static final class SwitchableFilter extends ForwardingFilter {
+        volatile boolean sticky = true;
+
+        SwitchableFilter(SessionFilter delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void doFilter(
+                jakarta.servlet.ServletRequest req,
+                jakarta.servlet.ServletResponse res,
+                jakarta.servlet.FilterChain chain)
+                throws java.io.IOException, jakarta.servlet.ServletException {
+            if (sticky) {
+                chain.doFilter(req, res);
+            } else {
+                super.doFilter(req, res, chain);
+            }
+        }
+    }
+
+    /** Counts {@link io.sessionkit.SessionObserver#importSkipped} by source; called inline. */
+    static final class SkipCounter implements io.sessionkit.SessionObserver {
+        final Map<String, Integer> skipped = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void importSkipped(String source) {
+            skipped.merge(source, 1, Integer::sum);
+        }
+    }
+
+    /** An importer over a fixed map of legacy values, recording what it was asked and told. */
+    static final class MapImporter implements SessionImporter {
+        final Map<String, ImportedSession> legacy = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile @Nullable Runnable onImported;
+
+        @Override
+        public java.util.Optional<ImportedSession> find(
+                jakarta.servlet.http.HttpServletRequest request, String unrecognisedCookieValue) {
+            asked.add(unrecognisedCookieValue);
+            return java.util.Optional.ofNullable(legacy.get(unrecognisedCookieValue));
+        }
+
+        @Override
+        public void imported(jakarta.servlet.http.HttpServletRequest request, ImportedSession session) {
+            Runnable r = onImported;
+            if (r != null) {
+                r.run();
+            }
+            told.add(session.source());
+            legacy.values().remove(session);
+        }
+    }
+
+    private WebServer startWithContainerSessions(jakarta.servlet.Filter filter) {
+        return container()
+                .start(new WebServer.Deployment(
+                        filter,
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        new TestApp(),
+                        new WebServer.Setup(List.of(), null, true, null)));
+    }
+
+    @Test
+    @DisplayName("19.3.1 adoption: a container session's attributes are copied into a new SessionKit session, the "
+            + "container session is invalidated, the cookie is set once, and later requests use the SessionKit session")
+    void item19_3_1_containerSessionIsAdopted() throws Exception {
+        java.util.concurrent.BlockingQueue<io.sessionkit.SessionEvent> events =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (SessionManager adopting = SessionManager.builder(store)
+                .clock(clock)
+                .sweepInterval(Duration.ZERO)
+                .listener(events::add)
+                .build()) {
+            SwitchableFilter filter = new SwitchableFilter(new SessionFilter(
+                    adopting,
+                    SessionFilterConfig.builder().adoptContainerSessions(true).build()));
+            try (WebServer app = startWithContainerSessions(filter)) {
+                adoptAndCheck(filter, app, events);
+            }
+        }
+    }
+
+    private void adoptAndCheck(
+            SwitchableFilter filter,
+            WebServer app,
+            java.util.concurrent.BlockingQueue<io.sessionkit.SessionEvent> events)
+            throws InterruptedException {
+        {
+            assertThat(browser.get(app.uri("/set?name=cart&value=apple")).body())
+                    .isEqualTo("ok");
+            assertThat(browser.get(app.uri("/set?name=user&value=alice")).body())
+                    .isEqualTo("ok");
+            assertThat(browser.cookie("JSESSIONID"))
+                    .as("sticky mode: the container's session")
+                    .isPresent();
+            assertThat(browser.cookie(COOKIE)).isEmpty();
+            assertThat(store.creates()).isZero();
+
+            filter.sticky = false;
+            HttpResponse<String> adopted = browser.get(app.uri("/get?name=cart"));
+            assertThat(adopted.body()).isEqualTo("apple");
+            assertOneCookie(
+                    setCookies(adopted, COOKIE), "SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+            assertThat(store.creates()).as("the copy is stored once").isEqualTo(1);
+            String id = sessionCookie();
+            assertThat(store.delegate().load(SessionId.parse(id).orElseThrow().key()))
+                    .isPresent();
+
+            HttpResponse<String> later = browser.get(app.uri("/names"));
+            assertThat(later.body()).isEqualTo("cart,user");
+            assertThat(later.headers().allValues("Set-Cookie"))
+                    .as("the cookie is set once")
+                    .isEmpty();
+            assertThat(browser.get(app.uri("/set?name=cart&value=pear")).body()).isEqualTo("ok");
+            assertThat(store.creates()).as("no second adoption").isEqualTo(1);
+            assertThat(browser.get(app.uri("/get?name=cart")).body()).isEqualTo("pear");
+
+            filter.sticky = true;
+            assertThat(browser.get(app.uri("/get?name=cart")).body())
+                    .as("the container session was invalidated")
+                    .isEqualTo("no-session");
+            filter.sticky = false;
+            assertThat(browser.get(app.uri("/get?name=user")).body()).isEqualTo("alice");
+
+            List<io.sessionkit.SessionEvent.Type> types = new ArrayList<>();
+            io.sessionkit.SessionEvent imported = null;
+            while (imported == null) {
+                io.sessionkit.SessionEvent e = events.poll(20, TimeUnit.SECONDS);
+                assertThat(e)
+                        .as("an IMPORTED event within 20 s, after " + types)
+                        .isNotNull();
+                types.add(e.type());
+                if (e.type() == io.sessionkit.SessionEvent.Type.IMPORTED) {
+                    imported = e;
+                }
+            }
+            assertThat(types)
+                    .containsExactly(io.sessionkit.SessionEvent.Type.CREATED, io.sessionkit.SessionEvent.Type.IMPORTED);
+            assertThat(imported.source()).isEqualTo("container");
+            assertThat(imported.key())
+                    .isEqualTo(SessionId.parse(id).orElseThrow().key());
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "19.3.2 a value the codec cannot encode is skipped at adoption: the others are copied, a WARNING names "
+                    + "the attribute (never the value), the skip is counted, and the request is served")
+    void item19_3_2_unencodableValuesAreSkippedAndReported() {
+        SkipCounter skips = new SkipCounter();
+        try (LogCapture apiLog = LogCapture.of("io.sessionkit");
+                SessionManager adopting = SessionManager.builder(store)
+                        .clock(clock)
+                        .sweepInterval(Duration.ZERO)
+                        .observer(skips)
+                        .build()) {
+            SwitchableFilter filter = new SwitchableFilter(new SessionFilter(
+                    adopting,
+                    SessionFilterConfig.builder().adoptContainerSessions(true).build()));
+            try (WebServer app = startWithContainerSessions(filter)) {
+                assertThat(browser.get(app.uri("/set?name=cart&value=apple")).body())
+                        .isEqualTo("ok");
+                assertThat(browser.get(app.uri("/set-unstorable?name=socket")).body())
+                        .as("the container keeps any object")
+                        .isEqualTo("stored");
+
+                filter.sticky = false;
+                HttpResponse<String> adopted = browser.get(app.uri("/names"));
+                assertThat(adopted.statusCode()).isEqualTo(200);
+                assertThat(adopted.body()).isEqualTo("cart");
+                assertThat(setCookies(adopted, COOKIE)).hasSize(1);
+                assertThat(skips.skipped).isEqualTo(Map.of("container", 1));
+                assertThat(apiLog.warnings())
+                        .filteredOn(w -> w.contains("skipped"))
+                        .singleElement()
+                        .asString()
+                        .contains("'socket'", "container")
+                        .doesNotContain("java.lang.Object@");
+                assertThat(browser.get(app.uri("/get?name=cart")).body()).isEqualTo("apple");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("19.3.3 an importer that finds nothing: asked once with the cookie value, and the request gets a "
+            + "normal new session; the legacy value never reaches the store")
+    void item19_3_3_importerReturningEmptyGivesANormalSession() {
+        MapImporter importer = new MapImporter();
+        try (WebServer app = container()
+                .start(
+                        new SessionFilter(
+                                manager,
+                                SessionFilterConfig.builder().importer(importer).build()),
+                        new TestApp())) {
+            Browser client = new Browser();
+            assertThat(client.get(app.uri("/get?name=a"), "Cookie", COOKIE + "=legacy-unknown")
+                            .body())
+                    .isEqualTo("no-session");
+            HttpResponse<String> r = client.get(app.uri("/set?name=a&value=1"), "Cookie", COOKIE + "=legacy-unknown");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(importer.asked).containsExactly("legacy-unknown", "legacy-unknown");
+            assertThat(importer.told).isEmpty();
+            String fresh = setCookies(r, COOKIE).get(0).substring(COOKIE.length() + 1, COOKIE.length() + 33);
+            assertThat(store.loads()).as("the legacy value is never looked up").isZero();
+            assertThat(store.keysSeen())
+                    .containsExactly(SessionId.parse(fresh).orElseThrow().key());
+            assertThat(client.get(app.uri("/get?name=a"), "Cookie", COOKIE + "=" + fresh)
+                            .body())
+                    .isEqualTo("1");
+            assertThat(importer.asked).as("a SessionKit id is never offered").hasSize(2);
+        }
+    }
+
+    @Test
+    @DisplayName("19.3.4 an importer that throws: logged at WARNING without the cookie value, and the request is "
+            + "served without an import (no 500)")
+    void item19_3_4_throwingImporterIsLoggedAndSkipped() {
+        SessionImporter broken = (request, value) -> {
+            throw new IllegalStateException("legacy store down");
+        };
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet");
+                WebServer app = container()
+                        .start(
+                                new SessionFilter(
+                                        manager,
+                                        SessionFilterConfig.builder()
+                                                .importer(broken)
+                                                .build()),
+                                new TestApp())) {
+            HttpResponse<String> r =
+                    browser.get(app.uri("/set?name=a&value=1"), "Cookie", COOKIE + "=legacy-secret-value");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(setCookies(r, COOKIE)).hasSize(1);
+            assertThat(store.creates()).isEqualTo(1);
+            assertThat(warnings.warnings())
+                    .filteredOn(w -> w.contains("session importer"))
+                    .singleElement()
+                    .asString()
+                    .contains("legacy store down", "goes on without importing")
+                    .doesNotContain("legacy-secret-value");
+        }
+    }
+
+    @Test
+    @DisplayName("19.3.5 an importer's session: a fresh id (never the legacy value, which never reaches the store), "
+            + "attributes and principal copied, stored before imported() is told, the cookie set once, and later "
+            + "requests use the SessionKit session")
+    void item19_3_5_importedSessionGetsAFreshId() {
+        MapImporter importer = new MapImporter();
+        importer.legacy.put(
+                "legacy-42",
+                new ImportedSession("test-legacy", Map.of("cart", List.of("apple"), "user", "bob"), "bob"));
+        List<Integer> createsWhenTold = new java.util.concurrent.CopyOnWriteArrayList<>();
+        importer.onImported = () -> createsWhenTold.add(store.creates());
+        try (WebServer app = container()
+                .start(
+                        new SessionFilter(
+                                manager,
+                                SessionFilterConfig.builder().importer(importer).build()),
+                        new TestApp())) {
+            Browser client = new Browser();
+            HttpResponse<String> first = client.get(app.uri("/get?name=cart"), "Cookie", COOKIE + "=legacy-42");
+            assertThat(first.body()).isEqualTo("[apple]");
+            assertOneCookie(setCookies(first, COOKIE), "SESSION=[A-Za-z0-9_-]{32}; Path=/app; HttpOnly; SameSite=Lax");
+            String fresh = setCookies(first, COOKIE).get(0).substring(COOKIE.length() + 1, COOKIE.length() + 33);
+            assertThat(fresh).isNotEqualTo("legacy-42");
+            assertThat(importer.told).containsExactly("test-legacy");
+            assertThat(createsWhenTold)
+                    .as("stored before imported() was called")
+                    .containsExactly(1);
+            io.sessionkit.SessionKey key = SessionId.parse(fresh).orElseThrow().key();
+            assertThat(store.keysSeen())
+                    .as("only the new key reached the store")
+                    .containsOnly(key);
+            assertThat(store.delegate().load(key).orElseThrow().principal()).isEqualTo("bob");
+
+            HttpResponse<String> later = client.get(app.uri("/get?name=user"), "Cookie", COOKIE + "=" + fresh);
+            assertThat(later.body()).isEqualTo("bob");
+            assertThat(later.headers().allValues("Set-Cookie")).isEmpty();
+            assertThat(importer.asked).containsExactly("legacy-42");
+            assertThat(new Browser()
+                            .get(app.uri("/get?name=cart"), "Cookie", COOKIE + "=legacy-42")
+                            .body())
+                    .as("the legacy record was deleted by imported(): presenting it again finds nothing")
+                    .isEqualTo("no-session");
+        }
+    }
+
+    @Test
+    @DisplayName("19.3.6 changeover over two nodes: a session made on node A in sticky mode (container sessions); then "
+            + "both nodes run SessionKit with adoption on: the next request on A keeps the state, the one after on B "
+            + "sees it, and nobody is logged out")
+    void item19_3_6_twoNodeChangeover() {
+        String prefix = "sk-servlet-changeover-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8) + ":";
+        SessionFilterConfig adopt =
+                SessionFilterConfig.builder().adoptContainerSessions(true).build();
+        try (io.sessionkit.SessionStore storeA = redisStore(prefix);
+                io.sessionkit.SessionStore storeB = redisStore(prefix);
+                SessionManager managerA = SessionManager.builder(storeA)
+                        .clock(clock)
+                        .sweepInterval(Duration.ZERO)
+                        .build();
+                SessionManager managerB = SessionManager.builder(storeB)
+                        .clock(clock)
+                        .sweepInterval(Duration.ZERO)
+                        .build()) {
+            SwitchableFilter filterA = new SwitchableFilter(new SessionFilter(managerA, adopt));
+            try (WebServer nodeA = startWithContainerSessions(filterA);
+                    WebServer nodeB = startWithContainerSessions(new SessionFilter(managerB, adopt))) {
+                Browser alice = new Browser();
+                assertThat(alice.get(nodeA.uri("/set?name=user&value=alice")).body())
+                        .isEqualTo("ok");
+                assertThat(alice.get(nodeA.uri("/cart-add?item=apple")).statusCode())
+                        .isEqualTo(200);
+                assertThat(alice.cookie("JSESSIONID")).isPresent();
+
+                filterA.sticky = false; // the deployment switches on SessionKit; the balancer is still sticky
+                assertThat(alice.get(nodeA.uri("/get?name=user")).body()).isEqualTo("alice");
+                String id = alice.cookie(COOKIE).orElseThrow();
+                assertThat(alice.get(nodeB.uri("/get?name=user")).body()).isEqualTo("alice");
+                assertThat(alice.get(nodeB.uri("/get?name=cart")).body()).isEqualTo("[apple]");
+                assertThat(alice.cookie(COOKIE)).contains(id);
+                assertThat(alice.get(nodeB.uri("/cart-add?item=pear")).statusCode())
+                        .isEqualTo(200);
+                assertThat(alice.get(nodeA.uri("/get?name=cart")).body()).isEqualTo("[apple, pear]");
+                assertThat(alice.cookie(COOKIE)).as("one session throughout").contains(id);
+            }
+        } finally {
+            try (redis.clients.jedis.Jedis raw =
+                    new redis.clients.jedis.Jedis(io.sessionkit.testing.TestServers.redisUri(), 5_000)) {
+                java.util.Set<String> left = raw.keys(prefix + "*");
+                if (!left.isEmpty()) {
+                    raw.unlink(left.toArray(String[]::new));
+                }
+            }
+        }
+    }
+
+    private io.sessionkit.SessionStore redisStore(String keyPrefix) {
+        return io.sessionkit.redis.RedisSessionStore.builder()
+                .uri(io.sessionkit.testing.TestServers.redisUri())
+                .keyPrefix(keyPrefix)
+                .clock(clock)
+                .build();
+    }
+
     /** Hands every call to the {@link SessionFilter} it wraps; a subclass changes how the filter starts. */
     abstract static class ForwardingFilter implements jakarta.servlet.Filter {
         final SessionFilter delegate;
