@@ -26,7 +26,7 @@ import redis.clients.jedis.UnifiedJedis;
 class RedisAclConformanceTest extends SessionStoreConformanceKit {
     /** The minimal ACL of session-redis's README ("Least privilege"), for the default key prefix family {@code sk:}. */
     static final String MINIMAL_ACL = "resetkeys ~sk:* resetchannels -@all +get +mget +set +getrange +unlink +pexpire"
-            + " +pttl +zadd +zrem +zrange +zrangebyscore +zremrangebyscore +zscore +scan +eval +evalsha +ping"
+            + " +pttl +zadd +zrem +zrange +zrangebyscore +zremrangebyscore +zscore +scan +eval +evalsha +ping +info"
             + " +client|setname";
 
     static final String USER = "sessionkit";
@@ -88,5 +88,18 @@ class RedisAclConformanceTest extends SessionStoreConformanceKit {
     @Override
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
         return Optional.of(new RedisBackdoor((RedisSessionStore) store, raw, List.of(raw)));
+    }
+
+    /** As {@link RedisConformanceTest}: SCAN may repeat a key when Redis resizes its keyspace table (README, Scan). */
+    @Override
+    protected boolean scanMayRepeat() {
+        return true;
+    }
+
+    /** As {@link RedisConformanceTest}: the README's bound, over every key of this private server. */
+    @Override
+    protected int scanCallLimit(int live, int pageSize) {
+        start();
+        return ScanBound.calls(live, pageSize, List.of(raw));
     }
 }
