@@ -53,7 +53,10 @@ final class BsonLengths {
             case 0x06, 0x0A, (byte) 0xFF, 0x7F -> true;
             case 0x07 -> skip(b, 12, end);
             case 0x08 -> skip(b, 1, end);
-            case 0x0B -> cstring(b, end) && cstring(b, end);
+            case 0x0B -> {
+                boolean pattern = cstring(b, end); // a regex: its pattern, then its options
+                yield pattern && cstring(b, end);
+            }
             case 0x0C -> string(b, end) && skip(b, 12, end);
             case 0x0F -> {
                 if (end - b.position() < 4) {
