@@ -57,8 +57,16 @@ public final class MigratingSessionStore implements SessionStore {
     /** How long a move lock is held at most: a node that dies mid-move delays the session's move by this. */
     static final Duration LOCK_LEASE = Duration.ofSeconds(5);
 
-    /** The principal of move-lock records; claims of expired locks are removed without being reported. */
-    static final String LOCK_PRINCIPAL = "sessionkit.move-lock:";
+    /** What a move lock's key hashes, before the session's key: locks of different sessions never share a key. */
+    private static final String LOCK_NAMESPACE = "sessionkit.move-lock:";
+
+    /**
+     * The last character of every move-lock key. The last of a session key's 43 characters carries only 4 of SHA-256's
+     * bits, so it is one of 16 characters whose 6-bit value is a multiple of 4; {@code B} (value 1) is none of them. A
+     * lock key is therefore never the key of any session, and {@link #isLock} tells the two apart with certainty,
+     * without a marker in the record (a principal would put every lock in one principal index entry).
+     */
+    private static final char LOCK_KEY_MARK = 'B';
 
     private final SessionStore from;
     private final SessionStore to;
@@ -172,18 +180,31 @@ public final class MigratingSessionStore implements SessionStore {
     }
 
     /**
-     * The key of the move lock of {@code key}: a short-lived record in the new store, created only if absent, whose
-     * principal marks it as a lock (so the sweeper never reports it). Without it, two nodes touching a session for
-     * the first time could interleave so that a copy deleted in the new store is copied again from the old one.
+     * The key of the move lock of {@code key}: a short-lived record in the new store, created only if absent. Without
+     * it, two nodes touching a session for the first time could interleave so that a copy deleted in the new store is
+     * copied again from the old one. Its last character is {@link #LOCK_KEY_MARK}, which no session key ends with.
      */
     static SessionKey lockFor(SessionKey key) {
-        return new SessionKey(SessionKey.hash(LOCK_PRINCIPAL + key.value()));
+        String hashed = SessionKey.hash(LOCK_NAMESPACE + key.value());
+        return new SessionKey(hashed.substring(0, SessionKey.LENGTH - 1) + LOCK_KEY_MARK);
+    }
+
+    /** Whether {@code key} is a move lock's (see {@link #lockFor}); never true of a session's key. */
+    static boolean isLock(SessionKey key) {
+        return key.value().charAt(SessionKey.LENGTH - 1) == LOCK_KEY_MARK;
+    }
+
+    /**
+     * The move lock of a session as it is stored: no principal (so no principal index lists it or is written for it),
+     * no attributes, expiring after {@link #LOCK_LEASE}.
+     */
+    static SessionRecord lockRecord(SessionKey lock, Instant now) {
+        return new SessionRecord(lock, 1, now, now, LOCK_LEASE, now.plus(LOCK_LEASE), null, "{}");
     }
 
     private void acquire(SessionKey lock, SessionKey key) {
         Instant now = clock.instant();
-        SessionRecord held =
-                new SessionRecord(lock, 1, now, now, LOCK_LEASE, now.plus(LOCK_LEASE), LOCK_PRINCIPAL, "{}");
+        SessionRecord held = lockRecord(lock, now);
         long deadline = System.nanoTime() + LOCK_LEASE.plus(LOCK_LEASE).toNanos();
         long pauseMillis = 1;
         while (!to.create(held)) {
@@ -205,7 +226,7 @@ public final class MigratingSessionStore implements SessionStore {
             }
             pauseMillis = Math.min(pauseMillis * 2, 50);
             now = clock.instant();
-            held = new SessionRecord(lock, 1, now, now, LOCK_LEASE, now.plus(LOCK_LEASE), LOCK_PRINCIPAL, "{}");
+            held = lockRecord(lock, now);
         }
     }
 
@@ -268,7 +289,7 @@ public final class MigratingSessionStore implements SessionStore {
         }
         // Move locks left by a node that died mid-move: removed, never reported as sessions.
         List<ExpiredSession> locks = new ArrayList<>();
-        claimed.removeIf(c -> LOCK_PRINCIPAL.equals(c.principal()) && locks.add(c));
+        claimed.removeIf(c -> isLock(c.key()) && locks.add(c));
         if (!locks.isEmpty()) {
             to.removeExpired(locks);
         }

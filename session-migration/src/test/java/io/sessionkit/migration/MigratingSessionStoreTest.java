@@ -197,16 +197,16 @@ class MigratingSessionStoreTest {
         SessionKey key = s.id().key();
         Instant now = clock.instant();
         SessionKey lock = MigratingSessionStore.lockFor(key);
-        assertThat(newStore.create(new SessionRecord(
-                        lock,
-                        1,
-                        now,
-                        now,
-                        MigratingSessionStore.LOCK_LEASE,
-                        now.plus(MigratingSessionStore.LOCK_LEASE),
-                        MigratingSessionStore.LOCK_PRINCIPAL,
-                        "{}")))
+        assertThat(newStore.create(MigratingSessionStore.lockRecord(lock, now))).isTrue();
+        // A lock of a session nobody touches again: it stays until a sweep finds it expired.
+        SessionKey stale =
+                MigratingSessionStore.lockFor(io.sessionkit.SessionId.generate().key());
+        assertThat(newStore.create(MigratingSessionStore.lockRecord(stale, now)))
                 .isTrue();
+        assertThat(MigratingSessionStore.isLock(stale)).isTrue();
+        assertThat(MigratingSessionStore.isLock(key))
+                .as("a session's key is never a lock's")
+                .isFalse();
 
         clock.advance(MigratingSessionStore.LOCK_LEASE.plusSeconds(1));
         MigratingSessionStore migrating = MigratingSessionStore.of(oldStore, newStore, clock);
@@ -220,7 +220,11 @@ class MigratingSessionStoreTest {
         assertThat(migrating.claimExpired(100, Duration.ofMinutes(1)))
                 .as("the lock is no session: never claimed for an EXPIRED event")
                 .extracting(c -> c.key())
-                .doesNotContain(lock);
+                .doesNotContain(lock, stale);
+        assertThat(newStore.claimExpired(100, Duration.ofMinutes(1)))
+                .as("the stale lock was removed by the sweep that found it")
+                .extracting(c -> c.key())
+                .doesNotContain(stale);
     }
 
     @Test
