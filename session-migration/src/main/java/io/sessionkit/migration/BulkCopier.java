@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionkit.ScanPage;
+import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.StoreFeature;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,8 +38,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Not guaranteed: a record changed in the source after its page was read keeps its older copy in the target (run
  * {@link #verify} afterwards, or let a {@link MigratingSessionStore} carry on); a record deleted in the source after
  * it was copied stays in the target until it expires. Records created while the scan runs may or may not be copied
- * (see {@link SessionStore#scan}). A failed record is not retried by a resumed copy, whose cursor is past it: run the
- * copy again from the start, which skips what was copied.
+ * (see {@link SessionStore#scan}).
+ *
+ * <p>Failed records are retried on resume: the {@link Checkpoint} lists the keys of the records whose create failed
+ * (at most {@link Checkpoint#MAX_FAILED_KEYS}), and a copy resumed from it first loads each of them from the source and
+ * creates it again, then goes on with the scan. Beyond that many failures the checkpoint counts the keys it could not
+ * keep, and cannot be resumed: copy again from the start, which skips what was copied.
  *
  * <p>Thread-safe to {@link #stop()} from another thread; {@link #copy()} runs once at a time.
  */
@@ -54,7 +60,7 @@ public final class BulkCopier {
     private final SessionStore target;
     private final int pageSize;
     private final int parallelism;
-    private final @Nullable String resumeFrom;
+    private final @Nullable Checkpoint resumeFrom;
     private final Consumer<Progress> progress;
     private volatile boolean stopped;
 
@@ -84,25 +90,82 @@ public final class BulkCopier {
      * @param skipped records the target already held, left untouched
      * @param failed  records whose create failed (logged with their short key)
      * @param pages   pages read in this run
-     * @param cursor  the checkpoint: the cursor of the next page, {@code null} once the scan is complete; pass it to
-     *                {@link Builder#resumeFrom} to go on from here
+     * @param cursor  the cursor of the next page, {@code null} once the scan is complete
+     * @param failedKeys the keys of the records not copied so far (failed in this run, or retried in it and failed
+     *                again), at most {@link Checkpoint#MAX_FAILED_KEYS}
+     * @param failedKeysDropped failed records whose keys were not kept, beyond that bound
      */
     public record Progress(
             long copied,
             long skipped,
             long failed,
             long pages,
-            @Nullable String cursor) {
+            @Nullable String cursor,
+            List<SessionKey> failedKeys,
+            long failedKeysDropped) {
+        public Progress {
+            failedKeys = List.copyOf(failedKeys);
+        }
+
         /** Records seen: copied + skipped + failed. */
         public long seen() {
             return copied + skipped + failed;
+        }
+
+        /** Where to go on from here: pass it to {@link Builder#resumeFrom(Checkpoint)}. */
+        public Checkpoint checkpoint() {
+            return new Checkpoint(cursor, failedKeys, failedKeysDropped);
+        }
+    }
+
+    /**
+     * Where a copy stopped: the scan cursor of the next page and the records still to retry. A copy resumed from it
+     * retries the failed keys first (each loaded from the source again: one that is gone there is skipped), then scans
+     * on from the cursor; with a {@code null} cursor (the scan had completed) it only retries.
+     *
+     * @param cursor            the scan cursor of the next page, {@code null} once the scan is complete
+     * @param failedKeys        keys of records whose create failed, at most {@link #MAX_FAILED_KEYS}
+     * @param failedKeysDropped failed records beyond that bound, whose keys were not kept: a checkpoint with any cannot
+     *                          be resumed (copy from the start instead)
+     */
+    public record Checkpoint(@Nullable String cursor, List<SessionKey> failedKeys, long failedKeysDropped) {
+        /** The most failed keys a checkpoint keeps. */
+        public static final int MAX_FAILED_KEYS = 10_000;
+
+        public Checkpoint {
+            failedKeys = List.copyOf(failedKeys);
+            if (failedKeys.size() > MAX_FAILED_KEYS) {
+                throw new IllegalArgumentException("a checkpoint keeps at most " + MAX_FAILED_KEYS
+                        + " failed keys, was given " + failedKeys.size());
+            }
+            if (failedKeysDropped < 0) {
+                throw new IllegalArgumentException("failedKeysDropped must be 0 or more, was " + failedKeysDropped);
+            }
+        }
+
+        /** A checkpoint of a scan cursor alone, nothing to retry. */
+        public static Checkpoint at(String cursor) {
+            return new Checkpoint(Objects.requireNonNull(cursor, "cursor"), List.of(), 0);
+        }
+
+        /** Whether a copy can go on from here: every failed record's key was kept. */
+        public boolean resumable() {
+            return failedKeysDropped == 0;
+        }
+
+        /** Whether there is anything left to do: a page to scan or a record to retry. */
+        public boolean pending() {
+            return cursor != null || !failedKeys.isEmpty() || failedKeysDropped > 0;
         }
     }
 
     /**
      * The outcome of {@link #copy()}.
      *
+     * @param cursor   the cursor of the next page, {@code null} if {@code complete}
      * @param complete whether the scan reached its end ({@code false} after {@link #stop()})
+     * @param failedKeys the keys of the records not copied (see {@link Progress#failedKeys()})
+     * @param failedKeysDropped failed records whose keys were not kept
      */
     public record Result(
             long copied,
@@ -110,7 +173,18 @@ public final class BulkCopier {
             long failed,
             long pages,
             @Nullable String cursor,
-            boolean complete) {}
+            boolean complete,
+            List<SessionKey> failedKeys,
+            long failedKeysDropped) {
+        public Result {
+            failedKeys = List.copyOf(failedKeys);
+        }
+
+        /** Where to go on from here; nothing {@linkplain Checkpoint#pending() pending} once all is copied. */
+        public Checkpoint checkpoint() {
+            return new Checkpoint(cursor, failedKeys, failedKeysDropped);
+        }
+    }
 
     /**
      * The outcome of {@link #verify}: counts and the short keys (at most {@link #SAMPLE} of each kind) of the
@@ -156,8 +230,9 @@ public final class BulkCopier {
         long skipped = 0;
         long failed = 0;
         long pages = 0;
-        @Nullable String cursor = resumeFrom;
+        @Nullable String cursor = resumeFrom == null ? null : resumeFrom.cursor();
         boolean first = resumeFrom == null;
+        Failures failures = new Failures();
         ExecutorService pool = parallelism > 1
                 ? Executors.newFixedThreadPool(parallelism, r -> {
                     Thread t = new Thread(r, "sessionkit-bulk-copy");
@@ -166,21 +241,31 @@ public final class BulkCopier {
                 })
                 : null;
         try {
+            if (resumeFrom != null && !resumeFrom.failedKeys().isEmpty()) {
+                int[] counts = retry(resumeFrom.failedKeys(), pool, failures);
+                copied += counts[0];
+                skipped += counts[1];
+                failed += counts[2];
+                progress.accept(
+                        new Progress(copied, skipped, failed, pages, cursor, failures.keys(), failures.dropped()));
+            }
             while (first || cursor != null) {
                 if (stopped) {
-                    return new Result(copied, skipped, failed, pages, cursor, false);
+                    return new Result(
+                            copied, skipped, failed, pages, cursor, false, failures.keys(), failures.dropped());
                 }
                 first = false;
                 ScanPage page = source.scan(cursor, pageSize);
-                int[] counts = copyPage(page.records(), pool);
+                int[] counts = copyPage(page.records(), pool, failures);
                 copied += counts[0];
                 skipped += counts[1];
                 failed += counts[2];
                 pages++;
                 cursor = page.next();
-                progress.accept(new Progress(copied, skipped, failed, pages, cursor));
+                progress.accept(
+                        new Progress(copied, skipped, failed, pages, cursor, failures.keys(), failures.dropped()));
             }
-            return new Result(copied, skipped, failed, pages, null, true);
+            return new Result(copied, skipped, failed, pages, null, true, failures.keys(), failures.dropped());
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -193,29 +278,67 @@ public final class BulkCopier {
         stopped = true;
     }
 
+    /**
+     * Copied, skipped and failed of the retried keys of a checkpoint: each loaded from the source again (a record gone
+     * there, deleted or expired since, is skipped: nothing is left to copy) and created in the target.
+     */
+    private int[] retry(List<SessionKey> keys, @Nullable ExecutorService pool, Failures failures) {
+        AtomicInteger gone = new AtomicInteger();
+        int[] counts = run(keys, pool, failures, key -> {
+            Optional<SessionRecord> r = source.load(key);
+            if (r.isEmpty()) {
+                gone.incrementAndGet();
+                return false;
+            }
+            return target.create(r.get());
+        });
+        LOG.log(
+                System.Logger.Level.INFO,
+                "retried " + keys.size() + " sessions not copied before: " + counts[0] + " copied, " + counts[2]
+                        + " failed again, " + gone.get() + " no longer in the source");
+        return counts;
+    }
+
     /** Copied, skipped and failed of one page. */
-    private int[] copyPage(List<SessionRecord> records, @Nullable ExecutorService pool) {
+    private int[] copyPage(List<SessionRecord> records, @Nullable ExecutorService pool, Failures failures) {
+        List<SessionKey> keys = new ArrayList<>(records.size());
+        java.util.Map<SessionKey, SessionRecord> byKey = new java.util.HashMap<>();
+        for (SessionRecord r : records) {
+            keys.add(r.key());
+            byKey.put(r.key(), r);
+        }
+        return run(keys, pool, failures, key -> target.create(Objects.requireNonNull(byKey.get(key), "record")));
+    }
+
+    /** What copying one record does: true if it was created in the target, false if skipped. */
+    private interface CopyOne {
+        boolean copy(SessionKey key);
+    }
+
+    /** Runs {@code one} on each key, in parallel on {@code pool}; copied, skipped and failed. */
+    private int[] run(List<SessionKey> keys, @Nullable ExecutorService pool, Failures failures, CopyOne one) {
         AtomicInteger copied = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        Consumer<SessionRecord> one = r -> {
+        Consumer<SessionKey> each = key -> {
             try {
-                if (target.create(r)) {
+                if (one.copy(key)) {
                     copied.incrementAndGet();
                 } else {
                     skipped.incrementAndGet();
                 }
             } catch (RuntimeException e) {
                 failed.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "session " + r.key().shortForm() + " not copied: " + e);
+                failures.add(key);
+                LOG.log(System.Logger.Level.WARNING, "session " + key.shortForm() + " not copied: " + e);
             }
         };
-        if (pool == null || records.size() < 2) {
-            records.forEach(one);
+        if (pool == null || keys.size() < 2) {
+            keys.forEach(each);
         } else {
-            List<Future<?>> running = new ArrayList<>(records.size());
-            for (SessionRecord r : records) {
-                running.add(pool.submit(() -> one.accept(r)));
+            List<Future<?>> running = new ArrayList<>(keys.size());
+            for (SessionKey key : keys) {
+                running.add(pool.submit(() -> each.accept(key)));
             }
             for (Future<?> f : running) {
                 try {
@@ -229,6 +352,31 @@ public final class BulkCopier {
             }
         }
         return new int[] {copied.get(), skipped.get(), failed.get()};
+    }
+
+    /** The keys of the records not copied in this run, up to {@link Checkpoint#MAX_FAILED_KEYS}; thread-safe. */
+    private static final class Failures {
+        private final LinkedHashSet<SessionKey> keys = new LinkedHashSet<>();
+        private long dropped;
+
+        synchronized void add(SessionKey key) {
+            if (keys.contains(key)) {
+                return;
+            }
+            if (keys.size() < Checkpoint.MAX_FAILED_KEYS) {
+                keys.add(key);
+            } else {
+                dropped++;
+            }
+        }
+
+        synchronized List<SessionKey> keys() {
+            return List.copyOf(keys);
+        }
+
+        synchronized long dropped() {
+            return dropped;
+        }
     }
 
     /**
@@ -332,7 +480,7 @@ public final class BulkCopier {
         private final SessionStore target;
         private int pageSize = DEFAULT_PAGE_SIZE;
         private int parallelism = DEFAULT_PARALLELISM;
-        private @Nullable String resumeFrom;
+        private @Nullable Checkpoint resumeFrom;
         private Consumer<Progress> progress = p -> {};
 
         private Builder(SessionStore source, SessionStore target) {
@@ -359,9 +507,27 @@ public final class BulkCopier {
             return this;
         }
 
-        /** Starts at this checkpoint ({@link Progress#cursor()} of an earlier copy of the same source). */
+        /** Starts at this scan cursor ({@link Progress#cursor()} of an earlier copy of the same source), retrying nothing. */
         public Builder resumeFrom(String cursor) {
-            this.resumeFrom = Objects.requireNonNull(cursor, "cursor");
+            this.resumeFrom = Checkpoint.at(cursor);
+            return this;
+        }
+
+        /**
+         * Goes on from this checkpoint of an earlier copy of the same pair ({@link Progress#checkpoint()} or
+         * {@link Result#checkpoint()}): retries its failed keys first, then scans on from its cursor (if any).
+         *
+         * @throws IllegalArgumentException if the checkpoint is not {@linkplain Checkpoint#resumable() resumable}: more
+         *     records failed than it keeps keys of, so only a copy from the start copies them all
+         */
+        public Builder resumeFrom(Checkpoint checkpoint) {
+            Objects.requireNonNull(checkpoint, "checkpoint");
+            if (!checkpoint.resumable()) {
+                throw new IllegalArgumentException("the checkpoint lost the keys of " + checkpoint.failedKeysDropped()
+                        + " failed sessions (it keeps at most " + Checkpoint.MAX_FAILED_KEYS
+                        + "): copy again from the start, which skips what was copied");
+            }
+            this.resumeFrom = checkpoint;
             return this;
         }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionkit.SessionId;
+import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
+import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionStores;
 import io.sessionkit.tck.InterceptingSessionStore.Call;
 import io.sessionkit.testing.ForwardingSessionStore;
@@ -15,9 +17,12 @@ import io.sessionkit.testing.RunNamespace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +215,122 @@ class BulkCopierTest {
         BulkCopier.Verification v = BulkCopier.verify(redis, postgres, 7);
         assertThat(v.missing()).isEqualTo(20);
         assertThat(BulkCopier.builder(redis, postgres).build().copy().copied()).isEqualTo(20);
+    }
+
+    /** A real target whose create fails once for each key it is given, as a briefly unreachable backend would. */
+    private static final class FailingOnce extends ForwardingSessionStore {
+        private final Set<SessionKey> failOnce = ConcurrentHashMap.newKeySet();
+
+        FailingOnce(SessionStore delegate, Collection<SessionKey> keys) {
+            super(delegate);
+            failOnce.addAll(keys);
+        }
+
+        @Override
+        public boolean create(SessionRecord record) {
+            if (failOnce.remove(record.key())) {
+                throw new SessionStoreUnavailableException("test store: create timed out");
+            }
+            return super.create(record);
+        }
+    }
+
+    @Test
+    void aResumedCopyRetriesTheSessionsWhoseCreateFailedThenScansOn() {
+        List<SessionRecord> records = sessions(120);
+        store(postgres, records);
+        List<SessionKey> all = records.stream().map(SessionRecord::key).toList();
+        // PostgreSQL as the source: keyset pages hold exactly pageSize records. Every create fails the first time: the
+        // first run's pages all fail, the resumed run's retries all succeed.
+        FailingOnce target = new FailingOnce(redis, all);
+        AtomicReference<BulkCopier.Checkpoint> checkpoint = new AtomicReference<>();
+        AtomicReference<BulkCopier> first = new AtomicReference<>();
+        first.set(BulkCopier.builder(postgres, target)
+                .pageSize(25)
+                .progress(p -> {
+                    checkpoint.set(p.checkpoint());
+                    if (p.pages() == 2) {
+                        first.get().stop();
+                    }
+                })
+                .build());
+
+        BulkCopier.Result stopped = first.get().copy();
+
+        assertThat(stopped.complete()).isFalse();
+        assertThat(stopped.failed()).isEqualTo(50);
+        assertThat(stopped.copied()).isZero();
+        assertThat(stopped.failedKeys()).hasSize(50).doesNotHaveDuplicates().isSubsetOf(all);
+        assertThat(checkpoint.get()).isEqualTo(stopped.checkpoint());
+        assertThat(checkpoint.get().pending()).isTrue();
+
+        BulkCopier.Result resumed = BulkCopier.builder(postgres, target)
+                .pageSize(25)
+                .resumeFrom(checkpoint.get())
+                .build()
+                .copy();
+
+        assertThat(resumed.complete()).isTrue();
+        assertThat(resumed.copied()).as("the 50 retried").isEqualTo(50);
+        assertThat(resumed.failed())
+                .as("the 70 scanned after the cursor, each failing once")
+                .isEqualTo(70);
+        assertThat(resumed.failedKeys()).hasSize(70).doesNotContainAnyElementsOf(stopped.failedKeys());
+        assertThat(resumed.checkpoint().cursor()).isNull();
+        assertThat(resumed.checkpoint().pending()).isTrue();
+        assertThat(BulkCopier.verify(postgres, redis, 50).missing()).isEqualTo(70);
+
+        BulkCopier.Result retried = BulkCopier.builder(postgres, target)
+                .resumeFrom(resumed.checkpoint())
+                .build()
+                .copy();
+
+        assertThat(retried.pages())
+                .as("the scan was complete: only the retries")
+                .isZero();
+        assertThat(retried.copied()).isEqualTo(70);
+        assertThat(retried.failed()).isZero();
+        assertThat(retried.checkpoint().pending()).isFalse();
+        assertSameEverywhere(records, redis);
+        assertThat(BulkCopier.verify(postgres, redis, 50).clean()).isTrue();
+    }
+
+    @Test
+    void aRetriedSessionGoneFromTheSourceIsSkippedAndACheckpointThatLostKeysIsRefused() {
+        List<SessionRecord> records = sessions(3);
+        store(redis, records);
+        FailingOnce target = new FailingOnce(
+                postgres, List.of(records.get(0).key(), records.get(1).key()));
+        BulkCopier.Result first = BulkCopier.builder(postgres, target).build().copy();
+        assertThat(first.failedKeys())
+                .containsExactlyInAnyOrder(records.get(0).key(), records.get(1).key());
+        redis.delete(records.get(0).key());
+
+        BulkCopier.Result retried = BulkCopier.builder(postgres, target)
+                .resumeFrom(first.checkpoint())
+                .build()
+                .copy();
+
+        assertThat(retried.copied()).isEqualTo(1);
+        assertThat(retried.skipped())
+                .as("deleted in the source since: nothing to copy")
+                .isEqualTo(1);
+        assertThat(postgres.load(records.get(0).key())).isEmpty();
+        assertThat(retried.checkpoint().pending()).isFalse();
+
+        BulkCopier.Checkpoint lost =
+                new BulkCopier.Checkpoint(null, List.of(records.get(1).key()), 1);
+        assertThat(lost.resumable()).isFalse();
+        assertThatThrownBy(() -> BulkCopier.builder(redis, postgres).resumeFrom(lost))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("copy again from the start");
+        List<SessionKey> tooMany = new ArrayList<>();
+        for (int i = 0; i <= BulkCopier.Checkpoint.MAX_FAILED_KEYS; i++) {
+            tooMany.add(SessionId.generate().key());
+        }
+        assertThatThrownBy(() -> new BulkCopier.Checkpoint(null, tooMany, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 10000");
     }
 
     @Test
