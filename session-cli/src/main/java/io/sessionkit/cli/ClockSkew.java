@@ -96,8 +96,12 @@ final class ClockSkew {
         }
     }
 
+    /**
+     * The server's time against the midpoint of the round trip. The server read its clock somewhere within the round
+     * trip, so the midpoint is off by half of it at most; each clock is read in whole milliseconds, which adds 1 ms.
+     */
     private static Measurement measurement(long server, long before, long after) {
         long mid = before + (after - before) / 2;
-        return new Measurement(server - mid, (after - before + 1) / 2);
+        return new Measurement(server - mid, (after - before + 1) / 2 + 1);
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionkit.cli;
 
+import io.sessionkit.SessionKey;
 import io.sessionkit.SessionStore;
 import io.sessionkit.migration.BulkCopier;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Option;
         description = {
             "Copy every live session from one store to another, preserving key, version, times, expiry, principal",
             "and attributes. Sessions the target holds already are skipped, never overwritten. A checkpoint is",
-            "written after each page; --resume goes on from it. Progress on stderr."
+            "written after each page; --resume goes on from it, retrying the sessions whose copy failed first.",
+            "Progress on stderr."
         })
 final class CopyCommand extends StoreCommand {
     @Option(names = "--from", paramLabel = "FILE|STORE", required = true, description = "The source (needs SCAN).")
@@ -31,14 +35,18 @@ final class CopyCommand extends StoreCommand {
     @Option(names = "--to", paramLabel = "FILE|STORE", required = true, description = "The target.")
     String to = "";
 
-    @Option(names = "--resume", description = "Go on from the checkpoint file of an earlier copy of this pair.")
+    @Option(
+            names = "--resume",
+            description = "Go on from the checkpoint file of an earlier copy of this pair: retry its failed sessions,"
+                    + " then scan on.")
     boolean resume;
 
     @Option(
             names = "--checkpoint",
             paramLabel = "FILE",
             defaultValue = "sessionkit-copy.checkpoint",
-            description = "Where the checkpoint is kept (default ${DEFAULT-VALUE}); removed when the copy completes.")
+            description = "Where the checkpoint is kept (default ${DEFAULT-VALUE}); removed when the copy completes"
+                    + " with nothing failed.")
     Path checkpoint = Path.of("sessionkit-copy.checkpoint");
 
     @Option(
@@ -66,7 +74,7 @@ final class CopyCommand extends StoreCommand {
             throw new SessionKitCli.UsageException(
                     "--page-size must be at least 1, --threads in 1..64, --max-pages 0 or more");
         }
-        @Nullable String cursor = resume ? readCheckpoint() : null;
+        BulkCopier.@Nullable Checkpoint checkpointRead = resume ? readCheckpoint() : null;
         if (!resume && Files.exists(checkpoint)) {
             throw new SessionKitCli.UsageException("a checkpoint of an unfinished copy is at " + checkpoint
                     + ": add --resume to go on, or remove the file to start over");
@@ -80,22 +88,26 @@ final class CopyCommand extends StoreCommand {
                     .pageSize(pageSize)
                     .parallelism(threads)
                     .progress(p -> {
-                        if (p.cursor() != null) {
-                            writeCheckpoint(p.cursor());
+                        if (p.checkpoint().pending()) {
+                            writeCheckpoint(p.checkpoint());
                         }
                         progress.show(p);
                         if (maxPages > 0 && p.pages() >= maxPages) {
                             self[0].stop();
                         }
                     });
-            if (cursor != null) {
-                b.resumeFrom(cursor);
+            if (checkpointRead != null) {
+                b.resumeFrom(checkpointRead);
             }
             self[0] = b.build();
             BulkCopier.Result r = self[0].copy();
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.end();
-            if (r.complete()) {
+            boolean pending = r.checkpoint().pending();
+            if (pending) {
+                // Also once the scan is complete: the failed sessions are still to copy, and --resume retries them.
+                writeCheckpoint(r.checkpoint());
+            } else {
                 deleteCheckpoint();
             }
             long seen = r.copied() + r.skipped() + r.failed();
@@ -106,6 +118,8 @@ final class CopyCommand extends StoreCommand {
                 m.put("skipped", r.skipped());
                 m.put("failed", r.failed());
                 m.put("complete", r.complete());
+                m.put("retryable", r.failedKeys().size());
+                m.put("notRetryable", r.failedKeysDropped());
                 m.put("seconds", Math.round(seconds * 1000) / 1000.0);
                 m.put("sessionsPerSecond", Math.round(rate));
                 printJson(m);
@@ -117,16 +131,27 @@ final class CopyCommand extends StoreCommand {
                                 r.failed(),
                                 seconds,
                                 Math.round(rate),
-                                r.complete()
-                                        ? ""
-                                        : "; stopped at the checkpoint in " + checkpoint + ": run again with --resume");
+                                !pending ? "" : ending(r));
                 out().flush();
             }
             return r.failed() > 0 ? SessionKitCli.PROBLEM : SessionKitCli.OK;
         }
     }
 
-    private String readCheckpoint() {
+    private String ending(BulkCopier.Result r) {
+        if (r.failedKeysDropped() > 0) {
+            return "; " + r.failedKeysDropped() + " failed sessions beyond the " + BulkCopier.Checkpoint.MAX_FAILED_KEYS
+                    + " the checkpoint keeps: remove " + checkpoint + " and copy again without --resume (it skips what"
+                    + " was copied)";
+        }
+        if (r.complete()) {
+            return "; the failed sessions are in the checkpoint " + checkpoint + ": run again with --resume to retry"
+                    + " them";
+        }
+        return "; stopped at the checkpoint in " + checkpoint + ": run again with --resume";
+    }
+
+    private BulkCopier.Checkpoint readCheckpoint() {
         if (!Files.isRegularFile(checkpoint)) {
             throw new SessionKitCli.UsageException("--resume: no checkpoint at " + checkpoint);
         }
@@ -141,17 +166,51 @@ final class CopyCommand extends StoreCommand {
                     + p.getProperty("from") + " to " + p.getProperty("to") + ", not of this one");
         }
         String cursor = p.getProperty("cursor", "");
-        if (cursor.isBlank()) {
-            throw new SessionKitCli.UsageException("--resume: " + checkpoint + " holds no cursor");
+        List<SessionKey> failed = new ArrayList<>();
+        long dropped;
+        try {
+            for (String key : p.getProperty("failed", "").split(",", -1)) {
+                if (!key.isBlank()) {
+                    failed.add(new SessionKey(key.strip()));
+                }
+            }
+            dropped = Long.parseLong(p.getProperty("failed-dropped", "0").strip());
+        } catch (IllegalArgumentException e) {
+            throw new SessionKitCli.UsageException(
+                    "--resume: " + checkpoint + " is damaged (failed, failed-dropped): " + e.getMessage());
         }
-        return cursor;
+        if (failed.size() > BulkCopier.Checkpoint.MAX_FAILED_KEYS || dropped < 0) {
+            throw new SessionKitCli.UsageException("--resume: " + checkpoint + " is damaged (failed, failed-dropped)");
+        }
+        if (dropped > 0) {
+            throw new SessionKitCli.UsageException("--resume: " + dropped + " failed sessions were beyond the "
+                    + BulkCopier.Checkpoint.MAX_FAILED_KEYS + " whose keys " + checkpoint + " keeps: remove it and"
+                    + " copy again without --resume (it skips what was copied)");
+        }
+        BulkCopier.Checkpoint c = new BulkCopier.Checkpoint(cursor.isBlank() ? null : cursor, failed, dropped);
+        if (!c.pending()) {
+            throw new SessionKitCli.UsageException(
+                    "--resume: " + checkpoint + " holds neither a cursor nor failed sessions");
+        }
+        return c;
     }
 
-    private void writeCheckpoint(String cursor) {
+    /**
+     * Writes the checkpoint: the pair, the scan cursor (empty once the scan is complete), the hashed keys of the
+     * sessions to retry (never a session id) and how many failed beyond those kept.
+     */
+    private void writeCheckpoint(BulkCopier.Checkpoint c) {
         Properties p = new Properties();
         p.setProperty("from", from);
         p.setProperty("to", to);
-        p.setProperty("cursor", cursor);
+        String cursor = c.cursor();
+        p.setProperty("cursor", cursor == null ? "" : cursor);
+        StringBuilder keys = new StringBuilder();
+        for (SessionKey key : c.failedKeys()) {
+            keys.append(keys.length() == 0 ? "" : ",").append(key.value());
+        }
+        p.setProperty("failed", keys.toString());
+        p.setProperty("failed-dropped", Long.toString(c.failedKeysDropped()));
         Path parent = checkpoint.toAbsolutePath().getParent();
         try {
             Path tmp = Files.createTempFile(Objects.requireNonNull(parent, "parent"), ".sessionkit-copy", ".tmp");

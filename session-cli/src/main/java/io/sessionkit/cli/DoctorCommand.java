@@ -51,7 +51,8 @@ final class DoctorCommand extends StoreCommand {
             checks.add(schema(store));
             checks.add(clock(name, config));
         } catch (SessionStoreUnavailableException e) {
-            String message = String.valueOf(e.getMessage()).replace('\n', ' ');
+            String message = SessionKitCli.withoutClassNames(String.valueOf(e.getMessage()))
+                    .replace('\n', ' ');
             checks.add(new Check(store == null ? "connect" : "ping", false, message));
             err().println("sessionkit: store unavailable: " + message);
             err().flush();
@@ -114,7 +115,9 @@ final class DoctorCommand extends StoreCommand {
         }
         long skew = m.get().skewMillis();
         Duration grace = config.duration(prefix + "expiry-grace", DEFAULT_GRACE);
-        boolean ok = Math.abs(skew) <= grace.toMillis();
+        // Fails only a skew the measurement proves: beyond the grace by more than the measurement's own uncertainty
+        // (with a grace of 0 s, a server on this very host measures a few ms either way).
+        boolean ok = Math.abs(skew) <= grace.toMillis() + m.get().uncertaintyMillis();
         String sign = skew >= 0 ? "ahead of" : "behind";
         String detail = "server " + Math.abs(skew) + " ms " + sign + " this host (+/- "
                 + m.get().uncertaintyMillis() + " ms)"

@@ -122,7 +122,7 @@ public final class SessionKitCli implements java.util.concurrent.Callable<Intege
         String message;
         if (down != null) {
             code = UNAVAILABLE;
-            message = "store unavailable: " + oneLine(down);
+            message = "store unavailable: " + withoutClassNames(oneLine(down));
         } else if (e instanceof UsageException || e instanceof IllegalArgumentException) {
             code = USAGE;
             message = oneLine(e) + " (sessionkit " + line.getCommandName() + " --help)";
@@ -136,6 +136,18 @@ public final class SessionKitCli implements java.util.concurrent.Callable<Intege
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * Java exception class names, as stores put their drivers' messages in theirs ({@code java.net.ConnectException:
+     * Connection refused}): the operator needs the words, {@code --debug} shows the types and the trace.
+     */
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable): ");
+
+    /** A store's message for an operator: the words of every cause, without the Java class names before them. */
+    static String withoutClassNames(String message) {
+        return CLASS_NAME.matcher(message).replaceAll("");
     }
 
     private static String oneLine(Throwable e) {

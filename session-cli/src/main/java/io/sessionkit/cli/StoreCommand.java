@@ -3,6 +3,7 @@ package io.sessionkit.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessionkit.SessionException;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
@@ -48,8 +49,18 @@ abstract class StoreCommand implements Callable<Integer> {
         return open(Configs.global(options()));
     }
 
+    /**
+     * Opens the store {@code config} selects. Which store that is, is settled first: a selection that fails (no store
+     * of that name, several, none named) is a configuration error, exit 2, not a failure of a store.
+     */
     static SessionStore open(SessionKitConfig config) {
-        return SessionStores.open(config);
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            SessionStores.select(config, loader);
+        } catch (SessionException e) {
+            throw new SessionKitCli.UsageException(String.valueOf(e.getMessage()));
+        }
+        return SessionStores.open(config, loader);
     }
 
     /** Fails with a usage error unless {@code store} declares {@code feature}, which {@code what} needs. */
