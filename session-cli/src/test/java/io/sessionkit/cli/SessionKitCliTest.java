@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -268,6 +271,68 @@ class SessionKitCliTest {
         assertThat(dir.resolve("sessionkit-copy.checkpoint")).doesNotExist();
         Cli.run(dir, "verify", "--from", from, "--to", to).expect(0);
         assertThat(Cli.run("--config", to, "count").expect(0).out().strip()).isEqualTo("300");
+    }
+
+    @Test
+    void aResumedCopyRetriesTheSessionsThatFailed() throws Exception {
+        List<SessionRecord> records = sessions(30, null);
+        store(redis, records);
+        List<SessionRecord> refused = records.subList(0, 5);
+        String table = pgNs.name();
+        // PostgreSQL itself refuses these five inserts (a trigger), until the test lifts it: a real failing target.
+        try (Connection c = DriverManager.getConnection(pgNs.server());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + "_refused (k VARCHAR(64) PRIMARY KEY)");
+            for (SessionRecord r : refused) {
+                s.execute(
+                        "INSERT INTO " + table + "_refused VALUES ('" + r.key().value() + "')");
+            }
+            s.execute("CREATE FUNCTION " + table + "_refuse() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT 1 FROM "
+                    + table + "_refused WHERE k = NEW.session_id) THEN RAISE EXCEPTION 'refused by the test';"
+                    + " END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+            s.execute("CREATE TRIGGER " + table + "_refuse BEFORE INSERT ON " + table
+                    + " FOR EACH ROW EXECUTE FUNCTION " + table + "_refuse()");
+        }
+        String from = config(redisProps);
+        String to = config(pgProps);
+        Path checkpoint = dir.resolve("sessionkit-copy.checkpoint");
+        try {
+            JsonNode first = json(
+                    Cli.run(dir, "--json", "copy", "--from", from, "--to", to).expect(1));
+            assertThat(first.get("copied").asLong()).isEqualTo(25);
+            assertThat(first.get("failed").asLong()).isEqualTo(5);
+            assertThat(first.get("complete").asBoolean()).isTrue();
+            assertThat(first.get("retryable").asLong()).isEqualTo(5);
+            assertThat(first.get("notRetryable").asLong()).isZero();
+            Properties kept = load(checkpoint);
+            assertThat(kept.getProperty("cursor")).as("the scan was complete").isEmpty();
+            assertThat(kept.getProperty("failed").split(","))
+                    .containsExactlyInAnyOrderElementsOf(
+                            refused.stream().map(r -> r.key().value()).toList());
+
+            Cli.Run stillRefused =
+                    Cli.run(dir, "copy", "--from", from, "--to", to, "--resume").expect(1);
+            assertThat(stillRefused.out())
+                    .contains("copied 0, skipped 0, failed 5")
+                    .contains("run again with --resume");
+            assertThat(load(checkpoint).getProperty("failed").split(",")).hasSize(5);
+
+            try (Connection c = DriverManager.getConnection(pgNs.server());
+                    Statement s = c.createStatement()) {
+                s.execute("DELETE FROM " + table + "_refused");
+            }
+            Cli.Run resumed =
+                    Cli.run(dir, "copy", "--from", from, "--to", to, "--resume").expect(0);
+            assertThat(resumed.out()).contains("copied 5, skipped 0, failed 0");
+            assertThat(checkpoint).doesNotExist();
+            Cli.run(dir, "verify", "--from", from, "--to", to).expect(0);
+        } finally {
+            try (Connection c = DriverManager.getConnection(pgNs.server());
+                    Statement s = c.createStatement()) {
+                s.execute("DROP FUNCTION IF EXISTS " + table + "_refuse() CASCADE");
+                s.execute("DROP TABLE IF EXISTS " + table + "_refused");
+            }
+        }
     }
 
     @Test

@@ -301,12 +301,12 @@ class BulkCopierTest {
         store(redis, records);
         FailingOnce target = new FailingOnce(
                 postgres, List.of(records.get(0).key(), records.get(1).key()));
-        BulkCopier.Result first = BulkCopier.builder(postgres, target).build().copy();
+        BulkCopier.Result first = BulkCopier.builder(redis, target).build().copy();
         assertThat(first.failedKeys())
                 .containsExactlyInAnyOrder(records.get(0).key(), records.get(1).key());
         redis.delete(records.get(0).key());
 
-        BulkCopier.Result retried = BulkCopier.builder(postgres, target)
+        BulkCopier.Result retried = BulkCopier.builder(redis, target)
                 .resumeFrom(first.checkpoint())
                 .build()
                 .copy();
