@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -284,7 +286,7 @@ public final class BulkCopier {
      */
     private int[] retry(List<SessionKey> keys, @Nullable ExecutorService pool, Failures failures) {
         AtomicInteger gone = new AtomicInteger();
-        int[] counts = run(keys, pool, failures, key -> {
+        int[] counts = run(keys, k -> k, pool, failures, key -> {
             Optional<SessionRecord> r = source.load(key);
             if (r.isEmpty()) {
                 gone.incrementAndGet();
@@ -301,44 +303,42 @@ public final class BulkCopier {
 
     /** Copied, skipped and failed of one page. */
     private int[] copyPage(List<SessionRecord> records, @Nullable ExecutorService pool, Failures failures) {
-        List<SessionKey> keys = new ArrayList<>(records.size());
-        java.util.Map<SessionKey, SessionRecord> byKey = new java.util.HashMap<>();
-        for (SessionRecord r : records) {
-            keys.add(r.key());
-            byKey.put(r.key(), r);
-        }
-        return run(keys, pool, failures, key -> target.create(Objects.requireNonNull(byKey.get(key), "record")));
+        return run(records, SessionRecord::key, pool, failures, target::create);
     }
 
-    /** What copying one record does: true if it was created in the target, false if skipped. */
-    private interface CopyOne {
-        boolean copy(SessionKey key);
-    }
-
-    /** Runs {@code one} on each key, in parallel on {@code pool}; copied, skipped and failed. */
-    private int[] run(List<SessionKey> keys, @Nullable ExecutorService pool, Failures failures, CopyOne one) {
+    /**
+     * Runs {@code copy} on each item, in parallel on {@code pool}: true if it created the record in the target, false
+     * if it skipped it; an exception counts it as failed (its key kept in {@code failures}). Copied, skipped, failed.
+     */
+    private static <T> int[] run(
+            List<T> items,
+            Function<T, SessionKey> keyOf,
+            @Nullable ExecutorService pool,
+            Failures failures,
+            Predicate<T> copy) {
         AtomicInteger copied = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        Consumer<SessionKey> each = key -> {
+        Consumer<T> each = item -> {
             try {
-                if (one.copy(key)) {
+                if (copy.test(item)) {
                     copied.incrementAndGet();
                 } else {
                     skipped.incrementAndGet();
                 }
             } catch (RuntimeException e) {
                 failed.incrementAndGet();
+                SessionKey key = keyOf.apply(item);
                 failures.add(key);
                 LOG.log(System.Logger.Level.WARNING, "session " + key.shortForm() + " not copied: " + e);
             }
         };
-        if (pool == null || keys.size() < 2) {
-            keys.forEach(each);
+        if (pool == null || items.size() < 2) {
+            items.forEach(each);
         } else {
-            List<Future<?>> running = new ArrayList<>(keys.size());
-            for (SessionKey key : keys) {
-                running.add(pool.submit(() -> each.accept(key)));
+            List<Future<?>> running = new ArrayList<>(items.size());
+            for (T item : items) {
+                running.add(pool.submit(() -> each.accept(item)));
             }
             for (Future<?> f : running) {
                 try {
