@@ -25,7 +25,7 @@ record ContainerSessionConfig(Cookie cookie, int sessionTimeoutMinutes, List<Str
 
     /** Attributes with their own meaning in {@link SessionCookieConfig} (lower case), not reported as ignored. */
     private static final Set<String> KNOWN_ATTRIBUTES =
-            Set.of("name", "path", "domain", "secure", "httponly", "max-age", "comment", "samesite");
+            Set.of("name", "path", "domain", "secure", "httponly", "max-age", "comment", "samesite", "partitioned");
 
     ContainerSessionConfig {
         ignored = List.copyOf(ignored);
@@ -38,8 +38,9 @@ record ContainerSessionConfig(Cookie cookie, int sessionTimeoutMinutes, List<Str
             @Nullable String domain,
             @Nullable Boolean secure,
             @Nullable Duration maxAge,
-            @Nullable String sameSite) {
-        static final Cookie NONE = new Cookie(null, null, null, null, null, null);
+            @Nullable String sameSite,
+            @Nullable String partitioned) {
+        static final Cookie NONE = new Cookie(null, null, null, null, null, null, null);
 
         boolean isEmpty() {
             return equals(NONE);
@@ -84,6 +85,7 @@ record ContainerSessionConfig(Cookie cookie, int sessionTimeoutMinutes, List<Str
         }
         // httpOnly is not read: Jetty reports false when nothing was set, and the SessionKit cookie is always HttpOnly.
         String sameSite = null;
+        String partitioned = null;
         for (Map.Entry<String, String> a : scc.getAttributes().entrySet()) {
             String key = a.getKey().toLowerCase(Locale.ROOT);
             String value = a.getValue();
@@ -92,11 +94,14 @@ record ContainerSessionConfig(Cookie cookie, int sessionTimeoutMinutes, List<Str
             }
             if (key.equals("samesite")) {
                 sameSite = value;
+            } else if (key.equals("partitioned")) {
+                partitioned = value; // Tomcat: "" means present; Jetty: "true"
             } else if (!KNOWN_ATTRIBUTES.contains(key)) {
                 ignored.add("cookie attribute " + a.getKey() + "=" + value + " is not sent on the SessionKit cookie");
             }
         }
-        return new Cookie(name, blankToNull(scc.getPath()), blankToNull(scc.getDomain()), secure, maxAge, sameSite);
+        return new Cookie(
+                name, blankToNull(scc.getPath()), blankToNull(scc.getDomain()), secure, maxAge, sameSite, partitioned);
     }
 
     private static @Nullable String blankToNull(@Nullable String s) {

@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code sessionkit.servlet.cookie-path} — unset: the context path, or {@code /} for the root context</li>
  *   <li>{@code sessionkit.servlet.cookie-max-age} — unset: a session cookie, dropped when the browser closes;
  *       a duration makes it persistent, refreshed whenever the session is written</li>
+ *   <li>{@code sessionkit.servlet.cookie-partitioned} — {@code false}; {@code true} adds the {@code Partitioned}
+ *       attribute (CHIPS) and makes the cookie {@code Secure}</li>
  *   <li>{@code sessionkit.servlet.header-name} — {@code X-Session-Token}</li>
  *   <li>{@code sessionkit.servlet.container-defaults} — {@code true}: the container's {@code SessionCookieConfig}
  *       and {@code session-timeout} fill in what is not set here (see below); {@code false}: ignore them</li>
@@ -46,6 +48,12 @@ import org.jspecify.annotations.Nullable;
  *       {@link Builder#adoptContainerSessions})</li>
  * </ul>
  * The cookie is always {@code HttpOnly}: scripts never need the token, and API clients use the header.
+ *
+ * <p><b>Cookie prefixes.</b> A cookie name starting with {@code __Host-} (compared ignoring case, as browsers do) is
+ * always sent {@code Secure}, with {@code Path=/} and no {@code Domain}, which is what browsers require before they
+ * accept it (and why a sibling subdomain cannot set one). One starting with {@code __Secure-} is always sent
+ * {@code Secure}. A setting that contradicts the prefix ({@code cookie-domain}, a {@code cookie-path} other than
+ * {@code /}, {@code cookie-secure=false}) is refused by {@link Builder#build()} and {@link #from}, naming the keys.
  *
  * <p><b>The container's settings as defaults.</b> With {@code container-defaults} on, {@link SessionFilter} reads the
  * servlet context's {@code SessionCookieConfig} and {@code getSessionTimeout()} when it starts (web.xml
@@ -87,6 +95,7 @@ public final class SessionFilterConfig {
             "cookie-domain",
             "cookie-path",
             "cookie-max-age",
+            "cookie-partitioned",
             "header-name",
             "container-defaults",
             "adopt-container-sessions");
@@ -110,15 +119,34 @@ public final class SessionFilterConfig {
             @Nullable String sameSite,
             @Nullable String domain,
             @Nullable String path,
-            @Nullable Duration maxAge) {}
+            @Nullable Duration maxAge,
+            boolean partitioned) {}
+
+    /** The cookie name prefix that binds a cookie to this host: Secure, {@code Path=/}, no Domain. */
+    static final String HOST_PREFIX = "__Host-";
+    /** The cookie name prefix that requires Secure. */
+    static final String SECURE_PREFIX = "__Secure-";
 
     private SessionFilterConfig(Builder b) {
         if (b.transports.isEmpty()) {
             throw new IllegalArgumentException("at least one transport (cookie or header) must be enabled");
         }
         this.transports = Set.copyOf(b.transports);
-        this.cookie =
-                new Cookie(b.cookieName, b.cookieSecure, b.sameSite, b.cookieDomain, b.cookiePath, b.cookieMaxAge);
+        List<String> problems = cookieRuleProblems(b);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        boolean host = hasPrefix(b.cookieName, HOST_PREFIX);
+        // A prefixed or partitioned cookie is always Secure (browsers drop it otherwise); __Host- is always Path=/.
+        boolean forceSecure = host || hasPrefix(b.cookieName, SECURE_PREFIX) || b.cookiePartitioned;
+        this.cookie = new Cookie(
+                b.cookieName,
+                forceSecure ? Boolean.TRUE : b.cookieSecure,
+                b.sameSite,
+                b.cookieDomain,
+                host ? "/" : b.cookiePath,
+                b.cookieMaxAge,
+                b.cookiePartitioned);
         this.headerName = b.headerName;
         this.containerDefaults = b.containerDefaults;
         this.maxIdleSet = b.maxIdleSet;
@@ -126,6 +154,52 @@ public final class SessionFilterConfig {
         this.listeners = List.copyOf(b.listeners);
         this.importer = b.importer;
         this.adoptContainerSessions = b.adoptContainerSessions;
+    }
+
+    /**
+     * What contradicts the cookie name's prefix or {@code Partitioned}, one entry per rule, each naming the setting:
+     * the {@code sessionkit.servlet.*} key when it was set here, else the container's {@code SessionCookieConfig}.
+     */
+    private static List<String> cookieRuleProblems(Builder b) {
+        List<String> problems = new ArrayList<>();
+        String name = b.cookieName;
+        String nameSource = source(b, "cookie-name", "name");
+        if (hasPrefix(name, HOST_PREFIX)) {
+            List<String> wrong = new ArrayList<>();
+            if (b.cookieDomain != null) {
+                wrong.add(source(b, "cookie-domain", "domain") + " must be unset, was '" + b.cookieDomain + "'");
+            }
+            if (b.cookiePath != null && !b.cookiePath.equals("/")) {
+                wrong.add(source(b, "cookie-path", "path") + " must be / or unset, was '" + b.cookiePath + "'");
+            }
+            if (Boolean.FALSE.equals(b.cookieSecure)) {
+                wrong.add(source(b, "cookie-secure", "secure") + " must be true or auto, was false");
+            }
+            if (!wrong.isEmpty()) {
+                problems.add("cookie name '" + name + "' (" + nameSource + ") has the __Host- prefix, which requires "
+                        + "Secure, Path=/ and no Domain: " + String.join(", ", wrong));
+            }
+        } else if (hasPrefix(name, SECURE_PREFIX) && Boolean.FALSE.equals(b.cookieSecure)) {
+            problems.add("cookie name '" + name + "' (" + nameSource + ") has the __Secure- prefix, which requires "
+                    + "Secure: " + source(b, "cookie-secure", "secure") + " must be true or auto, was false");
+        }
+        if (b.cookiePartitioned && Boolean.FALSE.equals(b.cookieSecure)) {
+            problems.add(source(b, "cookie-partitioned", "Partitioned attribute") + "=true requires Secure: "
+                    + source(b, "cookie-secure", "secure") + " must be true or auto, was false");
+        }
+        return problems;
+    }
+
+    /** The key of a cookie setting made here, or the container's setting it came from. */
+    private static String source(Builder b, String suffix, String containerName) {
+        return b.explicit.contains(suffix)
+                ? "sessionkit." + NAMESPACE + "." + suffix
+                : "the container's SessionCookieConfig " + containerName;
+    }
+
+    /** Whether {@code name} starts with {@code prefix}, ignoring case (RFC 6265bis; browsers compare so). */
+    static boolean hasPrefix(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     /** All defaults: cookie {@code SESSION} and header {@code X-Session-Token}, both accepted. */
@@ -170,6 +244,9 @@ public final class SessionFilterConfig {
                 c.problem(String.valueOf(e.getMessage()));
             }
         }
+        if (c.string("cookie-partitioned").isPresent()) {
+            b.cookiePartitioned(c.bool("cookie-partitioned", false));
+        }
         set(c, "header-name", b::headerName);
         if (c.string("container-defaults").isPresent()) {
             b.containerDefaults(c.bool("container-defaults", true));
@@ -179,6 +256,7 @@ public final class SessionFilterConfig {
         }
         // An explicit sessionkit.max-idle is the manager's idle timeout: the container's session-timeout must not win.
         b.maxIdleSet = config.string("sessionkit.max-idle").isPresent();
+        cookieRuleProblems(b).forEach(c::problem);
         c.validate();
         return b.build();
     }
@@ -244,6 +322,11 @@ public final class SessionFilterConfig {
         return Optional.ofNullable(cookie.maxAge());
     }
 
+    /** Whether the cookie carries the {@code Partitioned} attribute (CHIPS); default false. */
+    public boolean cookiePartitioned() {
+        return cookie.partitioned();
+    }
+
     public String headerName() {
         return headerName;
     }
@@ -286,11 +369,21 @@ public final class SessionFilterConfig {
         Builder b = toBuilder();
         List<String> problems = new ArrayList<>();
         fill(problems, "cookie-name", container.name(), b::cookieName, "name");
-        fill(problems, "cookie-path", container.path(), b::cookiePath, "path");
+        // A __Host- cookie always has Path=/, so the container's path is not taken: Jetty reports the context path
+        // even when none was set, which would otherwise refuse every __Host- name in a non-root context.
+        if (!hasPrefix(b.cookieName, HOST_PREFIX)) {
+            fill(problems, "cookie-path", container.path(), b::cookiePath, "path");
+        }
         fill(problems, "cookie-domain", container.domain(), b::cookieDomain, "domain");
         fill(problems, "cookie-secure", container.secure(), b::cookieSecure, "secure");
         fill(problems, "cookie-max-age", container.maxAge(), b::cookieMaxAge, "maxAge");
         fill(problems, "cookie-same-site", container.sameSite(), b::cookieSameSite, "SameSite attribute");
+        fill(
+                problems,
+                "cookie-partitioned",
+                container.partitioned(),
+                v -> b.cookiePartitioned(partitioned(v)),
+                "Partitioned attribute");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("the container's SessionCookieConfig holds values SessionKit cannot use "
                     + "(set sessionkit.servlet.* to override them, or sessionkit.servlet.container-defaults=false): "
@@ -299,6 +392,17 @@ public final class SessionFilterConfig {
         b.explicit.clear();
         b.explicit.addAll(explicit);
         return b.build();
+    }
+
+    /** A {@code Partitioned} attribute's value as containers hold it: empty or {@code true} is on, {@code false} off. */
+    private static boolean partitioned(String value) {
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("Partitioned must be empty, true or false, was '" + value + "'");
     }
 
     private <T> void fill(
@@ -322,6 +426,7 @@ public final class SessionFilterConfig {
         b.cookieDomain = cookie.domain();
         b.cookiePath = cookie.path();
         b.cookieMaxAge = cookie.maxAge();
+        b.cookiePartitioned = cookie.partitioned();
         b.headerName = headerName;
         b.containerDefaults = containerDefaults;
         b.maxIdleSet = maxIdleSet;
@@ -336,7 +441,8 @@ public final class SessionFilterConfig {
         return "SessionFilterConfig[transports=" + transports + ", cookieName=" + cookie.name() + ", cookieSecure="
                 + (cookie.secure() == null ? "auto" : cookie.secure()) + ", sameSite="
                 + (cookie.sameSite() == null ? "off" : cookie.sameSite()) + ", cookieDomain=" + cookie.domain()
-                + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", headerName=" + headerName
+                + ", cookiePath=" + cookie.path() + ", cookieMaxAge=" + cookie.maxAge() + ", cookiePartitioned="
+                + cookie.partitioned() + ", headerName=" + headerName
                 + ", containerDefaults=" + containerDefaults + ", listeners=" + listeners.size() + ", importer="
                 + (importer == null ? "none" : importer.getClass().getName()) + ", adoptContainerSessions="
                 + adoptContainerSessions + "]";
@@ -351,6 +457,7 @@ public final class SessionFilterConfig {
         private @Nullable String cookieDomain;
         private @Nullable String cookiePath;
         private @Nullable Duration cookieMaxAge;
+        private boolean cookiePartitioned;
         private String headerName = DEFAULT_HEADER_NAME;
         private boolean containerDefaults = true;
         private boolean maxIdleSet;
@@ -368,13 +475,20 @@ public final class SessionFilterConfig {
             return this;
         }
 
-        /** The cookie's name: an RFC 6265 token; default {@link #DEFAULT_COOKIE_NAME}. */
+        /**
+         * The cookie's name: an RFC 6265 token; default {@link #DEFAULT_COOKIE_NAME}. A {@code __Host-} name (e.g.
+         * {@code __Host-SESSION}, recommended) makes the cookie Secure, {@code Path=/}, without Domain; a
+         * {@code __Secure-} name makes it Secure (see the class doc).
+         */
         public Builder cookieName(String name) {
             this.cookieName = requireToken(name, "cookie name must be a non-empty RFC 6265 token");
             return explicitlySet("cookie-name");
         }
 
-        /** {@code true}: always {@code Secure}; {@code false}: never; {@code null} (default): when the request is. */
+        /**
+         * {@code true}: always {@code Secure}; {@code false}: never (refused for a {@code __Host-} or {@code __Secure-}
+         * name and a partitioned cookie); {@code null} (default): when the request is.
+         */
         public Builder cookieSecure(@Nullable Boolean secure) {
             this.cookieSecure = secure;
             return explicitlySet("cookie-secure");
@@ -425,6 +539,16 @@ public final class SessionFilterConfig {
             }
             this.cookieMaxAge = maxAge;
             return explicitlySet("cookie-max-age");
+        }
+
+        /**
+         * {@code true}: the cookie carries the {@code Partitioned} attribute (CHIPS: a browser keeps it per top-level
+         * site, for an app embedded cross-site in an iframe) and is always {@code Secure}; cross-site use also needs
+         * {@code SameSite=None}. Default {@code false}. Refused with {@code cookieSecure(false)}.
+         */
+        public Builder cookiePartitioned(boolean partitioned) {
+            this.cookiePartitioned = partitioned;
+            return explicitlySet("cookie-partitioned");
         }
 
         /** The header API clients send and receive the id in; default {@link #DEFAULT_HEADER_NAME}. */
@@ -487,6 +611,12 @@ public final class SessionFilterConfig {
             return this;
         }
 
+        /**
+         * The configuration, checked.
+         *
+         * @throws IllegalArgumentException if no transport is enabled, or a setting contradicts the cookie name's
+         *                                  prefix or {@code Partitioned} (naming each)
+         */
         public SessionFilterConfig build() {
             return new SessionFilterConfig(this);
         }

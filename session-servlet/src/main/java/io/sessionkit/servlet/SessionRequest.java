@@ -33,8 +33,12 @@ import org.jspecify.annotations.Nullable;
  * been sent back). The store is asked only when the application asks for the session.
  */
 final class SessionRequest extends HttpServletRequestWrapper {
-    /** How many well-formed ids from one request are looked up at most (duplicate cookies on several paths). */
-    private static final int MAX_CANDIDATES = 3;
+    /**
+     * How many distinct well-formed ids from one request are looked up at most (duplicate cookies on several paths or
+     * domains). A request presenting more gets no session: looking up only some would let a client that set the
+     * first ones (cookie tossing) hide the others.
+     */
+    static final int MAX_CANDIDATES = 3;
 
     private static final DateTimeFormatter COOKIE_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
@@ -51,11 +55,15 @@ final class SessionRequest extends HttpServletRequestWrapper {
     private final @Nullable Transport presentedBy;
 
     private final List<SessionId> candidates;
+    /** More than {@link #MAX_CANDIDATES} distinct well-formed ids were presented: none is used. */
+    private final boolean tooManyIds;
     /** The first session cookie value that is not a SessionKit id, for the importer only; or null. */
     private final @Nullable String legacyCookie;
 
     private final LegacySessions legacy;
     private boolean lookedUp;
+    /** The presented ids named several live sessions (or were too many): none is used, nothing imported. */
+    private boolean ambiguous;
     /** The id the client holds and that was found live, or null. */
     private @Nullable SessionId clientId;
 
@@ -106,7 +114,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
                     if (config.cookieName().equals(c.getName())) {
                         by = Transport.COOKIE;
                         Optional<SessionId> id = SessionId.parse(c.getValue());
-                        if (id.isPresent() && !found.contains(id.get()) && found.size() < MAX_CANDIDATES) {
+                        if (id.isPresent() && !found.contains(id.get()) && found.size() <= MAX_CANDIDATES) {
                             found.add(id.get());
                         } else if (id.isEmpty() && unrecognised == null && c.getValue() != null) {
                             // Kept for the importer alone: it never reaches SessionId parsing again, nor the store.
@@ -117,7 +125,8 @@ final class SessionRequest extends HttpServletRequestWrapper {
             }
         }
         this.presentedBy = by;
-        this.candidates = List.copyOf(found);
+        this.tooManyIds = found.size() > MAX_CANDIDATES;
+        this.candidates = tooManyIds ? List.copyOf(found.subList(0, MAX_CANDIDATES)) : List.copyOf(found);
         this.legacyCookie = unrecognised;
     }
 
@@ -142,16 +151,14 @@ final class SessionRequest extends HttpServletRequestWrapper {
         }
         if (!lookedUp) {
             lookedUp = true;
-            for (SessionId id : candidates) {
-                Optional<Session> s = manager.find(id);
-                if (s.isPresent()) {
-                    clientId = id;
-                    current = new StoreHttpSession(this, s.get(), false);
-                    sessionChanged(); // the access may be due for a touch (and a persistent cookie for a refresh)
-                    return current;
-                }
+            Optional<Session> live = lookUp();
+            if (live.isPresent()) {
+                clientId = live.get().id();
+                current = new StoreHttpSession(this, live.get(), false);
+                sessionChanged(); // the access may be due for a touch (and a persistent cookie for a refresh)
+                return current;
             }
-            if (legacy.active()) {
+            if (legacy.active() && !ambiguous) {
                 StoreHttpSession imported = importLegacy();
                 if (imported != null) {
                     return imported;
@@ -174,6 +181,49 @@ final class SessionRequest extends HttpServletRequestWrapper {
         // Before the application gets it, as containers do; a listener may already use it (getSession returns it).
         listeners.sessionCreated(s);
         return s;
+    }
+
+    /**
+     * The live session the presented ids name, if exactly one of them names one. Several cookies of our name arrive
+     * when a cookie was set for another path or for a parent domain (from a sibling subdomain: cookie tossing). One
+     * live session among stale ids is the client's (an old path's cookie, a rotated id). Two or more live sessions
+     * mean someone else set a cookie this client sends, and any choice could hand the client that other session
+     * (session fixation): none is used, and the request goes on as without a session.
+     */
+    private Optional<Session> lookUp() {
+        if (tooManyIds) {
+            ambiguous = true;
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a request presented more than {0} session cookies ''{1}''; none is used (cookie tossing from a "
+                            + "sibling subdomain? a __Host- cookie name prevents it)",
+                    MAX_CANDIDATES,
+                    config.cookieName());
+            return Optional.empty();
+        }
+        Session found = null;
+        List<String> liveKeys = new ArrayList<>(candidates.size());
+        for (SessionId id : candidates) {
+            Optional<Session> s = manager.find(id);
+            if (s.isPresent()) {
+                liveKeys.add(id.key().shortForm());
+                if (found == null) {
+                    found = s.get();
+                }
+            }
+        }
+        if (liveKeys.size() > 1) {
+            ambiguous = true;
+            SessionFilter.LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a request presented session cookies ''{0}'' naming {1} live sessions ({2}); none is used (cookie "
+                            + "tossing from a sibling subdomain? a __Host- cookie name prevents it)",
+                    config.cookieName(),
+                    liveKeys.size(),
+                    String.join(", ", liveKeys));
+            return Optional.empty();
+        }
+        return Optional.ofNullable(found);
     }
 
     /**
@@ -481,6 +531,9 @@ final class SessionRequest extends HttpServletRequestWrapper {
         b.append("; HttpOnly");
         if (sameSite != null) {
             b.append("; SameSite=").append(sameSite);
+        }
+        if (config.cookiePartitioned()) {
+            b.append("; Partitioned");
         }
         return b.toString();
     }

@@ -49,8 +49,8 @@ class SessionFilterConfigTest {
     @Test
     @DisplayName("the container's cookie settings fill in only what was not set explicitly, by builder or key")
     void containerCookieFillsInUnsetSettings() {
-        ContainerSessionConfig.Cookie container =
-                new ContainerSessionConfig.Cookie("APPSID", "/", "example.test", true, Duration.ofHours(1), "Strict");
+        ContainerSessionConfig.Cookie container = new ContainerSessionConfig.Cookie(
+                "APPSID", "/", "example.test", true, Duration.ofHours(1), "Strict", null);
         SessionFilterConfig filled = SessionFilterConfig.defaults().withContainerCookie(container);
         assertThat(filled.cookieName()).isEqualTo("APPSID");
         assertThat(filled.cookiePath()).contains("/");
@@ -87,7 +87,7 @@ class SessionFilterConfigTest {
             "a container cookie setting SessionKit cannot use fails with a message naming it and how to override it")
     void badContainerCookieSettingIsNamed() {
         ContainerSessionConfig.Cookie bad =
-                new ContainerSessionConfig.Cookie("my sid", "shop", null, null, null, "loose");
+                new ContainerSessionConfig.Cookie("my sid", "shop", null, null, null, "loose", null);
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> SessionFilterConfig.defaults().withContainerCookie(bad))
                 .withMessageContaining("the container's SessionCookieConfig")
@@ -95,6 +95,100 @@ class SessionFilterConfigTest {
                 .withMessageContaining("path: cookie path must start with /")
                 .withMessageContaining("SameSite attribute: SameSite must be Lax, Strict, None or off")
                 .withMessageContaining("sessionkit.servlet.container-defaults=false");
+    }
+
+    @Test
+    @DisplayName("a __Host- name forces Secure and Path=/; __Secure- and Partitioned force Secure")
+    void prefixedNamesForceTheirAttributes() {
+        SessionFilterConfig host = SessionFilterConfig.from(
+                SessionKitConfig.of(Map.of("sessionkit.servlet.cookie-name", "__Host-SESSION")));
+        assertThat(host.cookieSecure()).contains(true);
+        assertThat(host.cookiePath()).contains("/");
+        assertThat(host.cookieDomain()).isEmpty();
+        // Browsers compare the prefix ignoring case, so the rules hold for any case.
+        assertThat(SessionFilterConfig.builder()
+                        .cookieName("__host-sid")
+                        .build()
+                        .cookiePath())
+                .contains("/");
+        SessionFilterConfig secure =
+                SessionFilterConfig.builder().cookieName("__Secure-SID").build();
+        assertThat(secure.cookieSecure()).contains(true);
+        assertThat(secure.cookiePath()).isEmpty();
+        SessionFilterConfig partitioned =
+                SessionFilterConfig.from(SessionKitConfig.of(Map.of("sessionkit.servlet.cookie-partitioned", "true")));
+        assertThat(partitioned.cookiePartitioned()).isTrue();
+        assertThat(partitioned.cookieSecure()).contains(true);
+        assertThat(SessionFilterConfig.defaults().cookiePartitioned()).isFalse();
+        assertBad("sessionkit.servlet.cookie-partitioned", "yes");
+    }
+
+    @Test
+    @DisplayName(
+            "settings that contradict __Host-, __Secure- or Partitioned are refused in one message naming the keys")
+    void contradictingSettingsAreRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.from(SessionKitConfig.of(Map.of(
+                        "sessionkit.servlet.cookie-name", "__Host-SESSION",
+                        "sessionkit.servlet.cookie-domain", "example.test",
+                        "sessionkit.servlet.cookie-path", "/app",
+                        "sessionkit.servlet.cookie-secure", "false"))))
+                .withMessage("cookie name '__Host-SESSION' (sessionkit.servlet.cookie-name) has the __Host- prefix, "
+                        + "which requires Secure, Path=/ and no Domain: sessionkit.servlet.cookie-domain must be "
+                        + "unset, was 'example.test', sessionkit.servlet.cookie-path must be / or unset, was '/app', "
+                        + "sessionkit.servlet.cookie-secure must be true or auto, was false");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.builder()
+                        .cookieName("__Secure-SID")
+                        .cookieSecure(false)
+                        .build())
+                .withMessage("cookie name '__Secure-SID' (sessionkit.servlet.cookie-name) has the __Secure- prefix, "
+                        + "which requires Secure: sessionkit.servlet.cookie-secure must be true or auto, was false");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.from(SessionKitConfig.of(Map.of(
+                        "sessionkit.servlet.cookie-partitioned", "true",
+                        "sessionkit.servlet.cookie-secure", "false"))))
+                .withMessage("sessionkit.servlet.cookie-partitioned=true requires Secure: "
+                        + "sessionkit.servlet.cookie-secure must be true or auto, was false");
+        // Path=/ is what __Host- needs, so it is accepted when set.
+        assertThat(SessionFilterConfig.builder()
+                        .cookieName("__Host-SID")
+                        .cookiePath("/")
+                        .cookieSecure(true)
+                        .build()
+                        .cookiePath())
+                .contains("/");
+    }
+
+    @Test
+    @DisplayName("container defaults and prefixes: its path is not taken for __Host-, its Domain is refused, "
+            + "its Partitioned attribute is used")
+    void containerSettingsAndPrefixes() {
+        ContainerSessionConfig.Cookie jettyLike =
+                new ContainerSessionConfig.Cookie("__Host-SESSION", "/app", null, null, null, null, "true");
+        SessionFilterConfig filled = SessionFilterConfig.defaults().withContainerCookie(jettyLike);
+        assertThat(filled.cookieName()).isEqualTo("__Host-SESSION");
+        assertThat(filled.cookiePath()).contains("/");
+        assertThat(filled.cookieSecure()).contains(true);
+        assertThat(filled.cookiePartitioned()).isTrue();
+        assertThat(SessionFilterConfig.defaults()
+                        .withContainerCookie(new ContainerSessionConfig.Cookie(null, null, null, null, null, null, ""))
+                        .cookiePartitioned())
+                .as("Tomcat holds Partitioned as an empty attribute")
+                .isTrue();
+
+        ContainerSessionConfig.Cookie withDomain =
+                new ContainerSessionConfig.Cookie("__Host-SESSION", null, "example.test", null, null, null, null);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.defaults().withContainerCookie(withDomain))
+                .withMessage("cookie name '__Host-SESSION' (the container's SessionCookieConfig name) has the __Host- "
+                        + "prefix, which requires Secure, Path=/ and no Domain: the container's SessionCookieConfig "
+                        + "domain must be unset, was 'example.test'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionFilterConfig.defaults()
+                        .withContainerCookie(
+                                new ContainerSessionConfig.Cookie(null, null, null, null, null, null, "x")))
+                .withMessageContaining("Partitioned attribute: Partitioned must be empty, true or false, was 'x'");
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1891,6 +1892,239 @@ abstract class SessionFilterContractTest {
                 .keyPrefix(keyPrefix)
                 .clock(clock)
                 .build();
+    }
+
+    // ---- 22.4: hardened cookies (__Host- and __Secure- prefixes, Partitioned, several session cookies) ----
+
+    private static final String ID = "[A-Za-z0-9_-]{32}";
+
+    /** The id in the one Set-Cookie of {@code name} that {@code r} carries. */
+    private static String cookieId(HttpResponse<?> r, String name) {
+        List<String> set = setCookies(r, name);
+        assertThat(set).hasSize(1);
+        return set.get(0).substring(name.length() + 1, name.length() + 1 + 32);
+    }
+
+    /** A new session of its own client holding {@code user=value}; its id. */
+    private String liveSession(String value) {
+        return cookieId(new Browser().get(server.uri("/set?name=user&value=" + value)), COOKIE);
+    }
+
+    private static String shortKey(String id) {
+        return SessionId.parse(id).orElseThrow().key().shortForm();
+    }
+
+    /** Starts {@code filter} with init-params and the container's own sessions; it must fail to start. */
+    private Throwable refusedAtStart(
+            InitRecorder filter,
+            Map<String, String> initParams,
+            @Nullable Consumer<jakarta.servlet.ServletContext> onStartup) {
+        WebServer started = null;
+        try {
+            started = container()
+                    .start(new WebServer.Deployment(
+                            filter,
+                            null,
+                            initParams,
+                            Map.of(),
+                            new TestApp(),
+                            new WebServer.Setup(List.of(), onStartup, true, null)));
+        } catch (IllegalStateException containerDidNotStart) {
+            // Jetty fails its start when a filter does not initialise; Tomcat starts and marks the context unavailable
+        }
+        try {
+            assertThat(filter.failure).as("the filter's start failure").isNotNull();
+            if (started != null) {
+                HttpResponse<String> r = new Browser().get(started.uri("/set?name=a&value=1"));
+                assertThat(r.statusCode()).isNotEqualTo(200);
+                assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+            }
+            return Objects.requireNonNull(filter.failure);
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "22.4.1 a __Host- cookie is exactly Secure, Path=/ and without Domain on the wire, also on plain HTTP and "
+                    + "in a non-root context; a __Secure- cookie is Secure; both are read back")
+    void item22_4_1_hostPrefixedCookieOnTheWire() {
+        SessionFilterConfig host =
+                SessionFilterConfig.builder().cookieName("__Host-SESSION").build();
+        try (WebServer app = container().start(new SessionFilter(manager, host), new TestApp())) {
+            HttpResponse<String> r = browser.get(app.uri("/set?name=a&value=host"));
+            assertOneCookie(
+                    setCookies(r, "__Host-SESSION"),
+                    "__Host-SESSION=" + ID + "; Path=/; Secure; HttpOnly; SameSite=Lax");
+            String id = cookieId(r, "__Host-SESSION");
+            // The jar does not send a Secure cookie over plain HTTP: present it by hand, as a browser on HTTPS would.
+            assertThat(new Browser()
+                            .get(app.uri("/get?name=a"), "Cookie", "__Host-SESSION=" + id)
+                            .body())
+                    .isEqualTo("host");
+        }
+        // The same from web.xml-style init-params, and with the container's SessionCookieConfig naming the cookie
+        // (Jetty reports the context path as its path: not taken, a __Host- cookie is always Path=/).
+        Map<String, String> params =
+                Map.of("sessionkit.store", "local", "sessionkit.servlet.cookie-name", "__Secure-SID");
+        try (WebServer webXml = container().start(null, SessionFilter.class, params, new TestApp())) {
+            assertOneCookie(
+                    setCookies(browser.get(webXml.uri("/set?name=a&value=1")), "__Secure-SID"),
+                    "__Secure-SID=" + ID + "; Path=/app; Secure; HttpOnly; SameSite=Lax");
+        }
+        try (WebServer app = startWithContainerConfig(
+                new SessionFilter(manager, SessionFilterConfig.defaults()),
+                ctx -> ctx.getSessionCookieConfig().setName("__Host-APPSID"))) {
+            assertOneCookie(
+                    setCookies(browser.get(app.uri("/set?name=a&value=1")), "__Host-APPSID"),
+                    "__Host-APPSID=" + ID + "; Path=/; Secure; HttpOnly; SameSite=Lax");
+        }
+    }
+
+    @Test
+    @DisplayName("22.4.2 settings that contradict __Host- (Domain, a Path other than /, Secure off) stop the filter's "
+            + "start with one message naming every key, or the container's setting")
+    void item22_4_2_contradictingHostPrefixConfigIsRefused() {
+        Throwable keys = refusedAtStart(
+                new InitRecorder(new SessionFilter()),
+                Map.of(
+                        "sessionkit.store", "local",
+                        "sessionkit.servlet.cookie-name", "__Host-SESSION",
+                        "sessionkit.servlet.cookie-domain", "example.test",
+                        "sessionkit.servlet.cookie-path", "/app",
+                        "sessionkit.servlet.cookie-secure", "false"),
+                null);
+        assertThat(keys)
+                .isInstanceOf(jakarta.servlet.ServletException.class)
+                .hasMessageContaining("could not start: cookie name '__Host-SESSION' (sessionkit.servlet.cookie-name) "
+                        + "has the __Host- prefix, which requires Secure, Path=/ and no Domain: "
+                        + "sessionkit.servlet.cookie-domain must be unset, was 'example.test', "
+                        + "sessionkit.servlet.cookie-path must be / or unset, was '/app', "
+                        + "sessionkit.servlet.cookie-secure must be true or auto, was false");
+        Throwable container = refusedAtStart(
+                new InitRecorder(new SessionFilter(manager, SessionFilterConfig.defaults())), Map.of(), ctx -> {
+                    ctx.getSessionCookieConfig().setName("__Host-APPSID");
+                    ctx.getSessionCookieConfig().setDomain("example.test");
+                });
+        assertThat(container)
+                .hasMessageContaining("the container's SessionCookieConfig domain must be unset, was 'example.test'");
+        Throwable partitioned = refusedAtStart(
+                new InitRecorder(new SessionFilter()),
+                Map.of(
+                        "sessionkit.store", "local",
+                        "sessionkit.servlet.cookie-partitioned", "true",
+                        "sessionkit.servlet.cookie-secure", "false"),
+                null);
+        assertThat(partitioned)
+                .hasMessageContaining("sessionkit.servlet.cookie-partitioned=true requires Secure: "
+                        + "sessionkit.servlet.cookie-secure must be true or auto, was false");
+    }
+
+    @Test
+    @DisplayName(
+            "22.4.3 Partitioned is on the wire (with Secure), set by key or by the container's SessionCookieConfig")
+    void item22_4_3_partitionedOnTheWire() {
+        SessionFilterConfig config = SessionFilterConfig.builder()
+                .cookieName("__Host-SESSION")
+                .cookieSameSite("None")
+                .cookiePartitioned(true)
+                .build();
+        try (WebServer app = container().start(new SessionFilter(manager, config), new TestApp())) {
+            assertOneCookie(
+                    setCookies(browser.get(app.uri("/set?name=a&value=1")), "__Host-SESSION"),
+                    "__Host-SESSION=" + ID + "; Path=/; Secure; HttpOnly; SameSite=None; Partitioned");
+        }
+        try (WebServer app = startWithContainerConfig(
+                new SessionFilter(manager, SessionFilterConfig.defaults()),
+                ctx -> ctx.getSessionCookieConfig().setAttribute("Partitioned", "true"))) {
+            assertOneCookie(
+                    setCookies(browser.get(app.uri("/set?name=a&value=1")), COOKIE),
+                    "SESSION=" + ID + "; Path=/app; Secure; HttpOnly; SameSite=Lax; Partitioned");
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "22.4.4 cookie tossing: two session cookies naming two live sessions (in either order) give no session, "
+                    + "no Set-Cookie, one WARNING with short keys only; a new session gets a fresh id and both stay untouched")
+    void item22_4_4_twoLiveSessionCookiesAreBothRefused() {
+        String victim = liveSession("victim");
+        String attacker = liveSession("attacker");
+        for (String header : List.of(
+                COOKIE + "=" + attacker + "; " + COOKIE + "=" + victim,
+                COOKIE + "=" + victim + "; " + COOKIE + "=" + attacker)) {
+            store.reset();
+            try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet")) {
+                HttpResponse<String> r = new Browser().get(server.uri("/get?name=user"), "Cookie", header);
+                assertThat(r.body()).as(header).isEqualTo("no-session");
+                assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+                assertThat(store.loads()).isEqualTo(2);
+                assertThat(store.writes()).isZero();
+                assertThat(warnings.warnings())
+                        .singleElement()
+                        .asString()
+                        .contains("naming 2 live sessions", shortKey(victim), shortKey(attacker), "__Host-")
+                        .doesNotContain(victim, attacker);
+            }
+        }
+        HttpResponse<String> fresh = new Browser()
+                .get(
+                        server.uri("/set?name=user&value=fresh"),
+                        "Cookie",
+                        COOKIE + "=" + attacker + "; " + COOKIE + "=" + victim);
+        String freshId = cookieId(fresh, COOKIE);
+        assertThat(freshId).isNotIn(victim, attacker);
+        assertThat(new Browser()
+                        .get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + freshId)
+                        .body())
+                .isEqualTo("fresh");
+        assertThat(new Browser()
+                        .get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + victim)
+                        .body())
+                .isEqualTo("victim");
+        assertThat(new Browser()
+                        .get(server.uri("/get?name=user"), "Cookie", COOKIE + "=" + attacker)
+                        .body())
+                .isEqualTo("attacker");
+    }
+
+    @Test
+    @DisplayName(
+            "22.4.5 one stale cookie plus one live one (in either order) keep the live session, with no Set-Cookie "
+                    + "and no WARNING; more than 3 distinct ids give no session and reach no store")
+    void item22_4_5_staleAndLiveCookieKeepTheSession() {
+        get("/set?name=cart&value=apple");
+        String stale = sessionCookie();
+        browser.post(server.uri("/login?user=alice"));
+        String live = sessionCookie();
+        assertThat(live).isNotEqualTo(stale);
+        for (String header : List.of(
+                COOKIE + "=" + stale + "; " + COOKIE + "=" + live, COOKIE + "=" + live + "; " + COOKIE + "=" + stale)) {
+            try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet")) {
+                HttpResponse<String> r = new Browser().get(server.uri("/get?name=user"), "Cookie", header);
+                assertThat(r.body()).as(header).isEqualTo("alice");
+                assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+                assertThat(warnings.warnings()).isEmpty();
+            }
+        }
+        store.reset();
+        String many = Stream.of(
+                        stale,
+                        SessionId.generate().value(),
+                        SessionId.generate().value(),
+                        live)
+                .map(id -> COOKIE + "=" + id)
+                .collect(Collectors.joining("; "));
+        try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet")) {
+            HttpResponse<String> r = new Browser().get(server.uri("/get?name=user"), "Cookie", many);
+            assertThat(r.body()).isEqualTo("no-session");
+            assertThat(r.headers().allValues("Set-Cookie")).isEmpty();
+            assertThat(store.loads()).isZero();
+            assertThat(warnings.warnings()).singleElement().asString().contains("more than 3 session cookies");
+        }
     }
 
     /** Hands every call to the {@link SessionFilter} it wraps; a subclass changes how the filter starts. */

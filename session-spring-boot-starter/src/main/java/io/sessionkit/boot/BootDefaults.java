@@ -47,6 +47,7 @@ final class BootDefaults {
                 .ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-same-site", v));
         duration(binder, cookie + "max-age", ChronoUnit.SECONDS)
                 .ifPresent(d -> values.putIfAbsent(SK + "servlet.cookie-max-age", d.toString()));
+        string(binder, cookie + "partitioned").ifPresent(v -> values.putIfAbsent(SK + "servlet.cookie-partitioned", v));
     }
 
     /** Boot's {@code Cookie.SameSite} names ({@code lax}, {@code LAX}) as the filter spells them. */

@@ -95,6 +95,8 @@ public record SessionKitProperties(
      * @param cookieDomain      the cookie's Domain. Default none: this host only.
      * @param cookiePath        the cookie's Path. Default the context path, or {@code /}.
      * @param cookieMaxAge      makes the cookie persistent for this long. Default unset: a browser-session cookie.
+     * @param cookiePartitioned adds the {@code Partitioned} attribute (CHIPS) and makes the cookie Secure. Default
+     *                          false.
      * @param headerName        the header API clients send the id in. Default {@code X-Session-Token}.
      * @param containerDefaults whether the container's session cookie settings fill in what is unset. Default true.
      */
@@ -106,6 +108,7 @@ public record SessionKitProperties(
             @Nullable String cookieDomain,
             @Nullable String cookiePath,
             @Nullable Duration cookieMaxAge,
+            @Nullable Boolean cookiePartitioned,
             @Nullable String headerName,
             @Nullable Boolean containerDefaults) {}
 

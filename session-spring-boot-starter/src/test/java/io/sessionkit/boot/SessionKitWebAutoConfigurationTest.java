@@ -61,12 +61,14 @@ class SessionKitWebAutoConfigurationTest {
                 "server.servlet.session.cookie.same-site=strict",
                 "server.servlet.session.cookie.secure=true",
                 "server.servlet.session.cookie.path=/shop",
-                "server.servlet.session.cookie.max-age=3600");
+                "server.servlet.session.cookie.max-age=3600",
+                "server.servlet.session.cookie.partitioned=true");
         assertThat(boots.cookieName()).isEqualTo("APPSESSION");
         assertThat(boots.cookieSameSite()).contains("Strict");
         assertThat(boots.cookieSecure()).contains(true);
         assertThat(boots.cookiePath()).contains("/shop");
         assertThat(boots.cookieMaxAge()).contains(Duration.ofHours(1));
+        assertThat(boots.cookiePartitioned()).isTrue();
         SessionFilterConfig own = filterConfig(
                 "server.servlet.session.cookie.name=APPSESSION",
                 "sessionkit.servlet.cookie-name=SK",
