@@ -38,7 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -412,19 +412,18 @@ class TwoNodeChangeoverTest {
 
     /**
      * A Spring Session user's first two requests after the switch arrive at the same moment on both nodes (a page and
-     * its XHR). Both importers read the legacy record before either has deleted it (a barrier makes that certain), so
-     * both import it: two SessionKit sessions with the same data, each response setting its own cookie. The browser
-     * keeps one of the two, and the user is logged in with it on both nodes; the other is an orphan that expires
-     * idle. This is the documented limit of {@link SessionImporter} (no lock between two requests importing one
-     * legacy value); nobody is logged out.
+     * its XHR; a barrier holds each until the other has arrived). One claims the import, the other waits for it and
+     * joins the session it made: both responses set the same new cookie, and there is one SessionKit session. A
+     * request still carrying the old cookie after the record is deleted (sent before the browser had the new one)
+     * joins it too. The user is logged in with that one session on both nodes.
      */
     @Test
-    void twoConcurrentFirstRequestsOfOneSpringSessionUserLeaveTheUserLoggedIn() throws Exception {
+    void concurrentFirstRequestsOfOneSpringSessionUserEndInOneSession() throws Exception {
         RunNamespace sessionKit = RunNamespace.redis("changeover");
-        CyclicBarrier bothFound = new CyclicBarrier(2);
+        CountDownLatch bothArrived = new CountDownLatch(2);
         try (LegacyStore legacy = LegacyStore.redisIndexed();
-                Node a = new Node("a", sessionKit.name(), meetAfterFind(importer(legacy), bothFound));
-                Node b = new Node("b", sessionKit.name(), meetAfterFind(importer(legacy), bothFound))) {
+                Node a = new Node("a", sessionKit.name(), meetBeforeFind(importer(legacy), bothArrived));
+                Node b = new Node("b", sessionKit.name(), meetBeforeFind(importer(legacy), bothArrived))) {
             a.filter.on = true;
             b.filter.on = true;
             User carol = new User("carol");
@@ -444,17 +443,28 @@ class TwoNodeChangeoverTest {
             assertThat(onA.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).body()).isEqualTo(carol.expected());
             assertThat(onB.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).body()).isEqualTo(carol.expected());
 
-            List<String> set = carol.sessionCookiesSet();
-            assertThat(set).as("each import sets its own cookie").hasSize(2);
-            assertThat(set.get(0)).isNotEqualTo(set.get(1));
-            assertThat(a.manager.findByPrincipal("carol"))
-                    .as("both requests imported: two sessions, the same data")
-                    .hasSize(2);
+            String kept = carol.cookie("SESSION").orElseThrow();
+            assertThat(carol.sessionCookiesSet())
+                    .as("both responses set the one new session's cookie")
+                    .hasSize(2)
+                    .allSatisfy(c -> assertThat(c).startsWith("SESSION=" + kept + ";"));
+            assertThat(a.manager.findByPrincipal("carol")).as("one session").hasSize(1);
+            assertThat(sessionKitRecords(sessionKit)).isEqualTo(1);
             assertThat(legacy.remnants(legacyId)).isZero();
 
-            // The browser kept one of the two; with it the user is logged in, on both nodes, with one cookie.
-            String kept = carol.cookie("SESSION").orElseThrow();
-            assertThat(set).anySatisfy(c -> assertThat(c).startsWith("SESSION=" + kept + ";"));
+            // A request that left with the old cookie before the browser had the new one: it joins too.
+            HttpResponse<String> late = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(b.base.resolve("me"))
+                                    .header("Cookie", "SESSION=" + Fixtures.cookie(legacyId))
+                                    .timeout(TIMEOUT)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(late.body()).isEqualTo(carol.expected());
+            assertThat(late.headers().allValues("Set-Cookie"))
+                    .anySatisfy(c -> assertThat(c).startsWith("SESSION=" + kept + ";"));
+
             Node[] nodes = {a, b, a, b};
             for (int i = 0; i < nodes.length; i++) {
                 add(carol, nodes[i], "carol-" + i);
@@ -462,8 +472,9 @@ class TwoNodeChangeoverTest {
             }
             assertThat(carol.cookie("SESSION")).contains(kept);
             assertThat(carol.sessionCookiesSet())
-                    .as("no cookie after the two imports")
+                    .as("no cookie after the two first responses")
                     .hasSize(2);
+            assertThat(a.manager.findByPrincipal("carol")).hasSize(1);
         } finally {
             sessionKit.cleanUp();
         }
@@ -473,18 +484,21 @@ class TwoNodeChangeoverTest {
         return SpringSessionImporter.builder(legacy.source()).build();
     }
 
-    /** Lets {@code importer} find, then holds the request until the other node's request has found too. */
-    private static SessionImporter meetAfterFind(SessionImporter importer, CyclicBarrier barrier) {
+    /** Holds each of the first two requests until the other has arrived too, then lets {@code importer} find. */
+    private static SessionImporter meetBeforeFind(SessionImporter importer, CountDownLatch arrived) {
         return new SessionImporter() {
             @Override
             public Optional<ImportedSession> find(HttpServletRequest request, String unrecognisedCookieValue) {
-                Optional<ImportedSession> found = importer.find(request, unrecognisedCookieValue);
+                arrived.countDown();
                 try {
-                    barrier.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("the other node's request never found the record", e);
+                    if (!arrived.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the other node's request never arrived");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
-                return found;
+                return importer.find(request, unrecognisedCookieValue);
             }
 
             @Override
