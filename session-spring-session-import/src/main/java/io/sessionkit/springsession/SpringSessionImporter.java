@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * The {@link SessionImporter} for Spring Session: a request whose session cookie holds a Spring Session id (the
  * {@code SESSION} cookie, Base64 of the id) is looked up once in the legacy store ({@link SpringSessionRedisSource} or
  * {@link SpringSessionJdbcSource}); a live record becomes a new SessionKit session with its attributes and principal,
- * and once that is stored the legacy record is deleted, so the old cookie opens nothing afterwards.
+ * and once that is stored the legacy record is deleted, so the old cookie opens nothing afterwards (on Redis, for
+ * 10 seconds it still opens the new session, for requests already in flight; see
+ * below).
  *
  * <pre>{@code
  * SessionImporter importer = SpringSessionImporter.builder(SpringSessionRedisSource.builder(jedis).build())
@@ -49,9 +51,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Concurrent requests presenting the same legacy cookie (a page and its XHRs, on one node or several) end in one
  * SessionKit session, on the Redis source: the first to find the record claims its import (an atomic {@code SET NX}
- * of {@code <namespace>:sessionkit-imports:<SHA-256 of the id>}, held {@link SpringSessionSource#CLAIM_TTL}); the others wait, at most
- * {@link #JOIN_WAIT}, and then join the session it was imported as (recorded there, before the record is deleted, for
- * {@link SpringSessionSource#FORWARD_TTL}), getting its cookie. A claim whose import does not finish in time is not
+ * of {@code <namespace>:sessionkit-imports:<SHA-256 of the id>}, held 10 seconds); the others wait, at most
+ * 5 seconds, and then join the session it was imported as (recorded there, before the record is deleted, for
+ * 10 seconds), getting its cookie. A claim whose import does not finish in time is not
  * waited for further: the waiting request imports the record itself. The JDBC source has no claim: two racing
  * requests may both import (two sessions with the same data; the browser keeps one), and one that reads after the
  * other deleted the record gets no session.
