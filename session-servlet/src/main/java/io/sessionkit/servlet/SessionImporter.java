@@ -31,9 +31,12 @@ import java.util.Optional;
  *
  * <p><b>Not done here.</b> No retry of {@link #find}; no caching of misses (a client that keeps presenting an unknown
  * legacy value costs one {@code find} per request that asks for a session, so an importer should answer unknown values
- * cheaply); no locking between two concurrent requests presenting the same legacy value (both may import; the
- * importer's {@link #imported} should delete idempotently, and only one of the two new cookies survives in the
- * browser). Implementations must be thread-safe: one instance serves all requests.
+ * cheaply); no locking between two concurrent requests presenting the same legacy value: an importer that does not
+ * coordinate them lets both import (two sessions; {@link #imported} should delete idempotently, and only one of the
+ * two new cookies survives in the browser). One that does (claims the import in its store) answers the others with
+ * {@link ImportedSession#alreadyImported}: they join the session the first request made, whose id {@link #imported}
+ * reads from {@code request.getSession(false).getId()}. Implementations must be thread-safe: one instance serves all
+ * requests.
  */
 public interface SessionImporter {
     /**

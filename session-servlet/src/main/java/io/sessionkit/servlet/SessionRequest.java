@@ -245,6 +245,10 @@ final class SessionRequest extends HttpServletRequestWrapper {
             return null;
         }
         ImportedSession legacySession = found.session();
+        String importedAs = legacySession.importedAs();
+        if (importedAs != null) {
+            return joinImported(legacySession.source(), importedAs);
+        }
         Session created =
                 manager.importSession(legacySession.source(), legacySession.attributes(), legacySession.principal());
         if (newSessionIdle != null) {
@@ -287,6 +291,29 @@ final class SessionRequest extends HttpServletRequestWrapper {
                 created.id().key().shortForm());
         listeners.sessionCreated(s);
         return s;
+    }
+
+    /**
+     * The session a concurrent request made from the same legacy session ({@link ImportedSession#alreadyImported}):
+     * this request uses it and sends its cookie, so the user keeps one session. Null when that id names no live session.
+     */
+    private @Nullable StoreHttpSession joinImported(String source, String importedAs) {
+        Optional<Session> s = SessionId.parse(importedAs).flatMap(manager::find);
+        if (s.isEmpty()) {
+            SessionFilter.LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "session from {0} already imported by another request, but that session is gone",
+                    source);
+            return null;
+        }
+        current = new StoreHttpSession(this, s.get(), false);
+        sessionChanged(); // the client does not hold this id yet: the cookie is sent
+        SessionFilter.LOG.log(
+                System.Logger.Level.DEBUG,
+                "session from {0} already imported by another request as {1}; joined",
+                source,
+                s.get().id().key().shortForm());
+        return current;
     }
 
     /**

@@ -1886,6 +1886,43 @@ abstract class SessionFilterContractTest {
         }
     }
 
+    @Test
+    @DisplayName("19.3.7 an importer that answers alreadyImported (a concurrent request imported the same legacy "
+            + "session): the request joins that live session and gets its cookie; nothing is created and imported() "
+            + "is not told; an id naming no live session gives no session")
+    void item19_3_7_alreadyImportedJoinsThatSession() {
+        MapImporter importer = new MapImporter();
+        try (WebServer app = container()
+                .start(
+                        new SessionFilter(
+                                manager,
+                                SessionFilterConfig.builder().importer(importer).build()),
+                        new TestApp())) {
+            Browser first = new Browser();
+            assertThat(first.get(app.uri("/set?name=user&value=bob")).statusCode())
+                    .isEqualTo(200);
+            String live = first.cookie(COOKIE).orElseThrow();
+            importer.legacy.put("legacy-7", ImportedSession.alreadyImported("test-legacy", live));
+            importer.legacy.put(
+                    "legacy-8",
+                    ImportedSession.alreadyImported(
+                            "test-legacy", SessionId.generate().value()));
+            int creates = store.creates();
+
+            HttpResponse<String> joined = new Browser().get(app.uri("/get?name=user"), "Cookie", COOKIE + "=legacy-7");
+            assertThat(joined.body()).isEqualTo("bob");
+            assertThat(setCookies(joined, COOKIE))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c).startsWith(COOKIE + "=" + live + ";"));
+            HttpResponse<String> gone = new Browser().get(app.uri("/get?name=user"), "Cookie", COOKIE + "=legacy-8");
+            assertThat(gone.body()).isEqualTo("no-session");
+            assertThat(setCookies(gone, COOKIE)).isEmpty();
+            assertThat(store.creates()).as("no session created").isEqualTo(creates);
+            assertThat(importer.told).as("imported() is not told of a join").isEmpty();
+            assertThat(importer.asked).containsExactly("legacy-7", "legacy-8");
+        }
+    }
+
     private io.sessionkit.SessionStore redisStore(String keyPrefix) {
         return io.sessionkit.redis.RedisSessionStore.builder()
                 .uri(io.sessionkit.testing.TestServers.redisUri())

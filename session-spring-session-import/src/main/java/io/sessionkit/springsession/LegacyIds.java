@@ -42,9 +42,14 @@ final class LegacyIds {
 
     /** What a log line may show of a legacy id: the first 8 characters of its SHA-256, as for SessionKit's keys. */
     static String fingerprint(String id) {
+        return hash(id).substring(0, 8);
+    }
+
+    /** The whole SHA-256 of {@code id}, URL-safe Base64: names SessionKit's own keys beside the record. */
+    static String hash(String id) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 8);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
         }

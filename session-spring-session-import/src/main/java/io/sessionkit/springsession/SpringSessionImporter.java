@@ -7,7 +7,9 @@ import io.sessionkit.SessionCodecException;
 import io.sessionkit.servlet.ImportedSession;
 import io.sessionkit.servlet.SessionImporter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * The {@link SessionImporter} for Spring Session: a request whose session cookie holds a Spring Session id (the
  * {@code SESSION} cookie, Base64 of the id) is looked up once in the legacy store ({@link SpringSessionRedisSource} or
  * {@link SpringSessionJdbcSource}); a live record becomes a new SessionKit session with its attributes and principal,
- * and once that is stored the legacy record is deleted, so the old cookie opens nothing afterwards.
+ * and once that is stored the legacy record is deleted, so the old cookie opens nothing afterwards (on Redis, for
+ * 10 seconds it still opens the new session, for requests already in flight; see
+ * below).
  *
  * <pre>{@code
  * SessionImporter importer = SpringSessionImporter.builder(SpringSessionRedisSource.builder(jedis).build())
@@ -45,8 +49,14 @@ import org.jspecify.annotations.Nullable;
  * itself consider expired (judged by their own {@code lastAccessedTime} and {@code maxInactiveInterval} against this
  * importer's clock; they are left for Spring Session's cleanup or the store's TTL).
  *
- * <p>Two requests racing with the same legacy cookie may both import it (each reads the record before either deletes
- * it): the user then holds the session of the response that arrived last, with the same data; nothing is lost.
+ * <p>Concurrent requests presenting the same legacy cookie (a page and its XHRs, on one node or several) end in one
+ * SessionKit session, on the Redis source: the first to find the record claims its import (an atomic {@code SET NX}
+ * of {@code <namespace>:sessionkit-imports:<SHA-256 of the id>}, held 10 seconds); the others wait, at most
+ * 5 seconds, and then join the session it was imported as (recorded there, before the record is deleted, for
+ * 10 seconds), getting its cookie. A claim whose import does not finish in time is not
+ * waited for further: the waiting request imports the record itself. The JDBC source has no claim: two racing
+ * requests may both import (two sessions with the same data; the browser keeps one), and one that reads after the
+ * other deleted the record gets no session.
  */
 public final class SpringSessionImporter implements SessionImporter {
     /** The attribute Spring Security keeps its context in ({@code HttpSessionSecurityContextRepository}). */
@@ -73,6 +83,10 @@ public final class SpringSessionImporter implements SessionImporter {
     private static final System.Logger LOG = System.getLogger("io.sessionkit.springsession");
     /** Where {@link #find} leaves the legacy record for {@link #imported} on the same request. */
     private static final String PENDING = SpringSessionImporter.class.getName() + ".pending";
+    /** How long a request waits for a concurrent request's import of the same record before importing it itself. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(5);
+    /** How often a waiting request looks again. */
+    private static final Duration JOIN_POLL = Duration.ofMillis(20);
     /** How many attribute names get their own WARNING; beyond, DEBUG only (a bound on the set below). */
     private static final int REPORTED_NAMES = 1000;
 
@@ -108,11 +122,53 @@ public final class SpringSessionImporter implements SessionImporter {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        Optional<LegacySession> found = source.find(id.get());
-        if (found.isEmpty()) {
-            return Optional.empty();
+        String state = source.importState(id.get());
+        if (state == null) {
+            Optional<LegacySession> found = source.find(id.get());
+            if (found.isEmpty()) {
+                // Deleted a moment ago by a concurrent import? It forwards before it deletes.
+                return joined(source.importState(id.get()));
+            }
+            if (source.claim(id.get())) {
+                return read(request, found.get());
+            }
+            state = source.importState(id.get());
         }
-        LegacySession legacy = found.get();
+        Optional<ImportedSession> joined = joined(awaitImport(id.get(), state));
+        if (joined.isPresent()) {
+            return joined;
+        }
+        // The other import did not finish in time (its store failed, its node died): import here.
+        return source.find(id.get()).flatMap(legacy -> read(request, legacy));
+    }
+
+    /** The session another request imported the record as, if {@code state} names one. */
+    private Optional<ImportedSession> joined(@Nullable String state) {
+        return state == null || state.equals(SpringSessionSource.PENDING)
+                ? Optional.empty()
+                : Optional.of(ImportedSession.alreadyImported(source.name(), state));
+    }
+
+    /**
+     * Waits, at most {@link #JOIN_WAIT}, while another request's claimed import of {@code id} is pending; returns the
+     * import state then (null: the claim lapsed).
+     */
+    private @Nullable String awaitImport(String id, @Nullable String state) {
+        long deadline = System.nanoTime() + JOIN_WAIT.toNanos();
+        String s = state;
+        while (SpringSessionSource.PENDING.equals(s) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(JOIN_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
+            s = source.importState(id);
+        }
+        return s;
+    }
+
+    private Optional<ImportedSession> read(HttpServletRequest request, LegacySession legacy) {
         Instant now = clock.instant();
         if (legacy.expiredAt(now)) {
             LOG.log(
@@ -153,6 +209,11 @@ public final class SpringSessionImporter implements SessionImporter {
             return;
         }
         request.removeAttribute(PENDING);
+        // Forward first, delete second: a concurrent request that finds the record gone finds the forward.
+        HttpSession imported = request.getSession(false);
+        if (imported != null) {
+            source.forward(pending.legacy().id(), imported.getId());
+        }
         source.delete(pending.legacy(), pending.principal());
         LOG.log(
                 System.Logger.Level.DEBUG,

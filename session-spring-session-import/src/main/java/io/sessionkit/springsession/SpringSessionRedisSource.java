@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Spring Session's Redis store, as {@code RedisSessionRepository} and {@code RedisIndexedSessionRepository} (Spring
@@ -129,6 +130,43 @@ public final class SpringSessionRedisSource extends SpringSessionSource {
         } catch (JedisException e) {
             throw unavailable("deleting", id, e);
         }
+    }
+
+    @Override
+    @Nullable
+    String importState(String sessionId) {
+        try {
+            return jedis.get(importKey(sessionId));
+        } catch (JedisException e) {
+            throw unavailable("reading the import claim of", sessionId, e);
+        }
+    }
+
+    @Override
+    boolean claim(String sessionId) {
+        try {
+            return "OK"
+                    .equals(jedis.set(
+                            importKey(sessionId),
+                            PENDING,
+                            SetParams.setParams().nx().px(CLAIM_TTL.toMillis())));
+        } catch (JedisException e) {
+            throw unavailable("claiming", sessionId, e);
+        }
+    }
+
+    @Override
+    void forward(String sessionId, String sessionKitId) {
+        try {
+            jedis.set(importKey(sessionId), sessionKitId, SetParams.setParams().px(FORWARD_TTL.toMillis()));
+        } catch (JedisException e) {
+            throw unavailable("recording the import of", sessionId, e);
+        }
+    }
+
+    /** Beside Spring Session's keys, in the same namespace, named by the id's SHA-256; SessionKit's alone, with a TTL. */
+    private String importKey(String id) {
+        return namespace + "sessionkit-imports:" + LegacyIds.hash(id);
     }
 
     private String sessionKey(String id) {

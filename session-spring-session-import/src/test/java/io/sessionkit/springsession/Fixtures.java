@@ -69,6 +69,7 @@ final class Fixtures {
                         case "getAttribute" -> attributes.get((String) args[0]);
                         case "setAttribute" -> attributes.put((String) args[0], args[1]);
                         case "removeAttribute" -> attributes.remove((String) args[0]);
+                        case "getSession" -> null; // no SessionKit session: the importer records no forward
                         default -> throw new UnsupportedOperationException(method.getName());
                     };
                 });

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -49,6 +50,14 @@ abstract class LegacyStore implements AutoCloseable {
 
     /** How many keys or rows the record with {@code id} still has in the legacy store (its index keys included). */
     abstract long remnants(String id);
+
+    /**
+     * How long the source still forwards a request presenting the imported record {@code id}'s cookie to its new
+     * session (the TTL it set); empty when it keeps no forward.
+     */
+    Optional<Duration> importForwardTtl(String id) {
+        return Optional.empty();
+    }
 
     /** Removes what this run wrote; never throws a checked exception. */
     @Override
@@ -141,6 +150,12 @@ abstract class LegacyStore implements AutoCloseable {
                 }
             }
             return n;
+        }
+
+        @Override
+        Optional<Duration> importForwardTtl(String id) {
+            long ms = jedis.pttl(springNamespace + ":sessionkit-imports:" + LegacyIds.hash(id));
+            return ms < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
         }
 
         /** Every key of this run, for checks that the indexed repository wrote its index keys. */
