@@ -154,6 +154,8 @@ public final class MongoSessionStore implements SessionStore {
             StoreFeature.PRINCIPAL_INDEX, StoreFeature.PURGE_EXPIRED, StoreFeature.EXPIRY_EVENTS, StoreFeature.SCAN);
 
     /** The cursors of {@link #scan}: {@code m1:} and base64url of the last {@code _id} read. */
+    private static final String SESSION_KEY_ID = "^[A-Za-z0-9_-]{43}$";
+
     private static final KeysetCursor SCAN_CURSOR = KeysetCursor.of("m");
 
     /** A claim re-reads candidates at most this many times when other nodes took some of them meanwhile. */
@@ -330,10 +332,13 @@ public final class MongoSessionStore implements SessionStore {
         String after = SCAN_CURSOR.position(cursor);
         BsonDateTime now = now();
         Bson range = after == null ? Filters.gte("_id", "") : Filters.gt("_id", after);
+        // Only ids shaped like a session key: a foreign document with a long _id would make a cursor too long to hand
+        // out, and the scan could never move past it. The regex is checked on the index keys the range walks.
+        Bson keyShaped = Filters.regex("_id", SESSION_KEY_ID);
         List<BsonDocument> docs = call(
                 "scan",
                 null,
-                () -> sessions.find(Filters.and(range, live(now)))
+                () -> sessions.find(Filters.and(range, keyShaped, live(now)))
                         .sort(Sorts.ascending("_id"))
                         .limit(pageSize)
                         .batchSize(pageSize)

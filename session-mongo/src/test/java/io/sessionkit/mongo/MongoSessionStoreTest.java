@@ -380,12 +380,7 @@ class MongoSessionStoreTest {
                 .containsExactly(b.key());
         assertThat(store.purgeExpired()).isEqualTo(1);
         assertThat(raw.countDocuments()).isEqualTo(1);
-        assertThat(store.features())
-                .containsExactlyInAnyOrder(
-                        StoreFeature.PRINCIPAL_INDEX,
-                        StoreFeature.PURGE_EXPIRED,
-                        StoreFeature.EXPIRY_EVENTS,
-                        StoreFeature.SCAN);
+        assertThat(store.features()).as("every feature there is").containsExactlyInAnyOrder(StoreFeature.values());
     }
 
     @Test
@@ -558,7 +553,12 @@ class MongoSessionStoreTest {
             BsonDocument template = rawDocument(model);
             s.delete(model.key());
             for (BsonValue bad : List.<BsonValue>of(
-                    new BsonString("!"), new BsonString("short"), new BsonString("zzzz~"), new org.bson.BsonInt32(7))) {
+                    new BsonString("!"),
+                    new BsonString("short"),
+                    new BsonString("zzzz~"),
+                    new org.bson.BsonInt32(7),
+                    // Longer than any cursor may be: once the last of a full page, it stopped the scan (review).
+                    new BsonString("z".repeat(2000)))) {
                 BsonDocument copy = template.clone();
                 copy.put("_id", bad);
                 raw.insertOne(copy);

@@ -705,7 +705,27 @@ public final class RedisSessionStore implements SessionStore {
                         + " layout that has " + known.masters().size());
             }
             ClusterLayout.Master master = known.masters().get(at.master());
-            Step step = call("scan", null, true, () -> scanMaster(master, at.position(), params));
+            Step step;
+            try {
+                step = call("scan", null, true, () -> scanMaster(master, at.position(), params));
+            } catch (SessionStoreUnavailableException e) {
+                // The master walked may be gone (a failover): the layout is read again, never trusted after this.
+                scanLayout = null;
+                ClusterLayout now;
+                try {
+                    now = layoutFor(null);
+                } catch (SessionStoreUnavailableException again) {
+                    e.addSuppressed(again);
+                    throw e;
+                }
+                if (now.fingerprint().equals(known.fingerprint()) || attempt > 0) {
+                    throw e; // the cluster has not noticed (yet): unavailable; every failed step reads the layout again
+                }
+                if (!starting) {
+                    throw topologyChanged(known.fingerprint(), now);
+                }
+                continue; // a scan that is starting walks the new layout (once)
+            }
             ClusterLayout seen = java.util.Objects.requireNonNull(step.layout());
             if (seen.fingerprint().equals(known.fingerprint())) {
                 return step;
@@ -750,6 +770,15 @@ public final class RedisSessionStore implements SessionStore {
     private Step scanMaster(ClusterLayout.Master master, String position, ScanParams params) {
         ConnectionPool pool = JedisClients.clusterNodes(jedis).get(master.hostAndPort());
         if (pool == null) {
+            // A master the client has not met yet (a replica promoted by a failover): one keyed read on its slot
+            // makes the cluster client follow the redirection and renew its slot cache, which adds the master's pool.
+            String probe = keyInSlot(master.firstSlot());
+            if (probe != null) {
+                jedis.get(probe); // GET: in the minimal ACL (EXISTS is not)
+            }
+            pool = JedisClients.clusterNodes(jedis).get(master.hostAndPort());
+        }
+        if (pool == null) {
             throw new JedisConnectionException("no connection to master " + master.hostAndPort() + " is known");
         }
         try (Connection connection = pool.getResource()) {
@@ -760,6 +789,20 @@ public final class RedisSessionStore implements SessionStore {
             pipeline.sync();
             return new Step(runId(info), keys.get(), layoutOf(slots.get(), master.hostAndPort()));
         }
+    }
+
+    /**
+     * A key of slot {@code slot} under the store's prefix (so a least-privilege ACL allows it; nothing is stored under
+     * it), or null when none is found, as with a prefix whose hash tag pins every key to one slot.
+     */
+    private @Nullable String keyInSlot(int slot) {
+        for (int i = 0; i < 200_000; i++) { // CRC16 spreads them evenly: about 16 384 tries on average
+            String candidate = keyPrefix + "slot:" + i;
+            if (JedisClusterCRC16.getSlot(candidate) == slot) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /** The layout as the first cluster node that answers reports it. */
@@ -1421,6 +1464,10 @@ public final class RedisSessionStore implements SessionStore {
             }
             if (!tls.isDefault() && client != null) {
                 throw new IllegalArgumentException("a client passed in brings its own TLS settings");
+            }
+            if ((username != null || password != null) && client != null) {
+                // Accepted silently, the secret would never be sent: the client connects with its own credentials.
+                throw new IllegalArgumentException("a client passed in brings its own username and password");
             }
             tlsFactory = rediss && client == null ? tls.socketFactory() : null;
             if (!clusterNodes.isEmpty() && RedisUri.database(uri) != 0) {

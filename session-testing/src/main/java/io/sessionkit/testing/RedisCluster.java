@@ -3,6 +3,7 @@ package io.sessionkit.testing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Redis Cluster of local {@code redis-server} processes ({@link ServerProcess#redis}) on free ports, joined with
@@ -14,6 +15,7 @@ import java.util.List;
  */
 public final class RedisCluster implements AutoCloseable {
     private final List<ServerProcess> nodes = new ArrayList<>();
+    private final List<Integer> tlsPorts = new ArrayList<>();
 
     private RedisCluster() {}
 
@@ -23,20 +25,49 @@ public final class RedisCluster implements AutoCloseable {
      * default is 15 s.
      */
     public static RedisCluster start(int masters, int replicasPerMaster, Duration nodeTimeout) {
+        return start(masters, replicasPerMaster, nodeTimeout, null);
+    }
+
+    /**
+     * Like {@link #start(int, int, Duration)}, with every node also listening for TLS ({@code --tls-port}, the server
+     * certificate of {@code certs}, client certificates optional) and talking TLS on the cluster bus and to its master
+     * ({@code tls-cluster yes}, {@code tls-replication yes}). The cluster is joined over TLS, so {@code CLUSTER SLOTS}
+     * names the TLS ports ({@link #tlsNodes()}) to TLS clients; the plain ports stay open for the test's own
+     * inspection ({@link #clusterNodes()}, {@link #nodes()}).
+     */
+    public static RedisCluster startTls(
+            int masters, int replicasPerMaster, Duration nodeTimeout, TestCertificates certs) {
+        return start(masters, replicasPerMaster, nodeTimeout, certs);
+    }
+
+    private static RedisCluster start(
+            int masters, int replicasPerMaster, Duration nodeTimeout, @Nullable TestCertificates certs) {
         RedisCluster cluster = new RedisCluster();
         try {
             for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
-                cluster.nodes.add(ServerProcess.redis(
-                        "cluster-node" + i,
+                List<String> args = new ArrayList<>(List.of(
                         "--cluster-enabled",
                         "yes",
                         "--cluster-config-file",
                         "nodes.conf",
                         "--cluster-node-timeout",
                         Long.toString(nodeTimeout.toMillis())));
+                if (certs != null) {
+                    // With tls-cluster the bus port is the TLS port + 10000: take a TLS port whose pair is free.
+                    int tlsPort = ServerProcess.freePortWithBusPort();
+                    args.addAll(certs.redisArgs(tlsPort, certs.serverCertificate(), certs.serverKey(), false));
+                    args.addAll(certs.redisOutgoingArgs());
+                    args.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
+                    cluster.tlsPorts.add(tlsPort);
+                }
+                cluster.nodes.add(ServerProcess.redis("cluster-node" + i, args.toArray(String[]::new)));
             }
-            List<String> cmd = new ArrayList<>(List.of(ServerProcess.binary("redis-cli"), "--cluster", "create"));
-            cmd.addAll(cluster.nodes());
+            List<String> cmd = new ArrayList<>(List.of(ServerProcess.binary("redis-cli")));
+            if (certs != null) {
+                cmd.addAll(List.of("--tls", "--cacert", certs.caCertificate().toString()));
+            }
+            cmd.addAll(List.of("--cluster", "create"));
+            cmd.addAll(certs != null ? cluster.tlsNodes() : cluster.nodes());
             cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
             String out = ServerProcess.run(
                     Duration.ofSeconds(60), cluster.nodes.get(0).dir(), cmd);
@@ -49,6 +80,11 @@ public final class RedisCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /** The {@code host:port} of every node's TLS port, in start order; empty unless started by {@link #startTls}. */
+    public List<String> tlsNodes() {
+        return tlsPorts.stream().map(p -> ServerProcess.HOST + ":" + p).toList();
     }
 
     /** The {@code host:port} of every node, in start order. */

@@ -115,6 +115,17 @@ public record TestCertificates(
                 clientCertificateRequired ? "yes" : "optional");
     }
 
+    /**
+     * The {@code redis-server} arguments for the TLS connections a server opens itself (a replica to its master, a
+     * Cluster node on the bus, a Sentinel to the servers it watches): {@code redis-server} presents its
+     * {@code tls-cert-file} there unless told otherwise, and the server certificate is for {@code serverAuth} only, so
+     * the peer would refuse it; these name the client certificate instead.
+     */
+    public List<String> redisOutgoingArgs() {
+        return List.of(
+                "--tls-client-cert-file", clientCertificate.toString(), "--tls-client-key-file", clientKey.toString());
+    }
+
     private static void authority(String openssl, Path dir, String name, String subject) {
         run(
                 dir,
