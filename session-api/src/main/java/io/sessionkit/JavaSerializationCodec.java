@@ -63,6 +63,9 @@ final class JavaSerializationCodec implements AttributeCodec {
 
     static final String LIMITS = "maxdepth=32;maxrefs=100000;maxarray=1000000;maxbytes=16777216";
 
+    /** {@link #LIMITS} alone: tells a refusal for size or depth from one for the class. */
+    private static final ObjectInputFilter LIMITS_ONLY = ObjectInputFilter.Config.createFilter(LIMITS);
+
     /**
      * The tagged scalars: the stored name and how the {@code toString()} text is read back. Each parse accepts exactly
      * the text {@code toString()} writes (and somewhat more: it is Java's own parser for the type).
@@ -297,11 +300,16 @@ final class JavaSerializationCodec implements AttributeCodec {
         ObjectInputFilter recording = info -> {
             ObjectInputFilter.Status status = filter.checkInput(info);
             Class<?> type = info.serialClass();
-            if (status == ObjectInputFilter.Status.REJECTED && type != null && refused[0] == null) {
-                while (type.isArray()) {
-                    type = type.getComponentType();
+            if (status == ObjectInputFilter.Status.REJECTED && refused[0] == null) {
+                if (LIMITS_ONLY.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
+                    // A limit, not the class: naming the class would send the operator to the allow-list for nothing.
+                    refused[0] = "the stream exceeds a limit (" + LIMITS + "), so it was not read";
+                } else if (type != null) {
+                    while (type.isArray()) {
+                        type = type.getComponentType();
+                    }
+                    refused[0] = "class " + type.getName() + " is not on the allow-list, so it was not instantiated";
                 }
-                refused[0] = type.getName();
             }
             return status;
         };
@@ -309,9 +317,7 @@ final class JavaSerializationCodec implements AttributeCodec {
             in.setObjectInputFilter(recording);
             return in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            String why = refused[0] != null
-                    ? "class " + refused[0] + " is not on the allow-list, so it was not instantiated"
-                    : e.getMessage();
+            String why = refused[0] != null ? refused[0] : e.getMessage();
             throw new SessionCodecException(
                     "attribute '" + name + "': Java object refused or unreadable (allow-list: "
                             + "sessionkit.codec.java.filter): " + why,

@@ -71,4 +71,20 @@ class JavaSerializedValuesTest {
                 .isInstanceOf(SessionCodecException.class)
                 .hasMessageContaining("attribute 'x'");
     }
+
+    @Test
+    void aStreamBeyondALimitSaysSoRatherThanBlamingAnAllowedClass() {
+        List<Object> deep = new ArrayList<>();
+        List<Object> at = deep;
+        for (int i = 0; i < 40; i++) { // maxdepth=32
+            List<Object> inner = new ArrayList<>();
+            at.add(inner);
+            at = inner;
+        }
+        byte[] bytes = serialized(deep);
+        assertThatThrownBy(() -> JavaSerializedValues.allowing("").read("deep", bytes))
+                .isInstanceOf(SessionCodecException.class)
+                .hasMessageContaining("exceeds a limit (maxdepth=32")
+                .hasMessageNotContaining("not on the allow-list");
+    }
 }

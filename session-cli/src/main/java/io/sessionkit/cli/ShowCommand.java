@@ -33,7 +33,8 @@ final class ShowCommand extends StoreCommand {
                 if (json()) {
                     printJson(Map.of("found", false));
                 } else {
-                    err().println("sessionkit: no live session with key " + key);
+                    err().println("sessionkit: no live session for the given --key"); // never echo it: it may be a
+                    // cookie id
                 }
                 return SessionKitCli.PROBLEM;
             }

@@ -227,7 +227,14 @@ public final class BulkCopier {
      * standing. A create that fails is counted, not thrown.
      */
     public Result copy() {
-        stopped = false;
+        try {
+            return copyPages();
+        } finally {
+            stopped = false; // here, not at the start: a stop() that lands as the copy starts is not lost
+        }
+    }
+
+    private Result copyPages() {
         long copied = 0;
         long skipped = 0;
         long failed = 0;
@@ -275,7 +282,10 @@ public final class BulkCopier {
         }
     }
 
-    /** Ends a running copy after its current page; {@link #copy()} then returns the checkpoint. */
+    /**
+     * Ends a running copy after its current page; {@link #copy()} then returns the checkpoint. Called before
+     * {@code copy()} starts, it ends that copy after its first page.
+     */
     public void stop() {
         stopped = true;
     }
