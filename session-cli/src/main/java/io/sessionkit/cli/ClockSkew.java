@@ -45,6 +45,13 @@ final class ClockSkew {
             return Optional.empty();
         }
         URI uri = URI.create(config.string("sessionkit.redis.uri", "redis://127.0.0.1:6379"));
+        if ("rediss".equalsIgnoreCase(uri.getScheme())
+                || config.string("sessionkit.redis.username").isPresent()
+                || config.get("sessionkit.redis.password") != null) {
+            // This plain client would not apply the store's trust, client certificate, hostname verification or the
+            // credentials given apart, and must never send a password where the store would not: not measured.
+            return Optional.empty();
+        }
         try (RedisClient redis = RedisClient.create(uri)) {
             long before = System.currentTimeMillis();
             Object reply = redis.sendCommand(Protocol.Command.TIME);
