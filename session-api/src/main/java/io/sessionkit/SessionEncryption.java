@@ -251,6 +251,11 @@ public final class SessionEncryption {
     String sealAttributes(SessionKey key, byte[] plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
+        return sealAttributes(key, plaintext, nonce);
+    }
+
+    /** As {@link #sealAttributes(SessionKey, byte[])} with a given nonce: for the test vector only. */
+    String sealAttributes(SessionKey key, byte[] plaintext, byte[] nonce) {
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, primaryRing.attributes, new GCMParameterSpec(TAG_BYTES * 8, nonce));
