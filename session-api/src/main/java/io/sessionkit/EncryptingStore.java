@@ -222,8 +222,10 @@ final class EncryptingStore implements SessionStore {
         }
         String principal = p.isNull() ? null : p.asText();
         String storedPrincipal = stored.principal();
-        String outside = storedPrincipal == null ? null : encryption.openPrincipal(key, storedPrincipal);
-        if (!Objects.equals(principal, outside)) {
+        boolean matches = storedPrincipal == null
+                ? principal == null
+                : principal != null && encryption.principalMatches(key, storedPrincipal, principal);
+        if (!matches) {
             throw new SessionCodecException("record " + key.shortForm()
                     + ": the stored principal is not the one encrypted with the attributes");
         }

@@ -62,6 +62,10 @@ public final class SessionEncryption {
     static final int NONCE_BYTES = 12;
     static final int TAG_BYTES = 16;
     static final int SIV_BYTES = 16;
+    /** The longest stored principal: what a JDBC {@code principal} column holds. */
+    static final int MAX_STORED_PRINCIPAL = 256;
+    /** Starts the payload of a stored principal that is the SIV alone (the principal was too long to store whole). */
+    static final String DIGEST_ONLY = "~";
 
     private static final byte[] ATTRIBUTES_INFO = "sessionkit attributes 1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PRINCIPAL_MAC_INFO = "sessionkit principal mac 1".getBytes(StandardCharsets.US_ASCII);
@@ -276,7 +280,7 @@ public final class SessionEncryption {
      * @throws SessionCodecException if it does not decrypt, saying why without key material
      */
     byte[] openAttributes(SessionKey key, String sealed) {
-        Parsed p = parse(key, sealed, NONCE_BYTES + TAG_BYTES, "attributes");
+        Parsed p = parse(key, sealed, NONCE_BYTES + TAG_BYTES, "attributes", false);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(
@@ -315,16 +319,37 @@ public final class SessionEncryption {
         byte[] out = new byte[SIV_BYTES + plain.length];
         System.arraycopy(siv, 0, out, 0, SIV_BYTES);
         System.arraycopy(ctr(r.principalEnc, siv, plain), 0, out, SIV_BYTES, plain.length);
-        return VERSION + "." + keyId + "." + B64.encodeToString(out);
+        String sealed = VERSION + "." + keyId + "." + B64.encodeToString(out);
+        // Over the longest principal a backend stores (a JDBC column of 256): the SIV alone, still what lookups match.
+        return sealed.length() <= MAX_STORED_PRINCIPAL
+                ? sealed
+                : VERSION + "." + keyId + "." + DIGEST_ONLY + B64.encodeToString(siv);
     }
 
     /**
-     * The principal a {@link #sealPrincipal} value holds.
+     * Whether {@code stored} is the stored form of {@code principal} under the key it names: how a read checks that
+     * the stored principal belongs with the attributes.
+     *
+     * @throws SessionCodecException if {@code stored} names a key that is not in the ring or is malformed
+     */
+    boolean principalMatches(SessionKey key, String stored, String principal) {
+        Parsed p = parse(key, stored, 0, "principal", true);
+        byte[] expected = sealPrincipal(p.keyId, principal).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(expected, stored.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The principal a {@link #sealPrincipal} value holds, or {@code null} for the form of a principal too long to be
+     * stored whole (the SIV alone, which only matches).
      *
      * @throws SessionCodecException if it does not decrypt
      */
+    @Nullable
     String openPrincipal(SessionKey key, String sealed) {
-        Parsed p = parse(key, sealed, SIV_BYTES, "principal");
+        Parsed p = parse(key, sealed, SIV_BYTES, "principal", true);
+        if (p.digestOnly) {
+            return null;
+        }
         byte[] siv = Arrays.copyOf(p.bytes, SIV_BYTES);
         byte[] plain = ctr(p.ring.principalEnc, siv, Arrays.copyOfRange(p.bytes, SIV_BYTES, p.bytes.length));
         byte[] expected = Arrays.copyOf(hmac(p.ring.principalMac, plain), SIV_BYTES);
@@ -351,15 +376,17 @@ public final class SessionEncryption {
         final String keyId;
         final Ring ring;
         final byte[] bytes;
+        final boolean digestOnly;
 
-        Parsed(String keyId, Ring ring, byte[] bytes) {
+        Parsed(String keyId, Ring ring, byte[] bytes, boolean digestOnly) {
             this.keyId = keyId;
             this.ring = ring;
             this.bytes = bytes;
+            this.digestOnly = digestOnly;
         }
     }
 
-    private Parsed parse(SessionKey key, String sealed, int minBytes, String what) {
+    private Parsed parse(SessionKey key, String sealed, int minBytes, String what, boolean principal) {
         int first = sealed.indexOf('.');
         int second = first < 0 ? -1 : sealed.indexOf('.', first + 1);
         if (first < 0 || second < 0 || !sealed.substring(0, first).equals(VERSION)) {
@@ -372,16 +399,18 @@ public final class SessionEncryption {
             throw new SessionCodecException("record " + key.shortForm() + ": " + what + " encrypted with key id '"
                     + printable(keyId) + "', which is not in " + KEYS_KEY + " (keys: " + ring.keySet() + ")");
         }
+        String payload = sealed.substring(second + 1);
+        boolean digestOnly = principal && payload.startsWith(DIGEST_ONLY);
         byte[] bytes;
         try {
-            bytes = B64_DECODER.decode(sealed.substring(second + 1));
+            bytes = B64_DECODER.decode(digestOnly ? payload.substring(DIGEST_ONLY.length()) : payload);
         } catch (IllegalArgumentException e) {
             throw new SessionCodecException("record " + key.shortForm() + ": encrypted " + what + " is not base64url");
         }
         if (bytes.length < minBytes) {
             throw new SessionCodecException("record " + key.shortForm() + ": encrypted " + what + " is truncated");
         }
-        return new Parsed(keyId, r, bytes);
+        return new Parsed(keyId, r, bytes, digestOnly);
     }
 
     // ---------------------------------------------------------------- primitives
