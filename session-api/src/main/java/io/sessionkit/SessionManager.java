@@ -69,11 +69,16 @@ public final class SessionManager implements AutoCloseable {
 
     private SessionManager(Builder b) {
         SessionStore given = Objects.requireNonNull(b.store, "store");
-        if (b.encryption != null && given instanceof EncryptingStore) {
-            throw new IllegalStateException(
-                    "the store is encrypted already (sessionkit.encryption.*): set encryption once");
+        SessionEncryption encryption = b.encryption;
+        if (encryption != null && given instanceof EncryptingStore) {
+            if (!b.encryptionFromConfig) {
+                throw new IllegalStateException(
+                        "the store is encrypted already (sessionkit.encryption.*): set encryption once");
+            }
+            // Opened by SessionStores.open from the same configuration: encrypted once already.
+            encryption = null;
         }
-        this.userStore = b.encryption == null ? given : b.encryption.wrap(given);
+        this.userStore = encryption == null ? given : encryption.wrap(given);
         this.observer = b.observer;
         this.store = observer == SessionObserver.NONE ? userStore : new ObservedStore(userStore, observer);
         this.events = new EventDispatcher(b.listeners, observer, b.eventQueueCapacity);
@@ -131,6 +136,7 @@ public final class SessionManager implements AutoCloseable {
     public static Builder builder(SessionKitConfig config) {
         Builder b = policyFrom(Objects.requireNonNull(config, "config"));
         b.encryption = SessionEncryption.fromConfig(config).orElse(null);
+        b.encryptionFromConfig = true;
         return b;
     }
 
@@ -829,6 +835,7 @@ public final class SessionManager implements AutoCloseable {
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
 
         private @Nullable SessionEncryption encryption;
+        private boolean encryptionFromConfig;
 
         private Builder() {}
 
@@ -864,10 +871,12 @@ public final class SessionManager implements AutoCloseable {
         /**
          * Encrypts what the store holds of each session ({@link SessionEncryption}): the manager uses
          * {@code encryption.wrap(store)}, and {@link SessionManager#store()} returns that. Default none;
-         * {@link SessionManager#builder(SessionKitConfig)} sets the configured one ({@code sessionkit.encryption.*}).
+         * {@link SessionManager#builder(SessionKitConfig)} sets the configured one ({@code sessionkit.encryption.*}), which
+         * is skipped when the store was opened by {@link SessionStores#open} from that configuration (encrypted already).
          */
         public Builder encryption(@Nullable SessionEncryption encryption) {
             this.encryption = encryption;
+            this.encryptionFromConfig = false;
             return this;
         }
 

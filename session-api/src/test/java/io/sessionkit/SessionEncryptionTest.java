@@ -280,6 +280,41 @@ class SessionEncryptionTest {
         }
     }
 
+    @Test
+    void storeOpenedFromTheSameConfigIsEncryptedOnce() {
+        EnvelopeMapStore raw = new EnvelopeMapStore(CLOCK);
+        SessionKitConfig config = SessionKitConfig.of(Map.of("sessionkit.encryption.keys", "k9=" + b64(key(9))));
+        SessionStore opened = SessionEncryption.fromConfig(config).orElseThrow().wrap(raw);
+        try (SessionManager m = SessionManager.builder(config).store(opened).build()) {
+            Session s = m.create();
+            m.save(s);
+            assertThat(m.find(s.id().value())).isPresent();
+            assertThat(raw.storedAttributes(s.id().key())).startsWith("{\"$enc\":\"1.k9.");
+        }
+        assertThatThrownBy(() -> SessionManager.builder(opened)
+                        .encryption(ring("k1", "k1"))
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void principalTooLongToStoreWholeKeepsItsSivAndStillReads() {
+        EnvelopeMapStore raw = new EnvelopeMapStore(CLOCK);
+        SessionStore store = ring("k1", "k1").wrap(raw);
+        SessionKey key = newKey();
+        String user = "x".repeat(200);
+        Instant past = NOW.minus(Duration.ofHours(1));
+        store.create(record(key, user, "{}"));
+        String stored = raw.load(key).orElseThrow().principal();
+        assertThat(stored).startsWith("1.k1.~").hasSizeLessThanOrEqualTo(256);
+        assertThat(store.load(key).orElseThrow().principal()).isEqualTo(user);
+
+        SessionKey expired = newKey();
+        store.create(new SessionRecord(expired, 1, past, past, Duration.ofMinutes(30), past, user, "{}"));
+        assertThat(store.claimExpired(10, Duration.ofMinutes(1)))
+                .containsExactly(new ExpiredSession(expired, null, past));
+    }
+
     // ---------------------------------------------------------------- docs/FORMAT.md, "Encrypted attributes"
 
     /** The inputs of the test vector in docs/FORMAT.md. */
