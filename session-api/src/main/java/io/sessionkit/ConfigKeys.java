@@ -39,7 +39,11 @@ final class ConfigKeys {
             "sessionkit.sweep.interval",
             "sessionkit.sweep.batch-size",
             "sessionkit.sweep.lease",
-            "sessionkit.events.queue-capacity");
+            "sessionkit.events.queue-capacity",
+            SessionEncryption.KEYS_KEY,
+            SessionEncryption.KEYS_FILE_KEY,
+            SessionEncryption.PRIMARY_KEY,
+            SessionEncryption.READ_PLAINTEXT_KEY);
 
     /** Namespaces owned by readers outside the core: the servlet filter's. Store names are added by the caller. */
     static final Set<String> OTHER_NAMESPACES = Set.of("servlet");

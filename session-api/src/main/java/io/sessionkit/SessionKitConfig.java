@@ -236,6 +236,7 @@ public interface SessionKitConfig {
      */
     default SessionKitConfig validate() {
         SessionManager.policyFrom(this);
+        SessionEncryption.fromConfig(this);
         return this;
     }
 

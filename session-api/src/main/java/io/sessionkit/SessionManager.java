@@ -68,7 +68,17 @@ public final class SessionManager implements AutoCloseable {
     private final KeyLocks locks = new KeyLocks();
 
     private SessionManager(Builder b) {
-        this.userStore = Objects.requireNonNull(b.store, "store");
+        SessionStore given = Objects.requireNonNull(b.store, "store");
+        SessionEncryption encryption = b.encryption;
+        if (encryption != null && given instanceof EncryptingStore) {
+            if (!b.encryptionFromConfig) {
+                throw new IllegalStateException(
+                        "the store is encrypted already (sessionkit.encryption.*): set encryption once");
+            }
+            // Opened by SessionStores.open from the same configuration: encrypted once already.
+            encryption = null;
+        }
+        this.userStore = encryption == null ? given : encryption.wrap(given);
         this.observer = b.observer;
         this.store = observer == SessionObserver.NONE ? userStore : new ObservedStore(userStore, observer);
         this.events = new EventDispatcher(b.listeners, observer, b.eventQueueCapacity);
@@ -124,7 +134,10 @@ public final class SessionManager implements AutoCloseable {
      * @throws IllegalArgumentException naming the key, if a value is invalid
      */
     public static Builder builder(SessionKitConfig config) {
-        return policyFrom(Objects.requireNonNull(config, "config"));
+        Builder b = policyFrom(Objects.requireNonNull(config, "config"));
+        b.encryption = SessionEncryption.fromConfig(config).orElse(null);
+        b.encryptionFromConfig = true;
+        return b;
     }
 
     /** A builder holding the policy keys of {@code config} (no store yet). */
@@ -577,7 +590,7 @@ public final class SessionManager implements AutoCloseable {
         return sessions.size();
     }
 
-    /** The store as passed in (calls made on it directly are not observed). */
+    /** The store as passed in, behind its {@linkplain Builder#encryption encryption} if any (calls made on it directly are not observed). */
     public SessionStore store() {
         return userStore;
     }
@@ -821,6 +834,9 @@ public final class SessionManager implements AutoCloseable {
         private Duration sweepLease = DEFAULT_SWEEP_LEASE;
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
 
+        private @Nullable SessionEncryption encryption;
+        private boolean encryptionFromConfig;
+
         private Builder() {}
 
         public Builder store(SessionStore store) {
@@ -849,6 +865,18 @@ public final class SessionManager implements AutoCloseable {
         /** Compare-and-set retries after the first attempt; default {@link #DEFAULT_MAX_RETRIES}. */
         public Builder maxRetries(int retries) {
             this.maxRetries = BuilderChecks.atLeast("maxRetries", retries, 0);
+            return this;
+        }
+
+        /**
+         * Encrypts what the store holds of each session ({@link SessionEncryption}): the manager uses
+         * {@code encryption.wrap(store)}, and {@link SessionManager#store()} returns that. Default none;
+         * {@link SessionManager#builder(SessionKitConfig)} sets the configured one ({@code sessionkit.encryption.*}), which
+         * is skipped when the store was opened by {@link SessionStores#open} from that configuration (encrypted already).
+         */
+        public Builder encryption(@Nullable SessionEncryption encryption) {
+            this.encryption = encryption;
+            this.encryptionFromConfig = false;
             return this;
         }
 

@@ -80,11 +80,17 @@ public final class SessionStores {
         return open(config, Thread.currentThread().getContextClassLoader());
     }
 
-    /** Opens the configured store, discovering providers with {@code loader}. */
+    /**
+     * Opens the configured store, discovering providers with {@code loader}. With {@code sessionkit.encryption.keys}
+     * (or {@code keys-file}) set, the store is wrapped by that {@link SessionEncryption}, checked before anything
+     * connects.
+     */
     public static SessionStore open(SessionKitConfig config, ClassLoader loader) {
         SessionStoreProvider provider = select(config, loader);
         warnUnknownKeys(config, provider.name());
-        return provider.create(config);
+        java.util.Optional<SessionEncryption> encryption = SessionEncryption.fromConfig(config);
+        SessionStore store = provider.create(config);
+        return encryption.isPresent() ? encryption.get().wrap(store) : store;
     }
 
     /**

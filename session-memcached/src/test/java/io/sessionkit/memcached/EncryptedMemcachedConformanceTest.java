@@ -1,0 +1,24 @@
+package io.sessionkit.memcached;
+
+import io.sessionkit.SessionStore;
+import io.sessionkit.tck.StoreBackdoor;
+import io.sessionkit.tck.TckContext;
+import io.sessionkit.testing.EncryptedStores;
+import java.util.Optional;
+
+/**
+ * The whole conformance kit with encryption on ({@code sessionkit.encryption.*}, issue 22 item 3): memcached's store behind
+ * {@link EncryptedStores#ENCRYPTION}, the backdoor looking at what the backend really holds (ciphertext).
+ */
+class EncryptedMemcachedConformanceTest extends MemcachedConformanceTest {
+
+    @Override
+    protected SessionStore createStore(TckContext context) {
+        return EncryptedStores.wrap(super.createStore(context));
+    }
+
+    @Override
+    protected Optional<StoreBackdoor> backdoor(SessionStore store) {
+        return super.backdoor(EncryptedStores.inner(store));
+    }
+}
