@@ -227,7 +227,12 @@ final class BsonAttributes {
                     // Decimal128 has a negative zero that BigDecimal refuses; in JSON -0 and 0 are the same number.
                     exact = BigDecimal.ZERO;
                 }
-                if (exact.scale() == 0) {
+                if (exact.scale() == 0 && exact.unscaledValue().bitLength() < 64) {
+                    // Within a long, an integer token becomes Int64: this Decimal128 came from a decimal token with an
+                    // integral value that no double holds (56789030102444710E0, found by fuzzing). Written with its
+                    // exponent, it reads back as the same Decimal128, not as an Int64.
+                    g.writeNumber(exact.toPlainString() + "E0");
+                } else if (exact.scale() == 0) {
                     // Written as an integer so that a big integer reads back as an integer.
                     g.writeNumber(exact.toBigInteger());
                 } else {

@@ -217,6 +217,24 @@ class MongoSessionStoreTest {
         assertThat(store.load(r.key()).orElseThrow().attributes()).isEqualTo(json);
     }
 
+    /**
+     * Found by session-fuzz (BsonAttributesFuzzTest, crash-integral-decimal-in-long-range, a 60 s run): a decimal token
+     * with an integral value no double holds became a Decimal128 that read back as an integer, which the next save
+     * stored as an Int64: the number changed kind on a save after a load.
+     */
+    @Test
+    void item10_anIntegralDecimalInLongRangeKeepsItsKindAcrossASaveAfterALoad() {
+        SessionRecord r = record(null, "{\"i\":56789030102444710E0}");
+        assertThat(store.create(r)).isTrue();
+        String loaded = store.load(r.key()).orElseThrow().attributes();
+        assertThat(rawDocument(r).getDocument("attrs").get("i").isDecimal128()).isTrue();
+        assertThat(store.replace(r.withAttributes(loaded).withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
+        assertThat(rawDocument(r).getDocument("attrs").get("i").isDecimal128())
+                .as("still a Decimal128 after a save of what was loaded")
+                .isTrue();
+        assertThat(store.load(r.key()).orElseThrow().attributes()).isEqualTo(loaded);
+    }
+
     @Test
     void item10_aHandWrittenNumberTextThatIsNotANumberIsACodecError() {
         SessionRecord r = record(null, "{}");

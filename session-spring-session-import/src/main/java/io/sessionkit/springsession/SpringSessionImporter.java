@@ -158,6 +158,8 @@ public final class SpringSessionImporter implements SessionImporter {
         String s = state;
         while (SpringSessionSource.PENDING.equals(s) && System.nanoTime() < deadline) {
             try {
+                // The import runs on another request, perhaps another node: nothing here to wait on but the legacy
+                // store's state. Bounded by JOIN_WAIT; each poll is one read of the import key.
                 Thread.sleep(JOIN_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
