@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -29,11 +30,8 @@ import picocli.CommandLine.Option;
             "Progress on stderr."
         })
 final class CopyCommand extends StoreCommand {
-    @Option(names = "--from", paramLabel = "FILE|STORE", required = true, description = "The source (needs SCAN).")
-    String from = "";
-
-    @Option(names = "--to", paramLabel = "FILE|STORE", required = true, description = "The target.")
-    String to = "";
+    @Mixin
+    StorePair stores = new StorePair();
 
     @Option(
             names = "--resume",
@@ -79,8 +77,8 @@ final class CopyCommand extends StoreCommand {
             throw new SessionKitCli.UsageException("a checkpoint of an unfinished copy is at " + checkpoint
                     + ": add --resume to go on, or remove the file to start over");
         }
-        try (SessionStore source = open(Configs.side("--from", from, options()));
-                SessionStore target = open(Configs.side("--to", to, options()))) {
+        try (SessionStore source = open(Configs.side("--from", stores.from, options()));
+                SessionStore target = open(Configs.side("--to", stores.to, options()))) {
             long start = System.nanoTime();
             Progress progress = new Progress(err(), start);
             BulkCopier[] self = new BulkCopier[1];
@@ -161,7 +159,7 @@ final class CopyCommand extends StoreCommand {
         } catch (IOException e) {
             throw new SessionKitCli.UsageException("--resume: cannot read " + checkpoint + ": " + e.getMessage());
         }
-        if (!from.equals(p.getProperty("from")) || !to.equals(p.getProperty("to"))) {
+        if (!stores.from.equals(p.getProperty("from")) || !stores.to.equals(p.getProperty("to"))) {
             throw new SessionKitCli.UsageException("--resume: " + checkpoint + " is the checkpoint of a copy from "
                     + p.getProperty("from") + " to " + p.getProperty("to") + ", not of this one");
         }
@@ -201,8 +199,8 @@ final class CopyCommand extends StoreCommand {
      */
     private void writeCheckpoint(BulkCopier.Checkpoint c) {
         Properties p = new Properties();
-        p.setProperty("from", from);
-        p.setProperty("to", to);
+        p.setProperty("from", stores.from);
+        p.setProperty("to", stores.to);
         String cursor = c.cursor();
         p.setProperty("cursor", cursor == null ? "" : cursor);
         StringBuilder keys = new StringBuilder();

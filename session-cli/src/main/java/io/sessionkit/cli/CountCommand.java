@@ -6,27 +6,22 @@ import io.sessionkit.StoreFeature;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "count", description = "Count the live sessions (needs SCAN: every store but memcached).")
 final class CountCommand extends StoreCommand {
-    @Option(
-            names = "--page-size",
-            defaultValue = "1000",
-            description = "Records per scan page (default ${DEFAULT-VALUE}).")
-    int pageSize;
+    @Mixin
+    PageSize pageSize = new PageSize();
 
     @Override
     public Integer call() {
-        if (pageSize < 1) {
-            throw new SessionKitCli.UsageException("--page-size must be at least 1");
-        }
+        int size = pageSize.checked();
         try (SessionStore store = open()) {
             require(store, StoreFeature.SCAN, "count");
             long n = 0;
             @Nullable String cursor = null;
             do {
-                ScanPage page = store.scan(cursor, pageSize);
+                ScanPage page = store.scan(cursor, size);
                 n += page.records().size();
                 cursor = page.next();
             } while (cursor != null);

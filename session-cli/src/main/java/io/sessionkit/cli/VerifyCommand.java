@@ -5,7 +5,7 @@ import io.sessionkit.migration.BulkCopier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
         name = "verify",
@@ -14,27 +14,19 @@ import picocli.CommandLine.Option;
             "times, expiry, principal or attributes), extra in the target. Exit 1 if any."
         })
 final class VerifyCommand extends StoreCommand {
-    @Option(names = "--from", paramLabel = "FILE|STORE", required = true, description = "The source.")
-    String from = "";
+    @Mixin
+    StorePair stores = new StorePair();
 
-    @Option(names = "--to", paramLabel = "FILE|STORE", required = true, description = "The target.")
-    String to = "";
-
-    @Option(
-            names = "--page-size",
-            defaultValue = "1000",
-            description = "Records per scan page (default ${DEFAULT-VALUE}).")
-    int pageSize;
+    @Mixin
+    PageSize pageSize = new PageSize();
 
     @Override
     public Integer call() {
-        if (pageSize < 1) {
-            throw new SessionKitCli.UsageException("--page-size must be at least 1");
-        }
+        int size = pageSize.checked();
         BulkCopier.Verification v;
-        try (SessionStore source = open(Configs.side("--from", from, options()));
-                SessionStore target = open(Configs.side("--to", to, options()))) {
-            v = BulkCopier.verify(source, target, pageSize);
+        try (SessionStore source = open(Configs.side("--from", stores.from, options()));
+                SessionStore target = open(Configs.side("--to", stores.to, options()))) {
+            v = BulkCopier.verify(source, target, size);
         }
         if (json()) {
             Map<String, Object> m = new LinkedHashMap<>();
