@@ -56,6 +56,11 @@ abstract class SessionFilterContractTest {
     /** Starts the container under test. */
     protected abstract WebServer.Factory container();
 
+    /** This container, started with {@link SessionFilter} over the test's manager and {@code config}, and the app. */
+    private WebServer started(SessionFilterConfig config) {
+        return container().start(new SessionFilter(manager, config), new TestApp());
+    }
+
     @BeforeAll
     void startContainer() {
         clock = MutableClock.startingNow();
@@ -66,7 +71,7 @@ abstract class SessionFilterContractTest {
                 .clock(clock)
                 .sweepInterval(Duration.ZERO)
                 .build();
-        server = container().start(new SessionFilter(manager, SessionFilterConfig.defaults()), new TestApp());
+        server = started(SessionFilterConfig.defaults());
     }
 
     @AfterAll
@@ -136,7 +141,7 @@ abstract class SessionFilterContractTest {
                 .cookiePath("/")
                 .cookieMaxAge(Duration.ofHours(1))
                 .build();
-        try (WebServer other = container().start(new SessionFilter(manager, config), new TestApp())) {
+        try (WebServer other = started(config)) {
             HttpResponse<String> r = browser.get(other.uri("/set?name=a&value=1"));
             List<String> cookies = setCookies(r, "SID");
             assertThat(cookies).hasSize(1);
@@ -1735,12 +1740,8 @@ abstract class SessionFilterContractTest {
             + "normal new session; the legacy value never reaches the store")
     void item19_3_3_importerReturningEmptyGivesANormalSession() {
         MapImporter importer = new MapImporter();
-        try (WebServer app = container()
-                .start(
-                        new SessionFilter(
-                                manager,
-                                SessionFilterConfig.builder().importer(importer).build()),
-                        new TestApp())) {
+        try (WebServer app =
+                started(SessionFilterConfig.builder().importer(importer).build())) {
             Browser client = new Browser();
             assertThat(client.get(app.uri("/get?name=a"), "Cookie", COOKIE + "=legacy-unknown")
                             .body())
@@ -1768,14 +1769,8 @@ abstract class SessionFilterContractTest {
             throw new IllegalStateException("legacy store down");
         };
         try (LogCapture warnings = LogCapture.of("io.sessionkit.servlet");
-                WebServer app = container()
-                        .start(
-                                new SessionFilter(
-                                        manager,
-                                        SessionFilterConfig.builder()
-                                                .importer(broken)
-                                                .build()),
-                                new TestApp())) {
+                WebServer app =
+                        started(SessionFilterConfig.builder().importer(broken).build())) {
             HttpResponse<String> r =
                     browser.get(app.uri("/set?name=a&value=1"), "Cookie", COOKIE + "=legacy-secret-value");
             assertThat(r.statusCode()).isEqualTo(200);
@@ -1801,12 +1796,8 @@ abstract class SessionFilterContractTest {
                 new ImportedSession("test-legacy", Map.of("cart", List.of("apple"), "user", "bob"), "bob"));
         List<Integer> createsWhenTold = new java.util.concurrent.CopyOnWriteArrayList<>();
         importer.onImported = () -> createsWhenTold.add(store.creates());
-        try (WebServer app = container()
-                .start(
-                        new SessionFilter(
-                                manager,
-                                SessionFilterConfig.builder().importer(importer).build()),
-                        new TestApp())) {
+        try (WebServer app =
+                started(SessionFilterConfig.builder().importer(importer).build())) {
             Browser client = new Browser();
             HttpResponse<String> first = client.get(app.uri("/get?name=cart"), "Cookie", COOKIE + "=legacy-42");
             assertThat(first.body()).isEqualTo("[apple]");
@@ -1892,12 +1883,8 @@ abstract class SessionFilterContractTest {
             + "is not told; an id naming no live session gives no session")
     void item19_3_7_alreadyImportedJoinsThatSession() {
         MapImporter importer = new MapImporter();
-        try (WebServer app = container()
-                .start(
-                        new SessionFilter(
-                                manager,
-                                SessionFilterConfig.builder().importer(importer).build()),
-                        new TestApp())) {
+        try (WebServer app =
+                started(SessionFilterConfig.builder().importer(importer).build())) {
             Browser first = new Browser();
             assertThat(first.get(app.uri("/set?name=user&value=bob")).statusCode())
                     .isEqualTo(200);
@@ -1991,7 +1978,7 @@ abstract class SessionFilterContractTest {
     void item22_4_1_hostPrefixedCookieOnTheWire() {
         SessionFilterConfig host =
                 SessionFilterConfig.builder().cookieName("__Host-SESSION").build();
-        try (WebServer app = container().start(new SessionFilter(manager, host), new TestApp())) {
+        try (WebServer app = started(host)) {
             HttpResponse<String> r = browser.get(app.uri("/set?name=a&value=host"));
             assertOneCookie(
                     setCookies(r, "__Host-SESSION"),
@@ -2069,7 +2056,7 @@ abstract class SessionFilterContractTest {
                 .cookieSameSite("None")
                 .cookiePartitioned(true)
                 .build();
-        try (WebServer app = container().start(new SessionFilter(manager, config), new TestApp())) {
+        try (WebServer app = started(config)) {
             assertOneCookie(
                     setCookies(browser.get(app.uri("/set?name=a&value=1")), "__Host-SESSION"),
                     "__Host-SESSION=" + ID + "; Path=/; Secure; HttpOnly; SameSite=None; Partitioned");
