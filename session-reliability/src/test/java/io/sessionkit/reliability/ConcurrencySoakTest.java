@@ -55,17 +55,17 @@ class ConcurrencySoakTest {
             "soak: 32 threads, 2 nodes, 1 000 sessions; no resurrection, exact counters, consistent principal index")
     void soak(Backend backend) throws Exception {
         Duration duration = Duration.ofSeconds(Integer.getInteger("sessionkit.soak.seconds", DEFAULT_SECONDS));
-        try (Fixture f = new Fixture(backend)) {
-            SessionStore first = f.open();
-            SessionStore second = backend.sharedBetweenStores() ? f.open() : first;
-            Model m = new Model(
-                    new SessionManager[] {
-                        SessionManager.builder(first).build(),
-                        SessionManager.builder(second).build()
-                    },
-                    first.features().contains(StoreFeature.PRINCIPAL_INDEX));
+        try (Fixture f = new Fixture(backend);
+                // Closed before the fixture closes the stores, so that no sweeper of theirs runs on a closed store.
+                Managers managers = new Managers(f, backend)) {
+            Model m = new Model(managers.nodes, managers.principalIndex);
             inParallel(m.slots.length, i -> m.slots[i].lineage = m.newSession(m.nodes[i % 2], m.slots[i]));
 
+            // Twenty samples over the run (at least one per second): a leak in the key-lock table, the connection
+            // pools or the heap shows as growth from the baseline (the sample after the first tenth, once the pools
+            // have filled and the JIT has settled) to the end.
+            ResourceSampler resources = new ResourceSampler(
+                    Duration.ofMillis(Math.max(1_000, duration.toMillis() / 20)), m.nodes[0], m.nodes[1]);
             long deadline = System.nanoTime() + duration.toNanos();
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             for (int t = 0; t < THREADS; t++) {
@@ -81,6 +81,21 @@ class ConcurrencySoakTest {
             assertThat(pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS))
                     .as("workers finished")
                     .isTrue();
+            resources.close();
+            ResourceSampler.Sample baseline = resources.baseline();
+            ResourceSampler.Sample end = resources.last();
+            // Flat, not merely bounded: with every worker done, no key lock is held, so the table is empty again;
+            // the pools hold no more connections than when they had filled (a small allowance for the JDK's own
+            // descriptors, e.g. a jar or a DNS lookup opened late); no thread was left behind.
+            assertThat(end.lockEntries())
+                    .as("key-lock entries once every worker is done")
+                    .isZero();
+            assertThat(end.openFiles())
+                    .as("open file descriptors at the end vs the baseline: %s", resources.summary())
+                    .isLessThanOrEqualTo(baseline.openFiles() + 16);
+            assertThat(end.threads())
+                    .as("live threads at the end vs the baseline: %s", resources.summary())
+                    .isLessThanOrEqualTo(baseline.threads() + 8);
 
             assertThat(m.errors.size())
                     .as(
@@ -150,7 +165,8 @@ class ConcurrencySoakTest {
             }
             String report = String.format(
                     "[soak] %s: %ds, %d threads, 2 nodes: %d ops (read %d, modify %d ok, rotate %d, invalidate %d,"
-                            + " invalidateAll %d, new %d); checked %d dead ids absent, %d live counters exact, %s; 0 errors",
+                            + " invalidateAll %d, new %d); checked %d dead ids absent, %d live counters exact, %s; 0 errors;"
+                            + " %s",
                     backend,
                     duration.toSeconds(),
                     THREADS,
@@ -165,9 +181,32 @@ class ConcurrencySoakTest {
                     live,
                     m.principalIndex
                             ? principalsChecked + " principal index sets exact"
-                            : "no PRINCIPAL_INDEX (not declared)");
+                            : "no PRINCIPAL_INDEX (not declared)",
+                    resources.summary());
             System.out.println(report);
             Figures.record("soak", backend.name(), report);
+        }
+    }
+
+    /** The two application nodes: one manager over each store. */
+    private static final class Managers implements AutoCloseable {
+        final SessionManager[] nodes;
+        final boolean principalIndex;
+
+        Managers(Fixture f, Backend backend) {
+            SessionStore first = f.open();
+            SessionStore second = backend.sharedBetweenStores() ? f.open() : first;
+            nodes = new SessionManager[] {
+                SessionManager.builder(first).build(),
+                SessionManager.builder(second).build()
+            };
+            principalIndex = first.features().contains(StoreFeature.PRINCIPAL_INDEX);
+        }
+
+        @Override
+        public void close() {
+            nodes[0].close();
+            nodes[1].close();
         }
     }
 
