@@ -50,13 +50,12 @@ import org.jspecify.annotations.Nullable;
  * importer's clock; they are left for Spring Session's cleanup or the store's TTL).
  *
  * <p>Concurrent requests presenting the same legacy cookie (a page and its XHRs, on one node or several) end in one
- * SessionKit session, on the Redis source: the first to find the record claims its import (an atomic {@code SET NX}
- * of {@code <namespace>:sessionkit-imports:<SHA-256 of the id>}, held 10 seconds); the others wait, at most
- * 5 seconds, and then join the session it was imported as (recorded there, before the record is deleted, for
- * 10 seconds), getting its cookie. A claim whose import does not finish in time is not
- * waited for further: the waiting request imports the record itself. The JDBC source has no claim: two racing
- * requests may both import (two sessions with the same data; the browser keeps one), and one that reads after the
- * other deleted the record gets no session.
+ * SessionKit session: the first to find the record claims its import (Redis: an atomic {@code SET NX} of
+ * {@code <namespace>:sessionkit-imports:<SHA-256 of the id>}; JDBC: an {@code INSERT} of a claim row into Spring
+ * Session's table, see {@link SpringSessionJdbcSource}; held 10 seconds); the others wait, at most 5 seconds, and then
+ * join the session it was imported as (recorded in the claim, sealed under the legacy id, before the record is
+ * deleted, for 10 seconds), getting its cookie. A claim whose import does not finish in time is not waited for
+ * further: the waiting request imports the record itself.
  */
 public final class SpringSessionImporter implements SessionImporter {
     /** The attribute Spring Security keeps its context in ({@code HttpSessionSecurityContextRepository}). */

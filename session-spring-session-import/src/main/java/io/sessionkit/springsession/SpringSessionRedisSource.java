@@ -136,7 +136,8 @@ public final class SpringSessionRedisSource extends SpringSessionSource {
     @Nullable
     String importState(String sessionId) {
         try {
-            return jedis.get(importKey(sessionId));
+            String state = jedis.get(importKey(sessionId));
+            return state == null || state.equals(PENDING) ? state : LegacyIds.unseal(sessionId, state);
         } catch (JedisException e) {
             throw unavailable("reading the import claim of", sessionId, e);
         }
@@ -158,7 +159,10 @@ public final class SpringSessionRedisSource extends SpringSessionSource {
     @Override
     void forward(String sessionId, String sessionKitId) {
         try {
-            jedis.set(importKey(sessionId), sessionKitId, SetParams.setParams().px(FORWARD_TTL.toMillis()));
+            jedis.set(
+                    importKey(sessionId),
+                    LegacyIds.seal(sessionId, sessionKitId),
+                    SetParams.setParams().px(FORWARD_TTL.toMillis()));
         } catch (JedisException e) {
             throw unavailable("recording the import of", sessionId, e);
         }

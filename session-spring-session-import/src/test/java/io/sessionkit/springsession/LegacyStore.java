@@ -59,6 +59,12 @@ abstract class LegacyStore implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The import state exactly as the source stored it for {@code id} (claim or forward); empty when none. */
+    abstract Optional<String> storedImportState(String id);
+
+    /** Makes the import claim of {@code id} lapse, as if its request had died {@link SpringSessionSource#CLAIM_TTL} ago. */
+    abstract void lapseClaim(String id);
+
     /** Removes what this run wrote; never throws a checked exception. */
     @Override
     public abstract void close();
@@ -154,8 +160,22 @@ abstract class LegacyStore implements AutoCloseable {
 
         @Override
         Optional<Duration> importForwardTtl(String id) {
-            long ms = jedis.pttl(springNamespace + ":sessionkit-imports:" + LegacyIds.hash(id));
+            long ms = jedis.pttl(importKey(id));
             return ms < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
+        }
+
+        @Override
+        Optional<String> storedImportState(String id) {
+            return Optional.ofNullable(jedis.get(importKey(id)));
+        }
+
+        @Override
+        void lapseClaim(String id) {
+            jedis.del(importKey(id));
+        }
+
+        private String importKey(String id) {
+            return springNamespace + ":sessionkit-imports:" + LegacyIds.hash(id);
         }
 
         /** Every key of this run, for checks that the indexed repository wrote its index keys. */
@@ -244,6 +264,51 @@ abstract class LegacyStore implements AutoCloseable {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        @Override
+        Optional<Duration> importForwardTtl(String id) {
+            return claimRow(id, "EXPIRY_TIME")
+                    .map(expiry -> Duration.ofMillis(Long.parseLong(expiry) - System.currentTimeMillis()));
+        }
+
+        @Override
+        Optional<String> storedImportState(String id) {
+            return claimRow(id, "COALESCE(PRINCIPAL_NAME, '')");
+        }
+
+        @Override
+        void lapseClaim(String id) {
+            sql("UPDATE " + table + " SET EXPIRY_TIME = 0 WHERE SESSION_ID = ?", id);
+        }
+
+        /** One column of the claim row of {@code id} (see SpringSessionJdbcSource.claim), as text. */
+        private Optional<String> claimRow(String id, String column) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st =
+                            c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE SESSION_ID = ?")) {
+                st.setString(1, claimId(id));
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void sql(String sql, String id) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement st = c.prepareStatement(sql)) {
+                st.setString(1, claimId(id));
+                st.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String claimId(String id) {
+            String prefix = SpringSessionJdbcSource.CLAIM_PREFIX;
+            return prefix + LegacyIds.hash(id).substring(0, 36 - prefix.length());
         }
 
         /** Attribute rows in the table, all sessions. */

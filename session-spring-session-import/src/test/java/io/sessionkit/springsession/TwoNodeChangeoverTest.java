@@ -46,7 +46,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.security.core.Authentication;
@@ -417,11 +416,12 @@ class TwoNodeChangeoverTest {
      * request still carrying the old cookie after the record is deleted (sent before the browser had the new one)
      * joins it too. The user is logged in with that one session on both nodes.
      */
-    @Test
-    void concurrentFirstRequestsOfOneSpringSessionUserEndInOneSession() throws Exception {
+    @ParameterizedTest(name = "Spring Session on {0}")
+    @MethodSource("legacyStores")
+    void concurrentFirstRequestsOfOneSpringSessionUserEndInOneSession(LegacyStore legacy) throws Exception {
         RunNamespace sessionKit = RunNamespace.redis("changeover");
         CountDownLatch bothArrived = new CountDownLatch(2);
-        try (LegacyStore legacy = LegacyStore.redisIndexed();
+        try (legacy;
                 Node a = new Node("a", sessionKit.name(), meetBeforeFind(importer(legacy), bothArrived));
                 Node b = new Node("b", sessionKit.name(), meetBeforeFind(importer(legacy), bothArrived))) {
             a.filter.on = true;
