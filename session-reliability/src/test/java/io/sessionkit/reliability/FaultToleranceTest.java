@@ -429,6 +429,11 @@ class FaultToleranceTest {
         }
 
         @Override
+        public ReplaceResult delete(SessionKey key, long expectedVersion) {
+            return timed(() -> delegate.delete(key, expectedVersion));
+        }
+
+        @Override
         public List<SessionRecord> findByPrincipal(String principal) {
             return timed(() -> delegate.findByPrincipal(principal));
         }
