@@ -2,7 +2,6 @@ package io.sessionkit.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionkit.Session;
 import io.sessionkit.SessionConflictException;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -221,9 +219,7 @@ class NetworkFaultTest {
     }
 
     private static void run(Target target, Fault fault, String namespace) throws Exception {
-        String[] ids = new String[SESSIONS];
-        AtomicLongArray acknowledged = new AtomicLongArray(SESSIONS);
-        AtomicLongArray inDoubt = new AtomicLongArray(SESSIONS);
+        CounterSessions sessions;
         ConcurrentLinkedQueue<long[]> requests = new ConcurrentLinkedQueue<>(); // {start, end, outcome}
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         long faultAt;
@@ -242,20 +238,14 @@ class NetworkFaultTest {
                 SessionManager manager = SessionManager.builder(store)
                         .sweepInterval(Duration.ZERO)
                         .build();
-                for (int i = 0; i < SESSIONS; i++) {
-                    Session s = manager.create();
-                    s.setAttribute("n", 0);
-                    manager.save(s);
-                    ids[i] = s.id().value();
-                }
+                sessions = CounterSessions.create(manager, SESSIONS);
                 store.reset();
                 AtomicLong endAt = new AtomicLong(Long.MAX_VALUE);
                 AtomicLongArray busySince = new AtomicLongArray(WORKERS); // 0: between requests
                 ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
                 for (int w = 0; w < WORKERS; w++) {
                     int worker = w;
-                    workers.execute(() -> traffic(
-                            manager, ids, acknowledged, inDoubt, requests, unexpected, endAt, busySince, worker));
+                    workers.execute(() -> traffic(manager, sessions, requests, unexpected, endAt, busySince, worker));
                 }
                 ServerProcess.sleepMillis(BEFORE_FAULT.toMillis()); // traffic flows normally first
                 faultAt = System.nanoTime();
@@ -305,25 +295,14 @@ class NetworkFaultTest {
         }
 
         // What the server holds, read directly (not through the proxy) by a store opened as an application would.
-        int lost = 0;
-        List<String> countersOff = new ArrayList<>();
+        CounterSessions.Check stored;
         try (SessionStore direct = SessionStores.open(
                 SessionKitConfig.of(config(target, namespace, target.server())).withClock(Clock.systemUTC()))) {
-            SessionManager check =
-                    SessionManager.builder(direct).sweepInterval(Duration.ZERO).build();
-            for (int i = 0; i < SESSIONS; i++) {
-                Optional<Session> s = check.find(ids[i]);
-                if (s.isEmpty()) {
-                    lost++;
-                    continue;
-                }
-                long n = ((Number) s.get().getAttribute("n")).longValue();
-                if (n < acknowledged.get(i) || n > acknowledged.get(i) + inDoubt.get(i)) {
-                    countersOff.add("session " + i + ": stored " + n + ", acknowledged " + acknowledged.get(i)
-                            + ", in doubt " + inDoubt.get(i));
-                }
-            }
+            stored = sessions.check(
+                    SessionManager.builder(direct).sweepInterval(Duration.ZERO).build());
         }
+        int lost = stored.lost();
+        List<String> countersOff = stored.countersOff();
 
         List<long[]> all = new ArrayList<>(requests);
         long failed = all.stream().filter(q -> q[2] == UNAVAILABLE).count();
@@ -339,12 +318,6 @@ class NetworkFaultTest {
                 .orElse(-1);
         long lastFailure = lastFailureEnd(requests, healAt);
         long recovery = Math.max(0, lastFailure - healAt);
-        long acked = 0;
-        long doubt = 0;
-        for (int i = 0; i < SESSIONS; i++) {
-            acked += acknowledged.get(i);
-            doubt += inDoubt.get(i);
-        }
         String line = String.format(
                 "[netfault] %s, %s (%s): %d requests by %d threads, %d failed (%d during the fault, %d failed store calls),"
                         + " %d conflicts, %d other; longest store call %d ms (bound %d ms + margin %d ms), longest"
@@ -372,8 +345,8 @@ class NetworkFaultTest {
                 fault == Fault.HALF_OPEN ? " (" + cut + " made half-open)" : "",
                 lost,
                 SESSIONS,
-                acked,
-                doubt,
+                stored.acknowledged(),
+                stored.inDoubt(),
                 countersOff.size());
         System.out.println(line);
         Figures.record("netfault", target.backend().name() + "/" + fault.name().toLowerCase(Locale.ROOT), line);
@@ -426,12 +399,10 @@ class NetworkFaultTest {
         return last == Long.MIN_VALUE ? after : last;
     }
 
-    /** One worker: find 50 %, update of the counter 40 %, find + save 10 %, on random sessions, until {@code endAt}. */
+    /** One worker: {@link CounterSessions}' request mix until {@code endAt}, each request timed and classified. */
     private static void traffic(
             SessionManager manager,
-            String[] ids,
-            AtomicLongArray acknowledged,
-            AtomicLongArray inDoubt,
+            CounterSessions sessions,
             ConcurrentLinkedQueue<long[]> requests,
             ConcurrentLinkedQueue<String> unexpected,
             AtomicLong endAt,
@@ -439,35 +410,11 @@ class NetworkFaultTest {
             int worker) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         while (System.nanoTime() < endAt.get()) {
-            int i = r.nextInt(SESSIONS);
-            int op = r.nextInt(10);
             long start = System.nanoTime();
             busySince.set(worker, start);
             long outcome = OK;
             try {
-                if (op < 5) {
-                    manager.find(ids[i]);
-                } else if (op < 9) {
-                    try {
-                        if (manager.update(
-                                        ids[i],
-                                        s -> s.setAttribute("n", ((Number) s.getAttribute("n")).longValue() + 1))
-                                .isPresent()) {
-                            acknowledged.incrementAndGet(i);
-                        }
-                    } catch (RuntimeException e) {
-                        // The replace may have reached the server before the failure: the increment may or may not
-                        // be stored.
-                        inDoubt.incrementAndGet(i);
-                        throw e;
-                    }
-                } else {
-                    Optional<Session> s = manager.find(ids[i]);
-                    if (s.isPresent()) {
-                        s.get().setAttribute("seen", start);
-                        manager.save(s.get());
-                    }
-                }
+                sessions.request(manager, r);
             } catch (SessionStoreUnavailableException e) {
                 outcome = UNAVAILABLE;
             } catch (SessionConflictException e) {
