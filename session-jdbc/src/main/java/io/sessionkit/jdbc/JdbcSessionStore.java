@@ -1186,6 +1186,10 @@ public final class JdbcSessionStore implements SessionStore {
                 }
                 hc.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
                 hc.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
+                // A timed-out statement waits for its cancel request (a new connection to the server) before it
+                // fails; across a partition that request hangs for cancelSignalTimeout, 10 s by default, past the
+                // socket timeout. Give it the connect timeout instead.
+                hc.addDataSourceProperty("cancelSignalTimeout", String.valueOf(connectSeconds));
             } else if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
                 hc.addDataSourceProperty("connectTimeout", String.valueOf(connectTimeout.toMillis()));
                 hc.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds * 1000));

@@ -110,6 +110,13 @@ public final class MemcachedSessionStore implements SessionStore {
     /** How many keys' CAS ids the store remembers to save the {@code gets} before a {@code cas}. */
     public static final int DEFAULT_CAS_CACHE_SIZE = 10_000;
     /**
+     * After this many consecutive operation timeouts on one server's connection, with no answer in between, the
+     * connection is dropped and opened again. spymemcached's own default, about 1 000, leaves a half-open connection
+     * (the peer gone without FIN or RST: a dead host, a lost NAT or firewall entry) failing every call for its keys
+     * for minutes.
+     */
+    public static final int DEFAULT_RECONNECT_AFTER_TIMEOUTS = 10;
+    /**
      * The most sessions one principal's index holds; beyond it (stale entries dropped first) a login of that principal
      * fails. Lowered to what fits when {@link Builder#maxItemSize} is too small for it (about 15 000 fit in 1 MiB).
      */
@@ -199,6 +206,8 @@ public final class MemcachedSessionStore implements SessionStore {
                 // Never block a request thread waiting for room in a full write queue.
                 .setOpQueueMaxBlockTime(operationTimeout.toMillis())
                 .setMaxReconnectDelay(Math.max(1, b.maxReconnectDelay.toSeconds()))
+                // spymemcached drops a connection once its run of timeouts exceeds (threshold - 2): this makes it N.
+                .setTimeoutExceptionThreshold((int) Math.min(Integer.MAX_VALUE, b.reconnectAfterTimeouts + 1L))
                 .setDaemon(true)
                 .setInitialObservers(List.of(observer));
         try {
@@ -1179,6 +1188,7 @@ public final class MemcachedSessionStore implements SessionStore {
         private Duration expiryGrace = DEFAULT_EXPIRY_GRACE;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
         private int casCacheSize = DEFAULT_CAS_CACHE_SIZE;
+        private int reconnectAfterTimeouts = DEFAULT_RECONNECT_AFTER_TIMEOUTS;
         private int principalIndexMaxSessions = 0; // 0: the default, lowered to what fits in maxItemSize
         private Duration principalIndexRefresh = DEFAULT_PRINCIPAL_INDEX_REFRESH;
         private Clock clock = Clock.systemUTC();
@@ -1254,6 +1264,18 @@ public final class MemcachedSessionStore implements SessionStore {
                     Duration.ofSeconds(1),
                     BuilderChecks.MAX_TIMEOUT,
                     "(spymemcached counts whole seconds)");
+            return this;
+        }
+
+        /**
+         * After how many consecutive operation timeouts on a server's connection, with no answer in between, the
+         * connection is dropped and reopened (calls for that server's keys fail at once until it is back, within
+         * {@link #maxReconnectDelay}); at least 1; default {@value #DEFAULT_RECONNECT_AFTER_TIMEOUTS}. This is what
+         * ends a half-open connection, whose peer vanished without FIN: nothing else would notice it. Lower: faster
+         * recovery from a dead connection, but a slow server is reconnected to sooner, for nothing.
+         */
+        public Builder reconnectAfterTimeouts(int timeouts) {
+            this.reconnectAfterTimeouts = BuilderChecks.atLeast("reconnectAfterTimeouts", timeouts, 1);
             return this;
         }
 
@@ -1354,6 +1376,7 @@ public final class MemcachedSessionStore implements SessionStore {
             c.bytes("max-item-size", b::maxItemSize);
             c.duration("max-reconnect-delay", b::maxReconnectDelay);
             c.integer("cas-cache-size", b::casCacheSize);
+            c.integer("reconnect-after-timeouts", b::reconnectAfterTimeouts);
             c.integer("principal-index.max-sessions", b::principalIndexMaxSessions);
             c.duration("principal-index.refresh", b::principalIndexRefresh);
             if (b.principalIndexMaxSessions != 0) {

@@ -13,6 +13,8 @@ import io.sessionkit.ConfiguredStoreProvider;
  *   <li>{@code sessionkit.memcached.max-item-size}: largest encoded record, bytes; default {@code 1MiB}</li>
  *   <li>{@code sessionkit.memcached.expiry-grace}: how long memcached keeps an item past its expiry; default {@code 1m}</li>
  *   <li>{@code sessionkit.memcached.max-reconnect-delay}: longest wait between reconnects; default {@code 2s}</li>
+ *   <li>{@code sessionkit.memcached.reconnect-after-timeouts}: consecutive operation timeouts after which a connection
+ *       is dropped and reopened; default {@code 10}</li>
  *   <li>{@code sessionkit.memcached.cas-cache-size}: CAS ids remembered to save a {@code gets}; default {@code 10000}</li>
  *   <li>{@code sessionkit.memcached.principal-index.max-sessions}: most sessions one principal's index lists; default
  *       {@code 1000}, or what fits in {@code max-item-size}</li>

@@ -16,10 +16,12 @@ import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.AttributeLimits;
 import io.sessionkit.testing.DeleteReplaceRace;
+import io.sessionkit.testing.FaultProxy;
 import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.HostileMetadata;
 import io.sessionkit.testing.MemcachedText;
 import io.sessionkit.testing.ServerProcess;
+import io.sessionkit.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -538,5 +540,51 @@ class MemcachedSessionStoreTest {
                 .as("a closed store")
                 .isInstanceOf(SessionStoreUnavailableException.class)
                 .hasMessageContaining("ping");
+    }
+
+    @Test
+    @DisplayName("a half-open connection (peer gone without FIN) is dropped after reconnect-after-timeouts timeouts")
+    void halfOpenConnectionIsReplacedAfterConsecutiveTimeouts() {
+        InetSocketAddress server = TestServers.memcachedAddresses().get(0);
+        try (FaultProxy proxy = FaultProxy.start(server);
+                MemcachedSessionStore viaProxy = MemcachedSessionStore.builder()
+                        .servers(proxy.hostAndPort())
+                        .keyPrefix(prefix)
+                        .clock(clock)
+                        .operationTimeout(Duration.ofMillis(300))
+                        .maxReconnectDelay(Duration.ofSeconds(1))
+                        .reconnectAfterTimeouts(3)
+                        .build()) {
+            SessionRecord r = record(Duration.ofMinutes(30), "{}");
+            assertThat(viaProxy.create(r)).isTrue();
+            assertThat(proxy.halfOpen()).isEqualTo(1);
+            int timeouts = 0;
+            int otherFailures = 0;
+            // spymemcached's own threshold (about 1 000 timeouts) would fail every call here for minutes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                try {
+                    assertThat(viaProxy.load(r.key())).isPresent();
+                    break;
+                } catch (SessionStoreUnavailableException e) {
+                    if (String.valueOf(e.getMessage()).contains("no answer within")) {
+                        timeouts++;
+                    } else {
+                        otherFailures++; // the connection is being reopened: calls fail at once meanwhile
+                        ServerProcess.sleepMillis(50); // bounded poll: the reconnect is at most 1 s away
+                    }
+                    assertThat(System.nanoTime()).as("recovered within 15 s").isLessThan(deadline);
+                }
+            }
+            assertThat(timeouts)
+                    .as("calls that timed out on the dead connection")
+                    .isEqualTo(3);
+            assertThat(proxy.connectionsAccepted())
+                    .as("a new connection replaced it")
+                    .isEqualTo(2);
+            System.out.printf(
+                    "[memcached half-open] %d timeouts of 300 ms, then %d fast failures while reconnecting%n",
+                    timeouts, otherFailures);
+        }
     }
 }

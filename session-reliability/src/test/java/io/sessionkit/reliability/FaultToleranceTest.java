@@ -3,7 +3,6 @@ package io.sessionkit.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionkit.ReplaceResult;
-import io.sessionkit.Session;
 import io.sessionkit.SessionKey;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
@@ -25,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
@@ -187,15 +185,7 @@ class FaultToleranceTest {
             // No background sweep: this test times request-path calls, and TimedStore forwards only those.
             SessionManager manager =
                     SessionManager.builder(store).sweepInterval(Duration.ZERO).build();
-            String[] ids = new String[SESSIONS];
-            for (int i = 0; i < SESSIONS; i++) {
-                Session s = manager.create();
-                s.setAttribute("n", 0);
-                manager.save(s);
-                ids[i] = s.id().value();
-            }
-            AtomicLongArray acknowledged = new AtomicLongArray(SESSIONS);
-            AtomicLongArray ambiguous = new AtomicLongArray(SESSIONS);
+            CounterSessions sessions = CounterSessions.create(manager, SESSIONS);
             ConcurrentLinkedQueue<long[]> requests = new ConcurrentLinkedQueue<>(); // {start, end, ok}
             ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
             store.reset();
@@ -209,35 +199,10 @@ class FaultToleranceTest {
                 workers.execute(() -> {
                     ThreadLocalRandom r = ThreadLocalRandom.current();
                     while (System.nanoTime() < endAt.get()) {
-                        int i = r.nextInt(SESSIONS);
-                        int op = r.nextInt(10);
                         long start = System.nanoTime();
                         boolean ok = true;
                         try {
-                            if (op < 5) {
-                                manager.find(ids[i]);
-                            } else if (op < 9) {
-                                try {
-                                    if (manager.update(
-                                                    ids[i],
-                                                    s -> s.setAttribute(
-                                                            "n", ((Number) s.getAttribute("n")).longValue() + 1))
-                                            .isPresent()) {
-                                        acknowledged.incrementAndGet(i);
-                                    }
-                                } catch (RuntimeException e) {
-                                    // The replace may have reached the server before the failure: the increment may or
-                                    // may not be stored.
-                                    ambiguous.incrementAndGet(i);
-                                    throw e;
-                                }
-                            } else {
-                                Optional<Session> s = manager.find(ids[i]);
-                                if (s.isPresent()) {
-                                    s.get().setAttribute("seen", start);
-                                    manager.save(s.get());
-                                }
-                            }
+                            sessions.request(manager, r);
                         } catch (SessionStoreUnavailableException e) {
                             ok = false;
                         } catch (RuntimeException e) {
@@ -292,20 +257,9 @@ class FaultToleranceTest {
             long failuresEnd = Math.max(0, lastFailure - startedAt[0]);
 
             // Sessions lost, and acknowledged increments kept.
-            int lost = 0;
-            List<String> countersOff = new ArrayList<>();
-            for (int i = 0; i < SESSIONS; i++) {
-                Optional<Session> s = manager.find(ids[i]);
-                if (s.isEmpty()) {
-                    lost++;
-                    continue;
-                }
-                long n = ((Number) s.get().getAttribute("n")).longValue();
-                if (n < acknowledged.get(i) || n > acknowledged.get(i) + ambiguous.get(i)) {
-                    countersOff.add("session " + i + ": stored " + n + ", acknowledged " + acknowledged.get(i)
-                            + ", ambiguous " + ambiguous.get(i));
-                }
-            }
+            CounterSessions.Check stored = sessions.check(manager);
+            int lost = stored.lost();
+            List<String> countersOff = stored.countersOff();
             Result result = new Result(
                     all.size(),
                     failed,
