@@ -1,19 +1,15 @@
 package io.sessionkit.testing;
 
 import io.sessionkit.SessionEncryption;
-import io.sessionkit.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
- * The conformance kit with encryption on: each backend's encrypted conformance class wraps the store it made with
- * {@link #wrap} and hands its backdoor the backend underneath ({@link #inner}), so the rules that look at what was
- * really stored see the encrypted records. The ring has two keys and encrypts with the second, so lookups by principal
+ * The conformance kit with encryption on: each backend's encrypted conformance class returns
+ * {@code ENCRYPTION::wrap} as the kit's {@code layer()}, and the kit hands the backdoor the backend underneath, so the
+ * rules that look at what was really stored see the encrypted records. The ring has two keys and encrypts with the second, so lookups by principal
  * go through every key of a ring, as during a rotation.
  */
 public final class EncryptedStores {
@@ -24,8 +20,6 @@ public final class EncryptedStores {
             .primary("kit-new")
             .build();
 
-    private static final Map<SessionStore, SessionStore> INNER = Collections.synchronizedMap(new WeakHashMap<>());
-
     private EncryptedStores() {}
 
     private static byte[] key(int seed) {
@@ -34,13 +28,6 @@ public final class EncryptedStores {
             k[i] = (byte) (seed + 7 * i);
         }
         return k;
-    }
-
-    /** {@code backend} behind {@link #ENCRYPTION}, remembered for {@link #inner}. */
-    public static SessionStore wrap(SessionStore backend) {
-        SessionStore encrypted = ENCRYPTION.wrap(backend);
-        INNER.put(encrypted, backend);
-        return encrypted;
     }
 
     /**
@@ -64,11 +51,5 @@ public final class EncryptedStores {
             }
         }
         return forms;
-    }
-
-    /** The backend a store made by {@link #wrap} encrypts for, or {@code store} itself if it was not made so. */
-    public static SessionStore inner(SessionStore store) {
-        SessionStore backend = INNER.get(store);
-        return backend == null ? store : backend;
     }
 }
