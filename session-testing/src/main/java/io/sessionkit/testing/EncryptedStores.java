@@ -1,10 +1,17 @@
 package io.sessionkit.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.Session;
 import io.sessionkit.SessionEncryption;
+import io.sessionkit.SessionInfo;
+import io.sessionkit.SessionManager;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The conformance kit with encryption on: each backend's encrypted conformance class returns
@@ -28,6 +35,43 @@ public final class EncryptedStores {
             k[i] = (byte) (seed + 7 * i);
         }
         return k;
+    }
+
+    /**
+     * A {@code sessionkit.encryption.keys} value: one fresh random key, {@code rest1}. Test keys, never for production.
+     */
+    public static String randomKeySetting() {
+        byte[] key = new byte[SessionEncryption.KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return "rest1=" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * Encryption at rest, checked end to end: saves a session with attribute {@code note=secret-value-123} and
+     * principal {@code alice@example.com} through {@code manager} (opened with encryption on), then asserts that
+     * {@code dump} (everything the backend holds, read raw, as text) names the session's hashed key but shows neither
+     * value in any {@linkplain #readableForms readable form}, while the manager reads the attribute back and finds the
+     * session by its principal. {@code what} names the dump in failure messages.
+     */
+    public static void assertSealedAtRest(SessionManager manager, String what, Supplier<String> dump) {
+        Session s = manager.create();
+        s.setAttribute("note", "secret-value-123");
+        s.setPrincipal("alice@example.com");
+        manager.save(s);
+
+        String held = dump.get();
+        assertThat(held).as(what).contains(s.id().key().value());
+        for (String form : readableForms("secret-value-123")) {
+            assertThat(held).as(what).doesNotContain(form);
+        }
+        for (String form : readableForms("alice@example.com")) {
+            assertThat(held).as(what).doesNotContain(form);
+        }
+        assertThat(manager.find(s.id().value()).orElseThrow().getAttribute("note"))
+                .isEqualTo("secret-value-123");
+        assertThat(manager.findByPrincipal("alice@example.com"))
+                .extracting(SessionInfo::key)
+                .containsExactly(s.id().key());
     }
 
     /**
