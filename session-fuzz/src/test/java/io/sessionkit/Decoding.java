@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -41,6 +44,15 @@ public final class Decoding {
                 .closeStoreOnClose(true);
         codec.accept(b);
         return b.build();
+    }
+
+    /** One {@link #inProcess} manager per {@link DecodeFailurePolicy}, each with the codec {@code codec} sets. */
+    public static Map<DecodeFailurePolicy, SessionManager> perPolicy(Consumer<SessionManager.Builder> codec) {
+        Map<DecodeFailurePolicy, SessionManager> managers = new EnumMap<>(DecodeFailurePolicy.class);
+        for (DecodeFailurePolicy policy : DecodeFailurePolicy.values()) {
+            managers.put(policy, inProcess(policy, codec));
+        }
+        return Collections.unmodifiableMap(managers);
     }
 
     /**

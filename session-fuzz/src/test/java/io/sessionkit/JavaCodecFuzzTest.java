@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,15 +21,8 @@ class JavaCodecFuzzTest {
 
     private static final List<Class<?>> TYPES = List.of(Cart.class, Long.class, Integer.class, String.class);
 
-    private static final Map<DecodeFailurePolicy, SessionManager> MANAGERS = new EnumMap<>(DecodeFailurePolicy.class);
-
-    static {
-        for (DecodeFailurePolicy policy : DecodeFailurePolicy.values()) {
-            MANAGERS.put(
-                    policy,
-                    Decoding.inProcess(policy, b -> b.javaSerialization(JavaCodecFuzzTest.class.getName() + "$*")));
-        }
-    }
+    private static final Map<DecodeFailurePolicy, SessionManager> MANAGERS =
+            Decoding.perPolicy(b -> b.javaSerialization(JavaCodecFuzzTest.class.getName() + "$*"));
 
     @AfterAll
     static void close() {

@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sessionkit.springsecurity.SpringSecurityValueTypes;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,17 +37,13 @@ class JsonAttributesFuzzTest {
             SavedRequest.class,
             RuntimeException.class);
 
-    private static final Map<DecodeFailurePolicy, SessionManager> MANAGERS = new EnumMap<>(DecodeFailurePolicy.class);
+    private static final ValueTypes VALUE_TYPES = ValueTypes.builder()
+            .add(SpringSecurityValueTypes.provider())
+            .register("fuzz.cart", Cart.class)
+            .build();
 
-    static {
-        ValueTypes types = ValueTypes.builder()
-                .add(SpringSecurityValueTypes.provider())
-                .register("fuzz.cart", Cart.class)
-                .build();
-        for (DecodeFailurePolicy policy : DecodeFailurePolicy.values()) {
-            MANAGERS.put(policy, Decoding.inProcess(policy, b -> b.jsonCodec(types)));
-        }
-    }
+    private static final Map<DecodeFailurePolicy, SessionManager> MANAGERS =
+            Decoding.perPolicy(b -> b.jsonCodec(VALUE_TYPES));
 
     @AfterAll
     static void close() {

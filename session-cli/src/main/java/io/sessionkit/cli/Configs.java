@@ -61,14 +61,22 @@ final class Configs {
     }
 
     private static Properties load(Path file) {
+        return readProperties(file, "no such configuration file: " + file, "");
+    }
+
+    /**
+     * {@code file} read as a properties file; a usage error saying {@code missing} when it is not a file, and one
+     * starting with {@code context} (an option's name and a colon, or nothing) when it cannot be read.
+     */
+    static Properties readProperties(Path file, String missing, String context) {
         if (!Files.isRegularFile(file)) {
-            throw new SessionKitCli.UsageException("no such configuration file: " + file);
+            throw new SessionKitCli.UsageException(missing);
         }
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
-            throw new SessionKitCli.UsageException("cannot read " + file + ": " + e.getMessage());
+            throw new SessionKitCli.UsageException(context + "cannot read " + file + ": " + e.getMessage());
         }
         return p;
     }

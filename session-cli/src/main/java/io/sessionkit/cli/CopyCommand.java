@@ -4,7 +4,6 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionStore;
 import io.sessionkit.migration.BulkCopier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -150,15 +149,7 @@ final class CopyCommand extends StoreCommand {
     }
 
     private BulkCopier.Checkpoint readCheckpoint() {
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new SessionKitCli.UsageException("--resume: no checkpoint at " + checkpoint);
-        }
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(checkpoint)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new SessionKitCli.UsageException("--resume: cannot read " + checkpoint + ": " + e.getMessage());
-        }
+        Properties p = Configs.readProperties(checkpoint, "--resume: no checkpoint at " + checkpoint, "--resume: ");
         if (!stores.from.equals(p.getProperty("from")) || !stores.to.equals(p.getProperty("to"))) {
             throw new SessionKitCli.UsageException("--resume: " + checkpoint + " is the checkpoint of a copy from "
                     + p.getProperty("from") + " to " + p.getProperty("to") + ", not of this one");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +67,16 @@ final class Cli {
 
     static Run run(String... args) {
         return run(Path.of(".").toAbsolutePath(), args);
+    }
+
+    /** A properties file {@code name} in {@code dir} holding {@code properties}, one {@code key=value} a line. */
+    static Path write(Path dir, String name, Map<String, String> properties) {
+        return write(
+                dir,
+                name,
+                properties.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toArray(String[]::new));
     }
 
     static Path write(Path dir, String name, String... lines) {

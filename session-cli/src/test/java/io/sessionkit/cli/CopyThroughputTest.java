@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,36 +31,28 @@ class CopyThroughputTest {
     @TempDir
     Path dir;
 
+    /** A key prefix on the test Redis with the keys that select the redis store on it. */
+    private static RunNamespace redisStore(String stem) {
+        return RunNamespace.redis(stem)
+                .with("sessionkit.store=redis", "sessionkit.redis.uri={server}", "sessionkit.redis.key-prefix={name}");
+    }
+
     @Test
     void copiesEverySessionBothWaysAndVerifiesClean() throws Exception {
         int n = Integer.getInteger("sessionkit.cli.sessions", 5000);
-        RunNamespace redisNs = RunNamespace.redis("sk:clicopy");
-        RunNamespace pgNs = RunNamespace.postgres("clicopy");
-        RunNamespace backNs = RunNamespace.redis("sk:cliback");
-        Path redis = Cli.write(
-                dir,
-                "redis.properties",
-                "sessionkit.store=redis",
-                "sessionkit.redis.uri=" + redisNs.server(),
-                "sessionkit.redis.key-prefix=" + redisNs.name());
-        Path pg = Cli.write(
-                dir,
-                "pg.properties",
-                "sessionkit.store=jdbc",
-                "sessionkit.jdbc.url=" + pgNs.server(),
-                "sessionkit.jdbc.table=" + pgNs.name(),
-                "sessionkit.jdbc.create-schema=true");
-        Path back = Cli.write(
-                dir,
-                "back.properties",
-                "sessionkit.store=redis",
-                "sessionkit.redis.uri=" + backNs.server(),
-                "sessionkit.redis.key-prefix=" + backNs.name());
+        RunNamespace redisNs = redisStore("sk:clicopy");
+        RunNamespace pgNs = RunNamespace.postgres("clicopy")
+                .with(
+                        "sessionkit.store=jdbc",
+                        "sessionkit.jdbc.url={server}",
+                        "sessionkit.jdbc.table={name}",
+                        "sessionkit.jdbc.create-schema=true");
+        RunNamespace backNs = redisStore("sk:cliback");
+        Path redis = Cli.write(dir, "redis.properties", redisNs.properties());
+        Path pg = Cli.write(dir, "pg.properties", pgNs.properties());
+        Path back = Cli.write(dir, "back.properties", backNs.properties());
         List<SessionRecord> records = SessionKitCliTest.sessions(n, null);
-        try (SessionStore source = SessionStores.open(SessionKitConfig.of(Map.of(
-                "sessionkit.store", "redis",
-                "sessionkit.redis.uri", redisNs.server(),
-                "sessionkit.redis.key-prefix", redisNs.name())))) {
+        try (SessionStore source = SessionStores.open(SessionKitConfig.of(redisNs.properties()))) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Future<Boolean>> done = records.stream()
@@ -77,10 +68,7 @@ class CopyThroughputTest {
             JsonNode verifyThere = verify(redis, pg, n);
             JsonNode backAgain = copy(pg, back);
             JsonNode verifyBack = verify(pg, back, n);
-            try (SessionStore target = SessionStores.open(SessionKitConfig.of(Map.of(
-                    "sessionkit.store", "redis",
-                    "sessionkit.redis.uri", backNs.server(),
-                    "sessionkit.redis.key-prefix", backNs.name())))) {
+            try (SessionStore target = SessionStores.open(SessionKitConfig.of(backNs.properties()))) {
                 for (SessionRecord r : records.subList(0, Math.min(n, 200))) {
                     SessionRecord c = target.load(r.key()).orElseThrow();
                     assertThat(c.version()).isEqualTo(r.version());

@@ -9,6 +9,7 @@ import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.RunNamespace;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,16 +195,7 @@ class SessionKitCliTest {
 
     @Test
     void purgeExpiredRemovesExpiredRowsAndSaysWhenTheStoreNeedsNone() {
-        Instant now = Instant.now();
-        SessionRecord expired = new SessionRecord(
-                SessionId.generate().key(),
-                2,
-                now.minusSeconds(7200),
-                now.minusSeconds(3600),
-                Duration.ofMinutes(30),
-                now.minusSeconds(1800),
-                null,
-                "{}");
+        SessionRecord expired = FreshRecords.expired(Clock.systemUTC(), 2, null);
         store(postgres, List.of(expired));
         store(postgres, sessions(2, null));
 

@@ -1,7 +1,5 @@
 package io.sessionkit.compat;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sessionkit.testing.BootBom;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +18,7 @@ class BootVersionsTest {
 
     @BeforeAll
     static void readBootBom() {
-        boot = BootBom.read("sessionkit.compat.boot-bom");
-        assertThat(boot.get("spring-boot.version")).isEqualTo(System.getProperty("sessionkit.compat.boot-version"));
+        boot = BootBom.readChecked("sessionkit.compat");
     }
 
     @ParameterizedTest(name = "{1} is Boot''s {0}")
@@ -37,10 +34,6 @@ class BootVersionsTest {
         "jackson-2-bom.version, jackson-core,         com.fasterxml.jackson.core.JsonFactory",
     })
     void versionOnTheClassPathIsBoots(String bootProperty, String artifactId, Class<?> loaded) throws Exception {
-        String declared = boot.get(bootProperty);
-        assertThat(declared).as("Boot BOM property %s", bootProperty).isNotBlank();
-        assertThat(BootBom.jarVersion(artifactId, loaded))
-                .as("%s on the test class path (Boot declares %s = %s)", artifactId, bootProperty, declared)
-                .isEqualTo(declared);
+        BootBom.assertJarIsBoots(boot, bootProperty, artifactId, loaded);
     }
 }

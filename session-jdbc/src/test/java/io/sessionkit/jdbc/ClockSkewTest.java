@@ -13,10 +13,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,21 +30,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClockSkewTest {
     private static final Duration GRACE = JdbcSessionStore.DEFAULT_EXPIRY_GRACE;
     private static final Duration TTL = Duration.ofMinutes(2);
-    private static final TablePerTest TABLES = new TablePerTest("sk_skew");
+
+    @RegisterExtension
+    static final TablePerTest TABLES = new TablePerTest("sk_skew");
 
     private final MutableClock trueTime = MutableClock.startingNow();
     private HikariDataSource pool;
     private String table;
-
-    @AfterEach
-    void dropTable() throws Exception {
-        TABLES.dropTables();
-    }
-
-    @AfterAll
-    static void closePools() {
-        TABLES.closePools();
-    }
 
     private JdbcSessionStore node(Duration offset) {
         return TestJdbc.store(pool, table, Clock.offset(trueTime, offset)).build();

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 
@@ -36,13 +37,17 @@ class EncryptedJdbcConformanceTest extends SessionStoreConformanceKit {
     protected SessionStore createStore(TckContext context) {
         String table = "tck_enc_" + context.namespace();
         TABLES.add(table);
-        return EncryptedStores.wrap(
-                TestJdbc.store(pool(), table, context.clock()).build());
+        return TestJdbc.store(pool(), table, context.clock()).build();
+    }
+
+    @Override
+    protected UnaryOperator<SessionStore> layer() {
+        return EncryptedStores.ENCRYPTION::wrap;
     }
 
     @Override
     protected Optional<StoreBackdoor> backdoor(SessionStore store) {
-        JdbcSessionStore jdbc = (JdbcSessionStore) EncryptedStores.inner(store);
+        JdbcSessionStore jdbc = (JdbcSessionStore) store;
         return Optional.of(new JdbcBackdoor(pool(), jdbc.dialect(), jdbc.table()));
     }
 

@@ -8,16 +8,15 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.jdbc.JdbcSessionStore.Dialect;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.FreshRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,35 +25,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * key (planted with plain SQL) skipped without stopping the scan.
  */
 class JdbcScanTest {
-    private static final TablePerTest TABLES = new TablePerTest("sk_scan");
+    @RegisterExtension
+    static final TablePerTest TABLES = new TablePerTest("sk_scan");
 
     private final MutableClock clock = MutableClock.startingNow();
     private JdbcSessionStore store;
 
     @AfterEach
-    void dropTable() throws Exception {
+    void closeStore() {
         if (store != null) {
             store.close();
         }
-        TABLES.dropTables();
-    }
-
-    @AfterAll
-    static void closePools() {
-        TABLES.closePools();
     }
 
     private SessionRecord created() {
-        Instant now = clock.instant();
-        SessionRecord r = new SessionRecord(
-                JdbcSessionStoreTest.randomKey(),
-                1,
-                now,
-                now,
-                Duration.ofMinutes(30),
-                now.plus(Duration.ofMinutes(30)),
-                null,
-                "{\"a\":1}");
+        SessionRecord r = FreshRecords.record(JdbcSessionStoreTest.randomKey(), clock, null, "{\"a\":1}");
         assertThat(store.create(r)).isTrue();
         return r;
     }

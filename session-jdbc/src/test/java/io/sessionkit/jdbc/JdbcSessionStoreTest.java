@@ -27,16 +27,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Dialect-specific behaviour that the TCK cannot see, on all three databases. */
 class JdbcSessionStoreTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final TablePerTest TABLES = new TablePerTest("sk_basic");
+
+    @RegisterExtension
+    static final TablePerTest TABLES = new TablePerTest("sk_basic");
 
     private final MutableClock clock = MutableClock.startingNow();
     private JdbcSessionStore store;
@@ -44,16 +46,10 @@ class JdbcSessionStoreTest {
     private HikariDataSource pool;
 
     @AfterEach
-    void dropTable() throws Exception {
+    void closeStore() {
         if (store != null) {
             store.close();
         }
-        TABLES.dropTables();
-    }
-
-    @AfterAll
-    static void closePools() {
-        TABLES.closePools();
     }
 
     /** A manager on a fresh store that fails on an undecodable record instead of skipping it. */

@@ -8,14 +8,18 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fresh table per test on one small pool per dialect, for a test class that runs on several dialects: the class
- * holds one in a static field, names a table with {@link #next} in each test, drops the test's tables in
- * {@code @AfterEach} ({@link #dropTables}) and closes the pools in {@code @AfterAll} ({@link #closePools}). Tests of
- * one class run one at a time, so this needs no locking.
+ * A fresh table per test on one small pool per dialect, for a test class that runs on several dialects: a JUnit
+ * extension the class registers in a static field ({@code @RegisterExtension}); each test names a table with
+ * {@link #next}; after each test (after the class's own {@code @AfterEach}, which closes its stores) the test's tables
+ * are dropped, and after the class the pools are closed. Tests of one class run one at a time, so this needs no
+ * locking.
  */
-final class TablePerTest {
+final class TablePerTest implements AfterEachCallback, AfterAllCallback {
     private static final AtomicInteger TABLES = new AtomicInteger();
 
     private final String prefix;
@@ -39,8 +43,18 @@ final class TablePerTest {
         return table;
     }
 
+    @Override
+    public void afterEach(ExtensionContext context) throws SQLException {
+        dropTables();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        closePools();
+    }
+
     /** Drops every table named since the last call. */
-    void dropTables() throws SQLException {
+    private void dropTables() throws SQLException {
         for (Map.Entry<String, HikariDataSource> e : created.entrySet()) {
             try (Connection c = e.getValue().getConnection()) {
                 TestJdbc.dropTable(c, e.getKey());
@@ -50,7 +64,7 @@ final class TablePerTest {
     }
 
     /** Closes every pool. */
-    void closePools() {
+    private void closePools() {
         pools.values().forEach(HikariDataSource::close);
         pools.clear();
     }

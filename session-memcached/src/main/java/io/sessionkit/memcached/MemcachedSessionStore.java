@@ -619,10 +619,7 @@ public final class MemcachedSessionStore implements SessionStore {
             return List.of();
         }
         List<PrincipalIndexItem.Entry> listed = List.copyOf(index.entries());
-        List<String> itemKeys = new ArrayList<>(listed.size());
-        for (PrincipalIndexItem.Entry e : listed) {
-            itemKeys.add(itemKey(new SessionKey(e.key())));
-        }
+        List<String> itemKeys = itemKeys(listed);
         Map<String, byte[]> values = getBulk(indexKey, itemKeys);
         Instant now = clock.instant();
         long nowMillis = now.toEpochMilli();
@@ -788,11 +785,7 @@ public final class MemcachedSessionStore implements SessionStore {
                 throw indexFailed("index write", indexKey, code);
             }
         }
-        throw indexUnavailable(
-                "index write",
-                indexKey,
-                "gave up after " + INDEX_MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
-                null);
+        throw indexKeptChanging(indexKey);
     }
 
     /**
@@ -801,10 +794,7 @@ public final class MemcachedSessionStore implements SessionStore {
      */
     private void dropGoneSessions(String indexKey, String principal, PrincipalIndexItem index, Instant now) {
         List<PrincipalIndexItem.Entry> listed = List.copyOf(index.entries());
-        List<String> itemKeys = new ArrayList<>(listed.size());
-        for (PrincipalIndexItem.Entry e : listed) {
-            itemKeys.add(itemKey(new SessionKey(e.key())));
-        }
+        List<String> itemKeys = itemKeys(listed);
         Map<String, byte[]> values = getBulk(indexKey, itemKeys);
         long nowMillis = now.toEpochMilli();
         long settleMillis = expiryGrace.plus(INDEX_SETTLE_TIME).toMillis();
@@ -860,11 +850,7 @@ public final class MemcachedSessionStore implements SessionStore {
                     throw indexFailed("index write", indexKey, code);
                 }
             }
-            throw indexUnavailable(
-                    "index write",
-                    indexKey,
-                    "gave up after " + INDEX_MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
-                    null);
+            throw indexKeptChanging(indexKey);
         } catch (SessionException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -953,6 +939,24 @@ public final class MemcachedSessionStore implements SessionStore {
 
     private SessionStoreUnavailableException indexFailed(String command, String indexKey, StatusCode code) {
         return indexUnavailable(command, indexKey, String.valueOf(code), null);
+    }
+
+    /** The item keys of the sessions {@code listed} names, in its order (for one {@code getBulk}). */
+    private List<String> itemKeys(List<PrincipalIndexItem.Entry> listed) {
+        List<String> itemKeys = new ArrayList<>(listed.size());
+        for (PrincipalIndexItem.Entry e : listed) {
+            itemKeys.add(itemKey(new SessionKey(e.key())));
+        }
+        return itemKeys;
+    }
+
+    /** An index write that found the item changed between {@code gets} and {@code cas} on every attempt. */
+    private SessionStoreUnavailableException indexKeptChanging(String indexKey) {
+        return indexUnavailable(
+                "index write",
+                indexKey,
+                "gave up after " + INDEX_MAX_ATTEMPTS + " attempts: the item kept changing between gets and cas",
+                null);
     }
 
     private SessionStoreUnavailableException indexUnavailable(

@@ -49,10 +49,7 @@ class MemcachedCommandCountTest {
     @BeforeAll
     static void start() {
         server = ServerProcess.memcached();
-        store = MemcachedSessionStore.builder()
-                .servers(List.of(server.address()))
-                .clock(clock)
-                .build();
+        store = storeBuilder().build();
         manager =
                 SessionManager.builder(store).clock(clock).expiryPolicy(POLICY).build();
     }
@@ -98,6 +95,13 @@ class MemcachedCommandCountTest {
         return out;
     }
 
+    /** A store on the private server, on the test's clock, with the other settings to come. */
+    private static MemcachedSessionStore.Builder storeBuilder() {
+        return MemcachedSessionStore.builder()
+                .servers(List.of(server.address()))
+                .clock(clock);
+    }
+
     /** A request that sets attribute {@code n} to 1 on the session through {@code m}: an update. */
     private static Consumer<Session> modifyingRequest(SessionManager m) {
         return s -> {
@@ -108,11 +112,19 @@ class MemcachedCommandCountTest {
     }
 
     private static List<Session> savedSessions() {
+        return saved(manager, false);
+    }
+
+    /** {@link #REQUESTS} sessions with {@code n=0} saved through {@code m}, each of a new principal if asked. */
+    private static List<Session> saved(SessionManager m, boolean loggedIn) {
         List<Session> out = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            Session s = manager.create();
+            Session s = m.create();
+            if (loggedIn) {
+                s.setPrincipal("count-user-" + principals++);
+            }
             s.setAttribute("n", 0);
-            manager.save(s);
+            m.save(s);
             out.add(s);
         }
         return out;
@@ -165,11 +177,7 @@ class MemcachedCommandCountTest {
     @Test
     @DisplayName("the CAS id cache off: a modifying request costs 3 commands (gets + gets + cas)")
     void modifyingWithoutCasCache() {
-        try (MemcachedSessionStore plain = MemcachedSessionStore.builder()
-                .servers(List.of(server.address()))
-                .clock(clock)
-                .casCacheSize(0)
-                .build()) {
+        try (MemcachedSessionStore plain = storeBuilder().casCacheSize(0).build()) {
             SessionManager m = SessionManager.builder(plain)
                     .clock(clock)
                     .expiryPolicy(POLICY)
@@ -212,15 +220,7 @@ class MemcachedCommandCountTest {
 
     /** Sessions of one new principal each (so that no index item is shared between requests), saved. */
     private static List<Session> loggedIn(SessionManager m) {
-        List<Session> out = new ArrayList<>();
-        for (int i = 0; i < REQUESTS; i++) {
-            Session s = m.create();
-            s.setPrincipal("count-user-" + principals++);
-            s.setAttribute("n", 0);
-            m.save(s);
-            out.add(s);
-        }
-        return out;
+        return saved(m, true);
     }
 
     @Test
@@ -278,11 +278,8 @@ class MemcachedCommandCountTest {
     @Test
     @DisplayName("principal index: a write that carries the expiry into the next refresh step adds gets + cas")
     void principalIndexRefresh() {
-        try (MemcachedSessionStore refreshing = MemcachedSessionStore.builder()
-                .servers(List.of(server.address()))
-                .clock(clock)
-                .principalIndexRefresh(Duration.ofMinutes(1))
-                .build()) {
+        try (MemcachedSessionStore refreshing =
+                storeBuilder().principalIndexRefresh(Duration.ofMinutes(1)).build()) {
             SessionManager m = SessionManager.builder(refreshing)
                     .clock(clock)
                     .expiryPolicy(POLICY)

@@ -12,8 +12,10 @@ import io.sessionkit.SessionStoreUnavailableException;
 import io.sessionkit.SessionStores;
 import io.sessionkit.tck.InterceptingSessionStore.Call;
 import io.sessionkit.testing.ForwardingSessionStore;
+import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.LogCapture;
 import io.sessionkit.testing.RunNamespace;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,23 +161,27 @@ class BulkCopierTest {
         assertThat(v.extra()).isZero();
     }
 
+    /** Runs {@code builder}'s copy, telling {@code seen} each page's progress, and stops it after {@code pages} pages. */
+    private static BulkCopier.Result copyStoppedAfter(
+            BulkCopier.Builder builder, int pages, Consumer<BulkCopier.Progress> seen) {
+        AtomicReference<BulkCopier> copier = new AtomicReference<>();
+        copier.set(builder.progress(p -> {
+                    seen.accept(p);
+                    if (p.pages() == pages) {
+                        copier.get().stop();
+                    }
+                })
+                .build());
+        return copier.get().copy();
+    }
+
     @Test
     void aStoppedCopyResumesFromItsCheckpointAndCopiesEverythingOnce() {
         List<SessionRecord> records = sessions(300);
         store(redis, records);
         AtomicReference<String> checkpoint = new AtomicReference<>();
-        AtomicReference<BulkCopier> first = new AtomicReference<>();
-        first.set(BulkCopier.builder(redis, postgres)
-                .pageSize(25)
-                .progress(p -> {
-                    checkpoint.set(p.cursor());
-                    if (p.pages() == 3) {
-                        first.get().stop();
-                    }
-                })
-                .build());
-
-        BulkCopier.Result stopped = first.get().copy();
+        BulkCopier.Result stopped =
+                copyStoppedAfter(BulkCopier.builder(redis, postgres).pageSize(25), 3, p -> checkpoint.set(p.cursor()));
 
         assertThat(stopped.complete()).isFalse();
         assertThat(stopped.cursor()).isNotNull().isEqualTo(checkpoint.get());
@@ -244,18 +251,8 @@ class BulkCopierTest {
         // first run's pages all fail, the resumed run's retries all succeed.
         FailingOnce target = new FailingOnce(redis, all);
         AtomicReference<BulkCopier.Checkpoint> checkpoint = new AtomicReference<>();
-        AtomicReference<BulkCopier> first = new AtomicReference<>();
-        first.set(BulkCopier.builder(postgres, target)
-                .pageSize(25)
-                .progress(p -> {
-                    checkpoint.set(p.checkpoint());
-                    if (p.pages() == 2) {
-                        first.get().stop();
-                    }
-                })
-                .build());
-
-        BulkCopier.Result stopped = first.get().copy();
+        BulkCopier.Result stopped = copyStoppedAfter(
+                BulkCopier.builder(postgres, target).pageSize(25), 2, p -> checkpoint.set(p.checkpoint()));
 
         assertThat(stopped.complete()).isFalse();
         assertThat(stopped.failed()).isEqualTo(50);
@@ -358,15 +355,7 @@ class BulkCopierTest {
     @Test
     void expiredRecordsAreNotCopied() {
         SessionRecord live = sessions(1).get(0);
-        SessionRecord expired = new SessionRecord(
-                SessionId.generate().key(),
-                3,
-                now.minusSeconds(7200),
-                now.minusSeconds(3600),
-                Duration.ofMinutes(30),
-                now.minusSeconds(1800),
-                "gone",
-                "{}");
+        SessionRecord expired = FreshRecords.expired(Clock.systemUTC(), 3, "gone");
         store(postgres, List.of(live, expired));
 
         BulkCopier.Result result = BulkCopier.builder(postgres, redis).build().copy();

@@ -3,10 +3,8 @@ package io.sessionkit.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionStore;
-import io.sessionkit.SessionStores;
-import java.util.HashMap;
+import io.sessionkit.testing.ConfiguredStores;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +12,7 @@ import org.junit.jupiter.api.Test;
 class MigratingSessionStoreProviderTest {
 
     private static SessionStore open(Map<String, String> settings) {
-        Map<String, String> m = new HashMap<>(settings);
-        m.put("sessionkit.store", "migrating");
-        return SessionStores.open(SessionKitConfig.of(m));
+        return ConfiguredStores.open("migrating", settings);
     }
 
     @Test

@@ -350,13 +350,7 @@ public final class MongoSessionStore implements SessionStore {
             if (id.isString()) {
                 last = id.asString().getValue();
             }
-            SessionKey key = null;
-            try {
-                key = new SessionKey(id.asString().getValue());
-                records.add(fromDocument(key, doc));
-            } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
-                StoreFailures.skipped(LOG, server, "scan", key, e);
-            }
+            addDecoded(records, id, doc, "scan");
         }
         return new ScanPage(
                 records, docs.size() == pageSize && last != null && !last.isEmpty() ? SCAN_CURSOR.after(last) : null);
@@ -374,16 +368,20 @@ public final class MongoSessionStore implements SessionStore {
         List<SessionRecord> records = new ArrayList<>(docs.size());
         for (BsonDocument doc : docs) {
             // A document always has an _id; were it missing, BsonNull.asString() throws and the document is skipped.
-            BsonValue id = doc.get("_id", BsonNull.VALUE);
-            SessionKey key = null;
-            try {
-                key = new SessionKey(id.asString().getValue());
-                records.add(fromDocument(key, doc));
-            } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
-                StoreFailures.skipped(LOG, server, "findByPrincipal", key, e);
-            }
+            addDecoded(records, doc.get("_id", BsonNull.VALUE), doc, "findByPrincipal");
         }
         return records;
+    }
+
+    /** Adds the record {@code doc} (whose {@code _id} is {@code id}) holds, or logs it as undecodable and skips it. */
+    private void addDecoded(List<SessionRecord> records, BsonValue id, BsonDocument doc, String operation) {
+        SessionKey key = null;
+        try {
+            key = new SessionKey(id.asString().getValue());
+            records.add(fromDocument(key, doc));
+        } catch (SessionCodecException | BsonInvalidOperationException | IllegalArgumentException e) {
+            StoreFailures.skipped(LOG, server, operation, key, e);
+        }
     }
 
     /**

@@ -96,6 +96,9 @@ class MongoSessionStoreTest {
 
     private final MutableClock clock = MutableClock.startingNow();
     private final List<SessionStore> opened = new ArrayList<>();
+    /** The clients of {@link #counting} stores, closed after the stores. */
+    private final List<MongoClient> countingClients = new ArrayList<>();
+
     private MongoSessionStore store;
     private MongoCollection<BsonDocument> raw;
 
@@ -110,6 +113,7 @@ class MongoSessionStoreTest {
     @AfterEach
     void close() {
         opened.forEach(SessionStore::close);
+        countingClients.forEach(MongoClient::close);
     }
 
     private <S extends SessionStore> S track(S s) {
@@ -557,52 +561,47 @@ class MongoSessionStoreTest {
     @Test
     void scanIsOneFindPerPageAndSkipsDocumentsWithMalformedIds() {
         List<String> commands = new CopyOnWriteArrayList<>();
-        List<MongoClient> clients = new ArrayList<>();
-        try {
-            MongoSessionStore s = counting(commands, clients, b -> b);
-            Set<SessionKey> all = new HashSet<>();
-            for (int i = 0; i < 25; i++) {
-                SessionRecord r = record(null, "{\"a\":1}");
-                assertThat(s.create(r)).isTrue();
-                all.add(r.key());
-            }
-            SessionRecord model = record(null, "{}");
-            assertThat(s.create(model)).isTrue();
-            BsonDocument template = rawDocument(model);
-            s.delete(model.key());
-            for (BsonValue bad : List.<BsonValue>of(
-                    new BsonString("!"),
-                    new BsonString("short"),
-                    new BsonString("zzzz~"),
-                    new org.bson.BsonInt32(7),
-                    // Longer than any cursor may be: once the last of a full page, it stopped the scan (review).
-                    new BsonString("z".repeat(2000)))) {
-                BsonDocument copy = template.clone();
-                copy.put("_id", bad);
-                raw.insertOne(copy);
-            }
-            for (int pageSize : List.of(1, 10, 100)) {
-                List<SessionKey> seen = new ArrayList<>();
-                String cursor = null;
-                int pages = 0;
-                do {
-                    commands.clear();
-                    io.sessionkit.ScanPage page = s.scan(cursor, pageSize);
-                    assertThat(commands)
-                            .as("page %d at page size %d", ++pages, pageSize)
-                            .containsExactly("find");
-                    page.records().forEach(r -> seen.add(r.key()));
-                    cursor = page.next();
-                } while (cursor != null);
-                assertThat(pages).isLessThanOrEqualTo(28 / pageSize + 1);
-                assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
-            }
-            assertThatThrownBy(() -> s.scan("j1:YQ", 10))
-                    .isExactlyInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("expected 'm1:'");
-        } finally {
-            clients.forEach(MongoClient::close);
+        MongoSessionStore s = counting(commands, b -> b);
+        Set<SessionKey> all = new HashSet<>();
+        for (int i = 0; i < 25; i++) {
+            SessionRecord r = record(null, "{\"a\":1}");
+            assertThat(s.create(r)).isTrue();
+            all.add(r.key());
         }
+        SessionRecord model = record(null, "{}");
+        assertThat(s.create(model)).isTrue();
+        BsonDocument template = rawDocument(model);
+        s.delete(model.key());
+        for (BsonValue bad : List.<BsonValue>of(
+                new BsonString("!"),
+                new BsonString("short"),
+                new BsonString("zzzz~"),
+                new org.bson.BsonInt32(7),
+                // Longer than any cursor may be: once the last of a full page, it stopped the scan (review).
+                new BsonString("z".repeat(2000)))) {
+            BsonDocument copy = template.clone();
+            copy.put("_id", bad);
+            raw.insertOne(copy);
+        }
+        for (int pageSize : List.of(1, 10, 100)) {
+            List<SessionKey> seen = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                commands.clear();
+                io.sessionkit.ScanPage page = s.scan(cursor, pageSize);
+                assertThat(commands)
+                        .as("page %d at page size %d", ++pages, pageSize)
+                        .containsExactly("find");
+                page.records().forEach(r -> seen.add(r.key()));
+                cursor = page.next();
+            } while (cursor != null);
+            assertThat(pages).isLessThanOrEqualTo(28 / pageSize + 1);
+            assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+        }
+        assertThatThrownBy(() -> s.scan("j1:YQ", 10))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 'm1:'");
     }
 
     // ---- issue 14 ----
@@ -610,36 +609,31 @@ class MongoSessionStoreTest {
     @Test
     void item4_casDeleteIsOneDeleteOneAndRemovesOnlyTheExpectedVersion() {
         List<String> commands = new CopyOnWriteArrayList<>();
-        List<MongoClient> clients = new ArrayList<>();
-        try {
-            MongoSessionStore s = counting(commands, clients, b -> b.createIndexes(false));
-            SessionRecord v1 = record("alice", "{}");
-            s.create(v1);
-            assertThat(s.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
+        MongoSessionStore s = counting(commands, b -> b.createIndexes(false));
+        SessionRecord v1 = record("alice", "{}");
+        s.create(v1);
+        assertThat(s.replace(v1.withVersion(2), 1)).isEqualTo(ReplaceResult.OK);
 
-            commands.clear();
-            assertThat(s.delete(v1.key(), 1)).as("stale version").isEqualTo(ReplaceResult.CONFLICT);
-            assertThat(commands).as("only the losing path reads").containsExactly("delete", "find");
-            assertThat(rawDocument(v1).getInt64("v").getValue())
-                    .as("nothing removed")
-                    .isEqualTo(2);
+        commands.clear();
+        assertThat(s.delete(v1.key(), 1)).as("stale version").isEqualTo(ReplaceResult.CONFLICT);
+        assertThat(commands).as("only the losing path reads").containsExactly("delete", "find");
+        assertThat(rawDocument(v1).getInt64("v").getValue())
+                .as("nothing removed")
+                .isEqualTo(2);
 
-            commands.clear();
-            assertThat(s.delete(v1.key(), 2)).isEqualTo(ReplaceResult.OK);
-            assertThat(commands).as("one round trip").containsExactly("delete");
-            assertThat(raw.countDocuments()).isZero();
-            assertThat(s.delete(v1.key(), 2)).as("already deleted").isEqualTo(ReplaceResult.GONE);
+        commands.clear();
+        assertThat(s.delete(v1.key(), 2)).isEqualTo(ReplaceResult.OK);
+        assertThat(commands).as("one round trip").containsExactly("delete");
+        assertThat(raw.countDocuments()).isZero();
+        assertThat(s.delete(v1.key(), 2)).as("already deleted").isEqualTo(ReplaceResult.GONE);
 
-            SessionRecord expired = record(null, "{}");
-            s.create(expired);
-            clock.advance(Duration.ofMinutes(30));
-            assertThat(s.delete(expired.key(), 1))
-                    .as("expired by the store's clock")
-                    .isEqualTo(ReplaceResult.GONE);
-            assertThat(s.delete(expired.key(), 9)).isEqualTo(ReplaceResult.GONE);
-        } finally {
-            clients.forEach(MongoClient::close);
-        }
+        SessionRecord expired = record(null, "{}");
+        s.create(expired);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(s.delete(expired.key(), 1))
+                .as("expired by the store's clock")
+                .isEqualTo(ReplaceResult.GONE);
+        assertThat(s.delete(expired.key(), 9)).isEqualTo(ReplaceResult.GONE);
     }
 
     @Test
@@ -903,10 +897,9 @@ class MongoSessionStoreTest {
 
     /**
      * A store on this test's collection whose client records every command's name; {@code settings} adds to the
-     * builder. The client goes to {@code clients}, for the caller to close.
+     * builder. The client is closed after the test, after the store.
      */
-    private MongoSessionStore counting(
-            List<String> commands, List<MongoClient> clients, UnaryOperator<MongoSessionStore.Builder> settings) {
+    private MongoSessionStore counting(List<String> commands, UnaryOperator<MongoSessionStore.Builder> settings) {
         MongoClient counted = MongoClients.create(MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(db.mongo().uri))
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
@@ -917,7 +910,7 @@ class MongoSessionStoreTest {
                     }
                 })
                 .build());
-        clients.add(counted);
+        countingClients.add(counted);
         return track(settings.apply(MongoSessionStore.builder()
                         .client(counted)
                         .database(db.name())
@@ -929,63 +922,58 @@ class MongoSessionStoreTest {
     @Test
     void item17_aClaimIsTwoCommandsPerBatchAndMarksWithoutMovingTheExpiry() {
         List<String> commands = new CopyOnWriteArrayList<>();
-        List<MongoClient> clients = new ArrayList<>();
-        try {
-            MongoSessionStore s = counting(commands, clients, b -> b);
-            List<SessionRecord> records = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                SessionRecord r = record("user" + i, "{}");
-                s.create(r);
-                records.add(r);
-            }
-            clock.advance(Duration.ofMinutes(30)
-                    .plus(MongoSessionStore.DEFAULT_EXPIRY_GRACE)
-                    .plusSeconds(1));
-
-            commands.clear();
-            List<ExpiredSession> first = s.claimExpired(3, Duration.ofMinutes(2));
-            assertThat(first).hasSize(3);
-            assertThat(commands)
-                    .as("candidates, conditional mark (no read-back when it won them all)")
-                    .containsExactly("find", "update");
-
-            ExpiredSession one = first.get(0);
-            BsonDocument doc = raw.find(Filters.eq("_id", one.key().value())).first();
-            assertThat(doc).isNotNull();
-            assertThat(doc.getDateTime("e").getValue())
-                    .as("e stays as stored")
-                    .isEqualTo(one.expiresAt().toEpochMilli());
-            assertThat(doc.getDateTime("cu").getValue())
-                    .as("claimed until now + lease")
-                    .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)).toEpochMilli());
-            assertThat(doc.getString("ct").getValue()).isNotBlank();
-
-            commands.clear();
-            List<ExpiredSession> rest = s.claimExpired(10, Duration.ofMinutes(2));
-            assertThat(rest).hasSize(2);
-            assertThat(commands).as("fewer candidates than max: one batch").containsExactly("find", "update");
-
-            commands.clear();
-            assertThat(s.claimExpired(10, Duration.ofMinutes(2))).isEmpty();
-            assertThat(commands).as("nothing to claim: one find").containsExactly("find");
-
-            commands.clear();
-            List<ExpiredSession> all = new ArrayList<>(first);
-            all.addAll(rest);
-            s.removeExpired(all);
-            assertThat(commands).as("one deleteMany").containsExactly("delete");
-            assertThat(raw.countDocuments()).isZero();
-            assertThat(all)
-                    .extracting(ExpiredSession::key)
-                    .containsExactlyInAnyOrderElementsOf(
-                            records.stream().map(SessionRecord::key).toList());
-
-            commands.clear();
-            s.ping();
-            assertThat(commands).as("ping is one command").containsExactly("ping");
-        } finally {
-            clients.forEach(MongoClient::close);
+        MongoSessionStore s = counting(commands, b -> b);
+        List<SessionRecord> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SessionRecord r = record("user" + i, "{}");
+            s.create(r);
+            records.add(r);
         }
+        clock.advance(Duration.ofMinutes(30)
+                .plus(MongoSessionStore.DEFAULT_EXPIRY_GRACE)
+                .plusSeconds(1));
+
+        commands.clear();
+        List<ExpiredSession> first = s.claimExpired(3, Duration.ofMinutes(2));
+        assertThat(first).hasSize(3);
+        assertThat(commands)
+                .as("candidates, conditional mark (no read-back when it won them all)")
+                .containsExactly("find", "update");
+
+        ExpiredSession one = first.get(0);
+        BsonDocument doc = raw.find(Filters.eq("_id", one.key().value())).first();
+        assertThat(doc).isNotNull();
+        assertThat(doc.getDateTime("e").getValue())
+                .as("e stays as stored")
+                .isEqualTo(one.expiresAt().toEpochMilli());
+        assertThat(doc.getDateTime("cu").getValue())
+                .as("claimed until now + lease")
+                .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)).toEpochMilli());
+        assertThat(doc.getString("ct").getValue()).isNotBlank();
+
+        commands.clear();
+        List<ExpiredSession> rest = s.claimExpired(10, Duration.ofMinutes(2));
+        assertThat(rest).hasSize(2);
+        assertThat(commands).as("fewer candidates than max: one batch").containsExactly("find", "update");
+
+        commands.clear();
+        assertThat(s.claimExpired(10, Duration.ofMinutes(2))).isEmpty();
+        assertThat(commands).as("nothing to claim: one find").containsExactly("find");
+
+        commands.clear();
+        List<ExpiredSession> all = new ArrayList<>(first);
+        all.addAll(rest);
+        s.removeExpired(all);
+        assertThat(commands).as("one deleteMany").containsExactly("delete");
+        assertThat(raw.countDocuments()).isZero();
+        assertThat(all)
+                .extracting(ExpiredSession::key)
+                .containsExactlyInAnyOrderElementsOf(
+                        records.stream().map(SessionRecord::key).toList());
+
+        commands.clear();
+        s.ping();
+        assertThat(commands).as("ping is one command").containsExactly("ping");
     }
 
     @Test

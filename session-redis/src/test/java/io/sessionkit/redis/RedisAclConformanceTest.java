@@ -61,13 +61,11 @@ class RedisAclConformanceTest extends SessionStoreConformanceKit {
     }
 
     @AfterAll
-    static void stop() {
-        if (raw != null) {
-            raw.close();
+    static void stop() throws Exception {
+        try {
+            TestResources.closeAll(raw, server);
+        } finally {
             raw = null;
-        }
-        if (server != null) {
-            server.close();
             server = null;
         }
     }

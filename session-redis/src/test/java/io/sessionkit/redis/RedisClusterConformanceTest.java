@@ -59,15 +59,13 @@ class RedisClusterConformanceTest extends SessionStoreConformanceKit {
     }
 
     @AfterAll
-    static synchronized void stopCluster() {
+    static synchronized void stopCluster() throws Exception {
         ALL_NODES.forEach(UnifiedJedis::close);
         ALL_NODES.clear();
-        if (keyClient != null) {
-            keyClient.close();
+        try {
+            TestResources.closeAll(keyClient, cluster);
+        } finally {
             keyClient = null;
-        }
-        if (cluster != null) {
-            cluster.close();
             cluster = null;
         }
     }

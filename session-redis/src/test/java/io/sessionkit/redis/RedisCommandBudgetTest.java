@@ -6,7 +6,6 @@ import io.sessionkit.SaveResult;
 import io.sessionkit.Session;
 import io.sessionkit.SessionManager;
 import io.sessionkit.tck.MutableClock;
-import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rule 7 measured on the server: {@code INFO commandstats} of a private Redis (so nothing else is counted) around N
@@ -24,20 +23,17 @@ import redis.clients.jedis.RedisClient;
  */
 class RedisCommandBudgetTest {
     private static final int N = 50;
-    private static ServerProcess server;
-    private static RedisClient admin;
+
+    @RegisterExtension
+    static final PrivateRedis REDIS = new PrivateRedis("budget");
+
     private static RedisSessionStore store;
     private static SessionManager manager;
     private static final MutableClock CLOCK = MutableClock.startingNow();
 
     @BeforeAll
     static void start() {
-        server = ServerProcess.redis("budget");
-        admin = RedisClient.create("127.0.0.1", server.port());
-        store = RedisSessionStore.builder()
-                .uri("redis://" + server.hostAndPort())
-                .clock(CLOCK)
-                .build();
+        store = RedisSessionStore.builder().uri(REDIS.uri()).clock(CLOCK).build();
         // No background sweep: it would add its own commands to the counts.
         manager = SessionManager.builder(store)
                 .clock(CLOCK)
@@ -55,7 +51,7 @@ class RedisCommandBudgetTest {
 
     @AfterAll
     static void stop() throws Exception {
-        TestResources.closeAll(store, admin, server);
+        TestResources.closeAll(store);
     }
 
     @Test
@@ -148,9 +144,9 @@ class RedisCommandBudgetTest {
             storedSession();
         }
         CLOCK.advance(Duration.ofHours(1));
-        CommandStats.reset(admin);
+        CommandStats.reset(REDIS.admin());
         int swept = manager.sweepExpired();
-        Map<String, Long> stats = CommandStats.read(admin);
+        Map<String, Long> stats = CommandStats.read(REDIS.admin());
         System.out.printf("commandstats sweep of %d sessions: %s%n", swept, stats);
         assertThat(swept).isGreaterThanOrEqualTo(N);
         assertThat(CommandStats.clientSent(stats)).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", 3L));
@@ -175,11 +171,11 @@ class RedisCommandBudgetTest {
 
     /** Runs {@code request} N times between CONFIG RESETSTAT and INFO commandstats; returns calls per command. */
     private static Map<String, Long> measure(String label, Runnable request) {
-        CommandStats.reset(admin);
+        CommandStats.reset(REDIS.admin());
         for (int i = 0; i < N; i++) {
             request.run();
         }
-        Map<String, Long> calls = CommandStats.read(admin);
+        Map<String, Long> calls = CommandStats.read(REDIS.admin());
         Map<String, Long> client = CommandStats.clientSent(calls);
         long perRequest = client.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf(

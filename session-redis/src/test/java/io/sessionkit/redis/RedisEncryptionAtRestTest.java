@@ -1,16 +1,10 @@
 package io.sessionkit.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.sessionkit.Session;
-import io.sessionkit.SessionInfo;
 import io.sessionkit.SessionKitConfig;
 import io.sessionkit.SessionManager;
 import io.sessionkit.testing.EncryptedStores;
 import io.sessionkit.testing.RedisKeys;
 import io.sessionkit.testing.TestServers;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -28,8 +22,6 @@ class RedisEncryptionAtRestTest {
     @Test
     void rawRedisHoldsNeitherAttributeValuesNorThePrincipal() {
         String prefix = "sk:enc:" + Long.toHexString(System.nanoTime()) + ":";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         SessionKitConfig config = SessionKitConfig.of(Map.of(
                 "sessionkit.store",
                 "redis",
@@ -38,28 +30,11 @@ class RedisEncryptionAtRestTest {
                 "sessionkit.redis.key-prefix",
                 prefix,
                 "sessionkit.encryption.keys",
-                "rest1=" + Base64.getEncoder().encodeToString(key)));
+                EncryptedStores.randomKeySetting()));
         try (UnifiedJedis raw = RawClients.standalone(TestServers.redisUri());
                 SessionManager manager = SessionManager.open(config)) {
             try {
-                Session s = manager.create();
-                s.setAttribute("note", "secret-value-123");
-                s.setPrincipal("alice@example.com");
-                manager.save(s);
-
-                String dump = dump(raw, prefix);
-                assertThat(dump).as("what Redis holds").contains(s.id().key().value());
-                for (String form : EncryptedStores.readableForms("secret-value-123")) {
-                    assertThat(dump).as("what Redis holds").doesNotContain(form);
-                }
-                for (String form : EncryptedStores.readableForms("alice@example.com")) {
-                    assertThat(dump).as("what Redis holds").doesNotContain(form);
-                }
-                assertThat(manager.find(s.id().value()).orElseThrow().getAttribute("note"))
-                        .isEqualTo("secret-value-123");
-                assertThat(manager.findByPrincipal("alice@example.com"))
-                        .extracting(SessionInfo::key)
-                        .containsExactly(s.id().key());
+                EncryptedStores.assertSealedAtRest(manager, "what Redis holds", () -> dump(raw, prefix));
             } finally {
                 RedisKeys.deleteAll(raw, prefix);
             }

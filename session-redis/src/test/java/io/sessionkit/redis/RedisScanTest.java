@@ -8,18 +8,15 @@ import io.sessionkit.SessionKey;
 import io.sessionkit.SessionRecord;
 import io.sessionkit.tck.MutableClock;
 import io.sessionkit.testing.FreshRecords;
-import io.sessionkit.testing.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RedisSessionStore#scan} on a private Redis (so that its keyspace holds only what these tests write and
@@ -27,24 +24,14 @@ import redis.clients.jedis.RedisClient;
  * scan of 10 000 records costs.
  */
 class RedisScanTest {
-    private static ServerProcess server;
-    private static RedisClient admin;
+    @RegisterExtension
+    static final PrivateRedis REDIS = new PrivateRedis("scan");
+
     private static final MutableClock CLOCK = MutableClock.startingNow();
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.redis("scan");
-        admin = RedisClient.create("127.0.0.1", server.port());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestResources.closeAll(admin, server);
-    }
 
     private static RedisSessionStore store(String prefix) {
         return RedisSessionStore.builder()
-                .uri("redis://" + server.hostAndPort())
+                .uri(REDIS.uri())
                 .keyPrefix(prefix)
                 .clock(CLOCK)
                 .build();
@@ -85,9 +72,9 @@ class RedisScanTest {
                 assertThat(store.create(r)).isTrue();
                 written.put(r.key(), r);
             }
-            CommandStats.reset(admin);
+            CommandStats.reset(REDIS.admin());
             List<ScanPage> pages = scanAll(store, 500);
-            Map<String, Long> calls = CommandStats.read(admin);
+            Map<String, Long> calls = CommandStats.read(REDIS.admin());
             assertThat(once(pages)).isEqualTo(written);
             long withRecords =
                     pages.stream().filter(p -> !p.records().isEmpty()).count();
@@ -101,7 +88,7 @@ class RedisScanTest {
             // pipeline.
             assertThat(calls).containsOnlyKeys("scan", "mget");
         } finally {
-            io.sessionkit.testing.RedisKeys.deleteAll(admin, "sk:scan-big:");
+            io.sessionkit.testing.RedisKeys.deleteAll(REDIS.admin(), "sk:scan-big:");
         }
     }
 
@@ -123,10 +110,10 @@ class RedisScanTest {
             assertThat(store.create(expiring)).isTrue();
             SessionRecord bad = FreshRecords.record(CLOCK, null, "{}");
             assertThat(store.create(bad)).isTrue();
-            admin.set(store.sessionKey(bad.key()), "{not json");
+            REDIS.admin().set(store.sessionKey(bad.key()), "{not json");
             assertThat(longer.create(FreshRecords.record(CLOCK, null, "{}"))).isTrue();
             assertThat(braced.create(FreshRecords.record(CLOCK, null, "{}"))).isTrue();
-            admin.set(prefix + "{zz}s:" + "A".repeat(SessionKey.LENGTH), "{}"); // a bucket tag no key has
+            REDIS.admin().set(prefix + "{zz}s:" + "A".repeat(SessionKey.LENGTH), "{}"); // a bucket tag no key has
             CLOCK.advance(Duration.ofSeconds(10));
 
             List<ScanPage> pages = scanAll(store, 1);
@@ -141,7 +128,7 @@ class RedisScanTest {
                 assertThat(once(scanAll(store, size))).isEqualTo(live);
             }
         } finally {
-            io.sessionkit.testing.RedisKeys.deleteAll(admin, prefix);
+            io.sessionkit.testing.RedisKeys.deleteAll(REDIS.admin(), prefix);
         }
     }
 
@@ -193,7 +180,7 @@ class RedisScanTest {
             assertThatThrownBy(() -> a.scan(null, 0)).isInstanceOf(IllegalArgumentException.class);
             assertThat(a.load(live.keySet().iterator().next())).isPresent();
         } finally {
-            io.sessionkit.testing.RedisKeys.deleteAll(admin, prefix);
+            io.sessionkit.testing.RedisKeys.deleteAll(REDIS.admin(), prefix);
         }
     }
 }

@@ -9,9 +9,9 @@ import io.sessionkit.SessionStore;
 import io.sessionkit.SessionStores;
 import io.sessionkit.StoreFeature;
 import io.sessionkit.tck.MutableClock;
+import io.sessionkit.testing.ConfiguredStores;
 import io.sessionkit.testing.FreshRecords;
 import io.sessionkit.testing.TestServers;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,9 +23,7 @@ import redis.clients.jedis.RedisClient;
 class RedisSessionStoreProviderTest {
 
     private static SessionStore open(Map<String, String> keys) {
-        Map<String, String> all = new HashMap<>(keys);
-        all.put("sessionkit.store", "redis");
-        return SessionStores.open(SessionKitConfig.of(all));
+        return ConfiguredStores.open("redis", keys);
     }
 
     @Test

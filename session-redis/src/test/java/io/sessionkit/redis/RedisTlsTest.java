@@ -84,14 +84,16 @@ class RedisTlsTest {
                 .readTimeout(Duration.ofSeconds(2));
     }
 
-    /** A session written and read back through the store: the connection works end to end. */
-    private static void roundTrip(RedisSessionStore store) {
-        SessionManager manager = SessionManager.builder(store).build();
-        Session s = manager.create();
-        s.setAttribute("user", "alice");
-        manager.save(s);
-        assertThat(manager.find(s.id().value()).orElseThrow().getAttribute("user"))
-                .isEqualTo("alice");
+    /** A session written and read back through the store {@code builder} builds: the connection works end to end. */
+    private static void roundTrip(RedisSessionStore.Builder builder) {
+        try (RedisSessionStore store = builder.build()) {
+            SessionManager manager = SessionManager.builder(store).build();
+            Session s = manager.create();
+            s.setAttribute("user", "alice");
+            manager.save(s);
+            assertThat(manager.find(s.id().value()).orElseThrow().getAttribute("user"))
+                    .isEqualTo("alice");
+        }
     }
 
     /** The handshake fails (the store's unavailable error, caused by an SSLHandshakeException) for {@code reason}. */
@@ -113,31 +115,21 @@ class RedisTlsTest {
     @Test
     @DisplayName("rediss:// with the CA as a PEM file: sessions are stored and read over TLS")
     void serverAuthWithPem() {
-        try (RedisSessionStore store =
-                rediss(serverAuthPort).trustPem(certs.caCertificate()).build()) {
-            roundTrip(store);
-        }
+        roundTrip(rediss(serverAuthPort).trustPem(certs.caCertificate()));
     }
 
     @Test
     @DisplayName("rediss:// with a PKCS#12 trust store: sessions are stored and read over TLS")
     void serverAuthWithTrustStore() {
-        try (RedisSessionStore store = rediss(serverAuthPort)
-                .trustStore(certs.trustStore(), TestCertificates.PASSWORD)
-                .build()) {
-            roundTrip(store);
-        }
+        roundTrip(rediss(serverAuthPort).trustStore(certs.trustStore(), TestCertificates.PASSWORD));
     }
 
     @Test
     @DisplayName("the host may be named as in the certificate's DNS name (localhost) as well as by its IP address")
     void dnsName() {
-        try (RedisSessionStore store = RedisSessionStore.builder()
+        roundTrip(RedisSessionStore.builder()
                 .uri("rediss://localhost:" + serverAuthPort)
-                .trustPem(certs.caCertificate())
-                .build()) {
-            roundTrip(store);
-        }
+                .trustPem(certs.caCertificate()));
     }
 
     @Test
@@ -158,34 +150,23 @@ class RedisTlsTest {
     @Test
     @DisplayName("verifyHostname(false) accepts a trusted certificate for another host (documented as a narrow escape)")
     void wrongHostAcceptedWhenSwitchedOff() {
-        try (RedisSessionStore store = rediss(wrongHostPort)
-                .trustPem(certs.caCertificate())
-                .verifyHostname(false)
-                .build()) {
-            roundTrip(store);
-        }
+        roundTrip(rediss(wrongHostPort).trustPem(certs.caCertificate()).verifyHostname(false));
     }
 
     @Test
     @DisplayName("mutual TLS: a PEM client certificate and key are presented and accepted")
     void mutualWithPem() {
-        try (RedisSessionStore store = rediss(mutualPort)
+        roundTrip(rediss(mutualPort)
                 .trustPem(certs.caCertificate())
-                .clientPem(certs.clientCertificate(), certs.clientKey())
-                .build()) {
-            roundTrip(store);
-        }
+                .clientPem(certs.clientCertificate(), certs.clientKey()));
     }
 
     @Test
     @DisplayName("mutual TLS: a PKCS#12 client key store is presented and accepted")
     void mutualWithKeyStore() {
-        try (RedisSessionStore store = rediss(mutualPort)
+        roundTrip(rediss(mutualPort)
                 .trustStore(certs.trustStore(), TestCertificates.PASSWORD)
-                .keyStore(certs.clientKeyStore(), TestCertificates.PASSWORD)
-                .build()) {
-            roundTrip(store);
-        }
+                .keyStore(certs.clientKeyStore(), TestCertificates.PASSWORD));
     }
 
     @Test

@@ -114,11 +114,8 @@ class RedisTlsTopologyTest {
                 .sentinel(MASTER, List.of(ServerProcess.HOST + ":" + sentinelTls))
                 .connectTimeout(TIMEOUT)
                 .readTimeout(TIMEOUT);
-        assertThatThrownBy(() -> builder.build().close())
-                .as("an untrusted certificate is refused on the Sentinel connection")
-                .isInstanceOf(SessionStoreUnavailableException.class);
-
-        try (RedisSessionStore store = builder.trustPem(certs.caCertificate()).build()) {
+        try (RedisSessionStore store =
+                refusedUntilTrusted(builder, "an untrusted certificate is refused on the Sentinel connection")) {
             SessionManager manager = SessionManager.builder(store).build();
             Session s = manager.create();
             s.setAttribute("cart", List.of("apple"));
@@ -157,6 +154,17 @@ class RedisTlsTopologyTest {
         }
     }
 
+    /**
+     * Asserts that {@code builder}'s store, not trusting the test CA, is refused ({@code refusal} says where), then
+     * returns the store built trusting it.
+     */
+    private RedisSessionStore refusedUntilTrusted(RedisSessionStore.Builder builder, String refusal) {
+        assertThatThrownBy(() -> builder.build().close())
+                .as(refusal)
+                .isInstanceOf(SessionStoreUnavailableException.class);
+        return builder.trustPem(certs.caCertificate()).build();
+    }
+
     @Test
     @DisplayName("Cluster over TLS: CLUSTER SLOTS names the TLS ports, sessions on every master arrive over TLS")
     void clusterOverTls() {
@@ -166,11 +174,8 @@ class RedisTlsTopologyTest {
                 .cluster(cluster.tlsNodes())
                 .connectTimeout(TIMEOUT)
                 .readTimeout(TIMEOUT);
-        assertThatThrownBy(() -> builder.build().close())
-                .as("an untrusted certificate is refused while asking a seed node for the topology")
-                .isInstanceOf(SessionStoreUnavailableException.class);
-
-        try (RedisSessionStore store = builder.trustPem(certs.caCertificate()).build()) {
+        try (RedisSessionStore store = refusedUntilTrusted(
+                builder, "an untrusted certificate is refused while asking a seed node for the topology")) {
             SessionManager manager = SessionManager.builder(store).build();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 60; i++) { // 60 random keys: each master holds some (1 - (2/3)^60 ≈ 1)

@@ -1372,14 +1372,7 @@ abstract class SessionFilterContractTest {
 
     private WebServer startWithContainerConfig(
             jakarta.servlet.Filter filter, @Nullable Consumer<jakarta.servlet.ServletContext> onStartup) {
-        return container()
-                .start(new WebServer.Deployment(
-                        filter,
-                        null,
-                        Map.of(),
-                        Map.of(),
-                        new TestApp(),
-                        new WebServer.Setup(List.of(), onStartup, true, null)));
+        return startOverContainerSessions(filter, Map.of(), onStartup, null);
     }
 
     private static final String DATE = "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT";
@@ -1501,14 +1494,7 @@ abstract class SessionFilterContractTest {
         InitRecorder form = new InitRecorder(new SessionFilter(manager, SessionFilterConfig.defaults()));
         WebServer started = null;
         try {
-            started = container()
-                    .start(new WebServer.Deployment(
-                            form,
-                            null,
-                            Map.of(),
-                            Map.of(),
-                            new TestApp(),
-                            new WebServer.Setup(List.of(), null, true, "FORM")));
+            started = startOverContainerSessions(form, Map.of(), null, "FORM");
         } catch (IllegalStateException containerDidNotStart) {
             // Jetty fails its start when a filter does not initialise; Tomcat starts and marks the context unavailable
         }
@@ -1529,14 +1515,7 @@ abstract class SessionFilterContractTest {
         }
 
         InitRecorder basic = new InitRecorder(new SessionFilter(manager, SessionFilterConfig.defaults()));
-        try (WebServer app = container()
-                .start(new WebServer.Deployment(
-                        basic,
-                        null,
-                        Map.of(),
-                        Map.of(),
-                        new TestApp(),
-                        new WebServer.Setup(List.of(), null, true, "BASIC")))) {
+        try (WebServer app = startOverContainerSessions(basic, Map.of(), null, "BASIC")) {
             assertThat(basic.failure).isNull();
             assertThat(browser.get(app.uri("/set?name=a&value=basic")).statusCode())
                     .isEqualTo(200);
@@ -1603,15 +1582,27 @@ abstract class SessionFilterContractTest {
         }
     }
 
-    private WebServer startWithContainerSessions(jakarta.servlet.Filter filter) {
+    /**
+     * {@code filter} with {@code initParams} in front of a {@link TestApp}, on the container's own sessions, with
+     * {@code onStartup} and {@code loginMethod} as in {@link WebServer.Setup}.
+     */
+    private WebServer startOverContainerSessions(
+            jakarta.servlet.Filter filter,
+            Map<String, String> initParams,
+            @Nullable Consumer<jakarta.servlet.ServletContext> onStartup,
+            @Nullable String loginMethod) {
         return container()
                 .start(new WebServer.Deployment(
                         filter,
                         null,
-                        Map.of(),
+                        initParams,
                         Map.of(),
                         new TestApp(),
-                        new WebServer.Setup(List.of(), null, true, null)));
+                        new WebServer.Setup(List.of(), onStartup, true, loginMethod)));
+    }
+
+    private WebServer startWithContainerSessions(jakarta.servlet.Filter filter) {
+        return startOverContainerSessions(filter, Map.of(), null, null);
     }
 
     @Test
@@ -1945,14 +1936,7 @@ abstract class SessionFilterContractTest {
             @Nullable Consumer<jakarta.servlet.ServletContext> onStartup) {
         WebServer started = null;
         try {
-            started = container()
-                    .start(new WebServer.Deployment(
-                            filter,
-                            null,
-                            initParams,
-                            Map.of(),
-                            new TestApp(),
-                            new WebServer.Setup(List.of(), onStartup, true, null)));
+            started = startOverContainerSessions(filter, initParams, onStartup, null);
         } catch (IllegalStateException containerDidNotStart) {
             // Jetty fails its start when a filter does not initialise; Tomcat starts and marks the context unavailable
         }

@@ -8,7 +8,6 @@ import io.sessionkit.servlet.SessionFilter;
 import io.sessionkit.servlet.SessionFilterConfig;
 import io.sessionkit.servlet.SessionKitHttpSession;
 import io.sessionkit.springsecurity.SpringSecurityValueTypes;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +26,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -75,10 +69,10 @@ class SpringSessionFilterImportTest {
 
     /** Jetty with the filter (importer from {@code store}) in front of {@link App}, over a local SessionKit store. */
     static final class Node implements AutoCloseable {
-        final Server server = new Server();
         final App app = new App();
         final SessionManager manager;
         final URI base;
+        private final JettyNode jetty;
 
         Node(LegacyStore store) throws Exception {
             manager = SessionManager.builder(CaffeineSessionStore.builder().build())
@@ -88,18 +82,12 @@ class SpringSessionFilterImportTest {
             SessionFilterConfig config = SessionFilterConfig.builder()
                     .importer(SpringSessionImporter.builder(store.source()).build())
                     .build();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-            context.setContextPath("/");
-            context.addFilter(
-                    new FilterHolder(new SessionFilter(manager, config)), "/*", EnumSet.of(DispatcherType.REQUEST));
-            context.addServlet(new ServletHolder(app), "/*");
-            server.setHandler(context);
-            server.start();
-            base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+            jetty = new JettyNode(
+                    new ServletContextHandler(ServletContextHandler.NO_SESSIONS),
+                    new SessionFilter(manager, config),
+                    app,
+                    manager);
+            base = jetty.base;
         }
 
         /** A GET with {@code SESSION=cookie}; returns the response. */
@@ -114,13 +102,7 @@ class SpringSessionFilterImportTest {
 
         @Override
         public void close() {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                throw new IllegalStateException("Jetty did not stop", e);
-            } finally {
-                manager.close();
-            }
+            jetty.close();
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -99,19 +100,17 @@ class SpringSessionImporterTest {
     void anExpiredRecordIsNotImported(LegacyStore store) {
         try (store) {
             String id = store.write(Map.of("greeting", "hello"), Duration.ofMinutes(30));
-            Clock later = Clock.fixed(Instant.now().plus(Duration.ofMinutes(31)), ZoneOffset.UTC);
-            assertThat(SpringSessionImporter.builder(store.source())
-                            .clock(later)
-                            .build()
-                            .find(Fixtures.request(), Fixtures.cookie(id)))
-                    .isEmpty();
-            Clock sooner = Clock.fixed(Instant.now().plus(Duration.ofMinutes(29)), ZoneOffset.UTC);
-            assertThat(SpringSessionImporter.builder(store.source())
-                            .clock(sooner)
-                            .build()
-                            .find(Fixtures.request(), Fixtures.cookie(id)))
-                    .isPresent();
+            assertThat(importedIn(store, id, Duration.ofMinutes(31))).isEmpty();
+            assertThat(importedIn(store, id, Duration.ofMinutes(29))).isPresent();
         }
+    }
+
+    /** What an importer from {@code store} whose clock reads {@code ahead} past now finds for the session {@code id}. */
+    private static Optional<ImportedSession> importedIn(LegacyStore store, String id, Duration ahead) {
+        return SpringSessionImporter.builder(store.source())
+                .clock(Clock.fixed(Instant.now().plus(ahead), ZoneOffset.UTC))
+                .build()
+                .find(Fixtures.request(), Fixtures.cookie(id));
     }
 
     @ParameterizedTest(name = "{0}")

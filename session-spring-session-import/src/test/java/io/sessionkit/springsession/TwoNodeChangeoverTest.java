@@ -11,7 +11,6 @@ import io.sessionkit.servlet.SessionImporter;
 import io.sessionkit.springsecurity.SpringSecurityValueTypes;
 import io.sessionkit.testing.RunNamespace;
 import io.sessionkit.testing.TestServers;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -32,7 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.security.core.Authentication;
@@ -158,11 +152,11 @@ class TwoNodeChangeoverTest {
     /** One Jetty node with container sessions (a SessionHandler) and the switchable SessionKit filter. */
     static final class Node implements AutoCloseable {
         final String name;
-        final Server server = new Server();
         final ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         final SessionManager manager;
         final Switchable filter;
         final URI base;
+        private final JettyNode jetty;
 
         Node(String name, String keyPrefix, SessionImporter importer) throws Exception {
             this.name = name;
@@ -179,16 +173,8 @@ class TwoNodeChangeoverTest {
                             .importer(importer)
                             .adoptContainerSessions(true)
                             .build()));
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            context.setContextPath("/");
-            context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-            context.addServlet(new ServletHolder(new App(name)), "/*");
-            server.setHandler(context);
-            server.start();
-            base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+            jetty = new JettyNode(context, filter, new App(name), manager);
+            base = jetty.base;
         }
 
         /** Whether Jetty still holds the container session the {@code JSESSIONID} cookie value names. */
@@ -200,13 +186,7 @@ class TwoNodeChangeoverTest {
 
         @Override
         public void close() {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                throw new IllegalStateException("Jetty did not stop", e);
-            } finally {
-                manager.close();
-            }
+            jetty.close();
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * What one kit test stands on: its clock and namespace, the store under test behind a {@link CountingSessionStore},
@@ -42,17 +43,24 @@ final class KitFixtures implements AutoCloseable {
 
     final MutableClock clock;
     final String namespace;
+    /** What {@code createStore} made, beneath the run's layer: what the backdoor looks behind. */
+    final SessionStore backend;
+    /** {@link #backend} under the run's layer (itself when the run has none). */
     final SessionStore rawStore;
+
     final CountingSessionStore store;
     final SessionManager manager;
     private final Function<TckContext, SessionStore> factory;
+    private final UnaryOperator<SessionStore> layer;
     private final List<SessionStore> extraStores = new ArrayList<>();
 
-    KitFixtures(Function<TckContext, SessionStore> factory) {
+    KitFixtures(Function<TckContext, SessionStore> factory, UnaryOperator<SessionStore> layer) {
         this.factory = factory;
+        this.layer = layer;
         this.clock = MutableClock.startingNow();
         this.namespace = newNamespace();
-        this.rawStore = factory.apply(new TckContext(clock, namespace));
+        this.backend = factory.apply(new TckContext(clock, namespace));
+        this.rawStore = layer.apply(backend);
         this.store = new CountingSessionStore(rawStore);
         this.manager = managerWith(DecodeFailurePolicy.DROP_SESSION, MAX_SIZE);
     }
@@ -63,7 +71,7 @@ final class KitFixtures implements AutoCloseable {
 
     /** A store over the same records as {@link #store} on {@code nodeClock}; closed with the fixtures. */
     SessionStore node(MutableClock nodeClock) {
-        SessionStore other = factory.apply(new TckContext(nodeClock, namespace));
+        SessionStore other = layer.apply(factory.apply(new TckContext(nodeClock, namespace)));
         extraStores.add(other);
         return other;
     }

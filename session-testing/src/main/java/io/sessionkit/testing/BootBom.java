@@ -1,5 +1,7 @@
 package io.sessionkit.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -59,6 +61,29 @@ public final class BootBom {
         }
         properties.put("spring-boot.version", child(project, "version").getTextContent());
         return Map.copyOf(properties);
+    }
+
+    /**
+     * {@link #read} of the BOM file named by system property {@code <prefix>.boot-bom}, asserted to be the Boot release
+     * the module's POM names in {@code <prefix>.boot-version}.
+     */
+    public static Map<String, String> readChecked(String prefix) {
+        Map<String, String> boot = read(prefix + ".boot-bom");
+        assertThat(boot.get("spring-boot.version")).isEqualTo(System.getProperty(prefix + ".boot-version"));
+        return boot;
+    }
+
+    /**
+     * Asserts that {@code loaded} came from the {@code artifactId} jar of the version {@code boot} declares in
+     * {@code bootProperty}.
+     */
+    public static void assertJarIsBoots(
+            Map<String, String> boot, String bootProperty, String artifactId, Class<?> loaded) {
+        String declared = boot.get(bootProperty);
+        assertThat(declared).as("Boot BOM property %s", bootProperty).isNotBlank();
+        assertThat(jarVersion(artifactId, loaded))
+                .as("%s on the test class path (Boot declares %s = %s)", artifactId, bootProperty, declared)
+                .isEqualTo(declared);
     }
 
     /**

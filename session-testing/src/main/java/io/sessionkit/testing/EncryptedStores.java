@@ -1,19 +1,22 @@
 package io.sessionkit.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sessionkit.Session;
 import io.sessionkit.SessionEncryption;
-import io.sessionkit.SessionStore;
+import io.sessionkit.SessionInfo;
+import io.sessionkit.SessionManager;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.function.Supplier;
 
 /**
- * The conformance kit with encryption on: each backend's encrypted conformance class wraps the store it made with
- * {@link #wrap} and hands its backdoor the backend underneath ({@link #inner}), so the rules that look at what was
- * really stored see the encrypted records. The ring has two keys and encrypts with the second, so lookups by principal
+ * The conformance kit with encryption on: each backend's encrypted conformance class returns
+ * {@code ENCRYPTION::wrap} as the kit's {@code layer()}, and the kit hands the backdoor the backend underneath, so the
+ * rules that look at what was really stored see the encrypted records. The ring has two keys and encrypts with the second, so lookups by principal
  * go through every key of a ring, as during a rotation.
  */
 public final class EncryptedStores {
@@ -23,8 +26,6 @@ public final class EncryptedStores {
             .key("kit-new", key(101))
             .primary("kit-new")
             .build();
-
-    private static final Map<SessionStore, SessionStore> INNER = Collections.synchronizedMap(new WeakHashMap<>());
 
     private EncryptedStores() {}
 
@@ -36,11 +37,41 @@ public final class EncryptedStores {
         return k;
     }
 
-    /** {@code backend} behind {@link #ENCRYPTION}, remembered for {@link #inner}. */
-    public static SessionStore wrap(SessionStore backend) {
-        SessionStore encrypted = ENCRYPTION.wrap(backend);
-        INNER.put(encrypted, backend);
-        return encrypted;
+    /**
+     * A {@code sessionkit.encryption.keys} value: one fresh random key, {@code rest1}. Test keys, never for production.
+     */
+    public static String randomKeySetting() {
+        byte[] key = new byte[SessionEncryption.KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        return "rest1=" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * Encryption at rest, checked end to end: saves a session with attribute {@code note=secret-value-123} and
+     * principal {@code alice@example.com} through {@code manager} (opened with encryption on), then asserts that
+     * {@code dump} (everything the backend holds, read raw, as text) names the session's hashed key but shows neither
+     * value in any {@linkplain #readableForms readable form}, while the manager reads the attribute back and finds the
+     * session by its principal. {@code what} names the dump in failure messages.
+     */
+    public static void assertSealedAtRest(SessionManager manager, String what, Supplier<String> dump) {
+        Session s = manager.create();
+        s.setAttribute("note", "secret-value-123");
+        s.setPrincipal("alice@example.com");
+        manager.save(s);
+
+        String held = dump.get();
+        assertThat(held).as(what).contains(s.id().key().value());
+        for (String form : readableForms("secret-value-123")) {
+            assertThat(held).as(what).doesNotContain(form);
+        }
+        for (String form : readableForms("alice@example.com")) {
+            assertThat(held).as(what).doesNotContain(form);
+        }
+        assertThat(manager.find(s.id().value()).orElseThrow().getAttribute("note"))
+                .isEqualTo("secret-value-123");
+        assertThat(manager.findByPrincipal("alice@example.com"))
+                .extracting(SessionInfo::key)
+                .containsExactly(s.id().key());
     }
 
     /**
@@ -64,11 +95,5 @@ public final class EncryptedStores {
             }
         }
         return forms;
-    }
-
-    /** The backend a store made by {@link #wrap} encrypts for, or {@code store} itself if it was not made so. */
-    public static SessionStore inner(SessionStore store) {
-        SessionStore backend = INNER.get(store);
-        return backend == null ? store : backend;
     }
 }

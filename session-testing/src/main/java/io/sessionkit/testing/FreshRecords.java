@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The version-1 record backend tests write first: a fresh random key (or a given one), created and accessed at the
- * clock's now, idle timeout 30 minutes. Nothing is stored; the caller decides where the record goes.
+ * clock's now, idle timeout 30 minutes; and an {@linkplain #expired expired} one. Nothing is stored; the caller
+ * decides where the record goes.
  */
 public final class FreshRecords {
     /** The idle timeout of every record made here. */
@@ -34,6 +35,23 @@ public final class FreshRecords {
      */
     public static SessionRecord record(SessionKey key, Clock clock, @Nullable String principal, String attributes) {
         return record(key, clock, MAX_IDLE, principal, attributes);
+    }
+
+    /**
+     * A record of a session long gone: created 2 h and last accessed 1 h before the clock's now, idle timeout
+     * {@link #MAX_IDLE}, expired 30 minutes ago, attributes {@code {}}; a fresh random key, {@code version} as given.
+     */
+    public static SessionRecord expired(Clock clock, long version, @Nullable String principal) {
+        Instant now = clock.instant();
+        return new SessionRecord(
+                SessionId.generate().key(),
+                version,
+                now.minusSeconds(7200),
+                now.minusSeconds(3600),
+                MAX_IDLE,
+                now.minusSeconds(1800),
+                principal,
+                "{}");
     }
 
     private static SessionRecord record(

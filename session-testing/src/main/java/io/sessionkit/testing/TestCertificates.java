@@ -129,16 +129,7 @@ public record TestCertificates(
     private static void authority(String openssl, Path dir, String name, String subject) {
         run(
                 dir,
-                openssl,
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-noenc",
-                "-keyout",
-                name + ".key",
+                newKeyRequest(openssl, name, "-x509"),
                 "-out",
                 name + ".pem",
                 "-days",
@@ -153,21 +144,7 @@ public record TestCertificates(
 
     private static void signed(
             String openssl, Path dir, String name, String ca, String commonName, String san, String usage) {
-        run(
-                dir,
-                openssl,
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-noenc",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".csr",
-                "-subj",
-                "/CN=" + commonName);
+        run(dir, newKeyRequest(openssl, name), "-out", name + ".csr", "-subj", "/CN=" + commonName);
         Path ext = dir.resolve(name + ".ext");
         try {
             Files.writeString(
@@ -212,5 +189,20 @@ public record TestCertificates(
 
     private static void run(Path dir, String... command) {
         ServerProcess.run(STEP, dir, new ArrayList<>(List.of(command)));
+    }
+
+    /** {@code openssl req} with a new unencrypted P-256 key written to {@code name.key}, then {@code options}. */
+    private static List<String> newKeyRequest(String openssl, String name, String... options) {
+        List<String> command = new ArrayList<>(List.of(openssl, "req"));
+        command.addAll(List.of(options));
+        command.addAll(List.of(
+                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc", "-keyout", name + ".key"));
+        return command;
+    }
+
+    private static void run(Path dir, List<String> request, String... more) {
+        List<String> command = new ArrayList<>(request);
+        command.addAll(List.of(more));
+        ServerProcess.run(STEP, dir, command);
     }
 }
