@@ -67,6 +67,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final ServerSocket listener;
+    private final Thread acceptor;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -87,7 +88,7 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on a loopback port", e);
         }
-        Thread acceptor = new Thread(this::acceptLoop, name + "-accept");
+        acceptor = new Thread(this::acceptLoop, name + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -199,6 +200,13 @@ public final class FaultProxy implements AutoCloseable {
     public void close() {
         closed = true;
         closeQuietly(listener);
+        // The JDK closes a listening socket that a thread is blocked accepting on only once that thread has left
+        // accept(): until then the port still accepts. Wait for it, so the port is shut when close() returns.
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Link link : links) {
             link.close();
         }
