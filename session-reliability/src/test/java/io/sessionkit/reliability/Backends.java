@@ -42,9 +42,24 @@ final class Backends {
 
     private Backends() {}
 
-    /** For {@code @MethodSource}. */
+    /**
+     * For {@code @MethodSource}: every backend, or those named in {@code -Dsessionkit.reliability.backends} (a comma
+     * list of {@link Backend#name()}s, e.g. {@code memcached,jdbc-postgres}), to re-run a long suite on one of them.
+     */
     static Stream<Backend> all() {
-        return ALL.stream();
+        String only = System.getProperty("sessionkit.reliability.backends", "").trim();
+        if (only.isEmpty()) {
+            return ALL.stream();
+        }
+        List<String> names =
+                java.util.regex.Pattern.compile("\\s*,\\s*").splitAsStream(only).toList();
+        List<Backend> chosen =
+                ALL.stream().filter(b -> names.contains(b.name())).toList();
+        if (chosen.size() != names.size()) {
+            throw new IllegalArgumentException("sessionkit.reliability.backends=" + only + ": the backends are "
+                    + ALL.stream().map(Backend::name).toList());
+        }
+        return chosen.stream();
     }
 
     /**
